@@ -1,0 +1,37 @@
+# newsmark: two commands on a fresh machine (python3 + make): `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(RUN_STAMP) $@
+
+## Launch the TUI on the bundled samples (or NEWSMARK_LIBRARY).
+run: $(RUN_STAMP)
+	$(VENV)/bin/newsmark
+
+## Lint and run the whole test suite.
+test: $(TEST_STAMP) lint
+	$(PY) -m pytest -n 2 -q
+
+lint: $(TEST_STAMP)
+	$(PY) -m ruff check .
+
+## Run the benchmarks; results go to docs/benchmarks.md.
+bench: $(TEST_STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

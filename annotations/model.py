@@ -1,0 +1,103 @@
+"""The annotation record, as stored, listed and exported."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Anchor(StrEnum):
+    """How an annotation is attached to the current article body."""
+
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+    ORPHANED = "orphaned"
+
+
+# The keys of `newsmark annotations --json`, in order.
+PUBLIC_KEYS = (
+    "id", "article", "quote", "start", "end", "prefix", "suffix",
+    "tags", "note", "colour", "anchor", "created", "updated",
+)
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 UTC with millisecond precision, e.g. 2026-11-24T10:00:00.123Z."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A highlighted passage of one article with its tags and optional note.
+
+    `start`/`end` are character offsets into the article body the annotation is anchored
+    to; `body_hash` is `Article.content_hash` of that body. `prefix`/`suffix` are up to
+    32 characters of context on each side, used to re-anchor after the article changes.
+    """
+
+    id: str
+    article: str
+    quote: str
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+    body_hash: str
+    tags: tuple[str, ...] = ()
+    note: str | None = None
+    colour: str | None = None
+    anchor: Anchor = Anchor.EXACT
+    created: str = ""
+    updated: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (all public keys plus `body_hash`)."""
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        data["anchor"] = str(self.anchor)
+        return data
+
+    def to_public_dict(self) -> dict[str, Any]:
+        """The documented keys of `newsmark annotations --json`, in order."""
+        data = self.to_dict()
+        return {key: data[key] for key in PUBLIC_KEYS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Annotation:
+        """Rebuild an annotation from `to_dict` output (unknown keys are ignored)."""
+        return cls(
+            id=str(data["id"]),
+            article=str(data["article"]),
+            quote=str(data["quote"]),
+            start=int(data["start"]),
+            end=int(data["end"]),
+            prefix=str(data.get("prefix", "")),
+            suffix=str(data.get("suffix", "")),
+            body_hash=str(data.get("body_hash", "")),
+            tags=tuple(data.get("tags", ())),
+            note=data.get("note"),
+            colour=data.get("colour"),
+            anchor=Anchor(data.get("anchor", Anchor.EXACT)),
+            created=str(data.get("created", "")),
+            updated=str(data.get("updated", "")),
+        )
+
+    def with_changes(self, **changes: Any) -> Annotation:
+        """A copy with the given fields changed and `updated` set to now."""
+        changes.setdefault("updated", utc_now())
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    """A tag as listed by `newsmark tags`: its name, colour and how many annotations carry it."""
+
+    name: str
+    colour: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The keys of `newsmark tags --json`."""
+        return {"name": self.name, "colour": self.colour, "count": self.count}

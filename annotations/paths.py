@@ -1,0 +1,43 @@
+"""Where newsmark finds its article collection and keeps its annotation database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "newsmark"
+DB_FILENAME = "annotations.json"
+LIBRARY_ENV = "NEWSMARK_LIBRARY"
+DB_ENV = "NEWSMARK_DB"
+
+
+def bundled_samples_dir() -> Path:
+    """The sample collection shipped beside the package (the default library)."""
+    return Path(__file__).resolve().parent.parent / "samples"
+
+
+def resolve_library(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The collection directory: `--library`, else `$NEWSMARK_LIBRARY`, else the bundled samples."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    from_env = os.environ.get(LIBRARY_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return bundled_samples_dir()
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """The annotation DB file: `--db`, else `$NEWSMARK_DB`, else the user data directory."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    from_env = os.environ.get(DB_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return platformdirs.user_data_path(APP_NAME) / DB_FILENAME
+
+
+def cache_dir() -> Path:
+    """Directory for rebuildable caches (the collection's metadata index)."""
+    return platformdirs.user_cache_path(APP_NAME)

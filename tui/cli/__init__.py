@@ -1,0 +1,72 @@
+"""The `newsmark` command line.
+
+`newsmark` alone launches the TUI; subcommands script everything the TUI does to data.
+Each command group lives in its own module exposing `register(subparsers)`; a command's
+handler takes `(args, ctx)` and returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from annotations.errors import NewsmarkError
+from tui.cli.context import CliContext
+
+COMMAND_MODULES = (
+    "tui.cli.read_commands",
+    "tui.cli.annotation_commands",
+    "tui.cli.export_commands",
+    "tui.cli.analysis_commands",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command group registered."""
+    parser = argparse.ArgumentParser(
+        prog="newsmark",
+        description="Read, highlight, tag and export quotes from a collection of news articles.",
+        epilog="Run without a command to open the terminal reader.",
+    )
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        help="article collection directory (default: $NEWSMARK_LIBRARY or the bundled samples)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsmark` console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = CliContext.from_args(args)
+    try:
+        if args.command is None:
+            from tui.app import run_app
+
+            return run_app(ctx)
+        return int(args.handler(args, ctx) or 0)
+    except NewsmarkError as error:
+        print(f"newsmark: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `newsmark list | head`).
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
