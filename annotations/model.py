@@ -24,7 +24,7 @@ PUBLIC_KEYS = (
 
 
 def utc_now() -> str:
-    """The current time as ISO 8601 UTC with millisecond precision, e.g. 2026-11-24T10:00:00.123Z."""
+    """The current time as ISO 8601 UTC, millisecond precision: 2026-11-24T10:00:00.123Z."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
