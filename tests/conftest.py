@@ -54,8 +54,11 @@ class CliResult:
     err: str
 
 
+RunCli = Callable[..., CliResult]
+
+
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
     """Run `newsmark ARGS...` in-process and capture its output."""
 
     def run(*args: str) -> CliResult:

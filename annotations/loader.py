@@ -1,0 +1,92 @@
+"""Loading one article file: read, decode, normalise, parse, and build `Article`s.
+
+Bad files never stop a collection from loading: `load_file` returns the articles it could
+build plus one-line notices for what it skipped or decoded with a fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotations.article import Article, ArticleMeta
+from annotations.parsers import ArticleParseError, ParsedArticle, parse_text
+from annotations.parsers.records import RecordError
+from annotations.segment import build_body
+from annotations.text import UndecodableError, decode_bytes, normalise_text
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
+
+
+@dataclass
+class LoadedFile:
+    """The articles built from one file and the notices about it."""
+
+    articles: list[Article] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def count_words(text: str) -> int:
+    """Words in `text`; each CJK character counts as one word."""
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def load_file(path: Path, base_id: str) -> LoadedFile:
+    """Read and parse one file; never raises for bad content, only reports it."""
+    loaded = LoadedFile()
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            loaded.notices.append(
+                f"skipped {name}: {size / 1_048_576:.1f} MB is over the "
+                f"{MAX_FILE_BYTES // 1_048_576} MB limit"
+            )
+            return loaded
+        data = path.read_bytes()
+    except OSError as error:
+        loaded.notices.append(f"skipped {name}: cannot read it ({error.strerror or error})")
+        return loaded
+    if not data.strip():
+        loaded.notices.append(f"skipped {name}: empty file")
+        return loaded
+    try:
+        decoded = decode_bytes(data)
+    except UndecodableError as error:
+        loaded.notices.append(f"skipped {name}: {error}")
+        return loaded
+    if decoded.fallback:
+        loaded.notices.append(f"read {name} as {decoded.encoding} (it is not valid UTF-8)")
+    try:
+        parsed_articles = parse_text(normalise_text(decoded.text), path)
+    except ArticleParseError as error:
+        loaded.notices.append(f"skipped {name}: {error}")
+        return loaded
+    for parsed in parsed_articles:
+        if isinstance(parsed, RecordError):
+            loaded.notices.append(f"skipped {name} {parsed}")
+            continue
+        article_id = f"{base_id}-{parsed.key}" if parsed.key else base_id
+        loaded.articles.append(build_article(parsed, article_id, path, decoded.encoding))
+    return loaded
+
+
+def build_article(parsed: ParsedArticle, article_id: str, path: Path, encoding: str) -> Article:
+    """An `Article` from parser output: the body joined and segmented, metadata attached."""
+    body, paragraphs = build_body(parsed.blocks)
+    meta = ArticleMeta(
+        id=article_id,
+        title=parsed.title or article_id,
+        source=parsed.source,
+        date=parsed.date,
+        authors=parsed.authors,
+        url=parsed.url,
+        path=path,
+        words=count_words(body),
+        format=path.suffix.lower().lstrip("."),
+        encoding=encoding,
+        record=parsed.record,
+    )
+    return Article(meta=meta, body=body, paragraphs=paragraphs)

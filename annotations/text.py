@@ -1,0 +1,118 @@
+"""Decoding article bytes and normalising untrusted text.
+
+Article files are messy copies of web pages and may hold anything: other encodings,
+Windows or old-Mac line endings, Unicode line separators, and terminal escape sequences
+(a hidden OSC 52 clipboard write, a screen clear). Everything newsmark shows or stores
+goes through `normalise_text` first, so no control sequence ever reaches a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings (terminated
+# by BEL or ST), and two-character escapes. Their 8-bit C1 forms are handled too.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?        # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC
+    | \x1b[\x20-\x2f]*[\x30-\x7e]?                             # other ESC sequences
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# Remaining C0 and C1 controls and DEL, except tab and newline.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+BINARY_SNIFF_BYTES = 8192
+MULTIBYTE_ENCODINGS = frozenset({
+    "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "cp936",
+    "shift_jis", "cp932", "euc_jp", "iso2022_jp", "euc_kr", "cp949", "johab",
+})
+
+
+class UndecodableError(ValueError):
+    """The bytes look like a binary file rather than text."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text decoded from bytes, with the encoding used and whether it was a fallback."""
+
+    text: str
+    encoding: str
+    fallback: bool
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether `data` looks like a binary file: NUL bytes in a text encoding are rare."""
+    head = data[:BINARY_SNIFF_BYTES]
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with BOM is text
+        return False
+    nul_share = head.count(0) / len(head)
+    if nul_share > 0.01:
+        return True
+    controls = sum(1 for byte in head if byte < 9 or (13 < byte < 32 and byte != 27))
+    return controls / len(head) > 0.1
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Decode article bytes: UTF-8 (BOM allowed), else a detected encoding, else cp1252/latin-1.
+
+    Raises `UndecodableError` for data that looks binary.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return DecodedText(data.decode("utf-16"), "utf-16", fallback=False)
+    if looks_binary(data):
+        raise UndecodableError("looks like a binary file")
+    try:
+        return DecodedText(data.decode("utf-8-sig"), "utf-8", fallback=False)
+    except UnicodeDecodeError:
+        pass
+    detected = _detect_encoding(data)
+    if detected is not None:
+        return DecodedText(data.decode(detected), detected, fallback=True)
+    try:
+        return DecodedText(data.decode("cp1252"), "cp1252", fallback=True)
+    except UnicodeDecodeError:
+        return DecodedText(data.decode("latin-1"), "latin-1", fallback=True)
+
+
+def _detect_encoding(data: bytes) -> str | None:
+    """A charset-normalizer guess when it is a multi-byte (CJK) encoding, else None.
+
+    Single-byte guesses on short Western text are unreliable (cp1250 vs cp1252), so those
+    are left to the cp1252/latin-1 fallback, by far the most common legacy encoding.
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    if best is None or best.encoding not in MULTIBYTE_ENCODINGS:
+        return None
+    try:
+        data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    return best.encoding
+
+
+def normalise_newlines(text: str) -> str:
+    """`\\r\\n`, `\\r`, U+2028, U+2029, NEL, VT and FF all become `\\n`."""
+    return _LINE_BREAKS.sub("\n", text)
+
+
+def strip_control(text: str) -> str:
+    """Remove terminal escape sequences and control characters (tab and newline stay)."""
+    return _CONTROL_CHARS.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def normalise_text(text: str) -> str:
+    """Newlines normalised first, then escape sequences and control characters removed."""
+    return strip_control(normalise_newlines(text))
+
+
+def clean_inline(text: str) -> str:
+    """One line of metadata (a title, an author): normalised, whitespace collapsed."""
+    return " ".join(normalise_text(text).split())

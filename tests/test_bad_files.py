@@ -1,0 +1,114 @@
+"""Bad files never stop a collection from loading; each gets a one-line reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from annotations.corpus import Corpus
+from annotations.loader import MAX_FILE_BYTES, load_file
+
+
+def make_library(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    library = tmp_path / "hostile"
+    library.mkdir()
+    for name, data in files.items():
+        (library / name).write_bytes(data)
+    return library
+
+
+GOOD = b"A good title\n\nThe first paragraph says something.\n\nThe second one too.\n"
+
+
+def test_bad_files_are_skipped_with_reasons(tmp_path: Path) -> None:
+    library = make_library(
+        tmp_path,
+        {
+            "good.txt": GOOD,
+            "binary.txt": bytes(range(256)) * 64,
+            "empty.txt": b"",
+            "blank.txt": b"  \n\n \t\n",
+            "broken.json": b'{"title": "x", "text": ',
+            "notext.json": b'{"title": "no body"}',
+            "image.png": b"\x89PNG\r\n",
+        },
+    )
+    corpus = Corpus.open(library, use_cache=False)
+    assert [meta.id for meta in corpus] == ["good"]
+    notices = "\n".join(corpus.notices)
+    assert "skipped binary.txt: looks like a binary file" in notices
+    assert "skipped empty.txt: empty file" in notices
+    assert "skipped blank.txt: empty file" in notices
+    assert "skipped broken.json: invalid JSON" in notices
+    assert "skipped notext.json record 1: no `text`" in notices
+    assert "image.png" not in notices  # unsupported types are not articles at all
+    assert all("\n" not in notice for notice in corpus.notices)
+
+
+def test_cp1252_file_loads_and_says_so(tmp_path: Path) -> None:
+    text = "Café society\n\nThe mayor’s “naïve” plan – criticised.\n"
+    library = make_library(tmp_path, {"legacy.txt": text.encode("cp1252")})
+    corpus = Corpus.open(library, use_cache=False)
+    assert corpus.notices == ["read legacy.txt as cp1252 (it is not valid UTF-8)"]
+    assert corpus.meta("legacy").title == "Café society"
+    assert corpus.article("legacy").body == "The mayor’s “naïve” plan – criticised."
+
+
+def test_file_over_the_limit_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    loaded = load_file(path, "huge")
+    assert loaded.articles == []
+    assert loaded.notices[0].startswith("skipped huge.txt: 20.0 MB is over the 20 MB limit")
+
+
+def test_five_megabyte_article_loads(tmp_path: Path) -> None:
+    paragraph = "Officials met again on Tuesday to discuss the maritime issues. " * 40
+    data = ("A very long report\n\n" + "\n\n".join([paragraph.strip()] * 2000)).encode()
+    assert len(data) > 5_000_000
+    library = make_library(tmp_path, {"long.txt": data})
+    article = Corpus.open(library, use_cache=False).article("long")
+    assert len(article.paragraphs) == 2000
+    assert article.meta.title == "A very long report"
+
+
+def test_hostile_content_is_neutralised(tmp_path: Path) -> None:
+    hostile = (
+        "Title with \x1b[2J a screen clear\n\n"
+        "Before\x1b]52;c;aGFja2Vk\x07after. [bold]not bold[/bold] and [link=https://x]y[/link].\r\n"
+        "\r\nNUL\x00 bytes\u2028and separators. Very long line " + "x" * 50_000 + "\n\n"
+        "右から左 עברית 中文段落。\n"
+    )
+    library = make_library(tmp_path, {"hostile.txt": hostile.encode()})
+    corpus = Corpus.open(library, use_cache=False)
+    article = corpus.article("hostile")
+    assert article.meta.title == "Title with a screen clear"
+    assert "\x1b" not in article.body and "\x00" not in article.body and "\x07" not in article.body
+    assert "Beforeafter. [bold]not bold[/bold] and [link=https://x]y[/link]." in article.body
+    # U+2028 is a line break; lines that are not hard-wrapped become paragraphs.
+    assert "NUL bytes\n\nand separators." in article.body
+    assert "右から左 עברית 中文段落。" in article.body
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=400))
+def test_any_text_loads_or_is_skipped_with_a_reason(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "any.txt"
+    path.write_bytes(text.encode("utf-8", errors="replace"))
+    loaded = load_file(path, "any")
+    assert loaded.articles or loaded.notices
+    for article in loaded.articles:
+        assert "\x1b" not in article.body and "\r" not in article.body
+        assert "\n\n\n" not in article.body
+        for paragraph in article.paragraphs:
+            for sentence in paragraph.sentences:
+                assert paragraph.start <= sentence.start < sentence.end <= paragraph.end
+
+
+def test_directory_named_like_an_article_is_ignored(tmp_path: Path) -> None:
+    library = make_library(tmp_path, {"good.txt": GOOD})
+    (library / "dir.txt").mkdir()
+    assert [meta.id for meta in Corpus.open(library, use_cache=False)] == ["good"]
