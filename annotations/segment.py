@@ -19,6 +19,9 @@ ABBREVIATIONS = frozenset(
 # brackets; Western sentence ends need whitespace after them.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|[。！？][」』”’）]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+# A bracketed credit after the last sentence, "[FENG YONGBIN/CHINA DAILY]" or "(Xinhua/Ju
+# Peng)", belongs to that sentence rather than being one of its own.
+_TRAILING_CREDIT = re.compile(r"^\s*[\[(][^\[\]()]{1,80}[\])]\s*$")
 
 
 def build_body(blocks: Iterable[tuple[str, ParagraphKind]]) -> tuple[str, tuple[Paragraph, ...]]:
@@ -67,6 +70,9 @@ def split_sentences(text: str, offset: int = 0) -> tuple[Span, ...]:
             continue
         _append_trimmed(spans, text, start, end, offset)
         start = end
+    if spans and _TRAILING_CREDIT.match(text[start:]):
+        last = spans.pop()
+        start = last.start - offset
     _append_trimmed(spans, text, start, len(text), offset)
     return tuple(spans)
 

@@ -155,3 +155,12 @@ def test_content_hash_is_stable(corpus: Corpus) -> None:
     again = Corpus.open(corpus.root, use_cache=False)
     for meta in corpus:
         assert corpus.article(meta.id).content_hash == again.article(meta.id).content_hash
+
+
+def test_photo_credit_stays_with_its_sentence(corpus: Corpus) -> None:
+    article = corpus.article("000")
+    caption = article.paragraphs[0]
+    assert caption.kind == ParagraphKind.CAPTION
+    assert [article.text(s.start, s.end)[-27:] for s in caption.sentences] == [
+        "Wednesday. [FENG YONGBIN/CHINA DAILY]"[-27:]
+    ]
