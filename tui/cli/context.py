@@ -50,6 +50,18 @@ class CliContext:
                 print(f"newsmark: {notice}", file=sys.stderr)
         return self._corpus
 
+    def reanchored_store(self) -> AnnotationStore:
+        """The store after re-anchoring annotations of changed articles (reported on stderr)."""
+        store = self.store
+        report = store.reanchor_all(self.corpus)
+        if report.fuzzy or report.orphaned:
+            print(
+                f"newsmark: articles changed: {report.fuzzy} annotations re-anchored by fuzzy "
+                f"match, {report.orphaned} orphaned (kept, with their quotes)",
+                file=sys.stderr,
+            )
+        return store
+
     @property
     def store(self) -> AnnotationStore:
         """The annotation store at `db_path`."""

@@ -1,0 +1,495 @@
+"""The durable TinyDB storage: an atomic JSON snapshot plus an fsync'd append-only journal.
+
+Storage format
+--------------
+``annotations.json`` (the snapshot) is a TinyDB-shaped JSON object, table name → table,
+each table mapping a string document id to a document::
+
+    {"_newsmark": {"1": {"schema": 1, "generation": 3, "app": "newsmark"}},
+     "annotations": {"<annotation id>": {...Annotation.to_dict()...}},
+     "tag_colours": {"<tag key>": {"name": "Politics", "colour": "#e06c75"}},
+     "history": {"000000000042": {"description": "...", "time": "...", "before": {...}}}}
+
+It is only ever written whole and atomically: a temporary file in the same directory is
+written, flushed and fsync'd, then ``os.replace``d over the snapshot and the directory is
+fsync'd. A crash at any instant leaves either the old or the new complete snapshot.
+
+``annotations.json.journal`` holds the changes made since the snapshot, one JSON line per
+batch (one store operation), appended with a single write and an fsync::
+
+    {"g": 3, "ops": [["put", "annotations", "<id>", {...}], ["del", "history", "<id>"]]}
+
+Loading reads the snapshot, then replays the journal lines whose ``g`` equals the snapshot's
+generation. An unfinished or damaged *last* line (a crash during an append) is ignored and
+cut off by the next append; a damaged line followed by others means the file was damaged
+some other way, and loading fails. When the journal grows larger than the snapshot (and
+at least `COMPACT_BYTES`), a snapshot of generation G+1 is written and the journal is
+truncated; a crash between the two is harmless because generation-G lines are then ignored.
+
+Any file that is not JSON, not shaped like this, empty, or of a newer schema raises
+`CorruptDatabaseError` and is never written, renamed or replaced. Older schemas are
+migrated in memory (see `MIGRATIONS`); the first write then replaces the file, after
+copying the original to ``annotations.json.schema<N>.bak``.
+
+Every write must be made with the store's file lock held, after `refresh()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from annotations.errors import CorruptDatabaseError, StoreError
+
+SCHEMA_VERSION = 1
+META_TABLE = "_newsmark"
+APP_NAME = "newsmark"
+COMPACT_BYTES = 4 * 1024 * 1024
+ANNOTATIONS_TABLE = "annotations"
+
+Op = list[Any]  # ["put", table, doc_id, document] or ["del", table, doc_id]
+Data = dict[str, dict[str, Any]]
+
+
+def put_op(table: str, doc_id: str, document: dict[str, Any]) -> Op:
+    """A journal operation that stores `document` as `table[doc_id]`."""
+    return ["put", table, doc_id, document]
+
+
+def del_op(table: str, doc_id: str) -> Op:
+    """A journal operation that removes `table[doc_id]` (if present)."""
+    return ["del", table, doc_id]
+
+
+def apply_ops(data: Data, ops: Sequence[Op]) -> None:
+    """Apply journal operations to TinyDB-shaped data in place."""
+    for op in ops:
+        if op[0] == "put":
+            data.setdefault(op[1], {})[op[2]] = op[3]
+        else:
+            data.get(op[1], {}).pop(op[2], None)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building large acyclic data (2x faster)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def journal_path(path: Path) -> Path:
+    """The journal file that belongs to the snapshot at `path`."""
+    return path.with_name(path.name + ".journal")
+
+
+def _meta(schema: int, generation: int) -> dict[str, dict[str, Any]]:
+    return {"1": {"schema": schema, "generation": generation, "app": APP_NAME}}
+
+
+def _looks_like_annotation(doc: Any) -> bool:
+    """Whether `doc` has the fields every stored annotation has (cheap: runs per document)."""
+    try:
+        return (
+            type(doc["id"]) is str
+            and type(doc["article"]) is str
+            and type(doc["quote"]) is str
+            and type(doc["start"]) is int
+            and type(doc["end"]) is int
+        )
+    except (KeyError, TypeError, IndexError):
+        return False
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_tinydb_v0(data: dict[str, Any]) -> bool:
+    """Whether `data` is a plain TinyDB JSONStorage file holding only annotations."""
+    tables = set(data)
+    return (
+        bool(tables)
+        and tables <= {"_default", ANNOTATIONS_TABLE}
+        and all(isinstance(table, dict) for table in data.values())
+        and all(_looks_like_annotation(doc) for table in data.values() for doc in table.values())
+    )
+
+
+def _migrate_v0(data: Data) -> Data:
+    """Schema 0 (plain TinyDB, annotations keyed by number) → 1 (keyed by annotation id)."""
+    annotations = {
+        doc["id"]: doc
+        for table in ("_default", ANNOTATIONS_TABLE)
+        for doc in data.get(table, {}).values()
+    }
+    return {META_TABLE: _meta(1, 0), ANNOTATIONS_TABLE: annotations}
+
+
+# from-version → function returning the data at from-version + 1 (with its meta updated).
+MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: _migrate_v0}
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What identifies one version of a file cheaply: inode, size and modification time."""
+
+    ino: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def from_stat(cls, st: os.stat_result) -> FileStamp:
+        """The stamp of an `os.stat`/`os.fstat` result."""
+        return cls(st.st_ino, st.st_size, st.st_mtime_ns)
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp | None:
+        """The stamp of the file at `path`, or None if it does not exist."""
+        try:
+            return cls.from_stat(os.stat(path))
+        except FileNotFoundError:
+            return None
+
+
+@dataclass
+class Changes:
+    """What `DurableStorage.refresh` found: a full reload, or operations replayed."""
+
+    reloaded: bool = False
+    ops: list[Op] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.reloaded or bool(self.ops)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make a rename or file creation in `directory` durable (where the OS allows it)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class DurableStorage(Storage):
+    """A TinyDB storage kept in memory and made durable by explicit `commit`s.
+
+    `read()` returns the in-memory data without disk I/O and `write()` only replaces it in
+    memory: changes become durable through `commit(ops)`, which appends one journal batch
+    and applies it, or not at all if the disk write fails.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, compact_bytes: int = COMPACT_BYTES):
+        self.path = Path(path)
+        self.journal = journal_path(self.path)
+        self.compact_bytes = compact_bytes
+        self._data: Data = {}
+        self._generation = 0
+        self._needs_snapshot = True
+        self._migrated_from: int | None = None
+        self._snapshot_stamp: FileStamp | None = None
+        self._journal_stamp: FileStamp | None = None
+        self._journal_offset = 0
+        self._load()
+
+    # TinyDB's Storage interface ------------------------------------------------------
+
+    def read(self) -> Data:
+        """The current data (in memory)."""
+        return self._data
+
+    def write(self, data: Data) -> None:
+        """Replace the data in memory only; use `commit` for durable changes."""
+        self._data = data
+
+    # Loading -------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """The generation of the snapshot the in-memory data is based on."""
+        return self._generation
+
+    def _corrupt(self, what: str) -> CorruptDatabaseError:
+        return CorruptDatabaseError(f"{self.path} {what}; the file was left untouched")
+
+    def _load(self) -> None:
+        """Read the snapshot and replay the journal, retrying if a snapshot replaced it."""
+        for _attempt in range(5):
+            try:
+                with open(self.path, "rb") as file:
+                    stamp = FileStamp.from_stat(os.fstat(file.fileno()))
+                    raw = file.read()
+            except FileNotFoundError:
+                self._data = {META_TABLE: _meta(SCHEMA_VERSION, 0)}
+                self._generation = 0
+                self._needs_snapshot = True
+                self._snapshot_stamp = None
+                self._journal_stamp = FileStamp.of(self.journal)
+                self._journal_offset = self._journal_stamp.size if self._journal_stamp else 0
+                return
+            except OSError as error:
+                raise StoreError(f"could not read {self.path}: {error.strerror or error}") from None
+            with gc_paused():
+                data, version = self._parse(raw)
+                generation = data[META_TABLE]["1"]["generation"]
+                ops, offset, journal_stamp = self._read_journal(0, generation)
+            if FileStamp.of(self.path) == stamp:
+                break
+        apply_ops(data, ops)
+        self._data = data
+        self._generation = generation
+        self._migrated_from = version if version < SCHEMA_VERSION else None
+        self._needs_snapshot = self._migrated_from is not None
+        self._snapshot_stamp = stamp
+        self._journal_offset = offset
+        self._journal_stamp = journal_stamp
+
+    def _parse(self, raw: bytes) -> tuple[Data, int]:
+        """The snapshot's data at the current schema, and the schema it was stored in."""
+        if not raw.strip():
+            raise self._corrupt("is empty, not a newsmark database")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise self._corrupt("is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise self._corrupt("is not a newsmark database")
+        version = self._schema_of(data)
+        if version > SCHEMA_VERSION:
+            raise self._corrupt(
+                f"was written by a newer newsmark (database schema {version}; "
+                f"this version reads up to {SCHEMA_VERSION})"
+            )
+        stored_version = version
+        while version < SCHEMA_VERSION:
+            migrate = MIGRATIONS.get(version)
+            if migrate is None:
+                raise self._corrupt(f"has database schema {version}, which cannot be upgraded")
+            data = migrate(data)
+            version = self._schema_of(data)
+        self._check_shape(data)
+        return data, stored_version
+
+    def _schema_of(self, data: dict[str, Any]) -> int:
+        meta = data.get(META_TABLE)
+        if meta is None:
+            if _is_tinydb_v0(data):
+                return 0
+            raise self._corrupt("is not a newsmark database (no _newsmark table)")
+        record = meta.get("1") if isinstance(meta, dict) else None
+        if (
+            not isinstance(record, dict)
+            or record.get("app") != APP_NAME
+            or not isinstance(record.get("schema"), int)
+            or not isinstance(record.get("generation"), int)
+        ):
+            raise self._corrupt("is not a newsmark database (bad _newsmark table)")
+        return record["schema"]
+
+    def _check_shape(self, data: dict[str, Any]) -> None:
+        for name, table in data.items():
+            if not isinstance(table, dict):
+                raise self._corrupt(f"is not a newsmark database (table {name!r} is malformed)")
+            check = _looks_like_annotation if name == ANNOTATIONS_TABLE else _is_dict
+            if not all(map(check, table.values())):
+                raise self._corrupt(f"is not a newsmark database (table {name!r} is malformed)")
+
+    def _read_journal(self, offset: int, generation: int) -> tuple[list[Op], int, FileStamp | None]:
+        """Operations of `generation` from `offset` on, the offset after them, and the stamp."""
+        try:
+            with open(self.journal, "rb") as file:
+                stamp = FileStamp.from_stat(os.fstat(file.fileno()))
+                file.seek(offset)
+                chunk = file.read()
+        except FileNotFoundError:
+            return [], 0, None
+        except OSError as error:
+            raise StoreError(f"could not read {self.journal}: {error.strerror or error}") from None
+        *lines, _unfinished = chunk.split(b"\n")
+        ops: list[Op] = []
+        for number, line in enumerate(lines):
+            batch = _parse_batch(line)
+            if batch is None:
+                if number == len(lines) - 1:
+                    break  # a damaged last line: a crash during an append
+                raise CorruptDatabaseError(
+                    f"{self.journal} has a damaged line in the middle; the file was left untouched"
+                )
+            offset += len(line) + 1
+            if batch["g"] == generation:
+                ops.extend(batch["ops"])
+        return ops, offset, stamp
+
+    # Re-reading what other processes wrote ------------------------------------------
+
+    def refresh(self) -> Changes:
+        """Catch up with other processes: replay new journal lines, or reload everything."""
+        if FileStamp.of(self.path) != self._snapshot_stamp:
+            self._load()
+            return Changes(reloaded=True)
+        stamp = FileStamp.of(self.journal)
+        if stamp == self._journal_stamp:
+            return Changes()
+        if (
+            stamp is None
+            or (self._journal_stamp is not None and stamp.ino != self._journal_stamp.ino)
+            or stamp.size < self._journal_offset
+        ):
+            self._load()
+            return Changes(reloaded=True)
+        ops, self._journal_offset, self._journal_stamp = self._read_journal(
+            self._journal_offset, self._generation
+        )
+        apply_ops(self._data, ops)
+        return Changes(ops=ops)
+
+    # Writing ------------------------------------------------------------------------
+
+    def commit(self, ops: Sequence[Op]) -> None:
+        """Make `ops` durable (one journal batch, fsync'd), then apply them in memory.
+
+        Must be called with the file lock held, after `refresh()`. Raises StoreError (and
+        changes nothing in memory) if the disk write fails.
+        """
+        if not ops:
+            return
+        try:
+            if self._needs_snapshot:
+                data = {name: dict(table) for name, table in self._data.items()}
+                apply_ops(data, ops)
+                self._backup_before_migration()
+                self._write_snapshot(data)
+                return
+            self._append(orjson.dumps({"g": self._generation, "ops": list(ops)},
+                                      option=orjson.OPT_APPEND_NEWLINE))
+        except OSError as error:
+            raise self._save_error(error) from None
+        apply_ops(self._data, ops)
+        snapshot_size = self._snapshot_stamp.size if self._snapshot_stamp else 0
+        if self._journal_offset > max(self.compact_bytes, snapshot_size):
+            # Compaction is an optimisation: the journal still holds every change if it
+            # fails, and it is tried again after the next commit.
+            with contextlib.suppress(OSError):
+                self._write_snapshot(self._data)
+
+    def snapshot(self) -> None:
+        """Write the whole data as a new snapshot generation and empty the journal."""
+        try:
+            self._write_snapshot(self._data)
+        except OSError as error:
+            raise self._save_error(error) from None
+
+    def _save_error(self, error: OSError) -> StoreError:
+        reason = error.strerror or str(error)
+        return StoreError(f"could not save to {self.path}: {reason}; the change was not saved")
+
+    def _append(self, line: bytes) -> None:
+        created = not self.journal.exists()
+        fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+        try:
+            stamp = FileStamp.from_stat(os.fstat(fd))
+            if stamp != self._journal_stamp and not (created and self._journal_offset == 0):
+                raise RuntimeError("journal changed since refresh(): commit without the lock?")
+            if stamp.size != self._journal_offset:
+                os.ftruncate(fd, self._journal_offset)  # drop a damaged tail left by a crash
+            try:
+                view = memoryview(line)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._journal_offset)
+                raise
+            self._journal_stamp = FileStamp.from_stat(os.fstat(fd))
+        finally:
+            os.close(fd)
+        if created:
+            _fsync_directory(self.journal.parent)
+        self._journal_offset += len(line)
+
+    def _backup_before_migration(self) -> None:
+        if self._migrated_from is None:
+            return
+        backup = self.path.with_name(f"{self.path.name}.schema{self._migrated_from}.bak")
+        if not backup.exists():
+            shutil.copy2(self.path, backup)
+
+    def _write_snapshot(self, data: Data) -> None:
+        """Atomically replace the snapshot with `data` at the next generation."""
+        generation = self._generation + 1
+        out = dict(data)
+        out[META_TABLE] = _meta(SCHEMA_VERSION, generation)
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(orjson.dumps(out))
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp_name, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+            raise
+        _fsync_directory(directory)
+        self._data = out
+        self._generation = generation
+        self._needs_snapshot = False
+        self._migrated_from = None
+        self._snapshot_stamp = FileStamp.of(self.path)
+        # Old-generation lines are ignored from now on; emptying the journal saves space.
+        with contextlib.suppress(OSError):
+            os.truncate(self.journal, 0)
+        _ops, self._journal_offset, self._journal_stamp = self._read_journal(0, generation)
+
+
+def _parse_batch(line: bytes) -> dict[str, Any] | None:
+    """A journal line as {"g": int, "ops": [...]}, or None if it is damaged."""
+    try:
+        batch = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not (
+        isinstance(batch, dict)
+        and isinstance(batch.get("g"), int)
+        and isinstance(batch.get("ops"), list)
+        and all(_valid_op(op) for op in batch["ops"])
+    ):
+        return None
+    return batch
+
+
+def _valid_op(op: Any) -> bool:
+    if not isinstance(op, list) or len(op) < 3:
+        return False
+    kind, table, doc_id = op[0], op[1], op[2]
+    if not (isinstance(table, str) and isinstance(doc_id, str)):
+        return False
+    if kind == "put":
+        return (
+            len(op) == 4
+            and isinstance(op[3], dict)
+            and (table != ANNOTATIONS_TABLE or _looks_like_annotation(op[3]))
+        )
+    return kind == "del" and len(op) == 3

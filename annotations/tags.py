@@ -1,0 +1,118 @@
+"""Tag names and colours.
+
+A tag's identity is its case-folded name ("Politics" and "politics" are the same tag); the
+spelling is kept as typed. Every tag has a stable default colour from a fixed palette,
+chosen by a hash of its identity, so it is the same in every process and on every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from annotations.errors import NewsmarkError
+
+MAX_TAG_LENGTH = 64
+
+# Distinct colours that stay readable as highlight backgrounds and as text on dark themes.
+PALETTE = (
+    "#e5c07b",  # yellow
+    "#61afef",  # blue
+    "#98c379",  # green
+    "#c678dd",  # purple
+    "#e06c75",  # red
+    "#56b6c2",  # cyan
+    "#d19a66",  # orange
+    "#f0a6ca",  # pink
+    "#a3be8c",  # sage
+    "#7aa2f7",  # periwinkle
+    "#ff9e64",  # tangerine
+    "#b4befe",  # lavender
+)
+
+NAMED_COLOURS = {
+    "yellow": "#e5c07b",
+    "blue": "#61afef",
+    "green": "#98c379",
+    "purple": "#c678dd",
+    "red": "#e06c75",
+    "cyan": "#56b6c2",
+    "orange": "#d19a66",
+    "pink": "#f0a6ca",
+    "magenta": "#c678dd",
+    "teal": "#56b6c2",
+    "grey": "#abb2bf",
+    "gray": "#abb2bf",
+    "white": "#ffffff",
+}
+
+_WHITESPACE = re.compile(r"\s+")
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})")
+
+
+class InvalidTagError(NewsmarkError):
+    """A tag name or colour cannot be used."""
+
+
+def tag_key(tag: str) -> str:
+    """The identity of a tag: its case-folded, whitespace-normalised name."""
+    return _WHITESPACE.sub(" ", tag).strip().casefold()
+
+
+def normalise_tag(tag: str) -> str:
+    """One tag, cleaned: surrounding whitespace stripped, inner runs collapsed to a space.
+
+    Returns "" for a blank tag. Raises InvalidTagError for a tag that is too long or
+    contains a comma or a control character.
+    """
+    cleaned = _WHITESPACE.sub(" ", tag).strip()
+    if "," in cleaned:
+        raise InvalidTagError(f"tag {cleaned!r} contains a comma (commas separate tags)")
+    if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
+        raise InvalidTagError(f"tag {cleaned!r} contains a control character")
+    if len(cleaned) > MAX_TAG_LENGTH:
+        raise InvalidTagError(
+            f"tag {cleaned[:20]!r}… is {len(cleaned)} characters long "
+            f"(at most {MAX_TAG_LENGTH})"
+        )
+    return cleaned
+
+
+def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Clean a list of tags: normalise each, drop blanks, drop case-insensitive duplicates.
+
+    The first spelling of each tag is kept, in the given order. A single string is taken
+    as one tag, not as a sequence of characters.
+    """
+    if isinstance(tags, str):
+        tags = (tags,)
+    result: list[str] = []
+    seen: set[str] = set()
+    for tag in tags:
+        cleaned = normalise_tag(tag)
+        key = cleaned.casefold()
+        if cleaned and key not in seen:
+            seen.add(key)
+            result.append(cleaned)
+    return tuple(result)
+
+
+def default_colour(tag: str) -> str:
+    """The palette colour of a tag, stable across processes (hashlib, not `hash()`)."""
+    digest = hashlib.sha256(tag_key(tag).encode("utf-8")).digest()
+    return PALETTE[int.from_bytes(digest[:4], "big") % len(PALETTE)]
+
+
+def validate_colour(colour: str) -> str:
+    """A colour as lowercase "#rrggbb", from "#rgb", "#rrggbb" or a colour name."""
+    value = colour.strip().lower()
+    if value in NAMED_COLOURS:
+        return NAMED_COLOURS[value]
+    if _HEX_COLOUR.fullmatch(value):
+        if len(value) == 4:
+            value = "#" + "".join(ch * 2 for ch in value[1:])
+        return value
+    names = ", ".join(sorted(NAMED_COLOURS))
+    raise InvalidTagError(f"invalid colour {colour!r}: use #rgb, #rrggbb or one of {names}")

@@ -1,0 +1,241 @@
+"""Locating quotes, creating annotations and re-anchoring them after the article changes."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations.anchoring import CONTEXT_CHARS, locate_quote, new_annotation, reanchor
+from annotations.article import Article, ArticleMeta, Span
+from annotations.errors import QuoteNotFoundError
+from annotations.model import Anchor
+from annotations.tags import InvalidTagError
+
+BODY = (
+    "The council met on Tuesday evening to discuss the budget.\n\n"
+    "After a long debate the councillors agreed to freeze parking charges for a year, "
+    "a decision welcomed by local shop owners.\n\n"
+    "The next meeting is planned for March."
+)
+QUOTE = "agreed to freeze parking charges"
+
+
+def article(body: str, article_id: str = "000_council") -> Article:
+    meta = ArticleMeta(
+        id=article_id, title="Council", source=None, date=None, authors=(), url=None,
+        path=Path("council.txt"), words=len(body.split()), format="txt",
+    )
+    return Article(meta=meta, body=body)
+
+
+def annotate(body: str = BODY, quote: str = QUOTE):
+    span = locate_quote(body, quote)
+    return new_annotation(article(body), span.start, span.end, tags=["Budget"])
+
+
+# locate_quote ------------------------------------------------------------------------
+
+def test_locate_quote_finds_the_requested_occurrence() -> None:
+    body = "one fish, two fish, red fish"
+    assert locate_quote(body, "fish") == Span(4, 8)
+    assert locate_quote(body, "fish", 3) == Span(24, 28)
+
+
+def test_locate_quote_names_the_article_when_absent() -> None:
+    with pytest.raises(QuoteNotFoundError, match="quote not found in article 000_council"):
+        locate_quote(BODY, "no such words", article_id="000_council")
+
+
+def test_locate_quote_says_how_many_occurrences_there_are() -> None:
+    with pytest.raises(QuoteNotFoundError, match="only 2 times"):
+        locate_quote("a fish and a fish", "fish", 3)
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "\n\n"])
+def test_locate_quote_rejects_an_empty_quote(quote: str) -> None:
+    with pytest.raises(QuoteNotFoundError, match="empty"):
+        locate_quote(BODY, quote)
+
+
+def test_locate_quote_rejects_occurrence_zero() -> None:
+    with pytest.raises(QuoteNotFoundError, match="occurrence"):
+        locate_quote(BODY, "the", 0)
+
+
+# new_annotation ----------------------------------------------------------------------
+
+def test_new_annotation_records_quote_context_hash_and_tags() -> None:
+    art = article(BODY)
+    span = locate_quote(BODY, QUOTE)
+    ann = new_annotation(art, span.start, span.end, tags=[" Budget ", "budget", "Parking"],
+                         note="key point", colour="#ABC")
+    assert (ann.quote, ann.start, ann.end) == (QUOTE, span.start, span.end)
+    assert ann.prefix == BODY[span.start - CONTEXT_CHARS : span.start]
+    assert ann.suffix == BODY[span.end : span.end + CONTEXT_CHARS]
+    assert ann.body_hash == art.content_hash
+    assert ann.tags == ("Budget", "Parking")
+    assert (ann.note, ann.colour, ann.anchor) == ("key point", "#aabbcc", Anchor.EXACT)
+    assert ann.created == ann.updated and ann.created.endswith("Z")
+    assert ann.article == "000_council"
+
+
+def test_new_annotation_trims_whitespace_and_keeps_short_context_at_the_edges() -> None:
+    body = "  Hello world.  \n\nBye."
+    ann = new_annotation(article(body), 0, 17)
+    assert (ann.quote, ann.start, ann.end) == ("Hello world.", 2, 14)
+    assert ann.prefix == "  "
+    assert ann.suffix == "  \n\nBye."
+
+
+def test_new_annotation_ids_are_unique() -> None:
+    assert annotate().id != annotate().id
+
+
+@pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 5), (6, 5), (0, len(BODY) + 1)])
+def test_new_annotation_rejects_offsets_outside_the_body(start: int, end: int) -> None:
+    with pytest.raises(QuoteNotFoundError, match="outside article 000_council"):
+        new_annotation(article(BODY), start, end)
+
+
+def test_new_annotation_rejects_a_whitespace_only_range() -> None:
+    start = BODY.index("\n\n")
+    with pytest.raises(QuoteNotFoundError, match="only whitespace"):
+        new_annotation(article(BODY), start, start + 2)
+
+
+def test_new_annotation_rejects_bad_tags_and_colours() -> None:
+    with pytest.raises(InvalidTagError):
+        new_annotation(article(BODY), 0, 3, tags=["a,b"])
+    with pytest.raises(InvalidTagError):
+        new_annotation(article(BODY), 0, 3, colour="#12")
+
+
+# reanchor ----------------------------------------------------------------------------
+
+def test_same_body_returns_the_same_object() -> None:
+    ann = annotate()
+    assert reanchor(ann, article(BODY)) is ann
+
+
+def test_paragraph_inserted_before_gives_exact_with_shifted_offsets() -> None:
+    ann = annotate()
+    inserted = "Breaking: the mayor resigned this morning.\n\n"
+    result = reanchor(ann, article(inserted + BODY))
+    assert result.anchor == Anchor.EXACT
+    assert (result.start, result.end) == (ann.start + len(inserted), ann.end + len(inserted))
+    assert result.quote == QUOTE
+    assert result.body_hash == article(inserted + BODY).content_hash
+
+
+def test_typo_fixed_inside_the_quote_gives_fuzzy_with_the_new_text() -> None:
+    body = BODY.replace("parking", "parkng")
+    ann = annotate(body, "agreed to freeze parkng charges")
+    result = reanchor(ann, article(BODY))
+    assert result.anchor == Anchor.FUZZY
+    assert result.quote == QUOTE
+    assert BODY[result.start : result.end] == QUOTE
+    assert result.prefix == BODY[result.start - CONTEXT_CHARS : result.start]
+
+
+def test_word_changed_in_the_context_gives_exact_with_new_context() -> None:
+    ann = annotate()
+    body = BODY.replace("long debate", "short debate")
+    result = reanchor(ann, article(body))
+    assert result.anchor == Anchor.EXACT
+    assert body[result.start : result.end] == QUOTE
+    assert "short debate" in result.prefix
+
+
+def test_quote_duplicated_elsewhere_keeps_the_original_occurrence() -> None:
+    ann = annotate()
+    copy = "Opinion: nobody has agreed to freeze parking charges yet, says a reader.\n\n"
+    body = copy + BODY
+    result = reanchor(ann, article(body))
+    assert result.anchor == Anchor.EXACT
+    assert result.start == ann.start + len(copy)
+    assert result.prefix == ann.prefix
+
+
+def test_quote_deleted_entirely_gives_orphaned_with_the_quote_kept() -> None:
+    ann = annotate()
+    body = BODY.replace(
+        "After a long debate the councillors agreed to freeze parking charges for a year, "
+        "a decision welcomed by local shop owners.\n\n",
+        "",
+    )
+    result = reanchor(ann, article(body))
+    assert result.anchor == Anchor.ORPHANED
+    assert (result.quote, result.start, result.end) == (ann.quote, ann.start, ann.end)
+    assert result.tags == ann.tags
+
+
+def test_orphaned_annotation_becomes_exact_when_the_quote_returns() -> None:
+    ann = annotate()
+    orphan = reanchor(ann, article("Completely different text.\n\nNothing about it."))
+    assert orphan.anchor == Anchor.ORPHANED
+    assert reanchor(orphan, article("Completely different text.")) is orphan
+    body = "New intro.\n\n" + BODY
+    result = reanchor(orphan, article(body))
+    assert result.anchor == Anchor.EXACT
+    assert body[result.start : result.end] == QUOTE
+
+
+def test_reanchor_is_fast_on_a_300_kib_body() -> None:
+    rng = random.Random(7)
+    vocabulary = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 9)))
+                  for _ in range(3000)]
+    words = rng.choices(vocabulary, k=60_000)
+    body = " ".join(words)[: 300 * 1024]
+    start = body.index(" ", 150_000) + 1
+    ann = new_annotation(article(body), start, start + 120)
+    typo = body[: start + 60] + "#" + body[start + 61 :]
+    gone = body[: start - 200] + body[start + 400 :]
+    began = time.perf_counter()
+    assert reanchor(ann, article(typo)).anchor == Anchor.FUZZY
+    assert reanchor(ann, article(gone)).anchor == Anchor.ORPHANED
+    assert time.perf_counter() - began < 1.0
+
+
+# properties --------------------------------------------------------------------------
+
+text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
+               max_size=300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=text, data=st.data())
+def test_reanchor_against_the_same_body_is_exact_and_unmoved(body: str, data) -> None:
+    if not body.strip():
+        return
+    start = data.draw(st.integers(0, len(body) - 1))
+    end = data.draw(st.integers(start + 1, len(body)))
+    if not body[start:end].strip():
+        return
+    ann = new_annotation(article(body), start, end)
+    result = reanchor(ann, article(body))
+    assert result.anchor == Anchor.EXACT
+    assert (result.start, result.end) == (ann.start, ann.end)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=text, inserted=st.text(max_size=200), data=st.data())
+def test_text_inserted_before_a_unique_quote_keeps_it_exact(body: str, inserted: str,
+                                                            data) -> None:
+    start = data.draw(st.integers(0, len(body) - 1))
+    end = data.draw(st.integers(start + 1, len(body)))
+    if not body[start:end].strip():
+        return
+    ann = new_annotation(article(body), start, end)
+    new_body = body[: ann.start] + inserted + body[ann.start :]
+    if new_body.count(ann.quote) != 1:
+        return
+    result = reanchor(ann, article(new_body))
+    assert result.anchor == Anchor.EXACT
+    assert result.quote == ann.quote
+    assert new_body[result.start : result.end] == ann.quote

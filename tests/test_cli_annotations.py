@@ -1,0 +1,161 @@
+"""`newsmark annotate`, `annotations`, `edit`, `delete`, `undo` and `tags`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations.corpus import Corpus
+from tests.conftest import RunCli
+
+QUOTE = "make the pie of common interests even bigger"
+
+
+@pytest.fixture
+def cli(run_cli: RunCli, samples_dir: Path, db_path: Path) -> RunCli:
+    """`newsmark --library samples --db tmp ARGS...`."""
+    return lambda *args: run_cli("--library", str(samples_dir), "--db", str(db_path), *args)
+
+
+def listed(cli: RunCli, *args: str) -> list[dict]:
+    result = cli("annotations", "--json", *args)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_annotate_by_quote_prints_id_and_lists_it(cli: RunCli, samples_dir: Path) -> None:
+    result = cli("annotate", "000", "--quote", QUOTE, "--tag", "economy", "--tag", "Metaphor",
+                 "--note", "pie image")
+    assert result.code == 0, result.err
+    new_id = result.out.strip()
+    [annotation] = listed(cli)
+    assert list(annotation) == ["id", "article", "quote", "start", "end", "prefix", "suffix",
+                                "tags", "note", "colour", "anchor", "created", "updated"]
+    body = Corpus.open(samples_dir).article("000").body
+    assert annotation["id"] == new_id
+    assert body[annotation["start"]:annotation["end"]] == QUOTE
+    assert annotation["prefix"] == body[annotation["start"] - 32:annotation["start"]]
+    assert annotation["suffix"] == body[annotation["end"]:annotation["end"] + 32]
+    assert (annotation["tags"], annotation["note"], annotation["anchor"]) == (
+        ["economy", "Metaphor"], "pie image", "exact"
+    )
+    assert annotation["created"].endswith("Z")
+
+
+def test_annotate_by_offsets_and_occurrence(cli: RunCli, samples_dir: Path) -> None:
+    body = Corpus.open(samples_dir).article("001").body
+    second = body.index("Xi said", body.index("Xi said") + 1)
+    assert cli("annotate", "001", "--quote", "Xi said", "--occurrence", "2",
+               "--tag", "speech").code == 0
+    assert cli("annotate", "001", "--start", "0", "--end", "16", "--tag", "caption").code == 0
+    by_tag = {a["tags"][0]: a for a in listed(cli)}
+    assert by_tag["speech"]["start"] == second
+    assert by_tag["caption"]["quote"] == body[:16]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--quote", "not in this article at all"), "quote not found in article 000_"),
+        (("--quote", "Xi Jinping", "--occurrence", "99"), "no occurrence 99"),
+        (("--start", "10", "--end", "999999"), "outside article"),
+        (("--tag", "x"), "give --quote TEXT, or both --start and --end"),
+        (("--quote", QUOTE, "--tag", "a" * 65), "at most 64"),
+        (("--quote", QUOTE, "--colour", "blurple"), "invalid colour"),
+    ],
+)
+def test_annotate_errors_write_nothing(
+    cli: RunCli, db_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = cli("annotate", "000", *args)
+    assert result.code == 1
+    assert message in result.err and result.err.count("\n") == 1
+    assert not db_path.exists()
+
+
+def test_filter_by_tag_and_article(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "Economy")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "sea")
+    cli("annotate", "001", "--quote", "practical cooperation", "--tag", "economy,ties")
+    assert {a["article"][:3] for a in listed(cli, "--tag", "ECONOMY")} == {"000", "001"}
+    assert [a["tags"] for a in listed(cli, "--article", "001", "--tag", "sea")] == [["sea"]]
+    assert len(listed(cli, "--tag", "sea", "--tag", "ties")) == 2
+    text = cli("annotations")
+    assert len(text.out.splitlines()) == 3 and "3 annotations" in text.err
+
+
+def test_edit_delete_and_undo(cli: RunCli) -> None:
+    annotation_id = cli("annotate", "000", "--quote", QUOTE, "--tag", "economy").out.strip()
+    assert cli("edit", annotation_id[:8], "--add-tag", "metaphor", "--note", "nice").code == 0
+    [edited] = listed(cli)
+    assert edited["tags"] == ["economy", "metaphor"] and edited["note"] == "nice"
+    assert cli("edit", annotation_id, "--remove-tag", "ECONOMY").code == 0
+    assert listed(cli)[0]["tags"] == ["metaphor"]
+
+    deleted = cli("delete", annotation_id[:8])
+    assert deleted.code == 0 and "undo" in deleted.out
+    assert listed(cli) == []
+    undone = cli("undo")
+    assert undone.code == 0 and "delete" in undone.out
+    assert listed(cli)[0]["tags"] == ["metaphor"]
+    cli("undo")  # the remove-tag edit
+    assert listed(cli)[0]["tags"] == ["economy", "metaphor"]
+
+
+def test_undo_with_nothing_to_undo(cli: RunCli) -> None:
+    result = cli("undo")
+    assert result.code == 1 and "nothing to undo" in result.err
+
+
+def test_unknown_annotation_is_an_error(cli: RunCli) -> None:
+    result = cli("delete", "ffffffff")
+    assert result.code == 1 and "ffffffff" in result.err
+
+
+def test_tags_list_rename_merge_colour_delete(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy")
+    cli("annotate", "001", "--quote", "practical cooperation", "--tag", "Economics")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "sea")
+    tags = json.loads(cli("tags", "--json").out)
+    assert [(t["name"], t["count"]) for t in tags] == [
+        ("Economics", 1), ("economy", 1), ("sea", 1)
+    ]
+    assert all(t["colour"].startswith("#") for t in tags)
+
+    assert "1 annotation" in cli("tags", "rename", "sea", "South China Sea").out
+    assert cli("tags", "merge", "economics", "economy").code == 0
+    assert cli("tags", "colour", "economy", "#ff8800").out.strip() == "economy: #ff8800"
+    tags = {t["name"]: t for t in json.loads(cli("tags", "--json").out)}
+    assert set(tags) == {"economy", "South China Sea"}
+    assert tags["economy"]["count"] == 2 and tags["economy"]["colour"] == "#ff8800"
+
+    assert "annotations kept" in cli("tags", "delete", "economy").out
+    assert len(listed(cli)) == 3
+    missing = cli("tags", "rename", "nope", "x")
+    assert missing.code == 1 and "nope" in missing.err
+
+
+def test_corrupt_database_is_reported_and_untouched(cli: RunCli, db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b'{"truncated": ')
+    result = cli("annotations")
+    assert result.code == 1 and str(db_path) in result.err
+    assert db_path.read_bytes() == b'{"truncated": '
+
+
+def test_db_location_from_environment(
+    run_cli: RunCli, samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "env-db" / "notes.json"
+    monkeypatch.setenv("NEWSMARK_DB", str(target))
+    assert run_cli("--library", str(samples_dir), "annotate", "000", "--quote", QUOTE).code == 0
+    assert target.exists()
+
+
+def test_default_db_lives_in_user_data_dir(run_cli: RunCli, samples_dir: Path) -> None:
+    import platformdirs
+
+    assert run_cli("--library", str(samples_dir), "annotate", "000", "--quote", QUOTE).code == 0
+    assert (platformdirs.user_data_path("newsmark") / "annotations.json").exists()

@@ -1,0 +1,275 @@
+"""The durable TinyDB storage: atomic snapshots, the journal, corruption and migrations."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from tinydb import TinyDB
+
+from annotations import storage as storage_module
+from annotations.errors import CorruptDatabaseError, StoreError
+from annotations.storage import (
+    META_TABLE,
+    SCHEMA_VERSION,
+    DurableStorage,
+    del_op,
+    journal_path,
+    put_op,
+)
+
+
+def doc(n: int, article: str = "000_a") -> dict[str, Any]:
+    return {"id": f"id-{n}", "article": article, "quote": f"quote {n}", "start": n, "end": n + 5}
+
+
+def put(n: int) -> list[Any]:
+    return put_op("annotations", f"id-{n}", doc(n))
+
+
+def annotations_of(storage: DurableStorage) -> dict[str, Any]:
+    return storage.read().get("annotations", {})
+
+
+def test_missing_file_is_an_empty_database_and_nothing_is_created(db_path: Path) -> None:
+    storage = DurableStorage(db_path)
+    assert annotations_of(storage) == {}
+    assert not db_path.parent.exists()
+
+
+def test_first_commit_creates_directory_and_a_complete_snapshot(db_path: Path) -> None:
+    DurableStorage(db_path).commit([put(1)])
+    data = orjson.loads(db_path.read_bytes())
+    assert data[META_TABLE] == {
+        "1": {"schema": SCHEMA_VERSION, "generation": 1, "app": "newsmark"}
+    }
+    assert data["annotations"] == {"id-1": doc(1)}
+
+
+def test_later_commits_append_one_journal_line_per_batch(db_path: Path) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    snapshot = db_path.read_bytes()
+    storage.commit([put(2), put(3)])
+    storage.commit([del_op("annotations", "id-1")])
+    assert db_path.read_bytes() == snapshot
+    lines = journal_path(db_path).read_bytes().splitlines()
+    assert [orjson.loads(line)["g"] for line in lines] == [1, 1]
+    assert annotations_of(DurableStorage(db_path)) == {"id-2": doc(2), "id-3": doc(3)}
+
+
+def test_tinydb_reads_through_the_storage(db_path: Path) -> None:
+    DurableStorage(db_path).commit([put(1), put(2)])
+    table = TinyDB(db_path, storage=DurableStorage).table("annotations")
+    assert len(table) == 2
+    assert table.get(doc_id="id-2") == doc(2)
+
+
+def test_truncated_last_journal_line_is_ignored_then_cut_off(db_path: Path) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    storage.commit([put(2)])
+    journal = journal_path(db_path)
+    whole = journal.read_bytes()
+    line = orjson.dumps({"g": 1, "ops": [put(3)]}) + b"\n"
+    journal.write_bytes(whole + line[: len(line) // 2])
+    reopened = DurableStorage(db_path)
+    assert set(annotations_of(reopened)) == {"id-1", "id-2"}
+    reopened.commit([put(4)])
+    assert journal.read_bytes().startswith(whole)
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2", "id-4"}
+
+
+def test_damaged_line_in_the_middle_of_the_journal_is_corruption(db_path: Path) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    journal = journal_path(db_path)
+    journal.write_bytes(b'{"g": 1, "ops": [[\n' + orjson.dumps({"g": 1, "ops": [put(2)]}) + b"\n")
+    before = journal.read_bytes()
+    with pytest.raises(CorruptDatabaseError, match="damaged line"):
+        DurableStorage(db_path)
+    assert journal.read_bytes() == before
+
+
+def test_lines_of_an_older_generation_are_ignored(db_path: Path) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    storage.commit([put(2)])
+    journal = journal_path(db_path)
+    stale = journal.read_bytes()
+    storage.snapshot()
+    # A crash between writing the new snapshot and emptying the journal:
+    journal.write_bytes(stale + b'{"g":1,"ops":[["del","annotations","id-1"]]}\n')
+    reopened = DurableStorage(db_path)
+    assert reopened.generation == 2
+    assert set(annotations_of(reopened)) == {"id-1", "id-2"}
+    reopened.commit([put(3)])
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2", "id-3"}
+
+
+def test_journal_is_compacted_into_a_new_snapshot(db_path: Path) -> None:
+    storage = DurableStorage(db_path, compact_bytes=2000)
+    for n in range(40):
+        storage.commit([put(n)])
+    assert storage.generation > 2
+    assert journal_path(db_path).stat().st_size <= 2000 + 200
+    assert len(annotations_of(DurableStorage(db_path))) == 40
+
+
+def test_failed_replace_leaves_the_old_file_and_no_temp_files(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    storage.commit([put(2)])
+    before = db_path.read_bytes()
+
+    def crash(*_args: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(StoreError, match=f"could not save to {db_path}: Input/output error"):
+        storage.snapshot()
+    assert db_path.read_bytes() == before
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [
+        db_path.name, journal_path(db_path).name
+    ]
+    monkeypatch.undo()
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2"}
+
+
+def test_failed_compaction_does_not_lose_the_committed_change(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = DurableStorage(db_path, compact_bytes=10)
+    storage.commit([put(1)])
+
+    def crash(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    storage.commit([put(2)])  # compaction fails, the journal has the change
+    monkeypatch.undo()
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2"}
+    assert len(list(db_path.parent.glob("*.tmp"))) == 0
+
+
+def test_failed_journal_write_raises_store_error_and_changes_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(StoreError) as caught:
+        storage.commit([put(2)])
+    assert str(caught.value) == (
+        f"could not save to {db_path}: No space left on device; the change was not saved"
+    )
+    assert set(annotations_of(storage)) == {"id-1"}
+    monkeypatch.undo()
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1"}
+
+
+CORRUPT_FILES = {
+    "not JSON": (b"{not json", "is not valid JSON"),
+    "empty": (b"", "is empty"),
+    "only whitespace": (b"  \n", "is empty"),
+    "JSON list": (b"[1, 2, 3]", "is not a newsmark database"),
+    "other JSON": (b'{"settings": {"1": {"theme": "dark"}}}', "is not a newsmark database"),
+    "wrong app": (
+        b'{"_newsmark": {"1": {"schema": 1, "generation": 1, "app": "other"}}}',
+        "is not a newsmark database",
+    ),
+    "malformed annotation": (
+        b'{"_newsmark": {"1": {"schema": 1, "generation": 1, "app": "newsmark"}},'
+        b' "annotations": {"x": {"id": "x"}}}',
+        "malformed",
+    ),
+    "newer schema": (
+        b'{"_newsmark": {"1": {"schema": 99, "generation": 1, "app": "newsmark"}}}',
+        "newer newsmark",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT_FILES))
+def test_corrupt_files_are_refused_and_left_untouched(db_path: Path, case: str) -> None:
+    content, message = CORRUPT_FILES[case]
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(content)
+    with pytest.raises(CorruptDatabaseError, match=message) as caught:
+        DurableStorage(db_path)
+    assert str(db_path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert db_path.read_bytes() == content
+    assert os.listdir(db_path.parent) == [db_path.name]
+
+
+def test_plain_tinydb_file_is_migrated_from_schema_0(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    old = TinyDB(db_path)
+    old.insert(doc(1))
+    old.insert(doc(2))
+    old.close()
+    original = db_path.read_bytes()
+    storage = DurableStorage(db_path)
+    assert annotations_of(storage) == {"id-1": doc(1), "id-2": doc(2)}
+    assert db_path.read_bytes() == original  # nothing is written until a change
+    storage.commit([put(3)])
+    assert db_path.with_name(db_path.name + ".schema0.bak").read_bytes() == original
+    data = orjson.loads(db_path.read_bytes())
+    assert data[META_TABLE]["1"]["schema"] == SCHEMA_VERSION
+    assert set(data["annotations"]) == {"id-1", "id-2", "id-3"}
+
+
+def test_migrations_run_in_order_from_the_stored_schema(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    DurableStorage(db_path).commit([put(1)])
+
+    def to_v2(data: dict[str, Any]) -> dict[str, Any]:
+        data[META_TABLE]["1"]["schema"] = 2
+        data["annotations"]["id-1"]["note"] = "migrated"
+        return data
+
+    monkeypatch.setattr(storage_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(storage_module.MIGRATIONS, 1, to_v2)
+    storage = DurableStorage(db_path)
+    assert annotations_of(storage)["id-1"]["note"] == "migrated"
+    storage.commit([put(2)])
+    assert orjson.loads(db_path.read_bytes())[META_TABLE]["1"]["schema"] == 2
+
+
+def test_refresh_replays_other_writers_and_reloads_after_compaction(db_path: Path) -> None:
+    writer = DurableStorage(db_path)
+    writer.commit([put(1)])
+    reader = DurableStorage(db_path)
+    assert not reader.refresh()
+    writer.refresh()
+    writer.commit([put(2)])
+    changes = reader.refresh()
+    assert changes.ops == [put(2)] and not changes.reloaded
+    writer.snapshot()
+    assert reader.refresh().reloaded
+    assert set(annotations_of(reader)) == {"id-1", "id-2"}
+
+
+def test_partial_line_being_written_is_not_read_until_complete(db_path: Path) -> None:
+    writer = DurableStorage(db_path)
+    writer.commit([put(1)])
+    reader = DurableStorage(db_path)
+    line = orjson.dumps({"g": 1, "ops": [put(2)]}) + b"\n"
+    with journal_path(db_path).open("ab") as journal:
+        journal.write(line[:10])
+        journal.flush()
+        assert not reader.refresh()
+        journal.write(line[10:])
+    assert reader.refresh().ops == [put(2)]

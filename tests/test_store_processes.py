@@ -1,0 +1,62 @@
+"""Several processes writing one database, and processes killed in the middle of writes."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from annotations.store import AnnotationStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def writer(
+    db: Path, count: int, compact_bytes: int, *, wait: bool = False
+) -> subprocess.Popen[str]:
+    """A child process adding `count` annotations (0: until killed), printing each id."""
+    args = [sys.executable, "-m", "tests.helpers.store_writer", str(db), str(count),
+            str(compact_bytes)] + (["wait"] if wait else [])
+    return subprocess.Popen(args, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+
+
+@pytest.mark.timeout(60)
+def test_two_processes_adding_at_once_lose_nothing(db_path: Path) -> None:
+    children = [writer(db_path, 100, 30_000, wait=True) for _ in range(2)]
+    time.sleep(1.0)  # let both import and open the DB, then start them together
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    outputs = [child.communicate(timeout=50)[0].split() for child in children]
+    assert [child.returncode for child in children] == [0, 0]
+    assert [len(ids) for ids in outputs] == [100, 100]
+    stored = {a.id for a in AnnotationStore.open(db_path).all()}
+    assert stored == set(outputs[0]) | set(outputs[1])
+    assert len(stored) == 200
+
+
+@pytest.mark.timeout(60)
+def test_killed_writers_never_lose_a_reported_annotation(db_path: Path) -> None:
+    rng = random.Random(20261124)
+    reported: list[str] = []
+    for _ in range(15):
+        child = writer(db_path, 0, 20_000)
+        time.sleep(rng.uniform(0.05, 0.4) + 0.3)  # ~0.3 s to start Python and open the DB
+        child.send_signal(signal.SIGKILL)
+        output, _ = child.communicate(timeout=10)
+        assert child.returncode == -signal.SIGKILL
+        reported += output.split()
+    store = AnnotationStore.open(db_path)
+    stored = {a.id for a in store.all()}
+    assert reported, "the writers never got to add anything"
+    assert set(reported) <= stored
+    assert len(stored) - len(reported) <= 15  # at most one unreported add per kill

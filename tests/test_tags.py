@@ -1,0 +1,84 @@
+"""Tag names (case-insensitive identity) and colours."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.errors import NewsmarkError
+from annotations.tags import (
+    PALETTE,
+    InvalidTagError,
+    default_colour,
+    normalise_tags,
+    tag_key,
+    validate_colour,
+)
+
+
+def test_normalise_strips_collapses_and_dedupes_keeping_first_spelling() -> None:
+    tags = ["  Politics ", "economy\t policy", "", "   ", "politics", "ECONOMY POLICY", "Law"]
+    assert normalise_tags(tags) == ("Politics", "economy policy", "Law")
+
+
+def test_normalise_treats_a_single_string_as_one_tag() -> None:
+    assert normalise_tags("Climate") == ("Climate",)
+
+
+@pytest.mark.parametrize(
+    ("tag", "reason"),
+    [("a,b", "comma"), ("bad\x1btag", "control character"), ("x" * 65, "at most 64")],
+)
+def test_invalid_tags_are_rejected_with_a_clear_message(tag: str, reason: str) -> None:
+    with pytest.raises(InvalidTagError, match=reason) as caught:
+        normalise_tags(["ok", tag])
+    assert isinstance(caught.value, NewsmarkError)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_64_character_tag_is_allowed() -> None:
+    assert normalise_tags(["x" * 64]) == ("x" * 64,)
+
+
+def test_tag_key_is_casefolded_and_whitespace_normalised() -> None:
+    assert tag_key("  Straße  Policy ") == tag_key("STRASSE policy") == "strasse policy"
+
+
+def test_default_colour_is_from_the_palette_and_case_insensitive() -> None:
+    assert default_colour("Politics") in PALETTE
+    assert default_colour("Politics") == default_colour(" politics ")
+    assert len({default_colour(f"tag {i}") for i in range(200)}) == len(PALETTE)
+
+
+def test_default_colour_is_the_same_in_another_process() -> None:
+    names = ["politics", "economy", "climate", "law", "sport"]
+    code = (
+        "from annotations.tags import default_colour; "
+        f"print(','.join(default_colour(n) for n in {names!r}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
+    assert result.stdout.strip() == ",".join(default_colour(n) for n in names)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("#ABC", "#aabbcc"), ("#E5C07B", "#e5c07b"), (" red ", "#e06c75"), ("Grey", "#abb2bf")],
+)
+def test_validate_colour_normalises(given: str, expected: str) -> None:
+    assert validate_colour(given) == expected
+
+
+@pytest.mark.parametrize("colour", ["#abcd", "e5c07b", "#ggg", "chartreuse-ish", ""])
+def test_validate_colour_rejects_anything_else(colour: str) -> None:
+    with pytest.raises(InvalidTagError, match="invalid colour"):
+        validate_colour(colour)
