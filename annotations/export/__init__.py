@@ -1,0 +1,103 @@
+"""Exporting annotations: format selection, filtering and the writers' common entry point.
+
+Writers are pure functions of (annotations, article metadata, tag colours); pass
+`generated` explicitly for reproducible output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from annotations.article import ArticleMeta
+from annotations.atomic import atomic_write_text
+from annotations.errors import NewsmarkError
+from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
+from annotations.export.markdown import render_markdown
+from annotations.export.native import render_native
+from annotations.export.w3c import render_w3c
+from annotations.model import Annotation, utc_now
+from annotations.storage import SCHEMA_VERSION
+
+
+class ExportWriteError(NewsmarkError):
+    """An export file could not be written."""
+
+
+class ExportFormat(StrEnum):
+    """The formats `newsmark export --format` writes."""
+
+    W3C = "w3c"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+def _order(annotation: Annotation) -> tuple[str, int, int, str]:
+    return (annotation.article, annotation.start, annotation.end, annotation.id)
+
+
+def select_annotations(
+    annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None
+) -> list[Annotation]:
+    """The annotations carrying any of `tags` (case-insensitive; all when empty) on
+    `article` (any when None), sorted by article id then start offset."""
+    wanted = {tag.casefold() for tag in tags}
+    chosen = [
+        a for a in annotations
+        if (article is None or a.article == article)
+        and (not wanted or any(tag.casefold() in wanted for tag in a.tags))
+    ]
+    return sorted(chosen, key=_order)
+
+
+def _dump_json(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_export(
+    fmt: ExportFormat | str,
+    annotations: Sequence[Annotation],
+    metas: Mapping[str, ArticleMeta],
+    tag_colours: Mapping[str, str],
+    *,
+    collection: str,
+    generated: str | None = None,
+    tags: Sequence[str] = (),
+    article: str | None = None,
+) -> str:
+    """The export of `annotations` (written in article/offset order) as text.
+
+    `metas` maps article ids to metadata (articles missing from it are cited by id only);
+    `tag_colours` maps tag names to colours (json export); `generated` defaults to now.
+    `tags`/`article` describe the filter used: the Markdown header names them and, with
+    `tags`, Markdown only writes those tags' sections. CSV text has no byte-order mark.
+    """
+    fmt = ExportFormat(fmt)
+    ordered = sorted(annotations, key=_order)
+    stamp = generated or utc_now()
+    if fmt is ExportFormat.W3C:
+        return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
+    if fmt is ExportFormat.JSON:
+        return _dump_json(render_native(ordered, metas, tag_colours, collection=collection,
+                                        generated=stamp, schema=SCHEMA_VERSION))
+    if fmt is ExportFormat.MARKDOWN:
+        return render_markdown(ordered, metas, collection=collection, generated=stamp,
+                               tags=tags, article=article)
+    return render_csv(ordered, metas)
+
+
+def write_export(path: Path, text: str, fmt: ExportFormat | str) -> None:
+    """Write rendered export text to `path` atomically.
+
+    CSV files get a UTF-8 byte-order mark so spreadsheet programs (Excel) detect the
+    encoding; other formats are plain UTF-8. Raises `ExportWriteError` on failure.
+    """
+    encoding = CSV_FILE_ENCODING if ExportFormat(fmt) is ExportFormat.CSV else "utf-8"
+    try:
+        atomic_write_text(Path(path), text, encoding=encoding)
+    except OSError as error:
+        raise ExportWriteError(f"cannot write {path}: {error.strerror or error}") from None

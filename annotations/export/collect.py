@@ -1,0 +1,43 @@
+"""One call that the CLI and the TUI share: pick annotations from the store and render them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotations.export import ExportFormat, render_export, select_annotations
+from annotations.tags import tag_key
+
+if TYPE_CHECKING:
+    from annotations.corpus import Corpus
+    from annotations.store import AnnotationStore
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedExport:
+    """Export text, how many annotations it holds, and requested tags nobody carries."""
+
+    text: str
+    count: int
+    unused_tags: tuple[str, ...]
+
+
+def export_annotations(
+    store: AnnotationStore,
+    corpus: Corpus,
+    fmt: ExportFormat | str,
+    *,
+    tags: Sequence[str] = (),
+    article: str | None = None,
+) -> RenderedExport:
+    """Render the store's annotations carrying any of `tags` (all if empty) on `article`."""
+    article_id = corpus.resolve(article) if article else None
+    chosen = select_annotations(store.all(), tags=tags, article=article_id)
+    carried = {tag_key(t) for a in chosen for t in a.tags}
+    unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
+    metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
+    colours = {info.name: info.colour for info in store.tags()}
+    text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
+                         tags=tags, article=article_id)
+    return RenderedExport(text, len(chosen), unused)

@@ -1,0 +1,342 @@
+"""Reading native json and W3C exports back, and merging them into the store.
+
+`read_export` only parses (it raises `ImportFormatError` before anything is written);
+`import_annotations` merges by annotation id: unknown ids are added, known ones are
+replaced when the file's copy was updated later, and everything else is left alone. Every
+imported annotation is re-anchored against the current article text; one whose article is
+not in the collection is kept as orphaned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from annotations.anchoring import reanchor
+from annotations.errors import ImportFormatError, NewsmarkError
+from annotations.export.native import NATIVE_FORMAT_VERSION
+from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
+from annotations.model import Anchor, Annotation, utc_now
+from annotations.tags import InvalidTagError, normalise_tags, tag_key, validate_colour
+
+if TYPE_CHECKING:
+    from annotations.corpus import Corpus
+    from annotations.store import AnnotationStore
+
+ArticleForUrl = Callable[[str], str | None]
+_W3C_TYPES = frozenset({"Annotation", "AnnotationPage", "AnnotationCollection"})
+
+
+class ImportFileError(NewsmarkError):
+    """A file given to `newsmark import` cannot be read."""
+
+
+@dataclass(frozen=True)
+class ParsedImport:
+    """The annotations read from one export file, not yet merged."""
+
+    source_name: str
+    format: Literal["json", "w3c"]
+    annotations: tuple[Annotation, ...]
+    tag_colours: Mapping[str, str] = field(default_factory=dict)
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What `import_annotations` did; `orphaned` counts added/updated ones left orphaned,
+    `skipped` repeated ids within the file (the first copy wins)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    orphaned: int = 0
+    skipped: int = 0
+
+    def summary(self) -> str:
+        """`3 added, 1 updated, 0 unchanged, 1 orphaned` (`, N skipped` when any were)."""
+        text = (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+                f"{self.orphaned} orphaned")
+        return text + (f", {self.skipped} skipped" if self.skipped else "")
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def read_export(text: str, *, source_name: str, article_for_url: ArticleForUrl | None = None
+                ) -> ParsedImport:
+    """Parse a native json or W3C export; `ImportFormatError` names the file and the fault.
+
+    `article_for_url` maps a W3C target URL to an article id of the collection; a target
+    it cannot map keeps the URL as its article id (and will be orphaned on import).
+    """
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFormatError(
+            f"{source_name}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    if isinstance(document, dict) and "newsmark" in document:
+        return _read_native(document, source_name)
+    if isinstance(document, dict) and _W3C_TYPES & set(_values(document.get("type"))):
+        return _read_w3c(document, source_name, article_for_url or (lambda _url: None))
+    raise ImportFormatError(f"{source_name}: not a newsmark json or W3C annotation export")
+
+
+def read_export_file(path: Path, *, article_for_url: ArticleForUrl | None = None
+                     ) -> ParsedImport:
+    """`read_export` of a UTF-8 file (a byte-order mark is allowed), named by its file name.
+
+    Raises `ImportFileError` when the file cannot be read as UTF-8 text.
+    """
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path.name}: not UTF-8 text") from None
+    return read_export(text, source_name=path.name, article_for_url=article_for_url)
+
+
+def _values(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _unique(source_name: str, fmt: Literal["json", "w3c"], annotations: Iterable[Annotation],
+            tag_colours: Mapping[str, str] | None = None) -> ParsedImport:
+    seen: dict[str, Annotation] = {}
+    duplicates = 0
+    for annotation in annotations:
+        if annotation.id in seen:
+            duplicates += 1
+        else:
+            seen[annotation.id] = annotation
+    return ParsedImport(source_name, fmt, tuple(seen.values()), dict(tag_colours or {}),
+                        duplicates)
+
+
+def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
+    version = document.get("newsmark")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportFormatError(f"{name}: 'newsmark' format version is not a positive integer")
+    if version > NATIVE_FORMAT_VERSION:
+        raise ImportFormatError(f"{name}: written by a newer newsmark (format {version}); "
+                                "upgrade newsmark to import it")
+    records = document.get("annotations")
+    if not isinstance(records, list):
+        raise ImportFormatError(f"{name}: 'annotations' is not a list")
+    annotations = [_native_annotation(record, index, name)
+                   for index, record in enumerate(records, start=1)]
+    return _unique(name, "json", annotations, _native_tag_colours(document.get("tags"), name))
+
+
+def _native_annotation(record: Any, index: int, name: str) -> Annotation:
+    where = f"{name}: annotation {index}"
+    if not isinstance(record, dict):
+        raise ImportFormatError(f"{where} is not an object")
+    for key, kind in (("id", str), ("article", str), ("quote", str), ("start", int),
+                      ("end", int)):
+        if key not in record:
+            raise ImportFormatError(f"{where} has no '{key}'")
+        if not isinstance(record[key], kind) or isinstance(record[key], bool):
+            raise ImportFormatError(f"{where}: '{key}' is not a {kind.__name__}")
+    if not 0 <= record["start"] <= record["end"]:
+        raise ImportFormatError(f"{where}: start/end are not a valid range")
+    tags = record.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise ImportFormatError(f"{where}: 'tags' is not a list of strings")
+    note = record.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ImportFormatError(f"{where}: 'note' is not a string")
+    try:
+        annotation = Annotation.from_dict(record)
+        return replace(annotation, tags=normalise_tags(annotation.tags))
+    except (TypeError, ValueError, InvalidTagError) as error:
+        raise ImportFormatError(f"{where}: {error}") from None
+
+
+def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
+    if tags is None:
+        return {}
+    if not isinstance(tags, list):
+        raise ImportFormatError(f"{name}: 'tags' is not a list")
+    colours: dict[str, str] = {}
+    for index, tag in enumerate(tags, start=1):
+        if not isinstance(tag, dict) or not isinstance(tag.get("name"), str):
+            raise ImportFormatError(f"{name}: tag {index} has no name")
+        if tag.get("colour"):
+            try:
+                colours[tag["name"]] = validate_colour(str(tag["colour"]))
+            except InvalidTagError as error:
+                raise ImportFormatError(f"{name}: tag {index}: {error}") from None
+    return colours
+
+
+def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUrl
+              ) -> ParsedImport:
+    types = set(_values(document.get("type")))
+    fallback_time = document.get("generated") if isinstance(document.get("generated"),
+                                                             str) else None
+    if "AnnotationCollection" in types:
+        first = document.get("first")
+        if first is None:
+            items: list[Any] = []
+        elif isinstance(first, dict):
+            items = _page_items(first, name)
+        else:
+            raise ImportFormatError(f"{name}: the collection's first page is not embedded")
+    elif "AnnotationPage" in types:
+        items = _page_items(document, name)
+    else:
+        items = [document]
+    annotations = [_w3c_annotation(item, index, name, article_for_url, fallback_time)
+                   for index, item in enumerate(items, start=1)]
+    return _unique(name, "w3c", annotations)
+
+
+def _page_items(page: dict[str, Any], name: str) -> list[Any]:
+    items = page.get("items")
+    if not isinstance(items, list):
+        raise ImportFormatError(f"{name}: the annotation page has no items list")
+    return items
+
+
+def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleForUrl,
+                    fallback_time: str | None) -> Annotation:
+    where = f"{name}: item {index}"
+    if not isinstance(item, dict):
+        raise ImportFormatError(f"{where} is not an embedded annotation")
+    iri = item.get("id")
+    if not isinstance(iri, str) or not iri:
+        raise ImportFormatError(f"{where} has no id")
+    source, quote_selector, position = _w3c_target(item, where)
+    exact = quote_selector.get("exact")
+    if not isinstance(exact, str):
+        raise ImportFormatError(f"{where}: TextQuoteSelector has no exact text")
+    start, end = 0, len(exact)
+    if position is not None:
+        start, end = position.get("start"), position.get("end")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+            raise ImportFormatError(f"{where}: TextPositionSelector start/end are not valid")
+    tags, note = _w3c_bodies(item, where)
+    urn = parse_article_urn(source)
+    article = urn[1] if urn else (article_for_url(source) or source)
+    created = _text(item.get("created")) or _text(item.get("modified")) or fallback_time
+    created = created or utc_now()
+    return Annotation(
+        id=annotation_id_from_iri(iri) or iri,
+        article=article,
+        quote=exact,
+        start=start,
+        end=end,
+        prefix=_text(quote_selector.get("prefix")) or "",
+        suffix=_text(quote_selector.get("suffix")) or "",
+        body_hash="",
+        tags=tuple(tags),
+        note=note,
+        created=created,
+        updated=_text(item.get("modified")) or created,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _w3c_target(item: dict[str, Any], where: str
+                ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+    targets = [t for t in _values(item.get("target")) if isinstance(t, dict)]
+    if not targets:
+        raise ImportFormatError(f"{where} has no target with a source and selectors")
+    for target in targets:
+        selectors = [s for s in _values(target.get("selector")) if isinstance(s, dict)]
+        quote = next((s for s in selectors
+                      if "TextQuoteSelector" in _values(s.get("type"))), None)
+        if quote is None:
+            continue
+        source = target.get("source")
+        if not isinstance(source, str) or not source:
+            raise ImportFormatError(f"{where}: target has no source")
+        position = next((s for s in selectors
+                         if "TextPositionSelector" in _values(s.get("type"))), None)
+        return source, quote, position
+    raise ImportFormatError(f"{where} has no TextQuoteSelector")
+
+
+def _w3c_bodies(item: dict[str, Any], where: str) -> tuple[list[str], str | None]:
+    tags: list[str] = []
+    notes: list[str] = []
+    default_purpose = _values(item.get("motivation"))
+    for body in _values(item.get("body")):
+        if not isinstance(body, dict) or "value" not in body:
+            continue
+        value = body["value"]
+        if not isinstance(value, str):
+            raise ImportFormatError(f"{where}: a TextualBody value is not a string")
+        purposes = _values(body.get("purpose")) or default_purpose
+        if "tagging" in purposes:
+            tags.append(value)
+        elif value.strip():
+            notes.append(value)
+    try:
+        cleaned = normalise_tags(tags)
+    except InvalidTagError as error:
+        raise ImportFormatError(f"{where}: {error}") from None
+    return list(cleaned), ("\n\n".join(notes) if notes else None)
+
+
+# ---------------------------------------------------------------------------- merging
+
+
+def _is_newer(incoming: str, current: str) -> bool:
+    try:
+        return datetime.fromisoformat(incoming) > datetime.fromisoformat(current)
+    except (TypeError, ValueError):
+        return incoming > current
+
+
+def _place(annotation: Annotation, corpus: Corpus) -> Annotation:
+    """Re-anchor against the current article, keeping the file's timestamps."""
+    if annotation.article not in corpus:
+        return replace(annotation, anchor=Anchor.ORPHANED)
+    anchored = reanchor(annotation, corpus.article(annotation.article))
+    return replace(anchored, created=annotation.created, updated=annotation.updated)
+
+
+def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Corpus
+                       ) -> ImportReport:
+    """Merge `parsed` into `store` in one `put_many` (one undo step) and say what changed.
+
+    Tag colours carried by a native export are then applied to the tags this import
+    introduces (tags the store already had keep their colour); each is its own store write,
+    as the store has no batch colour API.
+    """
+    existing = {a.id: a for a in store.all()}
+    known_tags = {tag_key(info.name) for info in store.tags()}
+    writes: list[Annotation] = []
+    added = updated = unchanged = orphaned = 0
+    for incoming in parsed.annotations:
+        current = existing.get(incoming.id)
+        if current is not None and not _is_newer(incoming.updated, current.updated):
+            unchanged += 1
+            continue
+        placed = _place(incoming, corpus)
+        orphaned += placed.anchor is Anchor.ORPHANED
+        if current is None:
+            added += 1
+        else:
+            updated += 1
+        writes.append(placed)
+    if writes:
+        store.put_many(writes)
+        new_tags = {tag_key(info.name) for info in store.tags()} - known_tags
+        for tag, colour in parsed.tag_colours.items():
+            if tag_key(tag) in new_tags:
+                store.set_tag_colour(tag, colour)
+    return ImportReport(added, updated, unchanged, orphaned, parsed.duplicates)

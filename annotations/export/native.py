@@ -1,0 +1,75 @@
+"""The native newsmark json export: everything `newsmark import` needs to restore losslessly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from annotations.article import ArticleMeta
+from annotations.model import Annotation, TagInfo
+
+NATIVE_FORMAT_VERSION = 1
+
+
+def tag_summary(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
+                ) -> list[TagInfo]:
+    """Each tag of `annotations` (case-insensitive identity) with its colour and count.
+
+    A tag keeps the spelling it first has in `annotations`; its colour is looked up in
+    `tag_colours` by that spelling, then case-insensitively ("" when absent). Sorted by
+    name, case-insensitively.
+    """
+    colours = {name.casefold(): colour for name, colour in tag_colours.items()}
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for annotation in annotations:
+        for tag in {t.casefold(): t for t in annotation.tags}.values():
+            key = tag.casefold()
+            names.setdefault(key, tag)
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        TagInfo(name=names[key],
+                colour=tag_colours.get(names[key]) or colours.get(key, ""),
+                count=counts[key])
+        for key in sorted(names, key=lambda k: (k, names[k]))
+    ]
+
+
+def article_summary(meta: ArticleMeta) -> dict[str, Any]:
+    """The article metadata kept in the export (enough to cite the article)."""
+    return {
+        "title": meta.title,
+        "source": meta.source,
+        "date": meta.date,
+        "author": meta.author,
+        "url": meta.url,
+        "words": meta.words,
+    }
+
+
+def render_native(
+    annotations: Sequence[Annotation],
+    metas: Mapping[str, ArticleMeta],
+    tag_colours: Mapping[str, str],
+    *,
+    collection: str,
+    generated: str,
+    schema: int,
+) -> dict[str, Any]:
+    """The JSON-ready native document.
+
+    Keys: `newsmark` (this format's version), `schema` (the store's record schema),
+    `generated`, `collection`, `annotations` (`Annotation.to_dict()` each), `tags`
+    (name/colour/count of the exported tags) and `articles` (metadata of every article
+    the annotations point at that the collection knows).
+    """
+    article_ids = sorted({a.article for a in annotations if a.article in metas})
+    return {
+        "newsmark": NATIVE_FORMAT_VERSION,
+        "schema": schema,
+        "generated": generated,
+        "collection": collection,
+        "annotations": [a.to_dict() for a in annotations],
+        "tags": [info.to_dict() for info in tag_summary(annotations, tag_colours)],
+        "articles": {aid: article_summary(metas[aid]) for aid in article_ids},
+    }

@@ -1,0 +1,97 @@
+"""The Markdown export and the shared citation/quote formatting."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from annotations.article import ArticleMeta
+from annotations.export import ExportFormat, render_export
+from annotations.export.citation import (
+    block_quote,
+    citation_line,
+    format_date,
+    quote_with_citation,
+    tag_quotes_markdown,
+)
+from annotations.model import Annotation
+from tests.test_export_golden import GENERATED, build_fixture, corpus, metas
+
+__all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
+
+
+def _sections(text: str) -> dict[str, str]:
+    parts = text.split("\n## ")[1:]
+    return {part.split("\n", 1)[0]: part.rstrip("\n") for part in parts}
+
+
+def test_block_quote_prefixes_every_line_and_blank_lines() -> None:
+    assert block_quote("# not a heading\n\nsecond\nthird") == (
+        "> # not a heading\n>\n> second\n> third")
+
+
+def test_citation_line_with_full_and_partial_metadata(corpus, metas) -> None:
+    annotation = build_fixture(corpus)[0]
+    meta = metas[annotation.article]
+    assert citation_line(annotation, meta) == (
+        "— China Daily, “Presidents vow to advance solidarity, cooperation”, 2023-12-14 "
+        "(article 000_e730ce0a32d34978, chars 200–305)")
+    bare = replace(meta, source=None, date=None, title="")
+    assert citation_line(annotation, bare) == (
+        "— (article 000_e730ce0a32d34978, chars 200–305)")
+    assert citation_line(annotation, None) == citation_line(annotation, bare)
+
+
+def test_format_date() -> None:
+    assert format_date("2023-12-19T14:32:46") == "2023-12-19"
+    assert format_date("Spring 2023") == "Spring 2023"
+    assert format_date("  ") is None
+
+
+def test_quote_with_citation(corpus, metas) -> None:
+    annotation = build_fixture(corpus)[2]
+    text = quote_with_citation(annotation, metas[annotation.article])
+    quote_line, citation = text.split("\n")
+    assert quote_line == '“achievements made by Vietnam in the past nearly 40 years of "Doi Moi,”'
+    assert citation.startswith("— Xinhua, “China, Vietnam agree")
+
+
+def test_annotation_with_two_tags_appears_in_both_sections(corpus, metas) -> None:
+    text = render_export(ExportFormat.MARKDOWN, build_fixture(corpus), metas, {},
+                         collection="samples", generated=GENERATED)
+    sections = _sections(text)
+    assert list(sections) == ["cooperation", "solidarity", "Xi", "Untagged"]
+    shared = "consolidate political mutual trust"
+    assert shared in sections["cooperation"] and shared in sections["solidarity"]
+    assert shared not in sections["Xi"]
+    assert "Note: Compare with 000." in sections["solidarity"]
+
+
+def test_tag_filter_limits_sections_and_is_named_in_header(corpus, metas) -> None:
+    chosen = [a for a in build_fixture(corpus) if "xi" in {t.casefold() for t in a.tags}]
+    text = render_export(ExportFormat.MARKDOWN, chosen, metas, {}, collection="samples",
+                         generated=GENERATED, tags=["XI"], article=None)
+    assert "- Tags: XI" in text
+    assert list(_sections(text)) == ["XI"]
+    assert "- Quotes: 2" in text
+
+
+def test_tag_quotes_markdown_matches_tags_case_insensitively(corpus, metas) -> None:
+    fixture = build_fixture(corpus)
+    text = tag_quotes_markdown(fixture, metas, ["SOLIDARITY", "missing"])
+    sections = _sections("\n" + text)
+    assert list(sections) == ["missing", "SOLIDARITY"]
+    assert sections["missing"].endswith("_No quotes._")
+    assert sections["SOLIDARITY"].count("\n— ") == 2
+    assert "\n>\n> He called on both sides" in sections["SOLIDARITY"]  # second paragraph
+
+
+def test_untrusted_quote_text_cannot_leave_the_block_quote() -> None:
+    meta = ArticleMeta(id="a", title="T", source=None, date=None, authors=(), url=None,
+                       path=Path("a.txt"), words=1, format="txt")
+    annotation = Annotation(id="x", article="a", quote="line\n## Fake heading\n\n---",
+                            start=0, end=30, prefix="", suffix="", body_hash="")
+    text = render_export(ExportFormat.MARKDOWN, [annotation], {"a": meta}, {},
+                         collection="c", generated=GENERATED)
+    assert "> line\n> ## Fake heading\n>\n> ---\n\n— “T” (article a, chars 0–30)" in text
+    assert list(_sections(text)) == ["Untagged"]

@@ -1,0 +1,212 @@
+"""Reading exports back (`read_export`) and merging them into a store (`import_annotations`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotations.errors import ImportFormatError
+from annotations.export import ExportFormat, render_export
+from annotations.export.importer import (
+    ImportFileError,
+    import_annotations,
+    read_export,
+    read_export_file,
+)
+from annotations.model import Anchor
+from annotations.store import AnnotationStore
+from tests.test_export_golden import GENERATED, TAG_COLOURS, build_fixture, corpus, metas
+
+__all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
+
+
+def _export(fmt: ExportFormat, annotations, metas, colours=TAG_COLOURS) -> str:
+    return render_export(fmt, annotations, metas, colours, collection="samples",
+                         generated=GENERATED)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def test_native_export_reads_back_losslessly(corpus, metas) -> None:
+    fixture = build_fixture(corpus)
+    parsed = read_export(_export(ExportFormat.JSON, fixture, metas), source_name="a.json")
+    assert parsed.format == "json"
+    assert sorted(parsed.annotations, key=lambda a: a.id) == fixture
+    assert parsed.tag_colours == TAG_COLOURS
+
+
+def test_w3c_export_reads_back_ids_quotes_tags_notes_and_offsets(corpus, metas) -> None:
+    fixture = build_fixture(corpus)
+    parsed = read_export(_export(ExportFormat.W3C, fixture, metas), source_name="w.jsonld")
+    assert parsed.format == "w3c"
+    restored = {a.id: a for a in parsed.annotations}
+    for original in fixture:
+        back = restored[original.id]
+        assert (back.article, back.quote, back.start, back.end) == (
+            original.article, original.quote, original.start, original.end)
+        assert (back.prefix, back.suffix) == (original.prefix, original.suffix)
+        assert (back.tags, back.note) == (original.tags, original.note)
+        assert (back.created, back.updated) == (original.created, original.updated)
+
+
+def test_w3c_source_url_is_mapped_to_an_article(corpus, metas) -> None:
+    annotation = build_fixture(corpus)[0]
+    with_url = {annotation.article: replace(metas[annotation.article],
+                                            url="https://example.com/a")}
+    text = _export(ExportFormat.W3C, [annotation], with_url)
+    lookup = {"https://example.com/a": "local-id"}.get
+    parsed = read_export(text, source_name="w.json", article_for_url=lookup)
+    assert parsed.annotations[0].article == "local-id"
+    unmapped = read_export(text, source_name="w.json")
+    assert unmapped.annotations[0].article == "https://example.com/a"
+
+
+def test_foreign_w3c_annotation_is_accepted() -> None:
+    single = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "https://example.org/anno/7",
+        "type": "Annotation",
+        "motivation": "tagging",
+        "body": {"type": "TextualBody", "value": "  Trade  "},
+        "target": {"source": "urn:newsmark:other:art-1",
+                   "selector": {"type": "TextQuoteSelector", "exact": "tariffs"}},
+    }
+    (annotation,) = read_export(json.dumps(single), source_name="x.json").annotations
+    assert annotation.id == "https://example.org/anno/7"
+    assert (annotation.article, annotation.quote, annotation.tags) == ("art-1", "tariffs",
+                                                                        ("Trade",))
+    assert (annotation.start, annotation.end, annotation.note) == (0, 7, None)
+
+
+def _w3c_with_item(corpus, metas, change) -> str:
+    doc = json.loads(_export(ExportFormat.W3C, build_fixture(corpus), metas))
+    change(doc["first"]["items"][2])
+    return json.dumps(doc)
+
+
+def _drop_quote_selector(item: dict[str, Any]) -> None:
+    item["target"]["selector"] = item["target"]["selector"][1:]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("{not json", "colleague.json: not valid JSON (line 1"),
+    ("[1, 2]", "colleague.json: not a newsmark json or W3C annotation export"),
+    ('{"newsmark": 99, "annotations": []}', "colleague.json: written by a newer newsmark"),
+    ('{"newsmark": 1, "annotations": {}}', "colleague.json: 'annotations' is not a list"),
+    ('{"newsmark": 1, "annotations": [{"id": "a", "article": "b", "start": 0, "end": 1}]}',
+     "colleague.json: annotation 1 has no 'quote'"),
+    ('{"newsmark": 1, "annotations": [{"id": "a", "article": "b", "quote": "q", '
+     '"start": 5, "end": 1}]}', "colleague.json: annotation 1: start/end are not a valid range"),
+    ('{"newsmark": 1, "annotations": [], "tags": [{"name": "x", "colour": "plaid"}]}',
+     "colleague.json: tag 1: invalid colour"),
+    ('{"type": "AnnotationCollection", "first": "https://example.org/page/1"}',
+     "colleague.json: the collection's first page is not embedded"),
+])
+def test_invalid_files_are_rejected_with_the_file_name(text: str, message: str) -> None:
+    with pytest.raises(ImportFormatError) as caught:
+        read_export(text, source_name="colleague.json")
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_w3c_item_faults_name_the_item(corpus, metas) -> None:
+    with pytest.raises(ImportFormatError, match=r"^c\.json: item 3 has no TextQuoteSelector$"):
+        read_export(_w3c_with_item(corpus, metas, _drop_quote_selector), source_name="c.json")
+    with pytest.raises(ImportFormatError, match=r"^c\.json: item 3 has no id$"):
+        read_export(_w3c_with_item(corpus, metas, lambda item: item.pop("id")),
+                    source_name="c.json")
+    with pytest.raises(ImportFormatError, match="item 3: target has no source"):
+        read_export(_w3c_with_item(corpus, metas, lambda item: item["target"].pop("source")),
+                    source_name="c.json")
+
+
+def test_duplicate_ids_in_a_file_are_counted(corpus, metas) -> None:
+    doc = json.loads(_export(ExportFormat.JSON, build_fixture(corpus)[:2], metas))
+    doc["annotations"].append(dict(doc["annotations"][0], note="second copy"))
+    parsed = read_export(json.dumps(doc), source_name="d.json")
+    assert len(parsed.annotations) == 2 and parsed.duplicates == 1
+    assert all(a.note != "second copy" for a in parsed.annotations)
+
+
+def test_read_export_file_errors(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match=r"cannot read .*missing\.json"):
+        read_export_file(tmp_path / "missing.json")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"newsmark": 1, "note": "caf\xe9"}')
+    with pytest.raises(ImportFormatError, match=r"^latin\.json: not UTF-8 text$"):
+        read_export_file(latin)
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b'\xef\xbb\xbf{"newsmark": 1, "annotations": []}')
+    assert read_export_file(bom).annotations == ()
+
+
+# ---------------------------------------------------------------------------- merging
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AnnotationStore:
+    return AnnotationStore.open(tmp_path / "db.json")
+
+
+def test_merge_adds_updates_and_keeps_unchanged(corpus, metas, store) -> None:
+    fixture = build_fixture(corpus)
+    store.put_many(fixture[:3])
+    newer = replace(fixture[0], note="edited by a colleague",
+                    updated="2026-02-01T00:00:00.000Z")
+    older = replace(fixture[1], note="stale copy", updated="2025-01-01T00:00:00.000Z")
+    text = _export(ExportFormat.JSON, [newer, older, fixture[2], *fixture[3:]], metas)
+    report = import_annotations(read_export(text, source_name="c.json"), store, corpus)
+    assert (report.added, report.updated, report.unchanged, report.orphaned) == (3, 1, 2, 0)
+    assert report.summary() == "3 added, 1 updated, 2 unchanged, 0 orphaned"
+    by_id = {a.id: a for a in store.all()}
+    assert by_id[newer.id].note == "edited by a colleague"
+    assert by_id[older.id].note == fixture[1].note
+    assert len(by_id) == 6
+
+
+def test_import_is_one_undo_step(corpus, metas, store) -> None:
+    # Without tag colours: each colour is a separate store write (no batch colour API yet).
+    text = _export(ExportFormat.JSON, build_fixture(corpus), metas, colours={})
+    import_annotations(read_export(text, source_name="c.json"), store, corpus)
+    assert len(store.all()) == 6
+    store.undo()
+    assert store.all() == []
+
+
+def test_missing_articles_are_kept_orphaned(corpus, metas, store) -> None:
+    fixture = build_fixture(corpus)
+    gone = replace(fixture[0], article="999_not_in_collection")
+    text = _export(ExportFormat.JSON, [gone, fixture[1]], metas)
+    report = import_annotations(read_export(text, source_name="c.json"), store, corpus)
+    assert (report.added, report.orphaned) == (2, 1)
+    assert store.get(gone.id).anchor is Anchor.ORPHANED
+    assert store.get(fixture[1].id).anchor is Anchor.EXACT
+
+
+def test_w3c_import_is_reanchored_against_the_article(corpus, metas, store) -> None:
+    annotation = build_fixture(corpus)[1]
+    doc = json.loads(_export(ExportFormat.W3C, [annotation], metas))
+    position = doc["first"]["items"][0]["target"]["selector"][1]
+    position["start"] += 5  # a colleague's copy of the article was slightly different
+    position["end"] += 5
+    import_annotations(read_export(json.dumps(doc), source_name="w.json"), store, corpus)
+    stored = store.get(annotation.id)
+    assert (stored.start, stored.end, stored.anchor) == (annotation.start, annotation.end,
+                                                         Anchor.EXACT)
+    assert stored.body_hash == corpus.article(annotation.article).content_hash
+
+
+def test_tag_colours_apply_only_to_tags_the_store_lacks(corpus, metas, store) -> None:
+    fixture = build_fixture(corpus)
+    store.put_many([fixture[0]])  # tags cooperation, Xi
+    store.set_tag_colour("Xi", "#000000")
+    text = _export(ExportFormat.JSON, fixture, metas,
+                   {"Xi": "#ffffff", "solidarity": "#123456", "cooperation": "#654321"})
+    import_annotations(read_export(text, source_name="c.json"), store, corpus)
+    assert store.tag_colour("Xi") == "#000000"
+    assert store.tag_colour("solidarity") == "#123456"
