@@ -1,0 +1,69 @@
+"""The library screen: table, filter, sort, full-text search, side-by-side marking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from tests.tui_support import running_app, wait_until
+from tui.screens.reader import ReaderScreen
+from tui.screens.side_by_side import SideBySideScreen
+from tui.widgets.article_view import ArticleView
+
+
+def row_titles(table: DataTable) -> list[str]:
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_table_lists_articles_and_filters_as_you_type(
+    samples_dir: Path, db_path: Path
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", DataTable)
+        assert table.row_count == 5
+        status = app.screen.query_one("#library-status", Static)
+        assert "5 of 5 articles" in str(status.render())
+        await pilot.press("f", *"xinhua")
+        await wait_until(pilot, lambda: table.row_count == 2)
+        assert all("China, Vietnam agree" in title for title in row_titles(table))
+
+
+async def test_sort_cycles_and_reverses(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", DataTable)
+        newest_first = [title[:20] for title in row_titles(table)]
+        assert newest_first == [
+            "China, Vietnam agree",  # 001, 2023-12-19
+            "Presidents vow to ad",  # 000, 2023-12-14
+            "China, Vietnam agree",  # 004, 2023-12-13
+            "Sino-Vietnamese poli",  # 002, 2023-04-27
+            "Xi and senior Vietna",  # 003, no date
+        ]
+        await pilot.press("r")
+        assert [title[:20] for title in row_titles(table)] == list(reversed(newest_first))
+        await pilot.press("s")  # next sort column: words
+        words = [int(str(table.get_row_at(i)[3])) for i in range(table.row_count)]
+        assert words in (sorted(words), sorted(words, reverse=True))
+
+
+async def test_full_text_search_opens_reader_at_match(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("slash", *"Taiwan", "enter")
+        await wait_until(pilot, lambda: app.screen.query_one("#hits").option_count == 2)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        view = app.screen.query_one(ArticleView)
+        await wait_until(pilot, lambda: view.article is not None)
+        assert view.article.id == "001_cd3da7863ef62599"
+        cursor = view.cursor_span
+        assert cursor is not None and "Taiwan" in view.article.text(cursor.start, cursor.end)
+
+
+async def test_mark_two_and_open_side_by_side(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("space", "down", "space", "b")
+        await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen))
+        views = list(app.screen.query(ArticleView))
+        await wait_until(pilot, lambda: all(v.article is not None for v in views))
+        assert len({view.article.id for view in views}) == 2

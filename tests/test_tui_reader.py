@@ -1,0 +1,217 @@
+"""The reader: keyboard and mouse highlighting, tagging, editing, deleting, undo, find, copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyperclip
+import pytest
+from textual.widgets import OptionList
+
+from annotations.corpus import Corpus
+from annotations.store import AnnotationStore
+from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tui.screens.reader import ReaderScreen
+from tui.screens.tag_dialog import TagDialog
+from tui.widgets.article_view import ArticleView
+
+ARTICLE = "000_e730ce0a32d34978"
+
+
+async def open_reader(app, pilot, article_id: str = ARTICLE) -> ArticleView:  # type: ignore[no-untyped-def]
+    app.open_reader(article_id)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView))
+    )
+    view = app.screen.query_one(ArticleView)
+    await wait_until(pilot, lambda: view.article is not None and view.article_layout is not None)
+    return view
+
+
+async def test_keyboard_select_across_sentences_and_tag(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        await pilot.press("J")  # the first text paragraph (after the caption)
+        await pilot.press("v", "j", "j")
+        selection = view.selection
+        assert selection is not None
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await pilot.press(*"security", "enter", *"Vietnam", "enter", "enter")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        [annotation] = store.all()
+        article = Corpus.open(samples_dir).article(ARTICLE)
+        assert annotation.tags == ("security", "Vietnam")
+        assert annotation.quote == article.text(selection.start, selection.end)
+        assert annotation.quote.startswith("President Xi Jinping emphasized")
+        assert annotation.quote.count("\n\n") == 2  # three one-sentence paragraphs
+        await wait_until(pilot, lambda: any("Saved" in m for m in notifications(app)))
+        assert view.selection is None
+        assert [h.annotation_id for h in view.highlights] == [annotation.id]
+        panel = app.screen.query_one("#reader-annotations", OptionList)
+        assert panel.option_count == 1
+
+
+async def test_selection_across_paragraphs_with_word_adjustment(
+    samples_dir: Path, db_path: Path
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        await pilot.press("J", "v", "J", "l", "l")
+        selection = view.selection
+        assert selection is not None
+        text = view.article.text(selection.start, selection.end)
+        assert "\n\n" in text  # spans two paragraphs
+        assert text.startswith("President Xi Jinping")
+        # The next paragraph (one sentence) plus two words of the one after it.
+        assert text.endswith("into concrete outcomes.\n\nThe leadership")
+        await pilot.press("h")
+        assert view.article.text(*_span(view)).endswith("outcomes.\n\nThe")
+
+
+def _span(view: ArticleView) -> tuple[int, int]:
+    assert view.selection is not None
+    return view.selection.start, view.selection.end
+
+
+async def test_mouse_drag_selects_and_tags(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        body = view.article.body
+        start = body.index("deepen win-win cooperation")
+        end = start + len("deepen win-win cooperation")
+        x1, y1 = view.cell_of_offset(start)
+        x2, y2 = view.cell_of_offset(end - 1)
+        await pilot.mouse_down(view, offset=(x1, y1))
+        await pilot.hover(view, offset=(x2, y2))
+        await pilot.mouse_up(view, offset=(x2, y2))
+        await pilot.pause()
+        assert view.selection is not None
+        assert body[view.selection.start:view.selection.end] == "deepen win-win cooperation"
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await pilot.press(*"economy", "enter", "enter")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        assert store.all()[0].quote == "deepen win-win cooperation"
+        assert store.all()[0].tags == ("economy",)
+
+
+async def test_edit_delete_and_undo_a_highlight(samples_dir: Path, db_path: Path) -> None:
+    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
+                             "make the pie of common interests even bigger", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        store = app.workspace.require_store()
+        view.move_cursor_to(seeded.start)
+        await pilot.pause()
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await pilot.press(*"cooperation", "enter", "tab", *"a nice metaphor", "enter")
+        await wait_until(pilot, lambda: store.get(seeded.id).tags == ("economy", "cooperation"))
+        assert store.get(seeded.id).note == "a nice metaphor"
+
+        await pilot.press("d")
+        await wait_until(pilot, lambda: store.all() == [])
+        await wait_until(pilot, lambda: view.highlights == [])
+        await pilot.press("u")
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        assert store.all()[0].tags == ("economy", "cooperation")
+        await wait_until(pilot, lambda: len(view.highlights) == 1)
+        assert any("Undone" in message for message in notifications(app))
+
+
+async def test_panel_entry_scrolls_to_annotation(samples_dir: Path, db_path: Path) -> None:
+    article = Corpus.open(samples_dir).article(ARTICLE)
+    last_sentence = article.text(article.sentences[-1].start, article.sentences[-1].end)
+    seeded = seed_annotation(samples_dir, db_path, ARTICLE, last_sentence, ("culture",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        assert view.scroll_y == 0
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: view.cursor_offset == seeded.start)
+        assert view.scroll_y > 0
+        assert view.has_focus
+
+
+async def test_find_in_article(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, "001")
+        await pilot.press("slash", *"maritime", "enter")
+        await wait_until(pilot, lambda: view.match_count > 0)
+        first = view.cursor_offset
+        assert view.article.body[first:first + 8].lower() == "maritime"
+        await pilot.press("n")
+        assert view.cursor_offset != first
+        await pilot.press("N")
+        assert view.cursor_offset == first
+
+
+async def test_copy_quote_with_citation(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
+                             "make the pie of common interests even bigger", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        view.move_cursor_to(seeded.start)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: bool(app.clipboard))
+        assert app.clipboard.startswith("“make the pie of common interests even bigger”")
+        assert "China Daily" in app.clipboard and "Presidents vow" in app.clipboard
+        assert copied == [app.clipboard]
+        assert any("to the clipboard" in m for m in notifications(app))
+
+
+async def test_copy_tag_falls_back_to_file_without_clipboard(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_clipboard(_: str) -> None:
+        raise pyperclip.PyperclipException("no xclip")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
+                             "make the pie of common interests even bigger", ("economy",))
+    seed_annotation(samples_dir, db_path, "001", "practical cooperation", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        view.move_cursor_to(seeded.start)
+        await pilot.press("C")
+        await wait_until(pilot, lambda: bool(app.clipboard))
+        assert app.clipboard.startswith("## economy")
+        assert app.clipboard.count("\n> ") + app.clipboard.startswith("> ") >= 2
+        message = next(m for m in notifications(app) if "Copied" in m)
+        assert "2 quotes tagged economy" in message and "OSC 52" in message
+        saved = Path(message.rsplit("saved to ", 1)[1].rstrip("."))
+        assert saved.read_text(encoding="utf-8") == app.clipboard
+
+
+async def test_reader_shows_markup_literally(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+        rendered = "".join(
+            segment.text for y in range(view.size.height) for segment in view.render_line(y)
+        )
+        assert "[FENG YONGBIN/CHINA DAILY]" in rendered.replace("\n", "")
+
+
+async def test_store_write_failure_keeps_selection(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations.errors import StoreError
+
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot)
+
+        def failing_add(_: object) -> None:
+            raise StoreError(f"could not save to {db_path}: disk full; the change was not saved")
+
+        monkeypatch.setattr(AnnotationStore, "add", lambda self, a: failing_add(a))
+        await pilot.press("J", "v", "t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await pilot.press(*"lost", "enter", "enter")
+        await wait_until(pilot, lambda: any("disk full" in m for m in notifications(app)))
+        assert view.selection is not None  # the pending highlight is still there to retry

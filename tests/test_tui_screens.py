@@ -1,0 +1,233 @@
+"""Side by side, the tag browser, orphans, stats, export, help and the command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, OptionList
+
+from annotations.corpus import Corpus
+from annotations.model import Anchor
+from annotations.store import AnnotationStore
+from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.help import HelpScreen
+from tui.screens.orphans import OrphansScreen
+from tui.screens.prompts import ConfirmDialog, PromptDialog
+from tui.screens.reader import ReaderScreen
+from tui.screens.side_by_side import SideBySideScreen
+from tui.screens.stats import StatsScreen
+from tui.screens.tag_browser import TagBrowserScreen
+from tui.screens.tag_dialog import TagDialog
+from tui.widgets.article_view import ArticleView
+
+LEFT, RIGHT = "000_e730ce0a32d34978", "001_cd3da7863ef62599"
+
+
+async def open_side_by_side(app, pilot) -> SideBySideScreen:  # type: ignore[no-untyped-def]
+    app.open_side_by_side(LEFT, RIGHT)
+    await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
+                     and len(app.screen.query(ArticleView)) == 2)
+    screen = app.screen
+    await wait_until(pilot, lambda: all(v.article_layout for v in screen.article_views()))
+    return screen
+
+
+async def test_side_by_side_tag_in_right_column(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        screen = await open_side_by_side(app, pilot)
+        left, right = screen.view("left"), screen.view("right")
+        assert (left.article.id, right.article.id) == (LEFT, RIGHT)
+        await pilot.press("tab")
+        assert right.has_focus
+        await pilot.press("J", "v", "t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await pilot.press(*"community", "enter", "enter")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        [annotation] = store.all()
+        assert annotation.article == RIGHT
+        assert annotation.quote.startswith("China and Vietnam on Tuesday agreed")
+        await wait_until(pilot, lambda: len(right.highlights) == 1)
+        assert left.highlights == []
+
+
+async def test_side_by_side_lock_scroll_and_counterparts(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        screen = await open_side_by_side(app, pilot)
+        left, right = screen.view("left"), screen.view("right")
+        right.scroll_to(y=10, animate=False)
+        await pilot.pause()
+        assert left.scroll_y == 0  # independent by default
+        await pilot.press("L")
+        assert screen.scroll_locked
+        left.scroll_to(y=left.max_scroll_y, animate=False)
+        await wait_until(pilot, lambda: right.scroll_y == right.max_scroll_y)
+
+        body = left.article.body
+        left.move_cursor_to(body.index("manage differences"))
+        left.focus()
+        await pilot.press("m")
+        cursor = right.cursor_span
+        assert cursor is not None
+        assert "maritime" in right.article.text(cursor.start, cursor.end)
+        assert any("similarity" in m for m in notifications(app))
+
+
+async def test_aligned_mode_lists_rows(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        screen = await open_side_by_side(app, pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        rows = screen.query(".aligned-row")
+        assert len(rows) == len(screen.alignment().rows())
+        assert len(screen.query(".aligned-row.-unmatched")) < len(rows)
+        assert screen.query_one("#side-by-side").has_class("-aligned")
+        await pilot.press("A")
+        assert not screen.query_one("#side-by-side").has_class("-aligned")
+
+
+async def test_tag_browser_lists_renames_and_merges(samples_dir: Path, db_path: Path) -> None:
+    seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
+    seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("Economics",))
+    seed_annotation(samples_dir, db_path, RIGHT, "maritime issues", ("sea",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
+                         and app.screen.query_one("#tag-table", DataTable).row_count == 3)
+        table = app.screen.query_one("#tag-table", DataTable)
+        assert [str(table.get_row_at(i)[1]) for i in range(3)] == ["Economics", "economy", "sea"]
+        quotes = app.screen.query_one("#tag-quotes", OptionList)
+        await wait_until(pilot, lambda: quotes.option_count == 1)
+
+        await pilot.press("down", "down", "r")  # rename "sea"
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        await pilot.press("ctrl+a", "ctrl+k", *"South China Sea", "enter")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: "South China Sea" in [t.name for t in store.tags()])
+
+        await pilot.press("home", "m")  # merge "Economics" into "economy"
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        await pilot.press(*"economy", "enter")
+        await wait_until(pilot, lambda: len(store.tags()) == 2)
+        assert {t.name: t.count for t in store.tags()} == {"economy": 2, "South China Sea": 1}
+        await wait_until(pilot, lambda: table.row_count == 2)
+
+
+async def test_tag_browser_delete_keeps_annotations(samples_dir: Path, db_path: Path) -> None:
+    seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
+                         and app.screen.query_one("#tag-table", DataTable).row_count == 1)
+        await pilot.press("x")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: store.tags() == [])
+        assert len(store.all()) == 1 and store.all()[0].tags == ()
+
+
+async def test_tag_browser_quote_opens_reader(samples_dir: Path, db_path: Path) -> None:
+    seeded = seed_annotation(samples_dir, db_path, RIGHT, "maritime issues", ("sea",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
+                         and app.screen.query_one("#tag-quotes", OptionList).option_count == 1)
+        app.screen.query_one("#tag-quotes", OptionList).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
+                         and bool(app.screen.query(ArticleView)))
+        view = app.screen.query_one(ArticleView)
+        await wait_until(pilot, lambda: view.article is not None)
+        assert view.article.id == RIGHT
+        await wait_until(pilot, lambda: view.cursor_offset == seeded.start)
+
+
+async def test_orphans_are_listed(library_copy: Path, db_path: Path) -> None:
+    seed_annotation(library_copy, db_path, LEFT, "make the pie of common interests even bigger",
+                    ("economy",))
+    path = library_copy / f"{LEFT}.txt"
+    path.write_text(path.read_text().replace("make the pie of common interests even bigger",
+                                             "grow trade"), encoding="utf-8")
+    async with running_app(library_copy, db_path) as (app, pilot):
+        await wait_until(pilot, lambda: any("orphaned" in m for m in notifications(app)))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OrphansScreen)
+                         and app.screen.query_one("#orphan-table", DataTable).row_count == 1)
+        [annotation] = app.workspace.require_store().all()
+        assert annotation.anchor == Anchor.ORPHANED
+        assert annotation.quote == "make the pie of common interests even bigger"
+
+
+async def test_stats_screen_counts(samples_dir: Path, db_path: Path) -> None:
+    seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy", "ties"))
+    seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("S")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen)
+                         and app.screen.query_one("#stats-tags", DataTable).row_count == 2)
+        tags = app.screen.query_one("#stats-tags", DataTable)
+        assert [(str(tags.get_row_at(i)[0]), tags.get_row_at(i)[1]) for i in range(2)] == [
+            ("economy", 2), ("ties", 1)
+        ]
+        outlets = app.screen.query_one("#stats-outlets", DataTable)
+        assert sorted(str(outlets.get_row_at(i)[0]) for i in range(outlets.row_count)) == [
+            "China Daily", "Xinhua"
+        ]
+        pairs = app.screen.query_one("#stats-pairs", DataTable)
+        assert pairs.row_count == 1 and pairs.get_row_at(0)[2] == 1
+
+
+async def test_export_dialog_writes_file(
+    samples_dir: Path, db_path: Path, tmp_path: Path
+) -> None:
+    seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
+    target = tmp_path / "out" / "quotes.md"
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        dialog = app.screen
+        dialog.query_one("#export-destination").query("RadioButton").last().value = True
+        dialog.query_one("#export-path").value = str(target)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: target.exists())
+        text = target.read_text(encoding="utf-8")
+        assert "## economy" in text and "> deepen win-win cooperation" in text
+        assert any("Exported 1 annotation" in m for m in notifications(app))
+
+
+async def test_help_lists_bindings_and_palette_has_actions(
+    samples_dir: Path, db_path: Path
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        app.open_reader(LEFT)
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        await pilot.pause()
+        commands = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Tag", "Delete", "Copy quote", "Find", "Tags", "Undo", "Export"} <= commands
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        table = app.screen.query_one("#help-table", DataTable)
+        rows = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert {"Tag", "Next sentence", "Select", "Quit"} <= rows
+
+
+async def test_corrupt_database_exits_with_message(samples_dir: Path, db_path: Path) -> None:
+    from tui.app import NewsmarkApp
+    from tui.workspace import Workspace
+
+    db_path.parent.mkdir(parents=True)
+    db_path.write_text("{ not json", encoding="utf-8")
+    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.return_code == 1)
+    assert app.return_code == 1
+    assert db_path.read_text(encoding="utf-8") == "{ not json"
+
+
+def test_corpus_and_store_agree_with_offsets(samples_dir: Path, db_path: Path) -> None:
+    annotation = seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ())
+    body = Corpus.open(samples_dir).article(LEFT).body
+    stored = AnnotationStore.open(db_path).get(annotation.id)
+    assert body[stored.start:stored.end] == "deepen win-win cooperation"

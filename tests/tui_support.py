@@ -1,0 +1,55 @@
+"""Helpers for driving the newsmark TUI with Textual's Pilot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from annotations.anchoring import locate_quote, new_annotation
+from annotations.corpus import Corpus
+from annotations.model import Annotation
+from annotations.store import AnnotationStore
+from tui.app import NewsmarkApp
+from tui.workspace import Workspace
+
+SIZE = (130, 40)
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (fails the test after `timeout` seconds)."""
+    steps = int(timeout / 0.02)
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached in time")
+
+
+@asynccontextmanager
+async def running_app(library: Path, db_path: Path) -> AsyncIterator[tuple[NewsmarkApp, Pilot]]:
+    """The app on `library`/`db_path`, started and with its data open."""
+    app = NewsmarkApp(Workspace(library=library, db_path=db_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.workspace.is_open)
+        await pilot.pause()
+        yield app, pilot
+
+
+def seed_annotation(
+    library: Path, db_path: Path, article_id: str, quote: str, tags: tuple[str, ...],
+    note: str | None = None,
+) -> Annotation:
+    """Store one annotation of `quote` directly, as a previous session would have."""
+    article = Corpus.open(library).article(article_id)
+    span = locate_quote(article.body, quote)
+    annotation = new_annotation(article, span.start, span.end, tags=tags, note=note)
+    AnnotationStore.open(db_path).add(annotation)
+    return annotation
+
+
+def notifications(app: NewsmarkApp) -> list[str]:
+    """Every notification message shown so far."""
+    return [notification.message for notification in app._notifications]

@@ -1,0 +1,256 @@
+"""The newsmark Textual application: screens over one shared workspace.
+
+Start-up is kept lean so the first screen paints quickly: the library screen appears at
+once and the collection and DB are opened in a thread, then the table fills in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+
+from annotations.errors import NewsmarkError
+from tui.messages import DataChanged, WorkspaceReady
+from tui.screens.library import LibraryScreen
+from tui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from annotations.model import Annotation
+    from tui.cli.context import CliContext
+
+STYLES_DIR = Path(__file__).parent / "styles"
+T = TypeVar("T")
+
+
+class NewsmarkApp(App[int]):
+    """Read, highlight, tag and export quotes from a collection of news articles."""
+
+    TITLE = "newsmark"
+    CSS_PATH: ClassVar[list[str | Path]] = [
+        STYLES_DIR / "app.tcss",
+        STYLES_DIR / "library.tcss",
+        STYLES_DIR / "reader.tcss",
+        STYLES_DIR / "panels.tcss",
+        STYLES_DIR / "dialogs.tcss",
+        STYLES_DIR / "browsers.tcss",
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="help"),
+        Binding("g", "tag_browser", "Tags", id="tag-browser"),
+        Binding("o", "orphans", "Orphans", show=False, id="orphans"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("S", "stats", "Stats", show=False, id="stats"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self._write_lock = asyncio.Lock()
+        self.sub_title = str(workspace.library)
+
+    def on_mount(self) -> None:
+        """Show the library at once and open the data in the background."""
+        self.push_screen(LibraryScreen())
+        self.run_worker(self._open_workspace, thread=True, group="open", exit_on_error=False)
+
+    def _open_workspace(self) -> None:
+        try:
+            self.workspace.open()
+        except NewsmarkError as error:
+            self.call_from_thread(self.exit, 1, 1, f"newsmark: error: {error}")
+            return
+        self.call_from_thread(self._workspace_opened)
+
+    def _workspace_opened(self) -> None:
+        for notice in self.workspace.notices:
+            self.notify(notice, title="Collection", severity="warning", markup=False)
+        self.broadcast(WorkspaceReady)
+
+    def broadcast(self, make_message: Callable[[], Message]) -> None:
+        """Deliver a fresh message from `make_message` to every screen on the stack."""
+        for screen in self.screen_stack:
+            screen.post_message(make_message())
+
+    def perform(
+        self,
+        description: str,
+        operation: Callable[..., T],
+        *args: Any,
+        on_done: Callable[[T], None] | None = None,
+    ) -> None:
+        """Run a store write in a thread (one at a time), then tell every screen.
+
+        A failed write is reported with the reason and the fact that nothing was saved;
+        the caller's pending work (a selection, a dialog's tags) is left in place.
+        """
+        self.run_worker(
+            self._perform(description, operation, args, on_done),
+            group="store",
+            exit_on_error=False,
+        )
+
+    async def _perform(
+        self,
+        description: str,
+        operation: Callable[..., T],
+        args: tuple[Any, ...],
+        on_done: Callable[[T], None] | None,
+    ) -> None:
+        async with self._write_lock:
+            try:
+                result = await asyncio.to_thread(operation, *args)
+            except NewsmarkError as error:
+                self.notify(
+                    f"{error}", title="Not saved", severity="error", timeout=10, markup=False
+                )
+                return
+        if on_done is not None:
+            on_done(result)
+        self.broadcast(partial(DataChanged, description))
+
+    def copy_with_notice(self, text: str, what: str) -> None:
+        """Copy `text` via OSC 52 and the system clipboard; say what was copied and how."""
+        from annotations.clipboard import copy_text
+        from annotations.paths import cache_dir
+
+        self.copy_to_clipboard(text)
+        try:
+            result = copy_text(text, fallback_dir=cache_dir())
+        except NewsmarkError as error:
+            self.notify(f"Copied {what} via the terminal (OSC 52) only: {error}",
+                        title="Copied", severity="warning", markup=False)
+            return
+        if result.method == "system":
+            message = f"Copied {what} to the clipboard."
+        else:
+            message = (
+                f"Copied {what} via the terminal (OSC 52); no system clipboard, "
+                f"also saved to {result.path}."
+            )
+        self.notify(message, title="Copied", markup=False)
+
+    def copy_quote(self, annotation: Annotation) -> None:
+        """Copy one quote with its citation line."""
+        from annotations.export.citation import quote_with_citation
+
+        corpus = self.workspace.require_corpus()
+        meta = corpus.meta(annotation.article) if annotation.article in corpus else None
+        self.copy_with_notice(quote_with_citation(annotation, meta), "the quote with its citation")
+
+    def copy_tag_quotes(self, tags: Iterable[str]) -> None:
+        """Copy every quote carrying any of `tags`, as Markdown grouped by tag."""
+        from annotations.export.citation import tag_quotes_markdown
+
+        tags = tuple(tags)
+        store, corpus = self.workspace.require_store(), self.workspace.require_corpus()
+        annotations = store.with_tags(tags)
+        metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
+        text = tag_quotes_markdown(annotations, metas, tags)
+        noun = "quote" if len(annotations) == 1 else "quotes"
+        self.copy_with_notice(text, f"{len(annotations)} {noun} tagged {', '.join(tags)}")
+
+    # App-wide actions -----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every binding of the current screen."""
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_tag_browser(self) -> None:
+        """Open the tag browser."""
+        if self._require_ready():
+            from tui.screens.tag_browser import TagBrowserScreen
+
+            self.push_screen(TagBrowserScreen())
+
+    def action_orphans(self) -> None:
+        """List annotations that could not be re-anchored."""
+        if self._require_ready():
+            from tui.screens.orphans import OrphansScreen
+
+            self.push_screen(OrphansScreen())
+
+    def action_stats(self) -> None:
+        """Show tag statistics."""
+        if self._require_ready():
+            from tui.screens.stats import StatsScreen
+
+            self.push_screen(StatsScreen())
+
+    def action_export(self, tags: Iterable[str] = (), article: str | None = None) -> None:
+        """Open the export dialog."""
+        if self._require_ready():
+            from tui.screens.export_dialog import ExportDialog
+
+            self.push_screen(ExportDialog(tags=tuple(tags), article=article))
+
+    def action_undo(self) -> None:
+        """Undo the last annotation change."""
+        if not self._require_ready():
+            return
+        store = self.workspace.require_store()
+
+        def report(description: str | None) -> None:
+            if description is None:
+                self.notify("Nothing to undo.", markup=False)
+            else:
+                self.notify(f"Undone: {description}", markup=False)
+
+        self.perform("undo", store.undo, on_done=report)
+
+    def open_reader(self, article_id: str, offset: int | None = None) -> None:
+        """Open the reader on an article, optionally at a body offset."""
+        from tui.screens.reader import ReaderScreen
+
+        self.push_screen(ReaderScreen(article_id, offset=offset))
+
+    def open_side_by_side(self, left_id: str, right_id: str) -> None:
+        """Open two articles side by side."""
+        from tui.screens.side_by_side import SideBySideScreen
+
+        self.push_screen(SideBySideScreen(left_id, right_id))
+
+    def _require_ready(self) -> bool:
+        if not self.workspace.is_open:
+            self.notify("Still opening the collection…", markup=False)
+            return False
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette: Textual's commands plus every action bound on the screen."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = {"quit", "command_palette"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.tooltip or binding.description} (key: {key})",
+                partial(active.node.run_action, binding.action),
+            )
+
+
+def run_app(ctx: CliContext) -> int:
+    """Run the TUI on the context's library and DB; returns the exit code."""
+    from annotations.errors import LibraryNotFoundError
+
+    if not ctx.library.is_dir():
+        raise LibraryNotFoundError(f"article collection not found: {ctx.library}")
+    app = NewsmarkApp(Workspace(library=ctx.library, db_path=ctx.db_path))
+    app.run()
+    return app.return_code or 0

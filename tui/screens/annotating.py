@@ -1,0 +1,230 @@
+"""What every screen showing articles can do: tag, edit, delete and copy highlights.
+
+`AnnotatingScreen` is the base of the reader and the side-by-side view. It works on the
+focused `ArticleView`, asks `annotations/` for the data, and sends writes through
+`NewsmarkApp.perform` so the UI never waits for the disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Static
+
+from annotations.errors import NewsmarkError
+from tui.highlights import highlights_for
+from tui.messages import DataChanged, WorkspaceReady
+from tui.screens.tag_dialog import TagDialog, TagEdit
+from tui.widgets.article_view import ArticleView
+
+if TYPE_CHECKING:
+    from annotations.article import Span
+    from annotations.model import Annotation
+    from tui.app import NewsmarkApp
+
+SELECT_FIRST = "Select a passage first: v then j/k (or h/l), or drag with the mouse."
+
+
+class AnnotatingScreen(Screen[None]):
+    """A screen with one or more article views whose highlights can be edited."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="article.back"),
+        Binding("t", "tag", "Tag", id="article.tag"),
+        Binding("d", "delete_highlight", "Delete", id="article.delete"),
+        Binding("c", "copy_quote", "Copy quote", id="article.copy"),
+        Binding("C", "copy_tag", "Copy tag", id="article.copy-tag"),
+        Binding("e", "export_article", "Export", id="article.export"),
+    ]
+
+    @property
+    def newsmark(self) -> NewsmarkApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # Views -------------------------------------------------------------------------------
+
+    def article_views(self) -> list[ArticleView]:
+        """Every article view on the screen."""
+        return list(self.query(ArticleView))
+
+    def active_view(self) -> ArticleView:
+        """The focused article view, else the first one."""
+        focused = self.focused
+        if isinstance(focused, ArticleView):
+            return focused
+        return self.article_views()[0]
+
+    def refresh_highlights(self) -> None:
+        """Redraw every view's highlights from the store."""
+        workspace = self.newsmark.workspace
+        if not workspace.is_open:
+            return
+        colours = workspace.tag_colours()
+        for view in self.article_views():
+            if view.article is not None:
+                annotations = workspace.annotations_for(view.article.id)
+                view.set_highlights(highlights_for(annotations, colours))
+        self.update_status()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Annotations changed (here or elsewhere): redraw highlights."""
+        self.refresh_highlights()
+
+    def on_workspace_ready(self, _: WorkspaceReady) -> None:
+        """The data finished opening after this screen was shown."""
+        self.load_articles()
+
+    def load_articles(self) -> None:
+        """Fill the views; subclasses know which articles they show."""
+        raise NotImplementedError
+
+    def annotation_under_cursor(self, view: ArticleView | None = None) -> Annotation | None:
+        """The annotation highlighted at the view's cursor, if any."""
+        view = view or self.active_view()
+        highlight = view.cursor_highlight
+        if highlight is None:
+            return None
+        try:
+            return self.newsmark.workspace.require_store().get(highlight.annotation_id)
+        except NewsmarkError:
+            return None
+
+    # Status line ---------------------------------------------------------------------------
+
+    @on(ArticleView.CursorMoved)
+    @on(ArticleView.SelectionChanged)
+    def _view_changed(self) -> None:
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Say what `t`, `d` and `c` would act on."""
+        statuses = list(self.query("#article-status").results(Static))
+        if not statuses or not self.article_views():
+            return
+        view = self.active_view()
+        text = Text()
+        selection = view.selection
+        annotation = None if selection else self.annotation_under_cursor(view)
+        if selection is not None:
+            text.append(f"Selection: {len(selection)} characters", style="bold")
+            text.append("  t tag · c copy · esc clear")
+        elif annotation is not None:
+            text.append("Highlight: ", style="bold")
+            text.append(", ".join(annotation.tags) or "untagged")
+            if annotation.note:
+                text.append(f" — {annotation.note}", style="italic")
+            text.append("  t edit · d delete · c copy · C copy tag")
+        else:
+            text.append("j/k sentence · v select · t tag · / find · ? help", style="dim")
+        statuses[0].update(text)
+
+    # Actions -------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Leave the screen."""
+        self.dismiss()
+
+    def action_tag(self) -> None:
+        """Tag the selection, or edit the tags of the highlight under the cursor."""
+        view = self.active_view()
+        if view.article is None:
+            return
+        existing = self.newsmark.workspace.tag_names()
+        selection = view.selection
+        if selection is not None:
+            quote = view.article.text(selection.start, selection.end)
+            self.app.push_screen(
+                TagDialog(quote, existing),
+                lambda edit: self._create(view, selection, edit),
+            )
+            return
+        annotation = self.annotation_under_cursor(view)
+        if annotation is None:
+            self.notify(SELECT_FIRST, markup=False)
+            return
+        self.app.push_screen(
+            TagDialog(annotation.quote, existing, tags=annotation.tags, note=annotation.note,
+                      title="Edit highlight"),
+            lambda edit: self._edit(annotation, edit),
+        )
+
+    def _create(self, view: ArticleView, selection: Span, edit: TagEdit | None) -> None:
+        if edit is None or view.article is None:
+            return
+        from annotations.anchoring import new_annotation
+
+        try:
+            annotation = new_annotation(view.article, selection.start, selection.end,
+                                        tags=edit.tags, note=edit.note)
+        except NewsmarkError as error:
+            self.notify(str(error), title="Not saved", severity="error", markup=False)
+            return
+        store = self.newsmark.workspace.require_store()
+        tags = ", ".join(annotation.tags) or "no tags"
+
+        def saved(_: Annotation) -> None:
+            view.clear_selection()
+            self.notify(f"Saved highlight ({tags}).", title="Saved", markup=False)
+
+        self.newsmark.perform("add highlight", store.add, annotation, on_done=saved)
+
+    def _edit(self, annotation: Annotation, edit: TagEdit | None) -> None:
+        if edit is None:
+            return
+        store = self.newsmark.workspace.require_store()
+        changed = annotation.with_changes(tags=edit.tags, note=edit.note)
+        tags = ", ".join(changed.tags) or "no tags"
+        self.newsmark.perform(
+            "edit highlight", store.update, changed,
+            on_done=lambda _: self.notify(f"Saved highlight ({tags}).", title="Saved",
+                                          markup=False),
+        )
+
+    def action_delete_highlight(self) -> None:
+        """Delete the highlight under the cursor (u undoes it)."""
+        annotation = self.annotation_under_cursor()
+        if annotation is None:
+            self.notify("No highlight under the cursor.", markup=False)
+            return
+        store = self.newsmark.workspace.require_store()
+        self.newsmark.perform(
+            "delete highlight", store.delete, annotation.id,
+            on_done=lambda _: self.notify("Deleted the highlight; u undoes it.",
+                                          title="Deleted", markup=False),
+        )
+
+    def action_copy_quote(self) -> None:
+        """Copy the highlight under the cursor (or the selection) with its citation."""
+        view = self.active_view()
+        if view.article is None:
+            return
+        selection = view.selection
+        if selection is not None:
+            from annotations.anchoring import new_annotation
+
+            self.newsmark.copy_quote(new_annotation(view.article, selection.start, selection.end))
+            return
+        annotation = self.annotation_under_cursor(view)
+        if annotation is None:
+            self.notify(SELECT_FIRST, markup=False)
+            return
+        self.newsmark.copy_quote(annotation)
+
+    def action_copy_tag(self) -> None:
+        """Copy every quote carrying the tags of the highlight under the cursor."""
+        annotation = self.annotation_under_cursor()
+        if annotation is None or not annotation.tags:
+            self.notify("Put the cursor on a tagged highlight first.", markup=False)
+            return
+        self.newsmark.copy_tag_quotes(annotation.tags)
+
+    def action_export_article(self) -> None:
+        """Export this article's annotations."""
+        view = self.active_view()
+        article = view.article.id if view.article is not None else None
+        self.newsmark.action_export(article=article)

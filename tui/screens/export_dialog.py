@@ -1,0 +1,146 @@
+"""The export dialog: format, tag filter, article filter and destination."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from annotations.errors import NewsmarkError
+from annotations.export import ExportFormat
+from tui.screens.tag_dialog import split_tag_input
+
+if TYPE_CHECKING:
+    from tui.app import NewsmarkApp
+
+EXTENSIONS = {
+    ExportFormat.W3C: "jsonld",
+    ExportFormat.JSON: "json",
+    ExportFormat.MARKDOWN: "md",
+    ExportFormat.CSV: "csv",
+}
+FORMAT_LABELS = {
+    ExportFormat.MARKDOWN: "Markdown (quotes by tag, with citations)",
+    ExportFormat.CSV: "CSV (one row per annotation and tag)",
+    ExportFormat.W3C: "W3C Web Annotation (JSON-LD)",
+    ExportFormat.JSON: "newsmark JSON (complete, for import)",
+}
+
+
+def default_export_path(fmt: ExportFormat, directory: Path | None = None) -> Path:
+    """`newsmark-YYYY-MM-DD.<ext>` in the current directory."""
+    stamp = date.today().isoformat()
+    return (directory or Path.cwd()) / f"newsmark-{stamp}.{EXTENSIONS[fmt]}"
+
+
+class ExportDialog(ModalScreen[None]):
+    """Choose what to export and where; ctrl+s or the button exports."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("ctrl+s", "export", "Export", id="export.run"),
+    ]
+
+    def __init__(self, *, tags: tuple[str, ...] = (), article: str | None = None) -> None:
+        super().__init__()
+        self._tags = tags
+        self._article = article
+
+    @property
+    def newsmark(self) -> NewsmarkApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Static(Text("Export annotations", style="bold"))
+            yield Label("Format")
+            with RadioSet(id="export-format"):
+                for index, fmt in enumerate(FORMAT_LABELS):
+                    yield RadioButton(FORMAT_LABELS[fmt], value=index == 0, name=fmt.value)
+            yield Label("Tags (comma separated; empty = all)")
+            yield Input(", ".join(self._tags), placeholder="all tags", id="export-tags")
+            if self._article:
+                yield Checkbox(f"Only article {self._article}", value=True, id="export-article")
+            yield Label("Destination")
+            with RadioSet(id="export-destination"):
+                yield RadioButton("Clipboard", value=True, name="clipboard")
+                yield RadioButton("File", name="file")
+            yield Input(str(default_export_path(ExportFormat.MARKDOWN)), id="export-path")
+            yield Static(id="export-error")
+            with Horizontal(id="export-buttons"):
+                yield Button("Export", variant="primary", id="export-go")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        """Focus the format choice."""
+        self.query_one("#export-format", RadioSet).focus()
+
+    def chosen_format(self) -> ExportFormat:
+        """The selected format."""
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return ExportFormat(pressed.name if pressed and pressed.name else "markdown")
+
+    @on(RadioSet.Changed, "#export-format")
+    def _format_changed(self) -> None:
+        path_input = self.query_one("#export-path", Input)
+        current = Path(path_input.value)
+        path_input.value = str(current.with_suffix("." + EXTENSIONS[self.chosen_format()]))
+
+    @on(Button.Pressed, "#export-go")
+    def action_export(self) -> None:
+        """Render the export in a thread, then copy or write it."""
+        destination = self.query_one("#export-destination", RadioSet).pressed_button
+        to_file = destination is not None and destination.name == "file"
+        try:
+            tags = split_tag_input(self.query_one("#export-tags", Input).value)
+        except NewsmarkError as error:  # pragma: no cover - split never raises today
+            self._error(str(error))
+            return
+        article = None
+        if self._article and self.query_one("#export-article", Checkbox).value:
+            article = self._article
+        path = Path(self.query_one("#export-path", Input).value).expanduser() if to_file else None
+        self._run_export(self.chosen_format(), tags, article, path)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _run_export(
+        self, fmt: ExportFormat, tags: list[str], article: str | None, path: Path | None
+    ) -> None:
+        from annotations.export import write_export
+        from annotations.export.collect import export_annotations
+
+        workspace = self.newsmark.workspace
+        try:
+            rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
+                                          fmt, tags=tags, article=article)
+            if path is not None:
+                write_export(path, rendered.text, fmt)
+        except NewsmarkError as error:
+            self.app.call_from_thread(self._error, str(error))
+            return
+        self.app.call_from_thread(self._done, rendered.text, rendered.count, fmt, path)
+
+    def _done(self, text: str, count: int, fmt: ExportFormat, path: Path | None) -> None:
+        what = f"{count} annotation{'' if count == 1 else 's'} as {fmt.value}"
+        self.dismiss()
+        if path is None:
+            self.newsmark.copy_with_notice(text, what)
+        else:
+            self.notify(f"Exported {what} to {path}.", title="Exported", markup=False)
+
+    def _error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Text(message, style="bold red"))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        """Close without exporting."""
+        self.dismiss()

@@ -1,0 +1,66 @@
+"""The help screen: every key the screen below responds to, with what it does."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Static
+
+MOUSE_HELP = (
+    "Mouse: drag across text to select it, then press t to tag it; click a sentence to "
+    "move the cursor there; click a highlight to activate it. "
+    "ctrl+p opens the command palette with every action."
+)
+
+
+def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(key, description, where) for each active binding of `screen`, widget keys first."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or (key, binding.action) in seen:
+            continue
+        seen.add((key, binding.action))
+        where = "app" if active.node is screen.app else type(active.node).__name__
+        display = binding.key_display or screen.app.get_key_display(binding)
+        rows.append((display, binding.description, where))
+    screen_name = type(screen).__name__
+
+    def rank(row: tuple[str, str, str]) -> int:
+        return 2 if row[2] == "app" else 1 if row[2] == screen_name else 0
+
+    rows.sort(key=rank)
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """A list of the keys of the screen it was opened from; escape or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, described: Screen) -> None:
+        super().__init__()
+        self._rows = binding_rows(described)
+        self._title = f"Keys: {getattr(described, 'help_title', type(described).__name__)}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static(Text(self._title, style="bold"), id="help-title")
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
+            yield Static(Text(MOUSE_HELP), id="help-mouse")
+
+    def on_mount(self) -> None:
+        """Fill the table."""
+        table = self.query_one("#help-table", DataTable)
+        table.add_columns("Key", "Action", "From")
+        for key, description, where in self._rows:
+            table.add_row(Text(key, style="bold"), Text(description), Text(where, style="dim"))
+        table.focus()

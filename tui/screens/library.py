@@ -1,0 +1,287 @@
+"""The library: every article in a sortable, filterable table, plus full-text search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.messages import DataChanged, WorkspaceReady
+
+if TYPE_CHECKING:
+    from annotations.article import ArticleMeta
+    from annotations.search import SearchHit
+    from tui.app import NewsmarkApp
+
+MAX_SEARCH_HITS = 500
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A column the table can be sorted by."""
+
+    key: str
+    label: str
+
+
+COLUMNS = (
+    SortColumn("title", "Title"),
+    SortColumn("source", "Outlet"),
+    SortColumn("date", "Date"),
+    SortColumn("words", "Words"),
+    SortColumn("notes", "Notes"),
+)
+
+
+def row_matches(meta: ArticleMeta, needle: str) -> bool:
+    """Whether the filter text occurs in the article's id, title, outlet, author or date."""
+    if not needle:
+        return True
+    haystack = " ".join(
+        part for part in (meta.id, meta.title, meta.source, meta.author, meta.date) if part
+    )
+    return needle.casefold() in haystack.casefold()
+
+
+def hit_prompt(hit: SearchHit, title: str) -> Text:
+    """A search result line: the article title and offset, then the match in context."""
+    prompt = Text(no_wrap=True, overflow="ellipsis")
+    prompt.append(title, style="bold")
+    prompt.append(f"  @{hit.start}\n", style="dim")
+    prompt.append(hit.context)
+    return prompt
+
+
+class LibraryScreen(Screen[None]):
+    """All articles; enter opens one, space marks two for side by side."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_article", "Open", id="library.open"),
+        Binding("f", "focus_filter", "Filter", id="library.filter"),
+        Binding("slash", "focus_search", "Search", key_display="/", id="library.search"),
+        Binding("s", "cycle_sort", "Sort", id="library.sort"),
+        Binding("r", "reverse_sort", "Reverse", show=False, id="library.reverse"),
+        Binding("space", "toggle_mark", "Mark", id="library.mark"),
+        Binding("b", "side_by_side", "Side by side", id="library.side-by-side"),
+        Binding("escape", "back_to_table", "Back", show=False, id="library.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._metas: list[ArticleMeta] = []
+        self._counts: dict[str, int] = {}
+        self._sort_index = 2
+        self._sort_reverse = True
+        self._marked: list[str] = []
+        self._hits: list[SearchHit] = []
+
+    @property
+    def newsmark(self) -> NewsmarkApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="library"):
+            yield Input(placeholder="Filter by title, outlet, author, date (f)", id="filter")
+            yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+            yield Static("Opening the collection…", id="library-status")
+            with Vertical(id="search-panel"):
+                yield Input(placeholder="Search every article (/), enter to run", id="search")
+                yield OptionList(id="hits")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the columns; rows come when the workspace is open."""
+        table = self.query_one("#articles", DataTable)
+        for column in COLUMNS:
+            table.add_column(column.label, key=column.key)
+        table.focus()
+        if self.newsmark.workspace.is_open:
+            self._load()
+
+    def on_workspace_ready(self, _: WorkspaceReady) -> None:
+        """Fill the table once the collection is loaded."""
+        self._load()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Annotation counts may have changed."""
+        if self.newsmark.workspace.is_open:
+            self._counts = dict(self.newsmark.workspace.annotation_counts())
+            self._refresh_rows()
+
+    def _load(self) -> None:
+        workspace = self.newsmark.workspace
+        self._metas = list(workspace.require_corpus())
+        self._counts = dict(workspace.annotation_counts())
+        self._refresh_rows()
+
+    def _sort_key(self, meta: ArticleMeta) -> tuple:
+        key = COLUMNS[self._sort_index].key
+        if key == "notes":
+            return (self._counts.get(meta.id, 0), meta.id)
+        if key == "words":
+            return (meta.words, meta.id)
+        value = getattr(meta, key) or ""
+        return (value.casefold(), meta.id)
+
+    def _visible_metas(self) -> list[ArticleMeta]:
+        needle = self.query_one("#filter", Input).value.strip()
+        rows = [meta for meta in self._metas if row_matches(meta, needle)]
+        rows.sort(key=self._sort_key, reverse=self._sort_reverse)
+        return rows
+
+    def _refresh_rows(self) -> None:
+        table = self.query_one("#articles", DataTable)
+        current = self.current_article_id()
+        table.clear()
+        rows = self._visible_metas()
+        for meta in rows:
+            mark = "● " if meta.id in self._marked else ""
+            table.add_row(
+                Text(mark + meta.title, no_wrap=True, overflow="ellipsis"),
+                Text(meta.source or "—"),
+                Text(meta.date or "—"),
+                Text(str(meta.words), justify="right"),
+                Text(str(self._counts.get(meta.id, 0) or ""), justify="right"),
+                key=meta.id,
+            )
+        if current is not None and current in {meta.id for meta in rows}:
+            table.move_cursor(row=table.get_row_index(current))
+        column = COLUMNS[self._sort_index]
+        arrow = "↓" if self._sort_reverse else "↑"
+        status = f"{len(rows)} of {len(self._metas)} articles · sorted by {column.label} {arrow}"
+        if self._marked:
+            status += f" · marked: {', '.join(self._marked)}"
+        self.query_one("#library-status", Static).update(Text(status))
+
+    def current_article_id(self) -> str | None:
+        """The id of the article under the table cursor."""
+        table = self.query_one("#articles", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._refresh_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#articles", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#articles")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.newsmark.open_reader(event.row_key.value)
+
+    @on(DataTable.HeaderSelected, "#articles")
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        index = event.column_index
+        if index == self._sort_index:
+            self._sort_reverse = not self._sort_reverse
+        else:
+            self._sort_index, self._sort_reverse = index, False
+        self._refresh_rows()
+
+    def action_open_article(self) -> None:
+        """Open the article under the cursor."""
+        article_id = self.current_article_id()
+        if article_id is not None:
+            self.newsmark.open_reader(article_id)
+
+    def action_focus_filter(self) -> None:
+        """Type to filter the table."""
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_search(self) -> None:
+        """Type a full-text query for every article."""
+        self.query_one("#search-panel").add_class("-visible")
+        self.query_one("#search", Input).focus()
+
+    def action_back_to_table(self) -> None:
+        """Leave the filter or search box for the table."""
+        self.query_one("#articles", DataTable).focus()
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next column."""
+        self._sort_index = (self._sort_index + 1) % len(COLUMNS)
+        self._sort_reverse = COLUMNS[self._sort_index].key in {"date", "words", "notes"}
+        self._refresh_rows()
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the sort order."""
+        self._sort_reverse = not self._sort_reverse
+        self._refresh_rows()
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the current article for side by side (two at most)."""
+        article_id = self.current_article_id()
+        if article_id is None:
+            return
+        if article_id in self._marked:
+            self._marked.remove(article_id)
+        else:
+            self._marked = [*self._marked, article_id][-2:]
+        self._refresh_rows()
+
+    def action_side_by_side(self) -> None:
+        """Open the two marked articles (or the marked one and the current) side by side."""
+        chosen = list(self._marked)
+        current = self.current_article_id()
+        if len(chosen) < 2 and current is not None and current not in chosen:
+            chosen.append(current)
+        if len(chosen) < 2:
+            self.notify("Mark two articles with space, then press b.", markup=False)
+            return
+        self.newsmark.open_side_by_side(chosen[0], chosen[1])
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if query and self.newsmark.workspace.is_open:
+            self._run_search(query)
+
+    @work(exclusive=True, group="search", thread=True)
+    def _run_search(self, query: str) -> None:
+        from annotations.errors import NewsmarkError
+
+        corpus = self.newsmark.workspace.require_corpus()
+        try:
+            hits = corpus.search(query, limit=MAX_SEARCH_HITS)
+        except NewsmarkError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._show_hits, query, hits)
+
+    def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
+        self._hits = hits
+        option_list = self.query_one("#hits", OptionList)
+        option_list.clear_options()
+        corpus = self.newsmark.workspace.require_corpus()
+        option_list.add_options(
+            Option(hit_prompt(hit, corpus.meta(hit.article).title)) for hit in hits
+        )
+        found = f"{len(hits)}{'+' if len(hits) == MAX_SEARCH_HITS else ''}"
+        option_list.border_title = f"{found} matches for {query!r}"
+        if hits:
+            option_list.highlighted = 0
+            option_list.focus()
+        else:
+            self.notify(f"No matches for {query!r}.", markup=False)
+
+    @on(OptionList.OptionSelected, "#hits")
+    def _hit_selected(self, event: OptionList.OptionSelected) -> None:
+        hit = self._hits[event.option_index]
+        self.newsmark.open_reader(hit.article, offset=hit.start)

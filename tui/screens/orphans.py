@@ -1,0 +1,107 @@
+"""Orphans: annotations whose passage could not be found after their article changed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from annotations.model import Anchor
+from tui.messages import DataChanged
+
+if TYPE_CHECKING:
+    from annotations.model import Annotation
+    from tui.app import NewsmarkApp
+
+EXPLANATION = (
+    "These annotations could not be re-anchored after their article changed or "
+    "disappeared. Their quotes are kept; open the article to highlight the passage "
+    "again, then delete the orphan."
+)
+
+
+class OrphansScreen(Screen[None]):
+    """Every orphaned annotation, never hidden."""
+
+    help_title = "Orphans"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="orphans.back"),
+        Binding("d", "delete", "Delete orphan", id="orphans.delete"),
+        Binding("c", "copy", "Copy quote", id="orphans.copy"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._orphans: list[Annotation] = []
+
+    @property
+    def newsmark(self) -> NewsmarkApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text(EXPLANATION), id="orphans-help")
+        yield DataTable(id="orphan-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the table."""
+        table = self.query_one("#orphan-table", DataTable)
+        table.add_columns("Article", "Tags", "Quote", "Created")
+        self._reload()
+        table.focus()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """An orphan may have been deleted (or restored by undo)."""
+        self._reload()
+
+    def _reload(self) -> None:
+        store = self.newsmark.workspace.require_store()
+        self._orphans = [a for a in store.all() if a.anchor == Anchor.ORPHANED]
+        table = self.query_one("#orphan-table", DataTable)
+        table.clear()
+        for annotation in self._orphans:
+            table.add_row(
+                Text(annotation.article),
+                Text(", ".join(annotation.tags)),
+                Text(annotation.quote.replace("\n", " "), overflow="ellipsis", no_wrap=True),
+                Text(annotation.created[:10]),
+                key=annotation.id,
+            )
+        table.border_title = f"{len(self._orphans)} orphaned annotations"
+
+    def _current(self) -> Annotation | None:
+        table = self.query_one("#orphan-table", DataTable)
+        if not self._orphans:
+            return None
+        return self._orphans[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#orphan-table")
+    def _open(self) -> None:
+        orphan = self._current()
+        if orphan is None:
+            return
+        if orphan.article in self.newsmark.workspace.require_corpus():
+            self.newsmark.open_reader(orphan.article)
+        else:
+            self.notify(f"Article {orphan.article} is no longer in the collection.",
+                        markup=False)
+
+    def action_delete(self) -> None:
+        """Delete the orphan under the cursor (u undoes it)."""
+        orphan = self._current()
+        if orphan is not None:
+            store = self.newsmark.workspace.require_store()
+            self.newsmark.perform("delete orphan", store.delete, orphan.id)
+
+    def action_copy(self) -> None:
+        """Copy the orphan's quote with its citation."""
+        orphan = self._current()
+        if orphan is not None:
+            self.newsmark.copy_quote(orphan)

@@ -1,0 +1,158 @@
+"""The reader: one article in a comfortable column, its annotations in a side panel."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.model import Anchor, Annotation
+from tui.highlights import highlight_colour
+from tui.screens.annotating import AnnotatingScreen
+from tui.widgets.article_view import ArticleView
+
+PANEL_QUOTE_CHARS = 120
+
+
+def annotation_prompt(annotation: Annotation, colour: str) -> Text:
+    """A side-panel entry: a colour swatch, the tags, then the start of the quote."""
+    prompt = Text()
+    prompt.append("▌", style=colour)
+    prompt.append(", ".join(annotation.tags) or "untagged", style="bold")
+    if annotation.anchor == Anchor.FUZZY:
+        prompt.append("  (moved)", style="dim")
+    quote = " ".join(annotation.quote.split())
+    if len(quote) > PANEL_QUOTE_CHARS:
+        quote = quote[: PANEL_QUOTE_CHARS - 1] + "…"
+    prompt.append(f"\n {quote}")
+    if annotation.note:
+        prompt.append(f"\n Note: {annotation.note}", style="italic")
+    return prompt
+
+
+class ReaderScreen(AnnotatingScreen):
+    """Read one article; highlight, tag and copy passages."""
+
+    help_title = "Reader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "find", "Find", key_display="/", id="reader.find"),
+        Binding("a", "toggle_panel", "Annotations", id="reader.panel"),
+        Binding("tab", "switch_focus", "Panel/text", show=False, id="reader.focus"),
+    ]
+
+    def __init__(self, article_id: str, *, offset: int | None = None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self._offset = offset
+        self._panel: list[Annotation] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="reader"):
+            yield ArticleView(id="reader-view")
+            with Vertical(id="reader-panel"):
+                yield Static(Text("Annotations", style="bold"), id="reader-panel-title")
+                yield OptionList(id="reader-annotations")
+        yield Input(placeholder="Find in article (enter; then n / N)", id="reader-find")
+        yield Static(id="article-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Show the article once the data is open."""
+        self.query_one("#reader-find", Input).display = False
+        if self.newsmark.workspace.is_open:
+            # After the first refresh, so the Header can show the article title.
+            self.call_after_refresh(self.load_articles)
+
+    def load_articles(self) -> None:
+        """Load the article, draw its highlights and go to the requested offset."""
+        view = self.query_one("#reader-view", ArticleView)
+        article = self.newsmark.workspace.article(self.article_id)
+        self.sub_title = article.meta.title
+        view.set_article(article)
+        self.refresh_highlights()
+        if self._offset is not None:
+            view.move_cursor_to(self._offset)
+            view.scroll_to_offset(self._offset)
+        view.focus()
+
+    def refresh_highlights(self) -> None:
+        """Redraw highlights and the annotation panel."""
+        super().refresh_highlights()
+        workspace = self.newsmark.workspace
+        view = self.query_one("#reader-view", ArticleView)
+        if not workspace.is_open or view.article is None:
+            return
+        colours = workspace.tag_colours()
+        self._panel = workspace.annotations_for(view.article.id)
+        panel = self.query_one("#reader-annotations", OptionList)
+        highlighted = panel.highlighted
+        panel.clear_options()
+        panel.add_options(
+            Option(annotation_prompt(a, highlight_colour(a, colours)), id=a.id)
+            for a in self._panel
+        )
+        if self._panel:
+            panel.highlighted = min(highlighted or 0, len(self._panel) - 1)
+        title = f"Annotations ({len(self._panel)})"
+        self.query_one("#reader-panel-title", Static).update(Text(title, style="bold"))
+
+    @on(OptionList.OptionSelected, "#reader-annotations")
+    def _annotation_chosen(self, event: OptionList.OptionSelected) -> None:
+        annotation = self._panel[event.option_index]
+        view = self.query_one("#reader-view", ArticleView)
+        if annotation.anchor == Anchor.ORPHANED:
+            self.notify("This annotation's quote is no longer in the article.", markup=False)
+            return
+        view.move_cursor_to(annotation.start)
+        view.scroll_to_offset(annotation.start)
+        view.focus()
+
+    def action_find(self) -> None:
+        """Open the find box."""
+        find = self.query_one("#reader-find", Input)
+        find.display = True
+        find.focus()
+
+    @on(Input.Submitted, "#reader-find")
+    def _find(self, event: Input.Submitted) -> None:
+        view = self.query_one("#reader-view", ArticleView)
+        count = view.set_search(event.value)
+        event.input.display = False
+        view.focus()
+        if not event.value:
+            return
+        if count:
+            view.next_match()
+            self.notify(f"{count} match{'' if count == 1 else 'es'}; n / N to move.",
+                        markup=False)
+        else:
+            self.notify(f"Not found: {event.value}", severity="warning", markup=False)
+
+    def action_back(self) -> None:
+        """Escape closes the find box if it is open, else leaves the reader."""
+        find = self.query_one("#reader-find", Input)
+        if find.display:
+            find.display = False
+            self.query_one("#reader-view", ArticleView).focus()
+            return
+        super().action_back()
+
+    def action_toggle_panel(self) -> None:
+        """Show or hide the annotation panel."""
+        panel = self.query_one("#reader-panel")
+        panel.display = not panel.display
+
+    def action_switch_focus(self) -> None:
+        """Move focus between the text and the annotation panel."""
+        view = self.query_one("#reader-view", ArticleView)
+        if view.has_focus:
+            self.query_one("#reader-annotations", OptionList).focus()
+        else:
+            view.focus()

@@ -1,0 +1,235 @@
+"""The tag browser: every tag with its colour and count, and the quotes carrying it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color, ColorParseError
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList
+from textual.widgets.option_list import Option
+
+from tui.messages import DataChanged
+from tui.screens.prompts import ConfirmDialog, PromptDialog
+
+if TYPE_CHECKING:
+    from annotations.model import Annotation, TagInfo
+    from tui.app import NewsmarkApp
+
+
+def quote_prompt(annotation: Annotation, title: str, source: str | None) -> Text:
+    """A quote line for lists: the quote, then where it comes from."""
+    prompt = Text()
+    prompt.append(annotation.quote.replace("\n", " "))
+    prompt.append(f"\n  {source or 'unknown outlet'} · {title}", style="dim")
+    if annotation.note:
+        prompt.append(f"\n  Note: {annotation.note}", style="italic")
+    return prompt
+
+
+def parse_colour(value: str) -> str | None:
+    """`value` (a hex code or a colour name like "teal") as #rrggbb, or None if unknown."""
+    try:
+        return Color.parse(value).hex6.lower()
+    except ColorParseError:
+        return None
+
+
+class TagBrowserScreen(Screen[None]):
+    """Tags on the left, the chosen tag's quotes on the right."""
+
+    help_title = "Tag browser"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="tags.back"),
+        Binding("r", "rename", "Rename", id="tags.rename"),
+        Binding("m", "merge", "Merge", id="tags.merge"),
+        Binding("x,delete", "delete", "Delete tag", key_display="x", id="tags.delete"),
+        Binding("k", "recolour", "Colour", id="tags.colour"),
+        Binding("C", "copy_tag", "Copy quotes", id="tags.copy"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tags: list[TagInfo] = []
+        self._quotes: list[Annotation] = []
+
+    @property
+    def newsmark(self) -> NewsmarkApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="tag-browser"):
+            yield DataTable(id="tag-table", cursor_type="row", zebra_stripes=True)
+            yield OptionList(id="tag-quotes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Fill the tag table."""
+        table = self.query_one("#tag-table", DataTable)
+        table.add_column("", key="swatch")
+        table.add_column("Tag", key="tag")
+        table.add_column("Count", key="count")
+        self._reload()
+        table.focus()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Tags may have been renamed, merged, recoloured or deleted."""
+        self._reload()
+
+    def _reload(self) -> None:
+        store = self.newsmark.workspace.require_store()
+        table = self.query_one("#tag-table", DataTable)
+        current = self.current_tag()
+        self._tags = store.tags()
+        table.clear()
+        for info in self._tags:
+            table.add_row(
+                Text("  ", style=f"on {info.colour}"),
+                Text(info.name),
+                Text(str(info.count), justify="right"),
+                key=info.name,
+            )
+        names = [info.name for info in self._tags]
+        if current in names:
+            table.move_cursor(row=names.index(current))
+        self._show_quotes()
+
+    def current_tag(self) -> str | None:
+        """The tag under the cursor."""
+        table = self.query_one("#tag-table", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    @on(DataTable.RowHighlighted, "#tag-table")
+    def _tag_highlighted(self) -> None:
+        self._show_quotes()
+
+    @on(DataTable.RowSelected, "#tag-table")
+    def _tag_selected(self) -> None:
+        self.query_one("#tag-quotes", OptionList).focus()
+
+    def _show_quotes(self) -> None:
+        tag = self.current_tag()
+        workspace = self.newsmark.workspace
+        quotes = workspace.require_store().with_tags([tag]) if tag else []
+        self._quotes = quotes
+        option_list = self.query_one("#tag-quotes", OptionList)
+        option_list.clear_options()
+        corpus = workspace.require_corpus()
+        for annotation in quotes:
+            if annotation.article in corpus:
+                meta = corpus.meta(annotation.article)
+                title, source = meta.title, meta.source
+            else:
+                title, source = f"{annotation.article} (missing)", None
+            option_list.add_option(Option(quote_prompt(annotation, title, source)))
+        if quotes:
+            option_list.highlighted = 0
+        option_list.border_title = f"{len(quotes)} quotes tagged {tag}" if tag else "No tags yet"
+
+    @on(OptionList.OptionSelected, "#tag-quotes")
+    def _quote_selected(self, event: OptionList.OptionSelected) -> None:
+        annotation = self._quotes[event.option_index]
+        if annotation.article not in self.newsmark.workspace.require_corpus():
+            self.notify("That article is no longer in the collection.", markup=False)
+            return
+        self.newsmark.open_reader(annotation.article, offset=annotation.start)
+
+    def action_rename(self) -> None:
+        """Rename the current tag."""
+        tag = self.current_tag()
+        if tag is None:
+            return
+        store = self.newsmark.workspace.require_store()
+
+        def rename(new_name: str | None) -> None:
+            if new_name and new_name != tag:
+                self.newsmark.perform(f"rename tag {tag}", store.rename_tag, tag, new_name)
+
+        self.app.push_screen(PromptDialog(f"Rename tag '{tag}' to:", value=tag), rename)
+
+    def action_merge(self) -> None:
+        """Merge the current tag into another one."""
+        tag = self.current_tag()
+        if tag is None:
+            return
+        store = self.newsmark.workspace.require_store()
+        others = [info.name for info in self._tags if info.name != tag]
+        known = {name.casefold() for name in others}
+
+        def validate(value: str) -> str | None:
+            if value.casefold() == tag.casefold():
+                return "Choose a different tag."
+            return None if value.casefold() in known else f"No tag named '{value}'."
+
+        def merge(target: str | None) -> None:
+            if target:
+                self.newsmark.perform(f"merge tag {tag}", store.merge_tags, tag, target)
+
+        self.app.push_screen(
+            PromptDialog(
+                f"Merge '{tag}' into:", suggestions=others, validate=validate,
+                placeholder="an existing tag",
+            ),
+            merge,
+        )
+
+    def action_delete(self) -> None:
+        """Remove the current tag from every annotation (the annotations stay)."""
+        tag = self.current_tag()
+        if tag is None:
+            return
+        count = next((info.count for info in self._tags if info.name == tag), 0)
+        store = self.newsmark.workspace.require_store()
+
+        def delete(confirmed: bool | None) -> None:
+            if confirmed:
+                self.newsmark.perform(f"delete tag {tag}", store.delete_tag, tag)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Remove tag '{tag}' from {count} annotations? The annotations are kept "
+                "and u undoes this."
+            ),
+            delete,
+        )
+
+    def action_recolour(self) -> None:
+        """Give the current tag another colour."""
+        tag = self.current_tag()
+        if tag is None:
+            return
+        store = self.newsmark.workspace.require_store()
+
+        def validate(value: str) -> str | None:
+            return None if parse_colour(value) else f"'{value}' is not a colour."
+
+        def recolour(value: str | None) -> None:
+            colour = parse_colour(value) if value else None
+            if colour:
+                self.newsmark.perform(
+                    f"recolour tag {tag}", store.set_tag_colour, tag, colour
+                )
+
+        self.app.push_screen(
+            PromptDialog(
+                f"Colour for '{tag}' (#rrggbb or a name like teal):",
+                value=store.tag_colour(tag), validate=validate,
+            ),
+            recolour,
+        )
+
+    def action_copy_tag(self) -> None:
+        """Copy every quote of the current tag as Markdown."""
+        tag = self.current_tag()
+        if tag is not None:
+            self.newsmark.copy_tag_quotes([tag])

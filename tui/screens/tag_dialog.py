@@ -1,0 +1,170 @@
+"""The tag dialog: choose tags (type-ahead over existing ones, or new) and an optional note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from annotations.errors import NewsmarkError
+
+QUOTE_PREVIEW_CHARS = 240
+
+
+@dataclass(frozen=True)
+class TagEdit:
+    """What the dialog returns: the chosen tags and the note (None when empty)."""
+
+    tags: tuple[str, ...]
+    note: str | None
+
+
+def split_tag_input(text: str) -> list[str]:
+    """Tags typed in one go, separated by commas: "security, Taiwan" → two tags."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def matching_tags(existing: list[str], typed: str, chosen: tuple[str, ...]) -> list[str]:
+    """Existing tags containing the text being typed (prefix matches first), not yet chosen."""
+    needle = typed.split(",")[-1].strip().casefold()
+    taken = {tag.casefold() for tag in chosen}
+    candidates = [tag for tag in existing if tag.casefold() not in taken]
+    if not needle:
+        return candidates
+    prefix = [tag for tag in candidates if tag.casefold().startswith(needle)]
+    inside = [tag for tag in candidates if needle in tag.casefold() and tag not in prefix]
+    return prefix + inside
+
+
+class TagDialog(ModalScreen[TagEdit | None]):
+    """Tag a passage: enter adds the typed tag, enter on an empty box saves, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="tag-dialog.cancel"),
+        Binding("ctrl+s", "save", "Save", id="tag-dialog.save"),
+        Binding("ctrl+d", "remove_last", "Remove last tag", id="tag-dialog.remove-last"),
+    ]
+
+    def __init__(
+        self,
+        quote: str,
+        existing_tags: list[str],
+        *,
+        tags: tuple[str, ...] = (),
+        note: str | None = None,
+        title: str = "Tag passage",
+    ) -> None:
+        super().__init__()
+        self._quote = quote
+        self._existing = existing_tags
+        self._chosen: tuple[str, ...] = tags
+        self._note = note or ""
+        self._title = title
+
+    def compose(self) -> ComposeResult:
+        preview = self._quote if len(self._quote) <= QUOTE_PREVIEW_CHARS else (
+            self._quote[:QUOTE_PREVIEW_CHARS] + "…"
+        )
+        with Vertical(id="tag-dialog", classes="dialog"):
+            yield Static(Text(self._title, style="bold"), id="tag-dialog-title")
+            yield Static(Text(preview, style="italic"), id="tag-quote")
+            yield Static(id="chosen-tags")
+            yield Input(
+                placeholder="Tag (enter adds; commas for several; enter on empty saves)",
+                suggester=SuggestFromList(self._existing, case_sensitive=False),
+                id="tag-input",
+            )
+            yield OptionList(id="tag-matches")
+            yield Input(value=self._note, placeholder="Note (optional)", id="note-input")
+            yield Static(id="tag-error")
+
+    def on_mount(self) -> None:
+        """Show the current tags and the type-ahead list."""
+        self._show_chosen()
+        self._show_matches("")
+        self.query_one("#tag-input", Input).focus()
+
+    def _show_chosen(self) -> None:
+        label = Text("Tags: ", style="bold")
+        if self._chosen:
+            for index, tag in enumerate(self._chosen):
+                if index:
+                    label.append("  ")
+                label.append(f" {tag} ", style="reverse")
+        else:
+            label.append("none yet", style="dim")
+        self.query_one("#chosen-tags", Static).update(label)
+
+    def _show_matches(self, typed: str) -> None:
+        matches = self.query_one("#tag-matches", OptionList)
+        matches.clear_options()
+        matches.add_options(
+            Option(Text(tag), id=f"tag-{index}")
+            for index, tag in enumerate(matching_tags(self._existing, typed, self._chosen)[:8])
+        )
+        matches.display = matches.option_count > 0
+
+    def _add_tags(self, names: list[str]) -> bool:
+        from annotations.tags import normalise_tags
+
+        try:
+            self._chosen = normalise_tags([*self._chosen, *names])
+        except NewsmarkError as error:
+            self.query_one("#tag-error", Static).update(Text(str(error), style="bold red"))
+            return False
+        self.query_one("#tag-error", Static).update("")
+        self._show_chosen()
+        return True
+
+    @on(Input.Changed, "#tag-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self._show_matches(event.value)
+
+    @on(Input.Submitted, "#tag-input")
+    def _tag_submitted(self, event: Input.Submitted) -> None:
+        # The box's current text, not the event's: with keys arriving in a burst, a second
+        # enter may be queued before the first one's handler has emptied the box.
+        names = split_tag_input(event.input.value)
+        if not names:
+            self.action_save()
+            return
+        if self._add_tags(names):
+            event.input.value = ""
+
+    @on(OptionList.OptionSelected, "#tag-matches")
+    def _match_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._add_tags([str(event.option.prompt)])
+        tag_input = self.query_one("#tag-input", Input)
+        tag_input.value = ""
+        tag_input.focus()
+
+    @on(Input.Submitted, "#note-input")
+    def _note_submitted(self) -> None:
+        self.action_save()
+
+    def action_remove_last(self) -> None:
+        """Drop the most recently added tag."""
+        self._chosen = self._chosen[:-1]
+        self._show_chosen()
+        self._show_matches(self.query_one("#tag-input", Input).value)
+
+    def action_save(self) -> None:
+        """Close with the chosen tags (plus anything still typed) and the note."""
+        pending = split_tag_input(self.query_one("#tag-input", Input).value)
+        if pending and not self._add_tags(pending):
+            return
+        note = self.query_one("#note-input", Input).value.strip() or None
+        self.dismiss(TagEdit(tags=self._chosen, note=note))
+
+    def action_cancel(self) -> None:
+        """Close without changes."""
+        self.dismiss(None)

@@ -1,0 +1,90 @@
+"""The open collection and annotation store that every screen shares.
+
+The workspace is glue, not logic: it opens `annotations.corpus.Corpus` and
+`annotations.store.AnnotationStore` and hands out what the screens ask for. Writes go
+through `NewsmarkApp.perform`, which runs them in a thread one at a time so the UI never
+waits for the disk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotations.tags import tag_key
+
+if TYPE_CHECKING:
+    from annotations.article import Article, ArticleMeta
+    from annotations.corpus import Corpus
+    from annotations.model import Annotation
+    from annotations.store import AnnotationStore
+
+
+@dataclass
+class Workspace:
+    """The collection at `library` and the annotation DB at `db_path`, once opened."""
+
+    library: Path
+    db_path: Path
+    corpus: Corpus | None = None
+    store: AnnotationStore | None = None
+    notices: list[str] = field(default_factory=list)
+
+    def open(self) -> None:
+        """Load the collection index and the DB, then re-anchor changed articles (blocking)."""
+        from annotations.corpus import Corpus
+        from annotations.store import AnnotationStore
+
+        corpus = Corpus.open(self.library)
+        store = AnnotationStore.open(self.db_path)
+        report = store.reanchor_all(corpus)
+        self.notices = list(corpus.notices)
+        if report.fuzzy or report.orphaned:
+            self.notices.append(
+                f"re-anchored annotations of changed articles: {report.fuzzy} moved by fuzzy "
+                f"match, {report.orphaned} orphaned (see Orphans)"
+            )
+        self.corpus, self.store = corpus, store
+
+    @property
+    def is_open(self) -> bool:
+        """Whether `open` has completed."""
+        return self.corpus is not None and self.store is not None
+
+    def require_corpus(self) -> Corpus:
+        """The opened collection."""
+        if self.corpus is None:
+            raise RuntimeError("workspace is not open yet")
+        return self.corpus
+
+    def require_store(self) -> AnnotationStore:
+        """The opened annotation store."""
+        if self.store is None:
+            raise RuntimeError("workspace is not open yet")
+        return self.store
+
+    def article(self, article_id: str) -> Article:
+        """The full article (body parsed on demand and cached by the corpus)."""
+        return self.require_corpus().article(article_id)
+
+    def meta(self, article_id: str) -> ArticleMeta:
+        """An article's metadata."""
+        return self.require_corpus().meta(article_id)
+
+    def annotations_for(self, article_id: str) -> list[Annotation]:
+        """The article's annotations, in body order."""
+        return self.require_store().for_article(article_id)
+
+    def annotation_counts(self) -> Counter[str]:
+        """How many annotations each article has."""
+        return Counter(annotation.article for annotation in self.require_store().all())
+
+    def tag_colours(self) -> dict[str, str]:
+        """Every tag's colour, keyed by the tag's casefolded name."""
+        return {tag_key(info.name): info.colour for info in self.require_store().tags()}
+
+    def tag_names(self) -> list[str]:
+        """Every tag name, sorted."""
+        return [info.name for info in self.require_store().tags()]
