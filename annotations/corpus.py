@@ -60,6 +60,7 @@ class Corpus:
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._bodies = bodies or {}
         self._search_index: SearchIndex | None = None
+        self._hashes: dict[str, str] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -135,6 +136,14 @@ class Corpus:
         """An article's body text (from the index cache when possible)."""
         body = self._bodies.get(article_id)
         return body if body is not None else self.article(article_id).body
+
+    def content_hash(self, article_id: str) -> str:
+        """`Article.content_hash` of an article, from the cached body when possible."""
+        cached = self._hashes.get(article_id)
+        if cached is None:
+            body = self.body(article_id).encode("utf-8")
+            cached = self._hashes[article_id] = "sha256:" + hashlib.sha256(body).hexdigest()
+        return cached
 
     def search(
         self,

@@ -102,6 +102,11 @@ def _sort_key(annotation: Annotation) -> tuple[str, int, int, str]:
     return (annotation.article, annotation.start, annotation.end, annotation.id)
 
 
+def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
+    """Whether every annotation of an article was anchored on its current text."""
+    return all(doc.get("body_hash") == content_hash for doc in docs)
+
+
 class AnnotationStore:
     """The annotation database: durable, shared safely between processes, with undo."""
 
@@ -453,6 +458,11 @@ class AnnotationStore:
             for doc in self._annotations:
                 by_article.setdefault(doc["article"], []).append(doc)
         for article_id, docs in by_article.items():
+            if article_id in corpus and _unchanged_article(docs, corpus.content_hash(article_id)):
+                # Made on exactly this text: nothing can have moved (no need to parse it).
+                counts["unchanged"] += sum(d["anchor"] != Anchor.ORPHANED for d in docs)
+                counts["orphaned"] += sum(d["anchor"] == Anchor.ORPHANED for d in docs)
+                continue
             try:
                 article = corpus.article(article_id) if article_id in corpus else None
             except UnknownArticleError:

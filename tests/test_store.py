@@ -352,6 +352,7 @@ class FakeCorpus:
 
     def __init__(self, *articles: Article) -> None:
         self.articles = {a.id: a for a in articles}
+        self.parsed: list[str] = []
 
     def __contains__(self, article_id: str) -> bool:
         return article_id in self.articles
@@ -359,7 +360,11 @@ class FakeCorpus:
     def article(self, article_id: str) -> Article:
         if article_id not in self.articles:
             raise UnknownArticleError(article_id)
+        self.parsed.append(article_id)
         return self.articles[article_id]
+
+    def content_hash(self, article_id: str) -> str:
+        return self.articles[article_id].content_hash
 
 
 def test_reanchor_all_without_changes_writes_nothing(store: AnnotationStore) -> None:
@@ -390,8 +395,11 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     assert store.get(gone.id).quote == "for a year"
     assert store.get(same.id) == same
     assert store.get(missing.id).anchor == Anchor.ORPHANED
+    corpus.parsed.clear()
     again = store.reanchor_all(corpus)
     assert again == ReanchorReport(exact=0, fuzzy=0, orphaned=1, unchanged=4, missing=1)
+    # Only the article holding an orphan is parsed again; the others match their hashes.
+    assert corpus.parsed == ["000_council"]
     assert store.undo() == "re-anchor 5 annotations"
     assert store.get(moved.id) == moved
     assert store.get(missing.id) == missing
