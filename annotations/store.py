@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -345,14 +345,19 @@ class AnnotationStore:
             )
         return annotation
 
-    def put_many(self, annotations: Iterable[Annotation]) -> None:
-        """Add or replace many annotations as one durable write and one undo step."""
+    def put_many(
+        self, annotations: Iterable[Annotation], *, tag_colours: Mapping[str, str] | None = None
+    ) -> None:
+        """Add or replace many annotations (and set tag colours) as one write and one undo step."""
         cleaned = {a.id: self._clean(a) for a in annotations}
+        colours = {tag: validate_colour(colour) for tag, colour in (tag_colours or {}).items()}
+        ops = [put_op(ANNOTATIONS_TABLE, key, a.to_dict()) for key, a in cleaned.items()]
+        ops += [
+            put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
+            for tag, colour in colours.items()
+        ]
         with self._writing():
-            self._commit(
-                f"save {len(cleaned)} annotations",
-                [put_op(ANNOTATIONS_TABLE, key, a.to_dict()) for key, a in cleaned.items()],
-            )
+            self._commit(f"save {len(cleaned)} annotations", ops)
 
     # Writing tags ------------------------------------------------------------------
 

@@ -170,12 +170,16 @@ def test_merge_adds_updates_and_keeps_unchanged(corpus, metas, store) -> None:
 
 
 def test_import_is_one_undo_step(corpus, metas, store) -> None:
-    # Without tag colours: each colour is a separate store write (no batch colour API yet).
-    text = _export(ExportFormat.JSON, build_fixture(corpus), metas, colours={})
+    text = _export(ExportFormat.JSON, build_fixture(corpus), metas)
     import_annotations(read_export(text, source_name="c.json"), store, corpus)
     assert len(store.all()) == 6
+    assert {info.name: info.colour for info in store.tags()}.items() >= {
+        tag: colour for tag, colour in TAG_COLOURS.items()
+        if any(tag in a.tags for a in store.all())
+    }.items()
     store.undo()
     assert store.all() == []
+    assert store.undo() is None  # annotations and colours were one step
 
 
 def test_missing_articles_are_kept_orphaned(corpus, metas, store) -> None:

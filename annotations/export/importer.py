@@ -313,9 +313,8 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
                        ) -> ImportReport:
     """Merge `parsed` into `store` in one `put_many` (one undo step) and say what changed.
 
-    Tag colours carried by a native export are then applied to the tags this import
-    introduces (tags the store already had keep their colour); each is its own store write,
-    as the store has no batch colour API.
+    Tag colours carried by a native export are applied, in the same write, to the tags this
+    import introduces (tags the store already had keep their colour).
     """
     existing = {a.id: a for a in store.all()}
     known_tags = {tag_key(info.name) for info in store.tags()}
@@ -334,9 +333,10 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
             updated += 1
         writes.append(placed)
     if writes:
-        store.put_many(writes)
-        new_tags = {tag_key(info.name) for info in store.tags()} - known_tags
-        for tag, colour in parsed.tag_colours.items():
-            if tag_key(tag) in new_tags:
-                store.set_tag_colour(tag, colour)
+        incoming_tags = {tag_key(tag) for a in writes for tag in a.tags}
+        colours = {
+            tag: colour for tag, colour in parsed.tag_colours.items()
+            if tag_key(tag) in incoming_tags - known_tags
+        }
+        store.put_many(writes, tag_colours=colours)
     return ImportReport(added, updated, unchanged, orphaned, parsed.duplicates)
