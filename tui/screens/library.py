@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from tui.app import NewsmarkApp
 
 MAX_SEARCH_HITS = 500
+# Cells the outlet, date, words and notes columns (with padding) need beside the title.
+OTHER_COLUMNS_WIDTH = 56
+MIN_TITLE_WIDTH = 24
 
 
 @dataclass(frozen=True)
@@ -144,10 +147,13 @@ class LibraryScreen(Screen[None]):
         current = self.current_article_id()
         table.clear()
         rows = self._visible_metas()
+        title_width = max(MIN_TITLE_WIDTH, self.size.width - OTHER_COLUMNS_WIDTH)
         for meta in rows:
             mark = "● " if meta.id in self._marked else ""
+            title = Text(mark + meta.title, no_wrap=True)
+            title.truncate(title_width, overflow="ellipsis")
             table.add_row(
-                Text(mark + meta.title, no_wrap=True, overflow="ellipsis"),
+                title,
                 Text(meta.source or "—"),
                 Text(meta.date or "—"),
                 Text(str(meta.words), justify="right"),
@@ -162,6 +168,11 @@ class LibraryScreen(Screen[None]):
         if self._marked:
             status += f" · marked: {', '.join(self._marked)}"
         self.query_one("#library-status", Static).update(Text(status))
+
+    def on_resize(self) -> None:
+        """Fit the titles to the new width."""
+        if self._metas:
+            self._refresh_rows()
 
     def current_article_id(self) -> str | None:
         """The id of the article under the table cursor."""
