@@ -53,12 +53,12 @@ def test_compare_text(cli: RunCli) -> None:
     assert result.code == 0
     lines = result.out.splitlines()
     assert all(len(line) <= 100 for line in lines)
-    maritime = [line for line in lines if "L#9 " in line and "↔" in line]
-    assert maritime and maritime[0].startswith("0.27  L#9 “Xi underscored")
-    assert "R#33 “Xi also called on the two countries" in maritime[0]
+    maritime = [line for line in lines if "L#8 " in line and "↔" in line]
+    assert maritime and maritime[0].startswith("0.27  L#8 “Xi underscored")
+    assert "R#32 “Xi also called on the two countries" in maritime[0]
     assert "only in 000_e730ce0a32d34978: 11 units" in lines
     assert "only in 001_cd3da7863ef62599: 46 units" in lines
-    assert any(line.startswith("  R#43 The Vietnamese side firmly upholds") for line in lines)
+    assert any(line.startswith("  R#42 The Vietnamese side firmly upholds") for line in lines)
 
 
 def test_compare_errors(cli: RunCli) -> None:
