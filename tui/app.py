@@ -42,6 +42,7 @@ class NewsmarkApp(App[int]):
         STYLES_DIR / "panels.tcss",
         STYLES_DIR / "dialogs.tcss",
         STYLES_DIR / "browsers.tcss",
+        STYLES_DIR / "suggest.tcss",
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -62,6 +63,11 @@ class NewsmarkApp(App[int]):
     def on_mount(self) -> None:
         """Show the library at once and open the data in the background."""
         self.push_screen(LibraryScreen())
+        # Open the data once the first frames (screen, then the footer's keys) are out:
+        # the loading thread would otherwise compete with them for the interpreter.
+        self.call_after_refresh(self.call_after_refresh, self._start_opening)
+
+    def _start_opening(self) -> None:
         self.run_worker(self._open_workspace, thread=True, group="open", exit_on_error=False)
 
     def _open_workspace(self) -> None:
@@ -221,6 +227,12 @@ class NewsmarkApp(App[int]):
         from tui.screens.side_by_side import SideBySideScreen
 
         self.push_screen(SideBySideScreen(left_id, right_id))
+
+    def open_suggestions(self, tags: Iterable[str], phrase: str | None = None) -> None:
+        """Find passages like `phrase` (or like those already tagged) to tag with `tags`."""
+        from tui.screens.suggest import SuggestScreen
+
+        self.push_screen(SuggestScreen(tuple(tags), phrase=phrase))
 
     def _require_ready(self) -> bool:
         if not self.workspace.is_open:

@@ -25,6 +25,15 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command group registered."""
+    parser = _global_parser()
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        import_module(module_name).register(subparsers)
+    return parser
+
+
+def _global_parser() -> argparse.ArgumentParser:
+    """The options that come before any command (`--library`, `--db`)."""
     parser = argparse.ArgumentParser(
         prog="newsmark",
         description="Read, highlight, tag and export quotes from a collection of news articles.",
@@ -40,16 +49,27 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        import_module(module_name).register(subparsers)
+    parser.set_defaults(command=None)
     return parser
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    """Parse the command line; without a command, skip loading the command modules.
+
+    Launching the TUI is the common case and its start-up time is what users feel, so the
+    command modules (and the libraries they import) are only loaded when a command or
+    `--help` is given.
+    """
+    if not {"-h", "--help"} & set(argv):
+        args, rest = _global_parser().parse_known_args(argv)
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsmark` console script; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
     ctx = CliContext.from_args(args)
     try:
         if args.command is None:

@@ -39,6 +39,7 @@ class AnnotatingScreen(Screen[None]):
         Binding("c", "copy_quote", "Copy quote", id="article.copy"),
         Binding("C", "copy_tag", "Copy tag", id="article.copy-tag"),
         Binding("e", "export_article", "Export", id="article.export"),
+        Binding("s", "suggest", "Find similar", id="article.suggest"),
     ]
 
     @property
@@ -228,3 +229,31 @@ class AnnotatingScreen(Screen[None]):
         view = self.active_view()
         article = view.article.id if view.article is not None else None
         self.newsmark.action_export(article=article)
+
+    def action_suggest(self) -> None:
+        """Find places like the highlight under the cursor (its tags) or the selection."""
+        view = self.active_view()
+        if view.article is None:
+            return
+        selection = view.selection
+        if selection is not None:
+            phrase = view.article.text(selection.start, selection.end)
+            self.app.push_screen(
+                TagDialog(phrase, self.newsmark.workspace.tag_names(),
+                          title="Find similar places to tag"),
+                lambda edit: self._suggest(edit.tags, phrase) if edit else None,
+            )
+            return
+        annotation = self.annotation_under_cursor(view)
+        if annotation is None:
+            self.notify("Put the cursor on a tagged highlight, or select a passage, then s "
+                        "finds similar places.", markup=False)
+            return
+        self._suggest(annotation.tags, annotation.quote)
+
+    def _suggest(self, tags: tuple[str, ...], phrase: str) -> None:
+        if not tags:
+            self.notify("Give the passage a tag first: s suggests places for its tags.",
+                        markup=False)
+            return
+        self.newsmark.open_suggestions(tags, phrase)

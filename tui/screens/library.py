@@ -77,6 +77,8 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "back_to_table", "Back", show=False, id="library.back"),
     ]
 
+    AUTO_FOCUS = ""  # nothing: the table takes focus when it is mounted
+
     def __init__(self) -> None:
         super().__init__()
         self._metas: list[ArticleMeta] = []
@@ -93,27 +95,36 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # The table and the search panel are mounted when first needed: the first frame
+        # (what a user waits for at start-up) stays light.
         with Vertical(id="library"):
             yield Input(placeholder="Filter by title, outlet, author, date (f)", id="filter")
-            yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
             yield Static("Opening the collection…", id="library-status")
-            with Vertical(id="search-panel"):
-                yield Input(placeholder="Search every article (/), enter to run", id="search")
-                yield OptionList(id="hits")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Set up the columns; rows come when the workspace is open."""
-        table = self.query_one("#articles", DataTable)
-        for column in COLUMNS:
-            table.add_column(column.label, key=column.key)
-        table.focus()
+        """Show the table at once if the data is already open."""
         if self.newsmark.workspace.is_open:
             self._load()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
         """Fill the table once the collection is loaded."""
         self._load()
+
+    def table(self) -> DataTable | None:
+        """The article table, once mounted."""
+        found = self.query("#articles")
+        return found.first(DataTable) if found else None
+
+    def _mount_table(self) -> DataTable:
+        table = self.table()
+        if table is None:
+            table = DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+            for column in COLUMNS:
+                table.add_column(column.label, key=column.key)
+            self.query_one("#library").mount(table, before="#library-status")
+            self.call_after_refresh(table.focus)
+        return table
 
     def on_data_changed(self, _: DataChanged) -> None:
         """Annotation counts may have changed."""
@@ -122,6 +133,7 @@ class LibraryScreen(Screen[None]):
             self._refresh_rows()
 
     def _load(self) -> None:
+        self._mount_table()
         workspace = self.newsmark.workspace
         self._metas = list(workspace.require_corpus())
         self._counts = dict(workspace.annotation_counts())
@@ -143,7 +155,9 @@ class LibraryScreen(Screen[None]):
         return rows
 
     def _refresh_rows(self) -> None:
-        table = self.query_one("#articles", DataTable)
+        table = self.table()
+        if table is None:
+            return
         current = self.current_article_id()
         table.clear()
         rows = self._visible_metas()
@@ -176,8 +190,8 @@ class LibraryScreen(Screen[None]):
 
     def current_article_id(self) -> str | None:
         """The id of the article under the table cursor."""
-        table = self.query_one("#articles", DataTable)
-        if table.row_count == 0:
+        table = self.table()
+        if table is None or table.row_count == 0:
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return row_key.value
@@ -188,7 +202,7 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.query_one("#articles", DataTable).focus()
+        self.action_back_to_table()
 
     @on(DataTable.RowSelected, "#articles")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -214,14 +228,24 @@ class LibraryScreen(Screen[None]):
         """Type to filter the table."""
         self.query_one("#filter", Input).focus()
 
-    def action_focus_search(self) -> None:
+    async def action_focus_search(self) -> None:
         """Type a full-text query for every article."""
+        if not self.query("#search-panel"):
+            await self.query_one("#library").mount(
+                Vertical(
+                    Input(placeholder="Search every article (/), enter to run", id="search"),
+                    OptionList(id="hits"),
+                    id="search-panel",
+                )
+            )
         self.query_one("#search-panel").add_class("-visible")
         self.query_one("#search", Input).focus()
 
     def action_back_to_table(self) -> None:
         """Leave the filter or search box for the table."""
-        self.query_one("#articles", DataTable).focus()
+        table = self.table()
+        if table is not None:
+            table.focus()
 
     def action_cycle_sort(self) -> None:
         """Sort by the next column."""

@@ -51,6 +51,7 @@ class TagBrowserScreen(Screen[None]):
         Binding("x,delete", "delete", "Delete tag", key_display="x", id="tags.delete"),
         Binding("k", "recolour", "Colour", id="tags.colour"),
         Binding("C", "copy_tag", "Copy quotes", id="tags.copy"),
+        Binding("f", "suggest", "Find similar", id="tags.suggest"),
     ]
 
     def __init__(self) -> None:
@@ -233,3 +234,9 @@ class TagBrowserScreen(Screen[None]):
         tag = self.current_tag()
         if tag is not None:
             self.newsmark.copy_tag_quotes([tag])
+
+    def action_suggest(self) -> None:
+        """Find untagged places like the passages carrying the current tag."""
+        tag = self.current_tag()
+        if tag is not None:
+            self.newsmark.open_suggestions([tag])
