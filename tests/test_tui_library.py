@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from tests.tui_support import running_app, wait_until
@@ -67,3 +68,26 @@ async def test_mark_two_and_open_side_by_side(samples_dir: Path, db_path: Path) 
         views = list(app.screen.query(ArticleView))
         await wait_until(pilot, lambda: all(v.article is not None for v in views))
         assert len({view.article.id for view in views}) == 2
+
+
+async def test_large_collection_table_is_capped_and_filterable(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.screens import library
+
+    monkeypatch.setattr(library, "MAX_TABLE_ROWS", 3)
+    collection = tmp_path / "many"
+    collection.mkdir()
+    for index in range(6):
+        (collection / f"a{index}.txt").write_text(
+            f"Headline number {index}\n\nBody text {index}.", encoding="utf-8"
+        )
+    async with running_app(collection, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", DataTable)
+        status = app.screen.query_one("#library-status", Static)
+        assert table.row_count == 3
+        assert "6 of 6 articles" in str(status.render())
+        assert "showing the first 3" in str(status.render())
+        await pilot.press("f", *"number 5")
+        await wait_until(pilot, lambda: table.row_count == 1)
+        assert "showing" not in str(status.render())
