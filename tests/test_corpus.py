@@ -105,3 +105,22 @@ def test_search_never_matches_across_articles(tmp_path: Path) -> None:
     corpus = Corpus.open(library, use_cache=False)
     assert corpus.search(r"word.word", regex=True) == []
     assert [h.article for h in corpus.search("word")] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"coop\w+tion", r"\bxi\b", r"[a-z]+-point", r"TAIWAN", r"[A-Z]{5}", r"\x54aiwan",
+     r"(vietnam).*\1", r"\Bnam\b", r"\bXi Jinping\b", r"\W+Vietnam\S", r"(?P<W>Xi) said"],
+)
+def test_case_insensitive_regex_matches_ignorecase_scan(samples_dir: Path, pattern: str) -> None:
+    import re
+
+    corpus = Corpus.open(samples_dir)
+    expected = [
+        (meta.id, match.start(), match.end())
+        for meta in corpus
+        for match in re.finditer(pattern, corpus.article(meta.id).body, re.IGNORECASE)
+        if match.end() > match.start()
+    ]
+    found = [(hit.article, hit.start, hit.end) for hit in corpus.search(pattern, regex=True)]
+    assert found == expected
