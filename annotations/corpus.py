@@ -13,7 +13,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from annotations.search import SearchHit, SearchIndex
 # Bump when parsing changes, so cached metadata from older rules is rebuilt.
 INDEX_VERSION = 1
 ARTICLE_CACHE_SIZE = 64
+META_FIELDS = tuple(f.name for f in fields(ArticleMeta))
 
 
 @dataclass
@@ -183,10 +184,10 @@ def _collection_files(root: Path) -> Iterator[tuple[Path, str]]:
 
 def _index_file(path: Path, relative: str, stat: os.stat_result) -> IndexedFile:
     base_id = relative.rsplit(".", 1)[0]
-    loaded: LoadedFile = load_file(path, base_id)
+    loaded: LoadedFile = load_file(path, base_id, segment=False)
     entry = IndexedFile(size=stat.st_size, mtime_ns=stat.st_mtime_ns, notices=loaded.notices)
     for article in loaded.articles:
-        meta = asdict(article.meta)
+        meta = {name: getattr(article.meta, name) for name in META_FIELDS}
         meta["path"] = relative
         entry.metas.append(meta)
         entry.bodies[article.id] = article.body

@@ -13,7 +13,7 @@ from pathlib import Path
 from annotations.article import Article, ArticleMeta
 from annotations.parsers import ArticleParseError, ParsedArticle, parse_text
 from annotations.parsers.records import RecordError
-from annotations.segment import build_body
+from annotations.segment import PARAGRAPH_SEPARATOR, build_body
 from annotations.text import UndecodableError, decode_bytes, normalise_text
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -30,11 +30,15 @@ class LoadedFile:
 
 def count_words(text: str) -> int:
     """Words in `text`; each CJK character counts as one word."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))
 
 
-def load_file(path: Path, base_id: str) -> LoadedFile:
-    """Read and parse one file; never raises for bad content, only reports it."""
+def load_file(path: Path, base_id: str, *, segment: bool = True) -> LoadedFile:
+    """Read and parse one file; never raises for bad content, only reports it.
+
+    With `segment=False` the articles have no paragraph/sentence spans (indexing only needs
+    the body text and metadata, and segmentation is a good part of the parsing time).
+    """
     loaded = LoadedFile()
     name = path.name
     try:
@@ -69,13 +73,20 @@ def load_file(path: Path, base_id: str) -> LoadedFile:
             loaded.notices.append(f"skipped {name} {parsed}")
             continue
         article_id = f"{base_id}-{parsed.key}" if parsed.key else base_id
-        loaded.articles.append(build_article(parsed, article_id, path, decoded.encoding))
+        loaded.articles.append(
+            build_article(parsed, article_id, path, decoded.encoding, segment=segment)
+        )
     return loaded
 
 
-def build_article(parsed: ParsedArticle, article_id: str, path: Path, encoding: str) -> Article:
-    """An `Article` from parser output: the body joined and segmented, metadata attached."""
-    body, paragraphs = build_body(parsed.blocks)
+def build_article(
+    parsed: ParsedArticle, article_id: str, path: Path, encoding: str, *, segment: bool = True
+) -> Article:
+    """An `Article` from parser output: the body joined (and segmented), metadata attached."""
+    if segment:
+        body, paragraphs = build_body(parsed.blocks)
+    else:
+        body, paragraphs = PARAGRAPH_SEPARATOR.join(t for t, _ in parsed.blocks if t), ()
     meta = ArticleMeta(
         id=article_id,
         title=parsed.title or article_id,

@@ -25,6 +25,10 @@ _ESCAPE_SEQUENCE = re.compile(
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 BINARY_SNIFF_BYTES = 8192
+# Bytes that rarely occur in text files (tab, newlines, form feed and ESC are allowed).
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or (13 < b < 32 and b != 27))
+# Anything `normalise_text` would change; most files have none of it.
+_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 MULTIBYTE_ENCODINGS = frozenset({
     "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "cp936",
     "shift_jis", "cp932", "euc_jp", "iso2022_jp", "euc_kr", "cp949", "johab",
@@ -54,7 +58,7 @@ def looks_binary(data: bytes) -> bool:
     nul_share = head.count(0) / len(head)
     if nul_share > 0.01:
         return True
-    controls = sum(1 for byte in head if byte < 9 or (13 < byte < 32 and byte != 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > 0.1
 
 
@@ -110,6 +114,8 @@ def strip_control(text: str) -> str:
 
 def normalise_text(text: str) -> str:
     """Newlines normalised first, then escape sequences and control characters removed."""
+    if _NEEDS_CLEANING.search(text) is None:
+        return text
     return strip_control(normalise_newlines(text))
 
 

@@ -10,6 +10,7 @@ import pytest
 from annotations import corpus as corpus_module
 from annotations.corpus import Corpus
 from annotations.errors import InvalidQueryError, LibraryNotFoundError, UnknownArticleError
+from annotations.loader import LoadedFile
 
 
 def test_missing_library_is_a_clear_error(tmp_path: Path) -> None:
@@ -34,9 +35,9 @@ def test_cache_is_reused_and_changed_files_are_reparsed(
     parsed: list[Path] = []
     real_load = corpus_module.load_file
 
-    def counting_load(path: Path, base_id: str):  # type: ignore[no-untyped-def]
+    def counting_load(path: Path, base_id: str, **options: bool) -> LoadedFile:
         parsed.append(path)
-        return real_load(path, base_id)
+        return real_load(path, base_id, **options)
 
     monkeypatch.setattr(corpus_module, "load_file", counting_load)
     second = Corpus.open(library_copy)
@@ -124,3 +125,11 @@ def test_case_insensitive_regex_matches_ignorecase_scan(samples_dir: Path, patte
     ]
     found = [(hit.article, hit.start, hit.end) for hit in corpus.search(pattern, regex=True)]
     assert found == expected
+
+
+def test_indexed_body_hash_matches_parsed_article(library_copy: Path) -> None:
+    (library_copy / "extra.md").write_text("# T\n\nOne.\n\n## Sub\n\nTwo words.", encoding="utf-8")
+    Corpus.open(library_copy)  # writes the index cache
+    corpus = Corpus.open(library_copy)  # bodies now come from the cache
+    for meta in corpus:
+        assert corpus.content_hash(meta.id) == corpus.article(meta.id).content_hash
