@@ -8,6 +8,7 @@ and kept in a small LRU cache; full-text search builds its own index on first us
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -20,6 +21,7 @@ from typing import Any
 import orjson
 
 from annotations.article import Article, ArticleMeta
+from annotations.atomic import atomic_write_bytes
 from annotations.errors import LibraryNotFoundError, UnknownArticleError
 from annotations.loader import LoadedFile, load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
@@ -232,10 +234,5 @@ def _write_index_cache(path: Path, files: dict[str, IndexedFile]) -> None:
     payload = orjson.dumps(
         {"version": INDEX_VERSION, "files": {rel: asdict(entry) for rel, entry in files.items()}}
     )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(payload)
-        os.replace(temporary, path)
-    except OSError:
-        return
+    with contextlib.suppress(OSError):
+        atomic_write_bytes(path, payload)

@@ -40,7 +40,6 @@ import contextlib
 import gc
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
 
 SCHEMA_VERSION = 1
@@ -175,19 +175,6 @@ class Changes:
 
     def __bool__(self) -> bool:
         return self.reloaded or bool(self.ops)
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make a rename or file creation in `directory` durable (where the OS allows it)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class DurableStorage(Storage):
@@ -424,7 +411,7 @@ class DurableStorage(Storage):
         finally:
             os.close(fd)
         if created:
-            _fsync_directory(self.journal.parent)
+            fsync_directory(self.journal.parent)
         self._journal_offset += len(line)
 
     def _backup_before_migration(self) -> None:
@@ -439,20 +426,7 @@ class DurableStorage(Storage):
         generation = self._generation + 1
         out = dict(data)
         out[META_TABLE] = _meta(SCHEMA_VERSION, generation)
-        directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(orjson.dumps(out))
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp_name, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
-            raise
-        _fsync_directory(directory)
+        atomic_write_bytes(self.path, orjson.dumps(out))
         self._data = out
         self._generation = generation
         self._needs_snapshot = False

@@ -10,27 +10,22 @@ from textual.widgets import OptionList
 
 from annotations.corpus import Corpus
 from annotations.store import AnnotationStore
-from tests.tui_support import notifications, running_app, seed_annotation, wait_until
-from tui.screens.reader import ReaderScreen
+from tests.tui_support import (
+    notifications,
+    open_reader,
+    running_app,
+    seed_annotation,
+    wait_until,
+)
 from tui.screens.tag_dialog import TagDialog
 from tui.widgets.article_view import ArticleView
 
 ARTICLE = "000_e730ce0a32d34978"
 
 
-async def open_reader(app, pilot, article_id: str = ARTICLE) -> ArticleView:  # type: ignore[no-untyped-def]
-    app.open_reader(article_id)
-    await wait_until(
-        pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView))
-    )
-    view = app.screen.query_one(ArticleView)
-    await wait_until(pilot, lambda: view.article is not None and view.article_layout is not None)
-    return view
-
-
 async def test_keyboard_select_across_sentences_and_tag(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         await pilot.press("J")  # the first text paragraph (after the caption)
         await pilot.press("v", "j", "j")
         selection = view.selection
@@ -57,7 +52,7 @@ async def test_selection_across_paragraphs_with_word_adjustment(
     samples_dir: Path, db_path: Path
 ) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         await pilot.press("J", "v", "J", "l", "l")
         selection = view.selection
         assert selection is not None
@@ -77,7 +72,7 @@ def _span(view: ArticleView) -> tuple[int, int]:
 
 async def test_mouse_drag_selects_and_tags(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         body = view.article.body
         start = body.index("deepen win-win cooperation")
         end = start + len("deepen win-win cooperation")
@@ -102,7 +97,7 @@ async def test_edit_delete_and_undo_a_highlight(samples_dir: Path, db_path: Path
     seeded = seed_annotation(samples_dir, db_path, ARTICLE,
                              "make the pie of common interests even bigger", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         store = app.workspace.require_store()
         view.move_cursor_to(seeded.start)
         await pilot.pause()
@@ -127,7 +122,7 @@ async def test_panel_entry_scrolls_to_annotation(samples_dir: Path, db_path: Pat
     last_sentence = article.text(article.sentences[-1].start, article.sentences[-1].end)
     seeded = seed_annotation(samples_dir, db_path, ARTICLE, last_sentence, ("culture",))
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         assert view.scroll_y == 0
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: view.cursor_offset == seeded.start)
@@ -156,7 +151,7 @@ async def test_copy_quote_with_citation(
     seeded = seed_annotation(samples_dir, db_path, ARTICLE,
                              "make the pie of common interests even bigger", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         view.move_cursor_to(seeded.start)
         await pilot.press("c")
         await wait_until(pilot, lambda: bool(app.clipboard))
@@ -177,7 +172,7 @@ async def test_copy_tag_falls_back_to_file_without_clipboard(
                              "make the pie of common interests even bigger", ("economy",))
     seed_annotation(samples_dir, db_path, "001", "practical cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         view.move_cursor_to(seeded.start)
         await pilot.press("C")
         await wait_until(pilot, lambda: bool(app.clipboard))
@@ -191,7 +186,7 @@ async def test_copy_tag_falls_back_to_file_without_clipboard(
 
 async def test_reader_shows_markup_literally(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         rendered = "".join(
             segment.text for y in range(view.size.height) for segment in view.render_line(y)
         )
@@ -204,7 +199,7 @@ async def test_store_write_failure_keeps_selection(
     from annotations.errors import StoreError
 
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
 
         def failing_add(_: object) -> None:
             raise StoreError(f"could not save to {db_path}: disk full; the change was not saved")

@@ -8,7 +8,13 @@ from textual.widgets import DataTable, SelectionList, Static
 
 from annotations.corpus import Corpus
 from annotations.suggest import suggest, suggest_for_tag
-from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tests.tui_support import (
+    notifications,
+    open_reader,
+    running_app,
+    seed_annotation,
+    wait_until,
+)
 from tui.app import NewsmarkApp
 from tui.screens.reader import ReaderScreen
 from tui.screens.suggest import SuggestScreen, emphasised_context, suggestion_prompt
@@ -24,18 +30,8 @@ def community_count(app: NewsmarkApp) -> int:
     return len(app.workspace.require_store().with_tags(["community"]))
 
 
-async def open_reader(app, pilot) -> ArticleView:  # type: ignore[no-untyped-def]
-    app.open_reader(ARTICLE)
-    await wait_until(
-        pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView))
-    )
-    view = app.screen.query_one(ArticleView)
-    await wait_until(pilot, lambda: view.article is not None and view.article_layout is not None)
-    return view
-
-
 async def open_suggestions_from_reader(app, pilot, offset: int) -> SuggestScreen:  # type: ignore[no-untyped-def]
-    view = await open_reader(app, pilot)
+    view = await open_reader(app, pilot, ARTICLE)
     await wait_until(pilot, lambda: len(view.highlights) == 1)
     view.move_cursor_to(offset)
     await pilot.press("s")
@@ -145,7 +141,7 @@ async def test_tag_browser_finds_places_like_tagged_passages(
 async def test_selection_asks_for_tags_first(samples_dir: Path, db_path: Path) -> None:
     seeded = seed_annotation(samples_dir, db_path, ARTICLE, PHRASE, ("community",))
     async with running_app(samples_dir, db_path) as (app, pilot):
-        view = await open_reader(app, pilot)
+        view = await open_reader(app, pilot, ARTICLE)
         await pilot.press("s")
         assert any("select a passage" in m for m in notifications(app))
         await pilot.press("J", "v", "s")

@@ -13,6 +13,7 @@ from annotations.corpus import Corpus
 from annotations.model import Annotation
 from annotations.store import AnnotationStore
 from tui.app import NewsmarkApp
+from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
 SIZE = (130, 40)
@@ -37,6 +38,19 @@ async def running_app(library: Path, db_path: Path) -> AsyncIterator[tuple[Newsm
         await wait_until(pilot, lambda: bool(app.screen.query("#articles")))
         await pilot.pause()
         yield app, pilot
+
+
+async def open_reader(app: NewsmarkApp, pilot: Pilot, article_id: str) -> ArticleView:
+    """Open the reader on an article and wait until its text is laid out."""
+    from tui.screens.reader import ReaderScreen
+
+    app.open_reader(article_id)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView))
+    )
+    view = app.screen.query_one(ArticleView)
+    await wait_until(pilot, lambda: view.article is not None and view.article_layout is not None)
+    return view
 
 
 def seed_annotation(

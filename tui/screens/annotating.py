@@ -12,24 +12,23 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Static
 
 from annotations.errors import NewsmarkError
 from tui.highlights import highlights_for
 from tui.messages import DataChanged, WorkspaceReady
+from tui.screens.base import NewsmarkScreen
 from tui.screens.tag_dialog import TagDialog, TagEdit
 from tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
     from annotations.article import Span
     from annotations.model import Annotation
-    from tui.app import NewsmarkApp
 
 SELECT_FIRST = "Select a passage first: v then j/k (or h/l), or drag with the mouse."
 
 
-class AnnotatingScreen(Screen[None]):
+class AnnotatingScreen(NewsmarkScreen):
     """A screen with one or more article views whose highlights can be edited."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,11 +40,6 @@ class AnnotatingScreen(Screen[None]):
         Binding("e", "export_article", "Export", id="article.export"),
         Binding("s", "suggest", "Find similar", id="article.suggest"),
     ]
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     # Views -------------------------------------------------------------------------------
 

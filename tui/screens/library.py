@@ -10,16 +10,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.messages import DataChanged, WorkspaceReady
+from tui.screens.base import NewsmarkScreen
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
     from annotations.search import SearchHit
-    from tui.app import NewsmarkApp
 
 MAX_SEARCH_HITS = 500
 # Rows the table holds at once: filling a DataTable costs about 0.1 ms per row, and the
@@ -66,7 +65,7 @@ def hit_prompt(hit: SearchHit, title: str) -> Text:
     return prompt
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(NewsmarkScreen):
     """All articles; enter opens one, space marks two for side by side."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,11 +89,6 @@ class LibraryScreen(Screen[None]):
         self._sort_reverse = True
         self._marked: list[str] = []
         self._hits: list[SearchHit] = []
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

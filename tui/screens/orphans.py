@@ -8,15 +8,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from annotations.model import Anchor
 from tui.messages import DataChanged
+from tui.screens.base import NewsmarkScreen
 
 if TYPE_CHECKING:
     from annotations.model import Annotation
-    from tui.app import NewsmarkApp
 
 EXPLANATION = (
     "These annotations could not be re-anchored after their article changed or "
@@ -25,7 +24,7 @@ EXPLANATION = (
 )
 
 
-class OrphansScreen(Screen[None]):
+class OrphansScreen(NewsmarkScreen):
     """Every orphaned annotation, never hidden."""
 
     help_title = "Orphans"
@@ -38,11 +37,6 @@ class OrphansScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._orphans: list[Annotation] = []
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

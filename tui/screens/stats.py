@@ -8,15 +8,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from annotations.tags import tag_key
 from tui.messages import DataChanged
+from tui.screens.base import NewsmarkScreen
 
 if TYPE_CHECKING:
     from annotations.stats import TagStats
-    from tui.app import NewsmarkApp
 
 BAR_WIDTH = 40
 
@@ -27,18 +26,13 @@ def bar(count: int, largest: int, colour: str) -> Text:
     return Text("█" * cells, style=colour)
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(NewsmarkScreen):
     """How tags are used across the collection."""
 
     help_title = "Tag statistics"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="stats.back"),
     ]
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

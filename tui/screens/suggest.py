@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
@@ -20,11 +19,11 @@ from textual.worker import get_current_worker
 from annotations.errors import NewsmarkError
 from annotations.suggest import CONTEXT_CHARS, Suggestion, accept, suggest_for_tag
 from tui.messages import DataChanged
+from tui.screens.base import NewsmarkScreen
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
     from annotations.model import Annotation
-    from tui.app import NewsmarkApp
 
 MAX_SUGGESTIONS = 1000
 PHRASE_CHARS = 60
@@ -95,7 +94,7 @@ def suggestion_detail(suggestion: Suggestion, meta: ArticleMeta | None) -> Text:
     return detail
 
 
-class SuggestScreen(Screen[None]):
+class SuggestScreen(NewsmarkScreen):
     """Places like a phrase (or like the passages already tagged), to tag after review."""
 
     help_title = "Suggestions"
@@ -115,11 +114,6 @@ class SuggestScreen(Screen[None]):
         self._metas: dict[str, ArticleMeta] = {}
         self._saving = False
         self.sub_title = f"Find similar: {', '.join(self.tags)}"
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,16 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from tui.messages import DataChanged
+from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
 
 if TYPE_CHECKING:
     from annotations.model import Annotation, TagInfo
-    from tui.app import NewsmarkApp
 
 
 def quote_prompt(annotation: Annotation, title: str, source: str | None) -> Text:
@@ -40,7 +39,7 @@ def parse_colour(value: str) -> str | None:
         return None
 
 
-class TagBrowserScreen(Screen[None]):
+class TagBrowserScreen(NewsmarkScreen):
     """Tags on the left, the chosen tag's quotes on the right."""
 
     help_title = "Tag browser"
@@ -58,11 +57,6 @@ class TagBrowserScreen(Screen[None]):
         super().__init__()
         self._tags: list[TagInfo] = []
         self._quotes: list[Annotation] = []
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header()
