@@ -18,25 +18,42 @@ MOUSE_HELP = (
 )
 
 
+# What the "From" column calls the widgets whose keys are listed.
+WIDGET_NAMES = {
+    "ArticleView": "article text",
+    "DataTable": "table",
+    "Input": "text box",
+    "OptionList": "list",
+    "SelectionList": "list",
+}
+
+
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
-    """(key, description, where) for each active binding of `screen`, widget keys first."""
-    rows: list[tuple[str, str, str]] = []
+    """(key, description, where) for each active binding of `screen`.
+
+    newsmark's own keys come first (this screen's, then the focused widget's, then those
+    that work everywhere); Textual's generic navigation keys come last.
+    """
+    ranked: list[tuple[int, tuple[str, str, str]]] = []
     seen: set[tuple[str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if not binding.description or (key, binding.action) in seen:
             continue
         seen.add((key, binding.action))
-        where = "app" if active.node is screen.app else type(active.node).__name__
         display = binding.key_display or screen.app.get_key_display(binding)
-        rows.append((display, binding.description, where))
-    screen_name = type(screen).__name__
-
-    def rank(row: tuple[str, str, str]) -> int:
-        return 2 if row[2] == "app" else 1 if row[2] == screen_name else 0
-
-    rows.sort(key=rank)
-    return rows
+        if active.node is screen.app:
+            rank, where = 2, "everywhere"
+        elif active.node is screen:
+            rank, where = 0, getattr(screen, "help_title", "this screen")
+        else:
+            name = type(active.node).__name__
+            rank, where = 1, WIDGET_NAMES.get(name, name)
+        if binding.id is None:  # Textual's built-in keys (cursor moves, focus, copy)
+            rank = 3
+        ranked.append((rank, (display, binding.description, where)))
+    ranked.sort(key=lambda item: item[0])
+    return [row for _, row in ranked]
 
 
 class HelpScreen(ModalScreen[None]):

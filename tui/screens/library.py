@@ -79,6 +79,7 @@ class LibraryScreen(NewsmarkScreen):
         Binding("escape", "back_to_table", "Back", show=False, id="library.back"),
     ]
 
+    help_title = "Library"
     AUTO_FOCUS = ""  # nothing: the table takes focus when it is mounted
 
     def __init__(self) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from annotations.tags import tag_key
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.stats import TagStats
@@ -70,9 +71,12 @@ class StatsScreen(NewsmarkScreen):
 
     def _show(self, stats: TagStats, colours: dict[str, str]) -> None:
         summary = Text()
-        summary.append(f"{stats.annotations} annotations", style="bold")
-        summary.append(f" · {len(stats.per_tag)} tags · {len(stats.per_article)} articles "
-                       f"· {len(stats.per_outlet)} outlets")
+        summary.append(count_noun(stats.annotations, "annotation"), style="bold")
+        summary.append(
+            f" · {count_noun(len(stats.per_tag), 'tag')}"
+            f" · {count_noun(len(stats.per_article), 'article')}"
+            f" · {count_noun(len(stats.per_outlet), 'outlet')}"
+        )
         self.query_one("#stats-summary", Static).update(summary)
 
         tags = self.query_one("#stats-tags", DataTable)

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.model import Annotation, TagInfo
@@ -129,7 +130,9 @@ class TagBrowserScreen(NewsmarkScreen):
             option_list.add_option(Option(quote_prompt(annotation, title, source)))
         if quotes:
             option_list.highlighted = 0
-        option_list.border_title = f"{len(quotes)} quotes tagged {tag}" if tag else "No tags yet"
+        option_list.border_title = (
+            f"{count_noun(len(quotes), 'quote')} tagged {tag}" if tag else "No tags yet"
+        )
 
     @on(OptionList.OptionSelected, "#tag-quotes")
     def _quote_selected(self, event: OptionList.OptionSelected) -> None:
