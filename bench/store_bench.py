@@ -19,7 +19,7 @@ from bench.report import Check, Section
 
 ANNOTATED_COLLECTION = 1_000
 DB_NAME = "annotations.json"
-ADDS = 20
+ADDS = 100
 GROWTH_TARGET = 1.5
 ADD_TARGET_S = 0.050
 
@@ -126,7 +126,7 @@ def store_section(config: Config) -> Section:
     for kind, sizes in (("newsmark", config.store_sizes), ("tinydb", config.tinydb_sizes)):
         for m in sizes:
             directory = _prepared(kind, m, config)
-            adds = ADDS if kind == "newsmark" or m <= 10_000 else 3
+            adds = ADDS if kind == "newsmark" else 20 if m <= 10_000 else 3
             task = "store_add" if kind == "newsmark" else "tinydb_add"
             result = run_worker(task, {"directory": str(directory), "adds": adds},
                                 env=config.cache_env("store"))
