@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, OptionList
 
 from annotations.corpus import Corpus
@@ -231,3 +232,19 @@ def test_corpus_and_store_agree_with_offsets(samples_dir: Path, db_path: Path) -
     body = Corpus.open(samples_dir).article(LEFT).body
     stored = AnnotationStore.open(db_path).get(annotation.id)
     assert body[stored.start:stored.end] == "deepen win-win cooperation"
+
+
+async def test_changes_from_another_process_appear(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui_support import open_reader
+    from tui import app as app_module
+
+    monkeypatch.setattr(app_module, "EXTERNAL_CHECK_SECONDS", 0.1)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, LEFT)
+        assert view.highlights == []
+        # Another terminal (a separate store on the same file) adds a highlight.
+        seeded = seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation",
+                                 ("economy",))
+        await wait_until(pilot, lambda: [h.annotation_id for h in view.highlights] == [seeded.id])

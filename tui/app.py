@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from tui.cli.context import CliContext
 
 STYLES_DIR = Path(__file__).parent / "styles"
+# How often the app looks for changes another process made to the database (a stat).
+EXTERNAL_CHECK_SECONDS = 2.0
 T = TypeVar("T")
 
 
@@ -82,6 +84,23 @@ class NewsmarkApp(App[int]):
         for notice in self.workspace.notices:
             self.notify(notice, title="Collection", severity="warning", markup=False)
         self.broadcast(WorkspaceReady)
+        self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
+
+    def _check_external_changes(self) -> None:
+        """Pick up annotations written by another newsmark (a second terminal, the CLI)."""
+        if not self._write_lock.locked():
+            self.run_worker(self._refresh_store, thread=True, group="refresh", exclusive=True,
+                            exit_on_error=False)
+
+    def _refresh_store(self) -> None:
+        try:
+            changed = self.workspace.require_store().refresh()
+        except NewsmarkError as error:
+            self.call_from_thread(self.notify, str(error), title="Database", severity="error",
+                                  markup=False)
+            return
+        if changed:
+            self.call_from_thread(self.broadcast, partial(DataChanged, "changed elsewhere"))
 
     def broadcast(self, make_message: Callable[[], Message]) -> None:
         """Deliver a fresh message from `make_message` to every screen on the stack."""
