@@ -118,13 +118,25 @@ class SearchIndex:
         if folded is not None:
             # Same matches as IGNORECASE, several times faster: scan the lower-cased copy.
             pattern, text = folded, self._folded
+        after_boundary = _after_leading_boundary(pattern)
+        if after_boundary is not None:
+            return self._scan(after_boundary, text, word_start=True)
         return self._scan(pattern, text)
 
-    def _scan(self, pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-        """Non-empty matches; one that runs into the next article is retried within its own."""
+    def _scan(
+        self, pattern: re.Pattern[str], text: str, *, word_start: bool = False
+    ) -> Iterator[tuple[int, int]]:
+        """Non-empty matches; one that runs into the next article is retried within its own.
+
+        With `word_start`, `pattern` is a pattern whose leading `\\b` was removed (see
+        `_after_leading_boundary`): only matches starting at a word boundary count.
+        """
         position = 0
         while (match := pattern.search(text, position)) is not None:
             start, end = match.span()
+            if word_start and start > 0 and _is_word_char(text[start - 1]):
+                position = start + 1
+                continue
             index = bisect_right(self._starts, start) - 1
             body_end = self._body_end(index)
             if end > body_end:
@@ -172,6 +184,28 @@ def _fold_pattern(pattern: str) -> re.Pattern[str] | None:
         return re.compile(folded)
     except re.error:
         return None
+
+
+def _after_leading_boundary(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For `\\bword…`, the pattern without its leading `\\b`, else None.
+
+    Python's regex engine finds a literal start quickly but tries `\\b` at every position;
+    when the rest starts with a letter or digit that must match, "`\\b` at s" is just "the
+    character before s is not a word character", which the caller checks itself.
+    """
+    source = pattern.pattern
+    if not source.startswith("\\b") or len(source) < 3 or not source[2].isalnum():
+        return None
+    if "|" in source or (len(source) > 3 and source[3] in "*?{"):
+        return None
+    try:
+        return re.compile(source[2:], pattern.flags)
+    except re.error:
+        return None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _find_all(text: str, needle: str) -> Iterable[tuple[int, int]]:
