@@ -97,11 +97,15 @@ class SearchIndex:
         else:
             spans = _find_all(self._folded, query.lower())
         hits: list[SearchHit] = []
-        for start, end in spans:
-            hit = self._hit(start, end)
-            if hit is None or (article_ids is not None and hit.article not in article_ids):
-                continue
-            hits.append(hit)
+        starts, ids = self._starts, self._ids
+        index, base, body_end = -1, 0, -1
+        for start, end in spans:  # in increasing order: walk the articles alongside
+            if start > body_end:
+                index = bisect_right(starts, start) - 1
+                base, body_end = starts[index], self._body_end(index)
+            if end > body_end or (article_ids is not None and ids[index] not in article_ids):
+                continue  # crosses into the next article, or not one of the wanted ones
+            hits.append(SearchHit(ids[index], start - base, end - base, self, base))
             if limit is not None and len(hits) >= limit:
                 break
         return hits
@@ -148,14 +152,6 @@ class SearchIndex:
             if end > start:
                 yield start, end
             position = end if end > start else end + 1
-
-    def _hit(self, start: int, end: int) -> SearchHit | None:
-        """Map a span of the joined text to a hit; None when it crosses two articles."""
-        index = bisect_right(self._starts, start) - 1
-        base = self._starts[index]
-        if end > self._body_end(index):
-            return None
-        return SearchHit(self._ids[index], start - base, end - base, self, base)
 
     def _body_end(self, index: int) -> int:
         following = index + 1
