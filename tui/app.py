@@ -62,9 +62,12 @@ class NewsmarkApp(App[int]):
         self._write_lock = asyncio.Lock()
         self.sub_title = str(workspace.library)
 
+    def get_default_screen(self) -> Screen:
+        """The library is the app's base screen (no empty default screen to paint first)."""
+        return LibraryScreen()
+
     def on_mount(self) -> None:
-        """Show the library at once and open the data in the background."""
-        self.push_screen(LibraryScreen())
+        """Open the data in the background once the library is on screen."""
         # Open the data once the first frames (screen, then the footer's keys) are out:
         # the loading thread would otherwise compete with them for the interpreter.
         self.call_after_refresh(self.call_after_refresh, self._start_opening)
