@@ -75,9 +75,14 @@ class Corpus:
         cache_path = _index_cache_path(root) if use_cache else None
         cached = _read_index_cache(cache_path) if cache_path else {}
         files: dict[str, IndexedFile] = {}
+        unreadable: list[str] = []
         changed = False
         for path, relative in _collection_files(root):
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError as error:  # a broken link, or deleted while we were looking
+                unreadable.append(f"skipped {relative}: cannot read it ({error.strerror})")
+                continue
             entry = cached.get(relative)
             if entry is None or (entry.size, entry.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
                 entry = _index_file(path, relative, stat)
@@ -86,6 +91,7 @@ class Corpus:
         if cache_path and (changed or files.keys() != cached.keys()):
             _write_index_cache(cache_path, files)
         metas, notices = _unique_metas(root, files)
+        notices = unreadable + notices
         bodies = {i: body for entry in files.values() for i, body in entry.bodies.items()}
         return cls(root, metas, notices, bodies)
 

@@ -75,6 +75,20 @@ class ReanchorReport:
     orphaned: int = 0
     unchanged: int = 0
     missing: int = 0
+    newly_orphaned: int = 0
+
+    @property
+    def needs_notice(self) -> bool:
+        """Whether the user should hear about it: quotes moved by fuzzy match or lost."""
+        return bool(self.fuzzy or self.newly_orphaned)
+
+    def describe(self) -> str:
+        """One line for the user, e.g. 'articles changed: 2 annotations re-anchored by ...'."""
+        return (
+            f"articles changed: {self.fuzzy} annotations re-anchored by fuzzy match, "
+            f"{self.newly_orphaned} newly orphaned (kept with their quotes; "
+            f"{self.orphaned} orphaned in all, see Orphans)"
+        )
 
 
 class _StrIdTable(Table):
@@ -202,9 +216,12 @@ class AnnotationStore:
         self._storage.commit(ops)
         self._index(ops)
 
-    def _commit(self, description: str, ops: list[Op]) -> None:
-        """Commit `ops` together with the undo entry that reverts them."""
+    def _commit(self, description: str, ops: list[Op], *, undoable: bool = True) -> None:
+        """Commit `ops` together with the undo entry that reverts them (if `undoable`)."""
         if not ops:
+            return
+        if not undoable:
+            self._apply(ops)
             return
         before: dict[str, dict[str, Any]] = {}
         data = self._storage.read()
@@ -483,6 +500,8 @@ class AnnotationStore:
                     counts["unchanged" if unchanged else str(new.anchor)] += 1
                 if new != old:
                     changed[old.id] = (doc, new)
+                if new.anchor == Anchor.ORPHANED and old.anchor != Anchor.ORPHANED:
+                    counts["newly_orphaned"] += 1
         if not changed:
             return ReanchorReport(**counts)
         with self._writing():
@@ -492,5 +511,7 @@ class AnnotationStore:
                 for key, (doc, new) in changed.items()
                 if self._raw(key) == doc
             ]
-            self._commit(f"re-anchor {len(ops)} annotations", ops)
+            # Not an undo step: re-anchoring follows the articles, it is not a user's change
+            # (undo would only bring back offsets that no longer fit the text).
+            self._commit(f"re-anchor {len(ops)} annotations", ops, undoable=False)
         return ReanchorReport(**counts)

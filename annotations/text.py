@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings (terminated
-# by BEL or ST), and two-character escapes. Their 8-bit C1 forms are handled too.
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings terminated
+# by BEL or ST on the same line, and two-character escapes; their 8-bit C1 forms too. An
+# OSC/DCS introducer without a terminator loses only itself (the control characters are
+# removed below), never the text after it.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
     (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?        # CSI
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]).*?(?:\x07|\x1b\\|\x9c|$)  # OSC, DCS, SOS, PM, APC
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\n\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)
     | \x1b[\x20-\x2f]*[\x30-\x7e]?                             # other ESC sequences
     """,
-    re.VERBOSE | re.DOTALL,
+    re.VERBOSE,
 )
 # Remaining C0 and C1 controls and DEL, except tab and newline.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -68,7 +70,10 @@ def decode_bytes(data: bytes) -> DecodedText:
     Raises `UndecodableError` for data that looks binary.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return DecodedText(data.decode("utf-16"), "utf-16", fallback=False)
+        try:
+            return DecodedText(data.decode("utf-16"), "utf-16", fallback=False)
+        except UnicodeDecodeError as error:
+            raise UndecodableError(f"broken UTF-16 text ({error.reason})") from error
     if looks_binary(data):
         raise UndecodableError("looks like a binary file")
     try:
@@ -117,8 +122,3 @@ def normalise_text(text: str) -> str:
     if _NEEDS_CLEANING.search(text) is None:
         return text
     return strip_control(normalise_newlines(text))
-
-
-def clean_inline(text: str) -> str:
-    """One line of metadata (a title, an author): normalised, whitespace collapsed."""
-    return " ".join(normalise_text(text).split())

@@ -112,3 +112,23 @@ def test_directory_named_like_an_article_is_ignored(tmp_path: Path) -> None:
     library = make_library(tmp_path, {"good.txt": GOOD})
     (library / "dir.txt").mkdir()
     assert [meta.id for meta in Corpus.open(library, use_cache=False)] == ["good"]
+
+
+def test_truncated_utf16_and_broken_link_are_skipped(tmp_path: Path) -> None:
+    library = make_library(
+        tmp_path, {"good.txt": GOOD, "half.txt": "中文新闻".encode("utf-16")[:-1]}
+    )
+    (library / "gone.txt").symlink_to(tmp_path / "does-not-exist.txt")
+    corpus = Corpus.open(library, use_cache=False)
+    assert [meta.id for meta in corpus] == ["good"]
+    notices = "\n".join(corpus.notices)
+    assert "skipped half.txt: broken UTF-16 text" in notices
+    assert "skipped gone.txt: cannot read it" in notices
+
+
+def test_unterminated_escape_string_loses_no_text(tmp_path: Path) -> None:
+    library = make_library(
+        tmp_path, {"c1.txt": "Title\n\nParagraph one \x9d oops.\n\nParagraph two.".encode()}
+    )
+    body = Corpus.open(library, use_cache=False).article("c1").body
+    assert body == "Paragraph one oops.\n\nParagraph two."  # spaces collapse in bodies

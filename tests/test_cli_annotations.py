@@ -159,3 +159,19 @@ def test_default_db_lives_in_user_data_dir(run_cli: RunCli, samples_dir: Path) -
 
     assert run_cli("--library", str(samples_dir), "annotate", "000", "--quote", QUOTE).code == 0
     assert (platformdirs.user_data_path("newsmark") / "annotations.json").exists()
+
+
+def test_commas_separate_tags_in_every_tag_option(cli: RunCli) -> None:
+    annotation_id = cli("annotate", "000", "--quote", QUOTE, "--tag", "economy, metaphor").out
+    assert listed(cli, "--tag", "nothing,METAPHOR")[0]["tags"] == ["economy", "metaphor"]
+    assert cli("edit", annotation_id.strip(), "--add-tag", "a,b", "--remove-tag",
+               "economy, metaphor").code == 0
+    assert listed(cli)[0]["tags"] == ["a", "b"]
+    exported = json.loads(cli("export", "--format", "json", "--tag", "zzz,b").out)
+    assert len(exported["annotations"]) == 1
+
+
+def test_limit_must_be_positive(cli: RunCli) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli("search", "Xi", "--limit", "0")
+    assert exit_info.value.code == 2

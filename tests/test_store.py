@@ -386,7 +386,10 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     )
     corpus = FakeCorpus(edited, ARTICLE_B)
     report = store.reanchor_all(corpus)
-    assert report == ReanchorReport(exact=2, fuzzy=1, orphaned=1, unchanged=1, missing=1)
+    assert report == ReanchorReport(
+        exact=2, fuzzy=1, orphaned=1, unchanged=1, missing=1, newly_orphaned=2
+    )
+    assert report.needs_notice
     assert store.get(moved.id).start == moved.start + len("Update.\n\n")
     assert store.get(shop.id).anchor == Anchor.EXACT
     assert store.get(typo.id).anchor == Anchor.FUZZY
@@ -398,8 +401,10 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     corpus.parsed.clear()
     again = store.reanchor_all(corpus)
     assert again == ReanchorReport(exact=0, fuzzy=0, orphaned=1, unchanged=4, missing=1)
+    assert not again.needs_notice  # nothing new to tell the user
     # Only the article holding an orphan is parsed again; the others match their hashes.
     assert corpus.parsed == ["000_council"]
-    assert store.undo() == "re-anchor 5 annotations"
-    assert store.get(moved.id) == moved
-    assert store.get(missing.id) == missing
+    # Re-anchoring is not an undo step: undo reverts the user's last change (the last add).
+    assert store.undo().startswith("add")
+    assert missing.id not in {a.id for a in store.all()}
+    assert store.get(moved.id).start == moved.start + len("Update.\n\n")

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from annotations.text import (
     UndecodableError,
-    clean_inline,
     decode_bytes,
     normalise_newlines,
     normalise_text,
@@ -92,7 +91,3 @@ def test_utf16_with_bom() -> None:
 def test_binary_is_rejected() -> None:
     with pytest.raises(UndecodableError):
         decode_bytes(bytes(range(256)) * 20)
-
-
-def test_clean_inline_collapses_whitespace() -> None:
-    assert clean_inline("  a \u00a0 b\n c\x1b[1m ") == "a b c"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from annotations.tags import tag_key
 
 if TYPE_CHECKING:
-    from annotations.article import Article, ArticleMeta
+    from annotations.article import Article
     from annotations.corpus import Corpus
     from annotations.model import Annotation
     from annotations.store import AnnotationStore
@@ -41,11 +41,8 @@ class Workspace:
         store = AnnotationStore.open(self.db_path)
         report = store.reanchor_all(corpus)
         self.notices = list(corpus.notices)
-        if report.fuzzy or report.orphaned:
-            self.notices.append(
-                f"re-anchored annotations of changed articles: {report.fuzzy} moved by fuzzy "
-                f"match, {report.orphaned} orphaned (see Orphans)"
-            )
+        if report.needs_notice:
+            self.notices.append(report.describe())
         self.corpus, self.store = corpus, store
 
     @property
@@ -68,10 +65,6 @@ class Workspace:
     def article(self, article_id: str) -> Article:
         """The full article (body parsed on demand and cached by the corpus)."""
         return self.require_corpus().article(article_id)
-
-    def meta(self, article_id: str) -> ArticleMeta:
-        """An article's metadata."""
-        return self.require_corpus().meta(article_id)
 
     def annotations_for(self, article_id: str) -> list[Annotation]:
         """The article's annotations, in body order."""

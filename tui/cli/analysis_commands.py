@@ -14,7 +14,7 @@ from annotations.align import DEFAULT_MIN_SCORE, Unit, align_articles
 from annotations.stats import TagStats, tag_stats
 from annotations.suggest import DEFAULT_MIN_SCORE as DEFAULT_SUGGEST_SCORE
 from annotations.suggest import accept, suggest_for_tag
-from tui.cli.context import CliContext, common_options
+from tui.cli.context import CliContext, TagListAction, common_options, positive_int
 from tui.cli.output import print_json
 
 LINE_WIDTH = 100
@@ -57,14 +57,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Find places like the passages already tagged T (or matching --phrase) "
         "that do not carry the tags yet; --apply tags them all in one undoable step.",
     )
-    suggest.add_argument("--tag", action="append", required=True, metavar="T",
+    suggest.add_argument("--tag", action=TagListAction, required=True, metavar="T",
                          help="tag to suggest for (repeat for several)")
     suggest.add_argument("--phrase", metavar="P", help="look for this phrase instead")
     suggest.add_argument("--no-fuzzy", action="store_true", help="exact and case-insensitive only")
     suggest.add_argument("--min-score", type=_bounded(0, 100), default=DEFAULT_SUGGEST_SCORE,
                          metavar="N", help="lowest near-match similarity 0..100 "
                          f"(default {DEFAULT_SUGGEST_SCORE:g})")
-    suggest.add_argument("--limit", type=int, metavar="N", help="at most N suggestions")
+    suggest.add_argument("--limit", type=positive_int, metavar="N", help="at most N suggestions")
     suggest.add_argument("--apply", action="store_true", help="annotate every suggestion")
     suggest.add_argument("--json", action="store_true", help="print a JSON array")
     suggest.set_defaults(handler=suggest_tags)

@@ -9,7 +9,7 @@ from annotations.anchoring import locate_quote, new_annotation
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Annotation
 from annotations.tags import normalise_tags, tag_key, validate_colour
-from tui.cli.context import CliContext, common_options
+from tui.cli.context import CliContext, TagListAction, common_options
 from tui.cli.output import print_json
 
 QUOTE_PREVIEW = 70
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="which occurrence of the quote (default 1)")
     annotate.add_argument("--start", type=int, metavar="S", help="start offset in the body")
     annotate.add_argument("--end", type=int, metavar="E", help="end offset (exclusive)")
-    annotate.add_argument("--tag", action="append", default=[], metavar="T",
+    annotate.add_argument("--tag", action=TagListAction, default=[], metavar="T",
                           help="a tag (repeatable; commas also separate tags)")
     annotate.add_argument("--note", metavar="TEXT", help="a note on the passage")
     annotate.add_argument("--colour", metavar="COLOUR", help="highlight colour (#rrggbb or name)")
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "annotations", parents=parent, help="list annotations",
         description="List annotations (re-anchored against the current collection).",
     )
-    listing.add_argument("--tag", action="append", default=[], metavar="T",
+    listing.add_argument("--tag", action=TagListAction, default=[], metavar="T",
                          help="only annotations with this tag (repeatable: any of them)")
     listing.add_argument("--article", metavar="ID", help="only this article's annotations")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
@@ -49,9 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "edit", parents=parent, help="change an annotation's tags, note or colour",
     )
     edit.add_argument("annotation", metavar="ANNOTATION_ID", help="id or unique prefix")
-    edit.add_argument("--tag", action="append", metavar="T", help="replace all tags (repeatable)")
-    edit.add_argument("--add-tag", action="append", default=[], metavar="T", help="add a tag")
-    edit.add_argument("--remove-tag", action="append", default=[], metavar="T",
+    edit.add_argument("--tag", action=TagListAction, metavar="T",
+                      help="replace all tags (repeatable)")
+    edit.add_argument("--add-tag", action=TagListAction, default=[], metavar="T", help="add a tag")
+    edit.add_argument("--remove-tag", action=TagListAction, default=[], metavar="T",
                       help="remove a tag")
     edit.add_argument("--note", metavar="TEXT", help="set the note ('' removes it)")
     edit.add_argument("--colour", metavar="COLOUR", help="set the colour ('' removes it)")
@@ -106,7 +107,7 @@ def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         span = locate_quote(article.body, args.quote, args.occurrence, article_id=article.id)
         start, end = span.start, span.end
-    tags = normalise_tags(part for tag in args.tag for part in tag.split(","))
+    tags = normalise_tags(args.tag)
     annotation = new_annotation(article, start, end, tags=tags, note=args.note or None,
                                 colour=args.colour or None)
     ctx.store.add(annotation)

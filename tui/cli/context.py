@@ -15,6 +15,32 @@ if TYPE_CHECKING:
     from annotations.store import AnnotationStore
 
 
+class TagListAction(argparse.Action):
+    """A repeatable tag option where commas also separate tags: `--tag a --tag "b, c"`."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        tags = list(getattr(namespace, self.dest, None) or [])
+        tags.extend(part.strip() for part in str(values).split(",") if part.strip())
+        setattr(namespace, self.dest, tags)
+
+
+def positive_int(value: str) -> int:
+    """An argparse type for counts that must be 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def common_options() -> argparse.ArgumentParser:
     """A parent parser so `--library`/`--db` also work after the command name."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -54,12 +80,8 @@ class CliContext:
         """The store after re-anchoring annotations of changed articles (reported on stderr)."""
         store = self.store
         report = store.reanchor_all(self.corpus)
-        if report.fuzzy or report.orphaned:
-            print(
-                f"newsmark: articles changed: {report.fuzzy} annotations re-anchored by fuzzy "
-                f"match, {report.orphaned} orphaned (kept, with their quotes)",
-                file=sys.stderr,
-            )
+        if report.needs_notice:
+            print(f"newsmark: {report.describe()}", file=sys.stderr)
         return store
 
     @property

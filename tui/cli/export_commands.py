@@ -15,7 +15,7 @@ from annotations.export import ExportFormat, write_export
 from annotations.export.collect import export_annotations
 from annotations.export.importer import import_annotations, read_export_file
 from annotations.paths import cache_dir
-from tui.cli.context import CliContext, common_options
+from tui.cli.context import CliContext, TagListAction, common_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     export.add_argument("--format", choices=[f.value for f in ExportFormat], default="json",
                         help="output format (default: json, the lossless newsmark format)")
-    export.add_argument("--tag", action="append", default=[], metavar="TAG",
+    export.add_argument("--tag", action=TagListAction, default=[], metavar="TAG",
                         help="only annotations with this tag (repeatable: any of them)")
     export.add_argument("--article", metavar="ID",
                         help="only annotations of this article (id or unique prefix)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli.context import CliContext, common_options
+from tui.cli.context import CliContext, common_options, positive_int
 from tui.cli.output import print_json
 
 
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
     search.add_argument("--case-sensitive", action="store_true", help="match case exactly")
     search.add_argument("--article", metavar="ID", help="search one article only")
-    search.add_argument("--limit", type=int, metavar="N", help="stop after N matches")
+    search.add_argument("--limit", type=positive_int, metavar="N", help="stop after N matches")
     search.add_argument("--json", action="store_true", help="print a JSON array")
     search.set_defaults(handler=search_collection)
 
