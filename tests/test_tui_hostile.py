@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
+import pytest
+from rich.text import Text
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, OptionList
 
-from tests.tui_support import running_app, wait_until
+from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tui.app import NewsmarkApp
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
+from tui.screens.tag_browser import TagBrowserScreen
 from tui.widgets.article_view import ArticleView
+from tui.workspace import Workspace
 
 HOSTILE_TITLE = "Breaking [bold red]news[/] \x1b]52;c;aGFja2Vk\x07 [link=https://evil.example]x[/link]"
 HOSTILE_BODY = (
@@ -51,3 +60,70 @@ async def test_hostile_article_is_displayed_literally(tmp_path: Path, db_path: P
             assert control not in shown
         # The reader is still open: no markup action (app.quit) was triggered.
         assert isinstance(app.screen, ReaderScreen)
+
+
+def shown_border_title(widget: Widget) -> str:
+    """The border title as it is drawn (Textual hands it back as markup)."""
+    assert widget.border_title is not None
+    return Content.from_markup(widget.border_title).plain
+
+
+@pytest.mark.parametrize("query", ["[/]", "[red]x"])
+async def test_search_query_is_shown_literally(
+    samples_dir: Path, db_path: Path, query: str
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("slash", *query, "enter")
+        hits = app.screen.query_one("#hits", OptionList)
+        await wait_until(pilot, lambda: hits.border_title is not None)
+        assert shown_border_title(hits) == f"0 matches for {query!r}"
+        assert f"No matches for {query!r}." in notifications(app)
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+@pytest.mark.parametrize("tag", ["[/x]", "[link=file:///etc]x"])
+async def test_tag_with_brackets_is_shown_literally(
+    samples_dir: Path, db_path: Path, tag: str
+) -> None:
+    seed_annotation(samples_dir, db_path, "000_e730ce0a32d34978", "deepen win-win cooperation",
+                    (tag,))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen))
+        quotes = app.screen.query_one("#tag-quotes", OptionList)
+        await wait_until(pilot, lambda: quotes.option_count == 1)
+        assert shown_border_title(quotes) == f"1 quote tagged {tag}"
+        table = app.screen.query_one("#tag-table", DataTable)
+        assert str(table.get_row_at(0)[1]) == tag
+
+
+async def test_export_dialog_shows_article_id_literally(tmp_path: Path, db_path: Path) -> None:
+    library = tmp_path / "brackets"
+    library.mkdir()
+    (library / "report [x] [bold]y.txt").write_text("A title\n\nSome text.", encoding="utf-8")
+    async with running_app(library, db_path) as (app, pilot):
+        [meta] = list(app.workspace.require_corpus())
+        assert "[x] [bold]y" in meta.id
+        app.action_export(article=meta.id)
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog)
+                         and bool(app.screen.query("#export-article")))
+        checkbox = app.screen.query_one("#export-article", Checkbox)
+        assert checkbox.label.plain == f"Only article {meta.id}"
+
+
+async def test_startup_error_message_keeps_brackets(
+    samples_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "[draft]" / "db.json"
+    db_path.parent.mkdir()
+    db_path.write_text("{ not json", encoding="utf-8")
+    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.return_code == 1)
+        [message] = app._exit_renderables
+        assert isinstance(message, Text)
+        assert message.plain.startswith(f"newsmark: error: {db_path} ")
+    assert app.return_code == 1
+    # Printed at exit (Rich may fold the long path across lines).
+    assert str(db_path) in capsys.readouterr().err.replace("\n", "")

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, OptionList
 
-from annotations.corpus import Corpus
 from annotations.model import Anchor
-from annotations.store import AnnotationStore
 from tests.tui_support import notifications, running_app, seed_annotation, wait_until
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help import HelpScreen
@@ -60,7 +58,7 @@ async def test_side_by_side_lock_scroll_and_counterparts(samples_dir: Path, db_p
         right.scroll_to(y=10, animate=False)
         await pilot.pause()
         assert left.scroll_y == 0  # independent by default
-        await pilot.press("L")
+        await pilot.press("ctrl+l")
         assert screen.scroll_locked
         left.scroll_to(y=left.max_scroll_y, animate=False)
         await wait_until(pilot, lambda: right.scroll_y == right.max_scroll_y)
@@ -73,6 +71,23 @@ async def test_side_by_side_lock_scroll_and_counterparts(samples_dir: Path, db_p
         assert cursor is not None
         assert "maritime" in right.article.text(cursor.start, cursor.end)
         assert any("similarity" in m for m in notifications(app))
+
+
+async def test_side_by_side_capital_l_adjusts_the_selection_not_the_lock(
+    samples_dir: Path, db_path: Path
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        screen = await open_side_by_side(app, pilot)
+        left = screen.view("left")
+        await pilot.press("J", "v", "j")
+        selection = left.selection
+        assert selection is not None
+        await pilot.press("L")  # the selection's start moves a word forward
+        assert left.selection is not None and left.selection.start > selection.start
+        assert left.selection.end == selection.end
+        assert not screen.scroll_locked
+        await pilot.press("ctrl+l")
+        assert screen.scroll_locked
 
 
 async def test_aligned_mode_lists_rows(samples_dir: Path, db_path: Path) -> None:
@@ -127,6 +142,28 @@ async def test_tag_browser_delete_keeps_annotations(samples_dir: Path, db_path: 
         store = app.workspace.require_store()
         await wait_until(pilot, lambda: store.tags() == [])
         assert len(store.all()) == 1 and store.all()[0].tags == ()
+
+
+async def test_tag_browser_recolour_uses_the_cli_colour_names(
+    samples_dir: Path, db_path: Path
+) -> None:
+    from annotations.tags import NAMED_COLOURS
+
+    seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
+                         and app.screen.query_one("#tag-table", DataTable).row_count == 1)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        await pilot.press("ctrl+a", "ctrl+k", *"crimson", "enter")
+        error = app.screen.query_one("#prompt-error")
+        assert "invalid colour 'crimson'" in str(error.render())
+        assert isinstance(app.screen, PromptDialog)  # still asking
+        await pilot.press("ctrl+a", "ctrl+k", *"red", "enter")
+        store = app.workspace.require_store()
+        # The same "red" as `newsmark tags colour economy red`, not Textual's #ff0000.
+        await wait_until(pilot, lambda: store.tag_colour("economy") == NAMED_COLOURS["red"])
 
 
 async def test_tag_browser_quote_opens_reader(samples_dir: Path, db_path: Path) -> None:
@@ -225,13 +262,6 @@ async def test_corrupt_database_exits_with_message(samples_dir: Path, db_path: P
         await wait_until(pilot, lambda: app.return_code == 1)
     assert app.return_code == 1
     assert db_path.read_text(encoding="utf-8") == "{ not json"
-
-
-def test_corpus_and_store_agree_with_offsets(samples_dir: Path, db_path: Path) -> None:
-    annotation = seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ())
-    body = Corpus.open(samples_dir).article(LEFT).body
-    stored = AnnotationStore.open(db_path).get(annotation.id)
-    assert body[stored.start:stored.end] == "deepen win-win cooperation"
 
 
 async def test_changes_from_another_process_appear(

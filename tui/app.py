@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -79,7 +80,8 @@ class NewsmarkApp(App[int]):
         try:
             self.workspace.open()
         except NewsmarkError as error:
-            self.call_from_thread(self.exit, 1, 1, f"newsmark: error: {error}")
+            # A Text, not a str: the message (a path, say) is printed without markup.
+            self.call_from_thread(self.exit, 1, 1, Text(f"newsmark: error: {error}"))
             return
         self.call_from_thread(self._workspace_opened)
 
@@ -103,7 +105,7 @@ class NewsmarkApp(App[int]):
                                   markup=False)
             return
         if changed:
-            self.call_from_thread(self.broadcast, partial(DataChanged, "changed elsewhere"))
+            self.call_from_thread(self.broadcast, DataChanged)
 
     def broadcast(self, make_message: Callable[[], Message]) -> None:
         """Deliver a fresh message from `make_message` to every screen on the stack."""
@@ -119,6 +121,7 @@ class NewsmarkApp(App[int]):
     ) -> None:
         """Run a store write in a thread (one at a time), then tell every screen.
 
+        `description` names the change ("add highlight") for the notice if it fails.
         A failed write is reported with the reason and the fact that nothing was saved;
         the caller's pending work (a selection, a dialog's tags) is left in place.
         """
@@ -140,12 +143,13 @@ class NewsmarkApp(App[int]):
                 result = await asyncio.to_thread(operation, *args)
             except NewsmarkError as error:
                 self.notify(
-                    f"{error}", title="Not saved", severity="error", timeout=10, markup=False
+                    f"Could not {description}: {error}", title="Not saved", severity="error",
+                    timeout=10, markup=False,
                 )
                 return
         if on_done is not None:
             on_done(result)
-        self.broadcast(partial(DataChanged, description))
+        self.broadcast(DataChanged)
 
     def copy_with_notice(self, text: str, what: str) -> None:
         """Copy `text` via OSC 52 and the system clipboard; say what was copied and how."""

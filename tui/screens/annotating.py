@@ -78,6 +78,11 @@ class AnnotatingScreen(NewsmarkScreen):
         """Fill the views; subclasses know which articles they show."""
         raise NotImplementedError
 
+    def leave_unreadable(self, error: NewsmarkError) -> None:
+        """An article could not be read (its file went away, say): say so and go back."""
+        self.notify(str(error), title="Cannot open", severity="error", markup=False)
+        self.dismiss()
+
     def annotation_under_cursor(self, view: ArticleView | None = None) -> Annotation | None:
         """The annotation highlighted at the view's cursor, if any."""
         view = view or self.active_view()

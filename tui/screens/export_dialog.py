@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
@@ -69,7 +70,9 @@ class ExportDialog(ModalScreen[None]):
             yield Label("Tags (comma separated; empty = all)")
             yield Input(", ".join(self._tags), placeholder="all tags", id="export-tags")
             if self._article:
-                yield Checkbox(f"Only article {self._article}", value=True, id="export-article")
+                yield Checkbox(
+                    Content(f"Only article {self._article}"), value=True, id="export-article"
+                )
             yield Label("Destination")
             with RadioSet(id="export-destination"):
                 yield RadioButton("Clipboard", value=True, name="clipboard")
@@ -100,11 +103,7 @@ class ExportDialog(ModalScreen[None]):
         """Render the export in a thread, then copy or write it."""
         destination = self.query_one("#export-destination", RadioSet).pressed_button
         to_file = destination is not None and destination.name == "file"
-        try:
-            tags = split_tag_input(self.query_one("#export-tags", Input).value)
-        except NewsmarkError as error:  # pragma: no cover - split never raises today
-            self._error(str(error))
-            return
+        tags = split_tag_input(self.query_one("#export-tags", Input).value)
         article = None
         if self._article and self.query_one("#export-article", Checkbox).value:
             article = self._article

@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Static
 
 MOUSE_HELP = (
     "Mouse: drag across text to select it, then press t to tag it; click a sentence to "
-    "move the cursor there; click a highlight to activate it. "
+    "move the cursor there; click a highlight to put the cursor on it (t edits it, d "
+    "deletes it) and, in the reader, to pick its entry in the annotation panel. "
     "ctrl+p opens the command palette with every action."
 )
 

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -310,7 +311,7 @@ class LibraryScreen(NewsmarkScreen):
             Option(hit_prompt(hit, corpus.meta(hit.article).title)) for hit in hits
         )
         found = f"{len(hits)}{'+' if len(hits) == MAX_SEARCH_HITS else ''}"
-        option_list.border_title = f"{found} matches for {query!r}"
+        option_list.border_title = Content(f"{found} matches for {query!r}")
         if hits:
             option_list.highlighted = 0
             option_list.focus()

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from annotations.model import Anchor
@@ -68,7 +69,7 @@ class OrphansScreen(NewsmarkScreen):
                 Text(annotation.created[:10]),
                 key=annotation.id,
             )
-        table.border_title = f"{len(self._orphans)} orphaned annotations"
+        table.border_title = Content(f"{len(self._orphans)} orphaned annotations")
 
     def _current(self) -> Annotation | None:
         table = self.query_one("#orphan-table", DataTable)

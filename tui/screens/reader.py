@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import ClassVar
 
 from rich.text import Text
@@ -10,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from tui.highlights import highlight_colour
 from tui.screens.annotating import AnnotatingScreen
@@ -73,7 +75,11 @@ class ReaderScreen(AnnotatingScreen):
     def load_articles(self) -> None:
         """Load the article, draw its highlights and go to the requested offset."""
         view = self.query_one("#reader-view", ArticleView)
-        article = self.newsmark.workspace.article(self.article_id)
+        try:
+            article = self.newsmark.workspace.article(self.article_id)
+        except NewsmarkError as error:
+            self.leave_unreadable(error)
+            return
         self.sub_title = article.meta.title
         view.set_article(article)
         self.refresh_highlights()
@@ -113,6 +119,14 @@ class ReaderScreen(AnnotatingScreen):
         view.move_cursor_to(annotation.start)
         view.scroll_to_offset(annotation.start)
         view.focus()
+
+    @on(ArticleView.HighlightClicked)
+    def _highlight_clicked(self, event: ArticleView.HighlightClicked) -> None:
+        """Point the side panel at the clicked highlight (the cursor is already on it)."""
+        panel = self.query_one("#reader-annotations", OptionList)
+        # The panel may not have caught up with a change made elsewhere yet.
+        with suppress(OptionDoesNotExist):
+            panel.highlighted = panel.get_option_index(event.annotation_id)
 
     def action_find(self) -> None:
         """Open the find box."""

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from annotations.errors import NewsmarkError
 from tui.screens.annotating import AnnotatingScreen
 from tui.widgets.article_view import ArticleView
 
@@ -35,7 +36,7 @@ class SideBySideScreen(AnnotatingScreen):
     help_title = "Side by side"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "switch_column", "Other column", id="side.switch"),
-        Binding("L", "toggle_lock", "Lock scroll", id="side.lock"),
+        Binding("ctrl+l", "toggle_lock", "Lock scroll", id="side.lock"),
         Binding("m", "counterparts", "Match", id="side.match"),
         Binding("A", "toggle_aligned", "Aligned view", id="side.aligned"),
     ]
@@ -70,9 +71,13 @@ class SideBySideScreen(AnnotatingScreen):
     def load_articles(self) -> None:
         """Load both articles and their highlights; watch scrolling for the lock."""
         workspace = self.newsmark.workspace
+        try:
+            articles = {side: workspace.article(self.article_ids[side]) for side in SIDES}
+        except NewsmarkError as error:
+            self.leave_unreadable(error)
+            return
         titles = []
-        for side in SIDES:
-            article = workspace.article(self.article_ids[side])
+        for side, article in articles.items():
             self.view(side).set_article(article)
             titles.append(article.meta.source or article.id)
             self.watch(self.view(side), "scroll_y", self._scrolled(side), init=False)

@@ -8,11 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.color import Color, ColorParseError
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
+from annotations.errors import NewsmarkError
+from annotations.tags import validate_colour
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
@@ -30,14 +32,6 @@ def quote_prompt(annotation: Annotation, title: str, source: str | None) -> Text
     if annotation.note:
         prompt.append(f"\n  Note: {annotation.note}", style="italic")
     return prompt
-
-
-def parse_colour(value: str) -> str | None:
-    """`value` (a hex code or a colour name like "teal") as #rrggbb, or None if unknown."""
-    try:
-        return Color.parse(value).hex6.lower()
-    except ColorParseError:
-        return None
 
 
 class TagBrowserScreen(NewsmarkScreen):
@@ -130,7 +124,7 @@ class TagBrowserScreen(NewsmarkScreen):
             option_list.add_option(Option(quote_prompt(annotation, title, source)))
         if quotes:
             option_list.highlighted = 0
-        option_list.border_title = (
+        option_list.border_title = Content(
             f"{count_noun(len(quotes), 'quote')} tagged {tag}" if tag else "No tags yet"
         )
 
@@ -209,14 +203,15 @@ class TagBrowserScreen(NewsmarkScreen):
         store = self.newsmark.workspace.require_store()
 
         def validate(value: str) -> str | None:
-            return None if parse_colour(value) else f"'{value}' is not a colour."
+            try:
+                validate_colour(value)
+            except NewsmarkError as error:
+                return str(error)
+            return None
 
         def recolour(value: str | None) -> None:
-            colour = parse_colour(value) if value else None
-            if colour:
-                self.newsmark.perform(
-                    f"recolour tag {tag}", store.set_tag_colour, tag, colour
-                )
+            if value:
+                self.newsmark.perform(f"recolour tag {tag}", store.set_tag_colour, tag, value)
 
         self.app.push_screen(
             PromptDialog(
