@@ -136,6 +136,10 @@ class AnnotationStore:
         self._mutex = threading.RLock()
         self._by_article: dict[str, set[str]] = {}
         self._article_of: dict[str, str] = {}
+        # Tag key -> how often each spelling is used (in order of first use), kept up to
+        # date with every change so listing tags stays cheap at 100k annotations.
+        self._spellings: dict[str, Counter[str]] = {}
+        self._tags_of: dict[str, tuple[str, ...]] = {}
         self._rebuild_index()
 
     @classmethod
@@ -150,6 +154,8 @@ class AnnotationStore:
     def _rebuild_index(self) -> None:
         self._by_article.clear()
         self._article_of.clear()
+        self._spellings.clear()
+        self._tags_of.clear()
         table = self._storage.read().get(ANNOTATIONS_TABLE, {})
         with gc_paused():
             self._index(put_op(ANNOTATIONS_TABLE, key, doc) for key, doc in table.items())
@@ -166,10 +172,25 @@ class AnnotationStore:
                 ids.discard(doc_id)
                 if not ids:
                     del self._by_article[old_article]
+            self._count_tags(self._tags_of.pop(doc_id, ()), -1)
             if op[0] == "put":
                 article = op[3]["article"]
                 self._article_of[doc_id] = article
                 self._by_article.setdefault(article, set()).add(doc_id)
+                tags = tuple(op[3].get("tags", ()))
+                if tags:
+                    self._tags_of[doc_id] = tags
+                    self._count_tags(tags, 1)
+
+    def _count_tags(self, tags: Iterable[str], change: int) -> None:
+        for tag in tags:
+            key = tag_key(tag)
+            counter = self._spellings.setdefault(key, Counter())
+            counter[tag] += change
+            if counter[tag] <= 0:
+                del counter[tag]
+                if not counter:
+                    del self._spellings[key]
 
     def _sync(self) -> bool:
         """Apply what other processes wrote (a stat when nothing changed)."""
@@ -287,11 +308,7 @@ class AnnotationStore:
 
     def _tag_spellings(self) -> dict[str, Counter[str]]:
         """Tag key → how often each spelling is used, in order of first use."""
-        spellings: dict[str, Counter[str]] = {}
-        for doc in self._annotations:
-            for tag in doc.get("tags", ()):
-                spellings.setdefault(tag_key(tag), Counter())[tag] += 1
-        return spellings
+        return self._spellings
 
     def _tag_name(self, tag: str, spellings: dict[str, Counter[str]]) -> str:
         """The usual spelling of an existing tag; UnknownTagError if no annotation has it."""
@@ -303,6 +320,11 @@ class AnnotationStore:
     def _colour_of(self, key: str) -> str:
         doc = self._colours.get(doc_id=key)
         return doc["colour"] if doc else default_colour(key)
+
+    def article_counts(self) -> dict[str, int]:
+        """How many annotations each article has (articles without any are left out)."""
+        with self._reading():
+            return {article: len(ids) for article, ids in self._by_article.items()}
 
     def tags(self) -> list[TagInfo]:
         """Every tag in use, sorted case-insensitively, with its colour and count."""

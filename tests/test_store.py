@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -408,3 +409,21 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     assert store.undo().startswith("add")
     assert missing.id not in {a.id for a in store.all()}
     assert store.get(moved.id).start == moved.start + len("Update.\n\n")
+
+
+def test_tag_counts_and_article_counts_follow_every_change(store: AnnotationStore) -> None:
+    def recount() -> list[tuple[str, int]]:
+        keys: Counter[str] = Counter(t.casefold() for a in store.all() for t in a.tags)
+        return sorted(keys.items())
+
+    first = store.add(highlight("Shop owners welcomed", "Budget", "cars"))
+    second = store.add(highlight("council agreed", "budget"))
+    store.update(second.with_changes(tags=("Budget", "parking")))
+    store.put_many([replace(first, tags=("cars",))])
+    store.rename_tag("cars", "Vehicles")
+    store.delete(second.id)
+    store.undo()
+    assert [(t.name.casefold(), t.count) for t in store.tags()] == recount()
+    assert store.article_counts() == {"000_council": 2}
+    other = reopen(store)
+    assert [(t.name, t.count) for t in other.tags()] == [(t.name, t.count) for t in store.tags()]

@@ -8,7 +8,6 @@ waits for the disk.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,9 +69,9 @@ class Workspace:
         """The article's annotations, in body order."""
         return self.require_store().for_article(article_id)
 
-    def annotation_counts(self) -> Counter[str]:
-        """How many annotations each article has."""
-        return Counter(annotation.article for annotation in self.require_store().all())
+    def annotation_counts(self) -> dict[str, int]:
+        """How many annotations each article has (from the store's index: no full scan)."""
+        return self.require_store().article_counts()
 
     def tag_colours(self) -> dict[str, str]:
         """Every tag's colour, keyed by the tag's casefolded name."""
