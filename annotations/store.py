@@ -172,7 +172,9 @@ class AnnotationStore:
                 ids.discard(doc_id)
                 if not ids:
                     del self._by_article[old_article]
-            self._count_tags(self._tags_of.pop(doc_id, ()), -1)
+            old_tags = self._tags_of.pop(doc_id, None)
+            if old_tags:
+                self._count_tags(old_tags, -1)
             if op[0] == "put":
                 article = op[3]["article"]
                 self._article_of[doc_id] = article
@@ -185,7 +187,9 @@ class AnnotationStore:
     def _count_tags(self, tags: Iterable[str], change: int) -> None:
         for tag in tags:
             key = tag_key(tag)
-            counter = self._spellings.setdefault(key, Counter())
+            counter = self._spellings.get(key)
+            if counter is None:
+                counter = self._spellings[key] = Counter()
             counter[tag] += change
             if counter[tag] <= 0:
                 del counter[tag]

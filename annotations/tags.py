@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from annotations.errors import NewsmarkError
 
@@ -56,6 +57,7 @@ class InvalidTagError(NewsmarkError):
     """A tag name or colour cannot be used."""
 
 
+@lru_cache(maxsize=4096)
 def tag_key(tag: str) -> str:
     """The identity of a tag: its case-folded, whitespace-normalised name."""
     return _WHITESPACE.sub(" ", tag).strip().casefold()
