@@ -22,6 +22,7 @@ from bench.reader_bench import reader_section
 from bench.report import REPORT_PATH, Machine, Section, render
 from bench.startup_bench import startup_section
 from bench.store_bench import store_section
+from bench.tui_save_bench import tui_save_section
 
 BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "startup": lambda config: startup_section(config, bundled_samples_dir()),
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "search": search_section,
     "store": store_section,
     "reader": reader_section,
+    "tui_save": tui_save_section,
 }
 
 

@@ -19,6 +19,7 @@ TASKS = {
     "store_add": "bench.store_bench:measure_store_add",
     "tinydb_add": "bench.store_bench:measure_tinydb_add",
     "reader": "bench.reader_bench:measure_reader",
+    "tui_save": "bench.tui_save_bench:measure_tui_save",
 }
 
 

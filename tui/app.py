@@ -7,6 +7,7 @@ once and the collection and DB are opened in a thread, then the table fills in.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -86,6 +87,10 @@ class NewsmarkApp(App[int]):
         self.call_from_thread(self._workspace_opened)
 
     def _workspace_opened(self) -> None:
+        # The collection index and the annotations are long-lived: keep the cyclic garbage
+        # collector from re-scanning those (possibly millions of) objects, which would
+        # otherwise freeze the UI for a few hundred milliseconds now and then.
+        gc.freeze()
         for notice in self.workspace.notices:
             self.notify(notice, title="Collection", severity="warning", markup=False)
         self.broadcast(WorkspaceReady)

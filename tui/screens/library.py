@@ -91,6 +91,7 @@ class LibraryScreen(NewsmarkScreen):
         self._sort_reverse = True
         self._marked: list[str] = []
         self._hits: list[SearchHit] = []
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,10 +127,23 @@ class LibraryScreen(NewsmarkScreen):
         return table
 
     def on_data_changed(self, _: DataChanged) -> None:
-        """Annotation counts may have changed."""
-        if self.newsmark.workspace.is_open:
-            self._counts = dict(self.newsmark.workspace.annotation_counts())
-            self._refresh_rows()
+        """Annotation counts may have changed: recount now, or when the library is shown."""
+        if not self.newsmark.workspace.is_open:
+            return
+        if self.is_active:
+            self._recount()
+        else:
+            self._stale = True  # rebuilding a hidden table would only slow down saving
+
+    def on_screen_resume(self) -> None:
+        """Back on the library: bring counts up to date if annotations changed meanwhile."""
+        if self._stale:
+            self._recount()
+
+    def _recount(self) -> None:
+        self._stale = False
+        self._counts = dict(self.newsmark.workspace.annotation_counts())
+        self._refresh_rows()
 
     def _load(self) -> None:
         self._mount_table()
