@@ -91,3 +91,25 @@ async def test_large_collection_table_is_capped_and_filterable(
         await pilot.press("f", *"number 5")
         await wait_until(pilot, lambda: table.row_count == 1)
         assert "showing" not in str(status.render())
+
+
+async def test_notes_column_counts_highlights_made_in_the_reader(
+    samples_dir: Path, db_path: Path
+) -> None:
+    from tests.tui_support import open_reader
+    from tui.screens.library import LibraryScreen
+    from tui.screens.tag_dialog import TagDialog
+
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", DataTable)
+        row = table.get_row_index("000_e730ce0a32d34978")
+        assert str(table.get_row_at(row)[4]) == ""
+        await open_reader(app, pilot, "000_e730ce0a32d34978")
+        await pilot.press("J", "v", "t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await pilot.press(*"x", "enter", "enter")
+        await wait_until(pilot, lambda: len(app.workspace.require_store().all()) == 1)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        await wait_until(pilot, lambda: str(table.get_row_at(
+            table.get_row_index("000_e730ce0a32d34978"))[4]) == "1")
