@@ -278,3 +278,24 @@ async def test_changes_from_another_process_appear(
         seeded = seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation",
                                  ("economy",))
         await wait_until(pilot, lambda: [h.annotation_id for h in view.highlights] == [seeded.id])
+
+
+async def test_follow_mode_moves_the_other_column_with_the_cursor(
+    samples_dir: Path, db_path: Path
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        screen = await open_side_by_side(app, pilot)
+        left, right = screen.view("left"), screen.view("right")
+        left.focus()
+        start = right.cursor_offset
+        left.move_cursor_to(left.article.body.index("manage differences"))
+        await pilot.pause()
+        assert right.cursor_offset == start  # follow is off by default
+        await pilot.press("F")
+        left.move_cursor_to(left.article.body.index("manage differences"))
+        await pilot.pause()
+        await wait_until(pilot, lambda: right.cursor_offset != start)
+        cursor = right.cursor_span
+        assert cursor is not None
+        assert "maritime" in right.article.text(cursor.start, cursor.end)
+        assert left.has_focus  # the left column keeps the keyboard

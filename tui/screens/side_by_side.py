@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,7 +18,7 @@ from tui.screens.annotating import AnnotatingScreen
 from tui.widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
-    from annotations.align import Alignment, AlignmentRow
+    from annotations.align import AlignedPair, Alignment, AlignmentRow
 
 SIDES = ("left", "right")
 
@@ -38,6 +39,7 @@ class SideBySideScreen(AnnotatingScreen):
         Binding("tab", "switch_column", "Other column", id="side.switch"),
         Binding("ctrl+l", "toggle_lock", "Lock scroll", id="side.lock"),
         Binding("m", "counterparts", "Match", id="side.match"),
+        Binding("F", "toggle_follow", "Follow matches", id="side.follow"),
         Binding("A", "toggle_aligned", "Aligned view", id="side.aligned"),
     ]
 
@@ -45,6 +47,8 @@ class SideBySideScreen(AnnotatingScreen):
         super().__init__()
         self.article_ids = {"left": left_id, "right": right_id}
         self.scroll_locked = False
+        self.follow = False
+        self._following: ArticleView | None = None
         self._syncing = False
         self._alignment: Alignment | None = None
 
@@ -126,20 +130,40 @@ class SideBySideScreen(AnnotatingScreen):
 
     def action_counterparts(self) -> None:
         """Go to the passage of the other article most like the sentence at the cursor."""
-        view = self.active_view()
-        side = "left" if view is self.view("left") else "right"
-        other_side = "right" if side == "left" else "left"
-        pairs = self.alignment().counterparts_of(side, view.cursor_offset)
+        pairs = self._show_counterpart(self.active_view())
         if not pairs:
             self.notify("No similar passage in the other article.", markup=False)
             return
-        best = pairs[0].right if side == "left" else pairs[0].left
-        target = self.view(other_side)
-        target.move_cursor_to(best.start)
-        target.scroll_to_offset(best.start)
         others = len(pairs) - 1
         more = f" (+{others} more)" if others else ""
         self.notify(f"Best match: similarity {pairs[0].score:.2f}{more}.", markup=False)
+
+    def _show_counterpart(self, view: ArticleView) -> list[AlignedPair]:
+        """Put the other view's cursor on the best match of `view`'s cursor sentence."""
+        side = "left" if view is self.view("left") else "right"
+        other_side = "right" if side == "left" else "left"
+        pairs = self.alignment().counterparts_of(side, view.cursor_offset)
+        if pairs:
+            best = pairs[0].right if side == "left" else pairs[0].left
+            target = self.view(other_side)
+            self._following = target
+            target.move_cursor_to(best.start)
+            target.scroll_to_offset(best.start)
+        return pairs
+
+    def action_toggle_follow(self) -> None:
+        """Whenever the cursor moves, show the other article's matching passage."""
+        self.follow = not self.follow
+        state = "on: the other column follows the cursor" if self.follow else "off"
+        self.notify(f"Follow matches {state}.", markup=False)
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
+        if self._following is event.view:
+            self._following = None  # the move we just made; don't bounce it back
+            return
+        if self.follow and event.view.has_focus:
+            self._show_counterpart(event.view)
 
     def action_toggle_aligned(self) -> None:
         """Lay the two articles out row by row, matched passages side by side."""
