@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
+from tui.widgets.footer import ReadyFooter
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
@@ -100,7 +101,7 @@ class LibraryScreen(NewsmarkScreen):
         with Vertical(id="library"):
             yield Input(placeholder="Filter by title, outlet, author, date (f)", id="filter")
             yield Static("Opening the collection…", id="library-status")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         """Show the table at once if the data is already open."""
