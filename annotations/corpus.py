@@ -27,6 +27,7 @@ from annotations.loader import LoadedFile, load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
 from annotations.search import SearchHit, SearchIndex
+from annotations.text import safe_name
 
 # Bump when parsing changes, so cached metadata from older rules is rebuilt.
 INDEX_VERSION = 1
@@ -81,7 +82,9 @@ class Corpus:
             try:
                 stat = path.stat()
             except OSError as error:  # a broken link, or deleted while we were looking
-                unreadable.append(f"skipped {relative}: cannot read it ({error.strerror})")
+                unreadable.append(
+                    f"skipped {safe_name(relative)}: cannot read it ({error.strerror})"
+                )
                 continue
             entry = cached.get(relative)
             if entry is None or (entry.size, entry.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
@@ -191,7 +194,7 @@ def _collection_files(root: Path) -> Iterator[tuple[Path, str]]:
 
 
 def _index_file(path: Path, relative: str, stat: os.stat_result) -> IndexedFile:
-    base_id = relative.rsplit(".", 1)[0]
+    base_id = safe_name(relative.rsplit(".", 1)[0])
     loaded: LoadedFile = load_file(path, base_id, segment=False)
     entry = IndexedFile(size=stat.st_size, mtime_ns=stat.st_mtime_ns, notices=loaded.notices)
     for article in loaded.articles:
@@ -237,8 +240,12 @@ def _read_index_cache(path: Path) -> dict[str, IndexedFile]:
 
 def _write_index_cache(path: Path, files: dict[str, IndexedFile]) -> None:
     """Write the index atomically; a cache that cannot be written is simply not used."""
-    payload = orjson.dumps(
-        {"version": INDEX_VERSION, "files": {rel: asdict(entry) for rel, entry in files.items()}}
-    )
+    try:
+        payload = orjson.dumps(
+            {"version": INDEX_VERSION,
+             "files": {rel: asdict(entry) for rel, entry in files.items()}}
+        )
+    except orjson.JSONEncodeError:  # e.g. a file name that is not valid UTF-8
+        return
     with contextlib.suppress(OSError):
         atomic_write_bytes(path, payload)

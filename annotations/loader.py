@@ -14,7 +14,7 @@ from annotations.article import Article, ArticleMeta
 from annotations.parsers import ArticleParseError, ParsedArticle, parse_text
 from annotations.parsers.records import RecordError
 from annotations.segment import PARAGRAPH_SEPARATOR, build_body
-from annotations.text import UndecodableError, decode_bytes, normalise_text
+from annotations.text import UndecodableError, decode_bytes, normalise_text, safe_name
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
@@ -40,7 +40,7 @@ def load_file(path: Path, base_id: str, *, segment: bool = True) -> LoadedFile:
     the body text and metadata, and segmentation is a good part of the parsing time).
     """
     loaded = LoadedFile()
-    name = path.name
+    name = safe_name(path.name)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

@@ -25,6 +25,7 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # Remaining C0 and C1 controls and DEL, except tab and newline.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 BINARY_SNIFF_BYTES = 8192
 # Bytes that rarely occur in text files (tab, newlines, form feed and ESC are allowed).
@@ -122,3 +123,9 @@ def normalise_text(text: str) -> str:
     if _NEEDS_CLEANING.search(text) is None:
         return text
     return strip_control(normalise_newlines(text))
+
+
+def safe_name(name: str) -> str:
+    """A file name fit to show and to use in an article id: control characters and
+    undecodable bytes (lone surrogates) become "_"."""
+    return _UNSAFE_IN_NAMES.sub("_", name)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from annotations.corpus import Corpus
 from annotations.loader import MAX_FILE_BYTES, load_file
+from tests.conftest import RunCli
 
 
 def make_library(tmp_path: Path, files: dict[str, bytes]) -> Path:
@@ -132,3 +133,18 @@ def test_unterminated_escape_string_loses_no_text(tmp_path: Path) -> None:
     )
     body = Corpus.open(library, use_cache=False).article("c1").body
     assert body == "Paragraph one oops.\n\nParagraph two."  # spaces collapse in bodies
+
+
+def test_hostile_file_names_are_made_safe(tmp_path: Path, run_cli: RunCli) -> None:
+    import os
+
+    library = make_library(tmp_path, {"e\x1b]0;pwn\x07vil.txt": GOOD,
+                                      "bin\x1b[2Jx.txt": bytes(range(256)) * 8})
+    with open(os.path.join(os.fsencode(library), b"bad\xffname.txt"), "wb") as handle:
+        handle.write(b"Other\n\nSecond article text.")
+    corpus = Corpus.open(library)  # also writes the index cache
+    assert sorted(meta.id for meta in corpus) == ["bad_name", "e_]0;pwn_vil"]
+    assert corpus.notices == ["skipped bin_[2Jx.txt: looks like a binary file"]
+    assert corpus.article("bad_name").body == "Second article text."
+    shown = run_cli("--library", str(library), "show", "e_")
+    assert shown.code == 0 and "\x1b" not in shown.out and "\x07" not in shown.out

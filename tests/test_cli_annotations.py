@@ -175,3 +175,17 @@ def test_limit_must_be_positive(cli: RunCli) -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli("search", "Xi", "--limit", "0")
     assert exit_info.value.code == 2
+
+
+def test_listing_never_prints_control_sequences(cli: RunCli, db_path: Path) -> None:
+    from dataclasses import replace
+
+    from annotations.store import AnnotationStore
+
+    annotation_id = cli("annotate", "000", "--quote", QUOTE, "--tag", "economy").out.strip()
+    store = AnnotationStore.open(db_path)
+    # As if an old import or a hand edit had put escape sequences into the database.
+    hostile = replace(store.get(annotation_id), quote="pie\x1b]52;c;aGk=\x07 \x1b[2Jbigger")
+    store.put_many([hostile])
+    out = cli("annotations").out + cli("tags").out
+    assert "\x1b" not in out and "\x07" not in out

@@ -9,6 +9,7 @@ from annotations.anchoring import locate_quote, new_annotation
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Annotation
 from annotations.tags import normalise_tags, tag_key, validate_colour
+from annotations.text import safe_name, strip_control
 from tui.cli.context import CliContext, TagListAction, common_options
 from tui.cli.output import print_json
 
@@ -174,7 +175,7 @@ def list_tags(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json([info.to_dict() for info in infos])
         return 0
     for info in infos:
-        print(f"{info.name}\t{info.colour}\t{info.count}")
+        print(f"{strip_control(info.name)}\t{info.colour}\t{info.count}")
     return 0
 
 
@@ -207,13 +208,15 @@ def colour_tag(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _summary(annotation: Annotation) -> str:
-    quote = " ".join(annotation.quote.split())
+    """One line per annotation; text from the DB is cleaned of control characters again
+    (it may come from an old import or a hand-edited file)."""
+    quote = " ".join(strip_control(annotation.quote).split())
     if len(quote) > QUOTE_PREVIEW:
         quote = quote[: QUOTE_PREVIEW - 1] + "…"
-    tags = ",".join(annotation.tags) or "-"
+    tags = strip_control(",".join(annotation.tags)) or "-"
     return (
-        f"{annotation.id[:8]}\t{annotation.article}\t{annotation.start}-{annotation.end}\t"
-        f"{annotation.anchor}\t{tags}\t{quote}"
+        f"{annotation.id[:8]}\t{safe_name(annotation.article)}\t"
+        f"{annotation.start}-{annotation.end}\t{annotation.anchor}\t{tags}\t{quote}"
     )
 
 

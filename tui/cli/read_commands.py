@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options, positive_int
 from tui.cli.output import print_json
 
@@ -63,7 +64,7 @@ def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
         print(meta.title)
         details = [("id", meta.id), ("source", meta.source), ("date", meta.date),
                    ("author", meta.author), ("url", meta.url), ("words", str(meta.words)),
-                   ("file", str(meta.path))]
+                   ("file", safe_name(str(meta.path)))]
         for label, value in details:
             if value:
                 print(f"{label}: {value}")
