@@ -22,7 +22,7 @@ from annotations.anchoring import new_annotation
 from annotations.article import Article
 from annotations.corpus import Corpus
 from annotations.errors import NewsmarkError
-from annotations.model import Annotation
+from annotations.model import Anchor, Annotation
 from annotations.tags import normalise_tags, tag_key
 
 SuggestionKind = Literal["exact", "case-insensitive", "near"]
@@ -125,9 +125,13 @@ def _near_matches(article: Article, phrase: str, min_score: float) -> list[Sugge
 
 
 def _covered(suggestion: Suggestion, existing: Sequence[Annotation], keys: set[str]) -> bool:
-    """Whether an annotation carrying all the tags overlaps the suggestion."""
+    """Whether an anchored annotation carrying all the tags overlaps the suggestion.
+
+    Orphaned annotations are ignored: their offsets no longer point into the article.
+    """
     return any(
-        a.article == suggestion.article
+        a.anchor is not Anchor.ORPHANED
+        and a.article == suggestion.article
         and a.start < suggestion.end
         and suggestion.start < a.end
         and keys <= {tag_key(t) for t in a.tags}

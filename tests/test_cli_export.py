@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyperclip
@@ -150,3 +151,33 @@ def test_export_offsets_follow_an_edited_article(run_cli, library_copy, tmp_path
     body = Corpus.open(library_copy).article("003_4a3f0146945ab2e7").body
     assert body[exported["start"]:exported["end"]] == exported["quote"]
     assert exported["start"] > 363
+
+
+def test_export_tag_filter_ignores_case_and_spacing(run_cli, samples_dir, tmp_path) -> None:
+    store = AnnotationStore.open(tmp_path / "scs" / "annotations.json")
+    first = build_fixture(Corpus.open(samples_dir))[0]
+    store.put_many([replace(first, tags=("South China Sea",))])
+    result = _cli(run_cli, samples_dir, store.path, "export", "--format", "json",
+                  "--tag", "south  china sea")
+    assert result.code == 0 and result.err == ""
+    assert [a["id"] for a in json.loads(result.out)["annotations"]] == [first.id]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"colour": "not a colour"}, "invalid colour 'not a colour'"),
+    ({"quote": "", "start": 0, "end": 0}, "start/end are not a valid range"),
+    ({"article": "a\x1b]0;t\x07b"}, "'article' contains a control character"),
+])
+def test_malformed_import_is_one_line_and_writes_nothing(run_cli, samples_dir, store_a,
+                                                         tmp_path, change, message) -> None:
+    exported = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "json").out
+    doc = json.loads(exported)
+    doc["annotations"].append(dict(doc["annotations"][0], id="new-one", **change))
+    bad = tmp_path / "colleague.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    before = store_a.path.read_bytes()
+    result = _cli(run_cli, samples_dir, store_a.path, "import", str(bad))
+    assert result.code == 1
+    assert result.err.startswith(f"newsmark: error: colleague.json: annotation 7: {message}")
+    assert result.err.count("\n") == 1
+    assert store_a.path.read_bytes() == before

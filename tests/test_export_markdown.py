@@ -95,3 +95,11 @@ def test_untrusted_quote_text_cannot_leave_the_block_quote() -> None:
                          collection="c", generated=GENERATED)
     assert "> line\n> ## Fake heading\n>\n> ---\n\n— “T” (article a, chars 0–30)" in text
     assert list(_sections(text)) == ["Untagged"]
+
+
+def test_tag_quotes_markdown_matches_tags_whatever_their_spacing(corpus, metas) -> None:
+    first = replace(build_fixture(corpus)[0], tags=("South China Sea",))
+    sections = _sections("\n" + tag_quotes_markdown([first], metas, ["south  china sea"]))
+    assert list(sections) == ["south china sea"]  # headings are written on one line
+    assert "_No quotes._" not in sections["south china sea"]
+    assert "\n— " in sections["south china sea"]

@@ -54,3 +54,10 @@ def test_select_annotations_filters_by_tag_and_article(corpus) -> None:
     assert [a.start for a in on_article] == sorted(a.start for a in on_article)
     assert {a.article for a in on_article} == {"000_e730ce0a32d34978"} and len(on_article) == 3
     assert select_annotations(fixture, tags=["solidarity"], article="003_4a3f0146945ab2e7") == []
+
+
+def test_select_annotations_matches_tags_by_tag_key(corpus) -> None:
+    first, second = build_fixture(corpus)[:2]
+    marked = [replace(first, tags=("South China Sea",)), replace(second, tags=("other",))]
+    chosen = select_annotations(marked, tags=["  south  china\tSEA "])
+    assert [a.id for a in chosen] == [first.id]

@@ -214,3 +214,117 @@ def test_tag_colours_apply_only_to_tags_the_store_lacks(corpus, metas, store) ->
     import_annotations(read_export(text, source_name="c.json"), store, corpus)
     assert store.tag_colour("Xi") == "#000000"
     assert store.tag_colour("solidarity") == "#123456"
+
+
+# ---------------------------------------------------------------------------- untrusted input
+
+OSC52 = "\x1b]52;c;ZXZpbA==\x07"
+CLEAR = "\x1b[2J"
+
+
+def _native_with(corpus, metas, **changes: Any) -> str:
+    doc = json.loads(_export(ExportFormat.JSON, build_fixture(corpus)[:1], metas))
+    doc["annotations"][0].update(changes)
+    return json.dumps(doc)
+
+
+def test_native_text_fields_are_normalised(corpus, metas) -> None:
+    original = build_fixture(corpus)[0]
+    text = _native_with(corpus, metas, quote=f"{original.quote}{OSC52}",
+                        note=f"note {CLEAR}end", prefix=f"{OSC52}p", suffix=f"s{CLEAR}")
+    (annotation,) = read_export(text, source_name="n.json").annotations
+    assert annotation.quote == original.quote
+    assert (annotation.note, annotation.prefix, annotation.suffix) == ("note end", "p", "s")
+
+
+def test_w3c_text_fields_are_normalised(corpus, metas) -> None:
+    clean: dict[str, Any] = {}
+
+    def poison(item: dict[str, Any]) -> None:
+        quote = item["target"]["selector"][0]
+        clean.update(quote)
+        quote.update(exact=quote["exact"] + CLEAR, prefix=OSC52 + quote["prefix"],
+                     suffix=quote["suffix"] + OSC52)
+        item["body"].append({"type": "TextualBody", "purpose": "commenting",
+                             "value": f"look {OSC52}here"})
+
+    parsed = read_export(_w3c_with_item(corpus, metas, poison), source_name="w.json")
+    (annotation,) = [a for a in parsed.annotations if a.note and "look" in a.note]
+    assert (annotation.quote, annotation.prefix, annotation.suffix) == (
+        clean["exact"], clean["prefix"], clean["suffix"])
+    assert annotation.note.endswith("look here")
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"article": f"art{OSC52}"}, "'article' contains a control character"),
+    ({"id": f"id{CLEAR}"}, "'id' contains a control character"),
+    ({"tags": [f"tag{CLEAR}"]}, "tag 'tag\\x1b[2J' contains a control character"),
+    ({"quote": "   "}, "the quote is empty"),
+    ({"start": 7, "end": 7}, "start/end are not a valid range"),
+    ({"id": ""}, "'id' is empty"),
+    ({"colour": "not a colour"}, "invalid colour 'not a colour'"),
+    ({"created": 5}, "'created' is not a string"),
+    ({"updated": [1]}, "'updated' is not a string"),
+    ({"updated": "yesterday"}, "'updated' is not an ISO 8601 time"),
+    ({"suffix": 7}, "'suffix' is not a string or null"),
+    ({"body_hash": {}}, "'body_hash' is not a string or null"),
+    ({"note": 3}, "'note' is not a string or null"),
+    ({"anchor": "weird"}, "'anchor' is not one of exact, fuzzy, orphaned"),
+])
+def test_malformed_native_fields_are_rejected(corpus, metas, changes, message) -> None:
+    with pytest.raises(ImportFormatError) as caught:
+        read_export(_native_with(corpus, metas, **changes), source_name="n.json")
+    assert str(caught.value).startswith(f"n.json: annotation 1: {message}")
+    assert "\n" not in str(caught.value)
+
+
+def test_null_context_is_empty_and_a_valid_colour_is_kept(corpus, metas) -> None:
+    text = _native_with(corpus, metas, prefix=None, suffix=None, body_hash=None,
+                        colour="Red")
+    (annotation,) = read_export(text, source_name="n.json").annotations
+    assert (annotation.prefix, annotation.suffix, annotation.body_hash) == ("", "", "")
+    assert annotation.colour == "#e06c75"
+
+
+def test_newer_record_schema_is_rejected(corpus, metas) -> None:
+    doc = json.loads(_native_with(corpus, metas))
+    doc["schema"] = 99
+    with pytest.raises(ImportFormatError,
+                       match=r"^n\.json: written by a newer newsmark \(schema 99\)"):
+        read_export(json.dumps(doc), source_name="n.json")
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda item: item["target"].update(source=f"urn:newsmark:x:a{OSC52}"),
+     "item 3: 'target source' contains a control character"),
+    (lambda item: item.update(id=f"urn:uuid:{CLEAR}"), "item 3: 'id' contains a control"),
+    (lambda item: item["target"]["selector"][0].update(exact=""), "item 3: the quote is empty"),
+    (lambda item: item["target"]["selector"][0].update(exact=f" {CLEAR} "),
+     "item 3: the quote is empty"),
+    (lambda item: item["target"]["selector"][1].update(end=item["target"]["selector"][1]
+                                                       ["start"]),
+     "item 3: TextPositionSelector start/end are not valid"),
+    (lambda item: item.update(modified="last week"), "item 3: 'modified' is not an ISO 8601"),
+])
+def test_malformed_w3c_items_are_rejected(corpus, metas, change, message) -> None:
+    with pytest.raises(ImportFormatError) as caught:
+        read_export(_w3c_with_item(corpus, metas, change), source_name="c.json")
+    assert str(caught.value).startswith(f"c.json: {message}")
+
+
+def test_w3c_without_timestamps_never_overwrites_local_edits(corpus, metas, store) -> None:
+    def untimed(item: dict[str, Any]) -> None:
+        item.pop("created", None)
+        item.pop("modified", None)
+
+    doc = json.loads(_w3c_with_item(corpus, metas, untimed))
+    doc.pop("generated", None)
+    doc["first"]["items"] = doc["first"]["items"][2:3]
+    text = json.dumps(doc)
+    first = import_annotations(read_export(text, source_name="w.json"), store, corpus)
+    assert (first.added, first.updated) == (1, 0)
+    (stored,) = store.all()
+    store.put_many([stored.with_changes(note="my local edit")])
+    again = import_annotations(read_export(text, source_name="w.json"), store, corpus)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
+    assert store.get(stored.id).note == "my local edit"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from annotations.anchoring import locate_quote, new_annotation
 from annotations.corpus import Corpus
-from annotations.model import Annotation
+from annotations.model import Anchor, Annotation
 from annotations.suggest import (
     SuggestError,
     Suggestion,
@@ -101,6 +102,14 @@ def test_annotated_places_are_left_out(corpus: Corpus) -> None:
     # An annotation without all of the tags does not count as done.
     found = suggest(corpus, SHARED_FUTURE, tags=["community", "future"], existing=[tagged])
     assert len(found) == sum(SHARED_FUTURE_COUNTS.values())
+
+
+def test_orphaned_annotations_do_not_hide_matches(corpus: Corpus) -> None:
+    tagged = _annotate(corpus, "000", SHARED_FUTURE, ("community",))
+    orphan = replace(tagged, anchor=Anchor.ORPHANED)  # its offsets are stale
+    found = suggest(corpus, SHARED_FUTURE, tags=["community"], existing=[orphan])
+    assert len(found) == sum(SHARED_FUTURE_COUNTS.values())
+    assert any(s.article == tagged.article and s.start == tagged.start for s in found)
 
 
 def test_overlapping_suggestions_keep_the_best(corpus: Corpus) -> None:

@@ -21,6 +21,7 @@ from annotations.export.native import render_native
 from annotations.export.w3c import render_w3c
 from annotations.model import Annotation, utc_now
 from annotations.storage import SCHEMA_VERSION
+from annotations.tags import tag_key
 
 
 class ExportWriteError(NewsmarkError):
@@ -43,13 +44,14 @@ def _order(annotation: Annotation) -> tuple[str, int, int, str]:
 def select_annotations(
     annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None
 ) -> list[Annotation]:
-    """The annotations carrying any of `tags` (case-insensitive; all when empty) on
-    `article` (any when None), sorted by article id then start offset."""
-    wanted = {tag.casefold() for tag in tags}
+    """The annotations carrying any of `tags` (compared by `tag_key`: case and whitespace
+    do not matter; all when empty) on `article` (any when None), sorted by article id then
+    start offset."""
+    wanted = {tag_key(tag) for tag in tags}
     chosen = [
         a for a in annotations
         if (article is None or a.article == article)
-        and (not wanted or any(tag.casefold() in wanted for tag in a.tags))
+        and (not wanted or any(tag_key(tag) in wanted for tag in a.tags))
     ]
     return sorted(chosen, key=_order)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from annotations.article import ArticleMeta
 from annotations.model import Annotation
+from annotations.tags import tag_key
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHITESPACE = re.compile(r"\s+")
@@ -77,16 +78,17 @@ def tag_quotes_markdown(
 ) -> str:
     """`## <tag>` sections (sorted case-insensitively) with every quote carrying that tag.
 
-    Tags match case-insensitively; an annotation with two of the tags appears in both
-    sections. With `include_untagged`, annotations without tags follow in `## Untagged`.
+    Tags match by `tag_key` (case and whitespace do not matter); an annotation with two of
+    the tags appears in both sections. With `include_untagged`, annotations without tags
+    follow in `## Untagged`.
     """
     ordered = sorted(annotations, key=_sort_key)
     wanted: dict[str, str] = {}
     for tag in tags:
-        wanted.setdefault(tag.casefold(), tag)
+        wanted.setdefault(tag_key(tag), tag)
     sections: list[str] = []
     for key in sorted(wanted, key=lambda k: (k, wanted[k])):
-        members = [a for a in ordered if key in {t.casefold() for t in a.tags}]
+        members = [a for a in ordered if key in {tag_key(t) for t in a.tags}]
         sections.append(_section(wanted[key], members, metas))
     if include_untagged:
         untagged = [a for a in ordered if not a.tags]

@@ -5,11 +5,16 @@
 replaced when the file's copy was updated later, and everything else is left alone. Every
 imported annotation is re-anchored against the current article text; one whose article is
 not in the collection is kept as orphaned.
+
+Imported files are untrusted: quotes, notes and context are passed through
+`normalise_text`, and ids, article ids and tags holding control characters are refused.
+A file with a missing timestamp never counts as newer than the store's copy.
 """
 
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,8 +25,16 @@ from annotations.anchoring import reanchor
 from annotations.errors import ImportFormatError, NewsmarkError
 from annotations.export.native import NATIVE_FORMAT_VERSION
 from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
-from annotations.model import Anchor, Annotation, utc_now
-from annotations.tags import InvalidTagError, normalise_tags, tag_key, validate_colour
+from annotations.model import Anchor, Annotation
+from annotations.storage import SCHEMA_VERSION
+from annotations.tags import (
+    InvalidTagError,
+    normalise_tag,
+    normalise_tags,
+    tag_key,
+    validate_colour,
+)
+from annotations.text import normalise_text
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -108,6 +121,36 @@ def _values(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _identifier(value: str, where: str, key: str) -> str:
+    """`value` as an id: non-empty and free of control characters."""
+    if not value.strip():
+        raise ImportFormatError(f"{where}: '{key}' is empty")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise ImportFormatError(f"{where}: '{key}' contains a control character")
+    return value
+
+
+def _quote(value: str, where: str) -> str:
+    """The quoted text, normalised; it must not be blank."""
+    quote = normalise_text(value)
+    if not quote.strip():
+        raise ImportFormatError(f"{where}: the quote is empty")
+    return quote
+
+
+def _timestamp(value: Any, where: str, key: str) -> str:
+    """An ISO 8601 timestamp, or "" when missing (never newer than anything)."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise ImportFormatError(f"{where}: '{key}' is not a string")
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ImportFormatError(f"{where}: '{key}' is not an ISO 8601 time") from None
+    return value
+
+
 def _unique(source_name: str, fmt: Literal["json", "w3c"], annotations: Iterable[Annotation],
             tag_colours: Mapping[str, str] | None = None) -> ParsedImport:
     seen: dict[str, Annotation] = {}
@@ -128,6 +171,12 @@ def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
     if version > NATIVE_FORMAT_VERSION:
         raise ImportFormatError(f"{name}: written by a newer newsmark (format {version}); "
                                 "upgrade newsmark to import it")
+    schema = document.get("schema", SCHEMA_VERSION)
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        raise ImportFormatError(f"{name}: 'schema' is not a positive integer")
+    if schema > SCHEMA_VERSION:
+        raise ImportFormatError(f"{name}: written by a newer newsmark (schema {schema}); "
+                                "upgrade newsmark to import it")
     records = document.get("annotations")
     if not isinstance(records, list):
         raise ImportFormatError(f"{name}: 'annotations' is not a list")
@@ -146,19 +195,44 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
             raise ImportFormatError(f"{where} has no '{key}'")
         if not isinstance(record[key], kind) or isinstance(record[key], bool):
             raise ImportFormatError(f"{where}: '{key}' is not a {kind.__name__}")
-    if not 0 <= record["start"] <= record["end"]:
+    if not 0 <= record["start"] < record["end"]:
         raise ImportFormatError(f"{where}: start/end are not a valid range")
     tags = record.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ImportFormatError(f"{where}: 'tags' is not a list of strings")
-    note = record.get("note")
-    if note is not None and not isinstance(note, str):
-        raise ImportFormatError(f"{where}: 'note' is not a string")
+    text = {key: _optional_text(record, key, where)
+            for key in ("prefix", "suffix", "body_hash", "note", "colour")}
     try:
-        annotation = Annotation.from_dict(record)
-        return replace(annotation, tags=normalise_tags(annotation.tags))
-    except (TypeError, ValueError, InvalidTagError) as error:
+        colour = validate_colour(text["colour"]) if text["colour"] is not None else None
+        cleaned_tags = normalise_tags(tags)
+    except InvalidTagError as error:
         raise ImportFormatError(f"{where}: {error}") from None
+    anchor = record.get("anchor", Anchor.EXACT)
+    if anchor not in tuple(Anchor):
+        raise ImportFormatError(f"{where}: 'anchor' is not one of exact, fuzzy, orphaned")
+    return Annotation(
+        id=_identifier(record["id"], where, "id"),
+        article=_identifier(record["article"], where, "article"),
+        quote=_quote(record["quote"], where),
+        start=record["start"],
+        end=record["end"],
+        prefix=normalise_text(text["prefix"] or ""),
+        suffix=normalise_text(text["suffix"] or ""),
+        body_hash=text["body_hash"] or "",
+        tags=cleaned_tags,
+        note=normalise_text(text["note"]) if text["note"] is not None else None,
+        colour=colour,
+        anchor=Anchor(anchor),
+        created=_timestamp(record.get("created"), where, "created"),
+        updated=_timestamp(record.get("updated"), where, "updated"),
+    )
+
+
+def _optional_text(record: dict[str, Any], key: str, where: str) -> str | None:
+    value = record.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ImportFormatError(f"{where}: '{key}' is not a string or null")
+    return value
 
 
 def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
@@ -172,7 +246,7 @@ def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
             raise ImportFormatError(f"{name}: tag {index} has no name")
         if tag.get("colour"):
             try:
-                colours[tag["name"]] = validate_colour(str(tag["colour"]))
+                colours[normalise_tag(tag["name"])] = validate_colour(str(tag["colour"]))
             except InvalidTagError as error:
                 raise ImportFormatError(f"{name}: tag {index}: {error}") from None
     return colours
@@ -181,8 +255,7 @@ def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
 def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUrl
               ) -> ParsedImport:
     types = set(_values(document.get("type")))
-    fallback_time = document.get("generated") if isinstance(document.get("generated"),
-                                                             str) else None
+    fallback_time = _timestamp(document.get("generated"), name, "generated")
     if "AnnotationCollection" in types:
         first = document.get("first")
         if first is None:
@@ -219,29 +292,30 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     exact = quote_selector.get("exact")
     if not isinstance(exact, str):
         raise ImportFormatError(f"{where}: TextQuoteSelector has no exact text")
-    start, end = 0, len(exact)
+    quote = _quote(exact, where)
+    start, end = 0, len(quote)
     if position is not None:
         start, end = position.get("start"), position.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
             raise ImportFormatError(f"{where}: TextPositionSelector start/end are not valid")
     tags, note = _w3c_bodies(item, where)
     urn = parse_article_urn(source)
     article = urn[1] if urn else (article_for_url(source) or source)
-    created = _text(item.get("created")) or _text(item.get("modified")) or fallback_time
-    created = created or utc_now()
+    modified = _timestamp(item.get("modified"), where, "modified")
+    created = _timestamp(item.get("created"), where, "created") or modified or fallback_time
     return Annotation(
-        id=annotation_id_from_iri(iri) or iri,
-        article=article,
-        quote=exact,
+        id=_identifier(annotation_id_from_iri(iri) or iri, where, "id"),
+        article=_identifier(article, where, "target source"),
+        quote=quote,
         start=start,
         end=end,
-        prefix=_text(quote_selector.get("prefix")) or "",
-        suffix=_text(quote_selector.get("suffix")) or "",
+        prefix=normalise_text(_text(quote_selector.get("prefix")) or ""),
+        suffix=normalise_text(_text(quote_selector.get("suffix")) or ""),
         body_hash="",
         tags=tuple(tags),
         note=note,
         created=created,
-        updated=_text(item.get("modified")) or created,
+        updated=modified or created,
     )
 
 
@@ -279,6 +353,7 @@ def _w3c_bodies(item: dict[str, Any], where: str) -> tuple[list[str], str | None
         value = body["value"]
         if not isinstance(value, str):
             raise ImportFormatError(f"{where}: a TextualBody value is not a string")
+        value = normalise_text(value)
         purposes = _values(body.get("purpose")) or default_purpose
         if "tagging" in purposes:
             tags.append(value)
@@ -295,6 +370,9 @@ def _w3c_bodies(item: dict[str, Any], where: str) -> tuple[list[str], str | None
 
 
 def _is_newer(incoming: str, current: str) -> bool:
+    """Whether the file's `updated` is later than the store's; a missing one never is."""
+    if not incoming:
+        return False
     try:
         return datetime.fromisoformat(incoming) > datetime.fromisoformat(current)
     except (TypeError, ValueError):
