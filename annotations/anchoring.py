@@ -205,7 +205,8 @@ def _fuzzy_span(annotation: Annotation, body: str) -> Span | None:
 def reanchor(annotation: Annotation, article: Article) -> Annotation:
     """The annotation attached to the current body of `article`.
 
-    Returns the same object when nothing changed. Otherwise, in order: the quote exactly at
+    Returns the same object when nothing changed (an ORPHANED annotation is always looked
+    for again). Otherwise, in order: the quote exactly at
     one of its occurrences, the one whose surroundings best match the remembered context
     (ties go to the one nearest the old position) → EXACT; an approximate match of at least
     `FUZZY_THRESHOLD` → FUZZY with the quote updated; else ORPHANED with the quote kept.
@@ -214,7 +215,11 @@ def reanchor(annotation: Annotation, article: Article) -> Annotation:
     quote = annotation.quote
     at_old_place = body[annotation.start : annotation.end] == quote
     if at_old_place and annotation.body_hash == article.content_hash:
-        return annotation
+        # The text it was anchored on; an orphan (its article was missing or changed, and
+        # is now back as it was) is attached again.
+        if annotation.anchor != Anchor.ORPHANED:
+            return annotation
+        return _anchored(annotation, article, annotation.start, annotation.end, Anchor.EXACT)
     if at_old_place and (annotation.prefix, annotation.suffix) == _context(
         body, annotation.start, annotation.end
     ):

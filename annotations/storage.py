@@ -5,7 +5,8 @@ Storage format
 ``annotations.json`` (the snapshot) is a TinyDB-shaped JSON object, table name → table,
 each table mapping a string document id to a document::
 
-    {"_newsmark": {"1": {"schema": 1, "generation": 3, "app": "newsmark"}},
+    {"_newsmark": {"1": {"schema": 1, "generation": 3, "app": "newsmark",
+                         "lineage": "<32 hex digits>"}},
      "annotations": {"<annotation id>": {...Annotation.to_dict()...}},
      "tag_colours": {"<tag key>": {"name": "Politics", "colour": "#e06c75"}},
      "history": {"000000000042": {"description": "...", "time": "...", "before": {...}}}}
@@ -17,14 +18,21 @@ fsync'd. A crash at any instant leaves either the old or the new complete snapsh
 ``annotations.json.journal`` holds the changes made since the snapshot, one JSON line per
 batch (one store operation), appended with a single write and an fsync::
 
-    {"g": 3, "ops": [["put", "annotations", "<id>", {...}], ["del", "history", "<id>"]]}
+    {"g": 3, "l": "<lineage>", "ops": [["put", "annotations", "<id>", {...}], ...]}
 
-Loading reads the snapshot, then replays the journal lines whose ``g`` equals the snapshot's
-generation. An unfinished or damaged *last* line (a crash during an append) is ignored and
-cut off by the next append; a damaged line followed by others means the file was damaged
-some other way, and loading fails. When the journal grows larger than the snapshot (and
-at least `COMPACT_BYTES`), a snapshot of generation G+1 is written and the journal is
-truncated; a crash between the two is harmless because generation-G lines are then ignored.
+Every snapshot gets a new random ``lineage``, and a journal line belongs to the snapshot whose
+lineage and generation it carries: loading reads the snapshot, then replays only the journal
+lines whose ``l`` and ``g`` match it. So a journal left behind by another snapshot (a crash
+between writing a snapshot and emptying the journal, a database file replaced or deleted
+while its journal stayed) is never replayed into this one; the next write replaces such a
+journal with a new snapshot. Snapshots written before lineages existed have none; their
+journal lines have no ``l`` and are replayed by generation alone, and the first write gives
+the database a lineage (a new snapshot).
+
+An unfinished or damaged *last* line (a crash during an append) is ignored and cut off by
+the next append; a damaged line followed by others means the file was damaged some other
+way, and loading fails. When the journal grows larger than the snapshot (and at least
+`COMPACT_BYTES`), a new snapshot is written and the journal is truncated.
 
 Any file that is not JSON, not shaped like this, empty, or of a newer schema raises
 `CorruptDatabaseError` and is never written, renamed or replaced. Older schemas are
@@ -40,6 +48,7 @@ import contextlib
 import gc
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +59,7 @@ from tinydb.storages import Storage
 
 from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
+from annotations.model import Anchor
 
 SCHEMA_VERSION = 1
 META_TABLE = "_newsmark"
@@ -97,21 +107,40 @@ def journal_path(path: Path) -> Path:
     return path.with_name(path.name + ".journal")
 
 
-def _meta(schema: int, generation: int) -> dict[str, dict[str, Any]]:
-    return {"1": {"schema": schema, "generation": generation, "app": APP_NAME}}
+def _meta(schema: int, generation: int, lineage: str | None = None) -> dict[str, dict[str, Any]]:
+    record: dict[str, Any] = {"schema": schema, "generation": generation, "app": APP_NAME}
+    if lineage is not None:
+        record["lineage"] = lineage
+    return {"1": record}
+
+
+_ANCHORS = frozenset(str(anchor) for anchor in Anchor)
+_OPTIONAL_STR = frozenset((str, type(None)))
+_STR_ONLY = frozenset((str,))
+_NO_TAGS: list[str] = []
 
 
 def _looks_like_annotation(doc: Any) -> bool:
-    """Whether `doc` has the fields every stored annotation has (cheap: runs per document)."""
+    """Whether `doc` has the fields of a stored annotation, of the right types.
+
+    Cheap, as it runs per document on every load: the required fields and those whose bad
+    type would break `Annotation.from_dict` or the code showing annotations.
+    """
     try:
+        tags = doc.get("tags", _NO_TAGS)
         return (
             type(doc["id"]) is str
             and type(doc["article"]) is str
             and type(doc["quote"]) is str
             and type(doc["start"]) is int
             and type(doc["end"]) is int
+            and doc.get("anchor", "exact") in _ANCHORS
+            and type(tags) is list
+            and set(map(type, tags)) <= _STR_ONLY
+            and type(doc.get("note")) in _OPTIONAL_STR
+            and type(doc.get("colour")) in _OPTIONAL_STR
         )
-    except (KeyError, TypeError, IndexError):
+    except (KeyError, TypeError, IndexError, AttributeError):
         return False
 
 
@@ -166,6 +195,17 @@ class FileStamp:
             return None
 
 
+@dataclass(frozen=True, slots=True)
+class JournalRead:
+    """What reading the journal found: the snapshot's operations, the offset after the last
+    complete line, the journal's stamp, and whether lines of another snapshot were seen."""
+
+    ops: list[Op]
+    offset: int
+    stamp: FileStamp | None
+    stale: bool
+
+
 @dataclass
 class Changes:
     """What `DurableStorage.refresh` found: a full reload, or operations replayed."""
@@ -191,7 +231,9 @@ class DurableStorage(Storage):
         self.compact_bytes = compact_bytes
         self._data: Data = {}
         self._generation = 0
+        self._lineage: str | None = None
         self._needs_snapshot = True
+        self._stale_journal = False
         self._migrated_from: int | None = None
         self._snapshot_stamp: FileStamp | None = None
         self._journal_stamp: FileStamp | None = None
@@ -215,6 +257,11 @@ class DurableStorage(Storage):
         """The generation of the snapshot the in-memory data is based on."""
         return self._generation
 
+    @property
+    def lineage(self) -> str | None:
+        """The random id of that snapshot (None for one written before lineages existed)."""
+        return self._lineage
+
     def _corrupt(self, what: str) -> CorruptDatabaseError:
         return CorruptDatabaseError(f"{self.path} {what}; the file was left untouched")
 
@@ -228,7 +275,9 @@ class DurableStorage(Storage):
             except FileNotFoundError:
                 self._data = {META_TABLE: _meta(SCHEMA_VERSION, 0)}
                 self._generation = 0
+                self._lineage = None
                 self._needs_snapshot = True
+                self._stale_journal = False
                 self._snapshot_stamp = None
                 self._journal_stamp = FileStamp.of(self.journal)
                 self._journal_offset = self._journal_stamp.size if self._journal_stamp else 0
@@ -236,22 +285,25 @@ class DurableStorage(Storage):
             except OSError as error:
                 raise StoreError(f"could not read {self.path}: {error.strerror or error}") from None
             with gc_paused():
-                data, version = self._parse(raw)
-                generation = data[META_TABLE]["1"]["generation"]
-                ops, offset, journal_stamp = self._read_journal(0, generation)
+                data, version, generation, lineage = self._parse(raw)
+                journal = self._read_journal(0, generation, lineage)
             if FileStamp.of(self.path) == stamp:
                 break
-        apply_ops(data, ops)
+        apply_ops(data, journal.ops)
         self._data = data
         self._generation = generation
+        self._lineage = lineage
         self._migrated_from = version if version < SCHEMA_VERSION else None
-        self._needs_snapshot = self._migrated_from is not None
+        # A snapshot without a lineage gets one (a new snapshot) at the first write.
+        self._needs_snapshot = self._migrated_from is not None or lineage is None
+        self._stale_journal = journal.stale
         self._snapshot_stamp = stamp
-        self._journal_offset = offset
-        self._journal_stamp = journal_stamp
+        self._journal_offset = journal.offset
+        self._journal_stamp = journal.stamp
 
-    def _parse(self, raw: bytes) -> tuple[Data, int]:
-        """The snapshot's data at the current schema, and the schema it was stored in."""
+    def _parse(self, raw: bytes) -> tuple[Data, int, int, str | None]:
+        """The snapshot's data at the current schema, and the schema, generation and lineage
+        it was stored with (its journal lines carry these; no lineage: an older snapshot)."""
         if not raw.strip():
             raise self._corrupt("is empty, not a newsmark database")
         try:
@@ -267,6 +319,8 @@ class DurableStorage(Storage):
                 f"this version reads up to {SCHEMA_VERSION})"
             )
         stored_version = version
+        record = data[META_TABLE]["1"] if META_TABLE in data else {"generation": 0}
+        generation, lineage = record["generation"], record.get("lineage")
         while version < SCHEMA_VERSION:
             migrate = MIGRATIONS.get(version)
             if migrate is None:
@@ -274,7 +328,7 @@ class DurableStorage(Storage):
             data = migrate(data)
             version = self._schema_of(data)
         self._check_shape(data)
-        return data, stored_version
+        return data, stored_version, generation, lineage
 
     def _schema_of(self, data: dict[str, Any]) -> int:
         meta = data.get(META_TABLE)
@@ -288,6 +342,7 @@ class DurableStorage(Storage):
             or record.get("app") != APP_NAME
             or not isinstance(record.get("schema"), int)
             or not isinstance(record.get("generation"), int)
+            or not isinstance(record.get("lineage", ""), str)
         ):
             raise self._corrupt("is not a newsmark database (bad _newsmark table)")
         return record["schema"]
@@ -300,19 +355,21 @@ class DurableStorage(Storage):
             if not all(map(check, table.values())):
                 raise self._corrupt(f"is not a newsmark database (table {name!r} is malformed)")
 
-    def _read_journal(self, offset: int, generation: int) -> tuple[list[Op], int, FileStamp | None]:
-        """Operations of `generation` from `offset` on, the offset after them, and the stamp."""
+    def _read_journal(self, offset: int, generation: int, lineage: str | None) -> JournalRead:
+        """The journal from `offset` on: the operations of the snapshot with this generation
+        and lineage (lines of any other snapshot are skipped)."""
         try:
             with open(self.journal, "rb") as file:
                 stamp = FileStamp.from_stat(os.fstat(file.fileno()))
                 file.seek(offset)
                 chunk = file.read()
         except FileNotFoundError:
-            return [], 0, None
+            return JournalRead([], 0, None, stale=False)
         except OSError as error:
             raise StoreError(f"could not read {self.journal}: {error.strerror or error}") from None
         *lines, _unfinished = chunk.split(b"\n")
         ops: list[Op] = []
+        stale = False
         for number, line in enumerate(lines):
             batch = _parse_batch(line)
             if batch is None:
@@ -322,9 +379,11 @@ class DurableStorage(Storage):
                     f"{self.journal} has a damaged line in the middle; the file was left untouched"
                 )
             offset += len(line) + 1
-            if batch["g"] == generation:
+            if batch["g"] == generation and batch.get("l") == lineage:
                 ops.extend(batch["ops"])
-        return ops, offset, stamp
+            else:
+                stale = True
+        return JournalRead(ops, offset, stamp, stale=stale)
 
     # Re-reading what other processes wrote ------------------------------------------
 
@@ -343,11 +402,11 @@ class DurableStorage(Storage):
         ):
             self._load()
             return Changes(reloaded=True)
-        ops, self._journal_offset, self._journal_stamp = self._read_journal(
-            self._journal_offset, self._generation
-        )
-        apply_ops(self._data, ops)
-        return Changes(ops=ops)
+        journal = self._read_journal(self._journal_offset, self._generation, self._lineage)
+        self._journal_offset, self._journal_stamp = journal.offset, journal.stamp
+        self._stale_journal = self._stale_journal or journal.stale
+        apply_ops(self._data, journal.ops)
+        return Changes(ops=journal.ops)
 
     # Writing ------------------------------------------------------------------------
 
@@ -360,14 +419,15 @@ class DurableStorage(Storage):
         if not ops:
             return
         try:
-            if self._needs_snapshot:
+            if self._needs_snapshot or self._stale_journal:
+                # A new snapshot also replaces a journal holding lines of other snapshots.
                 data = {name: dict(table) for name, table in self._data.items()}
                 apply_ops(data, ops)
                 self._backup_before_migration()
                 self._write_snapshot(data)
                 return
-            self._append(orjson.dumps({"g": self._generation, "ops": list(ops)},
-                                      option=orjson.OPT_APPEND_NEWLINE))
+            batch = {"g": self._generation, "l": self._lineage, "ops": list(ops)}
+            self._append(orjson.dumps(batch, option=orjson.OPT_APPEND_NEWLINE))
         except OSError as error:
             raise self._save_error(error) from None
         apply_ops(self._data, ops)
@@ -422,24 +482,29 @@ class DurableStorage(Storage):
             shutil.copy2(self.path, backup)
 
     def _write_snapshot(self, data: Data) -> None:
-        """Atomically replace the snapshot with `data` at the next generation."""
+        """Atomically replace the snapshot with `data`, at the next generation and with a new
+        lineage (so no line of the journal written so far belongs to it)."""
         generation = self._generation + 1
+        lineage = uuid.uuid4().hex
         out = dict(data)
-        out[META_TABLE] = _meta(SCHEMA_VERSION, generation)
+        out[META_TABLE] = _meta(SCHEMA_VERSION, generation, lineage)
         atomic_write_bytes(self.path, orjson.dumps(out))
         self._data = out
         self._generation = generation
+        self._lineage = lineage
         self._needs_snapshot = False
         self._migrated_from = None
         self._snapshot_stamp = FileStamp.of(self.path)
-        # Old-generation lines are ignored from now on; emptying the journal saves space.
+        # Older lines are ignored from now on; emptying the journal saves space.
         with contextlib.suppress(OSError):
             os.truncate(self.journal, 0)
-        _ops, self._journal_offset, self._journal_stamp = self._read_journal(0, generation)
+        journal = self._read_journal(0, generation, lineage)
+        self._journal_offset, self._journal_stamp = journal.offset, journal.stamp
+        self._stale_journal = journal.stale
 
 
 def _parse_batch(line: bytes) -> dict[str, Any] | None:
-    """A journal line as {"g": int, "ops": [...]}, or None if it is damaged."""
+    """A journal line as {"g": int, "l": str (optional), "ops": [...]}, or None if damaged."""
     try:
         batch = orjson.loads(line)
     except orjson.JSONDecodeError:
@@ -447,6 +512,7 @@ def _parse_batch(line: bytes) -> dict[str, Any] | None:
     if not (
         isinstance(batch, dict)
         and isinstance(batch.get("g"), int)
+        and isinstance(batch.get("l", ""), str)
         and isinstance(batch.get("ops"), list)
         and all(_valid_op(op) for op in batch["ops"])
     ):

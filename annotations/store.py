@@ -64,10 +64,10 @@ class DuplicateAnnotationError(StoreError):
 class ReanchorReport:
     """What `reanchor_all` did.
 
-    `exact`, `fuzzy`: annotations moved or refreshed to that anchor; `orphaned`: annotations
-    whose quote is no longer in their article (including ones that already were);
-    `unchanged`: still exactly where they were; `missing`: their article is not in the
-    collection (they are marked orphaned, never deleted).
+    `exact`, `fuzzy`: annotations moved, refreshed or recovered to that anchor; `orphaned`:
+    annotations whose quote is not in their article (including ones that already were, and
+    the `missing` ones); `unchanged`: still exactly where they were; `missing`: their article
+    is not in the collection (they are marked orphaned, never deleted).
     """
 
     exact: int = 0
@@ -117,8 +117,15 @@ def _sort_key(annotation: Annotation) -> tuple[str, int, int, str]:
 
 
 def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
-    """Whether every annotation of an article was anchored on its current text."""
-    return all(doc.get("body_hash") == content_hash for doc in docs)
+    """Whether every annotation of an article is anchored on its current text.
+
+    Never true while one is orphaned: its quote may be back (the article was missing, or
+    edited and then restored), so orphans are always looked for again.
+    """
+    return all(
+        doc.get("body_hash") == content_hash and doc.get("anchor") != Anchor.ORPHANED
+        for doc in docs
+    )
 
 
 class AnnotationStore:
@@ -508,8 +515,7 @@ class AnnotationStore:
         for article_id, docs in by_article.items():
             if article_id in corpus and _unchanged_article(docs, corpus.content_hash(article_id)):
                 # Made on exactly this text: nothing can have moved (no need to parse it).
-                counts["unchanged"] += sum(d["anchor"] != Anchor.ORPHANED for d in docs)
-                counts["orphaned"] += sum(d["anchor"] == Anchor.ORPHANED for d in docs)
+                counts["unchanged"] += len(docs)
                 continue
             try:
                 article = corpus.article(article_id) if article_id in corpus else None
@@ -519,6 +525,7 @@ class AnnotationStore:
                 old = Annotation.from_dict(doc)
                 if article is None:
                     counts["missing"] += 1
+                    counts["orphaned"] += 1
                     new = replace(old, anchor=Anchor.ORPHANED)
                 else:
                     new = reanchor(old, article)

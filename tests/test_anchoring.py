@@ -237,3 +237,11 @@ def test_text_inserted_before_a_unique_quote_keeps_it_exact(body: str, inserted:
     assert result.anchor == Anchor.EXACT
     assert result.quote == ann.quote
     assert new_body[result.start : result.end] == ann.quote
+
+
+def test_orphan_on_the_text_it_was_made_on_becomes_exact_again() -> None:
+    # Orphaned while its article was missing: the hash is still that of the original text.
+    orphan = replace(annotate(), anchor=Anchor.ORPHANED)
+    result = reanchor(orphan, article(BODY))
+    assert result.anchor == Anchor.EXACT
+    assert (result.start, result.end, result.quote) == (orphan.start, orphan.end, QUOTE)

@@ -44,9 +44,10 @@ def test_missing_file_is_an_empty_database_and_nothing_is_created(db_path: Path)
 def test_first_commit_creates_directory_and_a_complete_snapshot(db_path: Path) -> None:
     DurableStorage(db_path).commit([put(1)])
     data = orjson.loads(db_path.read_bytes())
-    assert data[META_TABLE] == {
-        "1": {"schema": SCHEMA_VERSION, "generation": 1, "app": "newsmark"}
-    }
+    meta = data[META_TABLE]["1"]
+    assert meta == {"schema": SCHEMA_VERSION, "generation": 1, "app": "newsmark",
+                    "lineage": meta["lineage"]}
+    assert len(meta["lineage"]) == 32 and int(meta["lineage"], 16) >= 0
     assert data["annotations"] == {"id-1": doc(1)}
 
 
@@ -75,7 +76,7 @@ def test_truncated_last_journal_line_is_ignored_then_cut_off(db_path: Path) -> N
     storage.commit([put(2)])
     journal = journal_path(db_path)
     whole = journal.read_bytes()
-    line = orjson.dumps({"g": 1, "ops": [put(3)]}) + b"\n"
+    line = orjson.dumps({"g": 1, "l": storage.lineage, "ops": [put(3)]}) + b"\n"
     journal.write_bytes(whole + line[: len(line) // 2])
     reopened = DurableStorage(db_path)
     assert set(annotations_of(reopened)) == {"id-1", "id-2"}
@@ -101,14 +102,17 @@ def test_lines_of_an_older_generation_are_ignored(db_path: Path) -> None:
     storage.commit([put(2)])
     journal = journal_path(db_path)
     stale = journal.read_bytes()
+    old = {"g": 1, "l": storage.lineage, "ops": [del_op("annotations", "id-1")]}
     storage.snapshot()
+    assert storage.lineage != old["l"]
     # A crash between writing the new snapshot and emptying the journal:
-    journal.write_bytes(stale + b'{"g":1,"ops":[["del","annotations","id-1"]]}\n')
+    journal.write_bytes(stale + orjson.dumps(old) + b"\n")
     reopened = DurableStorage(db_path)
     assert reopened.generation == 2
     assert set(annotations_of(reopened)) == {"id-1", "id-2"}
     reopened.commit([put(3)])
     assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2", "id-3"}
+    assert journal.read_bytes() == b""  # the stale lines went with a new snapshot
 
 
 def test_journal_is_compacted_into_a_new_snapshot(db_path: Path) -> None:
@@ -193,6 +197,23 @@ CORRUPT_FILES = {
         b' "annotations": {"x": {"id": "x"}}}',
         "malformed",
     ),
+    **{
+        f"annotation with {field} {value}": (
+            b'{"_newsmark": {"1": {"schema": 1, "generation": 1, "app": "newsmark"}},'
+            b' "annotations": {"x": {"id": "x", "article": "a", "quote": "q", "start": 0,'
+            b' "end": 1, "' + field.encode() + b'": ' + value.encode() + b"}}}",
+            "malformed",
+        )
+        for field, value in [
+            ("anchor", '"weird"'), ("anchor", "1"), ("tags", '"abc"'), ("tags", "[1]"),
+            ("tags", "null"), ("note", "7"), ("colour", "[]"),
+        ]
+    },
+    "bad lineage": (
+        b'{"_newsmark": {"1": {"schema": 1, "generation": 1, "app": "newsmark",'
+        b' "lineage": 5}}}',
+        "is not a newsmark database",
+    ),
     "newer schema": (
         b'{"_newsmark": {"1": {"schema": 99, "generation": 1, "app": "newsmark"}}}',
         "newer newsmark",
@@ -266,10 +287,85 @@ def test_partial_line_being_written_is_not_read_until_complete(db_path: Path) ->
     writer = DurableStorage(db_path)
     writer.commit([put(1)])
     reader = DurableStorage(db_path)
-    line = orjson.dumps({"g": 1, "ops": [put(2)]}) + b"\n"
+    line = orjson.dumps({"g": 1, "l": writer.lineage, "ops": [put(2)]}) + b"\n"
     with journal_path(db_path).open("ab") as journal:
         journal.write(line[:10])
         journal.flush()
         assert not reader.refresh()
         journal.write(line[10:])
     assert reader.refresh().ops == [put(2)]
+
+
+def test_a_replaced_snapshot_ignores_the_journal_of_the_old_one(tmp_path: Path) -> None:
+    a, b = tmp_path / "a" / "db.json", tmp_path / "b" / "db.json"
+    for path, first in ((a, 1), (b, 10)):
+        storage = DurableStorage(path)
+        storage.commit([put(first)])  # snapshot of generation 1
+        storage.commit([put(first + 1)])  # a journal line of generation 1
+    a.write_bytes(b.read_bytes())  # cp b/db.json a/db.json
+    assert set(annotations_of(DurableStorage(a))) == {"id-10"}
+    storage = DurableStorage(a)
+    storage.commit([put(3)])
+    assert set(annotations_of(DurableStorage(a))) == {"id-10", "id-3"}
+    # The foreign lines went away with that write (a new snapshot, journal emptied).
+    assert journal_path(a).read_bytes() == b""
+
+
+def test_a_deleted_snapshot_never_brings_its_journal_back(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    storage.commit([put(2)])
+    db_path.unlink()  # the journal of the deleted database is left behind
+    fresh = DurableStorage(db_path)
+
+    def crash(*_args: object) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    # A crash between writing the new snapshot and emptying the journal:
+    monkeypatch.setattr(os, "truncate", crash)
+    fresh.commit([put(5)])
+    monkeypatch.undo()
+    assert journal_path(db_path).stat().st_size > 0
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-5"}
+
+
+def legacy_snapshot(db_path: Path, journal_lines: list[dict[str, Any]]) -> None:
+    """A database as written before snapshots had a lineage."""
+    db_path.parent.mkdir(parents=True)
+    meta = {"1": {"schema": 1, "generation": 4, "app": "newsmark"}}
+    db_path.write_bytes(orjson.dumps({META_TABLE: meta, "annotations": {"id-1": doc(1)}}))
+    journal_path(db_path).write_bytes(
+        b"".join(orjson.dumps(line) + b"\n" for line in journal_lines)
+    )
+
+
+def test_legacy_snapshot_replays_its_journal_and_gets_a_lineage_on_first_write(
+    db_path: Path,
+) -> None:
+    legacy_snapshot(db_path, [
+        {"g": 4, "ops": [put(2)]},
+        {"g": 3, "ops": [put(7)]},  # an older generation
+        {"g": 4, "l": "0" * 32, "ops": [put(8)]},  # a line of some other snapshot
+    ])
+    storage = DurableStorage(db_path)
+    assert set(annotations_of(storage)) == {"id-1", "id-2"}
+    storage.commit([put(3)])
+    data = orjson.loads(db_path.read_bytes())
+    assert isinstance(data[META_TABLE]["1"]["lineage"], str)
+    assert set(data["annotations"]) == {"id-1", "id-2", "id-3"}
+    assert journal_path(db_path).read_bytes() == b""
+    storage.commit([put(4)])
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2", "id-3", "id-4"}
+
+
+def test_journal_lines_of_another_lineage_are_not_replayed_by_a_reader(db_path: Path) -> None:
+    writer = DurableStorage(db_path)
+    writer.commit([put(1)])
+    reader = DurableStorage(db_path)
+    with journal_path(db_path).open("ab") as journal:
+        journal.write(orjson.dumps({"g": 1, "l": "f" * 32, "ops": [put(2)]}) + b"\n")
+        journal.write(orjson.dumps({"g": 1, "ops": [put(3)]}) + b"\n")
+    assert not reader.refresh().ops
+    assert set(annotations_of(DurableStorage(db_path))) == {"id-1"}

@@ -388,7 +388,7 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     corpus = FakeCorpus(edited, ARTICLE_B)
     report = store.reanchor_all(corpus)
     assert report == ReanchorReport(
-        exact=2, fuzzy=1, orphaned=1, unchanged=1, missing=1, newly_orphaned=2
+        exact=2, fuzzy=1, orphaned=2, unchanged=1, missing=1, newly_orphaned=2
     )
     assert report.needs_notice
     assert store.get(moved.id).start == moved.start + len("Update.\n\n")
@@ -401,7 +401,7 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     assert store.get(missing.id).anchor == Anchor.ORPHANED
     corpus.parsed.clear()
     again = store.reanchor_all(corpus)
-    assert again == ReanchorReport(exact=0, fuzzy=0, orphaned=1, unchanged=4, missing=1)
+    assert again == ReanchorReport(exact=0, fuzzy=0, orphaned=2, unchanged=4, missing=1)
     assert not again.needs_notice  # nothing new to tell the user
     # Only the article holding an orphan is parsed again; the others match their hashes.
     assert corpus.parsed == ["000_council"]
@@ -409,6 +409,36 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     assert store.undo().startswith("add")
     assert missing.id not in {a.id for a in store.all()}
     assert store.get(moved.id).start == moved.start + len("Update.\n\n")
+
+
+def test_orphans_of_a_missing_article_recover_when_it_is_back(
+    store: AnnotationStore,
+) -> None:
+    ann = store.add(highlight("parking charges"))
+    store.reanchor_all(FakeCorpus())  # e.g. a run with the wrong --library
+    assert store.get(ann.id).anchor == Anchor.ORPHANED
+    report = store.reanchor_all(FakeCorpus(ARTICLE_A))
+    assert report == ReanchorReport(exact=1)
+    assert store.get(ann.id) == ann
+    assert reopen(store).get(ann.id).anchor == Anchor.EXACT
+
+
+def test_orphans_recover_when_an_edited_article_is_reverted(store: AnnotationStore) -> None:
+    ann = store.add(highlight("parking charges"))
+    edited = article("000_council", "The council met.\n\nShop owners were not consulted.")
+    store.reanchor_all(FakeCorpus(edited))
+    assert store.get(ann.id).anchor == Anchor.ORPHANED
+    assert store.reanchor_all(FakeCorpus(ARTICLE_A)) == ReanchorReport(exact=1)
+    assert store.get(ann.id).anchor == Anchor.EXACT
+    assert store.get(ann.id).start == ann.start
+
+
+def test_missing_articles_count_as_orphaned_in_the_notice(store: AnnotationStore) -> None:
+    store.add(highlight("parking charges"))
+    report = store.reanchor_all(FakeCorpus())
+    assert report == ReanchorReport(orphaned=1, missing=1, newly_orphaned=1)
+    assert "1 newly orphaned" in report.describe()
+    assert "1 orphaned in all" in report.describe()
 
 
 def test_tag_counts_and_article_counts_follow_every_change(store: AnnotationStore) -> None:
