@@ -46,6 +46,7 @@ from annotations.tags import (
     tag_key,
     validate_colour,
 )
+from annotations.text import normalise_text
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -358,8 +359,13 @@ class AnnotationStore:
 
     @staticmethod
     def _clean(annotation: Annotation) -> Annotation:
+        """Normalised tags, and a note without control sequences (notes are typed text:
+        everything shown or printed later must be safe for a terminal)."""
         tags = normalise_tags(annotation.tags)
-        return annotation if tags == annotation.tags else replace(annotation, tags=tags)
+        note = normalise_text(annotation.note).strip() or None if annotation.note else None
+        if tags == annotation.tags and note == annotation.note:
+            return annotation
+        return replace(annotation, tags=tags, note=note)
 
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation; DuplicateAnnotationError if its id is taken."""

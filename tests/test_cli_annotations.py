@@ -189,3 +189,11 @@ def test_listing_never_prints_control_sequences(cli: RunCli, db_path: Path) -> N
     store.put_many([hostile])
     out = cli("annotations").out + cli("tags").out
     assert "\x1b" not in out and "\x07" not in out
+
+
+def test_notes_are_stored_without_control_sequences(cli: RunCli) -> None:
+    annotation_id = cli("annotate", "000", "--quote", QUOTE, "--note",
+                        "first\x1b[2J line\x1b]52;c;aGk=\x07").out.strip()
+    assert listed(cli)[0]["note"] == "first line"
+    cli("edit", annotation_id, "--note", "\x1b]0;title\x07  ")
+    assert listed(cli)[0]["note"] is None
