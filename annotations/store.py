@@ -148,6 +148,7 @@ class AnnotationStore:
         # date with every change so listing tags stays cheap at 100k annotations.
         self._spellings: dict[str, Counter[str]] = {}
         self._tags_of: dict[str, tuple[str, ...]] = {}
+        self._version = 0
         self._rebuild_index()
 
     @classmethod
@@ -159,7 +160,13 @@ class AnnotationStore:
 
     # Keeping up with the files and with other processes --------------------------
 
+    @property
+    def version(self) -> int:
+        """A number that changes whenever the annotations change (here or elsewhere)."""
+        return self._version
+
     def _rebuild_index(self) -> None:
+        self._version += 1
         self._by_article.clear()
         self._article_of.clear()
         self._spellings.clear()
@@ -173,6 +180,7 @@ class AnnotationStore:
         for op in ops:
             if op[1] != ANNOTATIONS_TABLE:
                 continue
+            self._version += 1
             doc_id = op[2]
             old_article = self._article_of.pop(doc_id, None)
             if old_article is not None:

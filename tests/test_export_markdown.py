@@ -103,3 +103,21 @@ def test_tag_quotes_markdown_matches_tags_whatever_their_spacing(corpus, metas) 
     assert list(sections) == ["south china sea"]  # headings are written on one line
     assert "_No quotes._" not in sections["south china sea"]
     assert "\n— " in sections["south china sea"]
+
+
+def test_orphaned_quote_is_cited_without_stale_offsets() -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from annotations.anchoring import new_annotation
+    from annotations.article import Article, ArticleMeta
+    from annotations.export.citation import citation_line
+    from annotations.model import Anchor
+
+    meta = ArticleMeta(id="a1", title="T", source="Wire", date=None, authors=(), url=None,
+                       path=Path("a1.txt"), words=3, format="txt")
+    annotation = new_annotation(Article(meta=meta, body="One two three."), 4, 7)
+    assert "chars 4–7" in citation_line(annotation, meta)
+    orphan = replace(annotation, anchor=Anchor.ORPHANED)
+    line = citation_line(orphan, meta)
+    assert "chars" not in line and "no longer found" in line

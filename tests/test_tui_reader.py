@@ -244,3 +244,52 @@ async def test_clicking_a_highlight_picks_its_panel_entry(
                          and panel.get_option_at_index(panel.highlighted).id == target.id)
         status = str(app.screen.query_one("#article-status").render())
         assert status.startswith(f"Highlight: {target.tags[0]}")
+
+
+async def test_editing_keeps_changes_made_elsewhere_meanwhile(
+    samples_dir: Path, db_path: Path
+) -> None:
+    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
+                             "make the pie of common interests even bigger", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, ARTICLE)
+        view.move_cursor_to(seeded.start)
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        other = AnnotationStore.open(db_path)  # another terminal, while the dialog is open
+        other.update(other.get(seeded.id).with_changes(tags=("economy", "extra"),
+                                                      note="from the CLI"))
+        await pilot.press(*"ui", "enter", "enter")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: "ui" in store.get(seeded.id).tags)
+        assert store.get(seeded.id).tags == ("economy", "extra", "ui")
+        assert store.get(seeded.id).note == "from the CLI"
+
+
+async def test_panel_keys_act_on_the_chosen_entry(samples_dir: Path, db_path: Path) -> None:
+    first = seed_annotation(samples_dir, db_path, ARTICLE,
+                            "deepen win-win cooperation", ("economy",))
+    second = seed_annotation(samples_dir, db_path, ARTICLE,
+                             "six major goals", ("goals",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, ARTICLE)
+        view.move_cursor_to(first.start)  # the text cursor is on the first highlight
+        await pilot.press("tab")  # the panel: its first entry is highlighted
+        panel = app.screen.query_one("#reader-annotations", OptionList)
+        await pilot.press("down")  # choose the second entry
+        assert panel.highlighted == 1
+        await pilot.press("d")
+        store = app.workspace.require_store()
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        assert [a.id for a in store.all()] == [first.id]
+        assert second.id not in {h.annotation_id for h in view.highlights}
+
+
+async def test_tab_shows_a_hidden_panel(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await open_reader(app, pilot, ARTICLE)
+        await pilot.press("a")
+        assert not app.screen.query_one("#reader-panel").display
+        await pilot.press("tab")
+        assert app.screen.query_one("#reader-panel").display
+        assert app.screen.query_one("#reader-annotations", OptionList).has_focus

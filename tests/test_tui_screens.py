@@ -299,3 +299,20 @@ async def test_follow_mode_moves_the_other_column_with_the_cursor(
         assert cursor is not None
         assert "maritime" in right.article.text(cursor.start, cursor.end)
         assert left.has_focus  # the left column keeps the keyboard
+
+
+async def test_change_seen_by_a_read_before_the_poll_still_reaches_the_screens(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations.store import AnnotationStore
+    from tests.tui_support import open_reader
+    from tui import app as app_module
+
+    seeded = seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("x",))
+    monkeypatch.setattr(app_module, "EXTERNAL_CHECK_SECONDS", 0.2)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, LEFT)
+        assert len(view.highlights) == 1
+        AnnotationStore.open(db_path).delete(seeded.id)  # another terminal
+        app.workspace.require_store().all()  # a UI read takes the change in first
+        await wait_until(pilot, lambda: view.highlights == [])

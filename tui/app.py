@@ -62,6 +62,7 @@ class NewsmarkApp(App[int]):
         super().__init__()
         self.workspace = workspace
         self._write_lock = asyncio.Lock()
+        self._shown_version = -1
         self.sub_title = str(workspace.library)
 
     def get_default_screen(self) -> Screen:
@@ -93,6 +94,7 @@ class NewsmarkApp(App[int]):
         gc.freeze()
         for notice in self.workspace.notices:
             self.notify(notice, title="Collection", severity="warning", markup=False)
+        self._shown_version = self.workspace.require_store().version
         self.broadcast(WorkspaceReady)
         self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
 
@@ -103,14 +105,23 @@ class NewsmarkApp(App[int]):
                             exit_on_error=False)
 
     def _refresh_store(self) -> None:
+        store = self.workspace.require_store()
         try:
-            changed = self.workspace.require_store().refresh()
+            store.refresh()
         except NewsmarkError as error:
             self.call_from_thread(self.notify, str(error), title="Database", severity="error",
                                   markup=False)
             return
-        if changed:
-            self.call_from_thread(self.broadcast, DataChanged)
+        # Compare versions rather than trusting refresh(): any read on the UI thread may
+        # already have taken in another process's change without telling the screens.
+        if store.version != self._shown_version:
+            self.call_from_thread(self._data_changed)
+
+    def _data_changed(self) -> None:
+        """Tell every screen the annotations changed (and remember which version they show)."""
+        if self.workspace.is_open:
+            self._shown_version = self.workspace.require_store().version
+        self.broadcast(DataChanged)
 
     def broadcast(self, make_message: Callable[[], Message]) -> None:
         """Deliver a fresh message from `make_message` to every screen on the stack."""
@@ -154,7 +165,7 @@ class NewsmarkApp(App[int]):
                 return
         if on_done is not None:
             on_done(result)
-        self.broadcast(DataChanged)
+        self._data_changed()
 
     def copy_with_notice(self, text: str, what: str) -> None:
         """Copy `text` via OSC 52 and the system clipboard; say what was copied and how."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from annotations.article import ArticleMeta
-from annotations.model import Annotation
+from annotations.model import Anchor, Annotation
 from annotations.tags import tag_key
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -29,7 +29,8 @@ def _one_line(text: str) -> str:
 def citation_line(annotation: Annotation, meta: ArticleMeta | None) -> str:
     """`— <outlet>, “<title>”, <YYYY-MM-DD> (article <id>, chars <start>–<end>)`.
 
-    Unknown parts (no outlet, no date, no metadata at all) are left out.
+    Unknown parts (no outlet, no date, no metadata at all) are left out. An orphaned
+    annotation's offsets no longer point at its quote, so they are replaced by a warning.
     """
     parts: list[str] = []
     if meta is not None:
@@ -40,7 +41,10 @@ def citation_line(annotation: Annotation, meta: ArticleMeta | None) -> str:
         day = format_date(meta.date)
         if day:
             parts.append(_one_line(day))
-    where = f"(article {annotation.article}, chars {annotation.start}–{annotation.end})"
+    if annotation.anchor == Anchor.ORPHANED:
+        where = f"(article {annotation.article}; quote no longer found in the article)"
+    else:
+        where = f"(article {annotation.article}, chars {annotation.start}–{annotation.end})"
     return f"— {', '.join(parts)} {where}" if parts else f"— {where}"
 
 

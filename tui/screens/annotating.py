@@ -83,8 +83,15 @@ class AnnotatingScreen(NewsmarkScreen):
         self.notify(str(error), title="Cannot open", severity="error", markup=False)
         self.dismiss()
 
+    def chosen_in_list(self) -> Annotation | None:
+        """An annotation chosen in a focused list of annotations (the reader's panel)."""
+        return None
+
     def annotation_under_cursor(self, view: ArticleView | None = None) -> Annotation | None:
-        """The annotation highlighted at the view's cursor, if any."""
+        """The annotation chosen in a focused list, else the one at the view's cursor."""
+        chosen = self.chosen_in_list()
+        if chosen is not None:
+            return chosen
         view = view or self.active_view()
         highlight = view.cursor_highlight
         if highlight is None:
@@ -135,7 +142,7 @@ class AnnotatingScreen(NewsmarkScreen):
         if view.article is None:
             return
         existing = self.newsmark.workspace.tag_names()
-        selection = view.selection
+        selection = None if self.chosen_in_list() is not None else view.selection
         if selection is not None:
             quote = view.article.text(selection.start, selection.end)
             self.app.push_screen(
@@ -176,14 +183,21 @@ class AnnotatingScreen(NewsmarkScreen):
     def _edit(self, annotation: Annotation, edit: TagEdit | None) -> None:
         if edit is None:
             return
+        from annotations.edits import merge_edit
+
         store = self.newsmark.workspace.require_store()
-        changed = annotation.with_changes(tags=edit.tags, note=edit.note)
-        tags = ", ".join(changed.tags) or "no tags"
-        self.newsmark.perform(
-            "edit highlight", store.update, changed,
-            on_done=lambda _: self.notify(f"Saved highlight ({tags}).", title="Saved",
-                                          markup=False),
-        )
+
+        def save() -> Annotation:
+            # Applied to the highlight as it is now: another terminal may have changed it
+            # while the dialog was open, and those changes are kept.
+            current = store.get(annotation.id)
+            return store.update(merge_edit(annotation, current, edit.tags, edit.note))
+
+        def saved(result: Annotation) -> None:
+            tags = ", ".join(result.tags) or "no tags"
+            self.notify(f"Saved highlight ({tags}).", title="Saved", markup=False)
+
+        self.newsmark.perform("edit highlight", save, on_done=saved)
 
     def action_delete_highlight(self) -> None:
         """Delete the highlight under the cursor (u undoes it)."""
@@ -203,7 +217,7 @@ class AnnotatingScreen(NewsmarkScreen):
         view = self.active_view()
         if view.article is None:
             return
-        selection = view.selection
+        selection = None if self.chosen_in_list() is not None else view.selection
         if selection is not None:
             from annotations.anchoring import new_annotation
 
@@ -234,7 +248,7 @@ class AnnotatingScreen(NewsmarkScreen):
         view = self.active_view()
         if view.article is None:
             return
-        selection = view.selection
+        selection = None if self.chosen_in_list() is not None else view.selection
         if selection is not None:
             phrase = view.article.text(selection.start, selection.end)
             self.app.push_screen(

@@ -109,6 +109,18 @@ class ReaderScreen(AnnotatingScreen):
         title = f"Annotations ({len(self._panel)})"
         self.query_one("#reader-panel-title", Static).update(Text(title, style="bold"))
 
+    def chosen_in_list(self) -> Annotation | None:
+        """The panel's highlighted entry while the panel has the focus."""
+        panel = self.query_one("#reader-annotations", OptionList)
+        index = panel.highlighted
+        if not panel.has_focus or index is None or index >= len(self._panel):
+            return None
+        return self._panel[index]
+
+    @on(OptionList.OptionHighlighted, "#reader-annotations")
+    def _entry_highlighted(self) -> None:
+        self.update_status()
+
     @on(OptionList.OptionSelected, "#reader-annotations")
     def _annotation_chosen(self, event: OptionList.OptionSelected) -> None:
         annotation = self._panel[event.option_index]
@@ -164,9 +176,10 @@ class ReaderScreen(AnnotatingScreen):
         panel.display = not panel.display
 
     def action_switch_focus(self) -> None:
-        """Move focus between the text and the annotation panel."""
+        """Move focus between the text and the annotation panel (showing it if hidden)."""
         view = self.query_one("#reader-view", ArticleView)
         if view.has_focus:
+            self.query_one("#reader-panel").display = True
             self.query_one("#reader-annotations", OptionList).focus()
         else:
             view.focus()
