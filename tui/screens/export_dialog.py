@@ -74,7 +74,7 @@ class ExportDialog(ModalScreen[None]):
                     Content(f"Only article {self._article}"), value=True, id="export-article"
                 )
             yield Label("Destination")
-            with RadioSet(id="export-destination"):
+            with RadioSet(id="export-destination", classes="-horizontal"):
                 yield RadioButton("Clipboard", value=True, name="clipboard")
                 yield RadioButton("File", name="file")
             yield Input(str(default_export_path(ExportFormat.MARKDOWN)), id="export-path")
@@ -84,8 +84,10 @@ class ExportDialog(ModalScreen[None]):
                 yield Button("Cancel", id="export-cancel")
 
     def on_mount(self) -> None:
-        """Focus the format choice."""
-        self.query_one("#export-format", RadioSet).focus()
+        """Focus the format choice (unless the app quit before the dialog was composed)."""
+        formats = self.query("#export-format")
+        if formats:
+            formats.first().focus()
 
     def chosen_format(self) -> ExportFormat:
         """The selected format."""

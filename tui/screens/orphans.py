@@ -93,7 +93,12 @@ class OrphansScreen(NewsmarkScreen):
         orphan = self._current()
         if orphan is not None:
             store = self.newsmark.workspace.require_store()
-            self.newsmark.perform("delete orphan", store.delete, orphan.id)
+            self.newsmark.perform(
+                "delete orphan", store.delete, orphan.id,
+                on_done=lambda _: self.notify(
+                    "Deleted the orphaned annotation; u undoes it.", markup=False
+                ),
+            )
 
     def action_copy(self) -> None:
         """Copy the orphan's quote with its citation."""

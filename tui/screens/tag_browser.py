@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
-from annotations.tags import validate_colour
+from annotations.tags import tag_key, validate_colour
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
@@ -137,24 +137,68 @@ class TagBrowserScreen(NewsmarkScreen):
         self.newsmark.open_reader(annotation.article, offset=annotation.start)
 
     def action_rename(self) -> None:
-        """Rename the current tag."""
+        """Rename the current tag; renaming onto another existing tag asks before merging."""
         tag = self.current_tag()
         if tag is None:
             return
         store = self.newsmark.workspace.require_store()
 
+        def renamed(new_name: str, changed: int) -> None:
+            self.notify(
+                f"Renamed '{tag}' to '{new_name}' on {count_noun(changed, 'annotation')}; "
+                "u undoes it.",
+                markup=False,
+            )
+
         def rename(new_name: str | None) -> None:
-            if new_name and new_name != tag:
-                self.newsmark.perform(f"rename tag {tag}", store.rename_tag, tag, new_name)
+            if not new_name or new_name == tag:
+                return
+            existing = self._other_tag(tag, new_name)
+            if existing is None:
+                self.newsmark.perform(
+                    f"rename tag {tag}", store.rename_tag, tag, new_name,
+                    on_done=lambda changed: renamed(new_name, changed),
+                )
+                return
+
+            def confirmed(answer: bool | None) -> None:
+                if answer:
+                    self._merge(tag, existing)
+
+            self.app.push_screen(
+                ConfirmDialog(f"Tag '{existing}' already exists: merge '{tag}' into it?"),
+                confirmed,
+            )
 
         self.app.push_screen(PromptDialog(f"Rename tag '{tag}' to:", value=tag), rename)
+
+    def _other_tag(self, tag: str, name: str) -> str | None:
+        """The existing tag, other than `tag`, that `name` names (case-insensitively)."""
+        key = tag_key(name)
+        if key == tag_key(tag):
+            return None
+        return next((info.name for info in self._tags if tag_key(info.name) == key), None)
+
+    def _merge(self, tag: str, target: str) -> None:
+        """Merge `tag` into the existing tag `target`, then say so."""
+        store = self.newsmark.workspace.require_store()
+
+        def merged(changed: int) -> None:
+            self.notify(
+                f"Merged '{tag}' into '{target}' on {count_noun(changed, 'annotation')}; "
+                "u undoes it.",
+                markup=False,
+            )
+
+        self.newsmark.perform(
+            f"merge tag {tag}", store.merge_tags, tag, target, on_done=merged
+        )
 
     def action_merge(self) -> None:
         """Merge the current tag into another one."""
         tag = self.current_tag()
         if tag is None:
             return
-        store = self.newsmark.workspace.require_store()
         others = [info.name for info in self._tags if info.name != tag]
         known = {name.casefold() for name in others}
 
@@ -165,7 +209,7 @@ class TagBrowserScreen(NewsmarkScreen):
 
         def merge(target: str | None) -> None:
             if target:
-                self.newsmark.perform(f"merge tag {tag}", store.merge_tags, tag, target)
+                self._merge(tag, target)
 
         self.app.push_screen(
             PromptDialog(
@@ -183,14 +227,23 @@ class TagBrowserScreen(NewsmarkScreen):
         count = next((info.count for info in self._tags if info.name == tag), 0)
         store = self.newsmark.workspace.require_store()
 
+        def deleted(changed: int) -> None:
+            self.notify(
+                f"Removed tag '{tag}' from {count_noun(changed, 'annotation')}; "
+                "u undoes it.",
+                markup=False,
+            )
+
         def delete(confirmed: bool | None) -> None:
             if confirmed:
-                self.newsmark.perform(f"delete tag {tag}", store.delete_tag, tag)
+                self.newsmark.perform(
+                    f"delete tag {tag}", store.delete_tag, tag, on_done=deleted
+                )
 
         self.app.push_screen(
             ConfirmDialog(
-                f"Remove tag '{tag}' from {count} annotations? The annotations are kept "
-                "and u undoes this."
+                f"Remove tag '{tag}' from {count_noun(count, 'annotation')}? The annotations "
+                "are kept and u undoes this."
             ),
             delete,
         )
@@ -211,7 +264,12 @@ class TagBrowserScreen(NewsmarkScreen):
 
         def recolour(value: str | None) -> None:
             if value:
-                self.newsmark.perform(f"recolour tag {tag}", store.set_tag_colour, tag, value)
+                self.newsmark.perform(
+                    f"recolour tag {tag}", store.set_tag_colour, tag, value,
+                    on_done=lambda _: self.notify(
+                        f"Tag '{tag}' is now {value}; u undoes it.", markup=False
+                    ),
+                )
 
         self.app.push_screen(
             PromptDialog(

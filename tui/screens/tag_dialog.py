@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
@@ -18,6 +19,10 @@ from textual.widgets.option_list import Option
 from annotations.errors import NewsmarkError
 
 QUOTE_PREVIEW_CHARS = 240
+HINT = (
+    "enter adds a tag · enter on an empty box saves · backspace on an empty box removes "
+    "the last tag · tab: note · esc cancels"
+)
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,29 @@ def matching_tags(existing: list[str], typed: str, chosen: tuple[str, ...]) -> l
     return prefix + inside
 
 
+class TagInput(Input):
+    """The tag box: backspace when it is empty asks to drop the last chosen tag."""
+
+    class BackspaceOnEmpty(Message):
+        """Backspace was pressed while the box was empty."""
+
+    def action_delete_left(self) -> None:
+        """Delete the character left of the cursor, or report backspace on an empty box."""
+        if self.value:
+            super().action_delete_left()
+        else:
+            self.post_message(self.BackspaceOnEmpty())
+
+
 class TagDialog(ModalScreen[TagEdit | None]):
-    """Tag a passage: enter adds the typed tag, enter on an empty box saves, escape cancels."""
+    """Tag a passage: enter adds the typed tag, enter on an empty box saves, escape cancels.
+
+    Backspace on the empty tag box removes the last chosen tag.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="tag-dialog.cancel"),
         Binding("ctrl+s", "save", "Save", id="tag-dialog.save"),
-        Binding("ctrl+d", "remove_last", "Remove last tag", id="tag-dialog.remove-last"),
     ]
 
     def __init__(
@@ -78,17 +99,20 @@ class TagDialog(ModalScreen[TagEdit | None]):
             yield Static(Text(self._title, style="bold"), id="tag-dialog-title")
             yield Static(Text(preview, style="italic"), id="tag-quote")
             yield Static(id="chosen-tags")
-            yield Input(
-                placeholder="Tag (enter adds; commas for several; enter on empty saves)",
+            yield TagInput(
+                placeholder="Tag (commas for several)",
                 suggester=SuggestFromList(self._existing, case_sensitive=False),
                 id="tag-input",
             )
+            yield Static(Text(HINT, style="dim"), id="tag-hint")
             yield OptionList(id="tag-matches")
             yield Input(value=self._note, placeholder="Note (optional)", id="note-input")
             yield Static(id="tag-error")
 
     def on_mount(self) -> None:
         """Show the current tags and the type-ahead list."""
+        if not self.query("#tag-input"):
+            return  # not composed: the app is shutting down
         self._show_chosen()
         self._show_matches("")
         self.query_one("#tag-input", Input).focus()
@@ -127,7 +151,13 @@ class TagDialog(ModalScreen[TagEdit | None]):
 
     @on(Input.Changed, "#tag-input")
     def _typed(self, event: Input.Changed) -> None:
+        if event.value:
+            self.query_one("#tag-error", Static).update("")
         self._show_matches(event.value)
+
+    @on(TagInput.BackspaceOnEmpty)
+    def _backspace_on_empty(self) -> None:
+        self.action_remove_last()
 
     @on(Input.Submitted, "#tag-input")
     def _tag_submitted(self, event: Input.Submitted) -> None:
