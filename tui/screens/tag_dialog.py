@@ -21,7 +21,7 @@ from annotations.errors import NewsmarkError
 QUOTE_PREVIEW_CHARS = 240
 HINT = (
     "enter adds a tag · enter on an empty box saves · backspace on an empty box removes "
-    "the last tag · tab: note · esc cancels"
+    "the last tag · tab: matching tags, then note · esc cancels"
 )
 
 
