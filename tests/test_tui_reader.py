@@ -293,3 +293,19 @@ async def test_tab_shows_a_hidden_panel(samples_dir: Path, db_path: Path) -> Non
         await pilot.press("tab")
         assert app.screen.query_one("#reader-panel").display
         assert app.screen.query_one("#reader-annotations", OptionList).has_focus
+
+
+async def test_resizing_keeps_the_cursor_in_view(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, ARTICLE)
+        last = view.article.sentences[-1]
+        view.move_cursor_to(last.start)
+        view.scroll_to_offset(last.start)
+        await pilot.pause()
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        await pilot.pause()
+        _, row = view.cell_of_offset(view.cursor_offset)
+        assert 0 <= row - view.scroll_offset.y < view.size.height
+        panel = app.screen.query_one("#reader-panel")
+        assert panel.size.width < view.size.width

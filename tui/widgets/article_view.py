@@ -546,6 +546,7 @@ class ArticleView(ScrollView, can_focus=True):
         wrap = max(1, min(self.max_width, width - 2 * pad))
         self._left = (width - wrap) // 2 if self.centered else pad
         layout = self._layout
+        rewrapped = layout is not None and layout.width != max(wrap, 4)
         if layout is None or layout.width != max(wrap, 4):
             layout = ArticleLayout(self._article, wrap)
             self._layout = layout
@@ -556,6 +557,8 @@ class ArticleView(ScrollView, can_focus=True):
             offset, center = self._pending_scroll
             self._pending_scroll = None
             self.call_after_refresh(self.scroll_to_offset, offset, center=center)
+        elif rewrapped:  # a new width moves every line: keep the reader's place
+            self.call_after_refresh(self.scroll_to_offset, self.cursor_offset, center=True)
 
     def _index_spans(self) -> None:
         """Find the lines each highlight and search match touch."""
