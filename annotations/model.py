@@ -90,6 +90,11 @@ class Annotation:
         return replace(self, **changes)
 
 
+def document_order(annotation: Annotation) -> tuple[str, int, int, str]:
+    """Sort key: by article, then position in the body (ties broken by id)."""
+    return (annotation.article, annotation.start, annotation.end, annotation.id)
+
+
 @dataclass(frozen=True, slots=True)
 class TagInfo:
     """A tag as listed by `newsmark tags`: its name, colour and how many annotations carry it."""

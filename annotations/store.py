@@ -29,7 +29,7 @@ from annotations.errors import (
     UnknownArticleError,
     UnknownTagError,
 )
-from annotations.model import Anchor, Annotation, TagInfo, utc_now
+from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
 from annotations.storage import (
     ANNOTATIONS_TABLE,
     COMPACT_BYTES,
@@ -112,9 +112,6 @@ def _flat(text: str, limit: int = 40) -> str:
 def _describe(annotation: Annotation) -> str:
     return f"“{_flat(annotation.quote)}”"
 
-
-def _sort_key(annotation: Annotation) -> tuple[str, int, int, str]:
-    return (annotation.article, annotation.start, annotation.end, annotation.id)
 
 
 def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
@@ -287,7 +284,7 @@ class AnnotationStore:
     def all(self) -> list[Annotation]:
         """Every annotation, by article then position."""
         with self._reading():
-            return sorted(map(Annotation.from_dict, self._annotations), key=_sort_key)
+            return sorted(map(Annotation.from_dict, self._annotations), key=document_order)
 
     def _resolve(self, annotation_id: str) -> Annotation:
         doc = self._raw(annotation_id)
@@ -316,7 +313,7 @@ class AnnotationStore:
         """The annotations of one article, by position."""
         with self._reading():
             docs = (self._raw(key) for key in self._by_article.get(article_id, ()))
-            return sorted((Annotation.from_dict(doc) for doc in docs if doc), key=_sort_key)
+            return sorted((Annotation.from_dict(doc) for doc in docs if doc), key=document_order)
 
     def with_tags(self, tags: Iterable[str]) -> list[Annotation]:
         """Annotations carrying any of `tags` (case-insensitively), by article and position."""
@@ -324,7 +321,7 @@ class AnnotationStore:
         has_tag = Query().tags.test(lambda values: any(tag_key(v) in wanted for v in values))
         with self._reading():
             return sorted(map(Annotation.from_dict, self._annotations.search(has_tag)),
-                          key=_sort_key)
+                          key=document_order)
 
     def _tag_spellings(self) -> dict[str, Counter[str]]:
         """Tag key → how often each spelling is used, in order of first use."""

@@ -19,7 +19,7 @@ from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
 from annotations.export.native import render_native
 from annotations.export.w3c import render_w3c
-from annotations.model import Annotation, utc_now
+from annotations.model import Annotation, document_order, utc_now
 from annotations.storage import SCHEMA_VERSION
 from annotations.tags import tag_key
 
@@ -37,9 +37,6 @@ class ExportFormat(StrEnum):
     CSV = "csv"
 
 
-def _order(annotation: Annotation) -> tuple[str, int, int, str]:
-    return (annotation.article, annotation.start, annotation.end, annotation.id)
-
 
 def select_annotations(
     annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None
@@ -53,7 +50,7 @@ def select_annotations(
         if (article is None or a.article == article)
         and (not wanted or any(tag_key(tag) in wanted for tag in a.tags))
     ]
-    return sorted(chosen, key=_order)
+    return sorted(chosen, key=document_order)
 
 
 def _dump_json(document: Any) -> str:
@@ -79,7 +76,7 @@ def render_export(
     `tags`, Markdown only writes those tags' sections. CSV text has no byte-order mark.
     """
     fmt = ExportFormat(fmt)
-    ordered = sorted(annotations, key=_order)
+    ordered = sorted(annotations, key=document_order)
     stamp = generated or utc_now()
     if fmt is ExportFormat.W3C:
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from annotations.article import ArticleMeta
-from annotations.model import Anchor, Annotation
+from annotations.model import Anchor, Annotation, document_order
 from annotations.tags import tag_key
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -69,9 +69,6 @@ def quote_entry_markdown(annotation: Annotation, meta: ArticleMeta | None) -> st
     return "\n\n".join(blocks)
 
 
-def _sort_key(annotation: Annotation) -> tuple[str, int, int, str]:
-    return (annotation.article, annotation.start, annotation.end, annotation.id)
-
 
 def tag_quotes_markdown(
     annotations: Iterable[Annotation],
@@ -86,7 +83,7 @@ def tag_quotes_markdown(
     the tags appears in both sections. With `include_untagged`, annotations without tags
     follow in `## Untagged`.
     """
-    ordered = sorted(annotations, key=_sort_key)
+    ordered = sorted(annotations, key=document_order)
     wanted: dict[str, str] = {}
     for tag in tags:
         wanted.setdefault(tag_key(tag), tag)
