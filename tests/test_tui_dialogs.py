@@ -11,10 +11,16 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from annotations.tags import MAX_TAG_LENGTH
-from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tests.tui_support import (
+    make_orphan,
+    notifications,
+    open_orphans,
+    running_app,
+    seed_annotation,
+    wait_until,
+)
 from tui.app import NewsmarkApp
 from tui.screens.export_dialog import ExportDialog
-from tui.screens.orphans import OrphansScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
 from tui.screens.tag_browser import TagBrowserScreen
 from tui.screens.tag_dialog import HINT, TagDialog, TagEdit
@@ -205,16 +211,9 @@ async def test_delete_confirmation_is_singular_for_one(samples_dir: Path, db_pat
 
 
 async def test_deleting_an_orphan_says_so(library_copy: Path, db_path: Path) -> None:
-    seed_annotation(library_copy, db_path, LEFT, "make the pie of common interests even bigger",
-                    ("economy",))
-    path = library_copy / f"{LEFT}.txt"
-    path.write_text(path.read_text().replace("make the pie of common interests even bigger",
-                                             "grow trade"), encoding="utf-8")
+    make_orphan(library_copy, db_path, LEFT)
     async with running_app(library_copy, db_path) as (app, pilot):
-        await wait_until(pilot, lambda: any("orphaned" in m for m in notifications(app)))
-        await pilot.press("o")
-        await wait_until(pilot, lambda: isinstance(app.screen, OrphansScreen)
-                         and app.screen.query_one("#orphan-table", DataTable).row_count == 1)
+        await open_orphans(app, pilot, count=1)
         await pilot.press("d")
         store = app.workspace.require_store()
         await wait_until(pilot, lambda: store.all() == [])

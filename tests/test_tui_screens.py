@@ -8,10 +8,16 @@ import pytest
 from textual.widgets import DataTable, OptionList
 
 from annotations.model import Anchor
-from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tests.tui_support import (
+    make_orphan,
+    notifications,
+    open_orphans,
+    running_app,
+    seed_annotation,
+    wait_until,
+)
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help import HelpScreen
-from tui.screens.orphans import OrphansScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
 from tui.screens.reader import ReaderScreen
 from tui.screens.side_by_side import SideBySideScreen
@@ -183,16 +189,9 @@ async def test_tag_browser_quote_opens_reader(samples_dir: Path, db_path: Path) 
 
 
 async def test_orphans_are_listed(library_copy: Path, db_path: Path) -> None:
-    seed_annotation(library_copy, db_path, LEFT, "make the pie of common interests even bigger",
-                    ("economy",))
-    path = library_copy / f"{LEFT}.txt"
-    path.write_text(path.read_text().replace("make the pie of common interests even bigger",
-                                             "grow trade"), encoding="utf-8")
+    make_orphan(library_copy, db_path, LEFT)
     async with running_app(library_copy, db_path) as (app, pilot):
-        await wait_until(pilot, lambda: any("orphaned" in m for m in notifications(app)))
-        await pilot.press("o")
-        await wait_until(pilot, lambda: isinstance(app.screen, OrphansScreen)
-                         and app.screen.query_one("#orphan-table", DataTable).row_count == 1)
+        await open_orphans(app, pilot, count=1)
         [annotation] = app.workspace.require_store().all()
         assert annotation.anchor == Anchor.ORPHANED
         assert annotation.quote == "make the pie of common interests even bigger"

@@ -65,6 +65,30 @@ def seed_annotation(
     return annotation
 
 
+ORPHANED_QUOTE = "make the pie of common interests even bigger"
+
+
+def make_orphan(library: Path, db_path: Path, article_id: str) -> Annotation:
+    """Annotate ORPHANED_QUOTE in a writable library, then edit it out of the article."""
+    annotation = seed_annotation(library, db_path, article_id, ORPHANED_QUOTE, ("economy",))
+    path = library / f"{article_id}.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace(ORPHANED_QUOTE, "grow trade"),
+                    encoding="utf-8")
+    return annotation
+
+
+async def open_orphans(app: NewsmarkApp, pilot: Pilot, *, count: int) -> None:
+    """Open the orphans screen (after the open-time notice) and wait for `count` rows."""
+    from textual.widgets import DataTable
+
+    from tui.screens.orphans import OrphansScreen
+
+    await wait_until(pilot, lambda: any("orphaned" in m for m in notifications(app)))
+    await pilot.press("o")
+    await wait_until(pilot, lambda: isinstance(app.screen, OrphansScreen)
+                     and app.screen.query_one("#orphan-table", DataTable).row_count == count)
+
+
 def notifications(app: NewsmarkApp) -> list[str]:
     """Every notification message shown so far."""
     return [notification.message for notification in app._notifications]
