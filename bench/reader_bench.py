@@ -27,7 +27,7 @@ PAINT_TIMEOUT_S = 30.0
 
 def _article_and_highlights() -> tuple[Any, list[Any]]:
     from annotations.corpus import Corpus
-    from tui.widgets import Highlight
+    from tui.widgets.article_render import Highlight
 
     corpus = Corpus.open(cached_big_article(SEED), use_cache=False)
     article = corpus.article(next(iter(corpus)).id)
@@ -43,7 +43,7 @@ def _article_and_highlights() -> tuple[Any, list[Any]]:
 async def _measure_view(article: Any, highlights: list[Any], repeats: int) -> dict[str, Any]:
     from textual.app import App
 
-    from tui.widgets import ArticleView
+    from tui.widgets.article_view import ArticleView
 
     class TimedView(ArticleView):
         """An ArticleView that notes when a full screen of laid-out rows has been drawn."""

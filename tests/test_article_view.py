@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from annotations.article import Article, ArticleMeta, Paragraph, ParagraphKind, Span
-from tui.widgets import ArticleView, Highlight
-from tui.widgets.article_render import ArticleLayout, WordIndex, paint_runs, wrap_range
+from tui.widgets.article_render import ArticleLayout, Highlight, WordIndex, paint_runs, wrap_range
+from tui.widgets.article_view import ArticleView
 
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 

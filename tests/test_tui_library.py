@@ -113,16 +113,3 @@ async def test_notes_column_counts_highlights_made_in_the_reader(
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         await wait_until(pilot, lambda: str(table.get_row_at(
             table.get_row_index("000_e730ce0a32d34978"))[4]) == "1")
-
-
-async def test_footer_keys_are_in_the_first_frame(samples_dir: Path, db_path: Path) -> None:
-    from textual.widgets._footer import FooterKey
-
-    from tui.app import NewsmarkApp
-    from tui.workspace import Workspace
-
-    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
-    async with app.run_test(size=(120, 30)):
-        # Before any pause: the footer was composed with its keys, not a frame later.
-        descriptions = {key.description for key in app.screen.query(FooterKey)}
-        assert {"Quit", "Help"} <= descriptions

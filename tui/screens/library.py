@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
-from tui.widgets.footer import ReadyFooter
+from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
@@ -101,7 +101,7 @@ class LibraryScreen(NewsmarkScreen):
         with Vertical(id="library"):
             yield Input(placeholder="Filter by title, outlet, author, date (f)", id="filter")
             yield Static("Opening the collection…", id="library-status")
-        yield ReadyFooter()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the table at once if the data is already open."""

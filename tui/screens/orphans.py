@@ -9,11 +9,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from annotations.model import Anchor
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
+from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from annotations.model import Annotation
@@ -43,7 +44,7 @@ class OrphansScreen(NewsmarkScreen):
         yield Header()
         yield Static(Text(EXPLANATION), id="orphans-help")
         yield DataTable(id="orphan-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the table."""

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from annotations.errors import NewsmarkError
@@ -18,6 +18,7 @@ from annotations.model import Anchor, Annotation
 from tui.highlights import highlight_colour
 from tui.screens.annotating import AnnotatingScreen
 from tui.widgets.article_view import ArticleView
+from tui.widgets.footer import KeyFooter
 
 PANEL_QUOTE_CHARS = 120
 
@@ -63,7 +64,7 @@ class ReaderScreen(AnnotatingScreen):
                 yield OptionList(id="reader-annotations")
         yield Input(placeholder="Find in article (enter; then n / N)", id="reader-find")
         yield Static(id="article-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the article once the data is open."""

@@ -11,11 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from annotations.errors import NewsmarkError
 from tui.screens.annotating import AnnotatingScreen
 from tui.widgets.article_view import ArticleView
+from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from annotations.align import AlignedPair, Alignment, AlignmentRow
@@ -60,7 +61,7 @@ class SideBySideScreen(AnnotatingScreen):
                     yield ArticleView(id=f"{side}-view")
             yield VerticalScroll(id="aligned")
         yield Static(id="article-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show both articles once the data is open."""

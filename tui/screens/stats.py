@@ -8,11 +8,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from annotations.tags import tag_key
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
+from tui.widgets.footer import KeyFooter
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class StatsScreen(NewsmarkScreen):
                 yield DataTable(id="stats-articles", cursor_type="row", zebra_stripes=True)
             with TabPane("Co-occurrence", id="stats-pairs-tab"):
                 yield DataTable(id="stats-pairs", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Count in a thread (reading paragraphs can take a moment on big collections)."""

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, SelectionList, Static
+from textual.widgets import Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -20,6 +20,7 @@ from annotations.errors import NewsmarkError
 from annotations.suggest import CONTEXT_CHARS, Suggestion, accept, suggest_for_tag
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
+from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
@@ -120,7 +121,7 @@ class SuggestScreen(NewsmarkScreen):
         yield Static(Text(f"Looking for places like {self._like()}…"), id="suggest-message")
         yield SelectionList[Suggestion](id="suggest-list")
         yield Static(id="suggest-detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start looking (in a thread: fuzzy matching reads every article)."""

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, OptionList
+from textual.widgets import DataTable, Header, OptionList
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
@@ -18,6 +18,7 @@ from annotations.tags import tag_key, validate_colour
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
+from tui.widgets.footer import KeyFooter
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class TagBrowserScreen(NewsmarkScreen):
         with Horizontal(id="tag-browser"):
             yield DataTable(id="tag-table", cursor_type="row", zebra_stripes=True)
             yield OptionList(id="tag-quotes")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Fill the tag table."""

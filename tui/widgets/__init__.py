@@ -1,6 +1,1 @@
-"""Widgets of the newsmark TUI."""
-
-from tui.widgets.article_render import Highlight
-from tui.widgets.article_view import ArticleView
-
-__all__ = ["ArticleView", "Highlight"]
+"""Widgets of the newsmark TUI (import them from their modules)."""
