@@ -45,7 +45,6 @@ class NewsmarkApp(App[int]):
         STYLES_DIR / "reader.tcss",
         STYLES_DIR / "panels.tcss",
         STYLES_DIR / "dialogs.tcss",
-        STYLES_DIR / "browsers.tcss",
         STYLES_DIR / "suggest.tcss",
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
