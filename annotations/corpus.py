@@ -26,7 +26,7 @@ from annotations.errors import LibraryNotFoundError, UnknownArticleError
 from annotations.loader import LoadedFile, load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
-from annotations.search import SearchHit, SearchIndex
+from annotations.search import SearchIndex, SearchResults
 from annotations.text import safe_name
 
 # Bump when parsing changes, so cached metadata from older rules is rebuilt.
@@ -165,7 +165,7 @@ class Corpus:
         case_sensitive: bool = False,
         article_ids: Iterable[str] | None = None,
         limit: int | None = None,
-    ) -> list[SearchHit]:
+    ) -> SearchResults:
         """Matches of `query` across the collection, in id then offset order."""
         with self._lock:
             if self._search_index is None:

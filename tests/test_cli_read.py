@@ -66,6 +66,18 @@ def test_search_json(run_cli: RunCli, samples_dir: Path) -> None:
         assert corpus.article(hit["article"]).text(hit["start"], hit["end"]).lower() == "maritime"
 
 
+def test_search_limit_reports_how_many_there_are(run_cli: RunCli, samples_dir: Path) -> None:
+    everything = run_cli("--library", str(samples_dir), "search", "Vietnam")
+    total = len(everything.out.splitlines())
+    assert everything.err == f"{total} matches\n" and total > 3
+    limited = run_cli("--library", str(samples_dir), "search", "Vietnam", "--limit", "3")
+    assert limited.out.splitlines() == everything.out.splitlines()[:3]
+    assert limited.err == f"3 of {total} matches\n"
+    regex = run_cli("--library", str(samples_dir), "search", "Viet.am", "--regex", "--limit", "3")
+    assert len(regex.out.splitlines()) == 3
+    assert regex.err == "3 matches (stopped at --limit; there may be more)\n"
+
+
 def test_search_regex_text_output(run_cli: RunCli, samples_dir: Path) -> None:
     result = run_cli("--library", str(samples_dir), "search", r"six-\w+", "--regex")
     assert result.out.startswith("001_cd3da7863ef62599\t3433\t")

@@ -75,7 +75,7 @@ def test_search_case_insensitive_with_offsets(samples_dir: Path) -> None:
     for hit in hits:
         assert corpus.article(hit.article).text(hit.start, hit.end) == "Taiwan"
         assert "Taiwan" in hit.context and "\n" not in hit.context
-    assert corpus.search("TAIWAN", case_sensitive=True) == []
+    assert len(corpus.search("TAIWAN", case_sensitive=True)) == 0
 
 
 def test_search_regex_limit_and_article_filter(samples_dir: Path) -> None:
@@ -104,7 +104,7 @@ def test_search_never_matches_across_articles(tmp_path: Path) -> None:
     (library / "a.txt").write_text("Alpha\n\nends with word", encoding="utf-8")
     (library / "b.txt").write_text("Beta\n\nword starts this", encoding="utf-8")
     corpus = Corpus.open(library, use_cache=False)
-    assert corpus.search(r"word.word", regex=True) == []
+    assert len(corpus.search(r"word.word", regex=True)) == 0
     assert [h.article for h in corpus.search("word")] == ["a", "b"]
 
 

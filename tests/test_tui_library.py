@@ -52,6 +52,7 @@ async def test_full_text_search_opens_reader_at_match(samples_dir: Path, db_path
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("slash", *"Taiwan", "enter")
         await wait_until(pilot, lambda: app.screen.query_one("#hits").option_count == 2)
+        assert app.screen.query_one("#hits").border_title == "2 matches for 'Taiwan' in 1 article"
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
         view = app.screen.query_one(ArticleView)
@@ -113,3 +114,21 @@ async def test_notes_column_counts_highlights_made_in_the_reader(
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         await wait_until(pilot, lambda: str(table.get_row_at(
             table.get_row_index("000_e730ce0a32d34978"))[4]) == "1")
+
+
+async def test_search_panel_counts_every_match_but_lists_the_first(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations.corpus import Corpus
+    from tui.screens import library
+
+    monkeypatch.setattr(library, "MAX_SEARCH_HITS", 3)
+    expected = Corpus.open(samples_dir).search("vietnam")
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("slash", *"vietnam", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count == 3)
+        assert hits.border_title == (
+            f"{expected.total} matches for 'vietnam' in {len(expected.counts())} articles"
+            " · first 3 listed"
+        )

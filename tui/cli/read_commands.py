@@ -85,5 +85,7 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         for hit in hits:
             print(f"{hit.article}\t{hit.start}\t{hit.context}")
-        print(f"{len(hits)} match{'' if len(hits) == 1 else 'es'}", file=sys.stderr)
+        shown = f"{len(hits)} of {hits.total}" if len(hits) < hits.total else str(len(hits))
+        more = "" if hits.complete else " (stopped at --limit; there may be more)"
+        print(f"{shown} match{'' if hits.total == 1 else 'es'}{more}", file=sys.stderr)
     return 0 if hits else 1

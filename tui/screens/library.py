@@ -17,10 +17,11 @@ from textual.widgets.option_list import Option
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.footer import KeyFooter
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
-    from annotations.search import SearchHit
+    from annotations.search import SearchHit, SearchResults
 
 MAX_SEARCH_HITS = 500
 # Rows the table holds at once: filling a DataTable costs about 0.1 ms per row, and the
@@ -65,6 +66,17 @@ def hit_prompt(hit: SearchHit, title: str) -> Text:
     prompt.append(f"  @{hit.start}\n", style="dim")
     prompt.append(hit.context)
     return prompt
+
+
+def hits_title(query: str, hits: SearchResults) -> str:
+    """The search panel's title: how many matches in how many articles, and how many listed."""
+    found = f"{hits.total:,}{'' if hits.complete else '+'}"
+    title = f"{found} matches for {query!r}"
+    if hits.total:
+        title += f" in {count_noun(len(hits.counts()), 'article')}"
+    if len(hits) < hits.total:
+        title += f" · first {len(hits):,} listed"
+    return title
 
 
 class LibraryScreen(NewsmarkScreen):
@@ -317,17 +329,16 @@ class LibraryScreen(NewsmarkScreen):
             return
         self.app.call_from_thread(self._show_hits, query, hits)
 
-    def _show_hits(self, query: str, hits: list[SearchHit]) -> None:
-        self._hits = hits
+    def _show_hits(self, query: str, hits: SearchResults) -> None:
+        self._hits = list(hits)
         option_list = self.query_one("#hits", OptionList)
         option_list.clear_options()
         corpus = self.newsmark.workspace.require_corpus()
         option_list.add_options(
-            Option(hit_prompt(hit, corpus.meta(hit.article).title)) for hit in hits
+            Option(hit_prompt(hit, corpus.meta(hit.article).title)) for hit in self._hits
         )
-        found = f"{len(hits)}{'+' if len(hits) == MAX_SEARCH_HITS else ''}"
-        option_list.border_title = Content(f"{found} matches for {query!r}")
-        if hits:
+        option_list.border_title = Content(hits_title(query, hits))
+        if self._hits:
             option_list.highlighted = 0
             option_list.focus()
         else:
