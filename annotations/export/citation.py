@@ -90,7 +90,9 @@ def tag_quotes_markdown(
     sections: list[str] = []
     for key in sorted(wanted, key=lambda k: (k, wanted[k])):
         members = [a for a in ordered if key in {tag_key(t) for t in a.tags}]
-        sections.append(_section(wanted[key], members, metas))
+        # The heading spells the tag as the annotations store it, not as it was asked for.
+        stored = (tag for a in members for tag in a.tags if tag_key(tag) == key)
+        sections.append(_section(next(stored, wanted[key]), members, metas))
     if include_untagged:
         untagged = [a for a in ordered if not a.tags]
         if untagged:
