@@ -192,6 +192,7 @@ async def test_orphans_are_listed(library_copy: Path, db_path: Path) -> None:
     make_orphan(library_copy, db_path, LEFT)
     async with running_app(library_copy, db_path) as (app, pilot):
         await open_orphans(app, pilot, count=1)
+        assert app.screen.query_one("#orphan-table").border_title == "1 orphaned annotation"
         [annotation] = app.workspace.require_store().all()
         assert annotation.anchor == Anchor.ORPHANED
         assert annotation.quote == "make the pie of common interests even bigger"

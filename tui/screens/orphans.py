@@ -15,6 +15,7 @@ from annotations.model import Anchor
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.footer import KeyFooter
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.model import Annotation
@@ -70,7 +71,7 @@ class OrphansScreen(NewsmarkScreen):
                 Text(annotation.created[:10]),
                 key=annotation.id,
             )
-        table.border_title = Content(f"{len(self._orphans)} orphaned annotations")
+        table.border_title = Content(count_noun(len(self._orphans), "orphaned annotation"))
 
     def _current(self) -> Annotation | None:
         table = self.query_one("#orphan-table", DataTable)
