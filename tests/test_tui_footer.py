@@ -55,7 +55,8 @@ async def test_library_footer_shows_the_screen_and_app_keys(
     async with running_app(samples_dir, db_path) as (app, _pilot):
         footer = app.screen.query_one(KeyFooter)
         line = footer_line(footer)
-        for label in (" f Filter ", " / Search ", " q Quit ", " ? Help ", " e Export "):
+        # enter is the focused table's key, shown as Open (the table's own is hidden).
+        for label in (" ⏎ Open ", " f Filter ", " / Search ", " q Quit ", " ? Help "):
             assert label in line
         # Bindings with show=False (o for orphans, S for stats) are left out.
         assert "Orphans" not in line and "Stats" not in line

@@ -68,6 +68,14 @@ def hit_prompt(hit: SearchHit, title: str) -> Text:
     return prompt
 
 
+class ArticleTable(DataTable):
+    """The article table; its enter key (select the row, which opens it) is in the footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="library.open-row"),
+    ]
+
+
 def hits_title(query: str, hits: SearchResults) -> str:
     """The search panel's title: how many matches in how many articles, and how many listed."""
     found = f"{hits.total:,}{'' if hits.complete else '+'}"
@@ -132,7 +140,7 @@ class LibraryScreen(NewsmarkScreen):
     def _mount_table(self) -> DataTable:
         table = self.table()
         if table is None:
-            table = DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+            table = ArticleTable(id="articles", cursor_type="row", zebra_stripes=True)
             for column in COLUMNS:
                 table.add_column(column.label, key=column.key)
             self.query_one("#library").mount(table, before="#library-status")
