@@ -309,3 +309,28 @@ async def test_resizing_keeps_the_cursor_in_view(samples_dir: Path, db_path: Pat
         assert 0 <= row - view.scroll_offset.y < view.size.height
         panel = app.screen.query_one("#reader-panel")
         assert panel.size.width < view.size.width
+
+
+async def test_panel_keeps_entries_of_unchanged_annotations(
+    samples_dir: Path, db_path: Path
+) -> None:
+    first = seed_annotation(samples_dir, db_path, ARTICLE,
+                            "make the pie of common interests even bigger", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await open_reader(app, pilot, ARTICLE)
+        panel = app.screen.query_one("#reader-annotations", OptionList)
+        await wait_until(pilot, lambda: panel.option_count == 1)
+        entry = panel.get_option(first.id)
+        store = app.workspace.require_store()
+
+        # Another annotation arrives (from another terminal): the first entry is kept.
+        second = seed_annotation(samples_dir, db_path, ARTICLE, "Xi Jinping", ("people",))
+        await wait_until(pilot, lambda: panel.option_count == 2, timeout=10)
+        assert panel.get_option(first.id) is entry
+        assert "people" in str(panel.get_option(second.id).prompt)
+
+        # The first annotation changes: its entry is rebuilt with the new tags.
+        app.perform("edit", store.update, store.get(first.id).with_changes(tags=("trade",)))
+        await wait_until(pilot, lambda: "trade" in str(panel.get_option(first.id).prompt))
+        assert panel.get_option(first.id) is not entry
+        assert panel.option_count == 2
