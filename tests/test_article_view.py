@@ -143,8 +143,12 @@ def test_word_index_snaps_to_whole_words() -> None:
     words = WordIndex("The mayor spoke, loudly.")
     assert words.snap(5, 7) == (4, 9)  # "ayo" -> "mayor"
     assert words.snap(3, 4) is None  # only a space
-    assert words.next_end(9) == 15  # after "mayor" comes "spoke"
-    assert words.previous_end(15) == 9
+    # Steps take a word with its attached punctuation: after "mayor" comes "spoke,".
+    assert words.next_end(9) == 16
+    assert words.previous_end(16) == 9
+    assert words.next_end(16) == 24  # "loudly." with its full stop
+    assert words.previous_start(17) == 10  # back to "spoke,", never to the lone comma
+    assert WordIndex("He said (Xinhua) “yes.”").next_start(3) == 8  # "(Xinhua)" as one
 
 
 # Rendering --------------------------------------------------------------------------------
@@ -246,16 +250,16 @@ async def test_keyboard_selection_across_paragraphs_and_by_words() -> None:
         await pilot.press("j", "j", "v", "j")  # from "Critics..." into the caption
         caption_first = article.paragraphs[1].sentences[0]
         assert view.selection == Span(body_offset(article, "Critics"), caption_first.end)
-        await pilot.press("l")
+        await pilot.press("l")  # a word with its attached punctuation
         grown = view.selection
-        assert grown is not None and article.body[grown.start:grown.end].endswith("dam. [")
-        await pilot.press("h", "h")
+        assert grown is not None and article.body[grown.start:grown.end].endswith("dam. [FENG/")
+        await pilot.press("h", "h")  # back over "[FENG/", then over "dam." with its stop
         shrunk = view.selection
         assert shrunk is not None
-        assert article.body[shrunk.start:shrunk.end].endswith("at the dam")
+        assert article.body[shrunk.start:shrunk.end].endswith("at the")
         await pilot.press("L")
         assert article.body[view.selection.start:].startswith("doubted")
-        await pilot.press("H", "H", "H")
+        await pilot.press("H", "H")  # never onto the full stop alone
         assert article.body[view.selection.start:].startswith("parks. Critics")
         await pilot.press("escape")
         assert view.selection is None

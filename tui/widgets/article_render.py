@@ -25,6 +25,9 @@ CAPTION_PREFIX = "▏ "
 _CONTROL_TO_SPACE = dict.fromkeys((*range(0x20), 0x7F), " ")
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]+")
+# A step of the selection keys: a word with the punctuation attached to it ("dam.", "(Xinhua)",
+# "“Hello,”"), so a step never stops on a lone full stop or bracket.
+_STEP = re.compile(r"[^\w\s]*\w+(?:[-'’]\w+)*[^\w\s]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,11 @@ def bucket_by_line(layout: ArticleLayout, spans: Sequence[tuple[int, int]]) -> d
 
 
 class WordIndex:
-    """Word boundaries of a text (words and punctuation runs), for snapping selections."""
+    """Word boundaries of a text, for snapping selections and moving their ends.
+
+    Snapping uses words and punctuation runs as separate pieces; the step methods move by
+    words together with their attached punctuation.
+    """
 
     def __init__(self, text: str) -> None:
         self.starts: list[int] = []
@@ -274,6 +281,11 @@ class WordIndex:
         for match in _WORD.finditer(text):
             self.starts.append(match.start())
             self.ends.append(match.end())
+        self._step_starts: list[int] = []
+        self._step_ends: list[int] = []
+        for match in _STEP.finditer(text):
+            self._step_starts.append(match.start())
+            self._step_ends.append(match.end())
 
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """Grow [start, end) to whole words, dropping whitespace at either side."""
@@ -285,23 +297,23 @@ class WordIndex:
 
     def next_end(self, offset: int) -> int | None:
         """The end of the first word ending after `offset`."""
-        index = bisect_right(self.ends, offset)
-        return self.ends[index] if index < len(self.ends) else None
+        index = bisect_right(self._step_ends, offset)
+        return self._step_ends[index] if index < len(self._step_ends) else None
 
     def previous_end(self, offset: int) -> int | None:
         """The end of the last word ending before `offset`."""
-        index = bisect_left(self.ends, offset) - 1
-        return self.ends[index] if index >= 0 else None
+        index = bisect_left(self._step_ends, offset) - 1
+        return self._step_ends[index] if index >= 0 else None
 
     def next_start(self, offset: int) -> int | None:
         """The start of the first word starting after `offset`."""
-        index = bisect_right(self.starts, offset)
-        return self.starts[index] if index < len(self.starts) else None
+        index = bisect_right(self._step_starts, offset)
+        return self._step_starts[index] if index < len(self._step_starts) else None
 
     def previous_start(self, offset: int) -> int | None:
         """The start of the last word starting before `offset`."""
-        index = bisect_left(self.starts, offset) - 1
-        return self.starts[index] if index >= 0 else None
+        index = bisect_left(self._step_starts, offset) - 1
+        return self._step_starts[index] if index >= 0 else None
 
 
 def find_all(text: str, query: str) -> Iterator[tuple[int, int]]:
