@@ -94,6 +94,44 @@ async def test_large_collection_table_is_capped_and_filterable(
         assert "showing" not in str(status.render())
 
 
+async def test_filter_on_a_big_collection_waits_for_a_pause_in_typing(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Input
+
+    from tui.screens import library
+
+    monkeypatch.setattr(library, "INSTANT_FILTER_ROWS", 2)
+    monkeypatch.setattr(library, "FILTER_PAUSE_S", 30.0)
+    rebuilt_for: list[str] = []
+    original = library.LibraryScreen._refresh_rows
+
+    def counting(self: library.LibraryScreen) -> None:
+        rebuilt_for.append(self.query_one("#filter", Input).value)
+        original(self)
+
+    monkeypatch.setattr(library.LibraryScreen, "_refresh_rows", counting)
+    collection = tmp_path / "many"
+    collection.mkdir()
+    for index in range(6):
+        (collection / f"a{index}.txt").write_text(
+            f"Headline number {index}\n\nBody text {index}.", encoding="utf-8"
+        )
+    async with running_app(collection, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", DataTable)
+        rebuilt_for.clear()
+        await pilot.press("f", *"number 5")
+        await pilot.pause(0.2)
+        assert rebuilt_for == [] and table.row_count == 6  # still typing: no rebuild yet
+        await pilot.press("enter")  # enter applies the filter at once
+        assert rebuilt_for == ["number 5"] and table.row_count == 1
+
+        monkeypatch.setattr(library, "FILTER_PAUSE_S", 0.05)
+        await pilot.press("f", "backspace")
+        await wait_until(pilot, lambda: table.row_count == 6)  # applied after the pause
+        assert rebuilt_for[-1] == app.screen.query_one("#filter", Input).value
+
+
 async def test_notes_column_counts_highlights_made_in_the_reader(
     samples_dir: Path, db_path: Path
 ) -> None:
