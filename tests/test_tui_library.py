@@ -13,6 +13,17 @@ from tui.screens.side_by_side import SideBySideScreen
 from tui.widgets.article_view import ArticleView
 
 
+def six_articles(tmp_path: Path) -> Path:
+    """A collection of six short articles, "Headline number 0" to "Headline number 5"."""
+    collection = tmp_path / "many"
+    collection.mkdir()
+    for index in range(6):
+        (collection / f"a{index}.txt").write_text(
+            f"Headline number {index}\n\nBody text {index}.", encoding="utf-8"
+        )
+    return collection
+
+
 def row_titles(table: DataTable) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
@@ -77,12 +88,7 @@ async def test_large_collection_table_is_capped_and_filterable(
     from tui.screens import library
 
     monkeypatch.setattr(library, "MAX_TABLE_ROWS", 3)
-    collection = tmp_path / "many"
-    collection.mkdir()
-    for index in range(6):
-        (collection / f"a{index}.txt").write_text(
-            f"Headline number {index}\n\nBody text {index}.", encoding="utf-8"
-        )
+    collection = six_articles(tmp_path)
     async with running_app(collection, db_path) as (app, pilot):
         table = app.screen.query_one("#articles", DataTable)
         status = app.screen.query_one("#library-status", Static)
@@ -111,12 +117,7 @@ async def test_filter_on_a_big_collection_waits_for_a_pause_in_typing(
         original(self)
 
     monkeypatch.setattr(library.LibraryScreen, "_refresh_rows", counting)
-    collection = tmp_path / "many"
-    collection.mkdir()
-    for index in range(6):
-        (collection / f"a{index}.txt").write_text(
-            f"Headline number {index}\n\nBody text {index}.", encoding="utf-8"
-        )
+    collection = six_articles(tmp_path)
     async with running_app(collection, db_path) as (app, pilot):
         table = app.screen.query_one("#articles", DataTable)
         rebuilt_for.clear()
