@@ -17,6 +17,7 @@ from tui.screens.export_dialog import ExportDialog
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.tag_browser import TagBrowserScreen
+from tui.widgets.article_table import ArticleTable
 from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
@@ -41,9 +42,11 @@ async def test_hostile_article_is_displayed_literally(tmp_path: Path, db_path: P
     library.mkdir()
     (library / "evil.txt").write_text(HOSTILE_TITLE + "\n\n" + HOSTILE_BODY, encoding="utf-8")
     async with running_app(library, db_path) as (app, pilot):
-        table = app.screen.query_one("#articles", DataTable)
-        title_cell = str(table.get_row_at(0)[0])
+        table = app.screen.query_one("#articles", ArticleTable)
+        title_cell = table.row(0).cells[0]
         assert "[bold red]news[/]" in title_cell and "\x1b" not in title_cell
+        drawn = "".join(segment.text for segment in table.render_line(1))
+        assert "[bold red]news[/]" in drawn  # drawn as typed, not as markup
 
         app.open_reader("evil")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tests.tui_support import running_app, wait_until
 from tui.screens.reader import ReaderScreen
 from tui.screens.side_by_side import SideBySideScreen
+from tui.widgets.article_table import ArticleTable
 from tui.widgets.article_view import ArticleView
 
 
@@ -24,15 +25,15 @@ def six_articles(tmp_path: Path) -> Path:
     return collection
 
 
-def row_titles(table: DataTable) -> list[str]:
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+def row_titles(table: ArticleTable) -> list[str]:
+    return [table.row(i).cells[0] for i in range(table.row_count)]
 
 
 async def test_table_lists_articles_and_filters_as_you_type(
     samples_dir: Path, db_path: Path
 ) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        table = app.screen.query_one("#articles", DataTable)
+        table = app.screen.query_one("#articles", ArticleTable)
         assert table.row_count == 5
         status = app.screen.query_one("#library-status", Static)
         assert "5 of 5 articles" in str(status.render())
@@ -43,7 +44,7 @@ async def test_table_lists_articles_and_filters_as_you_type(
 
 async def test_sort_cycles_and_reverses(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        table = app.screen.query_one("#articles", DataTable)
+        table = app.screen.query_one("#articles", ArticleTable)
         newest_first = [title[:20] for title in row_titles(table)]
         assert newest_first == [
             "China, Vietnam agree",  # 001, 2023-12-19
@@ -55,7 +56,7 @@ async def test_sort_cycles_and_reverses(samples_dir: Path, db_path: Path) -> Non
         await pilot.press("r")
         assert [title[:20] for title in row_titles(table)] == list(reversed(newest_first))
         await pilot.press("s")  # next sort column: words, longest first
-        words = [int(str(table.get_row_at(i)[3])) for i in range(table.row_count)]
+        words = [int(table.row(i).cells[3]) for i in range(table.row_count)]
         assert words == sorted(words, reverse=True) and words[0] > words[-1]
 
 
@@ -82,55 +83,23 @@ async def test_mark_two_and_open_side_by_side(samples_dir: Path, db_path: Path) 
         assert len({view.article.id for view in views}) == 2
 
 
-async def test_large_collection_table_is_capped_and_filterable(
-    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_every_article_is_listed_and_the_filter_narrows_them(
+    tmp_path: Path, db_path: Path
 ) -> None:
-    from tui.screens import library
-
-    monkeypatch.setattr(library, "MAX_TABLE_ROWS", 3)
     collection = six_articles(tmp_path)
     async with running_app(collection, db_path) as (app, pilot):
-        table = app.screen.query_one("#articles", DataTable)
+        table = app.screen.query_one("#articles", ArticleTable)
         status = app.screen.query_one("#library-status", Static)
-        assert table.row_count == 3
+        assert table.row_count == 6
         assert "6 of 6 articles" in str(status.render())
-        assert "showing the first 3" in str(status.render())
-        await pilot.press("f", *"number 5")
+        await pilot.press("f", *"NUMBER 5")  # case does not matter
         await wait_until(pilot, lambda: table.row_count == 1)
-        assert "showing" not in str(status.render())
-
-
-async def test_filter_on_a_big_collection_waits_for_a_pause_in_typing(
-    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from textual.widgets import Input
-
-    from tui.screens import library
-
-    monkeypatch.setattr(library, "INSTANT_FILTER_ROWS", 2)
-    monkeypatch.setattr(library, "FILTER_PAUSE_S", 30.0)
-    rebuilt_for: list[str] = []
-    original = library.LibraryScreen._refresh_rows
-
-    def counting(self: library.LibraryScreen) -> None:
-        rebuilt_for.append(self.query_one("#filter", Input).value)
-        original(self)
-
-    monkeypatch.setattr(library.LibraryScreen, "_refresh_rows", counting)
-    collection = six_articles(tmp_path)
-    async with running_app(collection, db_path) as (app, pilot):
-        table = app.screen.query_one("#articles", DataTable)
-        rebuilt_for.clear()
-        await pilot.press("f", *"number 5")
-        await pilot.pause(0.2)
-        assert rebuilt_for == [] and table.row_count == 6  # still typing: no rebuild yet
-        await pilot.press("enter")  # enter applies the filter at once
-        assert rebuilt_for == ["number 5"] and table.row_count == 1
-
-        monkeypatch.setattr(library, "FILTER_PAUSE_S", 0.05)
-        await pilot.press("f", "backspace")
-        await wait_until(pilot, lambda: table.row_count == 6)  # applied after the pause
-        assert rebuilt_for[-1] == app.screen.query_one("#filter", Input).value
+        assert row_titles(table) == ["Headline number 5"]
+        assert "1 of 6 articles" in str(status.render())
+        await pilot.press("enter")  # back to the table, which opens the one row
+        assert table.has_focus
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
 
 
 async def test_notes_column_counts_highlights_made_in_the_reader(
@@ -141,9 +110,9 @@ async def test_notes_column_counts_highlights_made_in_the_reader(
     from tui.screens.tag_dialog import TagDialog
 
     async with running_app(samples_dir, db_path) as (app, pilot):
-        table = app.screen.query_one("#articles", DataTable)
-        row = table.get_row_index("000_e730ce0a32d34978")
-        assert str(table.get_row_at(row)[4]) == ""
+        table = app.screen.query_one("#articles", ArticleTable)
+        row = table.index_of("000_e730ce0a32d34978")
+        assert row is not None and table.row(row).cells[4] == ""
         await open_reader(app, pilot, "000_e730ce0a32d34978")
         await pilot.press("J", "v", "t")
         await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
@@ -151,8 +120,8 @@ async def test_notes_column_counts_highlights_made_in_the_reader(
         await wait_until(pilot, lambda: len(app.workspace.require_store().all()) == 1)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        await wait_until(pilot, lambda: str(table.get_row_at(
-            table.get_row_index("000_e730ce0a32d34978"))[4]) == "1")
+        await wait_until(pilot, lambda: table.row(
+            table.index_of("000_e730ce0a32d34978") or 0).cells[4] == "1")
 
 
 async def test_search_panel_counts_every_match_but_lists_the_first(

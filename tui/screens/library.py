@@ -16,56 +16,38 @@ from textual.widgets.option_list import Option
 
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
+from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
 from tui.widgets.footer import KeyFooter
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
-    from textual.timer import Timer
-    from textual.widgets import DataTable
-
     from annotations.article import ArticleMeta
     from annotations.search import SearchHit, SearchResults
-    from tui.widgets.article_table import ArticleTable
 
 MAX_SEARCH_HITS = 500
-# Rows the table holds at once: filling a DataTable costs about 0.1 ms per row plus as much
-# again to measure it, and the table is rebuilt as the filter changes. Filter or sort to
-# reach the rest.
-MAX_TABLE_ROWS = 2000
-# Cells the outlet, date, words and notes columns (with padding) need beside the title.
-OTHER_COLUMNS_WIDTH = 56
-MIN_TITLE_WIDTH = 24
-# With more articles than this, the filter waits for a pause in typing before it rebuilds
-# the table (a rebuild of 2,000 rows takes about 0.3 s and would lag every keystroke).
-INSTANT_FILTER_ROWS = 500
-FILTER_PAUSE_S = 0.15
 
 
 @dataclass(frozen=True)
 class SortColumn:
-    """A column the table can be sorted by."""
+    """A column of the table, which it can be sorted by."""
 
     key: str
-    label: str
+    column: TableColumn
 
 
 COLUMNS = (
-    SortColumn("title", "Title"),
-    SortColumn("source", "Outlet"),
-    SortColumn("date", "Date"),
-    SortColumn("words", "Words"),
-    SortColumn("notes", "Notes"),
+    SortColumn("title", TableColumn("Title", min_width=24)),
+    SortColumn("source", TableColumn("Outlet", max_width=24)),
+    SortColumn("date", TableColumn("Date", max_width=20)),
+    SortColumn("words", TableColumn("Words", "right", max_width=7)),
+    SortColumn("notes", TableColumn("Notes", "right", max_width=6)),
 )
 
 
-def row_matches(meta: ArticleMeta, needle: str) -> bool:
-    """Whether the filter text occurs in the article's id, title, outlet, author or date."""
-    if not needle:
-        return True
-    haystack = " ".join(
-        part for part in (meta.id, meta.title, meta.source, meta.author, meta.date) if part
-    )
-    return needle.casefold() in haystack.casefold()
+def filter_haystack(meta: ArticleMeta) -> str:
+    """What the filter looks in: the id, title, outlet, author and date, case-folded."""
+    parts = (meta.id, meta.title, meta.source, meta.author, meta.date)
+    return " ".join(part for part in parts if part).casefold()
 
 
 def hit_prompt(hit: SearchHit, title: str) -> Text:
@@ -114,7 +96,7 @@ class LibraryScreen(NewsmarkScreen):
         self._marked: list[str] = []
         self._hits: list[SearchHit] = []
         self._stale = False
-        self._pending_filter: Timer | None = None
+        self._haystacks: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -140,15 +122,9 @@ class LibraryScreen(NewsmarkScreen):
         return found.first() if found else None
 
     def _mount_table(self) -> ArticleTable:
-        # Imported here: the table is not in the first frame, and loading DataTable took
-        # about 8 ms of start-up.
-        from tui.widgets.article_table import ArticleTable
-
         table = self.table()
         if table is None:
-            table = ArticleTable(id="articles", cursor_type="row", zebra_stripes=True)
-            for column in COLUMNS:
-                table.add_column(column.label, key=column.key)
+            table = ArticleTable(tuple(sort.column for sort in COLUMNS), id="articles")
             self.query_one("#library").mount(table, before="#library-status")
             self.call_after_refresh(table.focus)
         return table
@@ -176,6 +152,7 @@ class LibraryScreen(NewsmarkScreen):
         self._mount_table()
         workspace = self.newsmark.workspace
         self._metas = list(workspace.require_corpus())
+        self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
         self._counts = dict(workspace.annotation_counts())
         self._refresh_rows()
 
@@ -189,8 +166,9 @@ class LibraryScreen(NewsmarkScreen):
         return (value.casefold(), meta.id)
 
     def _visible_metas(self) -> list[ArticleMeta]:
-        needle = self.query_one("#filter", Input).value.strip()
-        rows = [meta for meta in self._metas if row_matches(meta, needle)]
+        needle = self.query_one("#filter", Input).value.strip().casefold()
+        haystacks = self._haystacks
+        rows = [meta for meta in self._metas if needle in haystacks[meta.id]]
         rows.sort(key=self._sort_key, reverse=self._sort_reverse)
         return rows
 
@@ -198,75 +176,45 @@ class LibraryScreen(NewsmarkScreen):
         table = self.table()
         if table is None:
             return
-        current = self.current_article_id()
-        table.clear()
         rows = self._visible_metas()
-        shown = rows[:MAX_TABLE_ROWS]
-        title_width = max(MIN_TITLE_WIDTH, self.size.width - OTHER_COLUMNS_WIDTH)
-        for meta in shown:
-            mark = "● " if meta.id in self._marked else ""
-            title = Text(mark + meta.title, no_wrap=True)
-            title.truncate(title_width, overflow="ellipsis")
-            table.add_row(
-                title,
-                Text(meta.source or "—"),
-                Text(meta.date or "—"),
-                Text(str(meta.words), justify="right"),
-                Text(str(self._counts.get(meta.id, 0) or ""), justify="right"),
-                key=meta.id,
-            )
-        if current is not None and current in {meta.id for meta in shown}:
-            table.move_cursor(row=table.get_row_index(current))
-        column = COLUMNS[self._sort_index]
+        table.set_rows([
+            TableRow(meta.id, (
+                ("● " if meta.id in self._marked else "") + meta.title,
+                meta.source or "—",
+                meta.date or "—",
+                str(meta.words),
+                str(self._counts.get(meta.id, 0) or ""),
+            ))
+            for meta in rows
+        ])
+        table.set_sort(self._sort_index, self._sort_reverse)
+        column = COLUMNS[self._sort_index].column
         arrow = "↓" if self._sort_reverse else "↑"
-        status = f"{len(rows)} of {len(self._metas)} articles · sorted by {column.label} {arrow}"
-        if len(shown) < len(rows):
-            status += f" · showing the first {len(shown):,} (filter to narrow)"
+        status = (f"{len(rows):,} of {len(self._metas):,} articles"
+                  f" · sorted by {column.label} {arrow}")
         if self._marked:
             status += f" · marked: {', '.join(self._marked)}"
         self.query_one("#library-status", Static).update(Text(status))
 
-    def on_resize(self) -> None:
-        """Fit the titles to the new width."""
-        if self._metas:
-            self._refresh_rows()
-
     def current_article_id(self) -> str | None:
         """The id of the article under the table cursor."""
         table = self.table()
-        if table is None or table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+        return table.cursor_key if table is not None else None
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
-        if self._pending_filter is not None:
-            self._pending_filter.stop()
-            self._pending_filter = None
-        if len(self._metas) <= INSTANT_FILTER_ROWS:
-            self._refresh_rows()
-        else:
-            self._pending_filter = self.set_timer(FILTER_PAUSE_S, self._apply_pending_filter)
-
-    def _apply_pending_filter(self) -> None:
-        self._pending_filter = None
         self._refresh_rows()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        if self._pending_filter is not None:  # enter applies the filter at once
-            self._pending_filter.stop()
-            self._apply_pending_filter()
         self.action_back_to_table()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter (or a click) on a row opens the article."""
-        if event.row_key.value is not None:
-            self.newsmark.open_reader(event.row_key.value)
+    def on_article_table_row_selected(self, event: ArticleTable.RowSelected) -> None:
+        """Enter (or a click on the cursor's row) opens the article."""
+        self.newsmark.open_reader(event.key)
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        """A click on a column header sorts by it (again: reverses)."""
+    def on_article_table_header_selected(self, event: ArticleTable.HeaderSelected) -> None:
+        """A click on a column's label sorts by it (again: reverses)."""
         index = event.column_index
         if index == self._sort_index:
             self._sort_reverse = not self._sort_reverse

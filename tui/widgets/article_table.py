@@ -1,16 +1,305 @@
-"""The library's article table."""
+"""The library's article table: every row of a large collection, drawn only where visible.
+
+Textual's DataTable measures and stores every cell of every row; at 10,000 articles
+rebuilding it for a new filter or sort took about 0.3 s per 2,000 rows. This table keeps
+the rows as plain tuples of strings and draws, through the Line API, only the lines on
+screen, so a collection of any size is listed whole and re-sorted or filtered at once.
+Cells are drawn as plain segments: article text is never parsed as markup.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import ClassVar, Literal
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+COLUMN_GAP = 2
+ELLIPSIS = "…"
+# A cell is one line: line breaks and tabs in metadata are drawn as spaces.
+_ONE_LINE = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\v": " ", "\f": " "})
 
 
-class ArticleTable(DataTable):
-    """The article table; its enter key (select the row, which opens it) is in the footer."""
+@dataclass(frozen=True)
+class TableColumn:
+    """A column: its label, alignment, and the widest it may grow (None: the flexible one)."""
 
+    label: str
+    justify: Literal["left", "right"] = "left"
+    max_width: int | None = None
+    min_width: int = 4
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row: the key it is known by (an article id) and its cells, left to right."""
+
+    key: str
+    cells: tuple[str, ...]
+
+
+class ArticleTable(ScrollView, can_focus=True):
+    """A sortable list of rows with a header line and a row cursor."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-table--header",
+        "article-table--stripe",
+        "article-table--cursor",
+        "article-table--hover",
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="library.open-row"),
+        Binding("up", "cursor_up", "Up", show=False, id="article-table.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="article-table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="article-table.page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False,
+                id="article-table.page-down"),
+        Binding("home", "first_row", "First", show=False, id="article-table.first"),
+        Binding("end", "last_row", "Last", show=False, id="article-table.last"),
     ]
+
+    class RowSelected(Message):
+        """Enter, or a click on the cursor's row: the row's key."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class HeaderSelected(Message):
+        """A click on a column's label."""
+
+        def __init__(self, column_index: int) -> None:
+            super().__init__()
+            self.column_index = column_index
+
+    def __init__(self, columns: tuple[TableColumn, ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = columns
+        self._rows: list[TableRow] = []
+        self._positions: dict[str, int] = {}
+        self._content_widths = [cell_len(column.label) + 2 for column in columns]
+        self._sorted: tuple[int, bool] | None = None
+        self.cursor_row = 0
+        self._hover_row: int | None = None
+
+    # Data ---------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[TableRow]) -> None:
+        """Show `rows`; the cursor stays on the same key when it is still listed."""
+        current = self.cursor_key
+        self._rows = rows
+        self._positions = {row.key: index for index, row in enumerate(rows)}
+        labels = [cell_len(column.label) + 2 for column in self.columns]  # room for " ↓"
+        self._content_widths = [
+            max(label, _widest(row.cells[index] for row in rows))
+            if column.max_width is not None else label
+            for index, (column, label) in enumerate(zip(self.columns, labels, strict=True))
+        ]
+        self.cursor_row = self._positions.get(current, 0) if current is not None else 0
+        self.cursor_row = min(self.cursor_row, max(len(rows) - 1, 0))
+        self._hover_row = None
+        self._update_virtual_size()
+        self._reveal_cursor()
+        self.refresh()
+
+    def set_sort(self, column_index: int, reverse: bool) -> None:
+        """Mark the column the rows are sorted by (an arrow beside its label)."""
+        self._sorted = (column_index, reverse)
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the table lists."""
+        return len(self._rows)
+
+    def row(self, index: int) -> TableRow:
+        """The row at `index` (0 is the first below the header)."""
+        return self._rows[index]
+
+    def index_of(self, key: str) -> int | None:
+        """Where the row with `key` is, or None when it is not listed."""
+        return self._positions.get(key)
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor."""
+        return self._rows[self.cursor_row].key if self._rows else None
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on row `index` (clamped to the rows) and scroll it into view."""
+        if not self._rows:
+            return
+        self.cursor_row = max(0, min(index, len(self._rows) - 1))
+        self._reveal_cursor()
+        self.refresh()
+
+    # Geometry -------------------------------------------------------------------------------
+
+    def column_widths(self, width: int) -> list[int]:
+        """Each column's width in cells for a table `width` cells wide."""
+        fixed = [
+            min(content, column.max_width) if column.max_width is not None else 0
+            for column, content in zip(self.columns, self._content_widths, strict=True)
+        ]
+        flexible = [i for i, column in enumerate(self.columns) if column.max_width is None]
+        spare = width - 1 - sum(fixed) - COLUMN_GAP * (len(self.columns) - 1)
+        for index in flexible:
+            fixed[index] = max(self.columns[index].min_width, spare // max(len(flexible), 1))
+        return fixed
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
+
+    def _visible_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _reveal_cursor(self) -> None:
+        top = round(self.scroll_y)
+        visible = self._visible_rows()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True, force=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True,
+                           force=True)
+
+    def on_resize(self) -> None:
+        """Keep the virtual size and the cursor's place in step with the new size."""
+        self._update_virtual_size()
+        self._reveal_cursor()
+
+    def _row_at(self, y: int) -> int | None:
+        """The row drawn at screen line `y`, or None for the header or below the rows."""
+        if y < 1:
+            return None
+        index = round(self.scroll_y) + y - 1
+        return index if index < len(self._rows) else None
+
+    def _column_at(self, x: int) -> int | None:
+        widths = self.column_widths(self.scrollable_content_region.width)
+        edges = list(accumulate(width + COLUMN_GAP for width in widths))
+        index = bisect_right(edges, x - 1)
+        return index if index < len(widths) else None
+
+    # Drawing -------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """The header at the top, then the rows scrolled into view."""
+        width = self.scrollable_content_region.width
+        widths = self.column_widths(width)
+        base = self.rich_style
+        if y == 0:
+            labels = [self._label(index) for index in range(len(self.columns))]
+            style = base + self.get_component_rich_style("article-table--header")
+            return self._strip(labels, widths, width, style)
+        index = self._row_at(y)
+        if index is None:
+            return Strip.blank(width, base)
+        style = base
+        if index % 2:
+            style += self.get_component_rich_style("article-table--stripe")
+        if index == self._hover_row:
+            style += self.get_component_rich_style("article-table--hover")
+        if index == self.cursor_row:
+            style += self.get_component_rich_style("article-table--cursor")
+        return self._strip(list(self._rows[index].cells), widths, width, style)
+
+    def _label(self, index: int) -> str:
+        label = self.columns[index].label
+        if self._sorted is not None and self._sorted[0] == index:
+            label += " ↓" if self._sorted[1] else " ↑"
+        return label
+
+    def _strip(self, cells: list[str], widths: list[int], width: int, style: Style) -> Strip:
+        parts = []
+        for cell, column, cell_width in zip(cells, self.columns, widths, strict=True):
+            cell = cell.translate(_ONE_LINE)
+            if cell_len(cell) > cell_width:
+                cell = set_cell_size(cell, max(cell_width - 1, 0)) + ELLIPSIS
+            padding = " " * (cell_width - cell_len(cell))
+            parts.append(padding + cell if column.justify == "right" else cell + padding)
+        line = set_cell_size(" " + (" " * COLUMN_GAP).join(parts), width)
+        return Strip([Segment(line, style)], width)
+
+    # Input ---------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a label sorts; on a row moves the cursor; on the cursor's row opens."""
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None:
+                self.post_message(self.HeaderSelected(column))
+            return
+        index = self._row_at(event.y)
+        if index is None:
+            return
+        if index == self.cursor_row:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(index)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """Highlight the row under the mouse."""
+        index = self._row_at(event.y)
+        if index != self._hover_row:
+            self._hover_row = index
+            self.refresh()
+
+    def on_leave(self, _: events.Leave) -> None:
+        """No row is highlighted once the mouse has left."""
+        if self._hover_row is not None:
+            self._hover_row = None
+            self.refresh()
+
+    def on_focus(self) -> None:
+        """The cursor's colour shows whether the table has the focus."""
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """The cursor's colour shows whether the table has the focus."""
+        self.refresh()
+
+    def action_select_cursor(self) -> None:
+        """Open the row under the cursor."""
+        if self._rows:
+            self.post_message(self.RowSelected(self._rows[self.cursor_row].key))
+
+    def action_cursor_up(self) -> None:
+        """One row up."""
+        self.move_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        """One row down."""
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        """A screenful up."""
+        self.move_cursor(self.cursor_row - self._visible_rows())
+
+    def action_page_down(self) -> None:
+        """A screenful down."""
+        self.move_cursor(self.cursor_row + self._visible_rows())
+
+    def action_first_row(self) -> None:
+        """The first row."""
+        self.move_cursor(0)
+
+    def action_last_row(self) -> None:
+        """The last row."""
+        self.move_cursor(len(self._rows) - 1)
+
+
+def _widest(cells: Iterable[str]) -> int:
+    """The width in cells of the widest of `cells` (ASCII ones measured by length: faster)."""
+    return max((len(cell) if cell.isascii() else cell_len(cell) for cell in cells), default=0)
