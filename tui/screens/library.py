@@ -166,9 +166,11 @@ class LibraryScreen(NewsmarkScreen):
         return (value.casefold(), meta.id)
 
     def _visible_metas(self) -> list[ArticleMeta]:
-        needle = self.query_one("#filter", Input).value.strip().casefold()
+        # Every word of the filter must occur, in any order ("reuters rail").
+        words = self.query_one("#filter", Input).value.casefold().split()
         haystacks = self._haystacks
-        rows = [meta for meta in self._metas if needle in haystacks[meta.id]]
+        rows = [meta for meta in self._metas
+                if all(word in haystacks[meta.id] for word in words)]
         rows.sort(key=self._sort_key, reverse=self._sort_reverse)
         return rows
 
