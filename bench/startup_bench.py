@@ -62,7 +62,7 @@ def _newsmark_run(library: Path, articles: int, config: Config, cache: str, *,
     if cold:
         shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
     db = config.workdir / "tui-db" / f"{cache}-{attempt}.json"
-    markers = [HEADER_MARKER, FOOTER_MARKER, f"{articles} of {articles} articles"]
+    markers = [HEADER_MARKER, FOOTER_MARKER, f"{articles:,} of {articles:,} articles"]
     return time_until_text(newsmark_command(library, db), markers, env=env, timeout=TIMEOUT_S)
 
 
