@@ -9,11 +9,13 @@ articles, and making an object for each cost four times as much as finding them.
 Regular expressions use the `regex` module (the syntax of Python's `re`, plus `\\p{…}`
 classes): it is several times faster than `re` on patterns without a literal start or
 with `\\b`, and it lets go of the interpreter while it scans, so a long search does not
-freeze the TUI.
+freeze the TUI. In a collection whose digits are all 0-9, `\\d` is scanned as `[0-9]`,
+which `regex` does four times faster than the Unicode class.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from bisect import bisect_right
@@ -31,6 +33,9 @@ CONTEXT_CHARS = 40
 SEPARATOR = "\x00"
 _UNFOLDABLE_ESCAPE = re.compile(r"\\[xuUNpP0-9]")
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
+_DIGIT_ESCAPE = re.compile(r"\\[dD]")
+# Where a pattern's brackets cannot be followed by a simple scan (nested sets, POSIX classes).
+_COMPLEX_CLASSES = re.compile(r"\[\[|\[:|\(\?V1|\(\?[a-zA-Z]*V")
 
 Span = tuple[int, int]
 
@@ -150,6 +155,7 @@ class SearchIndex:
         self._folded = ""
         self._lock = threading.Lock()
         self._built = False
+        self._ascii_digits: bool | None = None
 
     @property
     def article_ids(self) -> list[str]:
@@ -293,10 +299,27 @@ class SearchIndex:
             pattern = regex.compile(query, flags)
         except (regex.error, OverflowError) as error:
             raise InvalidQueryError(f"invalid regular expression {query!r}: {error}") from error
-        if not case_sensitive and (folded := _fold_pattern(query)) is not None:
+        source = query
+        if _DIGIT_ESCAPE.search(query) and self._digits_are_ascii():
+            # Same matches where every digit is 0-9, and `regex` scans [0-9] 4x faster.
+            source = ascii_digit_pattern(query) or query
+        if not case_sensitive and (folded := _fold_pattern(source)) is not None:
             # Same matches as IGNORECASE, faster: scan the lower-cased copy.
             return folded, self._folded
+        if source != query:
+            with contextlib.suppress(regex.error, OverflowError):
+                pattern = regex.compile(source, flags)
         return pattern, self._text
+
+    def _digits_are_ascii(self) -> bool:
+        """Whether every decimal digit in the collection is one of 0-9 (found out once)."""
+        import regex
+
+        with self._lock:
+            if self._ascii_digits is None:
+                other_digit = regex.compile(r"[^\P{Nd}0-9]")
+                self._ascii_digits = other_digit.search(self._text, concurrent=True) is None
+            return self._ascii_digits
 
     def context(self, base: int, start: int, end: int) -> str:
         """Body offsets [start, end) of the article at `base`, with context on each side."""
@@ -332,6 +355,48 @@ def _fold_pattern(pattern: str) -> regex.Pattern[str] | None:
         return regex.compile(folded)
     except (regex.error, OverflowError):
         return None
+
+
+def ascii_digit_pattern(pattern: str) -> str | None:
+    """`pattern` with `\\d` written `[0-9]` and `\\D` written `[^0-9]` (and `\\b` before `\\d` as
+    `(?<!\\w)`), or None when unchanged or when that cannot be done safely (`\\D` inside
+    brackets, nested or POSIX classes).
+
+    Matches the same as `pattern` in any text whose decimal digits are all ASCII.
+    """
+    if _COMPLEX_CLASSES.search(pattern):
+        return None
+    out: list[str] = []
+    in_class = class_start = changed = False
+    tokens = _ESCAPE_OR_TEXT.findall(pattern)
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token in ("\\b", "\\B") and following == "\\d" and not in_class:
+            # Before a digit (a word character) a boundary only asks what precedes it;
+            # said as a lookbehind, the scan keeps the speed of [0-9].
+            out.append("(?<!\\w)" if token == "\\b" else "(?<=\\w)")
+            continue
+        if token in ("\\d", "\\D"):
+            if in_class and token == "\\D":
+                return None
+            out.append("0-9" if in_class else "[0-9]" if token == "\\d" else "[^0-9]")
+            class_start, changed = False, True
+            continue
+        if token.startswith("\\"):
+            out.append(token)
+            class_start = False
+            continue
+        for char in token:
+            if not in_class and char == "[":
+                in_class = class_start = True
+            elif in_class and class_start and char == "^" and out[-1] == "[":
+                pass  # "[^": the class still starts (a "]" next is a literal)
+            elif in_class and char == "]" and not class_start:
+                in_class = False
+            else:
+                class_start = False
+            out.append(char)
+    return "".join(out) if changed else None
 
 
 def _find_all(text: str, needle: str, start: int, end: int) -> Iterator[Span]:

@@ -98,3 +98,52 @@ def test_literal_search_matches_a_naive_search(bodies: dict[str, str], needle: s
     assert spans(hits) == expected
     assert hits.total == len(expected)
     assert sum(hits.counts().values()) == len(expected)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"\d{4}", "[0-9]{4}"),
+    (r"[\d.]+", "[0-9.]+"),
+    (r"[^\d]", "[^0-9]"),
+    (r"[]\d]", "[]0-9]"),  # a "]" first in brackets is a literal
+    (r"a\d\Db", "a[0-9][^0-9]b"),
+    (r"\b\d{4}\b", r"(?<!\w)[0-9]{4}\b"),
+    (r"\B\d", r"(?<=\w)[0-9]"),
+    (r"[\b\d]", r"[\b0-9]"),  # in brackets \b is a backspace, left alone
+    (r"\\d", None),  # an escaped backslash, then a "d"
+    (r"[\D]", None),  # cannot be said with 0-9 inside brackets
+    (r"[[:digit:]]\d", None),
+    (r"(?V1)\d", None),
+    (r"plain", None),
+])
+def test_ascii_digit_pattern(pattern: str, expected: str | None) -> None:
+    from annotations.search import ascii_digit_pattern
+
+    assert ascii_digit_pattern(pattern) == expected
+
+
+DIGIT_PATTERNS = [r"\d{2}", r"\b\d+\b", r"\B\d", r"[\d,]+", r"\D\d", r"[^\d ]+", r"x\d?\b"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text("ab1_2 ,.9x", max_size=30), pattern=st.sampled_from(DIGIT_PATTERNS))
+def test_ascii_digit_pattern_matches_the_same_on_ascii_digits(text: str, pattern: str) -> None:
+    import regex
+
+    from annotations.search import ascii_digit_pattern
+
+    rewritten = ascii_digit_pattern(pattern)
+    assert rewritten is not None
+    original = [m.span() for m in regex.finditer(pattern, text)]
+    assert [m.span() for m in regex.finditer(rewritten, text)] == original
+
+
+def test_digit_regexes_still_find_other_scripts_digits() -> None:
+    bodies = {"cn": "二〇二三年 ２０２３年 and 2023", "en": "In 2024, 12 people."}
+    index = make_index(bodies)
+    assert not index._digits_are_ascii()  # full-width digits: \d is left as it is
+    found = [bodies[h.article][h.start:h.end] for h in index.search(r"\d{4}", regex=True)]
+    assert found == ["２０２３", "2023", "2024"]
+    ascii_only = make_index({"en": bodies["en"]})
+    assert ascii_only._digits_are_ascii()
+    hits = ascii_only.search(r"\b\d+\b", regex=True)
+    assert [bodies["en"][h.start:h.end] for h in hits] == ["2024", "12"]
