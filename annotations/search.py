@@ -35,7 +35,7 @@ _UNFOLDABLE_ESCAPE = re.compile(r"\\[xuUNpP0-9]")
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
 _DIGIT_ESCAPE = re.compile(r"\\[dD]")
 # Where a pattern's brackets cannot be followed by a simple scan (nested sets, POSIX classes).
-_COMPLEX_CLASSES = re.compile(r"\[\[|\[:|\(\?V1|\(\?[a-zA-Z]*V")
+_COMPLEX_CLASSES = re.compile(r"\[\[|\[:|\(\?[a-zA-Z]*V")
 
 Span = tuple[int, int]
 
