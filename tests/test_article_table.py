@@ -134,3 +134,27 @@ async def test_a_cell_is_drawn_on_one_line() -> None:
         table = app.query_one(ArticleTable)
         drawn = line(table, 1)
         assert "Two lines and a tab" in drawn and "\n" not in drawn
+
+
+async def test_a_narrow_table_keeps_every_column_and_the_sort_arrow() -> None:
+    rows = [TableRow("a", ("A long headline about rail links", "South China Morning Post", "12"))]
+    app = TableApp(rows)
+    async with app.run_test(size=(34, 6)) as pilot:
+        table = app.query_one(ArticleTable)
+        table.set_sort(2, True)
+        await pilot.pause()
+        header, row = line(table, 0), line(table, 1)
+        assert header.rstrip().endswith("Words ↓")  # the last column is still there
+        assert row.rstrip().endswith("12")
+        assert "Title" in header and "Outl" in header
+        widths = table.column_widths(table.scrollable_content_region.width)
+        assert widths[0] == COLUMNS[0].min_width and sum(widths) + 5 <= 34
+
+
+async def test_only_the_tables_own_keys_are_bound() -> None:
+    # No sideways scrolling keys: the table never scrolls sideways (help would list them).
+    app = TableApp(make_rows(3))
+    async with app.run_test(size=(60, 8)):
+        keys = set(app.screen.active_bindings)
+        assert "left" not in keys and "ctrl+pagedown" not in keys
+        assert {"up", "down", "enter", "home", "end"} <= keys

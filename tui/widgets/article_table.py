@@ -49,7 +49,7 @@ class TableRow:
     cells: tuple[str, ...]
 
 
-class ArticleTable(ScrollView, can_focus=True):
+class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A sortable list of rows with a header line and a row cursor."""
 
     ALLOW_SELECT = False
@@ -148,16 +148,33 @@ class ArticleTable(ScrollView, can_focus=True):
     # Geometry -------------------------------------------------------------------------------
 
     def column_widths(self, width: int) -> list[int]:
-        """Each column's width in cells for a table `width` cells wide."""
-        fixed = [
-            min(content, column.max_width) if column.max_width is not None else 0
+        """Each column's width in cells for a table `width` cells wide.
+
+        Fixed columns take their content's width (up to `max_width`, and never less than
+        their label with a sort arrow); the flexible ones share what is left. When that is
+        too little, the flexible columns give way down to `min_width`, then the widest
+        fixed columns, so every column stays on screen.
+        """
+        widths = [
+            max(min(content, column.max_width), cell_len(column.label) + 2)
+            if column.max_width is not None else column.min_width
             for column, content in zip(self.columns, self._content_widths, strict=True)
         ]
         flexible = [i for i, column in enumerate(self.columns) if column.max_width is None]
-        spare = width - 1 - sum(fixed) - COLUMN_GAP * (len(self.columns) - 1)
-        for index in flexible:
-            fixed[index] = max(self.columns[index].min_width, spare // max(len(flexible), 1))
-        return fixed
+        available = width - 1 - COLUMN_GAP * (len(self.columns) - 1)
+        spare = available - sum(widths)
+        if spare >= 0:
+            for number, index in enumerate(flexible):  # share the spare cells out
+                widths[index] += spare // len(flexible) + (number < spare % len(flexible))
+            return widths
+        fixed = [i for i in range(len(widths)) if i not in flexible]
+        while spare < 0:
+            widest = max(fixed, key=lambda i: widths[i], default=None)
+            if widest is None or widths[widest] <= self.columns[widest].min_width:
+                break
+            widths[widest] -= 1
+            spare += 1
+        return widths
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
