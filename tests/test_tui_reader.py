@@ -283,6 +283,12 @@ async def test_panel_keys_act_on_the_chosen_entry(samples_dir: Path, db_path: Pa
         await wait_until(pilot, lambda: len(store.all()) == 1)
         assert [a.id for a in store.all()] == [first.id]
         assert second.id not in {h.annotation_id for h in view.highlights}
+        # Deleting the last entry too: the status line no longer describes it.
+        await pilot.press("d")
+        await wait_until(pilot, lambda: panel.option_count == 0 and not store.all())
+        await pilot.pause()
+        status = str(app.screen.query_one("#article-status").render())
+        assert "Highlight" not in status and "economy" not in status
 
 
 async def test_tab_shows_a_hidden_panel(samples_dir: Path, db_path: Path) -> None:

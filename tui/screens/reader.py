@@ -122,6 +122,7 @@ class ReaderScreen(AnnotatingScreen):
             panel.highlighted = min(highlighted or 0, len(self._panel) - 1)
         title = f"Annotations ({len(self._panel)})"
         self.query_one("#reader-panel-title", Static).update(Text(title, style="bold"))
+        self.update_status()  # it may have described an entry that is gone
 
     def _panel_option(self, annotation: Annotation, colour: str) -> Option:
         """The panel entry for an annotation; the same object while the annotation is
