@@ -125,3 +125,22 @@ async def test_narrow_terminal_drops_the_palette_key_rather_than_overlap() -> No
         footer = app.query_one(KeyFooter)
         assert [key.key for key in footer.keys] == ["s"]
         assert footer_line(footer) == " s Save "
+
+
+async def test_a_full_footer_drops_whole_keys_and_keeps_the_palette_key(
+    samples_dir: Path, db_path: Path
+) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await open_reader(app, pilot, "000_e730ce0a32d34978")
+        await pilot.resize_terminal(70, 30)
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        line = footer_line(footer)
+        assert len(line) == 70 and line.endswith("▏ ^p palette ")
+        *keys, palette = footer.keys
+        assert palette.key == "ctrl+p" and keys
+        for key in keys:  # every key shown is shown whole
+            assert line[key.start:key.end] == f" {key.display} {key.description} "
+        # The reader has more keys than fit: the first ones are kept, in order.
+        assert [key.description for key in keys][:3] == ["Next sentence", "Prev sentence",
+                                                          "Select"]

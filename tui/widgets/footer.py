@@ -23,6 +23,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 PALETTE_SEPARATOR = "▏"
+# Narrower than this, the footer shows screen keys only (no room kept for the palette key).
+MIN_WIDTH_FOR_PALETTE = 40
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,12 @@ def palette_key(screen: Screen) -> FooterKey | None:
                        active.tooltip)
 
 
+def _drawn_width(key: FooterKey) -> int:
+    """Cells a key takes on the line: " k " then "Description "."""
+    return cell_len(f" {key.display} ") + (cell_len(f"{key.description} ") if key.description
+                                           else 0)
+
+
 def _footer_key(display: str, binding: Binding, enabled: bool, tooltip: str) -> FooterKey:
     return FooterKey(binding.key, display, binding.description,
                      tooltip or binding.tooltip or binding.description, enabled)
@@ -103,7 +111,11 @@ class KeyFooter(Widget):
         return list(self._keys)
 
     def render(self) -> Text:
-        """The keys left to right, the palette key at the right edge."""
+        """The keys left to right, the palette key at the right edge.
+
+        Keys are drawn whole or not at all, in binding order, in the room the palette key
+        leaves (it opens every action, so it stays when the line is full; help lists all).
+        """
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
         hover_style = self.get_component_rich_style("key-footer--hover")
@@ -120,17 +132,21 @@ class KeyFooter(Widget):
             placed.append(FooterKey(key.key, key.display, key.description, key.tooltip,
                                     key.enabled, start, line.cell_len))
 
-        for key in footer_keys(self.screen):
-            append(key)
+        width = self.size.width
         palette = palette_key(self.screen)
-        if palette is not None:
-            width = cell_len(f"{PALETTE_SEPARATOR} {palette.display} {palette.description} ")
-            gap = self.size.width - width - line.cell_len
-            if gap >= 0:
-                line.append(" " * gap)
-                line.append(PALETTE_SEPARATOR,
-                            self.get_component_rich_style("key-footer--separator"))
-                append(palette)
+        palette_width = 0
+        if palette is not None and width >= MIN_WIDTH_FOR_PALETTE:
+            palette_width = cell_len(
+                f"{PALETTE_SEPARATOR} {palette.display} {palette.description} ")
+        for key in footer_keys(self.screen):
+            if line.cell_len + _drawn_width(key) > width - palette_width:
+                break
+            append(key)
+        if palette is not None and palette_width:
+            line.append(" " * (width - palette_width - line.cell_len))
+            line.append(PALETTE_SEPARATOR,
+                        self.get_component_rich_style("key-footer--separator"))
+            append(palette)
         self._keys = placed
         return line
 
