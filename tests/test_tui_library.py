@@ -140,3 +140,37 @@ async def test_search_panel_counts_every_match_but_lists_the_first(
             f"{expected.total} matches for 'vietnam' in {len(expected.counts())} articles"
             " · first 3 listed"
         )
+
+
+async def test_escape_steps_back_and_the_footer_says_when_it_can(
+    samples_dir: Path, db_path: Path
+) -> None:
+    from textual.widgets import Input
+
+    from tui.widgets.footer import KeyFooter
+
+    def footer() -> str:
+        return app.screen.query_one(KeyFooter).render().plain
+
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", ArticleTable)
+        assert "esc Back" not in footer()  # nothing to go back from
+        await pilot.press("f", *"xinhua")
+        await wait_until(pilot, lambda: table.row_count == 2)
+        assert "esc Back" in footer()
+        await pilot.press("escape")  # leave the filter: the table has the focus
+        assert table.has_focus and table.row_count == 2
+        await pilot.press("escape")  # clear the filter
+        await wait_until(pilot, lambda: table.row_count == 5)
+        assert app.screen.query_one("#filter", Input).value == ""
+        await pilot.pause()
+        assert "esc Back" not in footer()
+
+        await pilot.press("slash", *"Taiwan", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count == 2 and hits.has_focus)
+        assert " ⏎ Open " in footer() and "esc Back" in footer()
+        await pilot.press("escape")  # close the search panel
+        assert not app.screen.query_one("#search-panel").display and table.has_focus
+        await pilot.press("slash", "ctrl+u", "enter")  # an emptied search also closes it
+        assert not app.screen.query_one("#search-panel").display and table.has_focus

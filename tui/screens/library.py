@@ -18,6 +18,7 @@ from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
 from tui.widgets.footer import KeyFooter
+from tui.widgets.hit_list import HitList
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class LibraryScreen(NewsmarkScreen):
         Binding("r", "reverse_sort", "Reverse", show=False, id="library.reverse"),
         Binding("space", "toggle_mark", "Mark", id="library.mark"),
         Binding("b", "side_by_side", "Side by side", id="library.side-by-side"),
-        Binding("escape", "back_to_table", "Back", show=False, id="library.back"),
+        Binding("escape", "back", "Back", id="library.back"),
     ]
 
     help_title = "Library"
@@ -206,6 +207,7 @@ class LibraryScreen(NewsmarkScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self._refresh_rows()
+        self.refresh_bindings()  # escape can now clear the filter, or not
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -240,18 +242,45 @@ class LibraryScreen(NewsmarkScreen):
             await self.query_one("#library").mount(
                 Vertical(
                     Input(placeholder="Search every article (/), enter to run", id="search"),
-                    OptionList(id="hits"),
+                    HitList(id="hits"),
                     id="search-panel",
                 )
             )
         self.query_one("#search-panel").add_class("-visible")
         self.query_one("#search", Input).focus()
+        self.refresh_bindings()
 
     def action_back_to_table(self) -> None:
         """Leave the filter or search box for the table."""
         table = self.table()
         if table is not None:
             table.focus()
+
+    def action_back(self) -> None:
+        """One step back: close the search panel, leave the filter, or clear the filter."""
+        filter_input = self.query_one("#filter", Input)
+        if self._search_visible():
+            self._close_search()
+        elif filter_input.has_focus:
+            self.action_back_to_table()
+        elif filter_input.value:
+            filter_input.value = ""  # the table refills through Input.Changed
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Show "esc Back" only when escape has something to undo."""
+        if action == "back":
+            filter_input = self.query_one("#filter", Input)
+            return self._search_visible() or filter_input.has_focus or bool(filter_input.value)
+        return True
+
+    def _search_visible(self) -> bool:
+        return any(panel.has_class("-visible") for panel in self.query("#search-panel"))
+
+    def _close_search(self) -> None:
+        for panel in self.query("#search-panel"):
+            panel.remove_class("-visible")
+        self.action_back_to_table()
+        self.refresh_bindings()
 
     def action_cycle_sort(self) -> None:
         """Sort by the next column."""
@@ -289,7 +318,9 @@ class LibraryScreen(NewsmarkScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         query = event.value.strip()
-        if query and self.newsmark.workspace.is_open:
+        if not query:  # enter on an empty search box closes the panel
+            self._close_search()
+        elif self.newsmark.workspace.is_open:
             self._run_search(query)
 
     @work(exclusive=True, group="search", thread=True)
