@@ -57,7 +57,11 @@ class SearchHit:
     @property
     def context(self) -> str:
         """The match with up to CONTEXT_CHARS characters of its article on each side."""
-        return self._index.context(self._base, self.start, self.end)
+        return "".join(self.context_parts())
+
+    def context_parts(self) -> tuple[str, str, str]:
+        """The text before the match, the match, and the text after it (see `context`)."""
+        return self._index.context_parts(self._base, self.start, self.end)
 
     def to_dict(self) -> dict[str, object]:
         """The keys of `newsmark search --json`."""
@@ -321,12 +325,42 @@ class SearchIndex:
                 self._ascii_digits = other_digit.search(self._text, concurrent=True) is None
             return self._ascii_digits
 
-    def context(self, base: int, start: int, end: int) -> str:
-        """Body offsets [start, end) of the article at `base`, with context on each side."""
+    def context_parts(self, base: int, start: int, end: int) -> tuple[str, str, str]:
+        """Body offsets [start, end) of the article at `base` with up to CONTEXT_CHARS of
+        context each side: (before, match, after), newlines as spaces.
+
+        Context cut inside the article starts and ends on whole words, marked by "…".
+        """
         body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
         start, end = base + start, base + end
-        text = self._text[max(base, start - CONTEXT_CHARS):min(body_end, end + CONTEXT_CHARS)]
-        return text.replace("\n", " ")
+        text = self._text
+        low, high = max(base, start - CONTEXT_CHARS), min(body_end, end + CONTEXT_CHARS)
+        before, after = text[low:start], text[end:high]
+        if low > base:
+            before = "…" + _from_word_start(before, cut_word=_is_word(text[low - 1]))
+        if high < body_end:
+            after = _to_word_end(after, cut_word=_is_word(text[high])) + "…"
+        return tuple(part.replace("\n", " ") for part in (before, text[start:end], after))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _from_word_start(before: str, *, cut_word: bool) -> str:
+    """`before` without the part of a word the cut left at its start."""
+    if cut_word and before and _is_word(before[0]):
+        space = next((i for i, char in enumerate(before) if char.isspace()), None)
+        return before[space + 1:] if space is not None else before
+    return before.lstrip()
+
+
+def _to_word_end(after: str, *, cut_word: bool) -> str:
+    """`after` without the part of a word the cut left at its end."""
+    if cut_word and after and _is_word(after[-1]):
+        space = next((i for i in range(len(after) - 1, -1, -1) if after[i].isspace()), None)
+        return after[:space] if space is not None else after
+    return after.rstrip()
 
 
 def _non_empty(pattern: regex.Pattern[str], text: str, start: int,

@@ -147,3 +147,19 @@ def test_digit_regexes_still_find_other_scripts_digits() -> None:
     assert ascii_only._digits_are_ascii()
     hits = ascii_only.search(r"\b\d+\b", regex=True)
     assert [bodies["en"][h.start:h.end] for h in hits] == ["2024", "12"]
+
+
+def test_context_is_cut_on_whole_words() -> None:
+    body = ("Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda "
+            "Vietnam mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
+    index = make_index({"a": body})
+    [hit] = index.search("vietnam")
+    before, match, after = hit.context_parts()
+    assert match == "Vietnam"
+    assert before.startswith("…") and after.endswith("…")
+    words = set(body.split())
+    assert all(word in words for word in before[1:].split())  # no half words
+    assert all(word in words for word in after[:-1].split())
+    assert hit.context == before + match + after
+    [start_hit] = index.search("alpha")  # at the article's start: nothing cut there
+    assert start_hit.context_parts()[0] == ""

@@ -64,12 +64,26 @@ async def test_full_text_search_opens_reader_at_match(samples_dir: Path, db_path
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("slash", *"Taiwan", "enter")
         await wait_until(pilot, lambda: app.screen.query_one("#hits").option_count == 2)
-        assert app.screen.query_one("#hits").border_title == "2 matches for 'Taiwan' in 1 article"
+        hits = app.screen.query_one("#hits")
+        assert hits.border_title == "2 matches for 'Taiwan' in 1 article"
+        first = hits.get_option_at_index(0).prompt
+        # Title, outlet and date, then the match (drawn reversed) in whole-word context.
+        assert first.plain.startswith("China, Vietnam agree to build community")
+        assert "  Xinhua · 2023-12-19" in first.plain
+        assert "\n…the one-China principle, recognizes Taiwan as" in first.plain
+        reversed_spans = [first.plain[span.start:span.end] for span in first.spans
+                          if span.style == "reverse"]
+        assert reversed_spans == ["Taiwan"]
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
         view = app.screen.query_one(ArticleView)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == "001_cd3da7863ef62599"
+        cursor = view.cursor_span
+        assert cursor is not None and "Taiwan" in view.article.text(cursor.start, cursor.end)
+        # Every occurrence of the query is marked; n goes to the next one.
+        assert view.match_count == 2
+        await pilot.press("n")
         cursor = view.cursor_span
         assert cursor is not None and "Taiwan" in view.article.text(cursor.start, cursor.end)
 

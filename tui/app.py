@@ -257,11 +257,12 @@ class NewsmarkApp(App[int]):
 
         self.perform("undo", store.undo, on_done=report)
 
-    def open_reader(self, article_id: str, offset: int | None = None) -> None:
-        """Open the reader on an article, optionally at a body offset."""
+    def open_reader(self, article_id: str, offset: int | None = None,
+                    find: str | None = None) -> None:
+        """Open the reader on an article, optionally at a body offset and finding `find`."""
         from tui.screens.reader import ReaderScreen
 
-        self.push_screen(ReaderScreen(article_id, offset=offset))
+        self.push_screen(ReaderScreen(article_id, offset=offset, find=find))
 
     def open_side_by_side(self, left_id: str, right_id: str) -> None:
         """Open two articles side by side."""

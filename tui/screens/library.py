@@ -51,12 +51,16 @@ def filter_haystack(meta: ArticleMeta) -> str:
     return " ".join(part for part in parts if part).casefold()
 
 
-def hit_prompt(hit: SearchHit, title: str) -> Text:
-    """A search result line: the article title and offset, then the match in context."""
+def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
+    """A search result: the article's title, outlet and date, then the match in context."""
     prompt = Text(no_wrap=True, overflow="ellipsis")
-    prompt.append(title, style="bold")
-    prompt.append(f"  @{hit.start}\n", style="dim")
-    prompt.append(hit.context)
+    prompt.append(meta.title, style="bold")
+    details = [part for part in (meta.source, meta.date) if part]
+    prompt.append("  " + " · ".join([*details, f"@{hit.start}"]) + "\n", style="dim")
+    before, match, after = hit.context_parts()
+    prompt.append(before)
+    prompt.append(match, style="reverse")
+    prompt.append(after)
     return prompt
 
 
@@ -96,6 +100,7 @@ class LibraryScreen(NewsmarkScreen):
         self._sort_reverse = True
         self._marked: list[str] = []
         self._hits: list[SearchHit] = []
+        self._hits_query = ""
         self._stale = False
         self._haystacks: dict[str, str] = {}
 
@@ -338,12 +343,12 @@ class LibraryScreen(NewsmarkScreen):
         self.app.call_from_thread(self._show_hits, query, hits)
 
     def _show_hits(self, query: str, hits: SearchResults) -> None:
-        self._hits = list(hits)
+        self._hits, self._hits_query = list(hits), query
         option_list = self.query_one("#hits", OptionList)
         option_list.clear_options()
         corpus = self.newsmark.workspace.require_corpus()
         option_list.add_options(
-            Option(hit_prompt(hit, corpus.meta(hit.article).title)) for hit in self._hits
+            Option(hit_prompt(hit, corpus.meta(hit.article))) for hit in self._hits
         )
         option_list.border_title = Content(hits_title(query, hits))
         if self._hits:
@@ -355,4 +360,5 @@ class LibraryScreen(NewsmarkScreen):
     @on(OptionList.OptionSelected, "#hits")
     def _hit_selected(self, event: OptionList.OptionSelected) -> None:
         hit = self._hits[event.option_index]
-        self.newsmark.open_reader(hit.article, offset=hit.start)
+        # The reader marks every occurrence of the query (n / N move between them).
+        self.newsmark.open_reader(hit.article, offset=hit.start, find=self._hits_query)

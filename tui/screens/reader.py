@@ -49,10 +49,12 @@ class ReaderScreen(AnnotatingScreen):
         Binding("tab", "switch_focus", "Panel/text", show=False, id="reader.focus"),
     ]
 
-    def __init__(self, article_id: str, *, offset: int | None = None) -> None:
+    def __init__(self, article_id: str, *, offset: int | None = None,
+                 find: str | None = None) -> None:
         super().__init__()
         self.article_id = article_id
         self._offset = offset
+        self._find_first = find
         self._panel: list[Annotation] = []
         self._panel_entries: list[tuple[Annotation, str]] | None = None  # none shown yet
         self._panel_options: dict[str, tuple[tuple[Annotation, str], Option]] = {}
@@ -86,6 +88,9 @@ class ReaderScreen(AnnotatingScreen):
         self.sub_title = article.meta.title
         view.set_article(article)
         self.refresh_highlights()
+        if self._find_first:
+            view.set_search(self._find_first)
+            self.query_one("#reader-find", Input).value = self._find_first
         if self._offset is not None:
             view.move_cursor_to(self._offset)
             view.scroll_to_offset(self._offset)
