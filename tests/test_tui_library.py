@@ -90,7 +90,13 @@ async def test_full_text_search_opens_reader_at_match(samples_dir: Path, db_path
 
 async def test_mark_two_and_open_side_by_side(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
-        await pilot.press("space", "down", "space", "b")
+        await pilot.press("space", "down", "space")
+        status = str(app.screen.query_one("#library-status", Static).render())
+        table = app.screen.query_one("#articles", ArticleTable)
+        assert table.row(0).cells[0].startswith("● ") and table.row(1).cells[0].startswith("● ")
+        # Marked articles are named by their (shortened) titles.
+        assert "marked: China, Vietnam agree to build… | Presidents vow to advance" in status
+        await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen))
         views = list(app.screen.query(ArticleView))
         await wait_until(pilot, lambda: all(v.article is not None for v in views))

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from annotations.search import SearchHit, SearchResults
 
 MAX_SEARCH_HITS = 500
+# The status line names marked articles by their titles, cut to this many characters.
+MARKED_TITLE_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
     prompt.append(match, style="reverse")
     prompt.append(after)
     return prompt
+
+
+def _shortened(title: str, width: int = MARKED_TITLE_CHARS) -> str:
+    return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
 def hits_title(query: str, hits: SearchResults) -> str:
@@ -201,7 +207,9 @@ class LibraryScreen(NewsmarkScreen):
         status = (f"{len(rows):,} of {len(self._metas):,} articles"
                   f" · sorted by {column.label} {arrow}")
         if self._marked:
-            status += f" · marked: {', '.join(self._marked)}"
+            corpus = self.newsmark.workspace.require_corpus()
+            titles = [_shortened(corpus.meta(article_id).title) for article_id in self._marked]
+            status += " · marked: " + " | ".join(titles)
         self.query_one("#library-status", Static).update(Text(status))
 
     def current_article_id(self) -> str | None:
