@@ -110,11 +110,16 @@ class AlignedPair:
 
 @dataclass(frozen=True, slots=True)
 class AlignmentRow:
-    """One row of the side-by-side layout: a matched pair, or a unit of one side alone."""
+    """One row of the side-by-side layout: a matched pair, or a unit of one side alone.
+
+    A unit alone may still have a counterpart out of order (the paragraph was moved):
+    `elsewhere` is then its best pair.
+    """
 
     left: Unit | None
     right: Unit | None
     score: float | None = None
+    elsewhere: AlignedPair | None = None
 
 
 @dataclass(frozen=True)
@@ -160,17 +165,29 @@ class Alignment:
         """A side-by-side layout: every unit once, each side in its own order.
 
         Matched rows are the monotonic chain of pairs with the highest total score; units
-        not in that chain get rows of their own (left-only before right-only in each gap).
+        not in that chain get rows of their own (left-only before right-only in each gap),
+        with their best out-of-order pair, if any, as `elsewhere`.
         """
+        best: dict[tuple[str, int], AlignedPair] = {}
+        for pair in sorted(self.pairs, key=lambda p: p.score):
+            best[("left", pair.left.index)] = best[("right", pair.right.index)] = pair
+
+        def alone(units: tuple[Unit, ...], side: Side) -> list[AlignmentRow]:
+            elsewhere = [best.get((side, u.index)) for u in units]
+            if side == "left":
+                return [AlignmentRow(u, None, None, e) for u, e in zip(units, elsewhere,
+                                                                          strict=True)]
+            return [AlignmentRow(None, u, None, e) for u, e in zip(units, elsewhere, strict=True)]
+
         rows: list[AlignmentRow] = []
         next_left = next_right = 0
         for pair in _best_chain(self.pairs):
-            rows += [AlignmentRow(u, None) for u in self.left_units[next_left : pair.left.index]]
-            rows += [AlignmentRow(None, u) for u in self.right_units[next_right : pair.right.index]]
+            rows += alone(self.left_units[next_left : pair.left.index], "left")
+            rows += alone(self.right_units[next_right : pair.right.index], "right")
             rows.append(AlignmentRow(pair.left, pair.right, pair.score))
             next_left, next_right = pair.left.index + 1, pair.right.index + 1
-        rows += [AlignmentRow(u, None) for u in self.left_units[next_left:]]
-        rows += [AlignmentRow(None, u) for u in self.right_units[next_right:]]
+        rows += alone(self.left_units[next_left:], "left")
+        rows += alone(self.right_units[next_right:], "right")
         return rows
 
     def to_dict(self) -> dict[str, Any]:

@@ -147,8 +147,13 @@ def test_rows_keep_the_best_monotonic_chain() -> None:
     alignment = align_articles(left, right)
     assert {(p.left.index, p.right.index) for p in alignment.pairs} == {(0, 1), (1, 2), (2, 0)}
     layout = [(r.left and r.left.index, r.right and r.right.index) for r in alignment.rows()]
-    # Two matches in order beat the one crossing them; the cherries get rows of their own.
+    # Two matches in order beat the one crossing them; the cherries get rows of their own,
+    # each saying where its counterpart is.
     assert layout == [(None, 0), (0, 1), (1, 2), (2, None)]
+    rows = alignment.rows()
+    assert [(r.elsewhere.left.index, r.elsewhere.right.index) for r in (rows[0], rows[3])
+            if r.elsewhere] == [(2, 0), (2, 0)]
+    assert rows[1].elsewhere is None  # a matched row needs none
 
 
 def test_an_article_aligns_with_itself_on_the_diagonal(corpus: Corpus) -> None:

@@ -316,3 +316,21 @@ async def test_change_seen_by_a_read_before_the_poll_still_reaches_the_screens(
         AnnotationStore.open(db_path).delete(seeded.id)  # another terminal
         app.workspace.require_store().all()  # a UI read takes the change in first
         await wait_until(pilot, lambda: view.highlights == [])
+
+
+def test_aligned_cells_say_where_a_moved_passage_went() -> None:
+    from annotations.align import align_articles
+    from tests.test_align import _article
+    from tui.screens.side_by_side import row_cells
+
+    left = _article("left", "Apples grow on tall green trees in the orchard.\n\n"
+                    "Cherries make a sweet red summer pie.")
+    right = _article("right", "Cherries make a sweet red summer pie.\n\n"
+                     "Apples grow on tall green trees in the orchard.\n\n"
+                     "Dates are dried in the desert.")
+    rows = align_articles(left, right, unit="paragraph").rows()
+    cells = [tuple(cell.plain for cell in row_cells(row, "paragraph")) for row in rows]
+    assert ("", "— out of order: matches left paragraph 2 (1.00) —",
+            "Cherries make a sweet red summer pie.") in cells
+    assert ("", "— only right —", "Dates are dried in the desert.") in cells
+

@@ -24,12 +24,26 @@ if TYPE_CHECKING:
 SIDES = ("left", "right")
 
 
-def row_cells(row: AlignmentRow) -> tuple[Text, Text, Text]:
-    """The score, left and right cells of one aligned row (a dash where a side is missing)."""
+def row_cells(row: AlignmentRow, unit: str) -> tuple[Text, Text, Text]:
+    """The score, left and right cells of one aligned row.
+
+    Where a side is missing: "only left/right", or, when the unit has a counterpart out of
+    order, where that is ("matches right paragraph 2 (0.97)").
+    """
     score = Text(f"{row.score:.2f}" if row.score is not None else "", style="bold")
-    left = Text(row.left.text) if row.left else Text("— only right —", style="dim italic")
-    right = Text(row.right.text) if row.right else Text("— only left —", style="dim italic")
+    left = Text(row.left.text) if row.left else _missing(row, "right", unit)
+    right = Text(row.right.text) if row.right else _missing(row, "left", unit)
     return score, left, right
+
+
+def _missing(row: AlignmentRow, present: str, unit: str) -> Text:
+    pair = row.elsewhere
+    if pair is None:
+        return Text(f"— only {present} —", style="dim italic")
+    other = pair.right if present == "left" else pair.left
+    side = "right" if present == "left" else "left"
+    return Text(f"— out of order: matches {side} {unit} {other.index + 1} ({pair.score:.2f}) —",
+                style="dim italic")
 
 
 class SideBySideScreen(AnnotatingScreen):
@@ -172,8 +186,9 @@ class SideBySideScreen(AnnotatingScreen):
         aligned = self.query_one("#aligned", VerticalScroll)
         if not container.has_class("-aligned") and not aligned.children:
             rows = []
-            for row in self.alignment().rows():
-                score, left, right = row_cells(row)
+            alignment = self.alignment()
+            for row in alignment.rows():
+                score, left, right = row_cells(row, alignment.unit)
                 classes = "aligned-row" + ("" if row.score is not None else " -unmatched")
                 rows.append(
                     Horizontal(
