@@ -34,6 +34,11 @@ SEPARATOR = "\x00"
 _UNFOLDABLE_ESCAPE = re.compile(r"\\[xuUNpP0-9]")
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
 _DIGIT_ESCAPE = re.compile(r"\\[dD]")
+# An inline flag group turning case-insensitivity on or off, e.g. "(?-i:US)".
+_CASE_FLAG = re.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*i")
+# Patterns that look at where a text starts or ends (anchors, lookarounds): searched in each
+# body on its own, so the separators between bodies cannot be seen.
+_LOOKS_AT_EDGES = re.compile(r"[\^$]|\\[AZzG]|\(\?<?[=!]")
 # Where a pattern's brackets cannot be followed by a simple scan (nested sets, POSIX classes).
 _COMPLEX_CLASSES = re.compile(r"\[\[|\[:|\(\?[a-zA-Z]*V")
 
@@ -180,8 +185,7 @@ class SearchIndex:
                 parts.append(text)
                 offset += len(text) + len(SEPARATOR)
             self._text = SEPARATOR.join(parts)
-            # lower() keeps offsets only when no character changes length (e.g. "İ").
-            folded = [part.lower() if len(part.lower()) == len(part) else part for part in parts]
+            folded = [fold_case(part) for part in parts]
             self._folded = SEPARATOR.join(folded)
             self._pending = []
             self._built = True
@@ -207,8 +211,10 @@ class SearchIndex:
         positions = self._positions(article_ids)
         if regex:
             pattern, text = self._compile(query, case_sensitive)
-            return self._regex_results(pattern, text, positions, limit)
-        needle, text = (query, self._text) if case_sensitive else (query.lower(), self._folded)
+            # Asked of the query as typed: `_compile`'s own rewrites are safe either way.
+            per_body = bool(_LOOKS_AT_EDGES.search(query))
+            return self._regex_results(pattern, text, positions, limit, per_body=per_body)
+        needle, text = (query, self._text) if case_sensitive else (fold_case(query), self._folded)
         return self._literal_results(needle, text, positions, limit)
 
     def _positions(self, article_ids: set[str] | None) -> range | list[int]:
@@ -241,58 +247,62 @@ class SearchIndex:
                              start, end: list(_find_all(text, needle, start, end)))
 
     def _regex_results(self, pattern: regex.Pattern[str], text: str,
-                       positions: range | list[int], limit: int | None) -> SearchResults:
-        if isinstance(positions, range):
-            matches = self._scan_region(pattern, text, positions, limit)
-        else:
-            matches = []
-            for position in positions:
-                matches += self._scan_region(pattern, text, range(position, position + 1))
-        complete = limit is None or sum(match.count for match in matches) < limit
-        return SearchResults(self, matches, complete=complete, limit=limit)
+                       positions: range | list[int], limit: int | None, *,
+                       per_body: bool) -> SearchResults:
+        """Scan the joined text in one go while matches stay inside their bodies; a pattern
+        that looks at a body's edges (anchors, lookarounds), an article filter, or a match
+        that runs into the next body switch to scanning body by body."""
+        matches: list[_ArticleMatches] = []
+        remaining: Sequence[int] = positions
+        stopped = False
+        if isinstance(positions, range) and not per_body:
+            matches, remaining, stopped = self._scan_joined(pattern, text, positions, limit)
+        found = sum(match.count for match in matches)
+        for position in () if stopped else remaining:
+            if limit is not None and found >= limit:
+                stopped = True
+                break
+            start, end = self.body_range(position)
+            spans = [(start + a, start + b) for a, b in _non_empty(pattern, text[start:end])]
+            if spans:
+                matches.append(_ArticleMatches(position, len(spans), spans))
+                found += len(spans)
+        return SearchResults(self, matches, complete=not stopped, limit=limit)
 
-    def _scan_region(self, pattern: regex.Pattern[str], text: str, positions: range,
-                     limit: int | None = None) -> list[_ArticleMatches]:
-        """Non-empty matches within the bodies `positions`, grouped by article.
-
-        One scan of the whole region; a match that runs into the next article is retried
-        within its own body.
-        """
+    def _scan_joined(self, pattern: regex.Pattern[str], text: str, positions: range,
+                     limit: int | None) -> tuple[list[_ArticleMatches], range, bool]:
+        """Non-empty matches in the bodies `positions` from one scan of the joined text,
+        grouped by article; the positions still to scan body by body (from the article
+        where a match ran into the next body, if one did); whether `limit` stopped it."""
         matches: list[_ArticleMatches] = []
         if not positions:
-            return matches
-        found = 0
-        first, last = positions[0], positions[-1]
-        position, end_of_body = first, self.body_range(first)[1]
-        cursor: int | None = self.body_range(first)[0]
-        region_end = self.body_range(last)[1]
+            return matches, positions, False
+        found, stopped = 0, False
+        remaining = range(0)
+        position, end_of_body = positions[0], self.body_range(positions[0])[1]
         spans: list[Span] = []
         matches.append(_ArticleMatches(position, 0, spans))
-        while cursor is not None:
-            resume, cursor = cursor, None
-            for match in pattern.finditer(text, resume, region_end, concurrent=True):
-                start, end = match.span()
-                if start > end_of_body:  # into another article: start its group
-                    position = bisect_right(self._starts, start) - 1
-                    end_of_body = self.body_range(position)[1]
-                    spans = []
-                    matches.append(_ArticleMatches(position, 0, spans))
-                if end > end_of_body:  # runs into the next body: retry within this one
-                    before = len(spans)
-                    spans += _non_empty(pattern, text, start, end_of_body)
-                    found += len(spans) - before
-                    cursor = end_of_body + 1
-                elif end > start:
-                    spans.append((start, end))
-                    found += 1
-                if cursor is not None or (limit is not None and found >= limit):
-                    break
-            if limit is not None and found >= limit:
+        region = (self.body_range(positions[0])[0], self.body_range(positions[-1])[1])
+        for match in pattern.finditer(text, *region, concurrent=True):
+            start, end = match.span()
+            if start > end_of_body:  # into another article: start its group
+                position = bisect_right(self._starts, start) - 1
+                end_of_body = self.body_range(position)[1]
+                spans = []
+                matches.append(_ArticleMatches(position, 0, spans))
+            if end > end_of_body:  # runs into the next body: go body by body from here
+                matches.pop()
+                remaining = range(position, positions[-1] + 1)
                 break
+            if end > start:
+                spans.append((start, end))
+                found += 1
+                if limit is not None and found >= limit:
+                    stopped = True
+                    break
         for group in matches:
             group.count = len(group.spans or ())
-        return [group for group in matches if group.count]
-        return matches
+        return [group for group in matches if group.count], remaining, stopped
 
     def _compile(self, query: str, case_sensitive: bool) -> tuple[regex.Pattern[str], str]:
         """The pattern and the text it runs on (the lower-cased copy when that is safe)."""
@@ -363,28 +373,40 @@ def _to_word_end(after: str, *, cut_word: bool) -> str:
     return after.rstrip()
 
 
-def _non_empty(pattern: regex.Pattern[str], text: str, start: int,
-               end: int) -> Iterator[Span]:
-    """Spans of the non-empty matches of `pattern` in text[start:end]."""
-    for match in pattern.finditer(text, start, end, concurrent=True):
+def _non_empty(pattern: regex.Pattern[str], text: str) -> Iterator[Span]:
+    """Spans of the non-empty matches of `pattern` in `text`."""
+    for match in pattern.finditer(text, concurrent=True):
         span = match.span()
         if span[1] > span[0]:
             yield span
+
+
+def fold_case(text: str) -> str:
+    """`text` lower-cased character by character, so offsets stay the same.
+
+    `str.lower` turns "İ" (U+0130, the only such character) into two characters; it is
+    kept as it is, so an article containing "İstanbul" is still searched case-insensitively.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char if char == "\u0130" else char.lower() for char in text)
 
 
 def _fold_pattern(pattern: str) -> regex.Pattern[str] | None:
     """`pattern` lower-cased for matching lower-cased text, or None when that is not safe.
 
     Letters are lower-cased except in escapes (`\\W` and `\\w` differ); patterns naming a
-    character by number (`\\x41`, `\\u0041`, octal), using back-references or Unicode
-    properties (`\\p{Lu}`) keep the slower IGNORECASE scan of the original text.
+    character by number (`\\x41`, `\\u0041`, octal), using back-references, Unicode
+    properties (`\\p{Lu}`) or inline case flags (`(?-i:US)`) keep the slower IGNORECASE scan
+    of the original text.
     """
     import regex
 
-    if _UNFOLDABLE_ESCAPE.search(pattern):
+    if _UNFOLDABLE_ESCAPE.search(pattern) or _CASE_FLAG.search(pattern):
         return None
     parts = _ESCAPE_OR_TEXT.findall(pattern)
-    folded = "".join(part if part.startswith("\\") else part.lower() for part in parts)
+    folded = "".join(part if part.startswith("\\") else fold_case(part) for part in parts)
     try:
         return regex.compile(folded)
     except (regex.error, OverflowError):
@@ -405,7 +427,9 @@ def ascii_digit_pattern(pattern: str) -> str | None:
     tokens = _ESCAPE_OR_TEXT.findall(pattern)
     for index, token in enumerate(tokens):
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if token in ("\\b", "\\B") and following == "\\d" and not in_class:
+        after = tokens[index + 2] if index + 2 < len(tokens) else ""
+        optional = after.startswith(("*", "?", "{0", "{,"))  # the digit may be absent
+        if token in ("\\b", "\\B") and following == "\\d" and not in_class and not optional:
             # Before a digit (a word character) a boundary only asks what precedes it;
             # said as a lookbehind, the scan keeps the speed of [0-9].
             out.append("(?<!\\w)" if token == "\\b" else "(?<=\\w)")

@@ -158,3 +158,13 @@ async def test_only_the_tables_own_keys_are_bound() -> None:
         keys = set(app.screen.active_bindings)
         assert "left" not in keys and "ctrl+pagedown" not in keys
         assert {"up", "down", "enter", "home", "end"} <= keys
+
+
+async def test_a_cut_wide_character_leaves_no_gap_before_the_ellipsis() -> None:
+    rows = [TableRow("a", ("T", "新华社新华社新华社新华社", "1"))]  # 24 cells; Outlet max 12
+    app = TableApp(rows)
+    async with app.run_test(size=(60, 6)):
+        table = app.query_one(ArticleTable)
+        drawn = line(table, 1)
+        assert "新华社新华…" in drawn  # 10 cells of text, then the ellipsis
+        assert " …" not in drawn

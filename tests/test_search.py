@@ -108,6 +108,7 @@ def test_literal_search_matches_a_naive_search(bodies: dict[str, str], needle: s
     (r"a\d\Db", "a[0-9][^0-9]b"),
     (r"\b\d{4}\b", r"(?<!\w)[0-9]{4}\b"),
     (r"\B\d", r"(?<=\w)[0-9]"),
+    (r"\b\d?%", r"\b[0-9]?%"),  # the digit may be absent: the boundary stays as it is
     (r"[\b\d]", r"[\b0-9]"),  # in brackets \b is a backspace, left alone
     (r"\\d", None),  # an escaped backslash, then a "d"
     (r"[\D]", None),  # cannot be said with 0-9 inside brackets
@@ -121,11 +122,12 @@ def test_ascii_digit_pattern(pattern: str, expected: str | None) -> None:
     assert ascii_digit_pattern(pattern) == expected
 
 
-DIGIT_PATTERNS = [r"\d{2}", r"\b\d+\b", r"\B\d", r"[\d,]+", r"\D\d", r"[^\d ]+", r"x\d?\b"]
+DIGIT_PATTERNS = [r"\d{2}", r"\b\d+\b", r"\B\d", r"[\d,]+", r"\D\d", r"[^\d ]+", r"x\d?\b",
+                  r"\b\d?[%.]", r"\b\d*\s", r"\B\d*,", r"\b\d{0,2}x"]
 
 
 @settings(max_examples=150, deadline=None)
-@given(text=st.text("ab1_2 ,.9x", max_size=30), pattern=st.sampled_from(DIGIT_PATTERNS))
+@given(text=st.text("ab1_2 ,.9x%", max_size=30), pattern=st.sampled_from(DIGIT_PATTERNS))
 def test_ascii_digit_pattern_matches_the_same_on_ascii_digits(text: str, pattern: str) -> None:
     import regex
 
@@ -163,3 +165,47 @@ def test_context_is_cut_on_whole_words() -> None:
     assert hit.context == before + match + after
     [start_hit] = index.search("alpha")  # at the article's start: nothing cut there
     assert start_hit.context_parts()[0] == ""
+
+
+def naive_regex(bodies: dict[str, str], pattern: str) -> list[tuple[str, int, int]]:
+    """Every non-empty case-insensitive match, each body searched on its own."""
+    import regex
+
+    return [(article_id, m.start(), m.end()) for article_id, body in bodies.items()
+            for m in regex.finditer(pattern, body, regex.IGNORECASE) if m.end() > m.start()]
+
+
+@pytest.mark.parametrize("pattern", [
+    r"^\w+", r"\w+$", r"\.$", r"(?m)^\w+", r"\A\w", r"(?<=\W)Xinhua", r"\w+(?=\W)",
+    r"vietnam[^!]*!", r"said[^?]*\?", r"(?-i:VIETNAM)", r"(?i:vietnam)", r"\bİstanbul",
+])
+def test_regexes_see_each_body_as_a_text_of_its_own(pattern: str) -> None:
+    bodies = {
+        "a": "Xinhua reports. Vietnam and China agreed!",
+        "b": "Xinhua said İstanbul hosts Vietnam talks?",
+        "c": "Vietnam, Vietnam. No exclamation here",
+        "d": "Last line.",
+    }
+    index = make_index(bodies)
+    assert spans(index.search(pattern, regex=True)) == naive_regex(bodies, pattern)
+    for article_id in bodies:  # an article filter gives the same hits for that article
+        only = index.search(pattern, regex=True, article_ids={article_id})
+        assert spans(only) == [hit for hit in naive_regex(bodies, pattern)
+                               if hit[0] == article_id]
+
+
+def test_an_article_with_a_dotted_capital_i_is_searched_case_insensitively() -> None:
+    bodies = {"tr": "İstanbul welcomed the Vietnam delegation.", "vn": "Vietnam news."}
+    index = make_index(bodies)
+    assert [hit.article for hit in index.search("vietnam")] == ["tr", "vn"]
+    assert spans(index.search("İSTANBUL")) == [("tr", 0, 8)]
+    assert spans(index.search("vietnam", regex=True)) == [("tr", 22, 29), ("vn", 0, 7)]
+
+
+def test_a_limited_search_in_one_article_counts_that_article_whole() -> None:
+    bodies = {"a": "x1 x2 x3 x4", "b": "x5"}
+    index = make_index(bodies)
+    hits = index.search(r"x\d", regex=True, article_ids={"a"}, limit=2)
+    assert len(hits) == 2 and hits.total == 4 and hits.complete
+    stopped = index.search(r"x\d", regex=True, limit=2)
+    assert len(stopped) == 2 and not stopped.complete

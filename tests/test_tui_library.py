@@ -194,3 +194,15 @@ async def test_escape_steps_back_and_the_footer_says_when_it_can(
         assert not app.screen.query_one("#search-panel").display and table.has_focus
         await pilot.press("slash", "ctrl+u", "enter")  # an emptied search also closes it
         assert not app.screen.query_one("#search-panel").display and table.has_focus
+
+
+def test_search_panel_title_counts_in_words() -> None:
+    from tests.test_search import BODIES, make_index
+    from tui.screens.library import hits_title
+
+    index = make_index(BODIES)
+    assert hits_title("china", index.search("china")) == "1 match for 'china' in 1 article"
+    assert hits_title("vietnam", index.search("vietnam", limit=2)) == (
+        "5 matches for 'vietnam' in 2 articles · first 2 listed")
+    stopped = index.search(r"viet\w+", regex=True, limit=2)
+    assert hits_title("viet", stopped).startswith("2+ matches for 'viet'")

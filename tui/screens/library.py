@@ -72,8 +72,10 @@ def _shortened(title: str, width: int = MARKED_TITLE_CHARS) -> str:
 
 def hits_title(query: str, hits: SearchResults) -> str:
     """The search panel's title: how many matches in how many articles, and how many listed."""
-    found = f"{hits.total:,}{'' if hits.complete else '+'}"
-    title = f"{found} matches for {query!r}"
+    title = count_noun(hits.total, "match", "matches")
+    if not hits.complete:
+        title = title.replace(" ", "+ ", 1)
+    title += f" for {query!r}"
     if hits.total:
         title += f" in {count_noun(len(hits.counts()), 'article')}"
     if len(hits) < hits.total:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import ClassVar, Literal
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -243,7 +243,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         for cell, column, cell_width in zip(cells, self.columns, widths, strict=True):
             cell = cell.translate(_ONE_LINE)
             if cell_len(cell) > cell_width:
-                cell = set_cell_size(cell, max(cell_width - 1, 0)) + ELLIPSIS
+                cell = _cut(cell, max(cell_width - 1, 0)) + ELLIPSIS
             padding = " " * (cell_width - cell_len(cell))
             parts.append(padding + cell if column.justify == "right" else cell + padding)
         line = set_cell_size(" " + (" " * COLUMN_GAP).join(parts), width)
@@ -320,3 +320,14 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
 def _widest(cells: Iterable[str]) -> int:
     """The width in cells of the widest of `cells` (ASCII ones measured by length: faster)."""
     return max((len(cell) if cell.isascii() else cell_len(cell) for cell in cells), default=0)
+
+
+def _cut(text: str, width: int) -> str:
+    """The longest start of `text` at most `width` cells wide (a wide character that would
+    straddle the edge is left out rather than replaced by a space)."""
+    taken = 0
+    for index, char in enumerate(text):
+        taken += get_character_cell_size(char)
+        if taken > width:
+            return text[:index]
+    return text
