@@ -88,13 +88,14 @@ class LibraryScreen(NewsmarkScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_article", "Open", id="library.open"),
+        # Early in the list: when it shows (only when it can act), it is what matters most.
+        Binding("escape", "back", "Back", id="library.back"),
         Binding("f", "focus_filter", "Filter", id="library.filter"),
         Binding("slash", "focus_search", "Search", key_display="/", id="library.search"),
         Binding("s", "cycle_sort", "Sort", id="library.sort"),
         Binding("r", "reverse_sort", "Reverse", show=False, id="library.reverse"),
         Binding("space", "toggle_mark", "Mark", id="library.mark"),
         Binding("b", "side_by_side", "Side by side", id="library.side-by-side"),
-        Binding("escape", "back", "Back", id="library.back"),
     ]
 
     help_title = "Library"
