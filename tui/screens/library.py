@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 MAX_SEARCH_HITS = 500
 # The status line names marked articles by their titles, cut to this many characters.
 MARKED_TITLE_CHARS = 30
+# A search hit's first line (title, outlet, date, offset) stays one line in most terminals.
+HIT_TITLE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -55,8 +57,8 @@ def filter_haystack(meta: ArticleMeta) -> str:
 
 def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
     """A search result: the article's title, outlet and date, then the match in context."""
-    prompt = Text(no_wrap=True, overflow="ellipsis")
-    prompt.append(meta.title, style="bold")
+    prompt = Text()
+    prompt.append(_shortened(meta.title, HIT_TITLE_CHARS), style="bold")
     details = [part for part in (meta.source, meta.date) if part]
     prompt.append("  " + " · ".join([*details, f"@{hit.start}"]) + "\n", style="dim")
     before, match, after = hit.context_parts()
