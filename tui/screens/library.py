@@ -287,7 +287,10 @@ class LibraryScreen(NewsmarkScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show "esc Back" only when escape has something to undo."""
         if action == "back":
-            filter_input = self.query_one("#filter", Input)
+            found = self.query("#filter").results(Input)
+            filter_input = next(found, None)
+            if filter_input is None:  # asked before the screen is composed
+                return False
             return self._search_visible() or filter_input.has_focus or bool(filter_input.value)
         return True
 
