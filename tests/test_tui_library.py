@@ -111,11 +111,15 @@ async def test_every_article_is_listed_and_the_filter_narrows_them(
         table = app.screen.query_one("#articles", ArticleTable)
         status = app.screen.query_one("#library-status", Static)
         assert table.row_count == 6
-        assert "6 of 6 articles" in str(status.render())
+        assert "6 of 6 articles · row 1 ·" in str(status.render())
+        await pilot.press("end")  # the status line follows the cursor
+        await wait_until(pilot, lambda: "· row 6 ·" in str(status.render()))
+        await pilot.press("up")
+        await wait_until(pilot, lambda: "· row 5 ·" in str(status.render()))
         await pilot.press("f", *"5 HEADLINE")  # every word, in any order, in any case
         await wait_until(pilot, lambda: table.row_count == 1)
         assert row_titles(table) == ["Headline number 5"]
-        assert "1 of 6 articles" in str(status.render())
+        assert "1 of 6 articles · row 1 ·" in str(status.render())
         await pilot.press("enter")  # back to the table, which opens the one row
         assert table.has_focus
         await pilot.press("enter")

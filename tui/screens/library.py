@@ -207,15 +207,28 @@ class LibraryScreen(NewsmarkScreen):
             for meta in rows
         ])
         table.set_sort(self._sort_index, self._sort_reverse)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        """How many articles are listed, which row the cursor is on, the sort, the marks."""
+        table = self.table()
+        if table is None:
+            return
         column = COLUMNS[self._sort_index].column
         arrow = "↓" if self._sort_reverse else "↑"
-        status = (f"{len(rows):,} of {len(self._metas):,} articles"
-                  f" · sorted by {column.label} {arrow}")
+        status = f"{table.row_count:,} of {len(self._metas):,} articles"
+        if table.row_count:
+            status += f" · row {table.cursor_row + 1:,}"
+        status += f" · sorted by {column.label} {arrow}"
         if self._marked:
             corpus = self.newsmark.workspace.require_corpus()
             titles = [_shortened(corpus.meta(article_id).title) for article_id in self._marked]
             status += " · marked: " + " | ".join(titles)
         self.query_one("#library-status", Static).update(Text(status))
+
+    def on_article_table_cursor_moved(self, _: ArticleTable.CursorMoved) -> None:
+        """The status line says which row the cursor is on."""
+        self._update_status()
 
     def current_article_id(self) -> str | None:
         """The id of the article under the table cursor."""

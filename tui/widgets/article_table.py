@@ -77,6 +77,13 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.key = key
 
+    class CursorMoved(Message):
+        """The cursor is on another row (or the rows changed under it)."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
     class HeaderSelected(Message):
         """A click on a column's label."""
 
@@ -113,6 +120,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._update_virtual_size()
         self._reveal_cursor()
         self.refresh()
+        self.post_message(self.CursorMoved(self.cursor_row))
 
     def set_sort(self, column_index: int, reverse: bool) -> None:
         """Mark the column the rows are sorted by (an arrow beside its label)."""
@@ -141,7 +149,10 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Put the cursor on row `index` (clamped to the rows) and scroll it into view."""
         if not self._rows:
             return
-        self.cursor_row = max(0, min(index, len(self._rows) - 1))
+        row = max(0, min(index, len(self._rows) - 1))
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self.post_message(self.CursorMoved(row))
         self._reveal_cursor()
         self.refresh()
 
