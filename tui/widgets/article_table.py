@@ -97,6 +97,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows: list[TableRow] = []
         self._positions: dict[str, int] = {}
         self._content_widths = [cell_len(column.label) + 2 for column in columns]
+        self._widths: tuple[int, list[int]] | None = None  # (table width, column widths)
         self._sorted: tuple[int, bool] | None = None
         self.cursor_row = 0
         self._hover_row: int | None = None
@@ -109,6 +110,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._rows = rows
         self._positions = {row.key: index for index, row in enumerate(rows)}
         labels = [cell_len(column.label) + 2 for column in self.columns]  # room for " ↓"
+        self._widths = None
         self._content_widths = [
             max(label, _widest(row.cells[index] for row in rows))
             if column.max_width is not None else label
@@ -164,8 +166,13 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         Fixed columns take their content's width (up to `max_width`, and never less than
         their label with a sort arrow); the flexible ones share what is left. When that is
         too little, the flexible columns give way down to `min_width`, then the widest
-        fixed columns, so every column stays on screen.
+        fixed columns, so every column stays on screen. Worked out once per width and rows.
         """
+        if self._widths is None or self._widths[0] != width:
+            self._widths = (width, self._fit_columns(width))
+        return list(self._widths[1])
+
+    def _fit_columns(self, width: int) -> list[int]:
         widths = [
             max(min(content, column.max_width), cell_len(column.label) + 2)
             if column.max_width is not None else column.min_width
