@@ -21,6 +21,7 @@ from textual.message import Message
 from annotations.errors import NewsmarkError
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.library import LibraryScreen
+from tui.wording import count_noun
 from tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -204,8 +205,8 @@ class NewsmarkApp(App[int]):
         annotations = store.with_tags(tags)
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         text = tag_quotes_markdown(annotations, metas, tags)
-        noun = "quote" if len(annotations) == 1 else "quotes"
-        self.copy_with_notice(text, f"{len(annotations)} {noun} tagged {', '.join(tags)}")
+        self.copy_with_notice(
+            text, f"{count_noun(len(annotations), 'quote')} tagged {', '.join(tags)}")
 
     # App-wide actions -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from annotations.suggest import DEFAULT_MIN_SCORE as DEFAULT_SUGGEST_SCORE
 from annotations.suggest import accept, suggest_for_tag
 from tui.cli.context import CliContext, TagListAction, common_options, positive_int
 from tui.cli.output import print_json
+from tui.wording import count_noun
 
 LINE_WIDTH = 100
 
@@ -100,7 +101,7 @@ def compare_articles(args: argparse.Namespace, ctx: CliContext) -> int:
         (left.id, "L", alignment.unmatched_left),
         (right.id, "R", alignment.unmatched_right),
     ):
-        print(f"only in {article_id}: {len(units)} unit{'' if len(units) == 1 else 's'}")
+        print(f"only in {article_id}: {count_noun(len(units), 'unit')}")
         for unit in units:
             print(_unit_line(side, unit))
     return 0
@@ -124,11 +125,11 @@ def suggest_tags(args: argparse.Namespace, ctx: CliContext) -> int:
         for s in suggestions:
             print(f"{s.article}\t{s.start}-{s.end}\t{s.kind}\t{s.score:.0f}\t{s.context}")
     count = len(suggestions)
-    print(f"{count} suggestion{'' if count == 1 else 's'}", file=sys.stderr)
+    print(count_noun(count, "suggestion"), file=sys.stderr)
     if args.apply:
         if suggestions:
             store.put_many(accept(suggestions, ctx.corpus, tags=args.tag))
-        print(f"applied {count} suggestion{'' if count == 1 else 's'}",
+        print(f"applied {count_noun(count, 'suggestion')}",
               file=sys.stderr if args.json else sys.stdout)
     return 0
 

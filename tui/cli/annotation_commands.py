@@ -12,6 +12,7 @@ from annotations.tags import normalise_tags, tag_key, validate_colour
 from annotations.text import safe_name, strip_control
 from tui.cli.context import CliContext, TagListAction, common_options
 from tui.cli.output import print_json
+from tui.wording import count_noun
 
 QUOTE_PREVIEW = 70
 
@@ -128,7 +129,7 @@ def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for annotation in found:
         print(_summary(annotation))
-    print(f"{len(found)} annotation{'' if len(found) == 1 else 's'}", file=sys.stderr)
+    print(count_noun(len(found), "annotation"), file=sys.stderr)
     return 0
 
 
@@ -182,21 +183,21 @@ def list_tags(args: argparse.Namespace, ctx: CliContext) -> int:
 def rename_tag(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark tags rename OLD NEW`."""
     changed = ctx.store.rename_tag(args.old, args.new)
-    print(f"renamed {args.old!r} to {args.new!r} on {changed} annotation{_s(changed)}")
+    print(f"renamed {args.old!r} to {args.new!r} on {count_noun(changed, 'annotation')}")
     return 0
 
 
 def merge_tags(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark tags merge SRC DST`."""
     changed = ctx.store.merge_tags(args.source, args.target)
-    print(f"merged {args.source!r} into {args.target!r} on {changed} annotation{_s(changed)}")
+    print(f"merged {args.source!r} into {args.target!r} on {count_noun(changed, 'annotation')}")
     return 0
 
 
 def delete_tag(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark tags delete T`: the annotations stay."""
     changed = ctx.store.delete_tag(args.tag)
-    print(f"removed {args.tag!r} from {changed} annotation{_s(changed)} (annotations kept)")
+    print(f"removed {args.tag!r} from {count_noun(changed, 'annotation')} (annotations kept)")
     return 0
 
 
@@ -220,5 +221,3 @@ def _summary(annotation: Annotation) -> str:
     )
 
 
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"

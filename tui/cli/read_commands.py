@@ -8,6 +8,7 @@ import sys
 from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options, positive_int
 from tui.cli.output import print_json
+from tui.wording import count_noun
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,7 +86,8 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         for hit in hits:
             print(f"{hit.article}\t{hit.start}\t{hit.context}")
-        shown = f"{len(hits)} of {hits.total}" if len(hits) < hits.total else str(len(hits))
+        found = count_noun(hits.total, "match", "matches")
+        shown = f"{len(hits)} of {found}" if len(hits) < hits.total else found
         more = "" if hits.complete else " (stopped at --limit; there may be more)"
-        print(f"{shown} match{'' if hits.total == 1 else 'es'}{more}", file=sys.stderr)
+        print(f"{shown}{more}", file=sys.stderr)
     return 0 if hits else 1

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat
 from tui.screens.tag_dialog import split_tag_input
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from tui.app import NewsmarkApp
@@ -131,7 +132,7 @@ class ExportDialog(ModalScreen[None]):
         self.app.call_from_thread(self._done, rendered.text, rendered.count, fmt, path)
 
     def _done(self, text: str, count: int, fmt: ExportFormat, path: Path | None) -> None:
-        what = f"{count} annotation{'' if count == 1 else 's'} as {fmt.value}"
+        what = f"{count_noun(count, 'annotation')} as {fmt.value}"
         self.dismiss()
         if path is None:
             self.newsmark.copy_with_notice(text, what)

@@ -19,6 +19,7 @@ from tui.highlights import highlight_colour
 from tui.screens.annotating import AnnotatingScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
+from tui.wording import count_noun
 
 PANEL_QUOTE_CHARS = 120
 
@@ -186,7 +187,7 @@ class ReaderScreen(AnnotatingScreen):
             return
         if count:
             view.next_match()
-            self.notify(f"{count} match{'' if count == 1 else 'es'}; n / N to move.",
+            self.notify(f"{count_noun(count, 'match', 'matches')}; n / N to move.",
                         markup=False)
         else:
             self.notify(f"Not found: {event.value}", severity="warning", markup=False)

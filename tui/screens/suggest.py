@@ -21,6 +21,7 @@ from annotations.suggest import CONTEXT_CHARS, Suggestion, accept, suggest_for_t
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.footer import KeyFooter
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.article import ArticleMeta
@@ -185,8 +186,7 @@ class SuggestScreen(NewsmarkScreen):
                 "Escape goes back."
             ))
             return
-        noun = "place" if count == 1 else "places"
-        header = f"{count} {noun} like {self._like()}"
+        header = f"{count_noun(count, 'place')} like {self._like()}"
         if truncated:
             header += f" (the first {MAX_SUGGESTIONS})"
         message.update(Text(header + "  ·  space select · a all · enter accept · o open"))
@@ -264,9 +264,9 @@ class SuggestScreen(NewsmarkScreen):
         def saved(_: None) -> None:
             self._saving = False
             self.query_one("#suggest-list", SelectionList).deselect_all()
-            noun = "passage" if len(annotations) == 1 else "passages"
             self.notify(
-                f"Tagged {len(annotations)} {noun} with {', '.join(self.tags)}; u undoes it.",
+                f"Tagged {count_noun(len(annotations), 'passage')} with {', '.join(self.tags)};"
+                " u undoes it.",
                 title="Saved", markup=False,
             )
 
