@@ -17,12 +17,11 @@ from itertools import accumulate, pairwise
 from rich.cells import cell_len, get_character_cell_size
 
 from annotations.article import Article, ParagraphKind
+from tui.widgets.display import display_text
 
 CAPTION_PREFIX = "▏ "
 """Drawn before every line of a caption paragraph (two cells)."""
 
-# Tabs, newlines and other control characters are shown as one space.
-_CONTROL_TO_SPACE = dict.fromkeys((*range(0x20), 0x7F), " ")
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]+")
 # A step of the selection keys: a word with the punctuation attached to it ("dam.", "(Xinhua)",
@@ -47,11 +46,6 @@ class Block:
     start: int
     end: int
     kind: ParagraphKind
-
-
-def display_text(body: str) -> str:
-    """The body as drawn: same length, control characters (tabs included) as spaces."""
-    return body.translate(_CONTROL_TO_SPACE)
 
 
 def article_blocks(article: Article) -> list[Block]:

@@ -25,10 +25,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.display import display_text
+
 COLUMN_GAP = 2
 ELLIPSIS = "…"
-# A cell is one line: line breaks and tabs in metadata are drawn as spaces.
-_ONE_LINE = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\v": " ", "\f": " "})
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _strip(self, cells: list[str], widths: list[int], width: int, style: Style) -> Strip:
         parts = []
         for cell, column, cell_width in zip(cells, self.columns, widths, strict=True):
-            cell = cell.translate(_ONE_LINE)
+            cell = display_text(cell)  # one line: breaks and tabs drawn as spaces
             if cell_len(cell) > cell_width:
                 cell = _cut(cell, max(cell_width - 1, 0)) + ELLIPSIS
             padding = " " * (cell_width - cell_len(cell))
