@@ -16,6 +16,10 @@ class Anchor(StrEnum):
     ORPHANED = "orphaned"
 
 
+# The version of the annotation record (`Annotation.to_dict`), the "schema" of native json
+# exports. (Database schema 2 changed only the undo history, not the records.)
+RECORD_SCHEMA = 1
+
 # The keys of `newsmark annotations --json`, in order.
 PUBLIC_KEYS = (
     "id", "article", "quote", "start", "end", "prefix", "suffix",

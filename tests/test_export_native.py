@@ -7,8 +7,7 @@ from dataclasses import replace
 
 from annotations.export import ExportFormat, render_export, select_annotations
 from annotations.export.native import NATIVE_FORMAT_VERSION, tag_summary
-from annotations.model import Annotation
-from annotations.storage import SCHEMA_VERSION
+from annotations.model import RECORD_SCHEMA, Annotation
 from tests.test_export_golden import GENERATED, TAG_COLOURS, build_fixture, corpus, metas
 
 __all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
@@ -18,7 +17,7 @@ def test_native_document_keeps_everything(corpus, metas) -> None:
     fixture = build_fixture(corpus)
     doc = json.loads(render_export(ExportFormat.JSON, fixture, metas, TAG_COLOURS,
                                    collection="samples", generated=GENERATED))
-    assert (doc["newsmark"], doc["schema"]) == (NATIVE_FORMAT_VERSION, SCHEMA_VERSION)
+    assert (doc["newsmark"], doc["schema"]) == (NATIVE_FORMAT_VERSION, RECORD_SCHEMA)
     assert (doc["generated"], doc["collection"]) == (GENERATED, "samples")
     restored = [Annotation.from_dict(record) for record in doc["annotations"]]
     assert restored == select_annotations(fixture)

@@ -11,7 +11,6 @@ from pathlib import Path
 import filelock
 import pytest
 
-from annotations import store as store_module
 from annotations.anchoring import locate_quote, new_annotation
 from annotations.article import Article, ArticleMeta
 from annotations.errors import (
@@ -23,6 +22,7 @@ from annotations.errors import (
 )
 from annotations.model import Anchor, Annotation, TagInfo
 from annotations.store import AnnotationStore, DuplicateAnnotationError, ReanchorReport
+from annotations.store import store as store_module
 from annotations.tags import InvalidTagError, default_colour
 
 BODY_A = (
@@ -58,6 +58,12 @@ def reopen(store: AnnotationStore) -> AnnotationStore:
     return AnnotationStore.open(store.path)
 
 
+def undo(store: AnnotationStore, **options: object) -> str | None:
+    """What `store.undo` took back, by description (None if nothing)."""
+    item = store.undo(**options)  # type: ignore[arg-type]
+    return None if item is None else item.description
+
+
 # annotations -------------------------------------------------------------------------
 
 def test_round_trip_keeps_every_field(store: AnnotationStore) -> None:
@@ -71,7 +77,7 @@ def test_add_get_update_delete(store: AnnotationStore) -> None:
     ann = store.add(highlight("parking charges", "Budget"))
     assert store.get(ann.id) == ann
     assert store.get(ann.id[:6]) == ann
-    edited = store.update(ann.with_changes(note="important", tags=("budget", "Budget", "Cars")))
+    edited = store.edit(ann.id, note="important", tags=("budget", "Budget", "Cars"))
     assert edited.tags == ("budget", "Cars")
     assert reopen(store).get(ann.id).note == "important"
     assert store.delete(ann.id[:8]) == edited
@@ -96,7 +102,7 @@ def test_add_existing_id_and_update_missing_id_are_errors(store: AnnotationStore
     with pytest.raises(DuplicateAnnotationError):
         store.add(ann)
     with pytest.raises(UnknownAnnotationError):
-        store.update(highlight("Shop owners"))
+        store.edit(highlight("Shop owners").id, note="x")
     with pytest.raises(UnknownAnnotationError):
         store.delete("0000-missing")
 
@@ -196,9 +202,9 @@ def test_delete_tag_never_deletes_annotations(store: AnnotationStore) -> None:
 # undo --------------------------------------------------------------------------------
 
 def test_undo_of_each_kind_of_change(store: AnnotationStore) -> None:
-    assert store.undo() is None
+    assert undo(store) is None
     ann = store.add(highlight("parking charges", "Econ"))
-    store.update(ann.with_changes(note="x"))
+    store.edit(ann.id, note="x")
     store.set_tag_colour("econ", "red")
     store.rename_tag("econ", "Economy")
     other = store.add(highlight("Shop", "Business"))
@@ -206,30 +212,30 @@ def test_undo_of_each_kind_of_change(store: AnnotationStore) -> None:
     store.delete_tag("economy")
     store.delete(ann.id)
 
-    assert store.undo() == "delete highlight “parking charges”"
+    assert undo(store) == "delete highlight “parking charges”"
     assert store.get(ann.id).tags == ()
-    assert store.undo() == "delete tag Economy"
+    assert undo(store) == "delete tag Economy"
     assert store.get(ann.id).tags == ("Economy",)
-    assert store.undo() == "merge tag Business into Economy"
+    assert undo(store) == "merge tag Business into Economy"
     assert store.get(other.id).tags == ("Business",)
-    assert store.undo() == "add highlight “Shop”"
-    assert store.undo() == "rename tag Econ → Economy"
+    assert undo(store) == "add highlight “Shop”"
+    assert undo(store) == "rename tag Econ → Economy"
     assert store.get(ann.id).tags == ("Econ",)
     assert store.tag_colour("econ") == "#e06c75"
-    assert store.undo() == "colour tag Econ #e06c75"
+    assert undo(store) == "colour tag Econ #e06c75"
     assert store.tag_colour("econ") == default_colour("econ")
-    assert store.undo() == "edit highlight “parking charges”"
+    assert undo(store) == "edit highlight “parking charges”"
     assert store.get(ann.id).note is None
-    assert store.undo() == "add highlight “parking charges”"
+    assert undo(store) == "add highlight “parking charges”"
     assert store.all() == []
-    assert store.undo() is None
+    assert undo(store) is None
 
 
 def test_undo_works_from_a_new_process_store(store: AnnotationStore) -> None:
     kept = store.add(highlight("council"))
     store.add(highlight("parking"))
     other = reopen(store)
-    assert other.undo() == "add highlight “parking”"
+    assert undo(other) == "add highlight “parking”"
     assert store.all() == [kept]
     assert reopen(store).all() == [kept]
 
@@ -239,15 +245,18 @@ def test_put_many_is_one_write_and_one_undo_step(store: AnnotationStore) -> None
     batch = [highlight("parking"), highlight("Shop"), first.with_changes(note="changed")]
     store.put_many(batch)
     assert len(store.all()) == 3
-    assert store.undo() == "save 3 annotations"
-    assert store.all() == [first]
+    assert undo(store) == "save 3 annotations"
+    # Undo restores the content; `updated` says when it changed last (the undo).
+    (restored,) = store.all()
+    assert replace(restored, updated=first.updated) == first
+    assert restored.updated > first.updated
 
 
 def test_history_keeps_only_undo_limit_entries(db_path: Path) -> None:
     store = AnnotationStore.open(db_path, undo_limit=3)
     for quote in ("council", "parking", "Shop", "decision", "Tuesday"):
         store.add(highlight(quote))
-    assert [store.undo() for _ in range(4)] == [
+    assert [undo(store) for _ in range(4)] == [
         "add highlight “Tuesday”", "add highlight “decision”", "add highlight “Shop”", None
     ]
     assert [a.quote for a in store.all()] == ["council", "parking"]
@@ -273,13 +282,13 @@ def test_os_error_on_write_is_a_store_error_and_rolls_back(
     with pytest.raises(StoreError):
         store.delete(kept.id)
     with pytest.raises(StoreError):
-        store.undo()
+        undo(store)
     assert store.all() == before
     assert store.for_article("000_council") == before
     assert [t.name for t in store.tags()] == ["Politics"]
-    monkeypatch.undo()
+    undo(monkeypatch)
     assert reopen(store).all() == before
-    assert store.undo() == "add highlight “parking”"
+    assert undo(store) == "add highlight “parking”"
 
 
 def test_crash_before_replace_on_first_write_leaves_no_file(
@@ -310,7 +319,7 @@ def test_crash_before_replace_keeps_the_old_snapshot_bytes(
     second = store.add(highlight("parking"))  # journaled; the compaction fails
     assert db_path.read_bytes() == before
     assert list(db_path.parent.glob("*.tmp")) == []
-    monkeypatch.undo()
+    undo(monkeypatch)
     assert reopen(store).all() == [first, second]
 
 
@@ -406,7 +415,7 @@ def test_reanchor_all_reports_and_saves_each_outcome(store: AnnotationStore) -> 
     # Only the article holding an orphan is parsed again; the others match their hashes.
     assert corpus.parsed == ["000_council"]
     # Re-anchoring is not an undo step: undo reverts the user's last change (the last add).
-    assert store.undo().startswith("add")
+    assert undo(store).startswith("add")
     assert missing.id not in {a.id for a in store.all()}
     assert store.get(moved.id).start == moved.start + len("Update.\n\n")
 
@@ -448,11 +457,11 @@ def test_tag_counts_and_article_counts_follow_every_change(store: AnnotationStor
 
     first = store.add(highlight("Shop owners welcomed", "Budget", "cars"))
     second = store.add(highlight("council agreed", "budget"))
-    store.update(second.with_changes(tags=("Budget", "parking")))
+    store.edit(second.id, tags=("Budget", "parking"))
     store.put_many([replace(first, tags=("cars",))])
     store.rename_tag("cars", "Vehicles")
     store.delete(second.id)
-    store.undo()
+    undo(store)
     assert [(t.name.casefold(), t.count) for t in store.tags()] == recount()
     assert store.article_counts() == {"000_council": 2}
     other = reopen(store)

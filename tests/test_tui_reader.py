@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pyperclip
@@ -257,8 +258,7 @@ async def test_editing_keeps_changes_made_elsewhere_meanwhile(
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
         other = AnnotationStore.open(db_path)  # another terminal, while the dialog is open
-        other.update(other.get(seeded.id).with_changes(tags=("economy", "extra"),
-                                                      note="from the CLI"))
+        other.edit(seeded.id, add_tags=["extra"], note="from the CLI")
         await pilot.press(*"ui", "enter", "enter")
         store = app.workspace.require_store()
         await wait_until(pilot, lambda: "ui" in store.get(seeded.id).tags)
@@ -336,7 +336,7 @@ async def test_panel_keeps_entries_of_unchanged_annotations(
         assert "people" in str(panel.get_option(second.id).prompt)
 
         # The first annotation changes: its entry is rebuilt with the new tags.
-        app.perform("edit", store.update, store.get(first.id).with_changes(tags=("trade",)))
+        app.perform("edit", partial(store.edit, first.id, tags=("trade",)))
         await wait_until(pilot, lambda: "trade" in str(panel.get_option(first.id).prompt))
         assert panel.get_option(first.id) is not entry
         assert panel.option_count == 2

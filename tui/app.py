@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from annotations.model import Annotation
+    from annotations.store import HistoryItem
     from tui.cli.context import CliContext
 
 STYLES_DIR = Path(__file__).parent / "styles"
@@ -53,7 +54,8 @@ class NewsmarkApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("g", "tag_browser", "Tags", id="tag-browser"),
         Binding("o", "orphans", "Orphans", show=False, id="orphans"),
-        Binding("u", "undo", "Undo", id="undo"),
+        Binding("u", "undo", "Undo", tooltip="Undo this window's last change", id="undo"),
+        Binding("U", "redo", "Redo", show=False, tooltip="Redo what u undid", id="redo"),
         Binding("e", "export", "Export", id="export"),
         Binding("S", "stats", "Stats", show=False, id="stats"),
     ]
@@ -245,18 +247,35 @@ class NewsmarkApp(App[int]):
             self.push_screen(ExportDialog(tags=tuple(tags), article=article))
 
     def action_undo(self) -> None:
-        """Undo the last annotation change."""
+        """Undo this window's last change (never another window's or command's)."""
+        self._undo_or_redo(redo=False)
+
+    def action_redo(self) -> None:
+        """Redo the change this window undid last."""
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, *, redo: bool) -> None:
         if not self._require_ready():
             return
         store = self.workspace.require_store()
+        verb = "Redone" if redo else "Undone"
 
-        def report(description: str | None) -> None:
-            if description is None:
-                self.notify("Nothing to undo.", markup=False)
-            else:
-                self.notify(f"Undone: {description}", markup=False)
+        def report(item: HistoryItem | None) -> None:
+            if item is None:
+                self.notify(
+                    f"Nothing of this window's to {'redo' if redo else 'undo'} (changes made "
+                    "elsewhere: newsmark history, newsmark undo).",
+                    markup=False,
+                )
+                return
+            message = f"{verb}: {item.description}"
+            if item.kept:
+                message += (f" (kept {count_noun(item.kept, 'later change')} made "
+                            "elsewhere since)")
+            self.notify(message, markup=False)
 
-        self.perform("undo", store.undo, on_done=report)
+        operation = store.redo if redo else store.undo
+        self.perform("redo" if redo else "undo", partial(operation, mine=True), on_done=report)
 
     def open_reader(self, article_id: str, offset: int | None = None,
                     find: str | None = None) -> None:

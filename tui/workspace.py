@@ -8,7 +8,10 @@ waits for the disk.
 
 from __future__ import annotations
 
+import os
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +33,12 @@ class Workspace:
     corpus: Corpus | None = None
     store: AnnotationStore | None = None
     notices: list[str] = field(default_factory=list)
+    # Who writes: this window. Its undo and redo take back only its own changes.
+    origin: str = field(default_factory=lambda: f"tui:{uuid.uuid4().hex[:12]}")
+    label: str = field(
+        default_factory=lambda: f"a newsmark window (pid {os.getpid()}, "
+        f"started {datetime.now().strftime('%H:%M')})"
+    )
 
     def open(self) -> None:
         """Load the collection index and the DB, then re-anchor changed articles (blocking)."""
@@ -37,7 +46,9 @@ class Workspace:
         from annotations.store import AnnotationStore
 
         corpus = Corpus.open(self.library)
-        store = AnnotationStore.open(self.db_path)
+        store = AnnotationStore.open(
+            self.db_path, origin=self.origin, label=self.label, sync_reads=False
+        )
         report = store.reanchor_all(corpus)
         self.notices = list(corpus.notices)
         if report.needs_notice:

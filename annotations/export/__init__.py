@@ -19,8 +19,7 @@ from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
 from annotations.export.native import render_native
 from annotations.export.w3c import render_w3c
-from annotations.model import Annotation, document_order, utc_now
-from annotations.storage import SCHEMA_VERSION
+from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
 from annotations.tags import tag_key
 
 
@@ -82,7 +81,7 @@ def render_export(
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
         return _dump_json(render_native(ordered, metas, tag_colours, collection=collection,
-                                        generated=stamp, schema=SCHEMA_VERSION))
+                                        generated=stamp, schema=RECORD_SCHEMA))
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article)

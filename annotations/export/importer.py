@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -25,8 +26,7 @@ from annotations.anchoring import reanchor
 from annotations.errors import ImportFormatError, NewsmarkError
 from annotations.export.native import NATIVE_FORMAT_VERSION
 from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
-from annotations.model import Anchor, Annotation
-from annotations.storage import SCHEMA_VERSION
+from annotations.model import RECORD_SCHEMA, Anchor, Annotation
 from annotations.tags import (
     InvalidTagError,
     normalise_tag,
@@ -171,10 +171,10 @@ def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
     if version > NATIVE_FORMAT_VERSION:
         raise ImportFormatError(f"{name}: written by a newer newsmark (format {version}); "
                                 "upgrade newsmark to import it")
-    schema = document.get("schema", SCHEMA_VERSION)
+    schema = document.get("schema", RECORD_SCHEMA)
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ImportFormatError(f"{name}: 'schema' is not a positive integer")
-    if schema > SCHEMA_VERSION:
+    if schema > RECORD_SCHEMA:
         raise ImportFormatError(f"{name}: written by a newer newsmark (schema {schema}); "
                                 "upgrade newsmark to import it")
     records = document.get("annotations")
@@ -389,32 +389,33 @@ def _place(annotation: Annotation, corpus: Corpus) -> Annotation:
 
 def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Corpus
                        ) -> ImportReport:
-    """Merge `parsed` into `store` in one `put_many` (one undo step) and say what changed.
+    """Merge `parsed` into `store` in one write (one undo step) and say what changed.
 
+    Each annotation is placed on its article first (the slow part, done before taking the
+    lock); whether it is new, newer than the stored one, or older is decided under the
+    store's write lock, against the annotation as it is then ("newer wins" by `updated`).
     Tag colours carried by a native export are applied, in the same write, to the tags this
     import introduces (tags the store already had keep their colour).
     """
-    existing = {a.id: a for a in store.all()}
-    known_tags = {tag_key(info.name) for info in store.tags()}
-    writes: list[Annotation] = []
-    added = updated = unchanged = orphaned = 0
-    for incoming in parsed.annotations:
-        current = existing.get(incoming.id)
-        if current is not None and not _is_newer(incoming.updated, current.updated):
-            unchanged += 1
-            continue
-        placed = _place(incoming, corpus)
-        orphaned += placed.anchor is Anchor.ORPHANED
-        if current is None:
-            added += 1
-        else:
-            updated += 1
-        writes.append(placed)
-    if writes:
-        incoming_tags = {tag_key(tag) for a in writes for tag in a.tags}
-        colours = {
+    placed = [_place(incoming, corpus) for incoming in parsed.annotations]
+    counts = Counter[str]()
+
+    def choose(current: Annotation | None, new: Annotation) -> Annotation | None:
+        if current is not None and not _is_newer(new.updated, current.updated):
+            counts["unchanged"] += 1
+            return None
+        counts["added" if current is None else "updated"] += 1
+        counts["orphaned"] += new.anchor is Anchor.ORPHANED
+        return new
+
+    def colours(known_tags: set[str]) -> dict[str, str]:
+        incoming_tags = {tag_key(tag) for a in placed for tag in a.tags}
+        return {
             tag: colour for tag, colour in parsed.tag_colours.items()
             if tag_key(tag) in incoming_tags - known_tags
         }
-        store.put_many(writes, tag_colours=colours)
-    return ImportReport(added, updated, unchanged, orphaned, parsed.duplicates)
+
+    store.merge_many(placed, choose, tag_colours=colours,
+                     description=f"import {len(placed)} annotations")
+    return ImportReport(counts["added"], counts["updated"], counts["unchanged"],
+                        counts["orphaned"], parsed.duplicates)

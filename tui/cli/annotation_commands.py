@@ -1,4 +1,5 @@
-"""Annotation commands: `annotate`, `annotations`, `edit`, `delete`, `undo`, `tags`."""
+"""Annotation commands: `annotate`, `annotations`, `edit`, `delete`, `undo`, `redo`,
+`history`, `tags`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from annotations.anchoring import locate_quote, new_annotation
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Annotation
-from annotations.tags import normalise_tags, tag_key, validate_colour
+from annotations.tags import normalise_tags
 from annotations.text import safe_name, strip_control
 from tui.cli.context import CliContext, TagListAction, common_options
 from tui.cli.output import print_json
@@ -64,8 +65,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete.add_argument("annotation", metavar="ANNOTATION_ID", help="id or unique prefix")
     delete.set_defaults(handler=delete_annotation)
 
-    undo = subparsers.add_parser("undo", parents=parent, help="undo the last annotation change")
+    undo = subparsers.add_parser(
+        "undo", parents=parent, help="undo the newest change (or one from `history`)",
+        description="Take back the newest change to the annotations, whoever made it (a TUI "
+        "window, another command), and say what and whose it was; or the change KEY listed "
+        "by `newsmark history`. Anything changed again since by someone else is kept.",
+    )
+    undo.add_argument("key", metavar="KEY", nargs="?", help="a change listed by `history`")
     undo.set_defaults(handler=undo_change)
+
+    redo = subparsers.add_parser(
+        "redo", parents=parent, help="redo the change undone last (or one from `history`)",
+    )
+    redo.add_argument("key", metavar="KEY", nargs="?", help="an undone change from `history`")
+    redo.set_defaults(handler=redo_change)
+
+    history = subparsers.add_parser(
+        "history", parents=parent, help="list the changes that undo and redo can take",
+    )
+    history.add_argument("--json", action="store_true", help="print a JSON array")
+    history.set_defaults(handler=list_history)
 
     _register_tags(subparsers, parent)
 
@@ -134,20 +153,20 @@ def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`newsmark edit ANNOTATION_ID [--tag T] [--add-tag T] [--remove-tag T] [--note N]`."""
-    store = ctx.store
-    annotation = store.get(args.annotation)
-    tags = list(annotation.tags if args.tag is None else normalise_tags(args.tag))
-    tags.extend(normalise_tags(args.add_tag))
-    removed = {tag_key(tag) for tag in args.remove_tag}
-    changes: dict[str, object] = {
-        "tags": normalise_tags(tag for tag in tags if tag_key(tag) not in removed)
-    }
-    if args.note is not None:
-        changes["note"] = args.note or None
-    if args.colour is not None:
-        changes["colour"] = validate_colour(args.colour) if args.colour else None
-    updated = store.update(annotation.with_changes(**changes))
+    """`newsmark edit ANNOTATION_ID [--tag T] [--add-tag T] [--remove-tag T] [--note N]`.
+
+    Only the options given change anything, applied to the annotation as it is under the
+    write lock (so concurrent edits of other fields or other tags are kept)."""
+    from annotations.store import UNCHANGED
+
+    updated = ctx.store.edit(
+        args.annotation,
+        tags=args.tag,
+        add_tags=args.add_tag,
+        remove_tags=args.remove_tag,
+        note=UNCHANGED if args.note is None else (args.note or None),
+        colour=UNCHANGED if args.colour is None else (args.colour or None),
+    )
     print(_summary(updated))
     return 0
 
@@ -160,12 +179,41 @@ def delete_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def undo_change(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`newsmark undo`: exit 1 when there is nothing to undo."""
-    description = ctx.store.undo()
-    if description is None:
+    """`newsmark undo [KEY]`: exit 1 when there is nothing to undo."""
+    item = ctx.store.undo(key=args.key)
+    if item is None:
         print("nothing to undo", file=sys.stderr)
         return 1
-    print(f"undone: {description}")
+    print(f"undone: {strip_control(item.describe())}")
+    return 0
+
+
+def redo_change(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark redo [KEY]`: exit 1 when there is nothing to redo."""
+    item = ctx.store.redo(key=args.key)
+    if item is None:
+        print("nothing to redo", file=sys.stderr)
+        return 1
+    print(f"redone: {strip_control(item.describe())}")
+    return 0
+
+
+def list_history(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark history [--json]`: the undo history, newest first."""
+    items = ctx.store.history()
+    if args.json:
+        print_json([
+            {"key": item.key, "state": "undone" if item.undone else "done",
+             "description": item.description, "time": item.time, "user": item.user,
+             "where": item.label, "origin": item.origin}
+            for item in items
+        ])
+        return 0
+    for item in items:
+        state = "undone" if item.undone else "done"
+        print(strip_control(f"{item.key.lstrip('0') or '0'}\t{state}\t{item.time}\t"
+                            f"{item.whose()}\t{item.description}"))
+    print(count_noun(len(items), "change"), file=sys.stderr)
     return 0
 
 

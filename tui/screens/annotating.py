@@ -188,10 +188,12 @@ class AnnotatingScreen(NewsmarkScreen):
         store = self.newsmark.workspace.require_store()
 
         def save() -> Annotation:
-            # Applied to the highlight as it is now: another terminal may have changed it
-            # while the dialog was open, and those changes are kept.
-            current = store.get(annotation.id)
-            return store.update(merge_edit(annotation, current, edit.tags, edit.note))
+            # Applied to the highlight as it is under the write lock: another terminal may
+            # have changed it while the dialog was open, and those changes are kept.
+            return store.modify(
+                annotation.id, lambda current: merge_edit(annotation, current, edit.tags,
+                                                          edit.note)
+            )
 
         def saved(result: Annotation) -> None:
             tags = ", ".join(result.tags) or "no tags"

@@ -1,5 +1,7 @@
 """The durable TinyDB storage: an atomic JSON snapshot plus an fsync'd append-only journal.
 
+(The annotation store built on it is store.py; this module only knows tables of documents.)
+
 Storage format
 --------------
 ``annotations.json`` (the snapshot) is a TinyDB-shaped JSON object, table name → table,
@@ -9,7 +11,7 @@ each table mapping a string document id to a document::
                          "lineage": "<32 hex digits>"}},
      "annotations": {"<annotation id>": {...Annotation.to_dict()...}},
      "tag_colours": {"<tag key>": {"name": "Politics", "colour": "#e06c75"}},
-     "history": {"000000000042": {"description": "...", "time": "...", "before": {...}}}}
+     "history": {"000000000042": {...an undo entry, see history.py...}}}
 
 It is only ever written whole and atomically: a temporary file in the same directory is
 written, flushed and fsync'd, then ``os.replace``d over the snapshot and the directory is
@@ -34,12 +36,17 @@ the next append; a damaged line followed by others means the file was damaged so
 way, and loading fails. When the journal grows larger than the snapshot (and at least
 `COMPACT_BYTES`), a new snapshot is written and the journal is truncated.
 
-Any file that is not JSON, not shaped like this, empty, or of a newer schema raises
-`CorruptDatabaseError` and is never written, renamed or replaced. Older schemas are
+Any file that is not JSON, not shaped like this (every document of every table is checked,
+see schema.py), empty, or of a newer schema raises `CorruptDatabaseError` and is never
+written, renamed or replaced. Older schemas are
 migrated in memory (see `MIGRATIONS`); the first write then replaces the file, after
 copying the original to ``annotations.json.schema<N>.bak``.
 
 Every write must be made with the store's file lock held, after `refresh()`.
+
+Threads: the in-memory data is only ever changed inside `guard()` (the store passes its
+read mutex), and `listener` is told of every change there, so readers in other threads see
+each batch whole; disk I/O happens outside it, so a reader never waits for the disk.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,35 +67,19 @@ from tinydb.storages import Storage
 
 from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
-from annotations.model import Anchor
+from annotations.store.ops import Data, Op, apply_ops
+from annotations.store.schema import (
+    APP_NAME,
+    META_TABLE,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    bad_table_at,
+    is_tinydb_v0,
+    meta_table,
+    valid_op,
+)
 
-SCHEMA_VERSION = 1
-META_TABLE = "_newsmark"
-APP_NAME = "newsmark"
 COMPACT_BYTES = 4 * 1024 * 1024
-ANNOTATIONS_TABLE = "annotations"
-
-Op = list[Any]  # ["put", table, doc_id, document] or ["del", table, doc_id]
-Data = dict[str, dict[str, Any]]
-
-
-def put_op(table: str, doc_id: str, document: dict[str, Any]) -> Op:
-    """A journal operation that stores `document` as `table[doc_id]`."""
-    return ["put", table, doc_id, document]
-
-
-def del_op(table: str, doc_id: str) -> Op:
-    """A journal operation that removes `table[doc_id]` (if present)."""
-    return ["del", table, doc_id]
-
-
-def apply_ops(data: Data, ops: Sequence[Op]) -> None:
-    """Apply journal operations to TinyDB-shaped data in place."""
-    for op in ops:
-        if op[0] == "put":
-            data.setdefault(op[1], {})[op[2]] = op[3]
-        else:
-            data.get(op[1], {}).pop(op[2], None)
 
 
 @contextlib.contextmanager
@@ -105,72 +97,6 @@ def gc_paused() -> Iterator[None]:
 def journal_path(path: Path) -> Path:
     """The journal file that belongs to the snapshot at `path`."""
     return path.with_name(path.name + ".journal")
-
-
-def _meta(schema: int, generation: int, lineage: str | None = None) -> dict[str, dict[str, Any]]:
-    record: dict[str, Any] = {"schema": schema, "generation": generation, "app": APP_NAME}
-    if lineage is not None:
-        record["lineage"] = lineage
-    return {"1": record}
-
-
-_ANCHORS = frozenset(str(anchor) for anchor in Anchor)
-_OPTIONAL_STR = frozenset((str, type(None)))
-_STR_ONLY = frozenset((str,))
-_NO_TAGS: list[str] = []
-
-
-def _looks_like_annotation(doc: Any) -> bool:
-    """Whether `doc` has the fields of a stored annotation, of the right types.
-
-    Cheap, as it runs per document on every load: the required fields and those whose bad
-    type would break `Annotation.from_dict` or the code showing annotations.
-    """
-    try:
-        tags = doc.get("tags", _NO_TAGS)
-        return (
-            type(doc["id"]) is str
-            and type(doc["article"]) is str
-            and type(doc["quote"]) is str
-            and type(doc["start"]) is int
-            and type(doc["end"]) is int
-            and doc.get("anchor", "exact") in _ANCHORS
-            and type(tags) is list
-            and set(map(type, tags)) <= _STR_ONLY
-            and type(doc.get("note")) in _OPTIONAL_STR
-            and type(doc.get("colour")) in _OPTIONAL_STR
-        )
-    except (KeyError, TypeError, IndexError, AttributeError):
-        return False
-
-
-def _is_dict(value: Any) -> bool:
-    return isinstance(value, dict)
-
-
-def _is_tinydb_v0(data: dict[str, Any]) -> bool:
-    """Whether `data` is a plain TinyDB JSONStorage file holding only annotations."""
-    tables = set(data)
-    return (
-        bool(tables)
-        and tables <= {"_default", ANNOTATIONS_TABLE}
-        and all(isinstance(table, dict) for table in data.values())
-        and all(_looks_like_annotation(doc) for table in data.values() for doc in table.values())
-    )
-
-
-def _migrate_v0(data: Data) -> Data:
-    """Schema 0 (plain TinyDB, annotations keyed by number) → 1 (keyed by annotation id)."""
-    annotations = {
-        doc["id"]: doc
-        for table in ("_default", ANNOTATIONS_TABLE)
-        for doc in data.get(table, {}).values()
-    }
-    return {META_TABLE: _meta(1, 0), ANNOTATIONS_TABLE: annotations}
-
-
-# from-version → function returning the data at from-version + 1 (with its meta updated).
-MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: _migrate_v0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,13 +134,26 @@ class JournalRead:
 
 @dataclass
 class Changes:
-    """What `DurableStorage.refresh` found: a full reload, or operations replayed."""
+    """A change to the in-memory data: a whole new `data` (a reload or a new snapshot), and
+    the operations it consists of (replayed journal lines, or a committed batch)."""
 
-    reloaded: bool = False
+    data: Data | None = None
     ops: list[Op] = field(default_factory=list)
 
+    @property
+    def reloaded(self) -> bool:
+        """Whether the data was read anew (the operations alone do not describe it)."""
+        return self.data is not None and not self.ops
+
     def __bool__(self) -> bool:
-        return self.reloaded or bool(self.ops)
+        return self.data is not None or bool(self.ops)
+
+
+Listener = Callable[[Data, Changes], None]
+
+
+def _no_listener(_data: Data, _changes: Changes) -> None:
+    return None
 
 
 class DurableStorage(Storage):
@@ -223,22 +162,35 @@ class DurableStorage(Storage):
     `read()` returns the in-memory data without disk I/O and `write()` only replaces it in
     memory: changes become durable through `commit(ops)`, which appends one journal batch
     and applies it, or not at all if the disk write fails.
+
+    `guard` (a context manager factory, e.g. a lock) is held around every change of the
+    in-memory data, and `listener(data, changes)` is called inside it after each change.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, compact_bytes: int = COMPACT_BYTES):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        compact_bytes: int = COMPACT_BYTES,
+        guard: Callable[[], AbstractContextManager[Any]] = nullcontext,
+        listener: Listener = _no_listener,
+    ) -> None:
         self.path = Path(path)
         self.journal = journal_path(self.path)
         self.compact_bytes = compact_bytes
+        self._guard = guard
+        self._listener = listener
         self._data: Data = {}
         self._generation = 0
         self._lineage: str | None = None
+        self._schema = SCHEMA_VERSION
         self._needs_snapshot = True
         self._stale_journal = False
         self._migrated_from: int | None = None
         self._snapshot_stamp: FileStamp | None = None
         self._journal_stamp: FileStamp | None = None
         self._journal_offset = 0
-        self._load()
+        self._install(Changes(data=self._load()))
 
     # TinyDB's Storage interface ------------------------------------------------------
 
@@ -248,7 +200,16 @@ class DurableStorage(Storage):
 
     def write(self, data: Data) -> None:
         """Replace the data in memory only; use `commit` for durable changes."""
-        self._data = data
+        self._install(Changes(data=data))
+
+    def _install(self, changes: Changes) -> None:
+        """Make `changes` the in-memory data, inside the guard, and tell the listener."""
+        with self._guard():
+            if changes.data is not None:
+                self._data = changes.data
+            else:
+                apply_ops(self._data, changes.ops)
+            self._listener(self._data, changes)
 
     # Loading -------------------------------------------------------------------------
 
@@ -265,34 +226,38 @@ class DurableStorage(Storage):
     def _corrupt(self, what: str) -> CorruptDatabaseError:
         return CorruptDatabaseError(f"{self.path} {what}; the file was left untouched")
 
-    def _load(self) -> None:
-        """Read the snapshot and replay the journal, retrying if a snapshot replaced it."""
+    def _load(self) -> Data:
+        """Read the snapshot and replay the journal, retrying if a snapshot replaced it;
+        returns the data (not yet installed) and sets everything else."""
         for _attempt in range(5):
             try:
                 with open(self.path, "rb") as file:
                     stamp = FileStamp.from_stat(os.fstat(file.fileno()))
                     raw = file.read()
             except FileNotFoundError:
-                self._data = {META_TABLE: _meta(SCHEMA_VERSION, 0)}
                 self._generation = 0
                 self._lineage = None
+                self._schema = SCHEMA_VERSION
+                self._migrated_from = None
                 self._needs_snapshot = True
                 self._stale_journal = False
                 self._snapshot_stamp = None
                 self._journal_stamp = FileStamp.of(self.journal)
                 self._journal_offset = self._journal_stamp.size if self._journal_stamp else 0
-                return
+                return {META_TABLE: meta_table(SCHEMA_VERSION, 0)}
             except OSError as error:
                 raise StoreError(f"could not read {self.path}: {error.strerror or error}") from None
             with gc_paused():
                 data, version, generation, lineage = self._parse(raw)
-                journal = self._read_journal(0, generation, lineage)
+                journal = self._read_journal(0, generation, lineage, version)
             if FileStamp.of(self.path) == stamp:
                 break
-        apply_ops(data, journal.ops)
-        self._data = data
+        with gc_paused():
+            apply_ops(data, journal.ops)
+            data = self._migrate(data, version)
         self._generation = generation
         self._lineage = lineage
+        self._schema = version
         self._migrated_from = version if version < SCHEMA_VERSION else None
         # A snapshot without a lineage gets one (a new snapshot) at the first write.
         self._needs_snapshot = self._migrated_from is not None or lineage is None
@@ -300,10 +265,11 @@ class DurableStorage(Storage):
         self._snapshot_stamp = stamp
         self._journal_offset = journal.offset
         self._journal_stamp = journal.stamp
+        return data
 
     def _parse(self, raw: bytes) -> tuple[Data, int, int, str | None]:
-        """The snapshot's data at the current schema, and the schema, generation and lineage
-        it was stored with (its journal lines carry these; no lineage: an older snapshot)."""
+        """The snapshot's data as stored, and the schema, generation and lineage it was
+        stored with (its journal lines carry these; no lineage: an older snapshot)."""
         if not raw.strip():
             raise self._corrupt("is empty, not a newsmark database")
         try:
@@ -318,22 +284,25 @@ class DurableStorage(Storage):
                 f"was written by a newer newsmark (database schema {version}; "
                 f"this version reads up to {SCHEMA_VERSION})"
             )
-        stored_version = version
+        if version < SCHEMA_VERSION and version not in MIGRATIONS:
+            raise self._corrupt(f"has database schema {version}, which cannot be upgraded")
+        bad = bad_table_at(data, version)
+        if bad is not None:
+            raise self._corrupt(f"is not a newsmark database (table {bad!r} is malformed)")
         record = data[META_TABLE]["1"] if META_TABLE in data else {"generation": 0}
-        generation, lineage = record["generation"], record.get("lineage")
+        return data, version, record["generation"], record.get("lineage")
+
+    def _migrate(self, data: Data, version: int) -> Data:
+        """`data` (stored at schema `version`, journal replayed) at the current schema."""
         while version < SCHEMA_VERSION:
-            migrate = MIGRATIONS.get(version)
-            if migrate is None:
-                raise self._corrupt(f"has database schema {version}, which cannot be upgraded")
-            data = migrate(data)
+            data = MIGRATIONS[version](data)
             version = self._schema_of(data)
-        self._check_shape(data)
-        return data, stored_version, generation, lineage
+        return data
 
     def _schema_of(self, data: dict[str, Any]) -> int:
         meta = data.get(META_TABLE)
         if meta is None:
-            if _is_tinydb_v0(data):
+            if is_tinydb_v0(data):
                 return 0
             raise self._corrupt("is not a newsmark database (no _newsmark table)")
         record = meta.get("1") if isinstance(meta, dict) else None
@@ -345,19 +314,13 @@ class DurableStorage(Storage):
             or not isinstance(record.get("lineage", ""), str)
         ):
             raise self._corrupt("is not a newsmark database (bad _newsmark table)")
-        return record["schema"]
+        return int(record["schema"])
 
-    def _check_shape(self, data: dict[str, Any]) -> None:
-        for name, table in data.items():
-            if not isinstance(table, dict):
-                raise self._corrupt(f"is not a newsmark database (table {name!r} is malformed)")
-            check = _looks_like_annotation if name == ANNOTATIONS_TABLE else _is_dict
-            if not all(map(check, table.values())):
-                raise self._corrupt(f"is not a newsmark database (table {name!r} is malformed)")
-
-    def _read_journal(self, offset: int, generation: int, lineage: str | None) -> JournalRead:
+    def _read_journal(
+        self, offset: int, generation: int, lineage: str | None, schema: int
+    ) -> JournalRead:
         """The journal from `offset` on: the operations of the snapshot with this generation
-        and lineage (lines of any other snapshot are skipped)."""
+        and lineage (lines of any other snapshot are skipped), checked against `schema`."""
         try:
             with open(self.journal, "rb") as file:
                 stamp = FileStamp.from_stat(os.fstat(file.fileno()))
@@ -372,15 +335,16 @@ class DurableStorage(Storage):
         stale = False
         for number, line in enumerate(lines):
             batch = _parse_batch(line)
-            if batch is None:
+            mine = batch is not None and batch["g"] == generation and batch.get("l") == lineage
+            if batch is None or (mine and not all(valid_op(op, schema) for op in batch["ops"])):
                 if number == len(lines) - 1:
                     break  # a damaged last line: a crash during an append
                 raise CorruptDatabaseError(
                     f"{self.journal} has a damaged line in the middle; the file was left untouched"
                 )
             offset += len(line) + 1
-            if batch["g"] == generation and batch.get("l") == lineage:
-                ops.extend(batch["ops"])
+            if mine:
+                ops.extend(map(Op.from_json, batch["ops"]))
             else:
                 stale = True
         return JournalRead(ops, offset, stamp, stale=stale)
@@ -388,10 +352,18 @@ class DurableStorage(Storage):
     # Re-reading what other processes wrote ------------------------------------------
 
     def refresh(self) -> Changes:
-        """Catch up with other processes: replay new journal lines, or reload everything."""
+        """Catch up with other processes: replay new journal lines, or reload everything.
+
+        The disk is read first; the in-memory data then changes in one guarded step.
+        """
+        changes = self._changes_on_disk()
+        if changes:
+            self._install(changes)
+        return changes
+
+    def _changes_on_disk(self) -> Changes:
         if FileStamp.of(self.path) != self._snapshot_stamp:
-            self._load()
-            return Changes(reloaded=True)
+            return Changes(data=self._load())
         stamp = FileStamp.of(self.journal)
         if stamp == self._journal_stamp:
             return Changes()
@@ -399,13 +371,14 @@ class DurableStorage(Storage):
             stamp is None
             or (self._journal_stamp is not None and stamp.ino != self._journal_stamp.ino)
             or stamp.size < self._journal_offset
+            or self._schema != SCHEMA_VERSION  # lines of an older schema: migrate them too
         ):
-            self._load()
-            return Changes(reloaded=True)
-        journal = self._read_journal(self._journal_offset, self._generation, self._lineage)
+            return Changes(data=self._load())
+        journal = self._read_journal(
+            self._journal_offset, self._generation, self._lineage, self._schema
+        )
         self._journal_offset, self._journal_stamp = journal.offset, journal.stamp
         self._stale_journal = self._stale_journal or journal.stale
-        apply_ops(self._data, journal.ops)
         return Changes(ops=journal.ops)
 
     # Writing ------------------------------------------------------------------------
@@ -418,32 +391,53 @@ class DurableStorage(Storage):
         """
         if not ops:
             return
+        ops = list(ops)
+        lines = [op.to_json() for op in ops]
+        if not all(valid_op(line) for line in lines):
+            raise StoreError("refused to save a malformed change (a bug); nothing was saved")
         try:
             if self._needs_snapshot or self._stale_journal:
                 # A new snapshot also replaces a journal holding lines of other snapshots.
                 data = {name: dict(table) for name, table in self._data.items()}
                 apply_ops(data, ops)
                 self._backup_before_migration()
-                self._write_snapshot(data)
+                self._install(Changes(data=self._write_snapshot(data), ops=ops))
                 return
-            batch = {"g": self._generation, "l": self._lineage, "ops": list(ops)}
+            batch = {"g": self._generation, "l": self._lineage, "ops": lines}
             self._append(orjson.dumps(batch, option=orjson.OPT_APPEND_NEWLINE))
         except OSError as error:
             raise self._save_error(error) from None
-        apply_ops(self._data, ops)
+        self._install(Changes(ops=ops))
         snapshot_size = self._snapshot_stamp.size if self._snapshot_stamp else 0
         if self._journal_offset > max(self.compact_bytes, snapshot_size):
             # Compaction is an optimisation: the journal still holds every change if it
             # fails, and it is tried again after the next commit.
             with contextlib.suppress(OSError):
-                self._write_snapshot(self._data)
+                self._data = self._write_snapshot(self._data)
 
     def snapshot(self) -> None:
         """Write the whole data as a new snapshot generation and empty the journal."""
         try:
-            self._write_snapshot(self._data)
+            self._data = self._write_snapshot(self._data)
         except OSError as error:
             raise self._save_error(error) from None
+
+    def remove_leftover_temp_files(self) -> int:
+        """Delete snapshot temp files that a crash left beside the DB; how many were removed.
+
+        Call with the file lock held: snapshots are only written under it, so no temp file
+        of this DB is being written by anyone then.
+        """
+        removed = 0
+        prefix = f".{self.path.name}."
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.path.parent):
+                if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                    with contextlib.suppress(OSError):
+                        if entry.is_file(follow_symlinks=False):
+                            os.unlink(entry.path)
+                            removed += 1
+        return removed
 
     def _save_error(self, error: OSError) -> StoreError:
         reason = error.strerror or str(error)
@@ -481,30 +475,33 @@ class DurableStorage(Storage):
         if not backup.exists():
             shutil.copy2(self.path, backup)
 
-    def _write_snapshot(self, data: Data) -> None:
+    def _write_snapshot(self, data: Data) -> Data:
         """Atomically replace the snapshot with `data`, at the next generation and with a new
-        lineage (so no line of the journal written so far belongs to it)."""
+        lineage (so no line of the journal written so far belongs to it); returns the data
+        as written (with its new `_newsmark` table), for the caller to install."""
         generation = self._generation + 1
         lineage = uuid.uuid4().hex
         out = dict(data)
-        out[META_TABLE] = _meta(SCHEMA_VERSION, generation, lineage)
+        out[META_TABLE] = meta_table(SCHEMA_VERSION, generation, lineage)
         atomic_write_bytes(self.path, orjson.dumps(out))
-        self._data = out
         self._generation = generation
         self._lineage = lineage
+        self._schema = SCHEMA_VERSION
         self._needs_snapshot = False
         self._migrated_from = None
         self._snapshot_stamp = FileStamp.of(self.path)
         # Older lines are ignored from now on; emptying the journal saves space.
         with contextlib.suppress(OSError):
             os.truncate(self.journal, 0)
-        journal = self._read_journal(0, generation, lineage)
+        journal = self._read_journal(0, generation, lineage, SCHEMA_VERSION)
         self._journal_offset, self._journal_stamp = journal.offset, journal.stamp
         self._stale_journal = journal.stale
+        return out
 
 
 def _parse_batch(line: bytes) -> dict[str, Any] | None:
-    """A journal line as {"g": int, "l": str (optional), "ops": [...]}, or None if damaged."""
+    """A journal line as {"g": int, "l": str (optional), "ops": [...]}, or None if damaged
+    (the operations' documents are checked by the caller, against the snapshot's schema)."""
     try:
         batch = orjson.loads(line)
     except orjson.JSONDecodeError:
@@ -514,22 +511,6 @@ def _parse_batch(line: bytes) -> dict[str, Any] | None:
         and isinstance(batch.get("g"), int)
         and isinstance(batch.get("l", ""), str)
         and isinstance(batch.get("ops"), list)
-        and all(_valid_op(op) for op in batch["ops"])
     ):
         return None
     return batch
-
-
-def _valid_op(op: Any) -> bool:
-    if not isinstance(op, list) or len(op) < 3:
-        return False
-    kind, table, doc_id = op[0], op[1], op[2]
-    if not (isinstance(table, str) and isinstance(doc_id, str)):
-        return False
-    if kind == "put":
-        return (
-            len(op) == 4
-            and isinstance(op[3], dict)
-            and (table != ANNOTATIONS_TABLE or _looks_like_annotation(op[3]))
-        )
-    return kind == "del" and len(op) == 3

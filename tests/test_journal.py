@@ -11,23 +11,18 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from annotations import storage as storage_module
 from annotations.errors import CorruptDatabaseError, StoreError
-from annotations.storage import (
-    META_TABLE,
-    SCHEMA_VERSION,
-    DurableStorage,
-    del_op,
-    journal_path,
-    put_op,
-)
+from annotations.store import journal as journal_module
+from annotations.store.journal import DurableStorage, journal_path
+from annotations.store.ops import Op, del_op, put_op
+from annotations.store.schema import META_TABLE, SCHEMA_VERSION
 
 
 def doc(n: int, article: str = "000_a") -> dict[str, Any]:
     return {"id": f"id-{n}", "article": article, "quote": f"quote {n}", "start": n, "end": n + 5}
 
 
-def put(n: int) -> list[Any]:
+def put(n: int) -> Op:
     return put_op("annotations", f"id-{n}", doc(n))
 
 
@@ -76,7 +71,7 @@ def test_truncated_last_journal_line_is_ignored_then_cut_off(db_path: Path) -> N
     storage.commit([put(2)])
     journal = journal_path(db_path)
     whole = journal.read_bytes()
-    line = orjson.dumps({"g": 1, "l": storage.lineage, "ops": [put(3)]}) + b"\n"
+    line = orjson.dumps({"g": 1, "l": storage.lineage, "ops": [put(3).to_json()]}) + b"\n"
     journal.write_bytes(whole + line[: len(line) // 2])
     reopened = DurableStorage(db_path)
     assert set(annotations_of(reopened)) == {"id-1", "id-2"}
@@ -89,7 +84,8 @@ def test_damaged_line_in_the_middle_of_the_journal_is_corruption(db_path: Path) 
     storage = DurableStorage(db_path)
     storage.commit([put(1)])
     journal = journal_path(db_path)
-    journal.write_bytes(b'{"g": 1, "ops": [[\n' + orjson.dumps({"g": 1, "ops": [put(2)]}) + b"\n")
+    line = orjson.dumps({"g": 1, "ops": [put(2).to_json()]})
+    journal.write_bytes(b'{"g": 1, "ops": [[\n' + line + b"\n")
     before = journal.read_bytes()
     with pytest.raises(CorruptDatabaseError, match="damaged line"):
         DurableStorage(db_path)
@@ -102,7 +98,7 @@ def test_lines_of_an_older_generation_are_ignored(db_path: Path) -> None:
     storage.commit([put(2)])
     journal = journal_path(db_path)
     stale = journal.read_bytes()
-    old = {"g": 1, "l": storage.lineage, "ops": [del_op("annotations", "id-1")]}
+    old = {"g": 1, "l": storage.lineage, "ops": [del_op("annotations", "id-1").to_json()]}
     storage.snapshot()
     assert storage.lineage != old["l"]
     # A crash between writing the new snapshot and emptying the journal:
@@ -256,17 +252,19 @@ def test_migrations_run_in_order_from_the_stored_schema(
 ) -> None:
     DurableStorage(db_path).commit([put(1)])
 
-    def to_v2(data: dict[str, Any]) -> dict[str, Any]:
-        data[META_TABLE]["1"]["schema"] = 2
+    future = SCHEMA_VERSION + 1
+
+    def to_future(data: dict[str, Any]) -> dict[str, Any]:
+        data[META_TABLE]["1"]["schema"] = future
         data["annotations"]["id-1"]["note"] = "migrated"
         return data
 
-    monkeypatch.setattr(storage_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(storage_module.MIGRATIONS, 1, to_v2)
+    monkeypatch.setattr(journal_module, "SCHEMA_VERSION", future)
+    monkeypatch.setitem(journal_module.MIGRATIONS, SCHEMA_VERSION, to_future)
     storage = DurableStorage(db_path)
     assert annotations_of(storage)["id-1"]["note"] == "migrated"
     storage.commit([put(2)])
-    assert orjson.loads(db_path.read_bytes())[META_TABLE]["1"]["schema"] == 2
+    assert orjson.loads(db_path.read_bytes())[META_TABLE]["1"]["schema"] == future
 
 
 def test_refresh_replays_other_writers_and_reloads_after_compaction(db_path: Path) -> None:
@@ -287,7 +285,7 @@ def test_partial_line_being_written_is_not_read_until_complete(db_path: Path) ->
     writer = DurableStorage(db_path)
     writer.commit([put(1)])
     reader = DurableStorage(db_path)
-    line = orjson.dumps({"g": 1, "l": writer.lineage, "ops": [put(2)]}) + b"\n"
+    line = orjson.dumps({"g": 1, "l": writer.lineage, "ops": [put(2).to_json()]}) + b"\n"
     with journal_path(db_path).open("ab") as journal:
         journal.write(line[:10])
         journal.flush()
@@ -345,9 +343,9 @@ def test_legacy_snapshot_replays_its_journal_and_gets_a_lineage_on_first_write(
     db_path: Path,
 ) -> None:
     legacy_snapshot(db_path, [
-        {"g": 4, "ops": [put(2)]},
-        {"g": 3, "ops": [put(7)]},  # an older generation
-        {"g": 4, "l": "0" * 32, "ops": [put(8)]},  # a line of some other snapshot
+        {"g": 4, "ops": [put(2).to_json()]},
+        {"g": 3, "ops": [put(7).to_json()]},  # an older generation
+        {"g": 4, "l": "0" * 32, "ops": [put(8).to_json()]},  # a line of some other snapshot
     ])
     storage = DurableStorage(db_path)
     assert set(annotations_of(storage)) == {"id-1", "id-2"}
@@ -365,7 +363,7 @@ def test_journal_lines_of_another_lineage_are_not_replayed_by_a_reader(db_path: 
     writer.commit([put(1)])
     reader = DurableStorage(db_path)
     with journal_path(db_path).open("ab") as journal:
-        journal.write(orjson.dumps({"g": 1, "l": "f" * 32, "ops": [put(2)]}) + b"\n")
-        journal.write(orjson.dumps({"g": 1, "ops": [put(3)]}) + b"\n")
+        journal.write(orjson.dumps({"g": 1, "l": "f" * 32, "ops": [put(2).to_json()]}) + b"\n")
+        journal.write(orjson.dumps({"g": 1, "ops": [put(3).to_json()]}) + b"\n")
     assert not reader.refresh().ops
     assert set(annotations_of(DurableStorage(db_path))) == {"id-1"}

@@ -1,0 +1,162 @@
+"""The undo history: what each change did, and how to take it back without taking back
+anyone else's work.
+
+An entry records, for every document a change touched, only what changed: the changed
+fields before and after (or the whole document, when the change created or deleted it)::
+
+    {"description": "rename tag Econ → Economy", "time": "...Z",
+     "origin": "tui:3f2a…",            # who made it: one TUI window, or "cli"
+     "label": "the newsmark window started 14:02 (pid 4242)", "user": "alice",
+     "state": "done",                  # or "undone" (then redo can bring it back)
+     "undone_by": "tui:3f2a…", "undone_at": "...Z",   # only when undone
+     "size": 1234,                     # bytes of the entry, for the history's byte cap
+     "changes": [["annotations", "<id>", {"tags": ["Econ"]}, {"tags": ["Economy"]}], ...]}
+
+Undo is a three-way merge per field: a field whose current value is still what the change
+left is set back; a field changed again since (by another window, a process, an import) is
+kept as it is and counted as kept. Tags merge as sets, so undoing "add tag x" removes x and
+keeps a tag someone else added meanwhile. A created annotation is deleted by undo only if
+nobody changed its tags, note or colour since. Redo is the same merge the other way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from annotations.model import utc_now
+from annotations.store.ops import Document
+from annotations.store.schema import ANNOTATIONS_TABLE
+from annotations.tags import tag_key
+
+Change = list[Any]  # [table, doc_id, before, after]
+_ABSENT = object()
+# Fields only the user changes: what decides whether a created annotation is still "as
+# created" when its creation is undone (re-anchoring may have moved it; that is not work).
+_USER_FIELDS = ("tags", "note", "colour")
+_TIMESTAMP = "updated"
+
+
+def diff_documents(
+    table: str, doc_id: str, before: Document | None, after: Document | None
+) -> Change | None:
+    """The change from `before` to `after` (None for no document); None if they are equal.
+
+    Whole documents when one side is None, otherwise only the fields that differ (a field
+    missing on one side is missing from that side's dict).
+    """
+    if before == after:
+        return None
+    if before is None or after is None:
+        return [table, doc_id, before, after]
+    keys = [
+        key
+        for key in {**before, **after}
+        if before.get(key, _ABSENT) != after.get(key, _ABSENT)
+    ]
+    return [
+        table,
+        doc_id,
+        {key: before[key] for key in keys if key in before},
+        {key: after[key] for key in keys if key in after},
+    ]
+
+
+def entry_size(entry: dict[str, Any]) -> int:
+    """The size of an entry in bytes, as stored (its `size` field counted as 10 digits)."""
+    return len(orjson.dumps({**entry, "size": 0})) + 9
+
+
+def new_entry(
+    description: str, changes: list[Change], *, origin: str, label: str, user: str
+) -> dict[str, Any]:
+    """A "done" history entry for `changes`, with its size."""
+    entry: dict[str, Any] = {
+        "description": description,
+        "time": utc_now(),
+        "origin": origin,
+        "label": label,
+        "user": user,
+        "state": "done",
+        "changes": changes,
+        "size": 0,
+    }
+    entry["size"] = entry_size(entry)
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Reverted:
+    """What taking back one change does to one document.
+
+    `write`: whether the document must be written (`document`, or deleted when it is
+    None); `kept`: whether something changed since was kept instead of being taken back.
+    """
+
+    write: bool
+    document: Document | None
+    kept: bool
+
+
+_NOTHING = Reverted(write=False, document=None, kept=False)
+_KEPT = Reverted(write=False, document=None, kept=True)
+
+
+def _merge_tags(current: list[str], before: list[str], after: list[str]) -> list[str]:
+    """`current` tags with the tags added by before→after removed and those removed added
+    back (by tag identity); tags changed by anyone else stay as they are."""
+    before_keys = {tag_key(tag) for tag in before}
+    after_keys = {tag_key(tag) for tag in after}
+    current_keys = {tag_key(tag) for tag in current}
+    kept = [tag for tag in current if tag_key(tag) not in after_keys - before_keys]
+    restored = [
+        tag
+        for tag in before
+        if tag_key(tag) not in after_keys and tag_key(tag) not in current_keys
+    ]
+    return kept + restored
+
+
+def revert_change(change: Change, current: Document | None, *, redo: bool = False) -> Reverted:
+    """Take one recorded change back (or, with `redo`, apply it again) onto `current`."""
+    table, _doc_id, before, after = change
+    if redo:
+        before, after = after, before
+    if after is None:  # the change deleted the document: bring it back
+        return Reverted(True, before, False) if current is None else _KEPT
+    if before is None:  # the change created the document: remove it
+        if current is None:
+            return _NOTHING
+        same = all(current.get(key) == after.get(key) for key in _USER_FIELDS)
+        return Reverted(True, None, False) if same else _KEPT
+    if current is None:  # deleted since by someone else: it stays deleted
+        return _KEPT
+    document = dict(current)
+    kept = False
+    for key in {**before, **after}:
+        if key == _TIMESTAMP:
+            continue
+        want, was = before.get(key, _ABSENT), after.get(key, _ABSENT)
+        now = current.get(key, _ABSENT)
+        if now == was:
+            if want is _ABSENT:
+                document.pop(key, None)
+            else:
+                document[key] = want
+        elif (
+            table == ANNOTATIONS_TABLE
+            and key == "tags"
+            and all(isinstance(side, list) for side in (now, want, was))
+        ):
+            merged = _merge_tags(now, want, was)  # type: ignore[arg-type]
+            document[key] = merged
+            kept = kept or {tag_key(t) for t in merged} != {tag_key(t) for t in want}  # type: ignore[union-attr]
+        elif now != want:
+            kept = True
+    if document == current:
+        return Reverted(False, None, kept)
+    if table == ANNOTATIONS_TABLE:
+        document[_TIMESTAMP] = utc_now()
+    return Reverted(True, document, kept)

@@ -1,0 +1,797 @@
+"""`AnnotationStore`: annotations, tags, undo/redo history and multi-process safety.
+
+The data lives in a TinyDB database backed by `DurableStorage` (journal.py: an atomic
+snapshot plus an fsync'd journal). Every change is a batch of operations committed in one
+durable write, with its undo entry in the same batch.
+
+Isolation: every read-modify-write happens inside `_writing()`, which holds the file lock
+(other processes) and the I/O lock (other threads of this process), catches up with what
+other processes wrote, and only then lets the method read the state it decides on. So an
+edit that adds a tag adds it to the tags as they are under the lock: no acknowledged change
+is ever written over. Readers take only a short in-memory mutex, never the file lock: a
+read never waits for another process, and with `sync_reads=False` (the TUI) never for the
+disk either.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import filelock
+from tinydb import TinyDB
+from tinydb.table import Table
+
+from annotations.anchoring import reanchor
+from annotations.errors import (
+    StoreError,
+    UnknownAnnotationError,
+    UnknownArticleError,
+    UnknownTagError,
+)
+from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
+from annotations.store.history import Change, diff_documents, new_entry, revert_change
+from annotations.store.index import AnnotationIndex
+from annotations.store.journal import COMPACT_BYTES, Changes, DurableStorage, gc_paused
+from annotations.store.ops import Data, Document, Op, del_op, put_op
+from annotations.store.schema import ANNOTATIONS_TABLE, HISTORY_TABLE, TAG_COLOURS_TABLE
+from annotations.tags import (
+    InvalidTagError,
+    default_colour,
+    normalise_tags,
+    tag_key,
+    validate_colour,
+)
+from annotations.text import normalise_text
+
+if TYPE_CHECKING:
+    from annotations.corpus import Corpus
+
+LOCK_TIMEOUT = 30.0
+MIN_PREFIX = 4
+UNDO_LIMIT = 100
+# The undo history's cap in bytes (oldest entries go first; the newest always stays, so
+# even a rename of a million annotations can be undone).
+HISTORY_BYTES = 16 * 1024 * 1024
+CLI_ORIGIN = "cli"
+CLI_LABEL = "the command line"
+
+
+class DuplicateAnnotationError(StoreError):
+    """An annotation with the same id is already stored."""
+
+
+class _Unchanged:
+    """The type of `UNCHANGED`: "leave this field as it is" in `AnnotationStore.edit`."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorReport:
+    """What `reanchor_all` did.
+
+    `exact`, `fuzzy`: annotations moved, refreshed or recovered to that anchor; `orphaned`:
+    annotations whose quote is not in their article (including ones that already were, and
+    the `missing` ones); `unchanged`: still exactly where they were; `missing`: their article
+    is not in the collection (they are marked orphaned, never deleted).
+    """
+
+    exact: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    newly_orphaned: int = 0
+
+    @property
+    def needs_notice(self) -> bool:
+        """Whether the user should hear about it: quotes moved by fuzzy match or lost."""
+        return bool(self.fuzzy or self.newly_orphaned)
+
+    def describe(self) -> str:
+        """One line for the user, e.g. 'articles changed: 2 annotations re-anchored by ...'."""
+        return (
+            f"articles changed: {self.fuzzy} annotations re-anchored by fuzzy match, "
+            f"{self.newly_orphaned} newly orphaned (kept with their quotes; "
+            f"{self.orphaned} orphaned in all, see Orphans)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One change in the undo history, as `history()` lists it and undo/redo report it.
+
+    `kept`: (after an undo or redo) how many annotations or tag colours were changed again
+    since by someone else, whose later values were kept rather than taken back.
+    """
+
+    key: str
+    description: str
+    time: str
+    origin: str
+    label: str
+    user: str
+    undone: bool
+    kept: int = 0
+
+    def whose(self) -> str:
+        """Who made the change and where, e.g. 'alice in the command line'."""
+        return f"{self.user} in {self.label}" if self.user else self.label
+
+    def describe(self) -> str:
+        """One line, e.g. 'add highlight “…” (made 14:02:07 by alice in the command line)'."""
+        when = self.time[11:19] if len(self.time) >= 19 else self.time
+        line = f"{self.description} (made {when} by {self.whose()})"
+        if self.kept:
+            line += (
+                f"; {self.kept} later change{'s' if self.kept != 1 else ''} by others kept"
+            )
+        return line
+
+    @classmethod
+    def from_entry(cls, key: str, entry: dict[str, Any], kept: int = 0) -> HistoryItem:
+        """The item for a stored history entry."""
+        return cls(
+            key=key,
+            description=entry["description"],
+            time=entry["time"],
+            origin=entry["origin"],
+            label=entry["label"],
+            user=entry["user"],
+            undone=entry["state"] == "undone",
+            kept=kept,
+        )
+
+
+class _StrIdTable(Table):
+    """A TinyDB table whose document ids are strings (annotation ids, tag keys)."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class _NewsmarkDB(TinyDB):
+    table_class = _StrIdTable
+    default_table_name = ANNOTATIONS_TABLE
+
+
+def _flat(text: str, limit: int = 40) -> str:
+    """`text` on one line, shortened to `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _describe(annotation: Annotation) -> str:
+    return f"“{_flat(annotation.quote)}”"
+
+
+def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
+    """Whether every annotation of an article is anchored on its current text.
+
+    Never true while one is orphaned: its quote may be back (the article was missing, or
+    edited and then restored), so orphans are always looked for again.
+    """
+    return all(
+        doc.get("body_hash") == content_hash and doc.get("anchor") != Anchor.ORPHANED
+        for doc in docs
+    )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+class AnnotationStore:
+    """The annotation database: durable, isolated between processes, with undo and redo."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        undo_limit: int = UNDO_LIMIT,
+        history_bytes: int = HISTORY_BYTES,
+        compact_bytes: int = COMPACT_BYTES,
+        origin: str = CLI_ORIGIN,
+        label: str = CLI_LABEL,
+        sync_reads: bool = True,
+    ) -> None:
+        # A symlinked DB is used through its target: the journal and the lock sit beside
+        # the real file, so two names for one DB lock each other out, and the link itself
+        # is never replaced by a regular file.
+        self.path = Path(os.path.realpath(path))
+        self.undo_limit = max(1, undo_limit)
+        self.history_bytes = history_bytes
+        self.origin = origin
+        self.label = label
+        self.user = _login_name()
+        self._sync_reads = sync_reads
+        self._mutex = threading.RLock()  # the in-memory data and index: held briefly
+        self._io = threading.RLock()  # disk reads and writes of this process: one at a time
+        self._index = AnnotationIndex()
+        self._version = 0
+        self._db = _NewsmarkDB(
+            self.path,
+            storage=DurableStorage,
+            compact_bytes=compact_bytes,
+            guard=lambda: self._mutex,
+            listener=self._on_change,
+        )
+        self._storage: DurableStorage = self._db.storage  # type: ignore[assignment]
+        self._annotations = self._db.table(ANNOTATIONS_TABLE, cache_size=0)
+        self._file_lock = filelock.FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        self._remove_leftover_temp_files()
+
+    def _remove_leftover_temp_files(self) -> None:
+        """Delete snapshot temp files a crash left behind, if the lock is free right now
+        (nobody is writing a snapshot) and the directory is writable; else leave them for
+        a later open."""
+        if not self.path.parent.is_dir():
+            return
+        try:
+            with self._file_lock.acquire(timeout=0):
+                self._storage.remove_leftover_temp_files()
+        except (filelock.Timeout, OSError):
+            pass
+
+    @classmethod
+    def open(cls, path: Path, **options: Any) -> AnnotationStore:
+        """Open (or start) the database at `path`; CorruptDatabaseError if it is not one.
+
+        Options: `undo_limit`, `history_bytes`, `compact_bytes`, `origin`/`label` (who is
+        writing: "cli", or one TUI window), `sync_reads` (False: reads never touch the
+        disk; call `refresh()` to take in other processes' changes).
+        """
+        return cls(path, **options)
+
+    # Keeping up with the files and with other processes --------------------------
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever the annotations change (here or elsewhere)."""
+        return self._version
+
+    def _on_change(self, data: Data, changes: Changes) -> None:
+        """Keep the index in step with the data (called inside the mutex)."""
+        if changes.reloaded:
+            with gc_paused():
+                self._index = AnnotationIndex.build(data.get(ANNOTATIONS_TABLE, {}))
+            self._version += 1
+        elif self._index.apply(changes.ops):
+            self._version += 1
+
+    def refresh(self) -> bool:
+        """Take in what other processes wrote; True if anything changed."""
+        with self._io:
+            return bool(self._storage.refresh())
+
+    @contextmanager
+    def _reading(self) -> Iterator[Data]:
+        """The data, unchanging while the block runs (no other thread applies a change)."""
+        if self._sync_reads and self._io.acquire(blocking=False):
+            # A write in progress in another thread: read what is in memory instead.
+            try:
+                self._storage.refresh()
+            finally:
+                self._io.release()
+        with self._mutex:
+            yield self._storage.read()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Data]:
+        """The data as it is under the file lock, for a read-modify-write.
+
+        Only the thread holding `_io` changes the data, so the block may read it without
+        the mutex; the data changes only through `_commit`.
+        """
+        with self._io:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._file_lock.acquire()
+            except filelock.Timeout:
+                raise StoreError(
+                    f"the database is locked by another newsmark process (waited "
+                    f"{LOCK_TIMEOUT:.0f} s); the change was not saved"
+                ) from None
+            except OSError as error:
+                raise StoreError(
+                    f"could not save to {self.path}: {error.strerror or error}; "
+                    "the change was not saved"
+                ) from None
+            try:
+                self._storage.refresh()
+                yield self._storage.read()
+            finally:
+                self._file_lock.release()
+
+    def _commit(self, description: str, ops: list[Op], *, undoable: bool = True) -> None:
+        """Commit `ops` (with the undo entry that reverts them, if `undoable`)."""
+        if not ops:
+            return
+        if undoable:
+            ops = ops + self._history_ops(description, ops)
+        self._storage.commit(ops)
+
+    def _history_ops(self, description: str, ops: list[Op]) -> list[Op]:
+        """The new history entry for `ops`, and the entries it makes obsolete or expires."""
+        data = self._storage.read()
+        final: dict[tuple[str, str], Document | None] = {}
+        for op in ops:
+            final[(op.table, op.doc_id)] = op.document
+        changes: list[Change] = []
+        for (table, doc_id), after in final.items():
+            change = diff_documents(table, doc_id, data.get(table, {}).get(doc_id), after)
+            if change is not None:
+                changes.append(change)
+        if not changes:
+            return []
+        history = data.get(HISTORY_TABLE, {})
+        keys = sorted(history)
+        result: list[Op] = []
+        # A new change of this origin ends what it could redo.
+        for key in keys:
+            entry = history[key]
+            if entry["state"] == "undone" and entry.get("undone_by") == self.origin:
+                result.append(del_op(HISTORY_TABLE, key))
+        gone = {op.doc_id for op in result}
+        kept = [key for key in keys if key not in gone]
+        entry = new_entry(description, changes, origin=self.origin, label=self.label,
+                          user=self.user)
+        sequence = int(keys[-1]) + 1 if keys else 1
+        result.append(put_op(HISTORY_TABLE, f"{sequence:012d}", entry))
+        total = entry["size"] + sum(history[key]["size"] for key in kept)
+        count = len(kept) + 1
+        for key in kept:  # oldest first; the new entry always stays
+            if count <= self.undo_limit and total <= self.history_bytes:
+                break
+            result.append(del_op(HISTORY_TABLE, key))
+            total -= history[key]["size"]
+            count -= 1
+        return result
+
+    # Reading ---------------------------------------------------------------------
+
+    def all(self) -> list[Annotation]:
+        """Every annotation, by article then position."""
+        with self._reading() as data:
+            docs = list(data.get(ANNOTATIONS_TABLE, {}).values())
+        return sorted(map(Annotation.from_dict, docs), key=document_order)
+
+    def _resolve(self, data: Data, annotation_id: str) -> Annotation:
+        table = data.get(ANNOTATIONS_TABLE, {})
+        doc = table.get(annotation_id)
+        if doc is not None:
+            return Annotation.from_dict(doc)
+        if len(annotation_id) < MIN_PREFIX:
+            raise UnknownAnnotationError(
+                f"no annotation has the id “{_flat(annotation_id)}” "
+                f"(a prefix needs at least {MIN_PREFIX} characters)"
+            )
+        matches = [key for key in self._index.article_of if key.startswith(annotation_id)]
+        if not matches:
+            raise UnknownAnnotationError(f"no annotation has the id “{_flat(annotation_id)}”")
+        if len(matches) > 1:
+            raise UnknownAnnotationError(
+                f"the id prefix “{annotation_id}” matches {len(matches)} annotations"
+            )
+        return Annotation.from_dict(table[matches[0]])
+
+    def get(self, annotation_id: str) -> Annotation:
+        """The annotation with this id or unique id prefix (at least 4 characters)."""
+        with self._reading() as data:
+            return self._resolve(data, annotation_id)
+
+    def for_article(self, article_id: str) -> list[Annotation]:
+        """The annotations of one article, by position."""
+        with self._reading() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            docs = [table[key] for key in self._index.by_article.get(article_id, ())]
+        return sorted(map(Annotation.from_dict, docs), key=document_order)
+
+    def with_tags(self, tags: Iterable[str]) -> list[Annotation]:
+        """Annotations carrying any of `tags` (case-insensitively), by article and position."""
+        wanted = {tag_key(tag) for tag in normalise_tags(tags)}
+        with self._reading() as data:
+            docs = [
+                doc
+                for doc in data.get(ANNOTATIONS_TABLE, {}).values()
+                if any(tag_key(tag) in wanted for tag in doc.get("tags", ()))
+            ]
+        return sorted(map(Annotation.from_dict, docs), key=document_order)
+
+    def _tag_name(self, tag: str) -> str:
+        """The usual spelling of an existing tag; UnknownTagError if no annotation has it."""
+        counter = self._index.spellings.get(tag_key(tag))
+        if counter is None:
+            raise UnknownTagError(f"no annotation has the tag “{_flat(tag)}”")
+        return counter.most_common(1)[0][0]
+
+    @staticmethod
+    def _colour_of(data: Data, key: str) -> str:
+        doc = data.get(TAG_COLOURS_TABLE, {}).get(key)
+        return str(doc["colour"]) if doc else default_colour(key)
+
+    def article_counts(self) -> dict[str, int]:
+        """How many annotations each article has (articles without any are left out)."""
+        with self._reading():
+            return {article: len(ids) for article, ids in self._index.by_article.items()}
+
+    def tags(self) -> list[TagInfo]:
+        """Every tag in use, sorted case-insensitively, with its colour and count."""
+        with self._reading() as data:
+            return [
+                TagInfo(
+                    name=counter.most_common(1)[0][0],
+                    colour=self._colour_of(data, key),
+                    count=counter.total(),
+                )
+                for key, counter in sorted(self._index.spellings.items())
+            ]
+
+    def tag_colour(self, tag: str) -> str:
+        """The colour of a tag: the one set with `set_tag_colour`, else its default."""
+        with self._reading() as data:
+            return self._colour_of(data, tag_key(tag))
+
+    def history(self) -> list[HistoryItem]:
+        """The undo history, newest first (undone entries included: redo can restore them)."""
+        with self._reading() as data:
+            history = data.get(HISTORY_TABLE, {})
+            return [HistoryItem.from_entry(key, history[key]) for key in sorted(history,
+                                                                                reverse=True)]
+
+    # Writing annotations -----------------------------------------------------------
+
+    @staticmethod
+    def _clean(annotation: Annotation) -> Annotation:
+        """Normalised tags, and a note without control sequences (notes are typed text:
+        everything shown or printed later must be safe for a terminal)."""
+        tags = normalise_tags(annotation.tags)
+        note = normalise_text(annotation.note).strip() or None if annotation.note else None
+        if tags == annotation.tags and note == annotation.note:
+            return annotation
+        return replace(annotation, tags=tags, note=note)
+
+    def add(self, annotation: Annotation) -> Annotation:
+        """Store a new annotation; DuplicateAnnotationError if its id is taken."""
+        annotation = self._clean(annotation)
+        with self._writing() as data:
+            if annotation.id in data.get(ANNOTATIONS_TABLE, {}):
+                raise DuplicateAnnotationError(f"an annotation with id {annotation.id} exists")
+            self._commit(
+                f"add highlight {_describe(annotation)}",
+                [put_op(ANNOTATIONS_TABLE, annotation.id, annotation.to_dict())],
+            )
+        return annotation
+
+    def modify(
+        self,
+        annotation_id: str,
+        change: Callable[[Annotation], Annotation],
+        description: str | None = None,
+    ) -> Annotation:
+        """Change an annotation (id or unique prefix) as it is under the write lock.
+
+        `change` gets the current annotation and returns the new one (same id); nothing is
+        written if it returns it unchanged. Returns the annotation as stored.
+        """
+        with self._writing() as data:
+            current = self._resolve(data, annotation_id)
+            updated = self._clean(change(current))
+            if updated.id != current.id:
+                raise StoreError("an edit cannot change an annotation's id")
+            if updated == current:
+                return current
+            self._commit(
+                description or f"edit highlight {_describe(updated)}",
+                [put_op(ANNOTATIONS_TABLE, updated.id, updated.to_dict())],
+            )
+        return updated
+
+    def edit(
+        self,
+        annotation_id: str,
+        *,
+        tags: Iterable[str] | None = None,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        note: str | _Unchanged | None = UNCHANGED,
+        colour: str | _Unchanged | None = UNCHANGED,
+    ) -> Annotation:
+        """Change only the given fields of an annotation, decided on its state under the lock.
+
+        `tags` replaces the tags; `add_tags`/`remove_tags` change the tags as they are then
+        (case-insensitively); `note`/`colour`: a new value, None to clear, or UNCHANGED.
+        """
+        replacement = None if tags is None else normalise_tags(tags)
+        added = normalise_tags(add_tags)
+        removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
+        new_colour = validate_colour(colour) if isinstance(colour, str) else colour
+
+        def change(current: Annotation) -> Annotation:
+            base = current.tags if replacement is None else replacement
+            new_tags = normalise_tags(
+                tag for tag in (*base, *added) if tag_key(tag) not in removed
+            )
+            changes: dict[str, Any] = {}
+            if new_tags != current.tags:
+                changes["tags"] = new_tags
+            if not isinstance(note, _Unchanged) and (note or None) != current.note:
+                changes["note"] = note or None
+            if not isinstance(new_colour, _Unchanged) and new_colour != current.colour:
+                changes["colour"] = new_colour
+            return current.with_changes(**changes) if changes else current
+
+        return self.modify(annotation_id, change)
+
+    def delete(self, annotation_id: str) -> Annotation:
+        """Delete an annotation (by id or unique prefix) and return it."""
+        with self._writing() as data:
+            annotation = self._resolve(data, annotation_id)
+            self._commit(
+                f"delete highlight {_describe(annotation)}",
+                [del_op(ANNOTATIONS_TABLE, annotation.id)],
+            )
+        return annotation
+
+    def delete_many(self, annotation_ids: Iterable[str], description: str) -> int:
+        """Delete the annotations with these ids that still exist: one write, one undo step."""
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            ops = [del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(annotation_ids)
+                   if key in table]
+            self._commit(description, ops)
+        return len(ops)
+
+    def put_many(
+        self,
+        annotations: Iterable[Annotation],
+        *,
+        tag_colours: Mapping[str, str] | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Add or replace many annotations (and set tag colours) as one write and one undo
+        step. For annotations that may exist already, use `merge_many`."""
+        cleaned = {a.id: self._clean(a) for a in annotations}
+        colours = {tag: validate_colour(colour) for tag, colour in (tag_colours or {}).items()}
+        ops = [put_op(ANNOTATIONS_TABLE, key, a.to_dict()) for key, a in cleaned.items()]
+        ops += [
+            put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
+            for tag, colour in colours.items()
+        ]
+        with self._writing():
+            self._commit(description or f"save {len(cleaned)} annotations", ops)
+
+    def merge_many(
+        self,
+        incoming: Iterable[Annotation],
+        choose: Callable[[Annotation | None, Annotation], Annotation | None],
+        *,
+        tag_colours: Callable[[set[str]], Mapping[str, str]] | None = None,
+        description: str,
+    ) -> int:
+        """Merge annotations into the store, deciding on the state under the write lock.
+
+        `choose(current, new)` gets the stored annotation with the same id (or None) and
+        returns what to store, or None to leave it. `tag_colours(existing tag keys)` gives
+        the colours to set, in the same write. One write, one undo step; returns how many
+        annotations were written.
+        """
+        incoming = list(incoming)
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            ops: list[Op] = []
+            for annotation in incoming:
+                doc = table.get(annotation.id)
+                chosen = choose(None if doc is None else Annotation.from_dict(doc), annotation)
+                if chosen is not None:
+                    chosen = self._clean(chosen)
+                    ops.append(put_op(ANNOTATIONS_TABLE, chosen.id, chosen.to_dict()))
+            written = len(ops)
+            if ops and tag_colours is not None:
+                colours = tag_colours(set(self._index.spellings))
+                ops += [
+                    put_op(TAG_COLOURS_TABLE, tag_key(tag),
+                           {"name": tag, "colour": validate_colour(colour)})
+                    for tag, colour in colours.items()
+                ]
+            self._commit(description, ops)
+        return written
+
+    # Writing tags ------------------------------------------------------------------
+
+    def _retag(self, data: Data, change: Callable[[tuple[str, ...]], tuple[str, ...]]
+               ) -> list[Op]:
+        """Operations that apply `change` to the tags of every annotation it affects."""
+        ops = []
+        now = utc_now()
+        for doc in data.get(ANNOTATIONS_TABLE, {}).values():
+            old = tuple(doc.get("tags", ()))
+            new = change(old)
+            if new != old:
+                ops.append(put_op(ANNOTATIONS_TABLE, doc["id"],
+                                  {**doc, "tags": list(new), "updated": now}))
+        return ops
+
+    def set_tag_colour(self, tag: str, colour: str) -> None:
+        """Give a tag a colour (hex or name); UnknownTagError if no annotation has it."""
+        value = validate_colour(colour)
+        with self._writing():
+            name = self._tag_name(tag)
+            self._commit(
+                f"colour tag {name} {value}",
+                [put_op(TAG_COLOURS_TABLE, tag_key(name), {"name": name, "colour": value})],
+            )
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename a tag (merging into `new` if it exists); returns annotations changed."""
+        new_tags = normalise_tags([new])
+        if not new_tags:
+            raise InvalidTagError("the new tag name is empty")
+        new_name, new_key = new_tags[0], tag_key(new_tags[0])
+        with self._writing() as data:
+            old_name = self._tag_name(old)
+            old_key = tag_key(old_name)
+            merging = new_key in self._index.spellings and new_key != old_key
+            ops = self._retag(
+                data,
+                lambda tags: normalise_tags(new_name if tag_key(t) == old_key else t
+                                            for t in tags),
+            )
+            colour = data.get(TAG_COLOURS_TABLE, {}).get(old_key)
+            if colour is not None and not merging:
+                ops.append(del_op(TAG_COLOURS_TABLE, old_key))
+                ops.append(put_op(TAG_COLOURS_TABLE, new_key, {**colour, "name": new_name}))
+            elif colour is not None:
+                ops.append(del_op(TAG_COLOURS_TABLE, old_key))
+            verb = "merge tag {} into {}" if merging else "rename tag {} → {}"
+            self._commit(verb.format(old_name, new_name), ops)
+        return sum(op.table == ANNOTATIONS_TABLE for op in ops)
+
+    def merge_tags(self, source: str, target: str) -> int:
+        """Replace tag `source` by existing tag `target`; returns annotations changed."""
+        with self._writing() as data:
+            source_name = self._tag_name(source)
+            target_name = self._tag_name(target)
+            source_key = tag_key(source_name)
+            if source_key == tag_key(target_name):
+                raise InvalidTagError(f"cannot merge the tag “{source_name}” into itself")
+            ops = self._retag(
+                data,
+                lambda tags: normalise_tags(
+                    target_name if tag_key(t) == source_key else t for t in tags
+                ),
+            )
+            if source_key in data.get(TAG_COLOURS_TABLE, {}):
+                ops.append(del_op(TAG_COLOURS_TABLE, source_key))
+            self._commit(f"merge tag {source_name} into {target_name}", ops)
+        return sum(op.table == ANNOTATIONS_TABLE for op in ops)
+
+    def delete_tag(self, tag: str) -> int:
+        """Remove a tag from every annotation (never deleting one); returns how many."""
+        with self._writing() as data:
+            name = self._tag_name(tag)
+            key = tag_key(name)
+            ops = self._retag(data, lambda tags: tuple(t for t in tags if tag_key(t) != key))
+            if key in data.get(TAG_COLOURS_TABLE, {}):
+                ops.append(del_op(TAG_COLOURS_TABLE, key))
+            self._commit(f"delete tag {name}", ops)
+        return sum(op.table == ANNOTATIONS_TABLE for op in ops)
+
+    # Undo and redo ------------------------------------------------------------------
+
+    def undo(self, *, mine: bool = False, key: str | None = None) -> HistoryItem | None:
+        """Take back a change: the newest one (of this window/origin only, with `mine`), or
+        the one with history `key`. None if there is none.
+
+        Fields changed again since by anyone are kept (see history.py); the result says how
+        many were.
+        """
+        return self._step(redo=False, mine=mine, key=key)
+
+    def redo(self, *, mine: bool = False, key: str | None = None) -> HistoryItem | None:
+        """Make an undone change again: the one undone last (by this origin, with `mine`),
+        or the one with history `key`. None if there is none."""
+        return self._step(redo=True, mine=mine, key=key)
+
+    def _step(self, *, redo: bool, mine: bool, key: str | None) -> HistoryItem | None:
+        wanted = "undone" if redo else "done"
+        with self._writing() as data:
+            history = data.get(HISTORY_TABLE, {})
+            if key is not None:
+                key = key.strip().zfill(12) if key.strip().isdigit() else key
+                if key not in history or history[key]["state"] != wanted:
+                    what = "redo" if redo else "undo"
+                    raise StoreError(f"there is no change {key} to {what} (see newsmark history)")
+                chosen = key
+            else:
+                candidates = [
+                    k for k, entry in history.items()
+                    if entry["state"] == wanted
+                    and (not mine or entry.get("undone_by" if redo else "origin") == self.origin)
+                ]
+                if not candidates:
+                    return None
+                if redo:
+                    chosen = max(candidates, key=lambda k: (history[k].get("undone_at", ""), k))
+                else:
+                    chosen = max(candidates)
+            entry = history[chosen]
+            ops: list[Op] = []
+            kept = 0
+            for change in entry["changes"]:
+                table, doc_id = change[0], change[1]
+                result = revert_change(change, data.get(table, {}).get(doc_id), redo=redo)
+                kept += result.kept
+                if result.write:
+                    ops.append(put_op(table, doc_id, result.document) if result.document
+                               is not None else del_op(table, doc_id))
+            if redo:
+                updated = {k: v for k, v in entry.items() if k not in ("undone_by", "undone_at")}
+                updated["state"] = "done"
+            else:
+                updated = {**entry, "state": "undone", "undone_by": self.origin,
+                           "undone_at": utc_now()}
+            ops.append(put_op(HISTORY_TABLE, chosen, updated))
+            self._commit("", ops, undoable=False)
+            return HistoryItem.from_entry(chosen, entry, kept=kept)
+
+    # Re-anchoring -------------------------------------------------------------------
+
+    def reanchor_all(self, corpus: Corpus) -> ReanchorReport:
+        """Re-attach every annotation to the current text of its article (not an undo step:
+        it follows the articles, it is not a user's change)."""
+        counts = Counter[str]()
+        changed: dict[str, tuple[dict[str, Any], Annotation]] = {}
+        by_article: dict[str, list[dict[str, Any]]] = {}
+        with self._reading() as data:
+            for doc in data.get(ANNOTATIONS_TABLE, {}).values():
+                by_article.setdefault(doc["article"], []).append(doc)
+        for article_id, docs in by_article.items():
+            if article_id in corpus and _unchanged_article(docs, corpus.content_hash(article_id)):
+                # Made on exactly this text: nothing can have moved (no need to parse it).
+                counts["unchanged"] += len(docs)
+                continue
+            try:
+                article = corpus.article(article_id) if article_id in corpus else None
+            except UnknownArticleError:
+                article = None
+            for doc in docs:
+                old = Annotation.from_dict(doc)
+                if article is None:
+                    counts["missing"] += 1
+                    counts["orphaned"] += 1
+                    new = replace(old, anchor=Anchor.ORPHANED)
+                else:
+                    new = reanchor(old, article)
+                    unchanged = new == old and new.anchor != Anchor.ORPHANED
+                    counts["unchanged" if unchanged else str(new.anchor)] += 1
+                if new != old:
+                    changed[old.id] = (doc, new)
+                if new.anchor == Anchor.ORPHANED and old.anchor != Anchor.ORPHANED:
+                    counts["newly_orphaned"] += 1
+        if not changed:
+            return ReanchorReport(**counts)
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            # Only annotations nobody changed meanwhile are re-anchored.
+            ops = [
+                put_op(ANNOTATIONS_TABLE, key, new.to_dict())
+                for key, (doc, new) in changed.items()
+                if table.get(key) == doc
+            ]
+            self._commit(f"re-anchor {len(ops)} annotations", ops, undoable=False)
+        return ReanchorReport(**counts)
