@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     """Render the selected annotations and send them where asked."""
-    output = Path(args.output) if args.output else None
+    output = Path(args.output) if args.output is not None else None
     if output is not None:  # before any work: a refused target changes nothing
         check_output_target(output, force=args.force)
     store = ctx.reanchored_store()  # offsets in the export match the current articles
@@ -76,7 +76,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.clipboard:
         result = copy_text(text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
-    if not args.output and not args.clipboard:
+    if output is None and not args.clipboard:
         sys.stdout.write(text)
     return 0
 
