@@ -5,21 +5,31 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(
+    path: Path,
+    data: bytes,
+    *,
+    make_parents: bool = True,
+    commit: Callable[[Path], None] | None = None,
+) -> None:
     """Replace `path` with `data` atomically and durably.
 
-    The data goes to a temporary file in the same directory (created if needed), is
-    fsync'd, then renamed over `path` with `os.replace`; the directory is fsync'd too so
-    the rename survives a crash. On any error the temporary file is removed and `path`
-    is left as it was.
+    The data goes to a temporary file in the same directory (created if needed, unless
+    `make_parents` is false), is fsync'd, then renamed over `path` with `os.replace`; the
+    directory is fsync'd too so the rename survives a crash. `commit`, when given, is called
+    with the temporary file instead of that rename and must move it into place (it may
+    check the target first and raise). On any error the temporary file is removed and
+    `path` is left as it was.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp_name = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     # 0o666 filtered by the umask, like an ordinary new file (mkstemp would force 0o600).
     fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
@@ -28,7 +38,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        if commit is None:
+            os.replace(tmp_name, path)
+        else:
+            commit(tmp_name)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)

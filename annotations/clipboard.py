@@ -8,8 +8,8 @@ from typing import Literal
 
 import pyperclip
 
-from annotations.atomic import atomic_write_text
 from annotations.errors import NewsmarkError
+from annotations.output_target import OutputTargetError, write_output_file
 
 FALLBACK_FILENAME = "clipboard.txt"
 
@@ -29,7 +29,8 @@ class CopyResult:
 
 def copy_text(text: str, *, fallback_dir: Path) -> CopyResult:
     """Copy `text` with pyperclip; without a usable clipboard (e.g. headless Linux lacking
-    xclip/xsel/wl-copy) write it atomically to `fallback_dir/clipboard.txt` instead.
+    xclip/xsel/wl-copy) write it atomically to `fallback_dir/clipboard.txt` instead (an
+    earlier one is replaced; a symbolic link, FIFO or anything else there is refused).
 
     Raises `ClipboardError` when the fallback file cannot be written either.
     """
@@ -38,7 +39,9 @@ def copy_text(text: str, *, fallback_dir: Path) -> CopyResult:
     except pyperclip.PyperclipException:
         path = Path(fallback_dir) / FALLBACK_FILENAME
         try:
-            atomic_write_text(path, text)
+            write_output_file(path, text.encode("utf-8"), force=True, make_parents=True)
+        except OutputTargetError as error:
+            raise ClipboardError(f"no system clipboard available and {error}") from error
         except OSError as error:
             raise ClipboardError(
                 f"no system clipboard available and cannot write {path}: {error.strerror}"

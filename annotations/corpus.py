@@ -26,6 +26,7 @@ from annotations.errors import LibraryNotFoundError, UnknownArticleError
 from annotations.loader import LoadedFile, load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
+from annotations.regular_file import non_regular_reason
 from annotations.search import SearchIndex, SearchResults
 from annotations.text import safe_name
 
@@ -85,6 +86,10 @@ class Corpus:
                 unreadable.append(
                     f"skipped {safe_name(relative)}: cannot read it ({error.strerror})"
                 )
+                continue
+            reason = non_regular_reason(path, stat.st_mode)
+            if reason is not None:  # a FIFO would hang the read, /dev/zero never ends
+                unreadable.append(f"skipped {safe_name(relative)}: {reason}")
                 continue
             entry = cached.get(relative)
             if entry is None or (entry.size, entry.mtime_ns) != (stat.st_size, stat.st_mtime_ns):

@@ -13,6 +13,7 @@ from pathlib import Path
 from annotations.article import Article, ArticleMeta
 from annotations.parsers import ArticleParseError, ParsedArticle, parse_text
 from annotations.parsers.records import RecordError
+from annotations.regular_file import FileTooLargeError, NotRegularFileError, read_regular_file
 from annotations.segment import PARAGRAPH_SEPARATOR, build_body
 from annotations.text import UndecodableError, decode_bytes, normalise_text, safe_name
 
@@ -36,20 +37,19 @@ def count_words(text: str) -> int:
 def load_file(path: Path, base_id: str, *, segment: bool = True) -> LoadedFile:
     """Read and parse one file; never raises for bad content, only reports it.
 
+    Only regular files (or links to them) of at most `MAX_FILE_BYTES` are read: a FIFO,
+    device, socket or directory is skipped with a notice, never opened for reading.
+
     With `segment=False` the articles have no paragraph/sentence spans (indexing only needs
     the body text and metadata, and segmentation is a good part of the parsing time).
     """
     loaded = LoadedFile()
     name = safe_name(path.name)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            loaded.notices.append(
-                f"skipped {name}: {size / 1_048_576:.1f} MB is over the "
-                f"{MAX_FILE_BYTES // 1_048_576} MB limit"
-            )
-            return loaded
-        data = path.read_bytes()
+        data = read_regular_file(path, max_bytes=MAX_FILE_BYTES)
+    except (NotRegularFileError, FileTooLargeError) as error:
+        loaded.notices.append(f"skipped {name}: {error.reason}")
+        return loaded
     except OSError as error:
         loaded.notices.append(f"skipped {name}: cannot read it ({error.strerror or error})")
         return loaded

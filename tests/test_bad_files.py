@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from annotations import loader
 from annotations.corpus import Corpus
 from annotations.loader import MAX_FILE_BYTES, load_file
+from annotations.regular_file import read_regular_file
 from tests.conftest import RunCli
 
 
@@ -148,3 +153,52 @@ def test_hostile_file_names_are_made_safe(tmp_path: Path, run_cli: RunCli) -> No
     assert corpus.article("bad_name").body == "Second article text."
     shown = run_cli("--library", str(library), "show", "e_")
     assert shown.code == 0 and "\x1b" not in shown.out and "\x07" not in shown.out
+
+
+def test_fifos_devices_sockets_and_links_to_them_are_skipped(tmp_path: Path) -> None:
+    library = make_library(tmp_path, {"good.txt": GOOD})
+    os.mkfifo(library / "pipe.txt")
+    (library / "zero.txt").symlink_to("/dev/zero")  # would read until MemoryError
+    os.mkfifo(tmp_path / "elsewhere")
+    (library / "linked.md").symlink_to(tmp_path / "elsewhere")
+    (library / "alias.txt").symlink_to(library / "good.txt")  # a link to a file is fine
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(library / "sock.json"))
+        corpus = Corpus.open(library, use_cache=False)
+    assert [meta.id for meta in corpus] == ["alias", "good"]
+    assert corpus.notices == [
+        "skipped linked.md: it links to a named pipe (FIFO), not a regular file",
+        "skipped pipe.txt: it is a named pipe (FIFO), not a regular file",
+        "skipped sock.json: it is a socket, not a regular file",
+        "skipped zero.txt: it links to a character device, not a regular file",
+    ]
+    loaded = load_file(library / "pipe.txt", "pipe")  # the loader refuses it on its own too
+    assert loaded.notices == ["skipped pipe.txt: it is a named pipe (FIFO), not a regular file"]
+
+
+def test_size_limit_counts_the_bytes_read_not_st_size(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose size says 0 (as in /proc, or one still growing) is still limited."""
+    path = tmp_path / "growing.txt"
+    path.write_bytes(GOOD * 10)
+    real_fstat = os.fstat
+
+    def size_zero(fd: int) -> os.stat_result:
+        fields = list(real_fstat(fd))
+        fields[6] = 0  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", size_zero)
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", len(GOOD) * 10 - 1)
+    assert load_file(path, "growing").notices == [
+        f"skipped growing.txt: it is over the {(len(GOOD) * 10 - 1) / 1_048_576:g} MB limit"
+    ]
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", len(GOOD) * 10)
+    assert load_file(path, "growing").articles[0].meta.title == "A good title"
+
+
+def test_a_regular_file_with_st_size_zero_is_read() -> None:
+    status = Path("/proc/self/status")
+    if not status.exists() or status.stat().st_size != 0:
+        pytest.skip("needs Linux /proc")
+    assert b"Name:" in read_regular_file(status, max_bytes=MAX_FILE_BYTES)

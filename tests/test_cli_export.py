@@ -104,12 +104,40 @@ def test_tag_and_article_filters(run_cli, samples_dir, store_a) -> None:
     assert "## Xi\n" in result.out and "## cooperation" not in result.out  # stored spelling
 
 
-def test_unknown_tag_gives_an_empty_export_and_a_warning(run_cli, samples_dir, store_a
-                                                         ) -> None:
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--tag", "nosuchtag")
+def test_export_matching_nothing_is_an_error_and_writes_nothing(run_cli, samples_dir, store_a,
+                                                                 tmp_path) -> None:
+    out = tmp_path / "quotes.json"
+    result = _cli(run_cli, samples_dir, store_a.path, "export", "--tag", "nosuchtag", "-o",
+                  str(out))
+    assert (result.code, result.out) == (1, "")
+    assert result.err == "newsmark: error: no annotations tagged nosuchtag; nothing was exported\n"
+    assert not out.exists()
+    printed = _cli(run_cli, samples_dir, store_a.path, "export", "--tag", "nosuchtag")
+    assert (printed.code, printed.out) == (1, "")
+
+
+def test_export_of_an_article_without_annotations_is_an_error(run_cli, samples_dir, store_a
+                                                              ) -> None:
+    annotated = {a.article for a in store_a.all()}
+    bare = next(m.id for m in Corpus.open(samples_dir) if m.id not in annotated)
+    result = _cli(run_cli, samples_dir, store_a.path, "export", "--article", bare, "--tag", "Xi")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (f"newsmark: error: no annotations tagged Xi on article {bare}; "
+                          "nothing was exported\n")
+
+
+def test_export_of_an_empty_database_is_an_error(run_cli, samples_dir, db_path) -> None:
+    result = _cli(run_cli, samples_dir, db_path, "export", "--clipboard")
+    assert result.code == 1
+    assert result.err == "newsmark: error: there are no annotations to export\n"
+
+
+def test_one_unknown_tag_among_known_ones_is_a_warning(run_cli, samples_dir, store_a) -> None:
+    result = _cli(run_cli, samples_dir, store_a.path, "export", "--tag", "Xi", "--tag", "nosuch")
     assert result.code == 0
-    assert result.err == "newsmark: no annotations tagged nosuchtag\n"
-    assert json.loads(result.out)["annotations"] == []
+    assert result.err == "newsmark: no annotations tagged nosuch\n"
+    exported = {a["id"] for a in json.loads(result.out)["annotations"]}
+    assert exported == {a.id for a in store_a.with_tags(["Xi"])} and exported
 
 
 def test_unknown_article_is_an_error(run_cli, samples_dir, store_a) -> None:

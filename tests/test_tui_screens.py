@@ -221,7 +221,7 @@ async def test_export_dialog_writes_file(
     samples_dir: Path, db_path: Path, tmp_path: Path
 ) -> None:
     seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
-    target = tmp_path / "out" / "quotes.md"
+    target = tmp_path / "quotes.md"
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))

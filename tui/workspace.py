@@ -15,7 +15,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotations.errors import StoreError
 from annotations.tags import tag_key
+from tui.wording import reanchor_not_saved
 
 if TYPE_CHECKING:
     from annotations.article import Article
@@ -41,7 +43,10 @@ class Workspace:
     )
 
     def open(self) -> None:
-        """Load the collection index and the DB, then re-anchor changed articles (blocking)."""
+        """Load the collection index and the DB, then re-anchor changed articles (blocking).
+
+        Re-anchoring that cannot be saved becomes a notice, not an error.
+        """
         from annotations.corpus import Corpus
         from annotations.store import AnnotationStore
 
@@ -49,10 +54,14 @@ class Workspace:
         store = AnnotationStore.open(
             self.db_path, origin=self.origin, label=self.label, sync_reads=False
         )
-        report = store.reanchor_all(corpus)
         self.notices = list(corpus.notices)
-        if report.needs_notice:
-            self.notices.append(report.describe())
+        try:
+            report = store.reanchor_all(corpus)
+        except StoreError as error:  # e.g. a read-only database: reading still works
+            self.notices.append(reanchor_not_saved(error))
+        else:
+            if report.needs_notice:
+                self.notices.append(report.describe())
         self.corpus, self.store = corpus, store
 
     @property

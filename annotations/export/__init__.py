@@ -13,18 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from annotations.article import ArticleMeta
-from annotations.atomic import atomic_write_text
 from annotations.errors import NewsmarkError
 from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
 from annotations.export.native import render_native
 from annotations.export.w3c import render_w3c
 from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
+from annotations.output_target import write_output_file
 from annotations.tags import tag_key
 
 
 class ExportWriteError(NewsmarkError):
     """An export file could not be written."""
+
+
+class EmptyExportError(NewsmarkError):
+    """No annotation matches what was asked to be exported; nothing was written."""
 
 
 class ExportFormat(StrEnum):
@@ -88,14 +92,18 @@ def render_export(
     return render_csv(ordered, metas)
 
 
-def write_export(path: Path, text: str, fmt: ExportFormat | str) -> None:
+def write_export(path: Path, text: str, fmt: ExportFormat | str, *, force: bool = False
+                 ) -> None:
     """Write rendered export text to `path` atomically.
 
     CSV files get a UTF-8 byte-order mark so spreadsheet programs (Excel) detect the
-    encoding; other formats are plain UTF-8. Raises `ExportWriteError` on failure.
+    encoding; other formats are plain UTF-8. The target follows the rules of
+    `annotations.output_target`: an existing file is only replaced with `force`, anything
+    but a regular file is refused, the directory must exist (`OutputTargetError`). Raises
+    `ExportWriteError` when the write itself fails.
     """
     encoding = CSV_FILE_ENCODING if ExportFormat(fmt) is ExportFormat.CSV else "utf-8"
     try:
-        atomic_write_text(Path(path), text, encoding=encoding)
+        write_output_file(Path(path), text.encode(encoding), force=force)
     except OSError as error:
         raise ExportWriteError(f"cannot write {path}: {error.strerror or error}") from None

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotations.export import ExportFormat, render_export, select_annotations
+from annotations.export import EmptyExportError, ExportFormat, render_export, select_annotations
 from annotations.tags import tag_key
+from annotations.text import safe_name
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -31,9 +32,15 @@ def export_annotations(
     tags: Sequence[str] = (),
     article: str | None = None,
 ) -> RenderedExport:
-    """Render the store's annotations carrying any of `tags` (all if empty) on `article`."""
+    """Render the store's annotations carrying any of `tags` (all if empty) on `article`.
+
+    Raises `EmptyExportError` when no annotation matches: an empty export is a mistake
+    (a misspelt tag, the wrong article), not something to write over a file.
+    """
     article_id = corpus.resolve(article) if article else None
     chosen = select_annotations(store.all(), tags=tags, article=article_id)
+    if not chosen:
+        raise EmptyExportError(empty_export_message(tags, article_id))
     carried = {tag_key(t) for a in chosen for t in a.tags}
     unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
     metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
@@ -41,3 +48,15 @@ def export_annotations(
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          tags=tags, article=article_id)
     return RenderedExport(text, len(chosen), unused)
+
+
+def empty_export_message(tags: Sequence[str], article: str | None) -> str:
+    """Why an export is empty, naming the filters: "no annotations tagged x on article y"."""
+    if not tags and article is None:
+        return "there are no annotations to export"
+    words = ["no annotations"]
+    if tags:
+        words.append("tagged " + " or ".join(safe_name(tag) for tag in tags))
+    if article is not None:
+        words.append(f"on article {article}")
+    return " ".join(words) + "; nothing was exported"

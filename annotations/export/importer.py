@@ -27,6 +27,7 @@ from annotations.errors import ImportFormatError, NewsmarkError
 from annotations.export.native import NATIVE_FORMAT_VERSION
 from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
 from annotations.model import RECORD_SCHEMA, Anchor, Annotation
+from annotations.regular_file import NotRegularFileError, read_regular_file
 from annotations.tags import (
     InvalidTagError,
     normalise_tag,
@@ -103,11 +104,14 @@ def read_export_file(path: Path, *, article_for_url: ArticleForUrl | None = None
                      ) -> ParsedImport:
     """`read_export` of a UTF-8 file (a byte-order mark is allowed), named by its file name.
 
-    Raises `ImportFileError` when the file cannot be read as UTF-8 text.
+    Raises `ImportFileError` when the file cannot be read as UTF-8 text, or is not a
+    regular file (a FIFO is refused, never waited on).
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_regular_file(path).decode("utf-8-sig")
+    except NotRegularFileError as error:
+        raise ImportFileError(f"cannot read {path}: {error.reason}") from None
     except OSError as error:
         raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:

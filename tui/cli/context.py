@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotations.paths import resolve_db_path, resolve_library
+from tui.wording import reanchor_not_saved
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -77,9 +78,19 @@ class CliContext:
         return self._corpus
 
     def reanchored_store(self) -> AnnotationStore:
-        """The store after re-anchoring annotations of changed articles (reported on stderr)."""
+        """The store after re-anchoring annotations of changed articles (reported on stderr).
+
+        Re-anchoring that cannot be saved (a read-only database) is reported, not fatal:
+        read commands still work, with the offsets last saved.
+        """
+        from annotations.errors import StoreError
+
         store = self.store
-        report = store.reanchor_all(self.corpus)
+        try:
+            report = store.reanchor_all(self.corpus)
+        except StoreError as error:
+            print(f"newsmark: {reanchor_not_saved(error)}", file=sys.stderr)
+            return store
         if report.needs_notice:
             print(f"newsmark: {report.describe()}", file=sys.stderr)
         return store

@@ -1,7 +1,9 @@
 """`newsmark export` and `newsmark import`: sharing annotations as files.
 
 `export -o FILE.csv` writes UTF-8 with a byte-order mark so Excel detects the encoding;
-CSV on stdout or the clipboard has none.
+CSV on stdout or the clipboard has none. `-o` never replaces an existing file without
+`--force`, never writes through a symbolic link or into a FIFO, device or directory, and
+never creates directories; an export that matches no annotations is an error.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from annotations.clipboard import copy_text
 from annotations.export import ExportFormat, write_export
 from annotations.export.collect import export_annotations
 from annotations.export.importer import import_annotations, read_export_file
+from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
 from tui.cli.context import CliContext, TagListAction, common_options
 
@@ -25,7 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parents=[common_options()],
         help="export annotations (W3C JSON-LD, newsmark json, Markdown or CSV)",
         description="Export annotations to stdout, a file or the clipboard. "
-                    "CSV files written with -o start with a UTF-8 byte-order mark for Excel.",
+                    "CSV files written with -o start with a UTF-8 byte-order mark for Excel. "
+                    "-o refuses an existing file unless --force is given, and always refuses "
+                    "symbolic links, directories, FIFOs and devices; its directory must exist.",
     )
     export.add_argument("--format", choices=[f.value for f in ExportFormat], default="json",
                         help="output format (default: json, the lossless newsmark format)")
@@ -35,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="only annotations of this article (id or unique prefix)")
     export.add_argument("-o", "--output", metavar="FILE",
                         help="write to FILE (atomically) instead of stdout")
+    export.add_argument("--force", action="store_true",
+                        help="with -o: replace FILE if it is an existing regular file")
     export.add_argument("--clipboard", action="store_true",
                         help="copy to the clipboard (or a file when there is none)")
     export.set_defaults(handler=run_export)
@@ -53,20 +60,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     """Render the selected annotations and send them where asked."""
+    output = Path(args.output) if args.output is not None else None
+    if output is not None:  # before any work: a refused target changes nothing
+        check_output_target(output, force=args.force)
     store = ctx.reanchored_store()  # offsets in the export match the current articles
     rendered = export_annotations(store, ctx.corpus, args.format, tags=args.tag,
                                   article=args.article)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     text = rendered.text
-    if args.output:
-        write_export(Path(args.output), text, args.format)
+    if output is not None:
+        write_export(output, text, args.format, force=args.force)
         print(f"newsmark: exported {rendered.count} annotations to {args.output}",
               file=sys.stderr)
     if args.clipboard:
         result = copy_text(text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
-    if not args.output and not args.clipboard:
+    if output is None and not args.clipboard:
         sys.stdout.write(text)
     return 0
 

@@ -44,7 +44,12 @@ def default_export_path(fmt: ExportFormat, directory: Path | None = None) -> Pat
 
 
 class ExportDialog(ModalScreen[None]):
-    """Choose what to export and where; ctrl+s or the button exports."""
+    """Choose what to export and where; ctrl+s, enter in a text field or the button exports.
+
+    An existing file is only replaced after a yes in a confirmation dialog; a path that is
+    not a regular file (a link, a FIFO, a directory) or in a missing directory is refused,
+    and so is an export that matches no annotations: the dialog says why and stays open.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
@@ -102,34 +107,68 @@ class ExportDialog(ModalScreen[None]):
         path_input.value = str(current.with_suffix("." + EXTENSIONS[self.chosen_format()]))
 
     @on(Button.Pressed, "#export-go")
+    @on(Input.Submitted)
     def action_export(self) -> None:
-        """Render the export in a thread, then copy or write it."""
+        """Render the export in a thread, then copy or write it (enter in a field, too)."""
+        self._export()
+
+    def _export(self, *, force: bool = False) -> None:
         destination = self.query_one("#export-destination", RadioSet).pressed_button
         to_file = destination is not None and destination.name == "file"
         tags = split_tag_input(self.query_one("#export-tags", Input).value)
         article = None
         if self._article and self.query_one("#export-article", Checkbox).value:
             article = self._article
-        path = Path(self.query_one("#export-path", Input).value).expanduser() if to_file else None
-        self._run_export(self.chosen_format(), tags, article, path)
+        path = None
+        if to_file:
+            typed = self.query_one("#export-path", Input).value.strip()
+            if not typed:
+                self._error("Give the name of the file to write.")
+                return
+            path = Path(typed).expanduser()
+        self._message(Text(""))
+        self._run_export(self.chosen_format(), tags, article, path, force)
 
     @work(thread=True, exclusive=True, group="export")
     def _run_export(
-        self, fmt: ExportFormat, tags: list[str], article: str | None, path: Path | None
+        self, fmt: ExportFormat, tags: list[str], article: str | None, path: Path | None,
+        force: bool,
     ) -> None:
-        from annotations.export import write_export
+        from annotations.export import EmptyExportError, write_export
         from annotations.export.collect import export_annotations
+        from annotations.output_target import OutputExistsError
 
         workspace = self.newsmark.workspace
         try:
             rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
                                           fmt, tags=tags, article=article)
             if path is not None:
-                write_export(path, rendered.text, fmt)
+                try:
+                    write_export(path, rendered.text, fmt, force=force)
+                except OutputExistsError:
+                    self.app.call_from_thread(self._ask_overwrite, path)
+                    return
+        except EmptyExportError as error:
+            message = str(error)
+            self.app.call_from_thread(self._warning, f"{message[:1].upper()}{message[1:]}.")
+            return
         except NewsmarkError as error:
             self.app.call_from_thread(self._error, str(error))
             return
         self.app.call_from_thread(self._done, rendered.text, rendered.count, fmt, path)
+
+    def _ask_overwrite(self, path: Path) -> None:
+        """The file exists: replace it only if the user says yes (no is the default)."""
+        from tui.screens.prompts import ConfirmDialog
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._export(force=True)
+            else:
+                self._warning(f"Not exported: {path} already exists.")
+
+        self._warning(f"{path} already exists.")
+        self.app.push_screen(ConfirmDialog(f"{path} already exists. Replace it?"), answered)
 
     def _done(self, text: str, count: int, fmt: ExportFormat, path: Path | None) -> None:
         what = f"{count_noun(count, 'annotation')} as {fmt.value}"
@@ -139,8 +178,14 @@ class ExportDialog(ModalScreen[None]):
         else:
             self.notify(f"Exported {what} to {path}.", title="Exported", markup=False)
 
+    def _message(self, text: Text) -> None:
+        self.query_one("#export-error", Static).update(text)
+
     def _error(self, message: str) -> None:
-        self.query_one("#export-error", Static).update(Text(message, style="bold red"))
+        self._message(Text(message, style="bold red"))
+
+    def _warning(self, message: str) -> None:
+        self._message(Text(message, style="bold yellow"))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:
