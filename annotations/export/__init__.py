@@ -13,11 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from annotations.article import ArticleMeta
-from annotations.atomic import atomic_write_text
+from annotations.atomic import atomic_write_bytes, atomic_write_text
 from annotations.errors import NewsmarkError
 from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
-from annotations.export.native import render_native
+from annotations.export.native import render_native, tag_summary
+from annotations.export.refi.codebook import (
+    CodebookEntry,
+    render_codebook_csv,
+    render_qdc,
+)
 from annotations.export.w3c import render_w3c
 from annotations.model import Annotation, document_order, utc_now
 from annotations.storage import SCHEMA_VERSION
@@ -35,6 +40,9 @@ class ExportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+    QDPX = "qdpx"
+    QDC = "qdc"
+    CODEBOOK_CSV = "codebook-csv"
 
 
 
@@ -86,7 +94,30 @@ def render_export(
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article)
+    if fmt is ExportFormat.QDC:
+        return render_qdc(codebook_entries(ordered, tag_colours),
+                          origin="newsmark").decode("utf-8") + "\n"
+    if fmt is ExportFormat.CODEBOOK_CSV:
+        return render_codebook_csv(codebook_entries(ordered, tag_colours))
+    if fmt is ExportFormat.QDPX:
+        raise ValueError("qdpx is an archive: use export_qdpx")
     return render_csv(ordered, metas)
+
+
+def codebook_entries(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
+                     ) -> list[CodebookEntry]:
+    """The codebook of the tags `annotations` carry, with their colours (no descriptions:
+    newsmark has none yet)."""
+    return [CodebookEntry(info.name, info.colour or None)
+            for info in tag_summary(annotations, tag_colours)]
+
+
+def write_export_bytes(path: Path, data: bytes) -> None:
+    """Write a binary export (a `.qdpx` archive) to `path` atomically (`ExportWriteError`)."""
+    try:
+        atomic_write_bytes(Path(path), data)
+    except OSError as error:
+        raise ExportWriteError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_export(path: Path, text: str, fmt: ExportFormat | str) -> None:
