@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from annotations.corpus import Corpus
 from annotations.export.refi import PROJECT_NS
+from annotations.export.refi.codebook import CodebookEntry
+from annotations.export.refi.project import render_qdpx
 from annotations.export.refi.sourcetext import canonical_text
 from annotations.loader import load_file
 from annotations.store import AnnotationStore
@@ -343,3 +345,14 @@ def test_loader_reads_an_imported_record_file_unchanged(tmp_path) -> None:
     path.write_text(json.dumps({"title": "t", "text": body}, ensure_ascii=False),
                     encoding="utf-8")
     assert load_file(path, "a").articles[0].body == body == "第一\n\n第二 段"
+
+
+def test_qdpx_export_is_deterministic(samples_dir) -> None:
+    corpus = Corpus.open(samples_dir)
+    annotations = build_fixture(corpus)
+    articles = {a.article: corpus.article(a.article) for a in annotations}
+    codebook = [CodebookEntry("solidarity", "#123456"), CodebookEntry("cooperation")]
+    first, again = (render_qdpx(order, articles, codebook, name="samples", user="ann",
+                                generated="2026-01-15T09:30:00.000Z")
+                    for order in (annotations, list(reversed(annotations))))
+    assert first == again

@@ -45,6 +45,9 @@ class ExportFormat(StrEnum):
     CODEBOOK_CSV = "codebook-csv"
 
 
+# The formats `render_export` returns as text (a qdpx project is a zip: `export_qdpx`).
+TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
+
 
 def select_annotations(
     annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None

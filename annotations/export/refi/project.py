@@ -24,7 +24,7 @@ from annotations.export.refi import (
     stable_guid,
 )
 from annotations.export.refi.codebook import CodebookEntry, add_codes, code_guid
-from annotations.model import Annotation
+from annotations.model import Annotation, document_order
 from annotations.tags import tag_key
 
 PROJECT_FILE = "project.qde"
@@ -118,7 +118,7 @@ def build_project(
         ET.SubElement(variables, _q("Variable"), {
             "guid": stable_guid("variable", label), "name": label, "typeOfVariable": "Text"})
     by_article: dict[str, list[Annotation]] = {}
-    for annotation in annotations:
+    for annotation in sorted(annotations, key=document_order):
         by_article.setdefault(annotation.article, []).append(annotation)
     sources = ET.SubElement(root, _q("Sources"))
     texts: dict[str, str] = {}
@@ -154,10 +154,16 @@ def render_qdpx(
     """The `.qdpx` archive (zip) of `build_project`'s project and source texts."""
     root, texts = build_project(annotations, articles, codebook, name=name, user=user,
                                 generated=generated)
+    try:  # members dated `generated`, so the same export gives the same bytes
+        stamp = datetime.fromisoformat(generated).timetuple()[:6]
+    except ValueError:
+        stamp = (1980, 1, 1, 0, 0, 0)
+    members = {PROJECT_FILE: ET.tostring(root, encoding="UTF-8", xml_declaration=True),
+               **{path: text.encode("utf-8") for path, text in texts.items()}}
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(PROJECT_FILE, ET.tostring(root, encoding="UTF-8",
-                                                   xml_declaration=True))
-        for path, text in texts.items():
-            archive.writestr(path, text.encode("utf-8"))
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, data in members.items():
+            info = zipfile.ZipInfo(path, date_time=max(stamp, (1980, 1, 1, 0, 0, 0)))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
     return buffer.getvalue()
