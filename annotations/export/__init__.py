@@ -16,7 +16,12 @@ from annotations.article import ArticleMeta
 from annotations.errors import NewsmarkError
 from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
-from annotations.export.native import render_native
+from annotations.export.native import render_native, tag_summary
+from annotations.export.refi.codebook import (
+    CodebookEntry,
+    render_codebook_csv,
+    render_qdc,
+)
 from annotations.export.w3c import render_w3c
 from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
 from annotations.output_target import write_output_file
@@ -38,7 +43,13 @@ class ExportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+    QDPX = "qdpx"
+    QDC = "qdc"
+    CODEBOOK_CSV = "codebook-csv"
 
+
+# The formats `render_export` returns as text (a qdpx project is a zip: `export_qdpx`).
+TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
 
 
 def select_annotations(
@@ -89,7 +100,31 @@ def render_export(
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article)
+    if fmt is ExportFormat.QDC:
+        return render_qdc(codebook_entries(ordered, tag_colours),
+                          origin="newsmark").decode("utf-8") + "\n"
+    if fmt is ExportFormat.CODEBOOK_CSV:
+        return render_codebook_csv(codebook_entries(ordered, tag_colours))
+    if fmt is ExportFormat.QDPX:
+        raise ValueError("qdpx is an archive: use export_qdpx")
     return render_csv(ordered, metas)
+
+
+def codebook_entries(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
+                     ) -> list[CodebookEntry]:
+    """The codebook of the tags `annotations` carry, with their colours (no descriptions:
+    newsmark has none yet)."""
+    return [CodebookEntry(info.name, info.colour or None)
+            for info in tag_summary(annotations, tag_colours)]
+
+
+def write_export_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write a binary export (a `.qdpx` archive) to `path` atomically, by the same rules as
+    `write_export` (`OutputTargetError`, `ExportWriteError`)."""
+    try:
+        write_output_file(Path(path), data, force=force)
+    except OSError as error:
+        raise ExportWriteError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_export(path: Path, text: str, fmt: ExportFormat | str, *, force: bool = False

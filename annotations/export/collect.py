@@ -6,13 +6,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotations.export import EmptyExportError, ExportFormat, render_export, select_annotations
+from annotations.export import (
+    EmptyExportError,
+    ExportFormat,
+    codebook_entries,
+    render_export,
+    select_annotations,
+)
+from annotations.model import Anchor, Annotation, utc_now
 from annotations.tags import tag_key
 from annotations.text import safe_name
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
     from annotations.store import AnnotationStore
+
+# The coder named in REFI-QDA projects until newsmark knows its coders.
+DEFAULT_CODER = "newsmark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +70,51 @@ def empty_export_message(tags: Sequence[str], article: str | None) -> str:
     if article is not None:
         words.append(f"on article {article}")
     return " ".join(words) + "; nothing was exported"
+
+
+@dataclass(frozen=True, slots=True)
+class QdpxExport:
+    """A `.qdpx` archive, how many annotations it holds, and why others were left out."""
+
+    data: bytes
+    count: int
+    unused_tags: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+
+def export_qdpx(
+    store: AnnotationStore,
+    corpus: Corpus,
+    *,
+    tags: Sequence[str] = (),
+    article: str | None = None,
+    user: str = DEFAULT_CODER,
+) -> QdpxExport:
+    """The selected annotations as a REFI-QDA project: their articles as text sources,
+    their tags as codes, `user` as the one coder.
+
+    Orphaned annotations (their passage is gone) and those whose article is not in the
+    collection cannot point into a text and are left out, one line each in `left_out`.
+    """
+    from annotations.export.refi.project import render_qdpx
+
+    article_id = corpus.resolve(article) if article else None
+    chosen = select_annotations(store.all(), tags=tags, article=article_id)
+    carried = {tag_key(t) for a in chosen for t in a.tags}
+    unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
+    left_out: list[str] = []
+    kept: list[Annotation] = []
+    for annotation in chosen:
+        if annotation.article not in corpus:
+            left_out.append(f"left out annotation {annotation.id}: article "
+                            f"{annotation.article} is not in the collection")
+        elif annotation.anchor is Anchor.ORPHANED:
+            left_out.append(f"left out annotation {annotation.id}: it is orphaned (its "
+                            "passage is no longer in the article)")
+        else:
+            kept.append(annotation)
+    articles = {aid: corpus.article(aid) for aid in sorted({a.article for a in kept})}
+    colours = {info.name: info.colour for info in store.tags()}
+    data = render_qdpx(kept, articles, codebook_entries(kept, colours), name=corpus.name,
+                       user=user, generated=utc_now())
+    return QdpxExport(data, len(kept), unused, tuple(left_out))

@@ -54,7 +54,7 @@ class ParsedImport:
     """The annotations read from one export file, not yet merged."""
 
     source_name: str
-    format: Literal["json", "w3c"]
+    format: Literal["json", "w3c", "qdpx"]
     annotations: tuple[Annotation, ...]
     tag_colours: Mapping[str, str] = field(default_factory=dict)
     duplicates: int = 0

@@ -9,16 +9,28 @@ never creates directories; an export that matches no annotations is an error.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.clipboard import copy_text
-from annotations.export import ExportFormat, write_export
-from annotations.export.collect import export_annotations
+from annotations.errors import NewsmarkError
+from annotations.export import ExportFormat, write_export, write_export_bytes
+from annotations.export.collect import DEFAULT_CODER, export_annotations, export_qdpx
 from annotations.export.importer import import_annotations, read_export_file
+from annotations.export.refi.importing import (
+    import_codebook,
+    import_project,
+    read_codebook_file,
+)
+from annotations.export.refi.reader import read_qdpx
 from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
 from tui.cli.context import CliContext, TagListAction, common_options
+
+if TYPE_CHECKING:
+    from annotations.store import AnnotationStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser(
         "export",
         parents=[common_options()],
-        help="export annotations (W3C JSON-LD, newsmark json, Markdown or CSV)",
+        help="export annotations (W3C JSON-LD, newsmark json, Markdown, CSV, REFI-QDA) "
+             "or the codebook",
         description="Export annotations to stdout, a file or the clipboard. "
                     "CSV files written with -o start with a UTF-8 byte-order mark for Excel. "
                     "-o refuses an existing file unless --force is given, and always refuses "
@@ -49,12 +62,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer = subparsers.add_parser(
         "import",
         parents=[common_options()],
-        help="merge annotations from a newsmark json or W3C export",
+        help="merge annotations from a newsmark json, W3C or REFI-QDA (.qdpx) file, "
+             "or a codebook (.qdc, .csv)",
         description="Merge annotations by id: new ones are added, ones updated later in the "
                     "file replace the local copy, the rest are left alone. Imported "
                     "annotations are re-anchored to the current articles.",
     )
-    importer.add_argument("file", metavar="FILE", help="a newsmark json or W3C JSON-LD export")
+    importer.add_argument("file", metavar="FILE",
+                          help="a newsmark json or W3C JSON-LD export; a REFI-QDA project "
+                               "(.qdpx: its text sources are written to a folder of the "
+                               "library); a codebook (.qdc, or .csv with a name column)")
     importer.set_defaults(handler=run_import)
 
 
@@ -64,6 +81,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     if output is not None:  # before any work: a refused target changes nothing
         check_output_target(output, force=args.force)
     store = ctx.reanchored_store()  # offsets in the export match the current articles
+    if args.format == ExportFormat.QDPX:
+        return _export_qdpx(args, ctx, store)
     rendered = export_annotations(store, ctx.corpus, args.format, tags=args.tag,
                                   article=args.article)
     for tag in rendered.unused_tags:
@@ -81,11 +100,47 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _coder() -> str:
+    """The coder named in REFI-QDA projects: the login name, else "newsmark"."""
+    try:
+        return getpass.getuser() or DEFAULT_CODER
+    except (OSError, KeyError, ImportError):
+        return DEFAULT_CODER
+
+
+def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationStore) -> int:
+    """Write a REFI-QDA project archive; it is binary, so only to a file."""
+    if not args.output or args.clipboard:
+        raise NewsmarkError("a qdpx project is a zip archive: write it to a file with "
+                            "-o FILE.qdpx (not to stdout or the clipboard)")
+    exported = export_qdpx(store, ctx.corpus, tags=args.tag, article=args.article,
+                           user=_coder())
+    for line in (*(f"no annotations tagged {t}" for t in exported.unused_tags),
+                 *exported.left_out):
+        print(f"newsmark: {line}", file=sys.stderr)
+    write_export_bytes(Path(args.output), exported.data, force=args.force)
+    print(f"newsmark: exported {exported.count} annotations to {args.output}", file=sys.stderr)
+    return 0
+
+
 def run_import(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read the file completely, then merge it into the store in one write."""
+    path = Path(args.file)
+    suffix = path.suffix.lower()
+    if suffix == ".qdpx":
+        project = read_qdpx(path)
+        report = import_project(project, ctx.store, ctx.library)
+        for notice in report.notices:
+            print(f"newsmark: {notice}", file=sys.stderr)
+        print(f"imported {project.file_name}: {report.summary()}")
+        return 0
+    if suffix in (".qdc", ".csv"):
+        codebook = import_codebook(read_codebook_file(path), ctx.store)
+        print(f"imported {path.name}: {codebook.summary()}")
+        return 0
     corpus = ctx.corpus
     urls = {meta.url: meta.id for meta in corpus if meta.url}
-    parsed = read_export_file(Path(args.file), article_for_url=urls.get)
+    parsed = read_export_file(path, article_for_url=urls.get)
     report = import_annotations(parsed, ctx.store, corpus)
     print(f"imported {parsed.source_name}: {report.summary()}")
     return 0

@@ -1,0 +1,243 @@
+"""Importing a REFI-QDA project into the library and the annotation store.
+
+Each text source becomes a `.json` article record in a folder of the library named after
+the project; its text is first made into the body newsmark would load from it
+(`canonical_text`), and the record is checked to load back to exactly that body before
+anything is written. Selections become annotations on those articles (tags = code names,
+`/` for nested codes), merged through `import_annotations` like any other import.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotations.anchoring import new_annotation
+from annotations.atomic import atomic_write_text
+from annotations.errors import ImportFormatError, NewsmarkError, QuoteNotFoundError
+from annotations.export.importer import (
+    ImportFileError,
+    ImportReport,
+    ParsedImport,
+    import_annotations,
+)
+from annotations.export.refi.codebook import CodebookEntry, read_codebook_csv, read_qdc
+from annotations.export.refi.reader import ParsedProject, ParsedSource
+from annotations.export.refi.sourcetext import canonical_text
+from annotations.loader import build_article
+from annotations.model import Annotation
+from annotations.parsers import parse_text
+from annotations.tags import tag_key
+from annotations.text import normalise_text
+from annotations.text import safe_name as printable_name
+
+if TYPE_CHECKING:
+    from annotations.article import Article
+    from annotations.store import AnnotationStore
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^\w.-]+")
+RECORD_SUFFIX = ".json"
+
+
+class LibraryConflictError(NewsmarkError):
+    """Importing would overwrite a different file of the library."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSource:
+    """A source ready to write: its record file, the text of it, and the loaded article."""
+
+    path: Path
+    record: str
+    article: Article
+
+
+@dataclass(frozen=True)
+class ProjectImportReport:
+    """What a project import wrote and merged, and what it skipped."""
+
+    folder: Path
+    written: int
+    unchanged: int
+    merge: ImportReport
+    notices: tuple[str, ...]
+
+    def summary(self) -> str:
+        """`2 articles written to LIB/project (0 unchanged); 5 added, …`."""
+        return (f"{self.written} articles written to {self.folder} ({self.unchanged} "
+                f"already there); {self.merge.summary()}")
+
+
+def file_stem(name: str) -> str:
+    """A file-name-safe form of a source or project name (never empty, no `/`)."""
+    stem = _UNSAFE_FILE_CHARS.sub("-", name).strip("-.")
+    return stem[:80] or "source"
+
+
+def _record(source: ParsedSource, body: str) -> str:
+    record = {"title": source.metadata.get("title") or normalise_text(source.name).strip(),
+              "text": body}
+    for key in ("source", "date", "author", "url"):
+        if source.metadata.get(key):
+            record[key] = source.metadata[key]
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def _loaded(record: str, path: Path, article_id: str) -> Article:
+    """The article newsmark will load from `record` written at `path`."""
+    (parsed,) = parse_text(normalise_text(record), path)
+    return build_article(parsed, article_id, path, "utf-8")
+
+
+def plan_sources(project: ParsedProject, library: Path) -> tuple[Path, list[PlannedSource],
+                                                                 list[list[tuple[int, int]]]]:
+    """The folder, the record of every source, and each selection's body offsets.
+
+    Raises `LibraryConflictError` if a file to write exists with other content, and
+    `NewsmarkError` if a record would not load back to the exact body (a bug).
+    """
+    folder_name = file_stem(project.name or Path(project.file_name).stem)
+    folder = library / folder_name
+    planned: list[PlannedSource] = []
+    offsets: list[list[tuple[int, int]]] = []
+    used: set[str] = set()
+    for source in project.sources:
+        stem = base = file_stem(source.name)
+        number = 1
+        while stem.casefold() in used:
+            number += 1
+            stem = f"{base}-{number}"
+        used.add(stem.casefold())
+        canonical = canonical_text(source.text)
+        path = folder / f"{stem}{RECORD_SUFFIX}"
+        record = _record(source, canonical.body)
+        article = _loaded(record, path, printable_name(f"{folder_name}/{stem}"))
+        if article.body != canonical.body:
+            raise NewsmarkError(f"internal error: source {printable_name(source.name)!r} "
+                                "would not load back unchanged")
+        if path.exists() and path.read_text(encoding="utf-8", errors="replace") != record:
+            raise LibraryConflictError(
+                f"{path} already exists with different content; move it away or rename "
+                "the project")
+        planned.append(PlannedSource(path, record, article))
+        offsets.append([(canonical.start(s.start), canonical.end(s.end))
+                        for s in source.selections])
+    return folder, planned, offsets
+
+
+def _annotations(project: ParsedProject, planned: list[PlannedSource],
+                 offsets: list[list[tuple[int, int]]], notices: list[str]) -> list[Annotation]:
+    result: list[Annotation] = []
+    for source, plan, spans in zip(project.sources, planned, offsets, strict=True):
+        for selection, (start, end) in zip(source.selections, spans, strict=True):
+            try:
+                annotation = new_annotation(plan.article, start, end, tags=selection.tags,
+                                            note=selection.note)
+            except QuoteNotFoundError:
+                notices.append(f"skipped selection {selection.guid} of "
+                               f"{printable_name(source.name)!r}: it holds only whitespace")
+                continue
+            result.append(replace(annotation, id=selection.guid,
+                                  created=selection.created or annotation.created,
+                                  updated=selection.updated or annotation.updated))
+    return result
+
+
+def import_project(project: ParsedProject, store: AnnotationStore, library: Path
+                   ) -> ProjectImportReport:
+    """Write the project's text sources into the library, then merge its annotations.
+
+    Everything is checked before the first write; if the merge fails, the article files
+    this call created are removed again.
+    """
+    from annotations.corpus import Corpus
+
+    notices = list(project.notices)
+    folder, planned, offsets = plan_sources(project, library)
+    annotations = _annotations(project, planned, offsets, notices)
+    colours = {entry.name: entry.colour for entry in project.codebook if entry.colour}
+    created: list[Path] = []
+    unchanged = 0
+    try:
+        for plan in planned:
+            if plan.path.exists():
+                unchanged += 1
+                continue
+            atomic_write_text(plan.path, plan.record)
+            created.append(plan.path)
+        corpus = Corpus.open(library)
+        ids = {meta.path.resolve(): meta.id for meta in corpus}
+        placed: list[Annotation] = []
+        for plan in planned:
+            article_id = ids.get(plan.path.resolve())
+            if article_id is None:
+                raise NewsmarkError(f"{plan.path} was written but the library does not load "
+                                    "it")
+            placed += [replace(a, article=article_id)
+                       for a in annotations if a.article == plan.article.id]
+        parsed = ParsedImport(project.file_name, "qdpx", tuple(placed), colours)
+        merge = import_annotations(parsed, store, corpus)
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        if created and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    return ProjectImportReport(folder, len(created), unchanged, merge, tuple(notices))
+
+
+@dataclass(frozen=True, slots=True)
+class CodebookImportReport:
+    """What importing a codebook did."""
+
+    codes: int
+    coloured: int
+    in_use: int
+    descriptions: int
+
+    def summary(self) -> str:
+        """`4 codes (2 already tags), 3 colours set; 1 description not kept …`."""
+        text = (f"{self.codes} codes ({self.in_use} already tags), {self.coloured} colours "
+                "set")
+        if self.descriptions:
+            text += (f"; {self.descriptions} descriptions not kept (newsmark has no tag "
+                     "descriptions yet)")
+        return text
+
+
+def read_codebook_file(path: Path) -> list[CodebookEntry]:
+    """The codes of a `.qdc` or CSV codebook file (by suffix); `ImportFileError` if it
+    cannot be read, `ImportFormatError` if it is not a codebook."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
+    name = printable_name(path.name)
+    if path.suffix.lower() == ".qdc":
+        return read_qdc(data, source_name=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{name}: not UTF-8 text") from None
+    return read_codebook_csv(text, source_name=name)
+
+
+def import_codebook(entries: list[CodebookEntry], store: AnnotationStore
+                    ) -> CodebookImportReport:
+    """Give every code that has a colour that colour (one write, one undo step); a code
+    that is not yet a tag gets its colour when the tag is first used."""
+    colours = {entry.name: entry.colour for entry in entries if entry.colour}
+    if colours:
+        store.put_many((), tag_colours=colours,
+                       description=f"import the colours of {len(colours)} codes")
+    in_use = {tag_key(info.name) for info in store.tags()}
+    return CodebookImportReport(
+        codes=len(entries),
+        coloured=len(colours),
+        in_use=sum(tag_key(entry.name) in in_use for entry in entries),
+        descriptions=sum(bool(entry.description) for entry in entries),
+    )
