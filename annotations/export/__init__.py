@@ -15,9 +15,12 @@ from typing import Any
 from annotations.article import ArticleMeta
 from annotations.atomic import atomic_write_text
 from annotations.errors import NewsmarkError
+from annotations.export.bibtex import render_bibtex
+from annotations.export.csl import csl_items
 from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
 from annotations.export.native import render_native
+from annotations.export.styles import DEFAULT_STYLE
 from annotations.export.w3c import render_w3c
 from annotations.model import Annotation, document_order, utc_now
 from annotations.storage import SCHEMA_VERSION
@@ -35,7 +38,13 @@ class ExportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+    CSL_JSON = "csl-json"
+    BIBTEX = "bibtex"
 
+    @property
+    def is_bibliography(self) -> bool:
+        """Whether the format lists articles (references) rather than annotations."""
+        return self in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX)
 
 
 def select_annotations(
@@ -67,17 +76,27 @@ def render_export(
     generated: str | None = None,
     tags: Sequence[str] = (),
     article: str | None = None,
+    style: str = DEFAULT_STYLE,
+    pandoc: bool = False,
+    bibliography: str | None = None,
 ) -> str:
     """The export of `annotations` (written in article/offset order) as text.
 
     `metas` maps article ids to metadata (articles missing from it are cited by id only);
-    `tag_colours` maps tag names to colours (json export); `generated` defaults to now.
-    `tags`/`article` describe the filter used: the Markdown header names them and, with
-    `tags`, Markdown only writes those tags' sections. CSV text has no byte-order mark.
+    `tag_colours` maps tag names to colours (json export); `generated` defaults to now and
+    its date is the access date of URLs in references. `tags`/`article` describe the filter
+    used: the Markdown header names them and, with `tags`, Markdown only writes those tags'
+    sections. Markdown cites in `style`, or with `pandoc` as `[@key, chars S–E]` (naming the
+    `bibliography` file in front matter). CSL-JSON
+    and BibTeX list the articles of `metas`. CSV text has no byte-order mark.
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
     stamp = generated or utc_now()
+    if fmt is ExportFormat.CSL_JSON:
+        return _dump_json(csl_items(metas, accessed=stamp[:10]))
+    if fmt is ExportFormat.BIBTEX:
+        return render_bibtex(metas, accessed=stamp[:10])
     if fmt is ExportFormat.W3C:
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
@@ -85,7 +104,8 @@ def render_export(
                                         generated=stamp, schema=SCHEMA_VERSION))
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
-                               tags=tags, article=article)
+                               tags=tags, article=article, style=style, pandoc=pandoc,
+                               bibliography=bibliography)
     return render_csv(ordered, metas)
 
 

