@@ -31,7 +31,7 @@ from annotations.search import SearchIndex, SearchResults
 from annotations.text import safe_name
 
 # Bump when parsing changes, so cached metadata from older rules is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: HTML metadata from JSON-LD/Open Graph, cleaned bylines
 ARTICLE_CACHE_SIZE = 64
 META_FIELDS = tuple(f.name for f in fields(ArticleMeta))
 

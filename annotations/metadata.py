@@ -34,6 +34,14 @@ _RELEASE_DATE = re.compile(
 )
 # " date 2023-12-13 China, Vietnam agree to ..." (a date glued before the title)
 _DATE_THEN_TITLE = re.compile(rf"^date\s+{_ISO_DATE}\s+(?P<title>\S.*)$", re.IGNORECASE)
+# "December 12, 2023 By Reuters Staff" (a date and byline without a time)
+_DATE_BYLINE = re.compile(rf"^{_WORDY_DATE}\s+By\s+(?P<author>[^\d|]{{2,80}}?)$", re.IGNORECASE)
+# "2023年12月13日 来源：人民日报" (a Chinese dateline with its source)
+_CJK_DATELINE = re.compile(
+    r"^(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日"
+    r"(?:\s*(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+    r"(?:\s*(?:来源|來源)\s*[:：]\s*(?P<source>\S.{0,40}))?$"
+)
 _BY_LINE = re.compile(r"^By\s+(?P<author>[^\d|]{2,80}?)(?:\s*\|\s*(?P<source>.+))?$")
 _SOURCE_LINE = re.compile(r"^Source\s*:\s*(?P<source>.{2,60})$", re.IGNORECASE)
 
@@ -53,8 +61,45 @@ OUTLETS_BY_DOMAIN = {
     "bbc.co.uk": "BBC",
     "bbc.com": "BBC",
     "nytimes.com": "The New York Times",
+    "dw.com": "DW",
+    "spiegel.de": "Der Spiegel",
+    "zeit.de": "Die Zeit",
+    "theguardian.com": "The Guardian",
+    "washingtonpost.com": "The Washington Post",
+    "wsj.com": "The Wall Street Journal",
+    "ft.com": "Financial Times",
+    "cnn.com": "CNN",
+    "nbcnews.com": "NBC News",
+    "foxnews.com": "Fox News",
+    "theverge.com": "The Verge",
+    "techcrunch.com": "TechCrunch",
+    "zdnet.com": "ZDNet",
+    "heise.de": "heise online",
+    "aljazeera.com": "Al Jazeera",
+    "afp.com": "AFP",
+    "ptinews.com": "PTI",
+    "thehindu.com": "The Hindu",
+    "straitstimes.com": "The Straits Times",
+    "japantimes.co.jp": "The Japan Times",
+    "futurezone.at": "futurezone",
 }
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.|en\.|english\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$")
+_URL_HOST = re.compile(r"^https?://(?:www\.|en\.|english\.)?([^/:?#]+)", re.IGNORECASE)
+# "… | ZDNet", "… – TechCrunch", "Opinion | …": a title split into segments.
+_TITLE_SEPARATOR = re.compile(r"(\s+(?:\||–|—|-|::|·|/)\s+)")
+_SECTION_SEGMENTS = frozenset(
+    "opinion analysis news video live editorial commentary breaking exclusive".split())
+_DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_JUNK_OUTLET = re.compile(r"^(?:copyright|©|\(c\)|hosted\b|home\b|all rights)", re.IGNORECASE)
+# "Phil Helsel is a reporter …", "AP Sports Writer", "Carrie Arnold November 3": job titles
+# and dates glued to a name.
+_AUTHOR_TAIL = re.compile(
+    r"(?:\s+is\s+an?\s+.*"
+    r"|\s*,?\s+(?:(?:senior|staff|sports|chief|political|special|contributing|science)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|contributor|columnist)s?\b.*)$",
+    re.IGNORECASE,
+)
+_DATE_TAIL = re.compile(rf",?\s+{_MONTH_PATTERN}(?:\s+\d.*)?$", re.IGNORECASE)
 
 
 @dataclass
@@ -84,6 +129,10 @@ def parse_byline(line: str) -> Byline:
     if match := _SOURCE_TIME_DATE.match(text):
         return Byline(date=_wordy_date(match, match.group("time")),
                       source=_clean_source(match.group("source")))
+    if match := _DATE_BYLINE.match(text):
+        return Byline(date=_wordy_date(match, None), authors=split_authors(match.group("author")))
+    if match := _CJK_DATELINE.match(text):
+        return Byline(date=_cjk_date(match), source=_clean_source(match.group("source")))
     if match := _RELEASE_DATE.match(text):
         return Byline(date=_iso_date(match), source=_clean_source(match.group("source")))
     if match := _DATE_THEN_TITLE.match(text):
@@ -120,12 +169,124 @@ def normalise_date(value: str | None) -> str | None:
 
 
 def split_authors(text: str) -> tuple[str, ...]:
-    """'XU WEI and Li Na' → ('Xu Wei', 'Li Na'); names in capitals get title case."""
-    text = text.strip().strip("|,;")
+    """'XU WEI and Li Na' → ('Xu Wei', 'Li Na').
+
+    Names in capitals get title case, but a one-word name keeps its capitals ("PTI",
+    "CNN"); job titles and dates after a name are dropped ("AP Sports Writer" → "AP").
+    """
+    text = _strip_tails(text.strip().strip("|,;"))
     if not text:
         return ()
     names = re.split(r"\s*(?:,|;|&|\band\b)\s*", text)
-    return tuple(_name_case(name) for name in names if name.strip())
+    cleaned = (_strip_tails(name) for name in names)
+    # "@NatGeoUK": a social media handle, not a byline.
+    return tuple(_name_case(name) for name in cleaned if name.strip() and name[0] != "@")
+
+
+def _strip_tails(name: str) -> str:
+    name = " ".join(name.split())
+    untitled = _AUTHOR_TAIL.sub("", name)
+    # "Letters to the Editor" is a section's name, not a name with a job title.
+    if not re.search(r"\b(?:to|the|of|for|and)$", untitled, re.IGNORECASE):
+        name = untitled
+    undated = _DATE_TAIL.sub("", name)
+    # "Carrie Arnold November" loses the month; "Theresa May" keeps hers.
+    return undated if len(undated.split()) >= 2 else name
+
+
+def url_host(url: str | None) -> str | None:
+    """'https://www.dw.com/en/…' → 'dw.com'; None when `url` is not an http(s) URL."""
+    match = _URL_HOST.match(url.strip()) if url else None
+    return match.group(1).lower() if match else None
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^\w]+", "", text.casefold())
+
+
+def names_match(name: str, other: str) -> bool:
+    """Whether two outlet names are the same, loosely: 'DW.COM' ~ 'dw', 'Salon.com' ~ 'Salon'."""
+    a, b = _loose(re.sub(r"\.(?:com|org|net|de|at|co\.uk|fr)\b", "", name, flags=re.I)), \
+        _loose(re.sub(r"\.(?:com|org|net|de|at|co\.uk|fr)\b", "", other, flags=re.I))
+    return bool(a) and bool(b) and (a == b or (len(b) >= 4 and a.startswith(b))
+                                    or (len(a) >= 4 and b.startswith(a)))
+
+
+def clean_title(title: str, site_names: list[str]) -> tuple[str, str | None]:
+    """A page title without the site's name and sections ('… | ZDNet', 'Opinion | …').
+
+    Returns the title and, when a removed segment was a date ('… | DW | 10.06.2013'),
+    that date in ISO form.
+    """
+    pieces = _TITLE_SEPARATOR.split(title.strip())
+    segments, separators = pieces[::2], pieces[1::2]
+    date = None
+
+    def removable(segment: str) -> bool:
+        nonlocal date
+        if match := _DOTTED_DATE.match(segment):
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                date = datetime(year, month, day).strftime("%Y-%m-%d")
+            except ValueError:
+                return False
+            return True
+        return segment.casefold() in _SECTION_SEGMENTS or any(
+            names_match(segment, name) for name in site_names if name)
+
+    first, last = 0, len(segments)
+    while last - first > 1 and removable(segments[last - 1]):
+        last -= 1
+    while last - first > 1 and removable(segments[first]):
+        first += 1
+    kept = [segments[first]]
+    for index in range(first + 1, last):
+        kept += [separators[index - 1], segments[index]]
+    return "".join(kept), date
+
+
+def clean_outlet(candidates: list[str | None], url: str | None) -> str | None:
+    """The outlet: the first usable candidate (site name, publisher), else from the URL.
+
+    A candidate that is only a domain ('DW.COM') or a known outlet's domain gives way to
+    the table of well-known outlets; copyright lines, 'Hosted' and long taglines are not
+    outlets.
+    """
+    host = url_host(url)
+    known = _known_outlet(host) if host else None
+    for candidate in candidates:
+        name = " ".join((candidate or "").split())
+        if (not name or _JUNK_OUTLET.match(name) or len(name.split()) > 5
+                or not re.search(r"[^\W\d_]{2}", name)            # 'U.S.', '2014'
+                or name.casefold() in _SECTION_SEGMENTS):
+            continue
+        if known and (names_match(name, host or "") or names_match(name, known)):
+            return known
+        return name
+    return known or host
+
+
+def clean_authors(
+    authors: tuple[str, ...] | list[str], organisations: list[str | None]
+) -> tuple[str, ...]:
+    """Authors without the outlet itself and what came with it ('SPIEGEL ONLINE, Hamburg,
+    Germany' names no person); duplicates dropped, order kept."""
+    names = [name for name in organisations if name]
+    kept: list[str] = []
+    for raw in authors:
+        parts = split_authors(raw)
+        if any(names_match(part, name) for part in parts for name in names):
+            parts = tuple(p for p in parts
+                          if len(p.split()) > 1 and not any(names_match(p, n) for n in names))
+        kept.extend(p for p in parts if p.casefold() not in {k.casefold() for k in kept})
+    return tuple(kept)
+
+
+def _known_outlet(host: str) -> str | None:
+    for known, outlet in OUTLETS_BY_DOMAIN.items():
+        if host == known or host.endswith("." + known):
+            return outlet
+    return None
 
 
 def outlet_from_domain(text: str) -> str | None:
@@ -142,7 +303,7 @@ def outlet_from_domain(text: str) -> str | None:
 
 def _name_case(name: str) -> str:
     name = " ".join(name.split())
-    return name.title() if name.isupper() else name
+    return name.title() if name.isupper() and " " in name else name
 
 
 def _clean_source(source: str | None) -> str | None:
@@ -163,6 +324,17 @@ def _wordy_date(match: re.Match[str], time: str | None) -> str | None:
         day = datetime(int(match.group("year")), month, int(match.group("day")))
     except ValueError:
         return None
+    date = day.strftime("%Y-%m-%d")
+    return f"{date}T{_pad_time(time)}" if time else date
+
+
+def _cjk_date(match: re.Match[str]) -> str | None:
+    try:
+        day = datetime(int(match.group("year")), int(match.group("month")),
+                       int(match.group("day")))
+    except ValueError:
+        return None
+    time = match.group("time")
     date = day.strftime("%Y-%m-%d")
     return f"{date}T{_pad_time(time)}" if time else date
 

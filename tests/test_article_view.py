@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from rich.color import Color as RichColor
@@ -162,13 +163,23 @@ async def test_markup_in_text_is_shown_literally_with_header_and_caption() -> No
         lines = screen_text(view)
         joined = "\n".join(lines)
         assert "Parks [i]plan[/i]" in lines[0]
-        assert "Daily Planet · 2024-05-01 · Lois Lane" in lines[1]
+        assert "Daily Planet · 2024-05-01 · By Lois Lane" in lines[1]
         assert "[bold]x[/bold]" in joined
         assert "▏ Crowds gather at the dam. [FENG/CHINA DAILY]" in joined
         title_style = cell_styles(view.render_line(0))[view.cell_of_offset(0)[0]]
         assert title_style.bold
         caption_x, caption_y = view.cell_of_offset(body_offset(article, "Crowds"))
         assert cell_styles(view.render_line(caption_y))[caption_x].italic
+
+
+async def test_header_shows_the_url_when_known() -> None:
+    article = make_article(PARAGRAPHS)
+    article = replace(article, meta=replace(article.meta, url="https://planet.example/a/1"))
+    app = ViewApp(article)
+    async with app.run_test(size=(100, 30)):
+        lines = screen_text(app.query_one(ArticleView))
+        assert "Daily Planet · 2024-05-01 · By Lois Lane" in lines[1]
+        assert "https://planet.example/a/1" in lines[2]
 
 
 async def test_text_column_respects_max_width() -> None:

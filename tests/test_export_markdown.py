@@ -10,7 +10,6 @@ from annotations.export import ExportFormat, render_export
 from annotations.export.citation import (
     block_quote,
     citation_line,
-    format_date,
     quote_with_citation,
     tag_quotes_markdown,
 )
@@ -32,20 +31,28 @@ def test_block_quote_prefixes_every_line_and_blank_lines() -> None:
 
 def test_citation_line_with_full_and_partial_metadata(corpus, metas) -> None:
     annotation = build_fixture(corpus)[0]
-    meta = metas[annotation.article]
+    meta = replace(metas[annotation.article], url="https://www.chinadaily.com.cn/a/1.html")
+    # APA (the default): author, (date). title. outlet. URL
     assert citation_line(annotation, meta) == (
-        "— China Daily, “Presidents vow to advance solidarity, cooperation”, 2023-12-14 "
+        "— Xu, W. (2023, December 14). Presidents vow to advance solidarity, cooperation. "
+        "China Daily. https://www.chinadaily.com.cn/a/1.html "
         "(article 000_e730ce0a32d34978, chars 200–305)")
-    bare = replace(meta, source=None, date=None, title="")
-    assert citation_line(annotation, bare) == (
-        "— (article 000_e730ce0a32d34978, chars 200–305)")
-    assert citation_line(annotation, None) == citation_line(annotation, bare)
+    # MLA keeps the given name whole and puts the date after the outlet.
+    assert citation_line(annotation, meta, style="mla") == (
+        "— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
+        "14 Dec. 2023, https://www.chinadaily.com.cn/a/1.html. "
+        "(article 000_e730ce0a32d34978, chars 200–305)")
+    assert citation_line(annotation, None) == "— (article 000_e730ce0a32d34978, chars 200–305)"
 
 
-def test_format_date() -> None:
-    assert format_date("2023-12-19T14:32:46") == "2023-12-19"
-    assert format_date("Spring 2023") == "Spring 2023"
-    assert format_date("  ") is None
+def test_citation_line_without_author_names_the_title_once(corpus, metas) -> None:
+    annotation = build_fixture(corpus)[2]
+    meta = metas[annotation.article]
+    assert not meta.authors
+    for style in ("apa", "mla"):
+        line = citation_line(annotation, meta, style=style)
+        assert line.lower().count("china, vietnam agree") == 1, line
+        assert "Xinhua" in line and "2023" in line
 
 
 def test_quote_with_citation(corpus, metas) -> None:
@@ -53,7 +60,18 @@ def test_quote_with_citation(corpus, metas) -> None:
     text = quote_with_citation(annotation, metas[annotation.article])
     quote_line, citation = text.split("\n")
     assert quote_line == '“achievements made by Vietnam in the past nearly 40 years of "Doi Moi,”'
-    assert citation.startswith("— Xinhua, “China, Vietnam agree")
+    assert citation.startswith("— China, Vietnam agree to build community")
+    assert "(2023, December 19). Xinhua." in citation
+
+
+def test_pandoc_markdown_cites_by_key_with_offsets(corpus, metas) -> None:
+    fixture = build_fixture(corpus)
+    text = render_export(ExportFormat.MARKDOWN, fixture, metas, {}, collection="samples",
+                         generated=GENERATED, pandoc=True, bibliography="draft.json")
+    assert text.startswith('---\nbibliography: "draft.json"\n---\n\n# Tagged quotes')
+    first = fixture[0]
+    assert f"[@xu2023presidents, chars {first.start}–{first.end}]" in text
+    assert "\n— " not in text  # no style citation lines
 
 
 def test_annotation_with_two_tags_appears_in_both_sections(corpus, metas) -> None:
@@ -94,7 +112,7 @@ def test_untrusted_quote_text_cannot_leave_the_block_quote() -> None:
                             start=0, end=30, prefix="", suffix="", body_hash="")
     text = render_export(ExportFormat.MARKDOWN, [annotation], {"a": meta}, {},
                          collection="c", generated=GENERATED)
-    assert "> line\n> ## Fake heading\n>\n> ---\n\n— “T” (article a, chars 0–30)" in text
+    assert "> line\n> ## Fake heading\n>\n> ---\n\n— T. (n.d.). (article a, chars 0–30)" in text
     assert list(_sections(text)) == ["Untagged"]
 
 

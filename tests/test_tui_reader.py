@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyperclip
 import pytest
+from textual.command import CommandList
 from textual.widgets import OptionList
 
 from annotations.corpus import Corpus
@@ -157,9 +158,24 @@ async def test_copy_quote_with_citation(
         await pilot.press("c")
         await wait_until(pilot, lambda: bool(app.clipboard))
         assert app.clipboard.startswith("“make the pie of common interests even bigger”")
-        assert "China Daily" in app.clipboard and "Presidents vow" in app.clipboard
+        # APA, the default style: author, date, title, outlet.
+        assert "\n— Xu, W. (2023, December 14). Presidents vow to advance solidarity, " \
+               "cooperation. China Daily. (article 000" in app.clipboard
         assert copied == [app.clipboard]
         assert any("to the clipboard" in m for m in notifications(app))
+        # The command palette switches the style of the next copy.
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Citation style: mla")
+        await wait_until(pilot, lambda: app.screen.query_one(CommandList).option_count > 0)
+        best = app.screen.query_one(CommandList).get_option_at_index(0)
+        assert "Citation style: mla" in str(best.prompt)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.citation_style == "mla")
+        view.move_cursor_to(seeded.start)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: len(copied) == 2)
+        assert "\n— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, " \
+               "14 Dec. 2023. (article 000" in copied[1]
 
 
 async def test_copy_tag_falls_back_to_file_without_clipboard(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -63,6 +64,8 @@ class NewsmarkApp(App[int]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        # The CSL style of copied quotes and Markdown exports; None: the default style.
+        self.citation_style: str | None = None
         self._write_lock = asyncio.Lock()
         self._shown_version = -1
         self.sub_title = str(workspace.library)
@@ -193,20 +196,26 @@ class NewsmarkApp(App[int]):
     def copy_quote(self, annotation: Annotation) -> None:
         """Copy one quote with its citation line."""
         from annotations.export.citation import quote_with_citation
+        from annotations.export.styles import DEFAULT_STYLE
 
         corpus = self.workspace.require_corpus()
         meta = corpus.meta(annotation.article) if annotation.article in corpus else None
-        self.copy_with_notice(quote_with_citation(annotation, meta), "the quote with its citation")
+        text = quote_with_citation(annotation, meta, style=self.citation_style or DEFAULT_STYLE,
+                                   accessed=date.today().isoformat())
+        self.copy_with_notice(text, "the quote with its citation")
 
     def copy_tag_quotes(self, tags: Iterable[str]) -> None:
         """Copy every quote carrying any of `tags`, as Markdown grouped by tag."""
         from annotations.export.citation import tag_quotes_markdown
+        from annotations.export.styles import DEFAULT_STYLE
 
         tags = tuple(tags)
         store, corpus = self.workspace.require_store(), self.workspace.require_corpus()
         annotations = store.with_tags(tags)
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
-        text = tag_quotes_markdown(annotations, metas, tags)
+        text = tag_quotes_markdown(annotations, metas, tags,
+                                   style=self.citation_style or DEFAULT_STYLE,
+                                   accessed=date.today().isoformat())
         self.copy_with_notice(
             text, f"{count_noun(len(annotations), 'quote')} tagged {', '.join(tags)}")
 
@@ -302,9 +311,26 @@ class NewsmarkApp(App[int]):
             return False
         return True
 
+    def set_citation_style(self, style: str) -> None:
+        """Cite copied quotes and Markdown exports in `style` (for this session)."""
+        self.citation_style = style
+        self.notify(f"Quotes are now cited in the {style} style.", title="Citation style",
+                    markup=False)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The command palette: Textual's commands plus every action bound on the screen."""
+        """The command palette: Textual's commands, the citation styles, and every action
+        bound on the screen."""
+        from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE
+
         yield from super().get_system_commands(screen)
+        current = self.citation_style or DEFAULT_STYLE
+        for style in COMMON_STYLES:
+            if style != current:
+                yield SystemCommand(
+                    f"Citation style: {style}",
+                    f"cite copied quotes and Markdown exports in {style} (now {current})",
+                    partial(self.set_citation_style, style),
+                )
         seen: set[str] = {"quit", "command_palette"}
         for active in screen.active_bindings.values():
             binding = active.binding

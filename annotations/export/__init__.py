@@ -14,6 +14,8 @@ from typing import Any
 
 from annotations.article import ArticleMeta
 from annotations.errors import NewsmarkError
+from annotations.export.bibtex import render_bibtex
+from annotations.export.csl import csl_items
 from annotations.export.csv_format import CSV_FILE_ENCODING, render_csv
 from annotations.export.markdown import render_markdown
 from annotations.export.native import render_native, tag_summary
@@ -22,6 +24,7 @@ from annotations.export.refi.codebook import (
     render_codebook_csv,
     render_qdc,
 )
+from annotations.export.styles import DEFAULT_STYLE
 from annotations.export.w3c import render_w3c
 from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
 from annotations.output_target import write_output_file
@@ -43,10 +46,16 @@ class ExportFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+    CSL_JSON = "csl-json"
+    BIBTEX = "bibtex"
     QDPX = "qdpx"
     QDC = "qdc"
     CODEBOOK_CSV = "codebook-csv"
 
+    @property
+    def is_bibliography(self) -> bool:
+        """Whether the format lists articles (references) rather than annotations."""
+        return self in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX)
 
 # The formats `render_export` returns as text (a qdpx project is a zip: `export_qdpx`).
 TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
@@ -81,17 +90,27 @@ def render_export(
     generated: str | None = None,
     tags: Sequence[str] = (),
     article: str | None = None,
+    style: str = DEFAULT_STYLE,
+    pandoc: bool = False,
+    bibliography: str | None = None,
 ) -> str:
     """The export of `annotations` (written in article/offset order) as text.
 
     `metas` maps article ids to metadata (articles missing from it are cited by id only);
-    `tag_colours` maps tag names to colours (json export); `generated` defaults to now.
-    `tags`/`article` describe the filter used: the Markdown header names them and, with
-    `tags`, Markdown only writes those tags' sections. CSV text has no byte-order mark.
+    `tag_colours` maps tag names to colours (json export); `generated` defaults to now and
+    its date is the access date of URLs in references. `tags`/`article` describe the filter
+    used: the Markdown header names them and, with `tags`, Markdown only writes those tags'
+    sections. Markdown cites in `style`, or with `pandoc` as `[@key, chars S–E]` (naming the
+    `bibliography` file in front matter). CSL-JSON
+    and BibTeX list the articles of `metas`. CSV text has no byte-order mark.
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
     stamp = generated or utc_now()
+    if fmt is ExportFormat.CSL_JSON:
+        return _dump_json(csl_items(metas, accessed=stamp[:10]))
+    if fmt is ExportFormat.BIBTEX:
+        return render_bibtex(metas, accessed=stamp[:10])
     if fmt is ExportFormat.W3C:
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
@@ -99,7 +118,8 @@ def render_export(
                                         generated=stamp, schema=RECORD_SCHEMA))
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
-                               tags=tags, article=article)
+                               tags=tags, article=article, style=style, pandoc=pandoc,
+                               bibliography=bibliography)
     if fmt is ExportFormat.QDC:
         return render_qdc(codebook_entries(ordered, tag_colours),
                           origin="newsmark").decode("utf-8") + "\n"

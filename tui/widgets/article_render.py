@@ -124,7 +124,7 @@ def wrap_plain(text: str, width: int) -> list[str]:
 class ArticleLayout:
     """The display lines of one article at one wrap width.
 
-    Rows `0 .. body_top - 1` are the header (title, byline, rule, blank); each later row is
+    Rows `0 .. body_top - 1` are the header (title, byline, URL, rule, blank); each later row is
     a body line: a paragraph line, or the blank line standing for a "\\n\\n" separator.
     """
 
@@ -143,9 +143,11 @@ class ArticleLayout:
     def _header(self, article: Article) -> list[tuple[str, str]]:
         meta = article.meta
         rows = [(line, "title") for line in wrap_plain(meta.title or meta.id, self.width)]
-        byline = " · ".join(part for part in (meta.source, meta.date, meta.author) if part)
-        if byline:
-            rows += [(line, "meta") for line in wrap_plain(byline, self.width)]
+        author = f"By {meta.author}" if meta.author else None
+        byline = " · ".join(part for part in (meta.source, meta.date, author) if part)
+        for line in (byline, meta.url):
+            if line:
+                rows += [(row, "meta") for row in wrap_plain(line, self.width)]
         rows += [("─" * self.width, "rule"), ("", "blank")]
         return rows
 
