@@ -1,4 +1,9 @@
-"""Citation lines and quote blocks shared by the Markdown export and the clipboard."""
+"""Citation lines and quote blocks shared by the Markdown export and the clipboard.
+
+Everything here is Markdown, and every user-supplied string in it (quotes, notes, tags,
+titles, outlets, ids) is escaped with `annotations.export.markdown_escape`, so it reads as
+text and cannot forge headings, block quotes, citation lines, links or HTML.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,18 @@ import re
 from collections.abc import Iterable, Mapping
 
 from annotations.article import ArticleMeta
+from annotations.export.markdown_escape import (
+    escape_heading,
+    escape_inline,
+    escape_line,
+    inline,
+)
 from annotations.model import Anchor, Annotation, document_order
 from annotations.tags import tag_key
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WHITESPACE = re.compile(r"\s+")
 UNTAGGED_HEADING = "Untagged"
+NOTE_INDENT = "  "
 
 
 def format_date(value: str | None) -> str | None:
@@ -20,10 +31,6 @@ def format_date(value: str | None) -> str | None:
         return None
     match = _ISO_DATE.match(value.strip())
     return match.group(0) if match else value.strip()
-
-
-def _one_line(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
 
 
 def citation_line(annotation: Annotation, meta: ArticleMeta | None) -> str:
@@ -35,39 +42,51 @@ def citation_line(annotation: Annotation, meta: ArticleMeta | None) -> str:
     parts: list[str] = []
     if meta is not None:
         if meta.source and meta.source.strip():
-            parts.append(_one_line(meta.source))
+            parts.append(inline(meta.source))
         if meta.title and meta.title.strip():
-            parts.append(f"“{_one_line(meta.title)}”")
+            parts.append(f"“{inline(meta.title)}”")
         day = format_date(meta.date)
         if day:
-            parts.append(_one_line(day))
+            parts.append(inline(day))
+    article = inline(annotation.article)
     if annotation.anchor == Anchor.ORPHANED:
-        where = f"(article {annotation.article}; quote no longer found in the article)"
+        where = f"(article {article}; quote no longer found in the article)"
     else:
-        where = f"(article {annotation.article}, chars {annotation.start}–{annotation.end})"
+        where = f"(article {article}, chars {annotation.start}–{annotation.end})"
     return f"— {', '.join(parts)} {where}" if parts else f"— {where}"
 
 
 def block_quote(text: str) -> str:
     """`text` as a Markdown block quote: `> ` before every line, `>` on blank lines.
 
-    Nothing else is escaped: every line stays inside the quote whatever it holds.
+    Every line is escaped (`escape_line`), so it stays plain text inside the quote.
     """
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
+    return "\n".join(f"> {escape_line(line)}" if line.strip() else ">"
+                      for line in text.split("\n"))
+
+
+def note_item(note: str) -> str:
+    """A note as one Markdown list item, `- Note: ` then its first line.
+
+    Further lines (blank ones too) are indented into the item and escaped, so a note can
+    hold paragraphs but never start a heading, a quote or a citation line of its own.
+    """
+    lines = note.strip().split("\n")
+    rest = [NOTE_INDENT + escape_line(line) if line.strip() else "" for line in lines[1:]]
+    return "\n".join([f"- Note: {escape_inline(lines[0])}", *rest])
 
 
 def quote_with_citation(annotation: Annotation, meta: ArticleMeta | None) -> str:
-    """One quote for the clipboard: `“quote”`, a newline, then its citation line."""
-    return f"“{annotation.quote}”\n{citation_line(annotation, meta)}"
+    """One quote for the clipboard: `“quote”` on one line (escaped), then its citation line."""
+    return f"“{inline(annotation.quote)}”\n{citation_line(annotation, meta)}"
 
 
 def quote_entry_markdown(annotation: Annotation, meta: ArticleMeta | None) -> str:
     """One annotation as Markdown: its block quote, citation line and note (if any)."""
     blocks = [block_quote(annotation.quote), citation_line(annotation, meta)]
     if annotation.note and annotation.note.strip():
-        blocks.append(f"Note: {annotation.note.strip()}")
+        blocks.append(note_item(annotation.note))
     return "\n\n".join(blocks)
-
 
 
 def tag_quotes_markdown(
@@ -103,5 +122,5 @@ def tag_quotes_markdown(
 def _section(heading: str, members: list[Annotation], metas: Mapping[str, ArticleMeta]) -> str:
     entries = [quote_entry_markdown(a, metas.get(a.article)) for a in members]
     body = "\n\n".join(entries) if entries else "_No quotes._"
-    return f"## {_one_line(heading)}\n\n{body}"
+    return f"## {escape_heading(heading)}\n\n{body}"
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from annotations.article import ArticleMeta
 from annotations.export.citation import tag_quotes_markdown
+from annotations.export.markdown_escape import inline
 from annotations.model import Annotation
 
 
@@ -22,13 +23,14 @@ def render_markdown(
 
     Without a tag filter every tag carried by `annotations` gets a section (sorted
     case-insensitively) and untagged quotes close the document under `## Untagged`; with
-    `tags` only those sections are written. `article` only appears in the header.
+    `tags` only those sections are written. `article` only appears in the header. Every
+    user-supplied string is escaped (see `annotations.export.markdown_escape`).
     """
-    header = [f"- Collection: {collection}"]
+    header = [f"- Collection: {inline(collection)}"]
     if tags:
-        header.append("- Tags: " + ", ".join(tags))
+        header.append("- Tags: " + ", ".join(inline(tag) for tag in tags))
     if article:
-        header.append(f"- Article: {article}")
+        header.append(f"- Article: {inline(article)}")
     header.append(f"- Quotes: {len(annotations)}")
     header.append(f"- Generated: {generated}")
     if tags:
