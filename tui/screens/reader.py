@@ -10,16 +10,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from tui.highlights import highlight_colour
-from tui.screens.annotating import AnnotatingScreen
+from tui.screens.annotating import AnnotatingScreen, find_box
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
-from tui.wording import count_noun
 
 PANEL_QUOTE_CHARS = 120
 
@@ -67,13 +66,12 @@ class ReaderScreen(AnnotatingScreen):
             with Vertical(id="reader-panel"):
                 yield Static(Text("Annotations", style="bold"), id="reader-panel-title")
                 yield OptionList(id="reader-annotations")
-        yield Input(placeholder="Find in article (enter; then n / N)", id="reader-find")
+        yield find_box("reader-find")
         yield Static(id="article-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the article once the data is open."""
-        self.query_one("#reader-find", Input).display = False
         if self.newsmark.workspace.is_open:
             # After the first refresh, so the Header can show the article title.
             self.call_after_refresh(self.load_articles)
@@ -91,7 +89,7 @@ class ReaderScreen(AnnotatingScreen):
         self.refresh_highlights()
         if self._find_first:
             view.set_search(self._find_first)
-            self.query_one("#reader-find", Input).value = self._find_first
+            self.find_input().value = self._find_first
         if self._offset is not None:
             view.move_cursor_to(self._offset)
             view.scroll_to_offset(self._offset)
@@ -170,36 +168,6 @@ class ReaderScreen(AnnotatingScreen):
         # The panel may not have caught up with a change made elsewhere yet.
         with suppress(OptionDoesNotExist):
             panel.highlighted = panel.get_option_index(event.annotation_id)
-
-    def action_find(self) -> None:
-        """Open the find box."""
-        find = self.query_one("#reader-find", Input)
-        find.display = True
-        find.focus()
-
-    @on(Input.Submitted, "#reader-find")
-    def _find(self, event: Input.Submitted) -> None:
-        view = self.query_one("#reader-view", ArticleView)
-        count = view.set_search(event.value)
-        event.input.display = False
-        view.focus()
-        if not event.value:
-            return
-        if count:
-            view.next_match()
-            self.notify(f"{count_noun(count, 'match', 'matches')}; n / N to move.",
-                        markup=False)
-        else:
-            self.notify(f"Not found: {event.value}", severity="warning", markup=False)
-
-    def action_back(self) -> None:
-        """Escape closes the find box if it is open, else leaves the reader."""
-        find = self.query_one("#reader-find", Input)
-        if find.display:
-            find.display = False
-            self.query_one("#reader-view", ArticleView).focus()
-            return
-        super().action_back()
 
     def action_toggle_panel(self) -> None:
         """Show or hide the annotation panel."""
