@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 
 SELECT_FIRST = "Select a passage first: v then j/k (or h/l), or drag with the mouse."
 FIND_CLASS = "article-find"
+STATUS_CHARS = 200  # the status line is one row: no need to lay out a 100 KB note
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def find_box(widget_id: str) -> Input:
@@ -133,9 +140,9 @@ class AnnotatingScreen(NewsmarkScreen):
             text.append("  t tag · c copy · esc clear")
         elif annotation is not None:
             text.append("Highlight: ", style="bold")
-            text.append(", ".join(annotation.tags) or "untagged")
+            text.append(clip(", ".join(annotation.tags), STATUS_CHARS) or "untagged")
             if annotation.note:
-                text.append(f" — {annotation.note}", style="italic")
+                text.append(f" — {clip(annotation.note, STATUS_CHARS)}", style="italic")
             text.append("  t edit · d delete · c copy · C copy tag")
         else:
             text.append("j/k sentence · v select · t tag · / find · ? help", style="dim")

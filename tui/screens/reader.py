@@ -16,26 +16,30 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from tui.highlights import highlight_colour
-from tui.screens.annotating import AnnotatingScreen, find_box
+from tui.screens.annotating import AnnotatingScreen, clip, find_box
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
 
 PANEL_QUOTE_CHARS = 120
+PANEL_TAGS_CHARS = 120
+PANEL_NOTE_CHARS = 240
 
 
 def annotation_prompt(annotation: Annotation, colour: str) -> Text:
-    """A side-panel entry: a colour swatch, the tags, then the start of the quote."""
+    """A side-panel entry: a colour swatch, the tags, then the start of the quote and note.
+
+    Each part is cut to a few lines, so an annotation with a hundred tags or a long note
+    (an imported file may hold them) keeps the panel quick to lay out.
+    """
     prompt = Text()
     prompt.append("▌", style=colour)
-    prompt.append(", ".join(annotation.tags) or "untagged", style="bold")
+    prompt.append(clip(", ".join(annotation.tags), PANEL_TAGS_CHARS) or "untagged",
+                  style="bold")
     if annotation.anchor == Anchor.FUZZY:
         prompt.append("  (moved)", style="dim")
-    quote = " ".join(annotation.quote.split())
-    if len(quote) > PANEL_QUOTE_CHARS:
-        quote = quote[: PANEL_QUOTE_CHARS - 1] + "…"
-    prompt.append(f"\n {quote}")
+    prompt.append(f"\n {clip(annotation.quote, PANEL_QUOTE_CHARS)}")
     if annotation.note:
-        prompt.append(f"\n Note: {annotation.note}", style="italic")
+        prompt.append(f"\n Note: {clip(annotation.note, PANEL_NOTE_CHARS)}", style="italic")
     return prompt
 
 
