@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from annotations.errors import NewsmarkError
+from annotations.text import strip_format_characters
 
 MAX_TAG_LENGTH = 64
+MAX_TAGS_PER_ANNOTATION = 100
 
 # Distinct colours that stay readable as highlight backgrounds and as text on dark themes.
 PALETTE = (
@@ -64,12 +66,14 @@ def tag_key(tag: str) -> str:
 
 
 def normalise_tag(tag: str) -> str:
-    """One tag, cleaned: surrounding whitespace stripped, inner runs collapsed to a space.
+    """One tag, cleaned: invisible format characters (bidi overrides, zero-width ones; see
+    `strip_format_characters`) removed, surrounding whitespace stripped, inner runs
+    collapsed to a space.
 
     Returns "" for a blank tag. Raises InvalidTagError for a tag that is too long or
     contains a comma or a control character.
     """
-    cleaned = _WHITESPACE.sub(" ", tag).strip()
+    cleaned = _WHITESPACE.sub(" ", strip_format_characters(tag)).strip()
     if "," in cleaned:
         raise InvalidTagError(f"tag {cleaned!r} contains a comma (commas separate tags)")
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):
@@ -86,7 +90,8 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Clean a list of tags: normalise each, drop blanks, drop case-insensitive duplicates.
 
     The first spelling of each tag is kept, in the given order. A single string is taken
-    as one tag, not as a sequence of characters.
+    as one tag, not as a sequence of characters. More than `MAX_TAGS_PER_ANNOTATION`
+    different tags raise InvalidTagError.
     """
     if isinstance(tags, str):
         tags = (tags,)
@@ -96,6 +101,9 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
         cleaned = normalise_tag(tag)
         key = cleaned.casefold()
         if cleaned and key not in seen:
+            if len(result) == MAX_TAGS_PER_ANNOTATION:
+                raise InvalidTagError(
+                    f"more than {MAX_TAGS_PER_ANNOTATION} tags on one annotation")
             seen.add(key)
             result.append(cleaned)
     return tuple(result)

@@ -9,6 +9,7 @@ goes through `normalise_text` first, so no control sequence ever reaches a termi
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC strings terminated
@@ -129,3 +130,32 @@ def safe_name(name: str) -> str:
     """A file name fit to show and to use in an article id: control characters and
     undecodable bytes (lone surrogates) become "_"."""
     return _UNSAFE_IN_NAMES.sub("_", name)
+
+
+_ZWJ = "\u200d"
+
+
+def _is_emoji_part(ch: str) -> bool:
+    """A symbol (most emoji), the emoji variation selector or a skin-tone modifier."""
+    return (unicodedata.category(ch) == "So" or ch == "\ufe0f"
+            or "\U0001f3fb" <= ch <= "\U0001f3ff")
+
+
+def strip_format_characters(text: str) -> str:
+    """`text` without invisible format characters (Unicode category Cf).
+
+    These are bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069), marks (U+200E,
+    U+200F, U+061C), zero-width space and non-joiner, the byte-order mark, soft hyphens and
+    tag characters: they can make two names that look alike differ, or make a name display
+    as another. One is kept: a zero-width joiner between two emoji, which builds one emoji
+    from several (👨‍👩‍👧, 🏳️‍🌈); anywhere else it is dropped.
+    """
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    for index, ch in enumerate(text):
+        joins_emoji = (ch == _ZWJ and bool(kept) and _is_emoji_part(kept[-1])
+                       and index + 1 < len(text) and _is_emoji_part(text[index + 1]))
+        if joins_emoji or unicodedata.category(ch) != "Cf":
+            kept.append(ch)
+    return "".join(kept)

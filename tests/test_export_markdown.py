@@ -26,7 +26,7 @@ def _sections(text: str) -> dict[str, str]:
 
 def test_block_quote_prefixes_every_line_and_blank_lines() -> None:
     assert block_quote("# not a heading\n\nsecond\nthird") == (
-        "> # not a heading\n>\n> second\n> third")
+        "> \\# not a heading\n>\n> second\n> third")
 
 
 def test_citation_line_with_full_and_partial_metadata(corpus, metas) -> None:
@@ -82,7 +82,7 @@ def test_annotation_with_two_tags_appears_in_both_sections(corpus, metas) -> Non
     shared = "consolidate political mutual trust"
     assert shared in sections["cooperation"] and shared in sections["solidarity"]
     assert shared not in sections["Xi"]
-    assert "Note: Compare with 000." in sections["solidarity"]
+    assert "- Note: Compare with 000.\n  Same wording" in sections["solidarity"]
 
 
 def test_tag_filter_limits_sections_and_is_named_in_header(corpus, metas) -> None:
@@ -112,7 +112,7 @@ def test_untrusted_quote_text_cannot_leave_the_block_quote() -> None:
                             start=0, end=30, prefix="", suffix="", body_hash="")
     text = render_export(ExportFormat.MARKDOWN, [annotation], {"a": meta}, {},
                          collection="c", generated=GENERATED)
-    assert "> line\n> ## Fake heading\n>\n> ---\n\n— T. (n.d.). (article a, chars 0–30)" in text
+    assert "> line\n> \\## Fake heading\n>\n> \\---\n\n— T. (n.d.). (article a, chars 0–30)" in text
     assert list(_sections(text)) == ["Untagged"]
 
 

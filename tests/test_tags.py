@@ -82,3 +82,22 @@ def test_validate_colour_normalises(given: str, expected: str) -> None:
 def test_validate_colour_rejects_anything_else(colour: str) -> None:
     with pytest.raises(InvalidTagError, match="invalid colour"):
         validate_colour(colour)
+
+
+def test_format_characters_are_stripped_but_emoji_joiners_kept() -> None:
+    from annotations.tags import normalise_tag
+
+    assert normalise_tag("\u202eeco\u200bno\u2066my\u2069\ufeff\u200e") == "economy"
+    assert normalise_tag("a\u200db") == "ab"  # a joiner between letters hides a difference
+    family = "👨\u200d👩\u200d👧"
+    assert normalise_tag(family) == family
+    assert normalise_tag("\u200b\u200c") == ""
+
+
+def test_at_most_max_tags_per_annotation() -> None:
+    from annotations.tags import MAX_TAGS_PER_ANNOTATION, InvalidTagError, normalise_tags
+
+    enough = [f"t{i}" for i in range(MAX_TAGS_PER_ANNOTATION)]
+    assert len(normalise_tags([*enough, "T0"])) == MAX_TAGS_PER_ANNOTATION  # a duplicate
+    with pytest.raises(InvalidTagError, match="more than 100 tags"):
+        normalise_tags([*enough, "one more"])

@@ -130,3 +130,31 @@ async def test_startup_error_message_keeps_brackets(
     assert app.return_code == 1
     # Printed at exit (Rich may fold the long path across lines).
     assert str(db_path) in capsys.readouterr().err.replace("\n", "")
+
+
+async def test_many_tags_and_long_notes_keep_the_reader_quick(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """An imported file may give an annotation 100 tags and a 100 KB note: the panel entry
+    and the status line show a clipped line of each (laying out the whole took 53 s for
+    10,000 such annotations on one article)."""
+    from annotations.tags import MAX_TAGS_PER_ANNOTATION
+    from tests.tui_support import open_reader
+    from tui.screens.reader import PANEL_NOTE_CHARS, PANEL_TAGS_CHARS
+
+    tags = tuple(f"tag number {i}" for i in range(MAX_TAGS_PER_ANNOTATION))
+    seeded = seed_annotation(samples_dir, db_path, "000_e730ce0a32d34978",
+                             "make the pie of common interests", tags, note="long " * 20_000)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, seeded.article)
+        panel = app.screen.query_one("#reader-annotations", OptionList)
+        await wait_until(pilot, lambda: panel.option_count == 1)
+        prompt = str(panel.get_option_at_index(0).prompt)
+        tag_line, _quote, note_line = prompt.split("\n")
+        assert tag_line.startswith("▌tag number 0, tag number 1") and tag_line.endswith("…")
+        assert len(tag_line) == 1 + PANEL_TAGS_CHARS
+        assert len(note_line) == len(" Note: ") + PANEL_NOTE_CHARS
+        view.move_cursor_to(seeded.start)
+        await pilot.pause()
+        status = str(app.screen.query_one("#article-status").render())
+        assert "Highlight: tag number 0" in status and len(status) < 600

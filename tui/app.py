@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -22,6 +23,7 @@ from textual.message import Message
 from annotations.errors import NewsmarkError
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.library import LibraryScreen
+from tui.typing_guard import typing_target
 from tui.wording import count_noun
 from tui.workspace import Workspace
 
@@ -73,6 +75,20 @@ class NewsmarkApp(App[int]):
     def get_default_screen(self) -> Screen:
         """The library is the app's base screen (no empty default screen to paint first)."""
         return LibraryScreen()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key typed for a text box goes into it, never to a binding.
+
+        Runs before Textual's own key handling (which looks up the bindings); see
+        `tui.typing_guard` for how such a key gets here.
+        """
+        if not event.is_printable or event.character is None:
+            return
+        target = typing_target(self)
+        if target is not None:
+            target.insert_text_at_cursor(event.character)
+            event.prevent_default()
+            event.stop()
 
     def on_mount(self) -> None:
         """Open the data in the background once the library is on screen."""

@@ -2,6 +2,10 @@
 
 A citation line is the article's reference in a CSL citation style (formatted by
 citeproc-py, see `styles`), followed by where the quote is: `(article <id>, chars S–E)`.
+
+Everything here is Markdown, and every user-supplied string in it (quotes, notes, tags,
+titles, outlets, ids) is escaped with `annotations.export.markdown_escape`, so it reads as
+text and cannot forge headings, block quotes, citation lines, links or HTML.
 """
 
 from __future__ import annotations
@@ -11,6 +15,12 @@ from collections.abc import Callable, Iterable, Mapping
 
 from annotations.article import ArticleMeta
 from annotations.export.csl import citation_keys, csl_item
+from annotations.export.markdown_escape import (
+    escape_heading,
+    escape_inline,
+    escape_line,
+    inline,
+)
 from annotations.export.styles import DEFAULT_STYLE, format_references
 from annotations.model import Anchor, Annotation, document_order
 from annotations.tags import tag_key
@@ -19,6 +29,7 @@ _WHITESPACE = re.compile(r"\s+")
 # "[1]" or "1." before an entry of a numbered style: meaningless for a single quote.
 _ENTRY_NUMBER = re.compile(r"^(?:\[\d+\]|\d+\.)\s*")
 UNTAGGED_HEADING = "Untagged"
+NOTE_INDENT = "  "
 
 
 def _one_line(text: str) -> str:
@@ -51,28 +62,41 @@ def citation_line(
     if reference is None and meta is not None:
         reference = article_references({meta.id: meta}, style=style,
                                         accessed=accessed).get(meta.id)
+    article = inline(annotation.article)
     if annotation.anchor == Anchor.ORPHANED:
-        where = f"(article {annotation.article}; quote no longer found in the article)"
+        where = f"(article {article}; quote no longer found in the article)"
     else:
-        where = f"(article {annotation.article}, chars {annotation.start}–{annotation.end})"
-    return f"— {_one_line(reference)} {where}" if reference else f"— {where}"
+        where = f"(article {article}, chars {annotation.start}–{annotation.end})"
+    return f"— {inline(_one_line(reference))} {where}" if reference else f"— {where}"
 
 
 def block_quote(text: str) -> str:
     """`text` as a Markdown block quote: `> ` before every line, `>` on blank lines.
 
-    Nothing else is escaped: every line stays inside the quote whatever it holds.
+    Every line is escaped (`escape_line`), so it stays plain text inside the quote.
     """
-    return "\n".join(f"> {line}" if line.strip() else ">" for line in text.split("\n"))
+    return "\n".join(f"> {escape_line(line)}" if line.strip() else ">"
+                      for line in text.split("\n"))
+
+
+def note_item(note: str) -> str:
+    """A note as one Markdown list item, `- Note: ` then its first line.
+
+    Further lines (blank ones too) are indented into the item and escaped, so a note can
+    hold paragraphs but never start a heading, a quote or a citation line of its own.
+    """
+    lines = note.strip().split("\n")
+    rest = [NOTE_INDENT + escape_line(line) if line.strip() else "" for line in lines[1:]]
+    return "\n".join([f"- Note: {escape_inline(lines[0])}", *rest])
 
 
 def quote_with_citation(
     annotation: Annotation, meta: ArticleMeta | None, *, style: str = DEFAULT_STYLE,
     accessed: str | None = None,
 ) -> str:
-    """One quote for the clipboard: `“quote”`, a newline, then its citation line."""
+    """One quote for the clipboard: `“quote”` on one line (escaped), then its citation line."""
     line = citation_line(annotation, meta, style=style, accessed=accessed)
-    return f"“{annotation.quote}”\n{line}"
+    return f"“{inline(annotation.quote)}”\n{line}"
 
 
 def quote_entry_markdown(annotation: Annotation, citation: str) -> str:
@@ -82,9 +106,8 @@ def quote_entry_markdown(annotation: Annotation, citation: str) -> str:
     """
     blocks = [block_quote(annotation.quote), citation]
     if annotation.note and annotation.note.strip():
-        blocks.append(f"Note: {annotation.note.strip()}")
+        blocks.append(note_item(annotation.note))
     return "\n\n".join(blocks)
-
 
 
 def tag_quotes_markdown(
@@ -156,5 +179,5 @@ def _pandoc_citer(metas: Mapping[str, ArticleMeta]) -> Callable[[Annotation], st
 def _section(heading: str, members: list[Annotation], cite: Callable[[Annotation], str]) -> str:
     entries = [quote_entry_markdown(a, cite(a)) for a in members]
     body = "\n\n".join(entries) if entries else "_No quotes._"
-    return f"## {_one_line(heading)}\n\n{body}"
+    return f"## {escape_heading(heading)}\n\n{body}"
 

@@ -7,7 +7,10 @@ imported annotation is re-anchored against the current article text; one whose a
 not in the collection is kept as orphaned.
 
 Imported files are untrusted: quotes, notes and context are passed through
-`normalise_text`, and ids, article ids and tags holding control characters are refused.
+`normalise_text`, ids, article ids and tags holding control characters are refused and
+invisible format characters (bidi overrides, zero-width ones) are stripped from them, and
+every size is bounded (`annotations.export.limits`). Whatever the file holds, reading it
+either succeeds or raises `ImportFormatError`/`ImportFileError` with one line.
 A file with a missing timestamp never counts as newer than the store's copy.
 """
 
@@ -24,10 +27,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from annotations.anchoring import reanchor
 from annotations.errors import ImportFormatError, NewsmarkError
+from annotations.export.limits import (
+    MAX_ARTICLE_CHARS,
+    MAX_CONTEXT_CHARS,
+    MAX_FILE_BYTES,
+    MAX_ID_CHARS,
+    MAX_ITEMS,
+    MAX_NOTE_CHARS,
+    MAX_OFFSET,
+    MAX_QUOTE_CHARS,
+    MAX_TAG_RECORDS,
+)
 from annotations.export.native import NATIVE_FORMAT_VERSION
 from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
 from annotations.model import RECORD_SCHEMA, Anchor, Annotation
-from annotations.regular_file import NotRegularFileError, read_regular_file
+from annotations.regular_file import FileTooLargeError, NotRegularFileError, read_regular_file
 from annotations.tags import (
     InvalidTagError,
     normalise_tag,
@@ -35,7 +49,7 @@ from annotations.tags import (
     tag_key,
     validate_colour,
 )
-from annotations.text import normalise_text
+from annotations.text import normalise_text, strip_format_characters
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -93,9 +107,13 @@ def read_export(text: str, *, source_name: str, article_for_url: ArticleForUrl |
     except json.JSONDecodeError as error:
         raise ImportFormatError(
             f"{source_name}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    except RecursionError:
+        raise ImportFormatError(f"{source_name}: JSON nested too deeply") from None
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise ImportFormatError(f"{source_name}: not valid JSON ({error})") from None
     if isinstance(document, dict) and "newsmark" in document:
         return _read_native(document, source_name)
-    if isinstance(document, dict) and _W3C_TYPES & set(_values(document.get("type"))):
+    if isinstance(document, dict) and _W3C_TYPES & _strings(document.get("type")):
         return _read_w3c(document, source_name, article_for_url or (lambda _url: None))
     raise ImportFormatError(f"{source_name}: not a newsmark json or W3C annotation export")
 
@@ -105,11 +123,16 @@ def read_export_file(path: Path, *, article_for_url: ArticleForUrl | None = None
     """`read_export` of a UTF-8 file (a byte-order mark is allowed), named by its file name.
 
     Raises `ImportFileError` when the file cannot be read as UTF-8 text, or is not a
-    regular file (a FIFO is refused, never waited on).
+    regular file (a FIFO is refused, never waited on), and `ImportFormatError` when it is
+    larger than `MAX_FILE_BYTES`.
     """
     path = Path(path)
     try:
-        text = read_regular_file(path).decode("utf-8-sig")
+        data = read_regular_file(path, max_bytes=MAX_FILE_BYTES)
+        text = data.decode("utf-8-sig")
+    except FileTooLargeError:
+        raise ImportFormatError(
+            f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
     except NotRegularFileError as error:
         raise ImportFileError(f"cannot read {path}: {error.reason}") from None
     except OSError as error:
@@ -125,18 +148,47 @@ def _values(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _identifier(value: str, where: str, key: str) -> str:
-    """`value` as an id: non-empty and free of control characters."""
+def _strings(value: Any) -> set[str]:
+    """The strings among a JSON-LD value or list of values (`type`, `purpose`, ...)."""
+    return {item for item in _values(value) if isinstance(item, str)}
+
+
+def _bounded(value: str, limit: int, where: str, key: str) -> str:
+    """`value`, unless it is longer than `limit` characters."""
+    if len(value) > limit:
+        raise ImportFormatError(
+            f"{where}: '{key}' is {len(value):,} characters long (at most {limit:,})")
+    return value
+
+
+def _identifier(value: str, where: str, key: str, limit: int = MAX_ID_CHARS) -> str:
+    """`value` as an id: invisible format characters stripped, then non-empty, at most
+    `limit` characters and free of control characters."""
+    value = strip_format_characters(_bounded(value, limit * 4, where, key))
     if not value.strip():
         raise ImportFormatError(f"{where}: '{key}' is empty")
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
         raise ImportFormatError(f"{where}: '{key}' contains a control character")
-    return value
+    return _bounded(value, limit, where, key)
+
+
+def _offset(value: Any) -> bool:
+    """Whether `value` can be a start/end offset: an integer (not a bool) in range."""
+    return (isinstance(value, int) and not isinstance(value, bool)
+            and 0 <= value <= MAX_OFFSET)
+
+
+def _items(items: list[Any], name: str) -> list[Any]:
+    """`items`, unless the file holds more than `MAX_ITEMS` annotations."""
+    if len(items) > MAX_ITEMS:
+        raise ImportFormatError(
+            f"{name}: {len(items):,} annotations (at most {MAX_ITEMS:,} in one file)")
+    return items
 
 
 def _quote(value: str, where: str) -> str:
     """The quoted text, normalised; it must not be blank."""
-    quote = normalise_text(value)
+    quote = normalise_text(_bounded(value, MAX_QUOTE_CHARS, where, "quote"))
     if not quote.strip():
         raise ImportFormatError(f"{where}: the quote is empty")
     return quote
@@ -148,6 +200,7 @@ def _timestamp(value: Any, where: str, key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ImportFormatError(f"{where}: '{key}' is not a string")
+    _bounded(value, 64, where, key)
     try:
         datetime.fromisoformat(value)
     except ValueError:
@@ -185,7 +238,7 @@ def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
     if not isinstance(records, list):
         raise ImportFormatError(f"{name}: 'annotations' is not a list")
     annotations = [_native_annotation(record, index, name)
-                   for index, record in enumerate(records, start=1)]
+                   for index, record in enumerate(_items(records, name), start=1)]
     return _unique(name, "json", annotations, _native_tag_colours(document.get("tags"), name))
 
 
@@ -199,7 +252,8 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
             raise ImportFormatError(f"{where} has no '{key}'")
         if not isinstance(record[key], kind) or isinstance(record[key], bool):
             raise ImportFormatError(f"{where}: '{key}' is not a {kind.__name__}")
-    if not 0 <= record["start"] < record["end"]:
+    if not (_offset(record["start"]) and _offset(record["end"])
+            and record["start"] < record["end"]):
         raise ImportFormatError(f"{where}: start/end are not a valid range")
     tags = record.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
@@ -216,7 +270,7 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
         raise ImportFormatError(f"{where}: 'anchor' is not one of exact, fuzzy, orphaned")
     return Annotation(
         id=_identifier(record["id"], where, "id"),
-        article=_identifier(record["article"], where, "article"),
+        article=_identifier(record["article"], where, "article", MAX_ARTICLE_CHARS),
         quote=_quote(record["quote"], where),
         start=record["start"],
         end=record["end"],
@@ -234,9 +288,11 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
 
 def _optional_text(record: dict[str, Any], key: str, where: str) -> str | None:
     value = record.get(key)
-    if value is not None and not isinstance(value, str):
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise ImportFormatError(f"{where}: '{key}' is not a string or null")
-    return value
+    return _bounded(value, MAX_NOTE_CHARS if key == "note" else MAX_CONTEXT_CHARS, where, key)
 
 
 def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
@@ -244,13 +300,18 @@ def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
         return {}
     if not isinstance(tags, list):
         raise ImportFormatError(f"{name}: 'tags' is not a list")
+    if len(tags) > MAX_TAG_RECORDS:
+        raise ImportFormatError(f"{name}: {len(tags):,} tags (at most {MAX_TAG_RECORDS:,})")
     colours: dict[str, str] = {}
     for index, tag in enumerate(tags, start=1):
         if not isinstance(tag, dict) or not isinstance(tag.get("name"), str):
             raise ImportFormatError(f"{name}: tag {index} has no name")
-        if tag.get("colour"):
+        colour = tag.get("colour")
+        if colour:
+            if not isinstance(colour, str) or len(colour) > MAX_CONTEXT_CHARS:
+                raise ImportFormatError(f"{name}: tag {index}: 'colour' is not a colour")
             try:
-                colours[normalise_tag(tag["name"])] = validate_colour(str(tag["colour"]))
+                colours[normalise_tag(tag["name"])] = validate_colour(colour)
             except InvalidTagError as error:
                 raise ImportFormatError(f"{name}: tag {index}: {error}") from None
     return colours
@@ -258,7 +319,7 @@ def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
 
 def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUrl
               ) -> ParsedImport:
-    types = set(_values(document.get("type")))
+    types = _strings(document.get("type"))
     fallback_time = _timestamp(document.get("generated"), name, "generated")
     if "AnnotationCollection" in types:
         first = document.get("first")
@@ -273,7 +334,7 @@ def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUr
     else:
         items = [document]
     annotations = [_w3c_annotation(item, index, name, article_for_url, fallback_time)
-                   for index, item in enumerate(items, start=1)]
+                   for index, item in enumerate(_items(items, name), start=1)]
     return _unique(name, "w3c", annotations)
 
 
@@ -292,6 +353,7 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     iri = item.get("id")
     if not isinstance(iri, str) or not iri:
         raise ImportFormatError(f"{where} has no id")
+    _bounded(iri, MAX_ARTICLE_CHARS, where, "id")
     source, quote_selector, position = _w3c_target(item, where)
     exact = quote_selector.get("exact")
     if not isinstance(exact, str):
@@ -300,7 +362,7 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     start, end = 0, len(quote)
     if position is not None:
         start, end = position.get("start"), position.get("end")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+        if not (_offset(start) and _offset(end) and start < end):
             raise ImportFormatError(f"{where}: TextPositionSelector start/end are not valid")
     tags, note = _w3c_bodies(item, where)
     urn = parse_article_urn(source)
@@ -309,12 +371,12 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     created = _timestamp(item.get("created"), where, "created") or modified or fallback_time
     return Annotation(
         id=_identifier(annotation_id_from_iri(iri) or iri, where, "id"),
-        article=_identifier(article, where, "target source"),
+        article=_identifier(article, where, "target source", MAX_ARTICLE_CHARS),
         quote=quote,
         start=start,
         end=end,
-        prefix=normalise_text(_text(quote_selector.get("prefix")) or ""),
-        suffix=normalise_text(_text(quote_selector.get("suffix")) or ""),
+        prefix=normalise_text(_context(quote_selector.get("prefix"), where, "prefix")),
+        suffix=normalise_text(_context(quote_selector.get("suffix"), where, "suffix")),
         body_hash="",
         tags=tuple(tags),
         note=note,
@@ -323,8 +385,9 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     )
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+def _context(value: Any, where: str, key: str) -> str:
+    """A TextQuoteSelector's prefix or suffix: "" unless it is a string."""
+    return _bounded(value, MAX_CONTEXT_CHARS, where, key) if isinstance(value, str) else ""
 
 
 def _w3c_target(item: dict[str, Any], where: str
@@ -335,14 +398,14 @@ def _w3c_target(item: dict[str, Any], where: str
     for target in targets:
         selectors = [s for s in _values(target.get("selector")) if isinstance(s, dict)]
         quote = next((s for s in selectors
-                      if "TextQuoteSelector" in _values(s.get("type"))), None)
+                      if "TextQuoteSelector" in _strings(s.get("type"))), None)
         if quote is None:
             continue
         source = target.get("source")
         if not isinstance(source, str) or not source:
             raise ImportFormatError(f"{where}: target has no source")
         position = next((s for s in selectors
-                         if "TextPositionSelector" in _values(s.get("type"))), None)
+                         if "TextPositionSelector" in _strings(s.get("type"))), None)
         return source, quote, position
     raise ImportFormatError(f"{where} has no TextQuoteSelector")
 
@@ -350,15 +413,15 @@ def _w3c_target(item: dict[str, Any], where: str
 def _w3c_bodies(item: dict[str, Any], where: str) -> tuple[list[str], str | None]:
     tags: list[str] = []
     notes: list[str] = []
-    default_purpose = _values(item.get("motivation"))
+    default_purpose = _strings(item.get("motivation"))
     for body in _values(item.get("body")):
         if not isinstance(body, dict) or "value" not in body:
             continue
         value = body["value"]
         if not isinstance(value, str):
             raise ImportFormatError(f"{where}: a TextualBody value is not a string")
-        value = normalise_text(value)
-        purposes = _values(body.get("purpose")) or default_purpose
+        value = normalise_text(_bounded(value, MAX_NOTE_CHARS, where, "body value"))
+        purposes = _strings(body.get("purpose")) or default_purpose
         if "tagging" in purposes:
             tags.append(value)
         elif value.strip():
@@ -367,7 +430,10 @@ def _w3c_bodies(item: dict[str, Any], where: str) -> tuple[list[str], str | None
         cleaned = normalise_tags(tags)
     except InvalidTagError as error:
         raise ImportFormatError(f"{where}: {error}") from None
-    return list(cleaned), ("\n\n".join(notes) if notes else None)
+    note = "\n\n".join(notes) if notes else None
+    if note is not None:
+        _bounded(note, MAX_NOTE_CHARS, where, "note")
+    return list(cleaned), note
 
 
 # ---------------------------------------------------------------------------- merging

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from annotations.article import ArticleMeta
 from annotations.export.citation import tag_quotes_markdown
+from annotations.export.markdown_escape import inline
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Annotation
 
@@ -30,13 +31,14 @@ def render_markdown(
     `tags` only those sections are written. `article` only appears in the header.
     Quotes are cited in the CSL `style`, or with `pandoc` as `[@key, chars S–E]` (the
     bibliography is the CSL-JSON export of `metas`, written beside the file). A
-    `bibliography` file name goes into YAML front matter, where Pandoc's citeproc reads it.
+    `bibliography` file name goes into YAML front matter, where Pandoc's citeproc reads it. Every
+    user-supplied string is escaped (see `annotations.export.markdown_escape`).
     """
-    header = [f"- Collection: {collection}"]
+    header = [f"- Collection: {inline(collection)}"]
     if tags:
-        header.append("- Tags: " + ", ".join(tags))
+        header.append("- Tags: " + ", ".join(inline(tag) for tag in tags))
     if article:
-        header.append(f"- Article: {article}")
+        header.append(f"- Article: {inline(article)}")
     header.append(f"- Quotes: {len(annotations)}")
     header.append(f"- Generated: {generated}")
     if tags:

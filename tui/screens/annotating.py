@@ -2,7 +2,8 @@
 
 `AnnotatingScreen` is the base of the reader and the side-by-side view. It works on the
 focused `ArticleView`, asks `annotations/` for the data, and sends writes through
-`NewsmarkApp.perform` so the UI never waits for the disk.
+`NewsmarkApp.perform` so the UI never waits for the disk. It also owns the find box
+(`/`, then `n` / `N`), which searches the view that had the focus when it was opened.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
 from tui.highlights import highlights_for
@@ -20,12 +21,27 @@ from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.screens.tag_dialog import TagDialog, TagEdit
 from tui.widgets.article_view import ArticleView
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.article import Span
     from annotations.model import Annotation
 
 SELECT_FIRST = "Select a passage first: v then j/k (or h/l), or drag with the mouse."
+FIND_CLASS = "article-find"
+STATUS_CHARS = 200  # the status line is one row: no need to lay out a 100 KB note
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def find_box(widget_id: str) -> Input:
+    """The find box a screen composes (hidden until `/`)."""
+    return Input(placeholder="Find in article (enter; then n / N)", id=widget_id,
+                 classes=FIND_CLASS)
 
 
 class AnnotatingScreen(NewsmarkScreen):
@@ -40,6 +56,8 @@ class AnnotatingScreen(NewsmarkScreen):
         Binding("e", "export_article", "Export", id="article.export"),
         Binding("s", "suggest", "Find similar", id="article.suggest"),
     ]
+
+    _find_view: ArticleView | None = None
 
     # Views -------------------------------------------------------------------------------
 
@@ -122,18 +140,63 @@ class AnnotatingScreen(NewsmarkScreen):
             text.append("  t tag · c copy · esc clear")
         elif annotation is not None:
             text.append("Highlight: ", style="bold")
-            text.append(", ".join(annotation.tags) or "untagged")
+            text.append(clip(", ".join(annotation.tags), STATUS_CHARS) or "untagged")
             if annotation.note:
-                text.append(f" — {annotation.note}", style="italic")
+                text.append(f" — {clip(annotation.note, STATUS_CHARS)}", style="italic")
             text.append("  t edit · d delete · c copy · C copy tag")
         else:
             text.append("j/k sentence · v select · t tag · / find · ? help", style="dim")
         statuses[0].update(text)
 
+    # Find --------------------------------------------------------------------------------
+
+    def find_input(self) -> Input:
+        """The screen's find box."""
+        return self.query_one(f".{FIND_CLASS}", Input)
+
+    def on_mount(self) -> None:
+        """The find box starts hidden (Textual calls this as well as a subclass's own)."""
+        self.find_input().display = False
+
+    def action_find(self) -> None:
+        """Open the find box for the focused view.
+
+        The focus moves at once (not after a refresh, as `Widget.focus` does), so keys
+        typed right after `/` go into the box and never run as commands.
+        """
+        self._find_view = self.active_view()
+        find = self.find_input()
+        find.display = True
+        self.set_focus(find)
+
+    def close_find(self) -> None:
+        """Hide the find box and give the focus back to the view it searched."""
+        self.find_input().display = False
+        view = self._find_view or self.active_view()
+        self.set_focus(view)
+
+    @on(Input.Submitted, f".{FIND_CLASS}")
+    def _find(self, event: Input.Submitted) -> None:
+        event.stop()
+        view = self._find_view or self.active_view()
+        count = view.set_search(event.value)
+        self.close_find()
+        if not event.value:
+            return
+        if count:
+            view.next_match()
+            self.notify(f"{count_noun(count, 'match', 'matches')}; n / N to move.",
+                        markup=False)
+        else:
+            self.notify(f"Not found: {event.value}", severity="warning", markup=False)
+
     # Actions -------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        """Leave the screen."""
+        """Escape closes the find box if it is open, else leaves the screen."""
+        if self.find_input().display:
+            self.close_find()
+            return
         self.dismiss()
 
     def action_tag(self) -> None:

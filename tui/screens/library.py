@@ -264,8 +264,8 @@ class LibraryScreen(NewsmarkScreen):
             self.newsmark.open_reader(article_id)
 
     def action_focus_filter(self) -> None:
-        """Type to filter the table."""
-        self.query_one("#filter", Input).focus()
+        """Type to filter the table (focused at once: see `tui.typing_guard`)."""
+        self.set_focus(self.query_one("#filter", Input))
 
     async def action_focus_search(self) -> None:
         """Type a full-text query for every article."""
@@ -278,7 +278,7 @@ class LibraryScreen(NewsmarkScreen):
                 )
             )
         self.query_one("#search-panel").add_class("-visible")
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))  # at once: see `tui.typing_guard`
         self.refresh_bindings()
 
     def action_back_to_table(self) -> None:

@@ -10,33 +10,36 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from tui.highlights import highlight_colour
-from tui.screens.annotating import AnnotatingScreen
+from tui.screens.annotating import AnnotatingScreen, clip, find_box
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
-from tui.wording import count_noun
 
 PANEL_QUOTE_CHARS = 120
+PANEL_TAGS_CHARS = 120
+PANEL_NOTE_CHARS = 240
 
 
 def annotation_prompt(annotation: Annotation, colour: str) -> Text:
-    """A side-panel entry: a colour swatch, the tags, then the start of the quote."""
+    """A side-panel entry: a colour swatch, the tags, then the start of the quote and note.
+
+    Each part is cut to a few lines, so an annotation with a hundred tags or a long note
+    (an imported file may hold them) keeps the panel quick to lay out.
+    """
     prompt = Text()
     prompt.append("▌", style=colour)
-    prompt.append(", ".join(annotation.tags) or "untagged", style="bold")
+    prompt.append(clip(", ".join(annotation.tags), PANEL_TAGS_CHARS) or "untagged",
+                  style="bold")
     if annotation.anchor == Anchor.FUZZY:
         prompt.append("  (moved)", style="dim")
-    quote = " ".join(annotation.quote.split())
-    if len(quote) > PANEL_QUOTE_CHARS:
-        quote = quote[: PANEL_QUOTE_CHARS - 1] + "…"
-    prompt.append(f"\n {quote}")
+    prompt.append(f"\n {clip(annotation.quote, PANEL_QUOTE_CHARS)}")
     if annotation.note:
-        prompt.append(f"\n Note: {annotation.note}", style="italic")
+        prompt.append(f"\n Note: {clip(annotation.note, PANEL_NOTE_CHARS)}", style="italic")
     return prompt
 
 
@@ -67,13 +70,12 @@ class ReaderScreen(AnnotatingScreen):
             with Vertical(id="reader-panel"):
                 yield Static(Text("Annotations", style="bold"), id="reader-panel-title")
                 yield OptionList(id="reader-annotations")
-        yield Input(placeholder="Find in article (enter; then n / N)", id="reader-find")
+        yield find_box("reader-find")
         yield Static(id="article-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the article once the data is open."""
-        self.query_one("#reader-find", Input).display = False
         if self.newsmark.workspace.is_open:
             # After the first refresh, so the Header can show the article title.
             self.call_after_refresh(self.load_articles)
@@ -91,7 +93,7 @@ class ReaderScreen(AnnotatingScreen):
         self.refresh_highlights()
         if self._find_first:
             view.set_search(self._find_first)
-            self.query_one("#reader-find", Input).value = self._find_first
+            self.find_input().value = self._find_first
         if self._offset is not None:
             view.move_cursor_to(self._offset)
             view.scroll_to_offset(self._offset)
@@ -170,36 +172,6 @@ class ReaderScreen(AnnotatingScreen):
         # The panel may not have caught up with a change made elsewhere yet.
         with suppress(OptionDoesNotExist):
             panel.highlighted = panel.get_option_index(event.annotation_id)
-
-    def action_find(self) -> None:
-        """Open the find box."""
-        find = self.query_one("#reader-find", Input)
-        find.display = True
-        find.focus()
-
-    @on(Input.Submitted, "#reader-find")
-    def _find(self, event: Input.Submitted) -> None:
-        view = self.query_one("#reader-view", ArticleView)
-        count = view.set_search(event.value)
-        event.input.display = False
-        view.focus()
-        if not event.value:
-            return
-        if count:
-            view.next_match()
-            self.notify(f"{count_noun(count, 'match', 'matches')}; n / N to move.",
-                        markup=False)
-        else:
-            self.notify(f"Not found: {event.value}", severity="warning", markup=False)
-
-    def action_back(self) -> None:
-        """Escape closes the find box if it is open, else leaves the reader."""
-        find = self.query_one("#reader-find", Input)
-        if find.display:
-            find.display = False
-            self.query_one("#reader-view", ArticleView).focus()
-            return
-        super().action_back()
 
     def action_toggle_panel(self) -> None:
         """Show or hide the annotation panel."""

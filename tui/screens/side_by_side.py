@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Static
 
 from annotations.errors import NewsmarkError
-from tui.screens.annotating import AnnotatingScreen
+from tui.screens.annotating import AnnotatingScreen, find_box
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
 
@@ -51,6 +51,7 @@ class SideBySideScreen(AnnotatingScreen):
 
     help_title = "Side by side"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "find", "Find", key_display="/", id="side.find"),
         Binding("tab", "switch_column", "Other column", id="side.switch"),
         Binding("ctrl+l", "toggle_lock", "Lock scroll", id="side.lock"),
         Binding("m", "counterparts", "Match", id="side.match"),
@@ -74,6 +75,7 @@ class SideBySideScreen(AnnotatingScreen):
                 with Vertical(classes="side-column", id=f"{side}-column"):
                     yield ArticleView(id=f"{side}-view")
             yield VerticalScroll(id="aligned")
+        yield find_box("side-find")
         yield Static(id="article-status")
         yield KeyFooter()
 
