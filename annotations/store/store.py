@@ -208,6 +208,7 @@ class AnnotationStore:
         origin: str = CLI_ORIGIN,
         label: str = CLI_LABEL,
         sync_reads: bool = True,
+        lock_timeout: float | None = None,
     ) -> None:
         # A symlinked DB is used through its target: the journal and the lock sit beside
         # the real file, so two names for one DB lock each other out, and the link itself
@@ -219,6 +220,7 @@ class AnnotationStore:
         self.label = label
         self.user = _login_name()
         self._sync_reads = sync_reads
+        self.lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self._mutex = threading.RLock()  # the in-memory data and index: held briefly
         self._io = threading.RLock()  # disk reads and writes of this process: one at a time
         self._index = AnnotationIndex()
@@ -232,7 +234,7 @@ class AnnotationStore:
         )
         self._storage: DurableStorage = self._db.storage  # type: ignore[assignment]
         self._annotations = self._db.table(ANNOTATIONS_TABLE, cache_size=0)
-        self._file_lock = filelock.FileLock(str(self.path) + ".lock", timeout=LOCK_TIMEOUT)
+        self._file_lock = filelock.FileLock(str(self.path) + ".lock")
         self._remove_leftover_temp_files()
 
     def _remove_leftover_temp_files(self) -> None:
@@ -253,7 +255,8 @@ class AnnotationStore:
 
         Options: `undo_limit`, `history_bytes`, `compact_bytes`, `origin`/`label` (who is
         writing: "cli", or one TUI window), `sync_reads` (False: reads never touch the
-        disk; call `refresh()` to take in other processes' changes).
+        disk; call `refresh()` to take in other processes' changes), `lock_timeout`
+        (seconds a write waits for another process's lock, default LOCK_TIMEOUT).
         """
         return cls(path, **options)
 
@@ -300,11 +303,11 @@ class AnnotationStore:
         with self._io:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._file_lock.acquire()
+                self._file_lock.acquire(timeout=self.lock_timeout)
             except filelock.Timeout:
                 raise StoreError(
                     f"the database is locked by another newsmark process (waited "
-                    f"{LOCK_TIMEOUT:.0f} s); the change was not saved"
+                    f"{self.lock_timeout:g} s); the change was not saved"
                 ) from None
             except OSError as error:
                 raise StoreError(
