@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import replace
 
+from rapidfuzz import fuzz
+
 from annotations.article import Article, Span
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Anchor, Annotation, utc_now
@@ -22,6 +24,8 @@ from annotations.quote_match import find_quote
 from annotations.tags import normalise_tags, validate_colour
 
 CONTEXT_CHARS = 32
+# Similarity (0..100) of the text at the old offsets to the quote that makes it a near copy.
+NEAR_COPY = 80.0
 
 
 def _excerpt(text: str, limit: int = 40) -> str:
@@ -122,9 +126,13 @@ def _exact_in_context(annotation: Annotation, body: str) -> int | None:
     """The start of an exact occurrence of the quote with its whole context intact.
 
     The common case after an edit elsewhere in the article, answered without the ranked
-    search. Of several such occurrences, the one nearest the old position.
+    search. Of several such occurrences, the one nearest the old position. None (leave it
+    to the ranked search) also when the old place holds a near copy of the quote: it was
+    edited there, and an intact copy elsewhere (a repeated caption) is not it.
     """
     quote = annotation.quote
+    if fuzz.ratio(quote, body[annotation.start : annotation.end]) >= NEAR_COPY:
+        return None
     best: int | None = None
     position = body.find(quote)
     while position != -1:

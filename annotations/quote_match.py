@@ -38,15 +38,15 @@ SHORT_QUOTE = 24
 # The quote similarity of a candidate equal to the quote only once folded: just below that
 # of the quote itself, so that of two otherwise equal candidates the unchanged one wins.
 FOLDED_EXACT = 0.999
-# A candidate that is not the quote word for word beats one that is only if it is this
-# similar to the quote and its context matches clearly better (by this much, 0..1).
+# A candidate that is not the quote (folded) may outrank one that is only if it is this
+# similar to the quote: a near match in the original context, not a passage merely nearby.
 NEAR_OVER_EXACT = 0.9
-CONTEXT_MARGIN = 0.3
 # Limits that keep the search fast on long bodies and very common quotes.
 MAX_EXACT = 500
 MAX_PIECE_HITS = 20
 MAX_REGIONS = 12
 ANCHOR_CHARS = 12
+CONTEXT_CHARS = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +209,9 @@ class _Search:
         before, after = max(1, len(query.prefix)), max(1, len(query.suffix))
         prefix = _context_similarity(query.prefix, text[max(0, fstart - before) : fstart])
         suffix = _context_similarity(query.suffix, text[fend : fend + after])
-        distance = abs(fstart - query.hint)
-        position = 1.0 - min(1.0, distance / max(1, len(text)))
+        # Nearness to the old position, falling off over a few quote lengths: a tie-breaker
+        # between copies whose text and context match equally well.
+        position = 1.0 / (1.0 + abs(fstart - query.hint) / (len(query.quote) + CONTEXT_CHARS))
         score = (QUOTE_WEIGHT * quote + PREFIX_WEIGHT * prefix + SUFFIX_WEIGHT * suffix
                  + POSITION_WEIGHT * position) / _TOTAL_WEIGHT
         return QuoteMatch(start, end, quote, prefix, suffix, score)
@@ -236,9 +237,7 @@ class _Search:
                         key=lambda item: (-item[0].score, abs(item[1] - hint)))
         best = ranked[0][0]
         exact = next((match for match, _ in ranked if match.quote >= FOLDED_EXACT), None)
-        if exact is not None and best.quote < FOLDED_EXACT and not (
-            best.quote >= NEAR_OVER_EXACT and best.context >= exact.context + CONTEXT_MARGIN
-        ):
+        if exact is not None and best.quote < NEAR_OVER_EXACT:
             best = exact
         return best if acceptable(best, length) else None
 
