@@ -13,12 +13,11 @@ or deleted gives None rather than whatever passage happens to be least unlike it
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import islice
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from annotations.textfold import Folded, fold_body, fold_text
 
@@ -46,6 +45,8 @@ MAX_EXACT = 500
 MAX_PIECE_HITS = 20
 MAX_REGIONS = 12
 ANCHOR_CHARS = 12
+# Aligned stretches shorter than this at the ends of an alignment are chance matches.
+MIN_BLOCK = 3
 CONTEXT_CHARS = 32
 
 
@@ -96,8 +97,12 @@ def _context_similarity(stored: str, around: str) -> float:
 
 def _occurrences(text: str, needle: str, limit: int) -> list[int]:
     """Up to `limit` start offsets of (possibly overlapping) occurrences of `needle`."""
-    pattern = re.compile(f"(?=({re.escape(needle)}))")
-    return [match.start() for match in islice(pattern.finditer(text), limit)]
+    found: list[int] = []
+    position = text.find(needle)
+    while position != -1 and len(found) < limit:
+        found.append(position)
+        position = text.find(needle, position + 1)
+    return found
 
 
 def _is_boundary(text: str, offset: int) -> bool:
@@ -166,17 +171,26 @@ class _Search:
     # Aligning and scoring --------------------------------------------------------------
 
     def _align(self, around: int) -> tuple[int, int] | None:
-        """The best approximate match of the quote beginning near `around` (folded)."""
+        """The best approximate match of the quote beginning near `around` (folded).
+
+        The quote is aligned with a window around that place (Indel alignment, in C); the
+        span runs from the first to the last stretch of at least `MIN_BLOCK` aligned
+        characters, extended by the quote characters before and after them.
+        """
         quote, slack = self.query.quote, self._slack()
         low = max(0, around - 2 * slack)
         high = min(len(self.text), around + len(quote) + 2 * slack)
         if high <= low:
             return None
-        found = fuzz.partial_ratio_alignment(quote, self.text[low:high],
-                                             score_cutoff=QUOTE_WITH_CONTEXT * 100)
-        if found is None:
+        blocks = [op for op in Indel.opcodes(quote, self.text[low:high])
+                  if op.tag == "equal" and op.src_end - op.src_start >= min(MIN_BLOCK, len(quote))]
+        if not blocks:
             return None
-        return self._best_bounds(low + found.dest_start, low + found.dest_end)
+        start = max(low, low + blocks[0].dest_start - blocks[0].src_start)
+        end = min(high, low + blocks[-1].dest_end + len(quote) - blocks[-1].src_end)
+        if end <= start or _similarity(quote, self.text[start:end]) < QUOTE_WITH_CONTEXT:
+            return None
+        return self._best_bounds(start, end)
 
     def _best_bounds(self, start: int, end: int) -> tuple[int, int] | None:
         """Near [start, end), the span (not cutting words) most similar to the quote."""
