@@ -24,22 +24,28 @@ from annotations.textfold import Folded, fold_body, fold_text
 QUOTE_WEIGHT = 50.0
 PREFIX_WEIGHT = 20.0
 SUFFIX_WEIGHT = 20.0
-POSITION_WEIGHT = 2.0
+POSITION_WEIGHT = 8.0
 _TOTAL_WEIGHT = QUOTE_WEIGHT + PREFIX_WEIGHT + SUFFIX_WEIGHT + POSITION_WEIGHT
 
-# A candidate whose text is this similar to the quote is accepted whatever its context...
-QUOTE_ALONE = 0.85
-# ...and one this similar is accepted only if its context still matches this well.
-QUOTE_WITH_CONTEXT = 0.6
-STRONG_CONTEXT = 0.8
+# The minimum: how well the context must still match (mean of prefix and suffix, 0..1)
+# for a candidate whose text is at least this similar to the quote. Below the last, or
+# with less context, the annotation is orphaned.
+REQUIRED_CONTEXT = ((0.95, 0.0), (0.85, 0.5), (0.7, 0.8))
 # Quotes shorter than this (folded) are attached approximately only in a matching context.
 SHORT_QUOTE = 24
+SHORT_QUOTE_CONTEXT = 0.5
+QUOTE_WITH_CONTEXT = REQUIRED_CONTEXT[-1][0]
 # The quote similarity of a candidate equal to the quote only once folded: just below that
 # of the quote itself, so that of two otherwise equal candidates the unchanged one wins.
 FOLDED_EXACT = 0.999
 # A candidate that is not the quote (folded) may outrank one that is only if it is this
-# similar to the quote: a near match in the original context, not a passage merely nearby.
+# similar to the quote, or this similar and either in a context matching much better or,
+# in as good a context, at the old place while the exact copy is elsewhere: a near match
+# in the original context, not a passage merely nearby.
 NEAR_OVER_EXACT = 0.9
+NEAR_IN_CONTEXT = 0.75
+CONTEXT_MARGIN = 0.4
+AT_OLD_PLACE = 0.9  # position score (1 at the old start, falling off over quote lengths)
 # Limits that keep the search fast on long bodies and very common quotes.
 MAX_EXACT = 500
 MAX_PIECE_HITS = 20
@@ -59,6 +65,7 @@ class QuoteMatch:
     quote: float
     prefix: float
     suffix: float
+    position: float
     score: float
 
     @property
@@ -228,7 +235,7 @@ class _Search:
         position = 1.0 / (1.0 + abs(fstart - query.hint) / (len(query.quote) + CONTEXT_CHARS))
         score = (QUOTE_WEIGHT * quote + PREFIX_WEIGHT * prefix + SUFFIX_WEIGHT * suffix
                  + POSITION_WEIGHT * position) / _TOTAL_WEIGHT
-        return QuoteMatch(start, end, quote, prefix, suffix, score)
+        return QuoteMatch(start, end, quote, prefix, suffix, position, score)
 
     def _original(self, start: int, end: int) -> tuple[int, int]:
         """Folded [start, end) as original offsets."""
@@ -251,18 +258,32 @@ class _Search:
                         key=lambda item: (-item[0].score, abs(item[1] - hint)))
         best = ranked[0][0]
         exact = next((match for match, _ in ranked if match.quote >= FOLDED_EXACT), None)
-        if exact is not None and best.quote < NEAR_OVER_EXACT:
+        if exact is not None and not _near_beats_exact(best, exact):
             best = exact
         return best if acceptable(best, length) else None
+
+
+def _near_beats_exact(near: QuoteMatch, exact: QuoteMatch) -> bool:
+    """Whether `near` (ranked first) may win over `exact`, a candidate equal to the quote."""
+    if near.quote >= NEAR_OVER_EXACT:
+        return True
+    if near.quote < NEAR_IN_CONTEXT:
+        return False
+    return near.context >= exact.context + CONTEXT_MARGIN or (
+        near.context >= exact.context and near.position >= AT_OLD_PLACE > exact.position
+    )
 
 
 def acceptable(match: QuoteMatch, quote_length: int) -> bool:
     """Whether a candidate is good enough to attach the annotation to (the minimum score)."""
     if match.quote >= FOLDED_EXACT:
         return True
-    if match.quote >= QUOTE_ALONE and (quote_length >= SHORT_QUOTE or match.context >= 0.5):
-        return True
-    return match.quote >= QUOTE_WITH_CONTEXT and match.context >= STRONG_CONTEXT
+    for similarity, context in REQUIRED_CONTEXT:
+        if match.quote >= similarity:
+            if quote_length < SHORT_QUOTE:
+                context = max(context, SHORT_QUOTE_CONTEXT)
+            return match.context >= context
+    return False
 
 
 def find_quote(body: str, quote: str, prefix: str, suffix: str, hint: int) -> QuoteMatch | None:

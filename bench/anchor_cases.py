@@ -208,7 +208,8 @@ def context_edit(rng: random.Random, doc: Doc) -> None:
     sides = [side for side in (before[-1:], after[:1]) if side]
     if not sides:
         raise SkipCase("no context")
-    for side in sides if rng.random() < 0.3 else [rng.choice(sides)]:
+    chosen = sides if rng.random() < 0.3 else [rng.choice(sides)]
+    for side in sorted(chosen, reverse=True):  # the later edit first: offsets stay valid
         s, e = side[0]
         if rng.random() < 0.7:
             doc.splice(s, e, _other_word(rng, doc.body, doc.body[s:e]))
