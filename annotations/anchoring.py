@@ -2,9 +2,11 @@
 
 An annotation remembers its quote, its offsets, up to `CONTEXT_CHARS` characters of text on
 each side and the hash of the body it was made on. When the body changes, `reanchor` finds
-the quote again: at the same place, at another exact occurrence (chosen by how much of the
-remembered context still surrounds it), or approximately (FUZZY, the quote is updated to the
-new text). If none of that works the annotation is ORPHANED: kept, never deleted.
+the quote again: where it still stands exactly in its remembered context, else by the ranked
+search of `annotations.quote_match` (exact and approximate candidates scored by quote,
+context and position similarity, with a minimum). A match whose text differs from the quote
+is FUZZY (the quote is updated to the new text and the score recorded). If nothing is good
+enough the annotation is ORPHANED: kept, never deleted.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ from rapidfuzz import fuzz
 from annotations.article import Article, Span
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Anchor, Annotation, utc_now
+from annotations.quote_match import find_quote
 from annotations.tags import normalise_tags, validate_colour
 
 CONTEXT_CHARS = 32
-# Minimum similarity (0..100) between the old quote and the new text for a FUZZY anchor.
-FUZZY_THRESHOLD = 85.0
-# How much longer or shorter (as a ratio) the new text may be than the old quote.
-MAX_LENGTH_RATIO = 1.5
+# Similarity (0..100) of the text at the old offsets to the quote that makes it a near copy.
+NEAR_COPY = 80.0
 
 
 def _excerpt(text: str, limit: int = 40) -> str:
@@ -104,35 +105,8 @@ def new_annotation(
     )
 
 
-def _common_prefix_len(a: str, b: str) -> int:
-    """How many leading characters `a` and `b` share."""
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
-
-
-def _context_score(annotation: Annotation, body: str, start: int, end: int) -> int:
-    """How many remembered context characters still surround [start, end)."""
-    prefix, suffix = _context(body, start, end)
-    return _common_prefix_len(annotation.prefix[::-1], prefix[::-1]) + _common_prefix_len(
-        annotation.suffix, suffix
-    )
-
-
-def _exact_occurrences(body: str, quote: str) -> list[int]:
-    """Start offsets of every (possibly overlapping) exact occurrence of `quote`."""
-    positions = []
-    position = body.find(quote)
-    while position != -1:
-        positions.append(position)
-        position = body.find(quote, position + 1)
-    return positions
-
-
 def _anchored(annotation: Annotation, article: Article, start: int, end: int,
-              anchor: Anchor) -> Annotation:
+              anchor: Anchor, score: float | None = None) -> Annotation:
     """The annotation attached to [start, end) of `article` with fresh context."""
     prefix, suffix = _context(article.body, start, end)
     return replace(
@@ -144,72 +118,41 @@ def _anchored(annotation: Annotation, article: Article, start: int, end: int,
         suffix=suffix,
         body_hash=article.content_hash,
         anchor=anchor,
+        anchor_score=score,
     )
 
 
-def _is_boundary(body: str, offset: int) -> bool:
-    """Whether a span may start or end at `offset` without cutting a word in two."""
-    return not (0 < offset < len(body) and body[offset - 1].isalnum() and body[offset].isalnum())
+def _exact_in_context(annotation: Annotation, body: str) -> int | None:
+    """The start of an exact occurrence of the quote with its whole context intact.
 
-
-def _best_bounds(quote: str, body: str, start: int, end: int) -> Span | None:
-    """Near [start, end), the word-aligned span whose text is most similar to `quote`."""
-    slack = min(12, max(2, len(quote) // 8))
-    starts = [i for i in range(max(0, start - slack), min(len(body), start + slack) + 1)
-              if _is_boundary(body, i) and i < len(body) and not body[i].isspace()]
-    ends = [i for i in range(max(0, end - slack), min(len(body), end + slack) + 1)
-            if _is_boundary(body, i) and i > 0 and not body[i - 1].isspace()]
-    candidates = [(a, b) for a in starts for b in ends if a < b]
-    if not candidates:
+    The common case after an edit elsewhere in the article, answered without the ranked
+    search. Of several such occurrences, the one nearest the old position. None (leave it
+    to the ranked search) also when the old place holds a near copy of the quote: it was
+    edited there, and an intact copy elsewhere (a repeated caption) is not it.
+    """
+    quote = annotation.quote
+    if fuzz.ratio(quote, body[annotation.start : annotation.end]) >= NEAR_COPY:
         return None
-    best = max(
-        candidates,
-        key=lambda c: (fuzz.ratio(quote, body[c[0] : c[1]]), -abs(c[0] - start) - abs(c[1] - end)),
-    )
-    return Span(*best)
-
-
-def _match_in(quote: str, body: str, low: int, high: int) -> Span | None:
-    """The best approximate match of `quote` inside body[low:high], on word boundaries."""
-    found = fuzz.partial_ratio_alignment(quote, body[low:high], score_cutoff=FUZZY_THRESHOLD)
-    if found is None:
-        return None
-    span = _best_bounds(quote, body, low + found.dest_start, low + found.dest_end)
-    if span is None:
-        return None
-    text = body[span.start : span.end]
-    if not 1 / MAX_LENGTH_RATIO <= len(text) / len(quote) <= MAX_LENGTH_RATIO:
-        return None
-    return span if fuzz.ratio(quote, text) >= FUZZY_THRESHOLD else None
-
-
-def _fuzzy_span(annotation: Annotation, body: str) -> Span | None:
-    """The approximate match of the quote, looked for first where its old context still is."""
-    regions = []
-    if annotation.prefix or annotation.suffix:
-        around = fuzz.partial_ratio_alignment(
-            annotation.prefix + annotation.quote + annotation.suffix,
-            body,
-            score_cutoff=FUZZY_THRESHOLD,
-        )
-        if around is not None:
-            regions.append((around.dest_start, around.dest_end))
-    regions.append((0, len(body)))
-    for low, high in regions:
-        span = _match_in(annotation.quote, body, low, high)
-        if span is not None:
-            return span
-    return None
+    best: int | None = None
+    position = body.find(quote)
+    while position != -1:
+        in_context = _context(body, position, position + len(quote)) == (annotation.prefix,
+                                                                        annotation.suffix)
+        if in_context and (best is None
+                           or abs(position - annotation.start) < abs(best - annotation.start)):
+            best = position
+        position = body.find(quote, position + 1)
+    return best
 
 
 def reanchor(annotation: Annotation, article: Article) -> Annotation:
     """The annotation attached to the current body of `article`.
 
     Returns the same object when nothing changed (an ORPHANED annotation is always looked
-    for again). Otherwise, in order: the quote exactly at
-    one of its occurrences, the one whose surroundings best match the remembered context
-    (ties go to the one nearest the old position) → EXACT; an approximate match of at least
-    `FUZZY_THRESHOLD` → FUZZY with the quote updated; else ORPHANED with the quote kept.
+    for again). Otherwise: the quote at an exact occurrence with its whole remembered
+    context (the nearest to the old position) → EXACT; else the best candidate of
+    `find_quote` → EXACT if its text is the quote, FUZZY (quote updated, `anchor_score` set)
+    if not; else ORPHANED with the quote kept.
     """
     body = article.body
     quote = annotation.quote
@@ -224,19 +167,15 @@ def reanchor(annotation: Annotation, article: Article) -> Annotation:
         body, annotation.start, annotation.end
     ):
         return _anchored(annotation, article, annotation.start, annotation.end, Anchor.EXACT)
-    occurrences = _exact_occurrences(body, quote) if quote else []
-    if occurrences:
-        start = max(
-            occurrences,
-            key=lambda pos: (
-                _context_score(annotation, body, pos, pos + len(quote)),
-                -abs(pos - annotation.start),
-            ),
-        )
+    start = _exact_in_context(annotation, body) if quote else None
+    if start is not None:
         return _anchored(annotation, article, start, start + len(quote), Anchor.EXACT)
-    span = _fuzzy_span(annotation, body) if quote.strip() else None
-    if span is not None:
-        return _anchored(annotation, article, span.start, span.end, Anchor.FUZZY)
+    found = find_quote(body, quote, annotation.prefix, annotation.suffix, annotation.start)
+    if found is not None:
+        if body[found.start : found.end] == quote:
+            return _anchored(annotation, article, found.start, found.end, Anchor.EXACT)
+        return _anchored(annotation, article, found.start, found.end, Anchor.FUZZY,
+                         round(found.score, 3))
     if annotation.anchor == Anchor.ORPHANED:
         return annotation
-    return replace(annotation, anchor=Anchor.ORPHANED)
+    return replace(annotation, anchor=Anchor.ORPHANED, anchor_score=None)

@@ -39,6 +39,8 @@ class Annotation:
     `start`/`end` are character offsets into the article body the annotation is anchored
     to; `body_hash` is `Article.content_hash` of that body. `prefix`/`suffix` are up to
     32 characters of context on each side, used to re-anchor after the article changes.
+    `anchor_score` is how well quote and context matched (0–1) when it was last re-anchored
+    FUZZY, else None.
     """
 
     id: str
@@ -55,12 +57,15 @@ class Annotation:
     anchor: Anchor = Anchor.EXACT
     created: str = ""
     updated: str = ""
+    anchor_score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (all public keys plus `body_hash`)."""
+        """A JSON-ready dict (all public keys plus `body_hash`, and `anchor_score` if set)."""
         data = asdict(self)
         data["tags"] = list(self.tags)
         data["anchor"] = str(self.anchor)
+        if self.anchor_score is None:
+            del data["anchor_score"]
         return data
 
     def to_public_dict(self) -> dict[str, Any]:
@@ -86,12 +91,20 @@ class Annotation:
             anchor=Anchor(data.get("anchor", Anchor.EXACT)),
             created=str(data.get("created", "")),
             updated=str(data.get("updated", "")),
+            anchor_score=_optional_score(data.get("anchor_score")),
         )
 
     def with_changes(self, **changes: Any) -> Annotation:
         """A copy with the given fields changed and `updated` set to now."""
         changes.setdefault("updated", utc_now())
         return replace(self, **changes)
+
+
+def _optional_score(value: Any) -> float | None:
+    """A stored `anchor_score`: a number in 0..1, else (absent, from an old DB, bad) None."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return None
 
 
 def document_order(annotation: Annotation) -> tuple[str, int, int, str]:
