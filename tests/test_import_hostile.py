@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from annotations.errors import ImportFormatError
 from annotations.export import ExportFormat, render_export
 from annotations.export.importer import read_export
-from annotations.export.limits import MAX_ID_CHARS, MAX_NOTE_CHARS, MAX_QUOTE_CHARS
+from annotations.limits import MAX_ID_CHARS, MAX_NOTE_CHARS, MAX_QUOTE_CHARS
 from annotations.tags import MAX_TAGS_PER_ANNOTATION
 from tests.conftest import REPO_ROOT, SAMPLES_DIR
 from tests.test_export_golden import GENERATED, build_fixture, corpus, metas

@@ -9,7 +9,7 @@ not in the collection is kept as orphaned.
 Imported files are untrusted: quotes, notes and context are passed through
 `normalise_text`, ids, article ids and tags holding control characters are refused and
 invisible format characters (bidi overrides, zero-width ones) are stripped from them, and
-every size is bounded (`annotations.export.limits`). Whatever the file holds, reading it
+every size is bounded (`annotations.limits`). Whatever the file holds, reading it
 either succeeds or raises `ImportFormatError`/`ImportFileError` with one line.
 A file with a missing timestamp never counts as newer than the store's copy.
 """
@@ -27,7 +27,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from annotations.anchoring import reanchor
 from annotations.errors import ImportFormatError, NewsmarkError
-from annotations.export.limits import (
+from annotations.export.native import NATIVE_FORMAT_VERSION
+from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
+from annotations.limits import (
     MAX_ARTICLE_CHARS,
     MAX_CONTEXT_CHARS,
     MAX_FILE_BYTES,
@@ -38,8 +40,6 @@ from annotations.export.limits import (
     MAX_QUOTE_CHARS,
     MAX_TAG_RECORDS,
 )
-from annotations.export.native import NATIVE_FORMAT_VERSION
-from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
 from annotations.model import RECORD_SCHEMA, Anchor, Annotation
 from annotations.regular_file import FileTooLargeError, NotRegularFileError, read_regular_file
 from annotations.tags import (

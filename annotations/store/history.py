@@ -8,7 +8,8 @@ fields before and after (or the whole document, when the change created or delet
      "origin": "tui:3f2a…",            # who made it: one TUI window, or "cli"
      "label": "the newsmark window started 14:02 (pid 4242)", "user": "alice",
      "state": "done",                  # or "undone" (then redo can bring it back)
-     "undone_by": "tui:3f2a…", "undone_at": "...Z",   # only when undone
+     "undone_by": "tui:3f2a…", "undone_at": "...Z",   # only when undone, with
+     "undone_seq": 7,                  # the order of undoing (redo takes the last)
      "size": 1234,                     # bytes of the entry, for the history's byte cap
      "changes": [["annotations", "<id>", {"tags": ["Econ"]}, {"tags": ["Economy"]}], ...]}
 
@@ -45,7 +46,8 @@ def diff_documents(
     """The change from `before` to `after` (None for no document); None if they are equal.
 
     Whole documents when one side is None, otherwise only the fields that differ (a field
-    missing on one side is missing from that side's dict).
+    missing on one side is missing from that side's dict). The `updated` timestamp is left
+    out: undo and redo set it to their own time.
     """
     if before == after:
         return None
@@ -54,8 +56,10 @@ def diff_documents(
     keys = [
         key
         for key in {**before, **after}
-        if before.get(key, _ABSENT) != after.get(key, _ABSENT)
+        if key != _TIMESTAMP and before.get(key, _ABSENT) != after.get(key, _ABSENT)
     ]
+    if not keys:
+        return None
     return [
         table,
         doc_id,

@@ -97,6 +97,7 @@ def looks_like_history_entry(doc: Any) -> bool:
         and type(doc.get("size")) is int
         and isinstance(doc.get("undone_by", ""), str)
         and isinstance(doc.get("undone_at", ""), str)
+        and type(doc.get("undone_seq", 0)) is int
         and isinstance(doc.get("changes"), list)
         and all(map(_looks_like_change, doc["changes"]))
     )

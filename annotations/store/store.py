@@ -36,6 +36,7 @@ from annotations.errors import (
     UnknownArticleError,
     UnknownTagError,
 )
+from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
 from annotations.store.history import Change, diff_documents, new_entry, revert_change
 from annotations.store.index import AnnotationIndex
@@ -66,6 +67,10 @@ CLI_LABEL = "the command line"
 
 class DuplicateAnnotationError(StoreError):
     """An annotation with the same id is already stored."""
+
+
+class NoteTooLongError(StoreError):
+    """A note is longer than `MAX_NOTE_CHARS`."""
 
 
 class _Unchanged:
@@ -461,9 +466,15 @@ class AnnotationStore:
     @staticmethod
     def _clean(annotation: Annotation) -> Annotation:
         """Normalised tags, and a note without control sequences (notes are typed text:
-        everything shown or printed later must be safe for a terminal)."""
+        everything shown or printed later must be safe for a terminal) and not longer than
+        an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError)."""
         tags = normalise_tags(annotation.tags)
         note = normalise_text(annotation.note).strip() or None if annotation.note else None
+        if note is not None and len(note) > MAX_NOTE_CHARS:
+            raise NoteTooLongError(
+                f"the note is {len(note):,} characters long (at most {MAX_NOTE_CHARS:,}); "
+                "nothing was saved"
+            )
         if tags == annotation.tags and note == annotation.note:
             return annotation
         return replace(annotation, tags=tags, note=note)
@@ -728,8 +739,8 @@ class AnnotationStore:
                 ]
                 if not candidates:
                     return None
-                if redo:
-                    chosen = max(candidates, key=lambda k: (history[k].get("undone_at", ""), k))
+                if redo:  # the one undone last
+                    chosen = max(candidates, key=lambda k: history[k].get("undone_seq", 0))
                 else:
                     chosen = max(candidates)
             entry = history[chosen]
@@ -743,11 +754,14 @@ class AnnotationStore:
                     ops.append(put_op(table, doc_id, result.document) if result.document
                                is not None else del_op(table, doc_id))
             if redo:
-                updated = {k: v for k, v in entry.items() if k not in ("undone_by", "undone_at")}
+                updated = {k: v for k, v in entry.items()
+                           if k not in ("undone_by", "undone_at", "undone_seq")}
                 updated["state"] = "done"
             else:
+                sequence = 1 + max((e.get("undone_seq", 0) for e in history.values()),
+                                   default=0)
                 updated = {**entry, "state": "undone", "undone_by": self.origin,
-                           "undone_at": utc_now()}
+                           "undone_at": utc_now(), "undone_seq": sequence}
             ops.append(put_op(HISTORY_TABLE, chosen, updated))
             self._commit("", ops, undoable=False)
             return HistoryItem.from_entry(chosen, entry, kept=kept)
