@@ -147,6 +147,11 @@ def reattach(annotation: Annotation, article: Article, start: int, end: int) -> 
     return replace(_anchored(annotation, article, start, end, Anchor.EXACT), updated=utc_now())
 
 
+def reattach_description(quote: str) -> str:
+    """How re-attaching to `quote` is named in the undo history: `re-attach highlight “…”`."""
+    return f"re-attach highlight “{_excerpt(quote)}”"
+
+
 def _exact_in_context(annotation: Annotation, body: str) -> int | None:
     """The start of an exact occurrence of the quote with its whole context intact.
 
