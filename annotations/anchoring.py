@@ -6,7 +6,8 @@ the quote again: where it still stands exactly in its remembered context, else b
 search of `annotations.quote_match` (exact and approximate candidates scored by quote,
 context and position similarity, with a minimum). A match whose text differs from the quote
 is FUZZY (the quote is updated to the new text and the score recorded). If nothing is good
-enough the annotation is ORPHANED: kept, never deleted.
+enough the annotation is ORPHANED: kept, never deleted, until the user re-attaches it to
+the passage they select (`reattach`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,22 @@ def _context(body: str, start: int, end: int) -> tuple[str, str]:
     return body[max(0, start - CONTEXT_CHARS) : start], body[end : end + CONTEXT_CHARS]
 
 
+def _passage(article: Article, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of `article.body` trimmed of surrounding whitespace; QuoteNotFoundError
+    if it lies outside the body or holds only whitespace."""
+    body = article.body
+    if not 0 <= start < end <= len(body):
+        raise QuoteNotFoundError(
+            f"offsets {start}..{end} are outside article {article.id} "
+            f"(its body has {len(body)} characters)"
+        )
+    selected = body[start:end]
+    if not selected.strip():
+        raise QuoteNotFoundError(f"offsets {start}..{end} select only whitespace")
+    return (start + len(selected) - len(selected.lstrip()),
+            end - (len(selected) - len(selected.rstrip())))
+
+
 def new_annotation(
     article: Article,
     start: int,
@@ -75,16 +92,7 @@ def new_annotation(
 ) -> Annotation:
     """A new EXACT annotation of `article.body[start:end]`, trimmed of surrounding whitespace."""
     body = article.body
-    if not 0 <= start < end <= len(body):
-        raise QuoteNotFoundError(
-            f"offsets {start}..{end} are outside article {article.id} "
-            f"(its body has {len(body)} characters)"
-        )
-    selected = body[start:end]
-    if not selected.strip():
-        raise QuoteNotFoundError(f"offsets {start}..{end} select only whitespace")
-    start += len(selected) - len(selected.lstrip())
-    end -= len(selected) - len(selected.rstrip())
+    start, end = _passage(article, start, end)
     prefix, suffix = _context(body, start, end)
     now = utc_now()
     return Annotation(
@@ -120,6 +128,28 @@ def _anchored(annotation: Annotation, article: Article, start: int, end: int,
         anchor=anchor,
         anchor_score=score,
     )
+
+
+def reattach(annotation: Annotation, article: Article, start: int, end: int) -> Annotation:
+    """The annotation attached by hand to `article.body[start:end]` (trimmed of surrounding
+    whitespace), as when re-attaching an orphan to the passage the user selected.
+
+    The new quote, offsets, context and body hash; anchor EXACT; `updated` now. Everything
+    else (id, tags, note, colour, created) is kept. QuoteNotFoundError if `article` is not
+    the annotation's article or the offsets select nothing in it.
+    """
+    if article.id != annotation.article:
+        raise QuoteNotFoundError(
+            f"annotation {annotation.id} belongs to article {annotation.article}, "
+            f"not {article.id}"
+        )
+    start, end = _passage(article, start, end)
+    return replace(_anchored(annotation, article, start, end, Anchor.EXACT), updated=utc_now())
+
+
+def reattach_description(quote: str) -> str:
+    """How re-attaching to `quote` is named in the undo history: `re-attach highlight “…”`."""
+    return f"re-attach highlight “{_excerpt(quote)}”"
 
 
 def _exact_in_context(annotation: Annotation, body: str) -> int | None:

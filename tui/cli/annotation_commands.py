@@ -1,13 +1,14 @@
-"""Annotation commands: `annotate`, `annotations`, `edit`, `delete`, `undo`, `redo`,
-`history`, `tags`."""
+"""Annotation commands: `annotate`, `annotations`, `edit`, `reattach`, `delete`, `undo`,
+`redo`, `history`, `tags`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from annotations.anchoring import locate_quote, new_annotation
-from annotations.errors import QuoteNotFoundError
+from annotations.anchoring import locate_quote, new_annotation, reattach, reattach_description
+from annotations.article import Article
+from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Annotation
 from annotations.tags import normalise_tags
 from annotations.text import safe_name, strip_control
@@ -27,11 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "offsets, as printed by `newsmark show ID --body-only`. Prints the new id.",
     )
     annotate.add_argument("id", metavar="ID", help="article id (a unique prefix is enough)")
-    annotate.add_argument("--quote", metavar="TEXT", help="the exact text to highlight")
-    annotate.add_argument("--occurrence", type=int, default=1, metavar="N",
-                          help="which occurrence of the quote (default 1)")
-    annotate.add_argument("--start", type=int, metavar="S", help="start offset in the body")
-    annotate.add_argument("--end", type=int, metavar="E", help="end offset (exclusive)")
+    _passage_options(annotate)
     annotate.add_argument("--tag", action=TagListAction, default=[], metavar="T",
                           help="a tag (repeatable; commas also separate tags)")
     annotate.add_argument("--note", metavar="TEXT", help="a note on the passage")
@@ -61,6 +58,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     edit.add_argument("--colour", metavar="COLOUR", help="set the colour ('' removes it)")
     edit.set_defaults(handler=edit_annotation)
 
+    moved = subparsers.add_parser(
+        "reattach", parents=parent, help="attach an annotation (an orphan) to another passage",
+        description="Attach an annotation to a passage of its article, given as with "
+        "`annotate`: a quote (its N-th occurrence) or body offsets. It keeps its id, tags, "
+        "note and colour and becomes exact; `newsmark undo` takes it back.",
+    )
+    moved.add_argument("annotation", metavar="ANNOTATION_ID", help="id or unique prefix")
+    _passage_options(moved)
+    moved.set_defaults(handler=reattach_annotation)
+
     delete = subparsers.add_parser("delete", parents=parent, help="delete an annotation")
     delete.add_argument("annotation", metavar="ANNOTATION_ID", help="id or unique prefix")
     delete.set_defaults(handler=delete_annotation)
@@ -87,6 +94,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     history.set_defaults(handler=list_history)
 
     _register_tags(subparsers, parent)
+
+
+def _passage_options(parser: argparse.ArgumentParser) -> None:
+    """`--quote TEXT [--occurrence N]` or `--start S --end E`: a passage of the article."""
+    parser.add_argument("--quote", metavar="TEXT", help="the exact text to highlight")
+    parser.add_argument("--occurrence", type=int, default=1, metavar="N",
+                        help="which occurrence of the quote (default 1)")
+    parser.add_argument("--start", type=int, metavar="S", help="start offset in the body")
+    parser.add_argument("--end", type=int, metavar="E", help="end offset (exclusive)")
 
 
 def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None:
@@ -117,22 +133,48 @@ def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None
 def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark annotate ID --quote TEXT | --start S --end E --tag T ...`."""
     article = ctx.corpus.article(args.id)
-    if args.quote is None and (args.start is None or args.end is None):
-        raise QuoteNotFoundError("give --quote TEXT, or both --start and --end")
-    if args.start is not None and args.end is not None:
-        start, end = args.start, args.end
-        if args.quote is not None and article.text(start, end) != args.quote:
-            raise QuoteNotFoundError(
-                f"the text at {start}-{end} of {article.id} is not the given quote"
-            )
-    else:
-        span = locate_quote(article.body, args.quote, args.occurrence, article_id=article.id)
-        start, end = span.start, span.end
+    start, end = _passage(args, article)
     tags = normalise_tags(args.tag)
     annotation = new_annotation(article, start, end, tags=tags, note=args.note or None,
                                 colour=args.colour or None)
     ctx.store.add(annotation)
     print(annotation.id)
+    return 0
+
+
+def _passage(args: argparse.Namespace, article: Article) -> tuple[int, int]:
+    """The offsets that `--quote`/`--occurrence` or `--start`/`--end` give in `article`."""
+    if args.quote is None and (args.start is None or args.end is None):
+        raise QuoteNotFoundError("give --quote TEXT, or both --start and --end")
+    if args.start is not None and args.end is not None:
+        if args.quote is not None and article.text(args.start, args.end) != args.quote:
+            raise QuoteNotFoundError(
+                f"the text at {args.start}-{args.end} of {article.id} is not the given quote"
+            )
+        return args.start, args.end
+    span = locate_quote(article.body, args.quote, args.occurrence, article_id=article.id)
+    return span.start, span.end
+
+
+def reattach_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark reattach ANNOTATION_ID (--quote TEXT [--occurrence N] | --start S --end E)`.
+
+    The passage is found in the annotation's article as it is now; the change is applied to
+    the annotation as it is under the write lock (tags or a note edited meanwhile are kept).
+    """
+    annotation = ctx.store.get(args.annotation)
+    if annotation.article not in ctx.corpus:
+        raise UnknownArticleError(
+            f"article {safe_name(annotation.article)} of annotation {annotation.id} is not in "
+            f"the collection {ctx.library}, so it cannot be re-attached there"
+        )
+    article = ctx.corpus.article(annotation.article)
+    start, end = _passage(args, article)
+    updated = ctx.store.modify(
+        annotation.id, lambda current: reattach(current, article, start, end),
+        reattach_description(article.text(start, end)),
+    )
+    print(_summary(updated))
     return 0
 
 

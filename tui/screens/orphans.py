@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 EXPLANATION = (
     "These annotations could not be re-anchored after their article changed or "
-    "disappeared. Their quotes are kept; open the article to highlight the passage "
-    "again, then delete the orphan."
+    "disappeared. Their quotes are kept: r re-attaches one to the passage you select in "
+    "its article; d deletes it."
 )
 
 
@@ -33,6 +33,7 @@ class OrphansScreen(NewsmarkScreen):
     help_title = "Orphans"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="orphans.back"),
+        Binding("r", "reattach", "Re-attach", id="orphans.reattach"),
         Binding("d", "delete", "Delete orphan", id="orphans.delete"),
         Binding("c", "copy", "Copy quote", id="orphans.copy"),
     ]
@@ -89,6 +90,20 @@ class OrphansScreen(NewsmarkScreen):
         else:
             self.notify(f"Article {orphan.article} is no longer in the collection.",
                         markup=False)
+
+    def action_reattach(self) -> None:
+        """Open the reader on the orphan's article to select the passage it should mark."""
+        orphan = self._current()
+        if orphan is None:
+            return
+        if orphan.article not in self.newsmark.workspace.require_corpus():
+            self.notify(f"Article {orphan.article} is no longer in the collection, so this "
+                        "annotation cannot be re-attached there (c copies its quote, d "
+                        "deletes it).", markup=False)
+            return
+        from tui.screens.reader import ReaderScreen
+
+        self.app.push_screen(ReaderScreen(orphan.article, offset=orphan.start, reattach=orphan))
 
     def action_delete(self) -> None:
         """Delete the orphan under the cursor (u undoes it)."""

@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from tui.highlights import highlight_colour
-from tui.screens.annotating import AnnotatingScreen, clip, find_box
+from tui.screens.annotating import SELECT_FIRST, AnnotatingScreen, clip, find_box
+from tui.screens.reattach import OldQuote, reattach_saver, reattach_status
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
 
@@ -51,12 +52,15 @@ class ReaderScreen(AnnotatingScreen):
         Binding("slash", "find", "Find", key_display="/", id="reader.find"),
         Binding("a", "toggle_panel", "Annotations", id="reader.panel"),
         Binding("tab", "switch_focus", "Panel/text", show=False, id="reader.focus"),
+        Binding("enter", "reattach", "Re-attach", id="reader.reattach"),
     ]
 
     def __init__(self, article_id: str, *, offset: int | None = None,
-                 find: str | None = None) -> None:
+                 find: str | None = None, reattach: Annotation | None = None) -> None:
         super().__init__()
         self.article_id = article_id
+        # Re-attach mode: the orphan to attach to the passage the user selects, until saved.
+        self.reattaching = reattach
         self._offset = offset
         self._find_first = find
         self._panel: list[Annotation] = []
@@ -71,6 +75,8 @@ class ReaderScreen(AnnotatingScreen):
                 yield Static(Text("Annotations", style="bold"), id="reader-panel-title")
                 yield OptionList(id="reader-annotations")
         yield find_box("reader-find")
+        if self.reattaching is not None:
+            yield OldQuote(self.reattaching)
         yield Static(id="article-status")
         yield KeyFooter()
 
@@ -141,6 +147,42 @@ class ReaderScreen(AnnotatingScreen):
         option = Option(annotation_prompt(annotation, colour), id=annotation.id)
         self._panel_options[annotation.id] = ((annotation, colour), option)
         return option
+
+    def update_status(self) -> None:
+        """In re-attach mode the status line says what enter will do; else as usual."""
+        if self.reattaching is None:
+            super().update_status()
+            return
+        for status in self.query("#article-status").results(Static):
+            selection = self.query_one("#reader-view", ArticleView).selection
+            status.update(reattach_status(self.reattaching, selection))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter re-attaches only in re-attach mode."""
+        return self.reattaching is not None if action == "reattach" else True
+
+    def action_reattach(self) -> None:
+        """Attach the orphan to the selected passage (one undo step), leaving the mode."""
+        view = self.query_one("#reader-view", ArticleView)
+        orphan, selection, article = self.reattaching, view.selection, view.article
+        if orphan is None or article is None:
+            return
+        if selection is None:
+            self.notify(SELECT_FIRST, markup=False)
+            return
+
+        def saved(result: Annotation) -> None:
+            self.reattaching = None
+            self.query("#reattach-quote").remove()
+            view.clear_selection()
+            self.refresh_bindings()
+            self.update_status()
+            self.notify(f"Re-attached to “{clip(result.quote, 60)}”; u undoes it.",
+                        title="Saved", markup=False)
+
+        store = self.newsmark.workspace.require_store()
+        self.newsmark.perform("re-attach the highlight",
+                              reattach_saver(store, orphan, article, selection), on_done=saved)
 
     def chosen_in_list(self) -> Annotation | None:
         """The panel's highlighted entry while the panel has the focus."""
