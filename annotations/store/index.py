@@ -23,6 +23,8 @@ class AnnotationIndex:
         self.article_of: dict[str, str] = {}
         # Tag key -> how often each spelling is used (in order of first use).
         self.spellings: dict[str, Counter[str]] = {}
+        # Tag key -> the annotations carrying it (a rename touches only those).
+        self.tagged: dict[str, set[str]] = {}
         self._tags_of: dict[str, tuple[str, ...]] = {}
 
     @classmethod
@@ -48,7 +50,7 @@ class AnnotationIndex:
                     del self.by_article[old_article]
             old_tags = self._tags_of.pop(doc_id, None)
             if old_tags:
-                self._count_tags(old_tags, -1)
+                self._count_tags(doc_id, old_tags, -1)
             if op.kind == "put" and op.document is not None:
                 article = op.document["article"]
                 self.article_of[doc_id] = article
@@ -56,17 +58,23 @@ class AnnotationIndex:
                 tags = tuple(op.document.get("tags", ()))
                 if tags:
                     self._tags_of[doc_id] = tags
-                    self._count_tags(tags, 1)
+                    self._count_tags(doc_id, tags, 1)
         return touched
 
-    def _count_tags(self, tags: Iterable[str], change: int) -> None:
+    def _count_tags(self, doc_id: str, tags: Iterable[str], change: int) -> None:
         for tag in tags:
             key = tag_key(tag)
             counter = self.spellings.get(key)
             if counter is None:
                 counter = self.spellings[key] = Counter()
+                self.tagged[key] = set()
             counter[tag] += change
+            if change > 0:
+                self.tagged[key].add(doc_id)
+            else:
+                self.tagged[key].discard(doc_id)
             if counter[tag] <= 0:
                 del counter[tag]
                 if not counter:
                     del self.spellings[key]
+                    del self.tagged[key]

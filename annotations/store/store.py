@@ -329,9 +329,10 @@ class AnnotationStore:
         """Commit `ops` (with the undo entry that reverts them, if `undoable`)."""
         if not ops:
             return
-        if undoable:
-            ops = ops + self._history_ops(description, ops)
-        self._storage.commit(ops)
+        with gc_paused():  # a large batch allocates many objects, none of them cyclic
+            if undoable:
+                ops = ops + self._history_ops(description, ops)
+            self._storage.commit(ops)
 
     def _history_ops(self, description: str, ops: list[Op]) -> list[Op]:
         """The new history entry for `ops`, and the entries it makes obsolete or expires."""
@@ -627,17 +628,22 @@ class AnnotationStore:
 
     # Writing tags ------------------------------------------------------------------
 
-    def _retag(self, data: Data, change: Callable[[tuple[str, ...]], tuple[str, ...]]
-               ) -> list[Op]:
-        """Operations that apply `change` to the tags of every annotation it affects."""
+    def _retag(self, data: Data, keys: Iterable[str],
+               change: Callable[[tuple[str, ...]], tuple[str, ...]]) -> list[Op]:
+        """Operations that apply `change` to the tags of the annotations carrying any of the
+        tag `keys` (only those are looked at)."""
+        table = data.get(ANNOTATIONS_TABLE, {})
+        ids = set().union(*(self._index.tagged.get(key, ()) for key in keys))
         ops = []
         now = utc_now()
-        for doc in data.get(ANNOTATIONS_TABLE, {}).values():
-            old = tuple(doc.get("tags", ()))
-            new = change(old)
-            if new != old:
-                ops.append(put_op(ANNOTATIONS_TABLE, doc["id"],
-                                  {**doc, "tags": list(new), "updated": now}))
+        with gc_paused():
+            for doc_id in sorted(ids):
+                doc = table[doc_id]
+                old = tuple(doc.get("tags", ()))
+                new = change(old)
+                if new != old:
+                    ops.append(put_op(ANNOTATIONS_TABLE, doc_id,
+                                      {**doc, "tags": list(new), "updated": now}))
         return ops
 
     def set_tag_colour(self, tag: str, colour: str) -> None:
@@ -661,7 +667,7 @@ class AnnotationStore:
             old_key = tag_key(old_name)
             merging = new_key in self._index.spellings and new_key != old_key
             ops = self._retag(
-                data,
+                data, [old_key],
                 lambda tags: normalise_tags(new_name if tag_key(t) == old_key else t
                                             for t in tags),
             )
@@ -684,7 +690,7 @@ class AnnotationStore:
             if source_key == tag_key(target_name):
                 raise InvalidTagError(f"cannot merge the tag “{source_name}” into itself")
             ops = self._retag(
-                data,
+                data, [source_key],
                 lambda tags: normalise_tags(
                     target_name if tag_key(t) == source_key else t for t in tags
                 ),
@@ -699,7 +705,7 @@ class AnnotationStore:
         with self._writing() as data:
             name = self._tag_name(tag)
             key = tag_key(name)
-            ops = self._retag(data, lambda tags: tuple(t for t in tags if tag_key(t) != key))
+            ops = self._retag(data, [key], lambda tags: tuple(t for t in tags if tag_key(t) != key))
             if key in data.get(TAG_COLOURS_TABLE, {}):
                 ops.append(del_op(TAG_COLOURS_TABLE, key))
             self._commit(f"delete tag {name}", ops)
