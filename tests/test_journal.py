@@ -367,3 +367,32 @@ def test_journal_lines_of_another_lineage_are_not_replayed_by_a_reader(db_path: 
         journal.write(orjson.dumps({"g": 1, "ops": [put(3).to_json()]}) + b"\n")
     assert not reader.refresh().ops
     assert set(annotations_of(DurableStorage(db_path))) == {"id-1"}
+
+
+def test_patches_are_journaled_small_and_replayed_into_whole_documents(db_path: Path) -> None:
+    writer = DurableStorage(db_path)
+    writer.commit([put(1), put(2)])
+    writer.commit([put(3)])  # now a journal line per batch
+    reader = DurableStorage(db_path)
+    fields = {"tags": ["renamed"], "updated": "2030-01-01T00:00:00.000Z"}
+    patched = put_op("annotations", "id-1", {**doc(1), **fields})._replace(patch=fields)
+    writer.commit([patched])
+    last_line = journal_path(db_path).read_bytes().splitlines()[-1]
+    assert orjson.loads(last_line)["ops"] == [["patch", "annotations", "id-1", fields]]
+    changes = reader.refresh()
+    assert changes.ops == [put_op("annotations", "id-1", {**doc(1), **fields})]
+    assert annotations_of(reader)["id-1"] == {**doc(1), **fields}
+    assert annotations_of(DurableStorage(db_path))["id-1"] == {**doc(1), **fields}
+
+
+@pytest.mark.parametrize("fields", [{"quote": "forged"}, {"tags": "not a list"}, {}])
+def test_a_patch_of_other_fields_is_a_damaged_line(db_path: Path, fields: dict[str, Any]) -> None:
+    storage = DurableStorage(db_path)
+    storage.commit([put(1)])
+    storage.commit([put(2)])
+    line = {"g": storage.generation, "l": storage.lineage,
+            "ops": [["patch", "annotations", "id-1", fields]]}
+    with journal_path(db_path).open("ab") as journal:
+        journal.write(orjson.dumps(line) + b"\n" + orjson.dumps({**line, "ops": []}) + b"\n")
+    with pytest.raises(CorruptDatabaseError, match="damaged line"):
+        DurableStorage(db_path)

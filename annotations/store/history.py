@@ -68,6 +68,24 @@ def diff_documents(
     ]
 
 
+def diff_fields(
+    table: str, doc_id: str, before: Document, after: Document, fields: Document
+) -> Change | None:
+    """`diff_documents` when only `fields` can differ (a patch): cheaper at 100k."""
+    keys = [
+        key for key in fields
+        if key != _TIMESTAMP and before.get(key, _ABSENT) != after.get(key, _ABSENT)
+    ]
+    if not keys:
+        return None
+    return [
+        table,
+        doc_id,
+        {key: before[key] for key in keys if key in before},
+        {key: after[key] for key in keys if key in after},
+    ]
+
+
 def entry_size(entry: dict[str, Any]) -> int:
     """The size of an entry in bytes, as stored (its `size` field counted as 10 digits)."""
     return len(orjson.dumps({**entry, "size": 0})) + 9

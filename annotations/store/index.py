@@ -42,6 +42,20 @@ class AnnotationIndex:
                 continue
             touched += 1
             doc_id = op.doc_id
+            if op.kind == "put" and op.document is not None:
+                old_tags = self._tags_of.get(doc_id)
+                if (
+                    self.article_of.get(doc_id) == op.document["article"]
+                    and old_tags is not None
+                ):  # the same article, new tags (a tag rename): only the tags move
+                    self._count_tags(doc_id, old_tags, -1)
+                    tags = tuple(op.document.get("tags", ()))
+                    if tags:
+                        self._tags_of[doc_id] = tags
+                        self._count_tags(doc_id, tags, 1)
+                    else:
+                        del self._tags_of[doc_id]
+                    continue
             old_article = self.article_of.pop(doc_id, None)
             if old_article is not None:
                 ids = self.by_article[old_article]

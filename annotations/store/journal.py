@@ -202,14 +202,16 @@ class DurableStorage(Storage):
         """Replace the data in memory only; use `commit` for durable changes."""
         self._install(Changes(data=data))
 
-    def _install(self, changes: Changes) -> None:
-        """Make `changes` the in-memory data, inside the guard, and tell the listener."""
+    def _install(self, changes: Changes) -> Changes:
+        """Make `changes` the in-memory data, inside the guard, and tell the listener;
+        returns them as installed (patches resolved)."""
         with self._guard():
             if changes.data is not None:
                 self._data = changes.data
-            else:
-                apply_ops(self._data, changes.ops)
+            else:  # patches read from the journal become puts of the whole document
+                changes = Changes(ops=apply_ops(self._data, changes.ops))
             self._listener(self._data, changes)
+        return changes
 
     # Loading -------------------------------------------------------------------------
 
@@ -357,9 +359,7 @@ class DurableStorage(Storage):
         The disk is read first; the in-memory data then changes in one guarded step.
         """
         changes = self._changes_on_disk()
-        if changes:
-            self._install(changes)
-        return changes
+        return self._install(changes) if changes else changes
 
     def _changes_on_disk(self) -> Changes:
         if FileStamp.of(self.path) != self._snapshot_stamp:
@@ -393,8 +393,6 @@ class DurableStorage(Storage):
             return
         ops = list(ops)
         lines = [op.to_json() for op in ops]
-        if not all(valid_op(line) for line in lines):
-            raise StoreError("refused to save a malformed change (a bug); nothing was saved")
         try:
             if self._needs_snapshot or self._stale_journal:
                 # A new snapshot also replaces a journal holding lines of other snapshots.

@@ -103,6 +103,24 @@ def looks_like_history_entry(doc: Any) -> bool:
     )
 
 
+_PATCH_FIELDS: dict[str, frozenset[type]] = {
+    "tags": frozenset((list,)),
+    "updated": frozenset((str,)),
+    "note": _OPTIONAL_STR,
+    "colour": _OPTIONAL_STR,
+}
+
+
+def looks_like_annotation_patch(fields: Any) -> bool:
+    """Whether `fields` may be set on a stored annotation by a journal patch."""
+    return (
+        isinstance(fields, dict)
+        and bool(fields)
+        and all(type(value) in _PATCH_FIELDS.get(key, ()) for key, value in fields.items())
+        and set(map(type, fields.get("tags", _NO_TAGS))) <= _STR_ONLY
+    )
+
+
 def _looks_like_meta(doc: Any) -> bool:
     return isinstance(doc, dict)
 
@@ -181,6 +199,8 @@ def valid_op(raw: Any, schema: int = SCHEMA_VERSION) -> bool:
         return False
     if kind == "put":
         return len(raw) == 4 and check(raw[3])
+    if kind == "patch":
+        return len(raw) == 4 and table == ANNOTATIONS_TABLE and looks_like_annotation_patch(raw[3])
     return kind == "del" and len(raw) == 3
 
 

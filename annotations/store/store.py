@@ -38,7 +38,13 @@ from annotations.errors import (
 )
 from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
-from annotations.store.history import Change, diff_documents, new_entry, revert_change
+from annotations.store.history import (
+    Change,
+    diff_documents,
+    diff_fields,
+    new_entry,
+    revert_change,
+)
 from annotations.store.index import AnnotationIndex
 from annotations.store.journal import COMPACT_BYTES, Changes, DurableStorage, gc_paused
 from annotations.store.ops import Data, Document, Op, del_op, put_op
@@ -193,6 +199,14 @@ def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
     )
 
 
+def _distinct(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags (already normalised) without case-insensitive repeats, first spelling kept."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        seen.setdefault(tag_key(tag), tag)
+    return tuple(seen.values())
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -340,9 +354,15 @@ class AnnotationStore:
         final: dict[tuple[str, str], Document | None] = {}
         for op in ops:
             final[(op.table, op.doc_id)] = op.document
+        patched = {(op.table, op.doc_id): op.patch for op in ops if op.patch is not None}
         changes: list[Change] = []
         for (table, doc_id), after in final.items():
-            change = diff_documents(table, doc_id, data.get(table, {}).get(doc_id), after)
+            before = data.get(table, {}).get(doc_id)
+            fields = patched.get((table, doc_id))
+            if fields is not None and before is not None and after is not None:
+                change = diff_fields(table, doc_id, before, after, fields)
+            else:
+                change = diff_documents(table, doc_id, before, after)
             if change is not None:
                 changes.append(change)
         if not changes:
@@ -642,8 +662,10 @@ class AnnotationStore:
                 old = tuple(doc.get("tags", ()))
                 new = change(old)
                 if new != old:
-                    ops.append(put_op(ANNOTATIONS_TABLE, doc_id,
-                                      {**doc, "tags": list(new), "updated": now}))
+                    fields = {"tags": list(new), "updated": now}
+                    # Journaled as a patch of these two fields, not the whole document.
+                    ops.append(put_op(ANNOTATIONS_TABLE, doc_id, {**doc, **fields})
+                               ._replace(patch=fields))
         return ops
 
     def set_tag_colour(self, tag: str, colour: str) -> None:
@@ -668,8 +690,7 @@ class AnnotationStore:
             merging = new_key in self._index.spellings and new_key != old_key
             ops = self._retag(
                 data, [old_key],
-                lambda tags: normalise_tags(new_name if tag_key(t) == old_key else t
-                                            for t in tags),
+                lambda tags: _distinct(new_name if tag_key(t) == old_key else t for t in tags),
             )
             colour = data.get(TAG_COLOURS_TABLE, {}).get(old_key)
             if colour is not None and not merging:
@@ -691,9 +712,8 @@ class AnnotationStore:
                 raise InvalidTagError(f"cannot merge the tag “{source_name}” into itself")
             ops = self._retag(
                 data, [source_key],
-                lambda tags: normalise_tags(
-                    target_name if tag_key(t) == source_key else t for t in tags
-                ),
+                lambda tags: _distinct(target_name if tag_key(t) == source_key else t
+                                       for t in tags),
             )
             if source_key in data.get(TAG_COLOURS_TABLE, {}):
                 ops.append(del_op(TAG_COLOURS_TABLE, source_key))
