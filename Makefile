@@ -28,8 +28,10 @@ run: $(RUN_STAMP)
 test: $(TEST_STAMP) lint
 	$(PY) -m pytest -n 2 -q
 
+## ruff, then the types (mypy, configured in pyproject.toml), then the layering contracts.
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 ## Run the benchmarks; results go to docs/benchmarks.md.
 bench: $(TEST_STAMP)

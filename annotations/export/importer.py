@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from annotations.anchoring import reanchor
 from annotations.errors import ImportFormatError, NewsmarkError
@@ -172,7 +172,7 @@ def _identifier(value: str, where: str, key: str, limit: int = MAX_ID_CHARS) -> 
     return _bounded(value, limit, where, key)
 
 
-def _offset(value: Any) -> bool:
+def _offset(value: Any) -> TypeGuard[int]:
     """Whether `value` can be a start/end offset: an integer (not a bool) in range."""
     return (isinstance(value, int) and not isinstance(value, bool)
             and 0 <= value <= MAX_OFFSET)
@@ -346,7 +346,7 @@ def _page_items(page: dict[str, Any], name: str) -> list[Any]:
 
 
 def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleForUrl,
-                    fallback_time: str | None) -> Annotation:
+                    fallback_time: str) -> Annotation:
     where = f"{name}: item {index}"
     if not isinstance(item, dict):
         raise ImportFormatError(f"{where} is not an embedded annotation")
@@ -361,9 +361,10 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     quote = _quote(exact, where)
     start, end = 0, len(quote)
     if position is not None:
-        start, end = position.get("start"), position.get("end")
-        if not (_offset(start) and _offset(end) and start < end):
+        given_start, given_end = position.get("start"), position.get("end")
+        if not (_offset(given_start) and _offset(given_end) and given_start < given_end):
             raise ImportFormatError(f"{where}: TextPositionSelector start/end are not valid")
+        start, end = given_start, given_end
     tags, note = _w3c_bodies(item, where)
     urn = parse_article_urn(source)
     article = urn[1] if urn else (article_for_url(source) or source)
