@@ -32,6 +32,7 @@ test: $(TEST_STAMP) lint
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 ## Run the benchmarks; results go to docs/benchmarks.md.
 bench: $(TEST_STAMP)
