@@ -20,12 +20,12 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
-from annotations.anchoring import reanchor
+from annotations.anchoring import current_article, place
 from annotations.errors import ImportFormatError, NewsmarkError
 from annotations.export.limits import (
     MAX_ARTICLE_CHARS,
@@ -450,14 +450,6 @@ def _is_newer(incoming: str, current: str) -> bool:
         return incoming > current
 
 
-def _place(annotation: Annotation, corpus: Corpus) -> Annotation:
-    """Re-anchor against the current article, keeping the file's timestamps."""
-    if annotation.article not in corpus:
-        return replace(annotation, anchor=Anchor.ORPHANED)
-    anchored = reanchor(annotation, corpus.article(annotation.article))
-    return replace(anchored, created=annotation.created, updated=annotation.updated)
-
-
 def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Corpus
                        ) -> ImportReport:
     """Merge `parsed` into `store` in one write (one undo step) and say what changed.
@@ -468,7 +460,8 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
     Tag colours carried by a native export are applied, in the same write, to the tags this
     import introduces (tags the store already had keep their colour).
     """
-    placed = [_place(incoming, corpus) for incoming in parsed.annotations]
+    placed = [place(incoming, current_article(corpus, incoming.article))
+              for incoming in parsed.annotations]
     counts = Counter[str]()
 
     def choose(current: Annotation | None, new: Annotation) -> Annotation | None:

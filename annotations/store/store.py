@@ -29,11 +29,10 @@ import filelock
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from annotations.anchoring import reanchor
+from annotations.anchoring import current_article, place
 from annotations.errors import (
     StoreError,
     UnknownAnnotationError,
-    UnknownArticleError,
     UnknownTagError,
 )
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
@@ -768,18 +767,14 @@ class AnnotationStore:
                 # Made on exactly this text: nothing can have moved (no need to parse it).
                 counts["unchanged"] += len(docs)
                 continue
-            try:
-                article = corpus.article(article_id) if article_id in corpus else None
-            except UnknownArticleError:
-                article = None
+            article = current_article(corpus, article_id)
             for doc in docs:
                 old = Annotation.from_dict(doc)
+                new = place(old, article)
                 if article is None:
                     counts["missing"] += 1
                     counts["orphaned"] += 1
-                    new = replace(old, anchor=Anchor.ORPHANED)
                 else:
-                    new = reanchor(old, article)
                     unchanged = new == old and new.anchor != Anchor.ORPHANED
                     counts["unchanged" if unchanged else str(new.anchor)] += 1
                 if new != old:
