@@ -157,6 +157,7 @@ class HistoryItem:
 class _StrIdTable(Table):
     """A TinyDB table whose document ids are strings (annotation ids, tag keys)."""
 
+    # TinyDB types this overridable class attribute as type[int]; our ids are strings.
     document_id_class = str  # type: ignore[assignment]
 
 
@@ -231,6 +232,7 @@ class AnnotationStore:
             guard=lambda: self._mutex,
             listener=self._on_change,
         )
+        # TinyDB types `storage` as its Storage base class: it is the DurableStorage above.
         self._storage: DurableStorage = self._db.storage  # type: ignore[assignment]
         self._annotations = self._db.table(ANNOTATIONS_TABLE, cache_size=0)
         self._file_lock = filelock.FileLock(str(self.path) + ".lock")
