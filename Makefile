@@ -28,12 +28,18 @@ run: $(RUN_STAMP)
 test: $(TEST_STAMP) lint
 	$(PY) -m pytest -n 2 -q
 
+## ruff, then the types (mypy, configured in pyproject.toml), then the layering contracts.
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
+# Enabled once the whole repository has been reformatted with `ruff format .` in one
+# commit (120 files would change today; doing it now would conflict with open branches):
+#	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 ## Run the benchmarks; results go to docs/benchmarks.md.
 bench: $(TEST_STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .mypy_cache .import_linter_cache

@@ -7,7 +7,8 @@ search of `annotations.quote_match` (exact and approximate candidates scored by 
 context and position similarity, with a minimum). A match whose text differs from the quote
 is FUZZY (the quote is updated to the new text and the score recorded). If nothing is good
 enough the annotation is ORPHANED: kept, never deleted, until the user re-attaches it to
-the passage they select (`reattach`).
+the passage they select (`reattach`). So is an annotation whose article is missing from
+the collection (`place`, the one rule for the store and for imports).
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from annotations.article import Article, Span
-from annotations.errors import QuoteNotFoundError
+from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Anchor, Annotation, utc_now
 from annotations.quote_match import find_quote
 from annotations.tags import normalise_tags, validate_colour
+
+if TYPE_CHECKING:
+    from annotations.corpus import Corpus
 
 CONTEXT_CHARS = 32
 # Similarity (0..100) of the text at the old offsets to the quote that makes it a near copy.
@@ -206,6 +211,30 @@ def reanchor(annotation: Annotation, article: Article) -> Annotation:
             return _anchored(annotation, article, found.start, found.end, Anchor.EXACT)
         return _anchored(annotation, article, found.start, found.end, Anchor.FUZZY,
                          round(found.score, 3))
+    return _orphaned(annotation)
+
+
+def _orphaned(annotation: Annotation) -> Annotation:
+    """The annotation as ORPHANED, quote and offsets kept (the same object if it was)."""
     if annotation.anchor == Anchor.ORPHANED:
         return annotation
     return replace(annotation, anchor=Anchor.ORPHANED, anchor_score=None)
+
+
+def current_article(corpus: Corpus, article_id: str) -> Article | None:
+    """The article as the collection holds it now; None when it is missing (not in the
+    collection, or its file gone since the collection was indexed)."""
+    if article_id not in corpus:
+        return None
+    try:
+        return corpus.article(article_id)
+    except UnknownArticleError:
+        return None
+
+
+def place(annotation: Annotation, article: Article | None) -> Annotation:
+    """The annotation attached to `article`, its article's current text (`current_article`),
+    or ORPHANED when the article is missing: kept, never deleted, and looked for again by
+    the next `place` once the article is back. Timestamps are untouched: this follows the
+    article, it is not a user's change."""
+    return _orphaned(annotation) if article is None else reanchor(annotation, article)

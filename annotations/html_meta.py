@@ -70,12 +70,13 @@ def page_metadata(html: str) -> PageMetadata:
     found.publisher = found.publisher or metas.get("publisher")
     found.date = found.date or next(
         (metas[key.lower()] for key in _DATE_METAS if key.lower() in metas), None)
-    if not found.date:
-        time = next(iter(root.xpath("//article//time[@datetime] | //time[@datetime]")), None)
-        found.date = time.get("datetime") if time is not None else None
+    if not found.date:  # the first <time datetime> in document order
+        found.date = next((time.get("datetime") for time in root.iter("time")
+                           if time.get("datetime") is not None), None)
     if not found.url:
-        canonical = root.xpath("//link[@rel='canonical']/@href")
-        found.url = str(canonical[0]) if canonical else None
+        found.url = next((link.get("href") for link in root.iter("link")
+                          if link.get("rel") == "canonical" and link.get("href") is not None),
+                         None)
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -267,7 +268,7 @@ def clean_outlet(candidates: list[str | None], url: str | None) -> str | None:
 
 
 def clean_authors(
-    authors: tuple[str, ...] | list[str], organisations: list[str | None]
+    authors: tuple[str, ...] | list[str], organisations: Sequence[str | None]
 ) -> tuple[str, ...]:
     """Authors without the outlet itself and what came with it ('SPIEGEL ONLINE, Hamburg,
     Germany' names no person); duplicates dropped, order kept."""

@@ -350,7 +350,8 @@ class SearchIndex:
             before = "…" + _from_word_start(before, cut_word=_is_word(text[low - 1]))
         if high < body_end:
             after = _to_word_end(after, cut_word=_is_word(text[high])) + "…"
-        return tuple(part.replace("\n", " ") for part in (before, text[start:end], after))
+        match = text[start:end]
+        return before.replace("\n", " "), match.replace("\n", " "), after.replace("\n", " ")
 
 
 def _is_word(char: str) -> bool:

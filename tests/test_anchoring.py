@@ -12,8 +12,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from annotations.anchoring import CONTEXT_CHARS, locate_quote, new_annotation, reanchor
+from annotations.anchoring import (
+    CONTEXT_CHARS,
+    current_article,
+    locate_quote,
+    new_annotation,
+    place,
+    reanchor,
+)
 from annotations.article import Article, ArticleMeta, Span
+from annotations.corpus import Corpus
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Anchor, Annotation
 from annotations.tags import InvalidTagError
@@ -406,3 +414,37 @@ def test_anchor_score_survives_to_dict_and_is_optional_for_old_records() -> None
     del data["anchor_score"]
     assert Annotation.from_dict(data).anchor_score is None
     assert "anchor_score" not in annotate().to_dict()
+
+
+# place: one rule for the store and for imports ---------------------------------------
+
+def test_place_orphans_an_annotation_whose_article_is_missing() -> None:
+    fuzzy = replace(annotate(), anchor=Anchor.FUZZY, anchor_score=0.9)
+    placed = place(fuzzy, None)
+    assert placed.anchor == Anchor.ORPHANED and placed.anchor_score is None
+    assert (placed.quote, placed.start, placed.end, placed.tags, placed.created,
+            placed.updated) == (fuzzy.quote, fuzzy.start, fuzzy.end, fuzzy.tags,
+                                fuzzy.created, fuzzy.updated)
+    assert place(placed, None) is placed
+
+
+def test_place_reanchors_on_the_current_article() -> None:
+    annotation = annotate()
+    moved = article("A new first paragraph.\n\n" + BODY)
+    placed = place(annotation, moved)
+    assert placed == reanchor(annotation, moved)
+    assert placed.anchor == Anchor.EXACT and placed.start == annotation.start + 24
+    assert place(annotation, article(BODY)) is annotation
+
+
+def test_current_article_is_none_when_the_article_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "council.txt").write_text("Council\n\n" + BODY, encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Other\n\nAnother article entirely.", encoding="utf-8")
+    corpus = Corpus.open(tmp_path, use_cache=False)
+    council = next(meta.id for meta in corpus if meta.path.name == "council.txt")
+    found = current_article(corpus, council)
+    assert found is not None and QUOTE in found.body
+    assert current_article(corpus, "no-such-article") is None
+    other = next(meta.id for meta in corpus if meta.path.name == "other.txt")
+    (tmp_path / "other.txt").unlink()  # gone since the collection was indexed
+    assert current_article(corpus, other) is None

@@ -11,7 +11,7 @@ import gc
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -44,7 +44,7 @@ class NewsmarkApp(App[int]):
     """Read, highlight, tag and export quotes from a collection of news articles."""
 
     TITLE = "newsmark"
-    CSS_PATH: ClassVar[list[str | Path]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         STYLES_DIR / "app.tcss",
         STYLES_DIR / "library.tcss",
         STYLES_DIR / "reader.tcss",
@@ -357,7 +357,7 @@ class NewsmarkApp(App[int]):
             yield SystemCommand(
                 binding.description,
                 f"{binding.tooltip or binding.description} (key: {key})",
-                partial(active.node.run_action, binding.action),
+                partial(self.run_action, binding.action, active.node),
             )
 
 

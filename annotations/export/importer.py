@@ -20,12 +20,12 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
-from annotations.anchoring import reanchor
+from annotations.anchoring import current_article, place
 from annotations.errors import ImportFormatError, NewsmarkError
 from annotations.export.native import NATIVE_FORMAT_VERSION
 from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
@@ -172,7 +172,7 @@ def _identifier(value: str, where: str, key: str, limit: int = MAX_ID_CHARS) -> 
     return _bounded(value, limit, where, key)
 
 
-def _offset(value: Any) -> bool:
+def _offset(value: Any) -> TypeGuard[int]:
     """Whether `value` can be a start/end offset: an integer (not a bool) in range."""
     return (isinstance(value, int) and not isinstance(value, bool)
             and 0 <= value <= MAX_OFFSET)
@@ -346,7 +346,7 @@ def _page_items(page: dict[str, Any], name: str) -> list[Any]:
 
 
 def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleForUrl,
-                    fallback_time: str | None) -> Annotation:
+                    fallback_time: str) -> Annotation:
     where = f"{name}: item {index}"
     if not isinstance(item, dict):
         raise ImportFormatError(f"{where} is not an embedded annotation")
@@ -361,9 +361,10 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
     quote = _quote(exact, where)
     start, end = 0, len(quote)
     if position is not None:
-        start, end = position.get("start"), position.get("end")
-        if not (_offset(start) and _offset(end) and start < end):
+        given_start, given_end = position.get("start"), position.get("end")
+        if not (_offset(given_start) and _offset(given_end) and given_start < given_end):
             raise ImportFormatError(f"{where}: TextPositionSelector start/end are not valid")
+        start, end = given_start, given_end
     tags, note = _w3c_bodies(item, where)
     urn = parse_article_urn(source)
     article = urn[1] if urn else (article_for_url(source) or source)
@@ -449,14 +450,6 @@ def _is_newer(incoming: str, current: str) -> bool:
         return incoming > current
 
 
-def _place(annotation: Annotation, corpus: Corpus) -> Annotation:
-    """Re-anchor against the current article, keeping the file's timestamps."""
-    if annotation.article not in corpus:
-        return replace(annotation, anchor=Anchor.ORPHANED)
-    anchored = reanchor(annotation, corpus.article(annotation.article))
-    return replace(anchored, created=annotation.created, updated=annotation.updated)
-
-
 def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Corpus
                        ) -> ImportReport:
     """Merge `parsed` into `store` in one write (one undo step) and say what changed.
@@ -467,7 +460,8 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
     Tag colours carried by a native export are applied, in the same write, to the tags this
     import introduces (tags the store already had keep their colour).
     """
-    placed = [_place(incoming, corpus) for incoming in parsed.annotations]
+    placed = [place(incoming, current_article(corpus, incoming.article))
+              for incoming in parsed.annotations]
     counts = Counter[str]()
 
     def choose(current: Annotation | None, new: Annotation) -> Annotation | None:

@@ -7,7 +7,7 @@ ids works (`nature`, `ieee`, ...), and a few friendly names map to the usual cho
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,7 @@ def _patch_citeproc() -> None:
     from citeproc import model
     from citeproc.source import VariableError
 
-    initialize = model.Name.initialize
+    initialize: Callable[..., str] = model.Name.initialize
     label_process = model.Label.process
 
     def name_initialize(self: Any, given: str, mark: str, context: Any) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote, unquote
 
 from annotations.article import ArticleMeta
@@ -190,7 +190,7 @@ def _is_iri(value: Any) -> bool:
     return isinstance(value, str) and bool(_IRI.match(value))
 
 
-def _is_count(value: Any) -> bool:
+def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 

@@ -7,6 +7,7 @@ already decoded and normalised text. `parse_file` picks the module by file suffi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -48,7 +49,8 @@ class ParsedArticle:
 def parse_text(text: str, path: Path) -> list[ParsedArticle]:
     """Parse normalised text with the parser for `path`'s suffix."""
     module = import_module(PARSERS_BY_SUFFIX[path.suffix.lower()])
-    return module.parse(text, path)
+    parse: Callable[[str, Path], list[ParsedArticle]] = module.parse
+    return parse(text, path)
 
 
 def clean_paragraph(text: str) -> str:

@@ -60,8 +60,9 @@ def _read_records(text: str, path: Path) -> list[Any]:
         data = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         raise ArticleParseError(f"invalid JSON ({error})") from error
-    if isinstance(data, dict) and isinstance(data.get("articles"), list):
-        return data["articles"]
+    articles = data.get("articles") if isinstance(data, dict) else None
+    if isinstance(articles, list):
+        return articles
     if isinstance(data, list):
         return data
     return [data]

@@ -172,9 +172,9 @@ def revert_change(change: Change, current: Document | None, *, redo: bool = Fals
             and key == "tags"
             and all(isinstance(side, list) for side in (now, want, was))
         ):
-            merged = _merge_tags(now, want, was)  # type: ignore[arg-type]
+            merged = _merge_tags(now, want, was)
             document[key] = merged
-            kept = kept or {tag_key(t) for t in merged} != {tag_key(t) for t in want}  # type: ignore[union-attr]
+            kept = kept or {tag_key(t) for t in merged} != {tag_key(t) for t in want}
         elif now != want:
             kept = True
     if document == current:

@@ -291,8 +291,10 @@ class DurableStorage(Storage):
         bad = bad_table_at(data, version)
         if bad is not None:
             raise self._corrupt(f"is not a newsmark database (table {bad!r} is malformed)")
-        record = data[META_TABLE]["1"] if META_TABLE in data else {"generation": 0}
-        return data, version, record["generation"], record.get("lineage")
+        record: dict[str, Any] = data[META_TABLE]["1"] if META_TABLE in data else {"generation": 0}
+        generation: int = record["generation"]
+        lineage: str | None = record.get("lineage")
+        return data, version, generation, lineage
 
     def _migrate(self, data: Data, version: int) -> Data:
         """`data` (stored at schema `version`, journal replayed) at the current schema."""

@@ -22,8 +22,8 @@ TAG_COLOURS_TABLE = "tag_colours"
 HISTORY_TABLE = "history"
 
 _ANCHORS = frozenset(str(anchor) for anchor in Anchor)
-_OPTIONAL_STR = frozenset((str, type(None)))
-_STR_ONLY = frozenset((str,))
+_OPTIONAL_STR: frozenset[type] = frozenset((str, type(None)))
+_STR_ONLY: frozenset[type] = frozenset((str,))
 _NO_TAGS: list[str] = []
 _HEX_COLOUR = re.compile(r"#[0-9a-f]{6}")
 _HISTORY_KEY = re.compile(r"[0-9]{12}")

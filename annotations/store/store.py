@@ -29,11 +29,10 @@ import filelock
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from annotations.anchoring import reanchor
+from annotations.anchoring import current_article, place
 from annotations.errors import (
     StoreError,
     UnknownAnnotationError,
-    UnknownArticleError,
     UnknownTagError,
 )
 from annotations.limits import MAX_NOTE_CHARS
@@ -169,6 +168,7 @@ class HistoryItem:
 class _StrIdTable(Table):
     """A TinyDB table whose document ids are strings (annotation ids, tag keys)."""
 
+    # TinyDB types this overridable class attribute as type[int]; our ids are strings.
     document_id_class = str  # type: ignore[assignment]
 
 
@@ -251,6 +251,7 @@ class AnnotationStore:
             guard=lambda: self._mutex,
             listener=self._on_change,
         )
+        # TinyDB types `storage` as its Storage base class: it is the DurableStorage above.
         self._storage: DurableStorage = self._db.storage  # type: ignore[assignment]
         self._annotations = self._db.table(ANNOTATIONS_TABLE, cache_size=0)
         self._file_lock = filelock.FileLock(str(self.path) + ".lock")
@@ -808,18 +809,14 @@ class AnnotationStore:
                 # Made on exactly this text: nothing can have moved (no need to parse it).
                 counts["unchanged"] += len(docs)
                 continue
-            try:
-                article = corpus.article(article_id) if article_id in corpus else None
-            except UnknownArticleError:
-                article = None
+            article = current_article(corpus, article_id)
             for doc in docs:
                 old = Annotation.from_dict(doc)
+                new = place(old, article)
                 if article is None:
                     counts["missing"] += 1
                     counts["orphaned"] += 1
-                    new = replace(old, anchor=Anchor.ORPHANED)
                 else:
-                    new = reanchor(old, article)
                     unchanged = new == old and new.anchor != Anchor.ORPHANED
                     counts["unchanged" if unchanged else str(new.anchor)] += 1
                 if new != old:

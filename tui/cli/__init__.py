@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 from annotations.errors import NewsmarkError
-from tui.cli.context import CliContext
+from tui.cli.context import CliContext, VersionAction, common_options
 
 COMMAND_MODULES = (
     "tui.cli.read_commands",
@@ -33,23 +33,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _global_parser() -> argparse.ArgumentParser:
-    """The options that come before any command (`--library`, `--db`)."""
+    """The options that come before any command (`--library`, `--db`, `--version`)."""
     parser = argparse.ArgumentParser(
         prog="newsmark",
         description="Read, highlight, tag and export quotes from a collection of news articles.",
         epilog="Run without a command to open the terminal reader.",
+        parents=[common_options()],
     )
-    parser.add_argument(
-        "--library",
-        metavar="DIR",
-        help="article collection directory (default: $NEWSMARK_LIBRARY or the bundled samples)",
-    )
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
-    )
-    parser.set_defaults(command=None)
+    parser.add_argument("--version", action=VersionAction)
+    parser.set_defaults(command=None, library=None, db=None)
     return parser
 
 

@@ -43,13 +43,47 @@ def positive_int(value: str) -> int:
 
 
 def common_options() -> argparse.ArgumentParser:
-    """A parent parser so `--library`/`--db` also work after the command name."""
+    """The one declaration of `--library`/`--db`: a parent parser for the global options
+    and for every command, so they also work after the command name.
+
+    No default here (an option given before the command would be overwritten by the
+    command's default); the global parser sets them (`None`: see `CliContext.from_args`).
+    """
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS,
-                        help="article collection directory")
-    parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="annotation database file")
+    parent.add_argument(
+        "--library", metavar="DIR", default=argparse.SUPPRESS,
+        help="article collection directory (default: $NEWSMARK_LIBRARY or the bundled samples)",
+    )
+    parent.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
+    )
     return parent
+
+
+class VersionAction(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked for (the
+    metadata lookup would otherwise slow every start-up)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 help: str = "print newsmark's version and exit") -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("newsmark")
+        except PackageNotFoundError:
+            found = "unknown (not installed as a package)"
+        print(f"newsmark {found}")
+        parser.exit()
 
 
 @dataclass

@@ -168,10 +168,10 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> int:
     suffix = path.suffix.lower()
     if suffix == ".qdpx":
         project = read_qdpx(path)
-        report = import_project(project, ctx.store, ctx.library)
-        for notice in report.notices:
+        project_report = import_project(project, ctx.store, ctx.library)
+        for notice in project_report.notices:
             print(f"newsmark: {notice}", file=sys.stderr)
-        print(f"imported {project.file_name}: {report.summary()}")
+        print(f"imported {project.file_name}: {project_report.summary()}")
         return 0
     if suffix in (".qdc", ".csv"):
         codebook = import_codebook(read_codebook_file(path), ctx.store)

@@ -68,6 +68,8 @@ class ExportDialog(ModalScreen[None]):
     @property
     def newsmark(self) -> NewsmarkApp:
         """The app, typed."""
+        # Textual types `app` as App[Any]; a newsmark screen only ever runs in NewsmarkApp
+        # (importing it here for an isinstance check would be circular).
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

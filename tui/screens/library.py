@@ -135,8 +135,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def table(self) -> ArticleTable | None:
         """The article table, once mounted."""
-        found = self.query("#articles")
-        return found.first() if found else None
+        return next(self.query("#articles").results(ArticleTable), None)
 
     def _mount_table(self) -> ArticleTable:
         table = self.table()

@@ -19,7 +19,7 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from annotations.align import AlignedPair, Alignment, AlignmentRow
+    from annotations.align import AlignedPair, Alignment, AlignmentRow, Side
 
 SIDES = ("left", "right")
 
@@ -157,8 +157,8 @@ class SideBySideScreen(AnnotatingScreen):
 
     def _show_counterpart(self, view: ArticleView) -> list[AlignedPair]:
         """Put the other view's cursor on the best match of `view`'s cursor sentence."""
-        side = "left" if view is self.view("left") else "right"
-        other_side = "right" if side == "left" else "left"
+        side: Side = "left" if view is self.view("left") else "right"
+        other_side: Side = "right" if side == "left" else "left"
         pairs = self.alignment().counterparts_of(side, view.cursor_offset)
         if pairs:
             best = pairs[0].right if side == "left" else pairs[0].left

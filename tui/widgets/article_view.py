@@ -478,7 +478,7 @@ class ArticleView(ScrollView, can_focus=True):
         row = min(max(row, self._layout.body_top), self._layout.height - 1)
         return self.offset_at_cell(x + round(self.scroll_x), row)
 
-    def _on_mouse_down(self, event: events.MouseDown) -> None:
+    def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1 or event.get_content_offset(self) is None or self._layout is None:
             return
         x, y = event.get_content_offset_capture(self)
@@ -490,7 +490,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.capture_mouse()
         self.focus()
 
-    def _on_mouse_move(self, event: events.MouseMove) -> None:
+    def on_mouse_move(self, event: events.MouseMove) -> None:
         if self._drag_origin is None:
             return
         offset = self._offset_under(event)
@@ -503,7 +503,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._drag_range = snapped
             self._invalidate()
 
-    def _on_mouse_up(self, event: events.MouseUp) -> None:
+    def on_mouse_up(self, event: events.MouseUp) -> None:
         origin, dragged = self._drag_origin, self._drag_range
         if origin is None:
             return

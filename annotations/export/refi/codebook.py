@@ -101,7 +101,8 @@ def read_codes(codes: ET.Element | None, namespace: str) -> dict[str, CodebookEn
             name = f"{parent}{HIERARCHY_SEPARATOR}{part}" if parent else part
             try:
                 name = normalise_tag(name)
-                colour = validate_colour(code.get("color")) if code.get("color") else None
+                colour_attribute = code.get("color")
+                colour = validate_colour(colour_attribute) if colour_attribute else None
             except InvalidTagError as error:
                 raise ImportFormatError(f"code {code.get('name')!r}: {error}") from None
             description = code.findtext(f"{{{namespace}}}Description")
@@ -122,7 +123,8 @@ def render_qdc(entries: Sequence[CodebookEntry], *, origin: str) -> bytes:
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": origin})
     add_codes(root, entries, CODEBOOK_NS)
     check_own_output(root, "codebook")
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    return document
 
 
 def read_qdc(data: bytes, *, source_name: str) -> list[CodebookEntry]:

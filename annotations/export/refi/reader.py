@@ -145,7 +145,7 @@ class _Reader:
         container = self.root.find(_q("Sources"))
         for element in container if container is not None else ():
             kind = element.tag.rsplit("}", 1)[-1]
-            name = element.get("name") or element.get("guid", "")
+            name = element.get("name") or element.get("guid") or ""
             if kind != "TextSource":
                 self.notices.append(f"skipped {_OTHER_SOURCES.get(kind, kind)} source "
                                     f"{safe_name(name)!r}: newsmark imports text sources only")
@@ -217,9 +217,9 @@ class _Reader:
             tags.append(code.name)
         notes = [element.findtext(_q("Description")) or ""]
         for ref in element.iterfind(_q("NoteRef")):
-            note = self.notes.get(ref.get("targetGUID", ""))
-            if note is not None:
-                notes.append(self._text(note, note.get("name", "note")) or "")
+            note_element = self.notes.get(ref.get("targetGUID", ""))
+            if note_element is not None:
+                notes.append(self._text(note_element, note_element.get("name", "note")) or "")
         note = "\n\n".join(n.strip() for n in notes if n and n.strip()) or None
         return ParsedSelection(
             guid=guid,
