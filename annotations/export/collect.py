@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,8 +47,10 @@ def export_annotations(
     style: str = DEFAULT_STYLE,
     all_articles: bool = False,
     pandoc_bibliography: str | None = None,
+    annotation_ids: Collection[str] | None = None,
 ) -> RenderedExport:
-    """Render the store's annotations carrying any of `tags` (all if empty) on `article`.
+    """Render the store's annotations carrying any of `tags` (all if empty) on `article`
+    (and, given `annotation_ids`, only those of them that are still stored).
 
     The articles cited are those of the chosen annotations, or with `all_articles` every
     article of the collection (what CSL-JSON and BibTeX list). With `pandoc_bibliography`
@@ -59,7 +61,11 @@ def export_annotations(
     (a misspelt tag, the wrong article), not something to write over a file.
     """
     article_id = corpus.resolve(article) if article else None
-    chosen = select_annotations(store.all(), tags=tags, article=article_id)
+    stored = store.all()
+    if annotation_ids is not None:
+        wanted = set(annotation_ids)
+        stored = [a for a in stored if a.id in wanted]
+    chosen = select_annotations(stored, tags=tags, article=article_id)
     if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
         raise EmptyExportError(empty_export_message(tags, article_id))
     carried = {tag_key(t) for a in chosen for t in a.tags}

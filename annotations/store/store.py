@@ -537,6 +537,35 @@ class AnnotationStore:
 
         return self.modify(annotation_id, change)
 
+    def edit_many(
+        self,
+        annotation_ids: Iterable[str],
+        *,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        description: str,
+    ) -> int:
+        """Add and remove tags on the annotations with these ids that still exist, as they
+        are under the write lock: one write, one undo step; returns how many changed."""
+        added = normalise_tags(add_tags)
+        removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            ops: list[Op] = []
+            for key in dict.fromkeys(annotation_ids):
+                doc = table.get(key)
+                if doc is None:
+                    continue
+                current = Annotation.from_dict(doc)
+                tags = normalise_tags(
+                    tag for tag in (*current.tags, *added) if tag_key(tag) not in removed
+                )
+                if tags != current.tags:
+                    ops.append(put_op(ANNOTATIONS_TABLE, key,
+                                      current.with_changes(tags=tags).to_dict()))
+            self._commit(description, ops)
+        return len(ops)
+
     def delete(self, annotation_id: str) -> Annotation:
         """Delete an annotation (by id or unique prefix) and return it."""
         with self._writing() as data:

@@ -9,6 +9,7 @@ import sys
 from annotations.anchoring import locate_quote, new_annotation
 from annotations.errors import QuoteNotFoundError
 from annotations.model import Annotation
+from annotations.query import Query, annotation_rows, facet_query, parse_query
 from annotations.tags import normalise_tags
 from annotations.text import safe_name, strip_control
 from tui.cli.context import CliContext, TagListAction, common_options
@@ -45,6 +46,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--tag", action=TagListAction, default=[], metavar="T",
                          help="only annotations with this tag (repeatable: any of them)")
     listing.add_argument("--article", metavar="ID", help="only this article's annotations")
+    listing.add_argument("--search", metavar="QUERY",
+                         help="words, \"phrases\", OR, -negation and facets (tag:T outlet:X "
+                         "after:D before:D has:note is:orphaned ...), as the browser's filter")
+    listing.add_argument("--outlet", metavar="X", help="only articles whose outlet contains X")
+    listing.add_argument("--after", metavar="DATE",
+                         help="only articles dated on or after DATE (2023, 2023-12, 2023-12-01)")
+    listing.add_argument("--before", metavar="DATE",
+                         help="only articles dated on or before DATE")
+    listing.add_argument("--orphaned", action="store_true",
+                         help="only annotations whose quote is gone from their article")
+    listing.add_argument("--has-note", action="store_true", help="only annotations with a note")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(handler=list_annotations)
 
@@ -138,11 +150,16 @@ def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark annotations [--tag T] [--article ID] [--json]`."""
+    query = _listing_query(args)  # a bad query is refused before anything is read
     store = ctx.reanchored_store()
     found = store.with_tags(args.tag) if args.tag else store.all()
     if args.article:
         article_id = ctx.corpus.resolve(args.article)
         found = [a for a in found if a.article == article_id]
+    if not query.is_empty:
+        corpus = ctx.corpus
+        metas = {a.article: corpus.meta(a.article) for a in found if a.article in corpus}
+        found = [row.annotation for row in query.filter(annotation_rows(found, metas))]
     if args.json:
         print_json([annotation.to_public_dict() for annotation in found])
         return 0
@@ -150,6 +167,20 @@ def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
         print(_summary(annotation))
     print(count_noun(len(found), "annotation"), file=sys.stderr)
     return 0
+
+
+def _listing_query(args: argparse.Namespace) -> Query:
+    """The query of `annotations --search/--outlet/--after/--before/--orphaned/--has-note`."""
+    query = parse_query(args.search or "")
+    for facet, value in (("outlet", args.outlet), ("after", args.after),
+                         ("before", args.before)):
+        if value is not None:
+            query &= facet_query(facet, value.strip())
+    if args.orphaned:
+        query &= facet_query("is", "orphaned")
+    if args.has_note:
+        query &= facet_query("has", "note")
+    return query
 
 
 def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
