@@ -48,8 +48,10 @@ class AnnotationRow:
     """An annotation with what queries and the browser need, computed once.
 
     `haystack`: the quote, note, tags and title, case-folded and on one line each;
-    `tag_keys`: the tags' identities; `outlet_key`: the outlet, case-folded; `date`: the
-    article's date as stored ("" when unknown).
+    `tag_keys`: the tags' identities; `tag_index`: those and the tags above them
+    (`security` for `security/maritime`), each between two separators, so that a tag facet
+    is one substring test; `outlet_key`: the outlet, case-folded; `date`: the article's
+    date as stored ("" when unknown).
     """
 
     annotation: Annotation
@@ -59,6 +61,7 @@ class AnnotationRow:
     coder: str
     haystack: str
     tag_keys: tuple[str, ...]
+    tag_index: str
     outlet_key: str
 
 
@@ -74,6 +77,7 @@ def annotation_row(
     outlet = (meta.source or "") if meta is not None else ""
     parts = (annotation.quote, annotation.note or "", " ".join(annotation.tags), title)
     haystack = _FIELD_SEPARATOR.join(_one_line(part) for part in parts).casefold()
+    keys = tuple(tag_key(tag) for tag in annotation.tags)
     return AnnotationRow(
         annotation=annotation,
         title=title,
@@ -81,9 +85,19 @@ def annotation_row(
         date=(meta.date or "") if meta is not None else "",
         coder=coder,
         haystack=haystack,
-        tag_keys=tuple(tag_key(tag) for tag in annotation.tags),
+        tag_keys=keys,
+        tag_index=_tag_index(keys),
         outlet_key=outlet.casefold(),
     )
+
+
+def _tag_index(keys: tuple[str, ...]) -> str:
+    """The tags and every tag above them, each between field separators."""
+    paths = set()
+    for key in keys:
+        parts = key.split("/")
+        paths.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return _FIELD_SEPARATOR + _FIELD_SEPARATOR.join(sorted(paths)) + _FIELD_SEPARATOR
 
 
 def annotation_rows(
@@ -117,9 +131,8 @@ def _predicate(facet: str | None, value: str) -> Predicate:
         needle = _one_line(value).casefold()
         return lambda row: needle in row.haystack
     if facet == "tag":
-        key = tag_key(value)
-        below = key + "/"
-        return lambda row: any(t == key or t.startswith(below) for t in row.tag_keys)
+        wrapped = _tag_needle(value)
+        return lambda row: wrapped in row.tag_index
     if facet == "outlet":
         needle = value.casefold()
         return lambda row: needle in row.outlet_key
@@ -138,6 +151,11 @@ def _predicate(facet: str | None, value: str) -> Predicate:
         return lambda row: row.annotation.anchor == value
     needle = value.casefold()  # coder
     return lambda row: needle in row.coder.casefold()
+
+
+def _tag_needle(value: str) -> str:
+    """What a `tag:` facet looks for in `AnnotationRow.tag_index`."""
+    return _FIELD_SEPARATOR + tag_key(value).strip("/") + _FIELD_SEPARATOR
 
 
 def _checked_value(facet: str, value: str) -> str:
@@ -190,21 +208,53 @@ class Query:
         return all(test(row) for test in self._tests())
 
     def filter(self, rows: Sequence[AnnotationRow]) -> list[AnnotationRow]:
-        """The rows that match, in their order (each group narrows what the next tests)."""
+        """The rows that match, in their order (each group narrows what the next tests).
+
+        A word, a phrase or a tag is tested inline, without a call per row: this is what
+        keeps filtering 100,000 rows per keystroke well under 100 ms.
+        """
         found = list(rows)
-        for test in self._tests():
-            found = [row for row in found if test(row)]
+        for group in self.groups:
+            term = group[0]
+            if len(group) > 1 or term.negated or term.facet not in (None, "tag"):
+                test = self._group_test(group)
+                found = [row for row in found if test(row)]
+            elif term.facet is None:
+                needle = _one_line(term.value).casefold()
+                found = [row for row in found if needle in row.haystack]
+            else:
+                wrapped = _tag_needle(term.value)
+                found = [row for row in found if wrapped in row.tag_index]
         return found
 
+    def narrows(self, previous: Query) -> bool:
+        """Whether every row this query matches is matched by `previous` too (so it may
+        filter `previous`'s result instead of every row): true when it only adds terms or
+        lengthens words and phrases, as typing does."""
+        if len(previous.groups) > len(self.groups):
+            return False
+        for old, new in zip(previous.groups, self.groups, strict=False):
+            if old == new:
+                continue
+            if len(old) != 1 or len(new) != 1:
+                return False
+            old_term, new_term = old[0], new[0]
+            if old_term.facet is not None or new_term.facet is not None or old_term.negated \
+                    or new_term.negated:
+                return False
+            if _one_line(old_term.value).casefold() not in _one_line(new_term.value).casefold():
+                return False
+        return True
+
+    @staticmethod
+    def _group_test(group: tuple[Term, ...]) -> Predicate:
+        predicates = tuple(term.predicate() for term in group)
+        if len(predicates) == 1:
+            return predicates[0]
+        return lambda row: any(test(row) for test in predicates)
+
     def _tests(self) -> list[Predicate]:
-        tests = []
-        for group in self.groups:
-            predicates = [term.predicate() for term in group]
-            if len(predicates) == 1:
-                tests.append(predicates[0])
-            else:
-                tests.append(lambda row, p=tuple(predicates): any(test(row) for test in p))
-        return tests
+        return [self._group_test(group) for group in self.groups]
 
 
 def facet_query(facet: str, value: str) -> Query:

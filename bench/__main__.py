@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotations.paths import bundled_samples_dir
+from bench.annotation_browser_bench import annotation_browser_section
 from bench.config import Config
 from bench.corpus_bench import load_section, search_section
 from bench.reader_bench import reader_section
@@ -31,6 +32,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "store": store_section,
     "reader": reader_section,
     "tui_save": tui_save_section,
+    "annotation_browser": annotation_browser_section,
 }
 
 

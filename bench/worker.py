@@ -20,6 +20,7 @@ TASKS = {
     "tinydb_add": "bench.store_bench:measure_tinydb_add",
     "reader": "bench.reader_bench:measure_reader",
     "tui_save": "bench.tui_save_bench:measure_tui_save",
+    "annotation_browser": "bench.annotation_browser_bench:measure_annotation_browser",
 }
 
 

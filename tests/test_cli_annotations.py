@@ -197,3 +197,45 @@ def test_notes_are_stored_without_control_sequences(cli: RunCli) -> None:
     assert listed(cli)[0]["note"] == "first line"
     cli("edit", annotation_id, "--note", "\x1b]0;title\x07  ")
     assert listed(cli)[0]["note"] is None
+
+
+def test_search_and_filter_options_combine(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy", "--note", "pie image")
+    cli("annotate", "000", "--quote", "practical security cooperation", "--tag", "security")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "security/maritime")
+
+    def quotes(*args: str) -> list[str]:
+        return sorted(a["quote"] for a in listed(cli, *args))
+
+    assert quotes("--search", "pie") == [QUOTE]
+    assert quotes("--search", "tag:security") == ["maritime issues",
+                                                  "practical security cooperation"]
+    assert quotes("--search", "tag:security", "--outlet", "xinhua") == ["maritime issues"]
+    assert quotes("--tag", "security", "--outlet", "china daily") == [
+        "practical security cooperation"]
+    assert quotes("--after", "2023-12-15") == ["maritime issues"]
+    assert quotes("--before", "2023-12-14", "--has-note") == [QUOTE]
+    assert quotes("--article", "001", "--search", "tag:economy OR tag:security") == [
+        "maritime issues"]
+    assert quotes("--search", '"security cooperation" -has:note') == [
+        "practical security cooperation"]
+    assert quotes("--orphaned") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--after", "2023-13-01"), "after: takes a date like 2023, 2023-12 or 2023-12-01"),
+        (("--before", "soon"), "before: takes a date"),
+        (("--search", "has:memo"), "has: takes note or tag"),
+        (("--search", "OR x"), "OR needs a term before it"),
+        (("--outlet", ""), "outlet: needs a value"),
+    ],
+)
+def test_bad_search_options_are_one_line_errors(
+    cli: RunCli, args: tuple[str, ...], message: str
+) -> None:
+    result = cli("annotations", *args)
+    assert result.code == 1
+    assert result.err == f"newsmark: error: {message}" + result.err.split(message, 1)[1]
+    assert result.err.count("\n") == 1

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Input, Static
 
 from annotations.errors import NewsmarkError
-from annotations.query import AnnotationRow, annotation_rows, parse_query
+from annotations.query import AnnotationRow, Query, annotation_rows, parse_query
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
@@ -68,6 +68,8 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         self._reverse = True
         self._error: str | None = None
         self._loaded = False
+        # The last query and what it listed: a query that narrows it filters only those.
+        self._last: tuple[Query, list[AnnotationRow]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,6 +104,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         present = {row.annotation.id for row in rows}
         table.marked &= present
         self._rows = rows
+        self._last = None
         self._loaded = True
         self.apply_filter()
 
@@ -133,7 +136,12 @@ class AnnotationBrowserScreen(NewsmarkScreen):
             return
         self._error = None
         table = self.table()
-        table.set_rows(query.filter(self._rows))
+        base = self._rows
+        if self._last is not None and query.narrows(self._last[0]):
+            base = self._last[1]
+        found = query.filter(base)
+        self._last = (query, found)
+        table.set_rows(found)
         table.set_sort(self._sort, self._reverse)
         self._update_status()
 
@@ -147,6 +155,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
 
     def _resort(self) -> None:
         self._rows = self._sorted(self._rows)
+        self._last = None
         self.apply_filter()
 
     def action_cycle_sort(self) -> None:
