@@ -130,9 +130,9 @@ def test_tags_lists_most_common_spelling_count_and_colour(store: AnnotationStore
     store.add(highlight("parking", "Economy"))
     store.add(highlight("Shop", "Economy", "zoo"))
     assert store.tags() == [
-        TagInfo("Economy", default_colour("economy"), 3),
-        TagInfo("Politics", default_colour("politics"), 1),
-        TagInfo("zoo", default_colour("zoo"), 1),
+        TagInfo("Economy", default_colour("economy"), 3, total=3),
+        TagInfo("Politics", default_colour("politics"), 1, total=1),
+        TagInfo("zoo", default_colour("zoo"), 1, total=1),
     ]
 
 

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 from annotations.export import (
     EmptyExportError,
     ExportFormat,
-    codebook_entries,
     render_export,
     select_annotations,
 )
+from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
-from annotations.model import Anchor, Annotation, utc_now
-from annotations.tags import tag_key
+from annotations.model import Anchor, Annotation, TagInfo, utc_now
+from annotations.tags import tag_ancestors, tag_key
 from annotations.text import safe_name
 
 if TYPE_CHECKING:
@@ -74,17 +74,31 @@ def export_annotations(
         metas = {meta.id: meta for meta in corpus}
     else:
         metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
-    colours = {info.name: info.colour for info in store.tags()}
+    infos = store.tags()
+    colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
+    whole = not tags and article_id is None and annotation_ids is None
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          generated=generated, tags=tags, article=article_id, style=style,
-                         pandoc=pandoc, bibliography=pandoc_bibliography)
+                         pandoc=pandoc, bibliography=pandoc_bibliography,
+                         codebook=store_codebook(infos, chosen, whole=whole))
     bibliography = None
     if pandoc:
         bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
                                      collection=corpus.name, generated=generated)
     return RenderedExport(text, len(chosen), unused, len(metas), bibliography)
+
+
+def store_codebook(infos: Sequence[TagInfo], annotations: Sequence[Annotation], *,
+                   whole: bool) -> list[CodebookEntry]:
+    """The codebook of an export: the tags `annotations` carry and the tags above them, with
+    their colours and descriptions; with `whole` (nothing filtered out), every tag of the
+    store's codebook, also those only described."""
+    wanted = {tag_key(path) for a in annotations for tag in a.tags
+              for path in (*tag_ancestors(tag), tag)}
+    return [CodebookEntry(info.name, info.colour, info.description or None)
+            for info in infos if whole or tag_key(info.name) in wanted]
 
 
 def empty_export_message(tags: Sequence[str], article: str | None) -> str:
@@ -141,7 +155,8 @@ def export_qdpx(
         else:
             kept.append(annotation)
     articles = {aid: corpus.article(aid) for aid in sorted({a.article for a in kept})}
-    colours = {info.name: info.colour for info in store.tags()}
-    data = render_qdpx(kept, articles, codebook_entries(kept, colours), name=corpus.name,
+    whole = not tags and article_id is None
+    data = render_qdpx(kept, articles, store_codebook(store.tags(), kept, whole=whole),
+                       name=corpus.name,
                        user=user, generated=utc_now())
     return QdpxExport(data, len(kept), unused, tuple(left_out))

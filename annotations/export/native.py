@@ -70,6 +70,7 @@ def render_native(
         "generated": generated,
         "collection": collection,
         "annotations": [a.to_dict() for a in annotations],
-        "tags": [info.to_dict() for info in tag_summary(annotations, tag_colours)],
+        "tags": [{"name": info.name, "colour": info.colour, "count": info.count}
+                 for info in tag_summary(annotations, tag_colours)],
         "articles": {aid: article_summary(metas[aid]) for aid in article_ids},
     }
