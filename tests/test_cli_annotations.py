@@ -239,3 +239,63 @@ def test_bad_search_options_are_one_line_errors(
     assert result.code == 1
     assert result.err == f"newsmark: error: {message}" + result.err.split(message, 1)[1]
     assert result.err.count("\n") == 1
+
+
+def test_tags_describe_move_and_json_codebook(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy/trade", "--tag", "economy")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "maritime")
+    result = cli("tags", "describe", "economy", "Money matters; e.g. “trade deals”")
+    assert result.code == 0 and "described 'economy'" in result.out
+    result = cli("tags", "move", "maritime", "security")
+    assert result.code == 0 and "moved 'maritime' under 'security' on 1 annotation" in result.out
+    tags = {t["name"]: t for t in json.loads(cli("tags", "--json").out)}
+    assert list(tags) == ["economy", "economy/trade", "security", "security/maritime"]
+    assert list(tags["economy"]) == ["name", "colour", "count", "description", "parent",
+                                     "total"]
+    assert (tags["economy"]["description"], tags["economy"]["parent"],
+            tags["economy"]["count"], tags["economy"]["total"]) == (
+        "Money matters; e.g. “trade deals”", None, 1, 1)
+    assert (tags["economy/trade"]["parent"], tags["security"]["count"],
+            tags["security"]["total"]) == ("economy", 0, 1)
+    assert "\t1\t1\tMoney matters" in cli("tags").out
+    assert cli("tags", "rename", "security", "defence/sea").code == 0
+    assert [a["tags"] for a in listed(cli, "--search", "tag:defence")] == [
+        ["defence/sea/maritime"]]
+    assert cli("undo").code == 0
+    assert [a["tags"] for a in listed(cli, "--search", "tag:security")] == [
+        ["security/maritime"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("tags", "move", "nothing", "x"), "no annotation has the tag “nothing”"),
+        (("tags", "move", "economy", "economy/sub"), "cannot move the tag “economy” below itself"),
+        (("tags", "describe", "a,b", "x"), "contains a comma"),
+        (("memo", "tag", "nothing", "x"), "no annotation has the tag “nothing”"),
+        (("memo", "article", "zzz", "x"), "no article with id 'zzz'"),
+    ],
+)
+def test_codebook_and_memo_errors_are_one_line(
+    cli: RunCli, args: tuple[str, ...], message: str
+) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy")
+    result = cli(*args)
+    assert result.code == 1
+    assert message in result.err and result.err.count("\n") == 1
+
+
+def test_memos_on_articles_and_tags(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy")
+    assert cli("memo", "article", "000", "Frames the visit\nas economic").code == 0
+    assert cli("memo", "tag", "Economy", "China Daily: pie metaphors").code == 0
+    assert cli("memo", "article", "000").out == "Frames the visit\nas economic\n"
+    memos = json.loads(cli("memo", "--json").out)
+    assert [(m["kind"], m["target"], m["text"]) for m in memos] == [
+        ("article", "000_e730ce0a32d34978", "Frames the visit\nas economic"),
+        ("tag", "economy", "China Daily: pie metaphors"),
+    ]
+    assert cli("memo", "article", "000", "").code == 0
+    assert cli("memo", "article", "000").out == ""
+    assert cli("undo").code == 0
+    assert cli("memo", "article", "000").out.startswith("Frames")
