@@ -299,3 +299,25 @@ def test_memos_on_articles_and_tags(cli: RunCli) -> None:
     assert cli("memo", "article", "000").out == ""
     assert cli("undo").code == 0
     assert cli("memo", "article", "000").out.startswith("Frames")
+
+
+def test_exports_carry_descriptions_and_memos(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy/trade")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "sea")
+    cli("tags", "describe", "economy", "Money matters")
+    cli("memo", "article", "000", "Pie metaphors throughout")
+    cli("memo", "article", "001", "Not exported with --tag economy")
+    cli("memo", "tag", "economy/trade", "Trade framed as shared")
+    doc = json.loads(cli("export", "--format", "json", "--tag", "economy/trade").out)
+    assert doc["codebook"] == [{"name": "economy", "description": "Money matters"}]
+    assert [(m["kind"], m["target"], m["text"]) for m in doc["memos"]] == [
+        ("article", "000_e730ce0a32d34978", "Pie metaphors throughout"),
+        ("tag", "economy/trade", "Trade framed as shared"),
+    ]
+    markdown = cli("export", "--format", "markdown").out
+    assert "## Codebook\n\n**economy**: Money matters" in markdown
+    assert ("### Article “Presidents vow to advance solidarity, cooperation” "
+            "(000_e730ce0a32d34978)\n\nPie metaphors throughout") in markdown
+    assert "### Tag economy/trade\n\nTrade framed as shared" in markdown
+    csv_codebook = cli("export", "--format", "codebook-csv").out.splitlines()
+    assert csv_codebook[:2] == ["name,description", "economy,Money matters"]

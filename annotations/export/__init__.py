@@ -94,6 +94,7 @@ def render_export(
     pandoc: bool = False,
     bibliography: str | None = None,
     codebook: Sequence[CodebookEntry] | None = None,
+    memos: Sequence[Mapping[str, str]] = (),
 ) -> str:
     """The export of `annotations` (written in article/offset order) as text.
 
@@ -105,10 +106,13 @@ def render_export(
     `bibliography` file in front matter). CSL-JSON
     and BibTeX list the articles of `metas`. CSV text has no byte-order mark. The codebook
     formats write `codebook` (colours and descriptions from the store) when given, else
-    the tags of `annotations` with their colours.
+    the tags of `annotations` with their colours. The json and Markdown exports add the
+    descriptions of `codebook` and the `memos`.
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
+    descriptions = [(entry.name, entry.description) for entry in codebook or ()
+                    if entry.description]
     stamp = generated or utc_now()
     if fmt is ExportFormat.CSL_JSON:
         return _dump_json(csl_items(metas, accessed=stamp[:10]))
@@ -118,11 +122,13 @@ def render_export(
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
         return _dump_json(render_native(ordered, metas, tag_colours, collection=collection,
-                                        generated=stamp, schema=RECORD_SCHEMA))
+                                        generated=stamp, schema=RECORD_SCHEMA,
+                                        descriptions=descriptions, memos=memos))
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article, style=style, pandoc=pandoc,
-                               bibliography=bibliography)
+                               bibliography=bibliography, descriptions=descriptions,
+                               memos=memos)
     entries = list(codebook) if codebook is not None else codebook_entries(ordered, tag_colours)
     if fmt is ExportFormat.QDC:
         return render_qdc(entries, origin="newsmark").decode("utf-8") + "\n"

@@ -79,10 +79,11 @@ def export_annotations(
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
     whole = not tags and article_id is None and annotation_ids is None
+    codebook = store_codebook(infos, chosen, whole=whole)
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          generated=generated, tags=tags, article=article_id, style=style,
-                         pandoc=pandoc, bibliography=pandoc_bibliography,
-                         codebook=store_codebook(infos, chosen, whole=whole))
+                         pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
+                         memos=export_memos(store.memos(), chosen, codebook, whole=whole))
     bibliography = None
     if pandoc:
         bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
@@ -99,6 +100,17 @@ def store_codebook(infos: Sequence[TagInfo], annotations: Sequence[Annotation], 
               for path in (*tag_ancestors(tag), tag)}
     return [CodebookEntry(info.name, info.colour, info.description or None)
             for info in infos if whole or tag_key(info.name) in wanted]
+
+
+def export_memos(memos: Sequence[dict[str, str]], annotations: Sequence[Annotation],
+                 codebook: Sequence[CodebookEntry], *, whole: bool) -> list[dict[str, str]]:
+    """The memos an export carries: on the articles of `annotations` and the tags of
+    `codebook` (every memo with `whole`)."""
+    articles = {a.article for a in annotations}
+    tags = {tag_key(entry.name) for entry in codebook}
+    return [memo for memo in memos if whole or (
+        memo["target"] in articles if memo["kind"] == "article"
+        else tag_key(memo["target"]) in tags)]
 
 
 def empty_export_message(tags: Sequence[str], article: str | None) -> str:
