@@ -114,12 +114,21 @@ def document_order(annotation: Annotation) -> tuple[str, int, int, str]:
 
 @dataclass(frozen=True, slots=True)
 class TagInfo:
-    """A tag as listed by `newsmark tags`: its name, colour and how many annotations carry it."""
+    """A tag as listed by `newsmark tags`: its name, colour and how many annotations carry it.
+
+    The codebook adds its `description`, its `parent` (the tag path above it,
+    `security` for `security/maritime`, or None) and `total`: the annotations carrying it
+    or any tag below it, each counted once.
+    """
 
     name: str
     colour: str
     count: int
+    description: str = ""
+    parent: str | None = None
+    total: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The keys of `newsmark tags --json`."""
-        return {"name": self.name, "colour": self.colour, "count": self.count}
+        return {"name": self.name, "colour": self.colour, "count": self.count,
+                "description": self.description, "parent": self.parent, "total": self.total}

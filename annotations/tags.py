@@ -109,6 +109,35 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(result)
 
 
+def tag_parent(tag: str) -> str | None:
+    """The tag path above `tag` (`security` for `security/maritime`), or None at the top."""
+    parent, slash, leaf = tag.rpartition("/")
+    return parent.strip() or None if slash and leaf.strip() else None
+
+
+def tag_ancestors(tag: str) -> list[str]:
+    """Every tag path above `tag`, nearest last (`a`, `a/b` for `a/b/c`)."""
+    result: list[str] = []
+    parent = tag_parent(tag)
+    while parent is not None:
+        result.append(parent)
+        parent = tag_parent(parent)
+    return result[::-1]
+
+
+def in_subtree(tag: str, root: str) -> bool:
+    """Whether `tag` is `root` or below it (compared by identity)."""
+    key, root_key = tag_key(tag), tag_key(root)
+    return key == root_key or key.startswith(root_key + "/")
+
+
+def move_subtree(tag: str, root: str, new_root: str) -> str:
+    """`tag` (in `root`'s subtree) with `root` replaced by `new_root`, the rest as spelt."""
+    depth = tag_key(root).count("/") + 1
+    rest = tag.split("/")[depth:]
+    return "/".join([new_root, *rest])
+
+
 def default_colour(tag: str) -> str:
     """The palette colour of a tag, stable across processes (hashlib, not `hash()`)."""
     digest = hashlib.sha256(tag_key(tag).encode("utf-8")).digest()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from annotations.paths import bundled_samples_dir
 from bench.anchor_bench import anchor_section
+from bench.annotation_browser_bench import annotation_browser_section
 from bench.config import Config
 from bench.corpus_bench import load_section, search_section
 from bench.reader_bench import reader_section
@@ -33,6 +34,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "reader": reader_section,
     "tui_save": tui_save_section,
     "anchor": anchor_section,
+    "annotation_browser": annotation_browser_section,
 }
 
 

@@ -21,6 +21,7 @@ TASKS = {
     "reader": "bench.reader_bench:measure_reader",
     "tui_save": "bench.tui_save_bench:measure_tui_save",
     "anchor": "bench.anchor_bench:measure_anchor",
+    "annotation_browser": "bench.annotation_browser_bench:measure_annotation_browser",
 }
 
 

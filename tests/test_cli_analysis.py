@@ -147,3 +147,33 @@ def test_suggest_sees_tagged_places_after_the_article_changed(
                     encoding="utf-8")
     result = cli("suggest", "--tag", "sea", "--json")
     assert (result.code, json.loads(result.out)) == (0, [])
+
+
+def test_stats_by_outlet_month_and_tag_as_csv_and_json(cli: RunCli) -> None:
+    cli("suggest", "--tag", "community", "--phrase", SHARED_FUTURE, "--apply")
+    cli("suggest", "--tag", "community", "--tag", "cooperation", "--phrase",
+        "win-win cooperation", "--no-fuzzy", "--apply")
+    result = cli("stats", "--by", "outlet", "--csv")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == "outlet,community,cooperation"
+    assert "CGTN,1,0" in lines
+    data = json.loads(cli("stats", "--by", "month", "--json").out)
+    assert data["by"] == "month" and data["columns"] == ["community", "cooperation"]
+    assert data["rows"][-1] == "unknown"  # CGTN's article has no date
+    assert sum(cells.get("community", 0) for cells in data["counts"].values()) == 21
+    pairs = json.loads(cli("stats", "--by", "tag", "--json").out)
+    assert pairs["counts"]["community"] == {"cooperation": 3}
+    assert pairs["same_paragraph"]["cooperation"] == {"community": 3}
+    text = cli("stats", "--by", "article")
+    assert text.code == 0 and "Tags by article" in text.out
+
+
+def test_stats_csv_needs_a_table(cli: RunCli) -> None:
+    result = cli("stats", "--csv")
+    assert result.code == 1
+    assert result.err == ("newsmark: error: --csv prints a table: give --by outlet, article, "
+                          "month or tag\n")
+    with pytest.raises(SystemExit) as exit_info:  # argparse: a usage error
+        cli("stats", "--by", "year")
+    assert exit_info.value.code == 2

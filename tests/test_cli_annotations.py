@@ -197,3 +197,127 @@ def test_notes_are_stored_without_control_sequences(cli: RunCli) -> None:
     assert listed(cli)[0]["note"] == "first line"
     cli("edit", annotation_id, "--note", "\x1b]0;title\x07  ")
     assert listed(cli)[0]["note"] is None
+
+
+def test_search_and_filter_options_combine(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy", "--note", "pie image")
+    cli("annotate", "000", "--quote", "practical security cooperation", "--tag", "security")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "security/maritime")
+
+    def quotes(*args: str) -> list[str]:
+        return sorted(a["quote"] for a in listed(cli, *args))
+
+    assert quotes("--search", "pie") == [QUOTE]
+    assert quotes("--search", "tag:security") == ["maritime issues",
+                                                  "practical security cooperation"]
+    assert quotes("--search", "tag:security", "--outlet", "xinhua") == ["maritime issues"]
+    assert quotes("--tag", "security", "--outlet", "china daily") == [
+        "practical security cooperation"]
+    assert quotes("--after", "2023-12-15") == ["maritime issues"]
+    assert quotes("--before", "2023-12-14", "--has-note") == [QUOTE]
+    assert quotes("--article", "001", "--search", "tag:economy OR tag:security") == [
+        "maritime issues"]
+    assert quotes("--search", '"security cooperation" -has:note') == [
+        "practical security cooperation"]
+    assert quotes("--orphaned") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--after", "2023-13-01"), "after: takes a date like 2023, 2023-12 or 2023-12-01"),
+        (("--before", "soon"), "before: takes a date"),
+        (("--search", "has:memo"), "has: takes note or tag"),
+        (("--search", "OR x"), "OR needs a term before it"),
+        (("--outlet", ""), "outlet: needs a value"),
+    ],
+)
+def test_bad_search_options_are_one_line_errors(
+    cli: RunCli, args: tuple[str, ...], message: str
+) -> None:
+    result = cli("annotations", *args)
+    assert result.code == 1
+    assert result.err == f"newsmark: error: {message}" + result.err.split(message, 1)[1]
+    assert result.err.count("\n") == 1
+
+
+def test_tags_describe_move_and_json_codebook(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy/trade", "--tag", "economy")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "maritime")
+    result = cli("tags", "describe", "economy", "Money matters; e.g. “trade deals”")
+    assert result.code == 0 and "described 'economy'" in result.out
+    result = cli("tags", "move", "maritime", "security")
+    assert result.code == 0 and "moved 'maritime' under 'security' on 1 annotation" in result.out
+    tags = {t["name"]: t for t in json.loads(cli("tags", "--json").out)}
+    assert list(tags) == ["economy", "economy/trade", "security", "security/maritime"]
+    assert list(tags["economy"]) == ["name", "colour", "count", "description", "parent",
+                                     "total"]
+    assert (tags["economy"]["description"], tags["economy"]["parent"],
+            tags["economy"]["count"], tags["economy"]["total"]) == (
+        "Money matters; e.g. “trade deals”", None, 1, 1)
+    assert (tags["economy/trade"]["parent"], tags["security"]["count"],
+            tags["security"]["total"]) == ("economy", 0, 1)
+    assert "\t1\t1\tMoney matters" in cli("tags").out
+    assert cli("tags", "rename", "security", "defence/sea").code == 0
+    assert [a["tags"] for a in listed(cli, "--search", "tag:defence")] == [
+        ["defence/sea/maritime"]]
+    assert cli("undo").code == 0
+    assert [a["tags"] for a in listed(cli, "--search", "tag:security")] == [
+        ["security/maritime"]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("tags", "move", "nothing", "x"), "no annotation has the tag “nothing”"),
+        (("tags", "move", "economy", "economy/sub"), "cannot move the tag “economy” below itself"),
+        (("tags", "describe", "a,b", "x"), "contains a comma"),
+        (("memo", "tag", "nothing", "x"), "no annotation has the tag “nothing”"),
+        (("memo", "article", "zzz", "x"), "no article with id 'zzz'"),
+    ],
+)
+def test_codebook_and_memo_errors_are_one_line(
+    cli: RunCli, args: tuple[str, ...], message: str
+) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy")
+    result = cli(*args)
+    assert result.code == 1
+    assert message in result.err and result.err.count("\n") == 1
+
+
+def test_memos_on_articles_and_tags(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy")
+    assert cli("memo", "article", "000", "Frames the visit\nas economic").code == 0
+    assert cli("memo", "tag", "Economy", "China Daily: pie metaphors").code == 0
+    assert cli("memo", "article", "000").out == "Frames the visit\nas economic\n"
+    memos = json.loads(cli("memo", "--json").out)
+    assert [(m["kind"], m["target"], m["text"]) for m in memos] == [
+        ("article", "000_e730ce0a32d34978", "Frames the visit\nas economic"),
+        ("tag", "economy", "China Daily: pie metaphors"),
+    ]
+    assert cli("memo", "article", "000", "").code == 0
+    assert cli("memo", "article", "000").out == ""
+    assert cli("undo").code == 0
+    assert cli("memo", "article", "000").out.startswith("Frames")
+
+
+def test_exports_carry_descriptions_and_memos(cli: RunCli) -> None:
+    cli("annotate", "000", "--quote", QUOTE, "--tag", "economy/trade")
+    cli("annotate", "001", "--quote", "maritime issues", "--tag", "sea")
+    cli("tags", "describe", "economy", "Money matters")
+    cli("memo", "article", "000", "Pie metaphors throughout")
+    cli("memo", "article", "001", "Not exported with --tag economy")
+    cli("memo", "tag", "economy/trade", "Trade framed as shared")
+    doc = json.loads(cli("export", "--format", "json", "--tag", "economy/trade").out)
+    assert doc["codebook"] == [{"name": "economy", "description": "Money matters"}]
+    assert [(m["kind"], m["target"], m["text"]) for m in doc["memos"]] == [
+        ("article", "000_e730ce0a32d34978", "Pie metaphors throughout"),
+        ("tag", "economy/trade", "Trade framed as shared"),
+    ]
+    markdown = cli("export", "--format", "markdown").out
+    assert "## Codebook\n\n**economy**: Money matters" in markdown
+    assert ("### Article “Presidents vow to advance solidarity, cooperation” "
+            "(000_e730ce0a32d34978)\n\nPie metaphors throughout") in markdown
+    assert "### Tag economy/trade\n\nTrade framed as shared" in markdown
+    csv_codebook = cli("export", "--format", "codebook-csv").out.splitlines()
+    assert csv_codebook[:2] == ["name,description", "economy,Money matters"]

@@ -130,9 +130,9 @@ def test_tags_lists_most_common_spelling_count_and_colour(store: AnnotationStore
     store.add(highlight("parking", "Economy"))
     store.add(highlight("Shop", "Economy", "zoo"))
     assert store.tags() == [
-        TagInfo("Economy", default_colour("economy"), 3),
-        TagInfo("Politics", default_colour("politics"), 1),
-        TagInfo("zoo", default_colour("zoo"), 1),
+        TagInfo("Economy", default_colour("economy"), 3, total=3),
+        TagInfo("Politics", default_colour("politics"), 1, total=1),
+        TagInfo("zoo", default_colour("zoo"), 1, total=1),
     ]
 
 
@@ -466,3 +466,21 @@ def test_tag_counts_and_article_counts_follow_every_change(store: AnnotationStor
     assert store.article_counts() == {"000_council": 2}
     other = reopen(store)
     assert [(t.name, t.count) for t in other.tags()] == [(t.name, t.count) for t in store.tags()]
+
+
+def test_edit_many_changes_tags_as_they_are_in_one_undo_step(store: AnnotationStore) -> None:
+    first = store.add(highlight("parking charges", "Budget"))
+    second = store.add(highlight("Shop owners", "budget", "Local"))
+    third = store.add(highlight("Rain", art=ARTICLE_B))
+    other = reopen(store)
+    other.edit(second.id, add_tags=["Shops"])  # made elsewhere after `store` last read
+    changed = store.edit_many([first.id, second.id, "gone"], add_tags=["Framing"],
+                              remove_tags=["BUDGET"], description="retag 2 annotations")
+    assert changed == 2
+    assert store.get(first.id).tags == ("Framing",)
+    assert store.get(second.id).tags == ("Local", "Shops", "Framing")
+    assert store.get(third.id).tags == ()
+    assert store.edit_many([third.id], remove_tags=["Framing"], description="nothing") == 0
+    assert undo(store) == "retag 2 annotations"
+    assert store.get(first.id).tags == ("Budget",)
+    assert store.get(second.id).tags == ("budget", "Local", "Shops")

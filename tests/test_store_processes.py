@@ -60,3 +60,33 @@ def test_killed_writers_never_lose_a_reported_annotation(db_path: Path) -> None:
     assert reported, "the writers never got to add anything"
     assert set(reported) <= stored
     assert len(stored) - len(reported) <= 15  # at most one unreported add per kill
+
+
+@pytest.mark.timeout(60)
+def test_two_processes_bulk_tagging_at_once_keep_every_tag(db_path: Path) -> None:
+    from annotations.anchoring import new_annotation
+    from tests.helpers.store_writer import fox_article
+
+    article = fox_article()
+    store = AnnotationStore.open(db_path)
+    store.put_many(new_annotation(article, start, start + 5) for start in range(0, 40, 8))
+    children = [
+        subprocess.Popen([sys.executable, "-m", "tests.helpers.bulk_tagger", str(db_path),
+                          prefix, "25"], cwd=REPO_ROOT, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+        for prefix in ("a", "b")
+    ]
+    time.sleep(1.0)  # let both import and open the DB, then start them together
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    outputs = [child.communicate(timeout=50)[0].split() for child in children]
+    assert [child.returncode for child in children] == [0, 0]
+    expected = {f"{prefix}{n}" for prefix in "ab" for n in range(25)}
+    assert set(outputs[0]) | set(outputs[1]) == expected
+    reopened = AnnotationStore.open(db_path)
+    for annotation in reopened.all():
+        assert set(annotation.tags) == expected  # no bulk edit wrote over another
+    described = {i.name for i in reopened.tags() if i.description}
+    assert described == {f"{prefix}/{n}" for prefix in "ab" for n in range(25)}

@@ -87,18 +87,24 @@ async def test_search_query_is_shown_literally(
 
 @pytest.mark.parametrize("tag", ["[/x]", "[link=file:///etc]x"])
 async def test_tag_with_brackets_is_shown_literally(
-    samples_dir: Path, db_path: Path, tag: str
+    samples_dir: Path, db_path: Path, tag: str, tmp_path: Path
 ) -> None:
     seed_annotation(samples_dir, db_path, "000_e730ce0a32d34978", "deepen win-win cooperation",
                     (tag,))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
         await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen))
-        quotes = app.screen.query_one("#tag-quotes", OptionList)
-        await wait_until(pilot, lambda: quotes.option_count == 1)
-        assert shown_border_title(quotes) == f"1 quote tagged {tag}"
         table = app.screen.query_one("#tag-table", DataTable)
-        assert str(table.get_row_at(0)[1]) == tag
+        # A "/" makes a tag path: "[/x]" is the tag "x]" below "[" (listed first).
+        row = table.get_row_index(tag)
+        table.move_cursor(row=row)
+        quotes = app.screen.query_one("#tag-quotes", OptionList)
+        await wait_until(pilot, lambda: app.screen.current_tag() == tag
+                         and quotes.option_count == 1)
+        await pilot.pause()
+        assert shown_border_title(quotes) == f"1 quote tagged {tag}"
+        app.save_screenshot(str(tmp_path / "tags.svg"))  # the parent rows drew literally too
+        assert str(table.get_row_at(row)[1]).strip() == tag.rsplit("/", 1)[-1]
 
 
 async def test_export_dialog_shows_article_id_literally(tmp_path: Path, db_path: Path) -> None:

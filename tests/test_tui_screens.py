@@ -209,7 +209,7 @@ async def test_stats_screen_counts(samples_dir: Path, db_path: Path) -> None:
         assert [(str(tags.get_row_at(i)[0]), tags.get_row_at(i)[1]) for i in range(2)] == [
             ("economy", 2), ("ties", 1)
         ]
-        outlets = app.screen.query_one("#stats-outlets", DataTable)
+        outlets = app.screen.query_one("#stats-outlet", DataTable)
         assert sorted(str(outlets.get_row_at(i)[0]) for i in range(outlets.row_count)) == [
             "China Daily", "Xinhua"
         ]
@@ -334,3 +334,33 @@ def test_aligned_cells_say_where_a_moved_passage_went() -> None:
             "Cherries make a sweet red summer pie.") in cells
     assert ("", "— only right —", "Dates are dried in the desert.") in cells
 
+
+
+async def test_stats_tables_shade_cells_and_enter_lists_the_annotations(
+    samples_dir: Path, db_path: Path
+) -> None:
+    from tui.screens.annotation_browser import AnnotationBrowserScreen
+    from tui.widgets.annotation_table import AnnotationTable
+
+    seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy", "ties"))
+    seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("economy",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("S")
+        await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen)
+                         and app.screen.query_one("#stats-outlet", DataTable).row_count == 2)
+        app.screen.query_one("#stats-tabs").active = "stats-month-tab"
+        months = app.screen.query_one("#stats-month", DataTable)
+        await pilot.pause()
+        assert str(months.get_row_at(0)[0]) == "2023-12"
+        cells = months.get_row_at(0)[2:]
+        assert [str(cell).strip() for cell in cells] == ["2", "1"]
+        # The larger count is shaded darker-red than the smaller one.
+        assert cells[0].style.bgcolor != cells[1].style.bgcolor
+        months.focus()
+        months.move_cursor(row=0, column=3)  # 2023-12 × ties
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AnnotationBrowserScreen))
+        table = app.screen.query_one(AnnotationTable)
+        await wait_until(pilot, lambda: len(table.rows) == 1)
+        assert table.rows[0].annotation.quote == "deepen win-win cooperation"
+        assert app.screen.filter_text() == "tag:ties after:2023-12 before:2023-12"

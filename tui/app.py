@@ -51,6 +51,7 @@ class NewsmarkApp(App[int]):
         STYLES_DIR / "panels.tcss",
         STYLES_DIR / "dialogs.tcss",
         STYLES_DIR / "suggest.tcss",
+        STYLES_DIR / "annotations.tcss",
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -264,6 +265,13 @@ class NewsmarkApp(App[int]):
 
             self.push_screen(StatsScreen())
 
+    def open_annotation_browser(self, query: str = "") -> None:
+        """Open the annotation browser, filtered by `query`."""
+        if self._require_ready():
+            from tui.screens.annotation_browser import AnnotationBrowserScreen
+
+            self.push_screen(AnnotationBrowserScreen(query))
+
     def action_export(self, tags: Iterable[str] = (), article: str | None = None) -> None:
         """Open the export dialog."""
         if self._require_ready():
@@ -347,7 +355,11 @@ class NewsmarkApp(App[int]):
                     f"cite copied quotes and Markdown exports in {style} (now {current})",
                     partial(self.set_citation_style, style),
                 )
-        seen: set[str] = {"quit", "command_palette"}
+        yield SystemCommand(
+            "Annotations", "browse, filter and act on every annotation (key in the library: a)",
+            self.open_annotation_browser,
+        )
+        seen: set[str] = {"quit", "command_palette", "annotations"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:

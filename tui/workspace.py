@@ -97,6 +97,11 @@ class Workspace:
         """Every tag's colour, keyed by the tag's casefolded name."""
         return {tag_key(info.name): info.colour for info in self.require_store().tags()}
 
+    def tag_descriptions(self) -> dict[str, str]:
+        """The codebook description of every described tag, by name."""
+        return {info.name: info.description for info in self.require_store().tags()
+                if info.description}
+
     def tag_names(self) -> list[str]:
         """Every tag name, sorted."""
         return [info.name for info in self.require_store().tags()]

@@ -93,6 +93,8 @@ def render_export(
     style: str = DEFAULT_STYLE,
     pandoc: bool = False,
     bibliography: str | None = None,
+    codebook: Sequence[CodebookEntry] | None = None,
+    memos: Sequence[Mapping[str, str]] = (),
 ) -> str:
     """The export of `annotations` (written in article/offset order) as text.
 
@@ -102,10 +104,15 @@ def render_export(
     used: the Markdown header names them and, with `tags`, Markdown only writes those tags'
     sections. Markdown cites in `style`, or with `pandoc` as `[@key, chars S–E]` (naming the
     `bibliography` file in front matter). CSL-JSON
-    and BibTeX list the articles of `metas`. CSV text has no byte-order mark.
+    and BibTeX list the articles of `metas`. CSV text has no byte-order mark. The codebook
+    formats write `codebook` (colours and descriptions from the store) when given, else
+    the tags of `annotations` with their colours. The json and Markdown exports add the
+    descriptions of `codebook` and the `memos`.
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
+    descriptions = [(entry.name, entry.description) for entry in codebook or ()
+                    if entry.description]
     stamp = generated or utc_now()
     if fmt is ExportFormat.CSL_JSON:
         return _dump_json(csl_items(metas, accessed=stamp[:10]))
@@ -115,16 +122,18 @@ def render_export(
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
         return _dump_json(render_native(ordered, metas, tag_colours, collection=collection,
-                                        generated=stamp, schema=RECORD_SCHEMA))
+                                        generated=stamp, schema=RECORD_SCHEMA,
+                                        descriptions=descriptions, memos=memos))
     if fmt is ExportFormat.MARKDOWN:
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article, style=style, pandoc=pandoc,
-                               bibliography=bibliography)
+                               bibliography=bibliography, descriptions=descriptions,
+                               memos=memos)
+    entries = list(codebook) if codebook is not None else codebook_entries(ordered, tag_colours)
     if fmt is ExportFormat.QDC:
-        return render_qdc(codebook_entries(ordered, tag_colours),
-                          origin="newsmark").decode("utf-8") + "\n"
+        return render_qdc(entries, origin="newsmark").decode("utf-8") + "\n"
     if fmt is ExportFormat.CODEBOOK_CSV:
-        return render_codebook_csv(codebook_entries(ordered, tag_colours))
+        return render_codebook_csv(entries)
     if fmt is ExportFormat.QDPX:
         raise ValueError("qdpx is an archive: use export_qdpx")
     return render_csv(ordered, metas)
@@ -133,7 +142,7 @@ def render_export(
 def codebook_entries(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
                      ) -> list[CodebookEntry]:
     """The codebook of the tags `annotations` carry, with their colours (no descriptions:
-    newsmark has none yet)."""
+    see `collect.store_codebook` for the store's)."""
     return [CodebookEntry(info.name, info.colour or None)
             for info in tag_summary(annotations, tag_colours)]
 

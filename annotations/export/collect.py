@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotations.export import (
     EmptyExportError,
     ExportFormat,
-    codebook_entries,
     render_export,
     select_annotations,
 )
+from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
-from annotations.model import Anchor, Annotation, utc_now
-from annotations.tags import tag_key
+from annotations.model import Anchor, Annotation, TagInfo, utc_now
+from annotations.tags import tag_ancestors, tag_key
 from annotations.text import safe_name
 
 if TYPE_CHECKING:
@@ -47,8 +47,10 @@ def export_annotations(
     style: str = DEFAULT_STYLE,
     all_articles: bool = False,
     pandoc_bibliography: str | None = None,
+    annotation_ids: Collection[str] | None = None,
 ) -> RenderedExport:
-    """Render the store's annotations carrying any of `tags` (all if empty) on `article`.
+    """Render the store's annotations carrying any of `tags` (all if empty) on `article`
+    (and, given `annotation_ids`, only those of them that are still stored).
 
     The articles cited are those of the chosen annotations, or with `all_articles` every
     article of the collection (what CSL-JSON and BibTeX list). With `pandoc_bibliography`
@@ -59,7 +61,11 @@ def export_annotations(
     (a misspelt tag, the wrong article), not something to write over a file.
     """
     article_id = corpus.resolve(article) if article else None
-    chosen = select_annotations(store.all(), tags=tags, article=article_id)
+    stored = store.all()
+    if annotation_ids is not None:
+        wanted = set(annotation_ids)
+        stored = [a for a in stored if a.id in wanted]
+    chosen = select_annotations(stored, tags=tags, article=article_id)
     if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
         raise EmptyExportError(empty_export_message(tags, article_id))
     carried = {tag_key(t) for a in chosen for t in a.tags}
@@ -68,17 +74,43 @@ def export_annotations(
         metas = {meta.id: meta for meta in corpus}
     else:
         metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
-    colours = {info.name: info.colour for info in store.tags()}
+    infos = store.tags()
+    colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
+    whole = not tags and article_id is None and annotation_ids is None
+    codebook = store_codebook(infos, chosen, whole=whole)
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          generated=generated, tags=tags, article=article_id, style=style,
-                         pandoc=pandoc, bibliography=pandoc_bibliography)
+                         pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
+                         memos=export_memos(store.memos(), chosen, codebook, whole=whole))
     bibliography = None
     if pandoc:
         bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
                                      collection=corpus.name, generated=generated)
     return RenderedExport(text, len(chosen), unused, len(metas), bibliography)
+
+
+def store_codebook(infos: Sequence[TagInfo], annotations: Sequence[Annotation], *,
+                   whole: bool) -> list[CodebookEntry]:
+    """The codebook of an export: the tags `annotations` carry and the tags above them, with
+    their colours and descriptions; with `whole` (nothing filtered out), every tag of the
+    store's codebook, also those only described."""
+    wanted = {tag_key(path) for a in annotations for tag in a.tags
+              for path in (*tag_ancestors(tag), tag)}
+    return [CodebookEntry(info.name, info.colour, info.description or None)
+            for info in infos if whole or tag_key(info.name) in wanted]
+
+
+def export_memos(memos: Sequence[dict[str, str]], annotations: Sequence[Annotation],
+                 codebook: Sequence[CodebookEntry], *, whole: bool) -> list[dict[str, str]]:
+    """The memos an export carries: on the articles of `annotations` and the tags of
+    `codebook` (every memo with `whole`)."""
+    articles = {a.article for a in annotations}
+    tags = {tag_key(entry.name) for entry in codebook}
+    return [memo for memo in memos if whole or (
+        memo["target"] in articles if memo["kind"] == "article"
+        else tag_key(memo["target"]) in tags)]
 
 
 def empty_export_message(tags: Sequence[str], article: str | None) -> str:
@@ -135,7 +167,8 @@ def export_qdpx(
         else:
             kept.append(annotation)
     articles = {aid: corpus.article(aid) for aid in sorted({a.article for a in kept})}
-    colours = {info.name: info.colour for info in store.tags()}
-    data = render_qdpx(kept, articles, codebook_entries(kept, colours), name=corpus.name,
+    whole = not tags and article_id is None
+    data = render_qdpx(kept, articles, store_codebook(store.tags(), kept, whole=whole),
+                       name=corpus.name,
                        user=user, generated=utc_now())
     return QdpxExport(data, len(kept), unused, tuple(left_out))

@@ -23,6 +23,8 @@ def render_markdown(
     style: str = DEFAULT_STYLE,
     pandoc: bool = False,
     bibliography: str | None = None,
+    descriptions: Sequence[tuple[str, str]] = (),
+    memos: Sequence[Mapping[str, str]] = (),
 ) -> str:
     """`# Tagged quotes`, a short header, then a `## <tag>` section per tag.
 
@@ -31,8 +33,10 @@ def render_markdown(
     `tags` only those sections are written. `article` only appears in the header.
     Quotes are cited in the CSL `style`, or with `pandoc` as `[@key, chars S–E]` (the
     bibliography is the CSL-JSON export of `metas`, written beside the file). A
-    `bibliography` file name goes into YAML front matter, where Pandoc's citeproc reads it. Every
-    user-supplied string is escaped (see `annotations.export.markdown_escape`).
+    `bibliography` file name goes into YAML front matter, where Pandoc's citeproc reads it.
+    `descriptions` ((tag, description) pairs) close the document under `## Codebook`, then
+    `memos` (kind, target, text; article targets named by their title) under `## Memos`.
+    Every user-supplied string is escaped (see `annotations.export.markdown_escape`).
     """
     header = [f"- Collection: {inline(collection)}"]
     if tags:
@@ -53,4 +57,23 @@ def render_markdown(
         parts.insert(0, f"---\nbibliography: {json.dumps(bibliography, ensure_ascii=False)}\n---")
     if sections:
         parts.append(sections)
+    if descriptions:
+        parts.append("## Codebook\n\n" + "\n\n".join(
+            f"**{_one_line(tag)}**: {text}" for tag, text in descriptions))
+    if memos:
+        parts.append("## Memos\n\n" + "\n\n".join(
+            f"### {_memo_heading(memo, metas)}\n\n{memo['text']}" for memo in memos))
     return "\n\n".join(parts) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _memo_heading(memo: Mapping[str, str], metas: Mapping[str, ArticleMeta]) -> str:
+    """`Tag security` or `Article “<title>” (<id>)`."""
+    target = memo["target"]
+    if memo["kind"] == "tag":
+        return f"Tag {_one_line(target)}"
+    meta = metas.get(target)
+    return f"Article “{_one_line(meta.title)}” ({target})" if meta else f"Article {target}"

@@ -55,21 +55,32 @@ def render_native(
     collection: str,
     generated: str,
     schema: int,
+    descriptions: Sequence[tuple[str, str]] = (),
+    memos: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     """The JSON-ready native document.
 
     Keys: `newsmark` (this format's version), `schema` (the store's record schema),
     `generated`, `collection`, `annotations` (`Annotation.to_dict()` each), `tags`
     (name/colour/count of the exported tags) and `articles` (metadata of every article
-    the annotations point at that the collection knows).
+    the annotations point at that the collection knows); when there are any, `codebook`
+    (name/description of the exported tags that have one) and `memos`
+    (kind/target/text/updated).
     """
     article_ids = sorted({a.article for a in annotations if a.article in metas})
-    return {
+    document: dict[str, Any] = {
         "newsmark": NATIVE_FORMAT_VERSION,
         "schema": schema,
         "generated": generated,
         "collection": collection,
         "annotations": [a.to_dict() for a in annotations],
-        "tags": [info.to_dict() for info in tag_summary(annotations, tag_colours)],
+        "tags": [{"name": info.name, "colour": info.colour, "count": info.count}
+                 for info in tag_summary(annotations, tag_colours)],
         "articles": {aid: article_summary(metas[aid]) for aid in article_ids},
     }
+    if descriptions:
+        document["codebook"] = [{"name": tag, "description": text} for tag, text in descriptions]
+    if memos:
+        document["memos"] = [{key: memo[key] for key in ("kind", "target", "text", "updated")
+                              if key in memo} for memo in memos]
+    return document

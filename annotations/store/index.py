@@ -12,7 +12,7 @@ from typing import Any
 
 from annotations.store.ops import Op, put_op
 from annotations.store.schema import ANNOTATIONS_TABLE
-from annotations.tags import tag_key
+from annotations.tags import tag_ancestors, tag_key
 
 
 class AnnotationIndex:
@@ -26,6 +26,8 @@ class AnnotationIndex:
         # Tag key -> the annotations carrying it (a rename touches only those).
         self.tagged: dict[str, set[str]] = {}
         self._tags_of: dict[str, tuple[str, ...]] = {}
+        # Tag key -> annotations carrying it or a tag below it (each counted once).
+        self.totals: Counter[str] = Counter()
 
     @classmethod
     def build(cls, table: dict[str, Any]) -> AnnotationIndex:
@@ -76,6 +78,12 @@ class AnnotationIndex:
         return touched
 
     def _count_tags(self, doc_id: str, tags: Iterable[str], change: int) -> None:
+        tags = tuple(tags)
+        closure = {tag_key(path) for tag in tags for path in (*tag_ancestors(tag), tag)}
+        for key in closure:
+            self.totals[key] += change
+            if self.totals[key] <= 0:
+                del self.totals[key]
         for tag in tags:
             key = tag_key(tag)
             counter = self.spellings.get(key)

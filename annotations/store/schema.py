@@ -20,6 +20,9 @@ APP_NAME = "newsmark"
 ANNOTATIONS_TABLE = "annotations"
 TAG_COLOURS_TABLE = "tag_colours"
 HISTORY_TABLE = "history"
+CODEBOOK_TABLE = "codebook"
+MEMOS_TABLE = "memos"
+MEMO_KINDS = frozenset(("article", "tag"))
 
 _ANCHORS = frozenset(str(anchor) for anchor in Anchor)
 _OPTIONAL_STR: frozenset[type] = frozenset((str, type(None)))
@@ -72,12 +75,37 @@ def looks_like_tag_colour(doc: Any) -> bool:
     )
 
 
+def looks_like_codebook_entry(doc: Any) -> bool:
+    """Whether `doc` is a codebook entry: {"name": str, "description": str}."""
+    return (
+        isinstance(doc, dict)
+        and isinstance(doc.get("name"), str)
+        and isinstance(doc.get("description"), str)
+    )
+
+
+def looks_like_memo(doc: Any) -> bool:
+    """Whether `doc` is a memo: {"kind": "article"|"tag", "target": str, "text": str,
+    "updated": str} (target: an article id or a tag name)."""
+    return (
+        isinstance(doc, dict)
+        and doc.get("kind") in MEMO_KINDS
+        and isinstance(doc.get("target"), str)
+        and isinstance(doc.get("text"), str)
+        and isinstance(doc.get("updated", ""), str)
+    )
+
+
+# The tables undo and redo may touch.
+UNDOABLE_TABLES = (ANNOTATIONS_TABLE, TAG_COLOURS_TABLE, CODEBOOK_TABLE, MEMOS_TABLE)
+
+
 def _looks_like_change(change: Any) -> bool:
     """[table, doc_id, before, after]: before/after a document, its changed fields, or None."""
     return (
         isinstance(change, list)
         and len(change) == 4
-        and change[0] in (ANNOTATIONS_TABLE, TAG_COLOURS_TABLE)
+        and change[0] in UNDOABLE_TABLES
         and isinstance(change[1], str)
         and all(side is None or isinstance(side, dict) for side in change[2:])
         and not (change[2] is None and change[3] is None)
@@ -134,6 +162,8 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
     ANNOTATIONS_TABLE: looks_like_annotation,
     TAG_COLOURS_TABLE: looks_like_tag_colour,
     HISTORY_TABLE: looks_like_history_entry,
+    CODEBOOK_TABLE: looks_like_codebook_entry,
+    MEMOS_TABLE: looks_like_memo,
     META_TABLE: _looks_like_meta,
 }
 

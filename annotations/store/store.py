@@ -47,12 +47,24 @@ from annotations.store.history import (
 from annotations.store.index import AnnotationIndex
 from annotations.store.journal import COMPACT_BYTES, Changes, DurableStorage, gc_paused
 from annotations.store.ops import Data, Document, Op, del_op, put_op
-from annotations.store.schema import ANNOTATIONS_TABLE, HISTORY_TABLE, TAG_COLOURS_TABLE
+from annotations.store.schema import (
+    ANNOTATIONS_TABLE,
+    CODEBOOK_TABLE,
+    HISTORY_TABLE,
+    MEMO_KINDS,
+    MEMOS_TABLE,
+    TAG_COLOURS_TABLE,
+)
 from annotations.tags import (
     InvalidTagError,
     default_colour,
+    in_subtree,
+    move_subtree,
+    normalise_tag,
     normalise_tags,
+    tag_ancestors,
     tag_key,
+    tag_parent,
     validate_colour,
 )
 from annotations.text import normalise_text
@@ -207,6 +219,18 @@ def _distinct(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+def _joined(first: str | None, second: str) -> str:
+    """Two texts as paragraphs of one (a merged tag's memo or description)."""
+    return f"{first}\n\n{second}" if first else second
+
+
+def _memo_key(kind: str, target: str) -> str:
+    """The id of a memo: `article:<id>` or `tag:<tag key>`."""
+    if kind not in MEMO_KINDS:
+        raise StoreError(f"a memo is on an article or a tag, not on {kind!r}")
+    return f"{kind}:{tag_key(target) if kind == 'tag' else target}"
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -284,7 +308,8 @@ class AnnotationStore:
 
     @property
     def version(self) -> int:
-        """A number that changes whenever the annotations change (here or elsewhere)."""
+        """A number that changes whenever the annotations, tag colours, the codebook or
+        memos change (here or elsewhere)."""
         return self._version
 
     def _on_change(self, data: Data, changes: Changes) -> None:
@@ -293,7 +318,8 @@ class AnnotationStore:
             with gc_paused():
                 self._index = AnnotationIndex.build(data.get(ANNOTATIONS_TABLE, {}))
             self._version += 1
-        elif self._index.apply(changes.ops):
+        elif self._index.apply(changes.ops) or any(
+                op.table in (TAG_COLOURS_TABLE, CODEBOOK_TABLE, MEMOS_TABLE) for op in changes.ops):
             self._version += 1
 
     def refresh(self) -> bool:
@@ -442,12 +468,28 @@ class AnnotationStore:
             ]
         return sorted(map(Annotation.from_dict, docs), key=document_order)
 
-    def _tag_name(self, tag: str) -> str:
-        """The usual spelling of an existing tag; UnknownTagError if no annotation has it."""
+    def _known_tags(self, data: Data) -> dict[str, str]:
+        """Tag key → usual spelling of every tag in the codebook: tags in use, the tags above
+        them (`security` for `security/maritime`), and tags given a description."""
+        names = {key: counter.most_common(1)[0][0]
+                 for key, counter in self._index.spellings.items()}
+        for key, entry in data.get(CODEBOOK_TABLE, {}).items():
+            names.setdefault(key, entry["name"])
+        for name in list(names.values()):
+            for ancestor in tag_ancestors(name):
+                names.setdefault(tag_key(ancestor), ancestor)
+        return names
+
+    def _tag_name(self, tag: str, data: Data | None = None) -> str:
+        """The usual spelling of a tag of the codebook; UnknownTagError if there is none."""
         counter = self._index.spellings.get(tag_key(tag))
-        if counter is None:
+        if counter is not None:
+            return counter.most_common(1)[0][0]
+        name = self._known_tags(data if data is not None else self._storage.read()).get(
+            tag_key(tag))
+        if name is None:
             raise UnknownTagError(f"no annotation has the tag “{_flat(tag)}”")
-        return counter.most_common(1)[0][0]
+        return name
 
     @staticmethod
     def _colour_of(data: Data, key: str) -> str:
@@ -460,16 +502,39 @@ class AnnotationStore:
             return {article: len(ids) for article, ids in self._index.by_article.items()}
 
     def tags(self) -> list[TagInfo]:
-        """Every tag in use, sorted case-insensitively, with its colour and count."""
+        """Every tag of the codebook (in use, above one in use, or described), sorted
+        case-insensitively (so a tag comes just before the tags below it), with its colour,
+        count, description, parent and total."""
         with self._reading() as data:
-            return [
-                TagInfo(
-                    name=counter.most_common(1)[0][0],
+            names = self._known_tags(data)
+            codebook = data.get(CODEBOOK_TABLE, {})
+            infos = []
+            for key in sorted(names):
+                counter = self._index.spellings.get(key)
+                parent = tag_parent(names[key])
+                entry = codebook.get(key)
+                infos.append(TagInfo(
+                    name=names[key],
                     colour=self._colour_of(data, key),
-                    count=counter.total(),
-                )
-                for key, counter in sorted(self._index.spellings.items())
-            ]
+                    count=counter.total() if counter is not None else 0,
+                    description=entry["description"] if entry else "",
+                    parent=names[tag_key(parent)] if parent is not None else None,
+                    total=self._index.totals.get(key, 0),
+                ))
+            return infos
+
+    def memo(self, kind: str, target: str) -> str:
+        """The memo on an article (`kind` "article", `target` its id) or a tag ("tag")."""
+        with self._reading() as data:
+            doc = data.get(MEMOS_TABLE, {}).get(_memo_key(kind, target))
+            return str(doc["text"]) if doc else ""
+
+    def memos(self) -> list[dict[str, str]]:
+        """Every memo: {"kind", "target", "text", "updated"}, articles then tags."""
+        with self._reading() as data:
+            docs = list(data.get(MEMOS_TABLE, {}).values())
+        return sorted((dict(doc) for doc in docs),
+                      key=lambda doc: (doc["kind"], tag_key(doc["target"])))
 
     def tag_colour(self, tag: str) -> str:
         """The colour of a tag: the one set with `set_tag_colour`, else its default."""
@@ -573,6 +638,35 @@ class AnnotationStore:
 
         return self.modify(annotation_id, change)
 
+    def edit_many(
+        self,
+        annotation_ids: Iterable[str],
+        *,
+        add_tags: Iterable[str] = (),
+        remove_tags: Iterable[str] = (),
+        description: str,
+    ) -> int:
+        """Add and remove tags on the annotations with these ids that still exist, as they
+        are under the write lock: one write, one undo step; returns how many changed."""
+        added = normalise_tags(add_tags)
+        removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            ops: list[Op] = []
+            for key in dict.fromkeys(annotation_ids):
+                doc = table.get(key)
+                if doc is None:
+                    continue
+                current = Annotation.from_dict(doc)
+                tags = normalise_tags(
+                    tag for tag in (*current.tags, *added) if tag_key(tag) not in removed
+                )
+                if tags != current.tags:
+                    ops.append(put_op(ANNOTATIONS_TABLE, key,
+                                      current.with_changes(tags=tags).to_dict()))
+            self._commit(description, ops)
+        return len(ops)
+
     def delete(self, annotation_id: str) -> Annotation:
         """Delete an annotation (by id or unique prefix) and return it."""
         with self._writing() as data:
@@ -597,10 +691,12 @@ class AnnotationStore:
         annotations: Iterable[Annotation],
         *,
         tag_colours: Mapping[str, str] | None = None,
+        tag_descriptions: Mapping[str, str] | None = None,
         description: str | None = None,
     ) -> None:
-        """Add or replace many annotations (and set tag colours) as one write and one undo
-        step. For annotations that may exist already, use `merge_many`."""
+        """Add or replace many annotations (and set tag colours and codebook descriptions)
+        as one write and one undo step. For annotations that may exist already, use
+        `merge_many`."""
         cleaned = {a.id: self._clean(a) for a in annotations}
         colours = {tag: validate_colour(colour) for tag, colour in (tag_colours or {}).items()}
         ops = [put_op(ANNOTATIONS_TABLE, key, a.to_dict()) for key, a in cleaned.items()]
@@ -608,6 +704,11 @@ class AnnotationStore:
             put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
             for tag, colour in colours.items()
         ]
+        for tag, text in (tag_descriptions or {}).items():
+            name, cleaned_text = normalise_tag(tag), normalise_text(text).strip()
+            if name and cleaned_text:
+                ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
+                                  {"name": name, "description": cleaned_text}))
         with self._writing():
             self._commit(description or f"save {len(cleaned)} annotations", ops)
 
@@ -669,6 +770,48 @@ class AnnotationStore:
                                ._replace(patch=fields))
         return ops
 
+    def describe_tag(self, tag: str, description: str) -> str:
+        """Give a tag its codebook description (definition, when to use it, an example);
+        an empty description removes it. The tag need not be in use yet. Returns its name."""
+        text = normalise_text(description).strip()
+        cleaned = normalise_tag(tag)
+        if not cleaned:
+            raise InvalidTagError("the tag name is empty")
+        key = tag_key(cleaned)
+        with self._writing() as data:
+            name = self._known_tags(data).get(key, cleaned)
+            current = data.get(CODEBOOK_TABLE, {}).get(key)
+            if text:
+                if current is not None and current["description"] == text:
+                    return name
+                op = put_op(CODEBOOK_TABLE, key, {"name": name, "description": text})
+            elif current is None:
+                return name
+            else:
+                op = del_op(CODEBOOK_TABLE, key)
+            self._commit(f"describe tag {name}", [op])
+        return name
+
+    def set_memo(self, kind: str, target: str, text: str) -> None:
+        """Write the memo on an article (`kind` "article", `target` its id) or on a tag
+        ("tag", a tag of the codebook); empty text removes it. One undo step."""
+        cleaned = normalise_text(text).strip()
+        with self._writing() as data:
+            if kind == "tag":
+                target = self._tag_name(target, data)
+            key = _memo_key(kind, target)
+            current = data.get(MEMOS_TABLE, {}).get(key)
+            if cleaned:
+                if current is not None and current["text"] == cleaned:
+                    return
+                op = put_op(MEMOS_TABLE, key, {"kind": kind, "target": target,
+                                               "text": cleaned, "updated": utc_now()})
+            elif current is None:
+                return
+            else:
+                op = del_op(MEMOS_TABLE, key)
+            self._commit(f"memo on {kind} {_flat(target)}", [op])
+
     def set_tag_colour(self, tag: str, colour: str) -> None:
         """Give a tag a colour (hex or name); UnknownTagError if no annotation has it."""
         value = validate_colour(colour)
@@ -679,56 +822,107 @@ class AnnotationStore:
                 [put_op(TAG_COLOURS_TABLE, tag_key(name), {"name": name, "colour": value})],
             )
 
+    def _move_tag_documents(self, data: Data, root_key: str, new_root: str | None
+                            ) -> list[Op]:
+        """Operations that move the colours, codebook entries and memos of the tags in the
+        subtree of `root_key` below `new_root` (None: delete them). Where the new tag has
+        one already (a merge), its colour is kept and descriptions and memos are joined."""
+        ops: list[Op] = []
+        for table in (TAG_COLOURS_TABLE, CODEBOOK_TABLE, MEMOS_TABLE):
+            docs = data.get(table, {})
+            for doc_id, doc in list(docs.items()):
+                name = doc["target"] if table == MEMOS_TABLE else doc["name"]
+                if (table == MEMOS_TABLE and doc["kind"] != "tag") or not (
+                        tag_key(name) == root_key or tag_key(name).startswith(root_key + "/")):
+                    continue
+                ops.append(del_op(table, doc_id))
+                if new_root is None:
+                    continue
+                new_name = move_subtree(name, root_key, new_root)
+                new_id = _memo_key("tag", new_name) if table == MEMOS_TABLE else tag_key(new_name)
+                existing = docs.get(new_id)
+                if table == MEMOS_TABLE:
+                    text = _joined(existing and existing["text"], doc["text"])
+                    moved = {**doc, "target": new_name, "text": text, "updated": utc_now()}
+                elif table == CODEBOOK_TABLE:
+                    text = _joined(existing and existing["description"], doc["description"])
+                    moved = {"name": new_name, "description": text}
+                elif existing is None:
+                    moved = {**doc, "name": new_name}
+                else:
+                    continue  # a merge keeps the target's colour
+                ops.append(put_op(table, new_id, moved))
+        return ops
+
+    def _replace_subtree(self, data: Data, root: str, new_root: str | None) -> list[Op]:
+        """Operations that rename the tag `root` and every tag below it to `new_root`
+        (None: remove them) on every annotation, and move their colours, codebook entries
+        and memos with them."""
+        root_key = tag_key(root)
+
+        def change(tags: tuple[str, ...]) -> tuple[str, ...]:
+            kept = []
+            for tag in tags:
+                if not in_subtree(tag, root):
+                    kept.append(tag)
+                elif new_root is not None:
+                    kept.append(move_subtree(tag, root_key, new_root))
+            return _distinct(kept)
+
+        subtree = [key for key in self._index.spellings
+                   if key == root_key or key.startswith(root_key + "/")]
+        return (self._retag(data, subtree, change)
+                + self._move_tag_documents(data, root_key, new_root))
+
     def rename_tag(self, old: str, new: str) -> int:
-        """Rename a tag (merging into `new` if it exists); returns annotations changed."""
+        """Rename a tag and every tag below it (`security` → `defence` makes
+        `security/maritime` `defence/maritime`), merging into `new` if it exists; a new name
+        with a `/` moves it (`tags move`). Returns annotations changed; one undo step."""
         new_tags = normalise_tags([new])
         if not new_tags:
             raise InvalidTagError("the new tag name is empty")
         new_name, new_key = new_tags[0], tag_key(new_tags[0])
         with self._writing() as data:
-            old_name = self._tag_name(old)
+            old_name = self._tag_name(old, data)
             old_key = tag_key(old_name)
-            merging = new_key in self._index.spellings and new_key != old_key
-            ops = self._retag(
-                data, [old_key],
-                lambda tags: _distinct(new_name if tag_key(t) == old_key else t for t in tags),
-            )
-            colour = data.get(TAG_COLOURS_TABLE, {}).get(old_key)
-            if colour is not None and not merging:
-                ops.append(del_op(TAG_COLOURS_TABLE, old_key))
-                ops.append(put_op(TAG_COLOURS_TABLE, new_key, {**colour, "name": new_name}))
-            elif colour is not None:
-                ops.append(del_op(TAG_COLOURS_TABLE, old_key))
+            if new_key.startswith(old_key + "/"):
+                raise InvalidTagError(f"cannot move the tag “{old_name}” below itself")
+            known = self._known_tags(data)
+            merging = new_key in known and new_key != old_key
+            ops = self._replace_subtree(data, old_name, new_name)
             verb = "merge tag {} into {}" if merging else "rename tag {} → {}"
             self._commit(verb.format(old_name, new_name), ops)
         return sum(op.table == ANNOTATIONS_TABLE for op in ops)
 
+    def move_tag(self, tag: str, new_parent: str | None) -> int:
+        """Put a tag (with the tags below it) under `new_parent`, or at the top level when
+        it is None or empty. Returns annotations changed; one undo step."""
+        leaf = tag.rstrip("/").rsplit("/", 1)[-1]
+        parent = normalise_tag(new_parent or "").strip("/")
+        return self.rename_tag(tag, f"{parent}/{leaf}" if parent else leaf)
+
     def merge_tags(self, source: str, target: str) -> int:
-        """Replace tag `source` by existing tag `target`; returns annotations changed."""
+        """Replace tag `source` (and the tags below it) by existing tag `target`; returns
+        annotations changed."""
         with self._writing() as data:
-            source_name = self._tag_name(source)
-            target_name = self._tag_name(target)
+            source_name = self._tag_name(source, data)
+            target_name = self._tag_name(target, data)
             source_key = tag_key(source_name)
             if source_key == tag_key(target_name):
                 raise InvalidTagError(f"cannot merge the tag “{source_name}” into itself")
-            ops = self._retag(
-                data, [source_key],
-                lambda tags: _distinct(target_name if tag_key(t) == source_key else t
-                                       for t in tags),
-            )
-            if source_key in data.get(TAG_COLOURS_TABLE, {}):
-                ops.append(del_op(TAG_COLOURS_TABLE, source_key))
+            if tag_key(target_name).startswith(source_key + "/"):
+                raise InvalidTagError(
+                    f"cannot merge the tag “{source_name}” into a tag below it")
+            ops = self._replace_subtree(data, source_name, target_name)
             self._commit(f"merge tag {source_name} into {target_name}", ops)
         return sum(op.table == ANNOTATIONS_TABLE for op in ops)
 
     def delete_tag(self, tag: str) -> int:
-        """Remove a tag from every annotation (never deleting one); returns how many."""
+        """Remove a tag and the tags below it from every annotation (never deleting one),
+        with their colours, descriptions and memos; returns how many annotations changed."""
         with self._writing() as data:
-            name = self._tag_name(tag)
-            key = tag_key(name)
-            ops = self._retag(data, [key], lambda tags: tuple(t for t in tags if tag_key(t) != key))
-            if key in data.get(TAG_COLOURS_TABLE, {}):
-                ops.append(del_op(TAG_COLOURS_TABLE, key))
+            name = self._tag_name(tag, data)
+            ops = self._replace_subtree(data, name, None)
             self._commit(f"delete tag {name}", ops)
         return sum(op.table == ANNOTATIONS_TABLE for op in ops)
 

@@ -11,9 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.align import DEFAULT_MIN_SCORE, Unit, align_articles
+from annotations.errors import InvalidQueryError
 from annotations.stats import TagStats, tag_stats
 from annotations.suggest import DEFAULT_MIN_SCORE as DEFAULT_SUGGEST_SCORE
 from annotations.suggest import accept, suggest_for_tag
+from annotations.tables import BY_CHOICES, CrossTable, cross_table
+from annotations.text import strip_control
 from tui.cli.context import CliContext, TagListAction, common_options, positive_int
 from tui.cli.output import print_json
 from tui.wording import count_noun
@@ -74,7 +77,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "stats", parents=parent, help="tag statistics",
         description="Count tags per outlet and per article, and which tags occur together.",
     )
-    stats.add_argument("--json", action="store_true", help="print JSON")
+    stats.add_argument("--by", choices=BY_CHOICES,
+                       help="a table of tags by outlet, article, month (of the article's "
+                       "date) or tag (co-occurrence)")
+    formats = stats.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print JSON")
+    formats.add_argument("--csv", action="store_true", help="print the --by table as CSV")
     stats.set_defaults(handler=show_stats)
 
 
@@ -135,9 +143,14 @@ def suggest_tags(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def show_stats(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`newsmark stats [--json]`."""
+    """`newsmark stats [--by outlet|article|month|tag] [--json | --csv]`."""
     metas = {meta.id: meta for meta in ctx.corpus}
-    stats = tag_stats(ctx.reanchored_store().all(), metas, ctx.corpus.article)
+    annotations = ctx.reanchored_store().all()
+    stats = tag_stats(annotations, metas, ctx.corpus.article)
+    if args.csv and args.by is None:
+        raise InvalidQueryError("--csv prints a table: give --by outlet, article, month or tag")
+    if args.by is not None:
+        return _show_table(cross_table(args.by, stats, annotations, metas), args)
     if args.json:
         print_json(stats.to_dict())
         return 0
@@ -147,6 +160,26 @@ def show_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     console = Console(highlight=False, soft_wrap=False)
     for table in _stats_tables(stats):
         console.print(table)
+    return 0
+
+
+def _show_table(table: CrossTable, args: argparse.Namespace) -> int:
+    """Print a `--by` table as JSON, CSV or a table for the terminal."""
+    if args.json:
+        print_json(table.to_dict())
+    elif args.csv:
+        sys.stdout.write(strip_control(table.to_csv()))
+    elif not table.rows:
+        print("no annotations yet")
+    else:
+        shown = Table(title=Text(f"Tags by {table.by}"))
+        shown.add_column(Text(table.by))
+        for column in table.columns:
+            shown.add_column(Text(column), justify="right")
+        for row in table.rows:
+            shown.add_row(Text(row), *(Text(str(table.count(row, c) or "")) for c in
+                                       table.columns))
+        Console(highlight=False, soft_wrap=False).print(shown)
     return 0
 
 

@@ -10,6 +10,7 @@ from annotations.anchoring import locate_quote, new_annotation, reattach, reatta
 from annotations.article import Article
 from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Annotation
+from annotations.query import Query, annotation_rows, facet_query, parse_query
 from annotations.tags import normalise_tags
 from annotations.text import safe_name, strip_control
 from tui.cli.context import CliContext, TagListAction, common_options
@@ -42,6 +43,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--tag", action=TagListAction, default=[], metavar="T",
                          help="only annotations with this tag (repeatable: any of them)")
     listing.add_argument("--article", metavar="ID", help="only this article's annotations")
+    listing.add_argument("--search", metavar="QUERY",
+                         help="words, \"phrases\", OR, -negation and facets (tag:T outlet:X "
+                         "after:D before:D has:note is:orphaned ...), as the browser's filter")
+    listing.add_argument("--outlet", metavar="X", help="only articles whose outlet contains X")
+    listing.add_argument("--after", metavar="DATE",
+                         help="only articles dated on or after DATE (2023, 2023-12, 2023-12-01)")
+    listing.add_argument("--before", metavar="DATE",
+                         help="only articles dated on or before DATE")
+    listing.add_argument("--orphaned", action="store_true",
+                         help="only annotations whose quote is gone from their article")
+    listing.add_argument("--has-note", action="store_true", help="only annotations with a note")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(handler=list_annotations)
 
@@ -94,6 +106,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     history.set_defaults(handler=list_history)
 
     _register_tags(subparsers, parent)
+    _register_memo(subparsers, parent)
+
+
+def _register_memo(subparsers: argparse._SubParsersAction, parent: list) -> None:
+    memo = subparsers.add_parser(
+        "memo", parents=parent, help="show or write the memo on an article or a tag",
+        description="Without TEXT: print the memo. With TEXT: replace it ('' removes it). "
+        "Without KIND: list every memo.")
+    memo.add_argument("kind", metavar="KIND", nargs="?", choices=("article", "tag"),
+                      help="article or tag")
+    memo.add_argument("target", metavar="ID_OR_TAG", nargs="?",
+                      help="an article id (a unique prefix is enough) or a tag")
+    memo.add_argument("text", metavar="TEXT", nargs="?", help="the new memo")
+    memo.add_argument("--json", action="store_true", help="print JSON")
+    memo.set_defaults(handler=memo_command)
 
 
 def _passage_options(parser: argparse.ArgumentParser) -> None:
@@ -124,6 +151,21 @@ def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None
     remove = actions.add_parser("delete", help="remove a tag from every annotation")
     remove.add_argument("tag", metavar="T")
     remove.set_defaults(handler=delete_tag)
+    describe = actions.add_parser(
+        "describe", help="set a tag's codebook description ('' removes it)",
+        description="Give a tag its description in the codebook: its definition, when to use "
+        "it, an example. The tag need not be in use yet.")
+    describe.add_argument("tag", metavar="TAG")
+    describe.add_argument("text", metavar="TEXT")
+    describe.set_defaults(handler=describe_tag)
+    move = actions.add_parser(
+        "move", help="put a tag (and the tags below it) under another tag",
+        description="Move TAG, with every tag below it, under NEW_PARENT ('' or / for the top "
+        "level): `tags move maritime security` makes it security/maritime. Renaming to a "
+        "path does the same.")
+    move.add_argument("tag", metavar="TAG")
+    move.add_argument("parent", metavar="NEW_PARENT")
+    move.set_defaults(handler=move_tag)
     colour = actions.add_parser("colour", help="set a tag's colour")
     colour.add_argument("tag", metavar="T")
     colour.add_argument("colour", metavar="COLOUR", help="#rrggbb or a colour name")
@@ -180,11 +222,16 @@ def reattach_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark annotations [--tag T] [--article ID] [--json]`."""
+    query = _listing_query(args)  # a bad query is refused before anything is read
     store = ctx.reanchored_store()
     found = store.with_tags(args.tag) if args.tag else store.all()
     if args.article:
         article_id = ctx.corpus.resolve(args.article)
         found = [a for a in found if a.article == article_id]
+    if not query.is_empty:
+        corpus = ctx.corpus
+        metas = {a.article: corpus.meta(a.article) for a in found if a.article in corpus}
+        found = [row.annotation for row in query.filter(annotation_rows(found, metas))]
     if args.json:
         print_json([annotation.to_public_dict() for annotation in found])
         return 0
@@ -192,6 +239,20 @@ def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
         print(_summary(annotation))
     print(count_noun(len(found), "annotation"), file=sys.stderr)
     return 0
+
+
+def _listing_query(args: argparse.Namespace) -> Query:
+    """The query of `annotations --search/--outlet/--after/--before/--orphaned/--has-note`."""
+    query = parse_query(args.search or "")
+    for facet, value in (("outlet", args.outlet), ("after", args.after),
+                         ("before", args.before)):
+        if value is not None:
+            query &= facet_query(facet, value.strip())
+    if args.orphaned:
+        query &= facet_query("is", "orphaned")
+    if args.has_note:
+        query &= facet_query("has", "note")
+    return query
 
 
 def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -266,7 +327,9 @@ def list_tags(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json([info.to_dict() for info in infos])
         return 0
     for info in infos:
-        print(f"{strip_control(info.name)}\t{info.colour}\t{info.count}")
+        description = " ".join(strip_control(info.description).split())
+        print(f"{strip_control(info.name)}\t{info.colour}\t{info.count}\t{info.total}\t"
+              f"{description}".rstrip("\t"))
     return 0
 
 
@@ -288,6 +351,45 @@ def delete_tag(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark tags delete T`: the annotations stay."""
     changed = ctx.store.delete_tag(args.tag)
     print(f"removed {args.tag!r} from {count_noun(changed, 'annotation')} (annotations kept)")
+    return 0
+
+
+def describe_tag(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark tags describe TAG TEXT`."""
+    name = ctx.store.describe_tag(args.tag, args.text)
+    verb = "described" if args.text.strip() else "removed the description of"
+    print(f"{verb} {strip_control(name)!r}")
+    return 0
+
+
+def move_tag(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark tags move TAG NEW_PARENT`."""
+    changed = ctx.store.move_tag(args.tag, args.parent)
+    where = f"under {args.parent!r}" if args.parent.strip("/ ") else "to the top level"
+    print(f"moved {args.tag!r} {where} on {count_noun(changed, 'annotation')}")
+    return 0
+
+
+def memo_command(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark memo [article ID | tag T] [TEXT] [--json]`."""
+    if args.kind is None:
+        memos = ctx.store.memos()
+        if args.json:
+            print_json(memos)
+        for memo in [] if args.json else memos:
+            text = " ".join(strip_control(memo["text"]).split())
+            print(f"{memo['kind']}\t{strip_control(memo['target'])}\t{text}")
+        return 0
+    if args.target is None:
+        raise UnknownArticleError(f"give the {args.kind} whose memo to show or write")
+    target = ctx.corpus.resolve(args.target) if args.kind == "article" else args.target
+    if args.text is not None:
+        ctx.store.set_memo(args.kind, target, args.text)
+    text = ctx.store.memo(args.kind, target)
+    if args.json:
+        print_json({"kind": args.kind, "target": target, "text": text})
+    elif text:
+        print(strip_control(text))
     return 0
 
 

@@ -209,7 +209,8 @@ class AnnotatingScreen(NewsmarkScreen):
         if selection is not None:
             quote = view.article.text(selection.start, selection.end)
             self.app.push_screen(
-                TagDialog(quote, existing),
+                TagDialog(quote, existing,
+                          descriptions=self.newsmark.workspace.tag_descriptions()),
                 lambda edit: self._create(view, selection, edit),
             )
             return
@@ -219,7 +220,8 @@ class AnnotatingScreen(NewsmarkScreen):
             return
         self.app.push_screen(
             TagDialog(annotation.quote, existing, tags=annotation.tags, note=annotation.note,
-                      title="Edit highlight"),
+                      title="Edit highlight",
+                      descriptions=self.newsmark.workspace.tag_descriptions()),
             lambda edit: self._edit(annotation, edit),
         )
 

@@ -60,10 +60,12 @@ class ExportDialog(ModalScreen[None]):
         Binding("ctrl+s", "export", "Export", id="export.run"),
     ]
 
-    def __init__(self, *, tags: tuple[str, ...] = (), article: str | None = None) -> None:
+    def __init__(self, *, tags: tuple[str, ...] = (), article: str | None = None,
+                 annotation_ids: tuple[str, ...] | None = None) -> None:
         super().__init__()
         self._tags = tags
         self._article = article
+        self._annotation_ids = annotation_ids
 
     @property
     def newsmark(self) -> NewsmarkApp:
@@ -74,7 +76,10 @@ class ExportDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Static(Text("Export annotations", style="bold"))
+            title = "Export annotations"
+            if self._annotation_ids is not None:
+                title = f"Export {count_noun(len(self._annotation_ids), 'chosen annotation')}"
+            yield Static(Text(title, style="bold"))
             yield Label("Format")
             with RadioSet(id="export-format"):
                 for index, fmt in enumerate(FORMAT_LABELS):
@@ -149,7 +154,8 @@ class ExportDialog(ModalScreen[None]):
         try:
             rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
                                           fmt, tags=tags, article=article,
-                                          style=self.newsmark.citation_style or DEFAULT_STYLE)
+                                          style=self.newsmark.citation_style or DEFAULT_STYLE,
+                                          annotation_ids=self._annotation_ids)
             if path is not None:
                 try:
                     write_export(path, rendered.text, fmt, force=force)

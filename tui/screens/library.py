@@ -98,6 +98,8 @@ class LibraryScreen(NewsmarkScreen):
         Binding("r", "reverse_sort", "Reverse", show=False, id="library.reverse"),
         Binding("space", "toggle_mark", "Mark", id="library.mark"),
         Binding("b", "side_by_side", "Side by side", id="library.side-by-side"),
+        Binding("a", "annotations", "Annotations", tooltip="Browse, filter and act on every "
+                "annotation", id="library.annotations"),
     ]
 
     help_title = "Library"
@@ -325,6 +327,10 @@ class LibraryScreen(NewsmarkScreen):
         """Reverse the sort order."""
         self._sort_reverse = not self._sort_reverse
         self._refresh_rows()
+
+    def action_annotations(self) -> None:
+        """Open the annotation browser."""
+        self.newsmark.open_annotation_browser()
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the current article for side by side (two at most)."""

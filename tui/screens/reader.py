@@ -53,6 +53,8 @@ class ReaderScreen(AnnotatingScreen):
         Binding("a", "toggle_panel", "Annotations", id="reader.panel"),
         Binding("tab", "switch_focus", "Panel/text", show=False, id="reader.focus"),
         Binding("enter", "reattach", "Re-attach", id="reader.reattach"),
+        Binding("M", "memo", "Memo", tooltip="Write your memo on the whole article",
+                id="reader.memo"),
     ]
 
     def __init__(self, article_id: str, *, offset: int | None = None,
@@ -72,6 +74,7 @@ class ReaderScreen(AnnotatingScreen):
         with Horizontal(id="reader"):
             yield ArticleView(id="reader-view")
             with Vertical(id="reader-panel"):
+                yield Static(id="article-memo")
                 yield Static(Text("Annotations", style="bold"), id="reader-panel-title")
                 yield OptionList(id="reader-annotations")
         yield find_box("reader-find")
@@ -114,7 +117,31 @@ class ReaderScreen(AnnotatingScreen):
         (their text already wrapped); an unchanged panel is left alone.
         """
         super().refresh_highlights()
+        self._show_memo()
         self.call_after_refresh(self._refresh_panel)
+
+    def _show_memo(self) -> None:
+        """The article memo at the top of the panel (hidden when there is none)."""
+        memo = self.newsmark.workspace.require_store().memo("article", self.article_id)
+        box = self.query_one("#article-memo", Static)
+        if memo:
+            box.update(Text.assemble(("Memo: ", "bold"), memo))
+        box.display = bool(memo)
+
+    def action_memo(self) -> None:
+        """Write the memo on this article (the researcher's notes on the whole piece)."""
+        from tui.screens.memo_dialog import TextDialog
+
+        store = self.newsmark.workspace.require_store()
+        title = self.newsmark.workspace.require_corpus().meta(self.article_id).title
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.newsmark.perform("save the memo", store.set_memo, "article",
+                                      self.article_id, text)
+
+        self.app.push_screen(TextDialog(f"Memo on '{title}':",
+                                        store.memo("article", self.article_id)), save)
 
     def _refresh_panel(self) -> None:
         workspace = self.newsmark.workspace

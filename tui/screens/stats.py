@@ -1,11 +1,16 @@
-"""Tag statistics: counts with bars, per outlet and per article, and co-occurrence."""
+"""Tag statistics: counts with bars, tables of tags by outlet, article, month and tag (with
+heat-map shading), and co-occurrence pairs. Enter on a cell lists the annotations behind it
+in the annotation browser."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.bar import Bar
+from rich.color import Color
+from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
@@ -18,14 +23,30 @@ from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.stats import TagStats
+    from annotations.tables import CrossTable
 
 BAR_WIDTH = 40
+# The heat-map: a cell's background goes from the table's towards this colour with its count.
+HEAT = Color.from_rgb(214, 96, 77)
+TABLES = (("outlet", "Outlets"), ("article", "Articles"), ("month", "Months"),
+          ("tag", "Tag × tag"))
 
 
-def bar(count: int, largest: int, colour: str) -> Text:
-    """A horizontal bar `count/largest` of BAR_WIDTH cells, in the tag's colour."""
-    cells = max(1, round(BAR_WIDTH * count / largest)) if largest and count else 0
-    return Text("█" * cells, style=colour)
+def bar(count: int, largest: int, colour: str) -> Bar:
+    """A horizontal bar `count/largest` of BAR_WIDTH cells, in the tag's colour (Rich)."""
+    return Bar(size=max(largest, 1), begin=0, end=count, width=BAR_WIDTH, color=colour)
+
+
+def heat_cell(count: int, largest: int) -> Text:
+    """A count, its background shaded by how large it is in its table (blank when 0)."""
+    if not count:
+        return Text("", justify="right")
+    share = count / largest if largest else 0.0
+    red, green, blue = (round(30 + (channel - 30) * share) for channel in HEAT.get_truecolor())
+    background = Color.from_rgb(red, green, blue)
+    foreground = "black" if share > 0.6 else "white"
+    return Text(f" {count} ", style=Style(bgcolor=background, color=foreground),
+                justify="right")
 
 
 class StatsScreen(NewsmarkScreen):
@@ -34,7 +55,13 @@ class StatsScreen(NewsmarkScreen):
     help_title = "Tag statistics"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="stats.back"),
+        Binding("enter", "open_cell", "Annotations", tooltip="List the annotations behind "
+                "the cell in the annotation browser", id="stats.open-cell"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._tables: dict[str, CrossTable] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,10 +69,9 @@ class StatsScreen(NewsmarkScreen):
         with TabbedContent(id="stats-tabs"):
             with TabPane("Tags", id="stats-tags-tab"):
                 yield DataTable(id="stats-tags", cursor_type="row", zebra_stripes=True)
-            with TabPane("Outlets", id="stats-outlets-tab"):
-                yield DataTable(id="stats-outlets", cursor_type="row", zebra_stripes=True)
-            with TabPane("Articles", id="stats-articles-tab"):
-                yield DataTable(id="stats-articles", cursor_type="row", zebra_stripes=True)
+            for by, title in TABLES:
+                with TabPane(title, id=f"stats-{by}-tab"):
+                    yield DataTable(id=f"stats-{by}", cursor_type="cell")
             with TabPane("Co-occurrence", id="stats-pairs-tab"):
                 yield DataTable(id="stats-pairs", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
@@ -61,22 +87,27 @@ class StatsScreen(NewsmarkScreen):
     @work(thread=True, exclusive=True, group="stats")
     def _count(self) -> None:
         from annotations.stats import tag_stats
+        from annotations.tables import cross_table
 
         workspace = self.newsmark.workspace
         corpus = workspace.require_corpus()
         annotations = workspace.require_store().all()
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         stats = tag_stats(annotations, metas, corpus.article)
+        tables = {by: cross_table(by, stats, annotations, metas) for by, _ in TABLES}
         colours = workspace.tag_colours()
-        self.app.call_from_thread(self._show, stats, colours)
+        self.app.call_from_thread(self._show, stats, tables, colours)
 
-    def _show(self, stats: TagStats, colours: dict[str, str]) -> None:
+    def _show(self, stats: TagStats, tables: dict[str, CrossTable],
+              colours: dict[str, str]) -> None:
+        self._tables = tables
         summary = Text()
         summary.append(count_noun(stats.annotations, "annotation"), style="bold")
         summary.append(
             f" · {count_noun(len(stats.per_tag), 'tag')}"
             f" · {count_noun(len(stats.per_article), 'article')}"
             f" · {count_noun(len(stats.per_outlet), 'outlet')}"
+            " · enter on a cell lists its annotations"
         )
         self.query_one("#stats-summary", Static).update(summary)
 
@@ -88,9 +119,8 @@ class StatsScreen(NewsmarkScreen):
             colour = colours.get(tag_key(tag), "white")
             tags.add_row(Text(tag, style=f"bold {colour}"), count, bar(count, largest, colour))
 
-        tag_names = list(stats.per_tag)
-        self._matrix("#stats-outlets", "Outlet", stats.per_outlet, tag_names)
-        self._matrix("#stats-articles", "Article", stats.per_article, tag_names)
+        for by, _ in TABLES:
+            self._matrix(tables[by], colours)
 
         pairs = self.query_one("#stats-pairs", DataTable)
         pairs.clear(columns=True)
@@ -99,14 +129,44 @@ class StatsScreen(NewsmarkScreen):
             same = "" if pair.same_paragraph is None else str(pair.same_paragraph)
             pairs.add_row(Text(pair.tags[0]), Text(pair.tags[1]), pair.overlap, same)
 
-    def _matrix(
-        self, selector: str, label: str, rows: dict[str, dict[str, int]], tag_names: list[str]
-    ) -> None:
-        table = self.query_one(selector, DataTable)
-        table.clear(columns=True)
-        table.add_columns(label, "Total", *(Text(name) for name in tag_names))
-        for row_name, counts in rows.items():
-            table.add_row(
-                Text(row_name), sum(counts.values()),
-                *(counts.get(name, "") for name in tag_names),
+    def _matrix(self, table: CrossTable, colours: dict[str, str]) -> None:
+        widget = self.query_one(f"#stats-{table.by}", DataTable)
+        widget.clear(columns=True)
+        widget.add_column(Text(table.by.capitalize()), key="row")
+        widget.add_column(Text("Total"), key="total")
+        for name in table.columns:
+            widget.add_column(Text(name, style=f"bold {colours.get(tag_key(name), '')}"),
+                              key=name)
+        largest = table.largest
+        for row in table.rows:
+            widget.add_row(
+                Text(row), table.row_total(row),
+                *(heat_cell(table.count(row, name), largest) for name in table.columns),
+                key=row,
             )
+
+    @on(DataTable.CellSelected)
+    def _cell_selected(self) -> None:
+        self.action_open_cell()
+
+    def action_open_cell(self) -> None:
+        """Open the annotation browser on the annotations behind the cell under the cursor."""
+        from annotations.tables import cell_query
+
+        tabs = self.query_one("#stats-tabs", TabbedContent)
+        by = (tabs.active or "").removeprefix("stats-").removesuffix("-tab")
+        table = self._tables.get(by)
+        if table is None:
+            return
+        widget = self.query_one(f"#stats-{by}", DataTable)
+        if not widget.row_count:
+            return
+        row_key, column_key = widget.coordinate_to_cell_key(widget.cursor_coordinate)
+        if column_key.value in ("row", "total"):
+            return
+        query = cell_query(table, str(row_key.value), str(column_key.value))
+        if query is None:
+            self.notify("The annotation browser cannot filter by an unknown outlet or month.",
+                        markup=False)
+            return
+        self.newsmark.open_annotation_browser(query)

@@ -1,4 +1,5 @@
-"""The tag browser: every tag with its colour and count, and the quotes carrying it."""
+"""The tag browser: the codebook as a tree (each tag with its colour, own and total counts),
+the quotes carrying the chosen tag or a tag below it, its description and its memo."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Header, OptionList
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
-from annotations.tags import tag_key, validate_colour
+from annotations.tags import in_subtree, tag_key, validate_colour
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
+from tui.screens.memo_dialog import TextDialog
 from tui.screens.prompts import ConfirmDialog, PromptDialog
 from tui.widgets.footer import KeyFooter
 from tui.wording import count_noun
@@ -35,8 +37,28 @@ def quote_prompt(annotation: Annotation, title: str, source: str | None) -> Text
     return prompt
 
 
+def tree_label(info: TagInfo) -> Text:
+    """A tag as a tree row: indented by its depth, named by its last part."""
+    depth = info.name.count("/") if info.parent is not None else 0
+    leaf = info.name.rsplit("/", 1)[-1] if info.parent is not None else info.name
+    return Text("  " * depth + leaf, style="" if info.total else "dim")
+
+
+def tag_details(info: TagInfo, memo: str) -> Text:
+    """The codebook entry of a tag: its path, description and memo."""
+    details = Text()
+    details.append(info.name, style="bold")
+    details.append(f"  {info.count} own · {info.total} with the tags below\n", style="dim")
+    details.append(info.description or "No description yet (D describes the tag).",
+                   style="" if info.description else "dim italic")
+    if memo:
+        details.append("\nMemo: ", style="bold")
+        details.append(memo)
+    return details
+
+
 class TagBrowserScreen(NewsmarkScreen):
-    """Tags on the left, the chosen tag's quotes on the right."""
+    """The codebook tree on the left, the chosen tag's quotes and details on the right."""
 
     help_title = "Tag browser"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -47,6 +69,10 @@ class TagBrowserScreen(NewsmarkScreen):
         Binding("k", "recolour", "Colour", id="tags.colour"),
         Binding("C", "copy_tag", "Copy quotes", id="tags.copy"),
         Binding("f", "suggest", "Find similar", id="tags.suggest"),
+        Binding("D", "describe", "Describe", tooltip="Write the tag's description (definition, "
+                "when to use it, an example)", id="tags.describe"),
+        Binding("M", "memo", "Memo", tooltip="Write an analytic memo on the tag",
+                id="tags.memo"),
     ]
 
     def __init__(self) -> None:
@@ -58,7 +84,9 @@ class TagBrowserScreen(NewsmarkScreen):
         yield Header()
         with Horizontal(id="tag-browser"):
             yield DataTable(id="tag-table", cursor_type="row", zebra_stripes=True)
-            yield OptionList(id="tag-quotes")
+            with Vertical(id="tag-side"):
+                yield OptionList(id="tag-quotes")
+                yield Static(id="tag-details")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -66,7 +94,8 @@ class TagBrowserScreen(NewsmarkScreen):
         table = self.query_one("#tag-table", DataTable)
         table.add_column("", key="swatch")
         table.add_column("Tag", key="tag")
-        table.add_column("Count", key="count")
+        table.add_column("Own", key="count")
+        table.add_column("Total", key="total")
         self._reload()
         table.focus()
 
@@ -83,8 +112,9 @@ class TagBrowserScreen(NewsmarkScreen):
         for info in self._tags:
             table.add_row(
                 Text("  ", style=f"on {info.colour}"),
-                Text(info.name),
+                tree_label(info),
                 Text(str(info.count), justify="right"),
+                Text(str(info.total), justify="right"),
                 key=info.name,
             )
         names = [info.name for info in self._tags]
@@ -108,10 +138,20 @@ class TagBrowserScreen(NewsmarkScreen):
     def _tag_selected(self) -> None:
         self.query_one("#tag-quotes", OptionList).focus()
 
+    def current_info(self) -> TagInfo | None:
+        """The codebook entry of the tag under the cursor."""
+        tag = self.current_tag()
+        return next((info for info in self._tags if info.name == tag), None)
+
     def _show_quotes(self) -> None:
         tag = self.current_tag()
         workspace = self.newsmark.workspace
-        quotes = workspace.require_store().with_tags([tag]) if tag else []
+        store = workspace.require_store()
+        subtree = [info.name for info in self._tags if tag and in_subtree(info.name, tag)]
+        quotes = store.with_tags(subtree) if subtree else []
+        info = self.current_info()
+        details = self.query_one("#tag-details", Static)
+        details.update(tag_details(info, store.memo("tag", info.name)) if info else "")
         self._quotes = quotes
         option_list = self.query_one("#tag-quotes", OptionList)
         option_list.clear_options()
@@ -125,8 +165,9 @@ class TagBrowserScreen(NewsmarkScreen):
             option_list.add_option(Option(quote_prompt(annotation, title, source)))
         if quotes:
             option_list.highlighted = 0
+        below = " or below" if len(subtree) > 1 else ""
         option_list.border_title = Content(
-            f"{count_noun(len(quotes), 'quote')} tagged {tag}" if tag else "No tags yet"
+            f"{count_noun(len(quotes), 'quote')} tagged {tag}{below}" if tag else "No tags yet"
         )
 
     @on(OptionList.OptionSelected, "#tag-quotes")
@@ -279,6 +320,36 @@ class TagBrowserScreen(NewsmarkScreen):
             ),
             recolour,
         )
+
+    def action_describe(self) -> None:
+        """Write the current tag's codebook description."""
+        info = self.current_info()
+        if info is None:
+            return
+        store = self.newsmark.workspace.require_store()
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.newsmark.perform(f"describe tag {info.name}", store.describe_tag,
+                                      info.name, text)
+
+        self.app.push_screen(TextDialog(f"Description of '{info.name}' (definition, when to "
+                                        "use it, an example):", info.description), save)
+
+    def action_memo(self) -> None:
+        """Write the analytic memo on the current tag."""
+        info = self.current_info()
+        if info is None:
+            return
+        store = self.newsmark.workspace.require_store()
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self.newsmark.perform(f"save the memo on {info.name}", store.set_memo, "tag",
+                                      info.name, text)
+
+        self.app.push_screen(TextDialog(f"Memo on the tag '{info.name}':",
+                                        store.memo("tag", info.name)), save)
 
     def action_copy_tag(self) -> None:
         """Copy every quote of the current tag as Markdown."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -83,8 +84,12 @@ class TagDialog(ModalScreen[TagEdit | None]):
         tags: tuple[str, ...] = (),
         note: str | None = None,
         title: str = "Tag passage",
+        descriptions: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        # Codebook descriptions by case-folded tag name: shown for the highlighted match.
+        self._descriptions = {name.casefold(): text
+                              for name, text in (descriptions or {}).items()}
         self._quote = quote
         self._existing = existing_tags
         self._chosen: tuple[str, ...] = tags
@@ -106,6 +111,7 @@ class TagDialog(ModalScreen[TagEdit | None]):
             )
             yield Static(Text(HINT, style="dim"), id="tag-hint")
             yield OptionList(id="tag-matches")
+            yield Static(id="tag-description")
             yield Input(value=self._note, placeholder="Note (optional)", id="note-input")
             yield Static(id="tag-error")
 
@@ -136,6 +142,19 @@ class TagDialog(ModalScreen[TagEdit | None]):
             for index, tag in enumerate(matching_tags(self._existing, typed, self._chosen)[:8])
         )
         matches.display = matches.option_count > 0
+        self._show_description(str(matches.get_option_at_index(0).prompt)
+                               if matches.option_count else None)
+
+    def _show_description(self, tag: str | None) -> None:
+        """The codebook description of `tag` under the matches (nothing if it has none)."""
+        text = self._descriptions.get(tag.casefold(), "") if tag else ""
+        box = self.query_one("#tag-description", Static)
+        box.update(Text(f"{tag}: {text}", style="italic") if text else "")
+        box.display = bool(text)
+
+    @on(OptionList.OptionHighlighted, "#tag-matches")
+    def _match_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_description(str(event.option.prompt))
 
     def _add_tags(self, names: list[str]) -> bool:
         from annotations.tags import normalise_tags

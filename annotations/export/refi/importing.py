@@ -199,13 +199,9 @@ class CodebookImportReport:
     descriptions: int
 
     def summary(self) -> str:
-        """`4 codes (2 already tags), 3 colours set; 1 description not kept …`."""
-        text = (f"{self.codes} codes ({self.in_use} already tags), {self.coloured} colours "
-                "set")
-        if self.descriptions:
-            text += (f"; {self.descriptions} descriptions not kept (newsmark has no tag "
-                     "descriptions yet)")
-        return text
+        """`4 codes (2 already tags), 3 colours set, 1 description set`."""
+        return (f"{self.codes} codes ({self.in_use} already tags), {self.coloured} colours "
+                f"set, {self.descriptions} descriptions set")
 
 
 def read_codebook_file(path: Path) -> list[CodebookEntry]:
@@ -228,13 +224,16 @@ def read_codebook_file(path: Path) -> list[CodebookEntry]:
 
 def import_codebook(entries: list[CodebookEntry], store: AnnotationStore
                     ) -> CodebookImportReport:
-    """Give every code that has a colour that colour (one write, one undo step); a code
-    that is not yet a tag gets its colour when the tag is first used."""
+    """Give every code that has a colour that colour and every code that has a
+    description that description in the codebook (one write, one undo step); a code that
+    is not yet a tag is in the codebook when it has a description, and gets its colour
+    when the tag is first used."""
     colours = {entry.name: entry.colour for entry in entries if entry.colour}
-    if colours:
-        store.put_many((), tag_colours=colours,
-                       description=f"import the colours of {len(colours)} codes")
-    in_use = {tag_key(info.name) for info in store.tags()}
+    descriptions = {entry.name: entry.description for entry in entries if entry.description}
+    if colours or descriptions:
+        store.put_many((), tag_colours=colours, tag_descriptions=descriptions,
+                       description=f"import the codebook of {len(entries)} codes")
+    in_use = {tag_key(info.name) for info in store.tags() if info.count}
     return CodebookImportReport(
         codes=len(entries),
         coloured=len(colours),

@@ -1,0 +1,169 @@
+"""The annotation browser: listing, filtering with facets, sorting, opening, bulk actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tui.app import NewsmarkApp
+from tui.screens.annotation_browser import AnnotationBrowserScreen
+from tui.screens.export_dialog import ExportDialog
+from tui.screens.prompts import ConfirmDialog, PromptDialog
+from tui.screens.reader import ReaderScreen
+from tui.widgets.annotation_table import AnnotationTable
+from tui.widgets.article_view import ArticleView
+
+CHINA_DAILY, XINHUA = "000_e730ce0a32d34978", "001_cd3da7863ef62599"
+
+
+def seed(samples_dir: Path, db_path: Path) -> None:
+    seed_annotation(samples_dir, db_path, CHINA_DAILY, "more practical security cooperation",
+                    ("security",), note="second of six goals")
+    seed_annotation(samples_dir, db_path, CHINA_DAILY, "make the pie of common interests",
+                    ("economy",))
+    seed_annotation(samples_dir, db_path, XINHUA, "community with a shared future",
+                    ("community", "security/maritime"))
+
+
+async def open_browser(app: NewsmarkApp, pilot, count: int) -> AnnotationTable:  # type: ignore[no-untyped-def]
+    await pilot.press("a")
+    await wait_until(pilot, lambda: isinstance(app.screen, AnnotationBrowserScreen))
+    table = app.screen.query_one(AnnotationTable)
+    await wait_until(pilot, lambda: len(table.rows) == count)
+    return table
+
+
+def listed_quotes(table: AnnotationTable) -> set[str]:
+    return {row.annotation.quote for row in table.rows}
+
+
+async def test_browser_lists_every_annotation_with_its_article(
+    samples_dir: Path, db_path: Path
+) -> None:
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = await open_browser(app, pilot, 3)
+        row = next(r for r in table.rows if r.annotation.article == XINHUA)
+        assert (row.outlet, row.date[:10]) == ("Xinhua", "2023-12-19")
+        assert row.title.startswith("China, Vietnam agree to build community")
+        # Drawn: the header, and the quote, tags and outlet of a visible row.
+        header = table.render_line(0).text
+        assert "Quote" in header and "Tags" in header and "Outlet" in header
+        assert "Coder" not in header  # no annotation records a coder yet
+        lines = [table.render_line(y).text for y in range(1, 4)]
+        assert any("community with a shared future" in line and "Xinhua" in line
+                   for line in lines)
+
+
+async def test_filter_as_you_type_with_words_and_facets(samples_dir: Path, db_path: Path) -> None:
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = await open_browser(app, pilot, 3)
+        await pilot.press("f", *"goals security")  # the note and the tag, any order
+        await wait_until(pilot, lambda: len(table.rows) == 1)
+        assert listed_quotes(table) == {"more practical security cooperation"}
+
+        filter_input = app.screen.query_one("#annotation-filter", Input)
+        for query, expected in [
+            ("tag:security", {"more practical security cooperation",
+                              "community with a shared future"}),  # with security/maritime
+            ("outlet:xinhua", {"community with a shared future"}),
+            ("has:note", {"more practical security cooperation"}),
+            ("tag:economy OR tag:community", {"make the pie of common interests",
+                                              "community with a shared future"}),
+            ('"pie of common"', {"make the pie of common interests"}),
+            ("-tag:security", {"make the pie of common interests"}),
+            ("after:2023-12-15", {"community with a shared future"}),
+            ("before:2023-12-14", {"more practical security cooperation",
+                                   "make the pie of common interests"}),
+            ("orphaned", set()),
+        ]:
+            filter_input.value = query
+            await pilot.pause()
+            assert listed_quotes(table) == expected, query
+
+        filter_input.value = "after:2023-13"  # a bad date: said, and the rows stay
+        await pilot.pause()
+        status = str(app.screen.query_one("#annotation-status").render())
+        assert "after: takes a date" in status
+        assert len(table.rows) == 0  # still what "orphaned" listed
+
+
+async def test_sort_and_enter_opens_the_reader_at_the_highlight(
+    samples_dir: Path, db_path: Path
+) -> None:
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = await open_browser(app, pilot, 3)
+        assert table.rows[0].annotation.article == XINHUA  # newest article first
+        app.screen.on_annotation_table_header_selected(AnnotationTable.HeaderSelected("quote"))
+        await pilot.pause()
+        quotes = [row.annotation.quote for row in table.rows]
+        assert quotes == sorted(quotes, key=str.casefold)
+        await pilot.press("r")
+        assert [row.annotation.quote for row in table.rows] == quotes[::-1]
+
+        target = table.rows[table.cursor_row].annotation  # the cursor kept its row
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        view = app.screen.query_one(ArticleView)
+        await wait_until(pilot, lambda: view.article_layout is not None)
+        assert view.article.id == target.article
+        assert view.cursor_span is not None
+        assert view.cursor_span.start <= target.start < view.cursor_span.end
+
+
+async def test_bulk_add_tag_delete_and_one_undo(samples_dir: Path, db_path: Path) -> None:
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        store = app.workspace.require_store()
+        table = await open_browser(app, pilot, 3)
+        app.screen.query_one("#annotation-filter", Input).value = "outlet:china"
+        await pilot.pause()
+        assert len(table.rows) == 2
+        await pilot.press("A")  # mark both listed
+        assert len(table.marked) == 2
+        await pilot.press("plus")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        await pilot.press(*"framing", "enter")
+        await wait_until(pilot, lambda: len(store.with_tags(["framing"])) == 2)
+        assert {a.article for a in store.with_tags(["framing"])} == {CHINA_DAILY}
+
+        await pilot.press("minus")
+        await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        await pilot.press(*"economy", "enter")
+        await wait_until(pilot, lambda: not store.with_tags(["economy"]))
+
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        await wait_until(pilot, lambda: len(table.rows) == 0 and not table.marked)
+        await pilot.press("u")  # the two deletions are one undo step
+        await wait_until(pilot, lambda: len(store.all()) == 3)
+        assert any("Undone: delete 2 annotations" in m for m in notifications(app))
+
+
+async def test_copy_and_export_act_on_the_marked_rows(
+    samples_dir: Path, db_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        copied: list[str] = []
+        monkeypatch.setattr(app, "copy_with_notice", lambda text, what: copied.append(text))
+        table = await open_browser(app, pilot, 3)
+        index = next(i for i, r in enumerate(table.rows) if r.annotation.article == XINHUA)
+        table.move_cursor(index)
+        await pilot.press("space")
+        assert len(table.marked) == 1
+        await pilot.press("c")
+        [text] = copied
+        assert "community with a shared future" in text
+        assert "practical security" not in text
+        assert "Xinhua" in text  # the citation
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        assert app.screen._annotation_ids == (table.rows[index].annotation.id,)

@@ -1,0 +1,337 @@
+"""The annotation browser's table: every annotation of the collection, drawn only where
+visible.
+
+Like the library's `ArticleTable`, rows are kept as they are (here `AnnotationRow`s, built
+once) and only the lines on screen are formatted and drawn through the Line API, so a new
+filter over 100,000 annotations costs the filtering and nothing per row. Column widths are
+fixed by the table's width (not measured from every row), tags are drawn in their colours,
+and every cell is a plain segment: quotes, notes and titles are never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.query import AnnotationRow
+from annotations.tags import tag_key
+from tui.widgets.article_table import _cut
+from tui.widgets.display import display_text
+
+COLUMN_GAP = 1
+ELLIPSIS = "…"
+MARK = "●"
+
+
+@dataclass(frozen=True)
+class BrowserColumn:
+    """A column: label, width (0: shares what is left), the cell text and the sort key."""
+
+    key: str
+    label: str
+    width: int
+    text: Callable[[AnnotationRow], str]
+    sort_key: Callable[[AnnotationRow], object]
+
+
+def _date(row: AnnotationRow) -> str:
+    return row.date[:10]
+
+
+COLUMNS: tuple[BrowserColumn, ...] = (
+    BrowserColumn("quote", "Quote", 0, lambda r: r.annotation.quote,
+                  lambda r: r.annotation.quote.casefold()),
+    BrowserColumn("tags", "Tags", 18, lambda r: ", ".join(r.annotation.tags),
+                  lambda r: r.tag_keys),
+    BrowserColumn("note", "Note", 14, lambda r: r.annotation.note or "",
+                  lambda r: (r.annotation.note or "").casefold()),
+    BrowserColumn("title", "Article", 20, lambda r: r.title or r.annotation.article,
+                  lambda r: (r.title or r.annotation.article).casefold()),
+    BrowserColumn("outlet", "Outlet", 12, lambda r: r.outlet, lambda r: r.outlet_key),
+    BrowserColumn("date", "Date", 10, _date, lambda r: r.date),
+    BrowserColumn("coder", "Coder", 10, lambda r: r.coder, lambda r: r.coder.casefold()),
+    BrowserColumn("anchor", "Anchor", 8, lambda r: str(r.annotation.anchor),
+                  lambda r: str(r.annotation.anchor)),
+)
+MIN_QUOTE_WIDTH = 16
+
+
+class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """Annotation rows with a header, a row cursor and marks."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "annotation-table--header",
+        "annotation-table--stripe",
+        "annotation-table--cursor",
+        "annotation-table--marked",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False, id="annotation-table.up"),
+        Binding("down", "cursor_down", "Down", show=False, id="annotation-table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="annotation-table.page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False,
+                id="annotation-table.page-down"),
+        Binding("home", "first_row", "First", show=False, id="annotation-table.first"),
+        Binding("end", "last_row", "Last", show=False, id="annotation-table.last"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor is on another row (or the rows changed under it)."""
+
+    class HeaderSelected(Message):
+        """A click on a column's label: its key."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    class RowClicked(Message):
+        """A click on the cursor's row."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[AnnotationRow] = []
+        self.marked: set[str] = set()
+        self.tag_colours: Mapping[str, str] = {}
+        self.cursor_row = 0
+        self._sorted: tuple[str, bool] | None = None
+        self._show_coder = False
+
+    # Data ---------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[AnnotationRow], *, keep_cursor: bool = True) -> None:
+        """Show `rows`; the cursor stays on the same annotation when it is still listed."""
+        current = self.cursor_id if keep_cursor else None
+        self.rows = rows
+        index = 0
+        if current is not None:
+            index = next((i for i, row in enumerate(rows) if row.annotation.id == current), 0)
+        self.cursor_row = index
+        self._update_virtual_size()
+        self._reveal_cursor()
+        self.refresh()
+        self.post_message(self.CursorMoved())
+
+    def show_coder(self, show: bool) -> None:
+        """Show the Coder column (only when annotations record coders)."""
+        if show != self._show_coder:
+            self._show_coder = show
+            self.refresh()
+
+    def set_sort(self, column: str, reverse: bool) -> None:
+        """Mark the column the rows are sorted by."""
+        self._sorted = (column, reverse)
+        self.refresh()
+
+    @property
+    def columns(self) -> tuple[BrowserColumn, ...]:
+        """The columns shown."""
+        return tuple(c for c in COLUMNS if c.key != "coder" or self._show_coder)
+
+    @property
+    def cursor_id(self) -> str | None:
+        """The id of the annotation under the cursor."""
+        return self.rows[self.cursor_row].annotation.id if self.rows else None
+
+    @property
+    def cursor_annotation_row(self) -> AnnotationRow | None:
+        """The row under the cursor."""
+        return self.rows[self.cursor_row] if self.rows else None
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on row `index` (clamped) and scroll it into view."""
+        if not self.rows:
+            return
+        row = max(0, min(index, len(self.rows) - 1))
+        if row != self.cursor_row:
+            self.cursor_row = row
+            self.post_message(self.CursorMoved())
+        self._reveal_cursor()
+        self.refresh()
+
+    # Geometry -------------------------------------------------------------------------------
+
+    def column_widths(self, width: int) -> list[int]:
+        """Each shown column's width: fixed ones as declared, the quote takes the rest
+        (at least MIN_QUOTE_WIDTH; then the fixed ones shrink, widest first)."""
+        columns = self.columns
+        widths = [column.width for column in columns]
+        available = width - 2 - COLUMN_GAP * len(columns)  # 2: the mark column
+        spare = available - sum(widths)
+        flexible = [i for i, column in enumerate(columns) if column.width == 0]
+        while spare < MIN_QUOTE_WIDTH and max(widths) > 6:
+            widest = max(range(len(widths)), key=lambda i: widths[i])
+            widths[widest] -= 1
+            spare += 1
+        for index in flexible:
+            widths[index] = max(spare, 1)
+        return widths
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
+
+    def _visible_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _reveal_cursor(self) -> None:
+        top = round(self.scroll_y)
+        visible = self._visible_rows()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True, force=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True,
+                           force=True)
+
+    def on_resize(self) -> None:
+        """Keep the virtual size and the cursor's place in step with the new size."""
+        self._update_virtual_size()
+        self._reveal_cursor()
+
+    def _row_at(self, y: int) -> int | None:
+        if y < 1:
+            return None
+        index = round(self.scroll_y) + y - 1
+        return index if index < len(self.rows) else None
+
+    # Drawing -------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """The header at the top, then the rows scrolled into view."""
+        width = self.scrollable_content_region.width
+        widths = self.column_widths(width)
+        base = self.rich_style
+        columns = self.columns
+        if y == 0:
+            style = base + self.get_component_rich_style("annotation-table--header")
+            cells = [[(self._label(column), style)] for column in columns]
+            return self._strip(cells, widths, width, style, "  ")
+        index = self._row_at(y)
+        if index is None:
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        style = base
+        if index % 2:
+            style += self.get_component_rich_style("annotation-table--stripe")
+        if row.annotation.id in self.marked:
+            style += self.get_component_rich_style("annotation-table--marked")
+        if index == self.cursor_row:
+            style += self.get_component_rich_style("annotation-table--cursor")
+        cells = [
+            self._tag_pieces(row, style) if column.key == "tags"
+            else [(column.text(row), style)]
+            for column in columns
+        ]
+        mark = MARK + " " if row.annotation.id in self.marked else "  "
+        return self._strip(cells, widths, width, style, mark)
+
+    def _tag_pieces(self, row: AnnotationRow, style: Style) -> list[tuple[str, Style]]:
+        pieces: list[tuple[str, Style]] = []
+        for number, tag in enumerate(row.annotation.tags):
+            if number:
+                pieces.append((", ", style))
+            colour = self.tag_colours.get(tag_key(tag))
+            pieces.append((tag, style + Style(color=colour, bold=True) if colour else style))
+        return pieces
+
+    def _label(self, column: BrowserColumn) -> str:
+        if self._sorted is not None and self._sorted[0] == column.key:
+            return column.label + (" ↓" if self._sorted[1] else " ↑")
+        return column.label
+
+    def _strip(self, cells: list[list[tuple[str, Style]]], widths: list[int], width: int,
+               style: Style, mark: str) -> Strip:
+        segments = [Segment(mark, style)]
+        for pieces, cell_width in zip(cells, widths, strict=True):
+            segments.append(Segment(" " * COLUMN_GAP, style))
+            segments.extend(_fit(pieces, cell_width, style))
+        strip = Strip(segments)
+        return strip.crop_extend(0, width, style)
+
+    # Input ---------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a label sorts; on a row moves the cursor; on the cursor's row opens."""
+        if event.y == 0:
+            x = 2
+            for column, cell_width in zip(self.columns, self.column_widths(
+                    self.scrollable_content_region.width), strict=True):
+                x += COLUMN_GAP + cell_width
+                if event.x < x:
+                    self.post_message(self.HeaderSelected(column.key))
+                    return
+            return
+        index = self._row_at(event.y)
+        if index is None:
+            return
+        if index == self.cursor_row:
+            self.post_message(self.RowClicked())
+        else:
+            self.move_cursor(index)
+
+    def on_focus(self) -> None:
+        """The cursor's colour shows whether the table has the focus."""
+        self.refresh()
+
+    def on_blur(self) -> None:
+        """The cursor's colour shows whether the table has the focus."""
+        self.refresh()
+
+    def action_cursor_up(self) -> None:
+        """One row up."""
+        self.move_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        """One row down."""
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        """A screenful up."""
+        self.move_cursor(self.cursor_row - self._visible_rows())
+
+    def action_page_down(self) -> None:
+        """A screenful down."""
+        self.move_cursor(self.cursor_row + self._visible_rows())
+
+    def action_first_row(self) -> None:
+        """The first row."""
+        self.move_cursor(0)
+
+    def action_last_row(self) -> None:
+        """The last row."""
+        self.move_cursor(len(self.rows) - 1)
+
+
+def _fit(pieces: list[tuple[str, Style]], width: int, style: Style) -> list[Segment]:
+    """Styled pieces on one line, cut with an ellipsis or padded (in `style`) to `width`."""
+    texts = [(display_text(text), piece_style) for text, piece_style in pieces]
+    total = sum(cell_len(text) for text, _ in texts)
+    segments: list[Segment] = []
+    if total <= width:
+        segments = [Segment(text, piece_style) for text, piece_style in texts]
+        segments.append(Segment(" " * (width - total), style))
+        return segments
+    left = width - 1  # room for the ellipsis
+    for text, piece_style in texts:
+        size = cell_len(text)
+        if size >= left:
+            cut = _cut(text, left)
+            segments.append(Segment(cut + ELLIPSIS, piece_style))
+            left -= cell_len(cut)
+            break
+        segments.append(Segment(text, piece_style))
+        left -= size
+    if left > 0:
+        segments.append(Segment(" " * left, style))
+    return segments
