@@ -49,6 +49,17 @@ def _global_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
     )
+    parser.add_argument(
+        "--coder",
+        metavar="NAME",
+        help="who is coding (default: $NEWSMARK_CODER, else the saved coder, else the login "
+             "name); annotations, export and stats then show only this coder's annotations",
+    )
+    parser.add_argument(
+        "--blind",
+        action="store_true",
+        help="blind coding: the reader shows only the current coder's annotations",
+    )
     parser.set_defaults(command=None)
     return parser
 

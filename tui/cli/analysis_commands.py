@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.align import DEFAULT_MIN_SCORE, Unit, align_articles
+from annotations.coder import by_coders
 from annotations.stats import TagStats, tag_stats
 from annotations.suggest import DEFAULT_MIN_SCORE as DEFAULT_SUGGEST_SCORE
 from annotations.suggest import accept, suggest_for_tag
@@ -137,7 +138,8 @@ def suggest_tags(args: argparse.Namespace, ctx: CliContext) -> int:
 def show_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark stats [--json]`."""
     metas = {meta.id: meta for meta in ctx.corpus}
-    stats = tag_stats(ctx.reanchored_store().all(), metas, ctx.corpus.article)
+    annotations = by_coders(ctx.reanchored_store().all(), ctx.coder_filter)
+    stats = tag_stats(annotations, metas, ctx.corpus.article)
     if args.json:
         print_json(stats.to_dict())
         return 0

@@ -35,6 +35,8 @@ def annotation_prompt(annotation: Annotation, colour: str) -> Text:
     prompt.append("▌", style=colour)
     prompt.append(clip(", ".join(annotation.tags), PANEL_TAGS_CHARS) or "untagged",
                   style="bold")
+    if annotation.coder:
+        prompt.append(f"  {clip(annotation.coder, 40)}", style="dim")
     if annotation.anchor == Anchor.FUZZY:
         prompt.append("  (moved)", style="dim")
     prompt.append(f"\n {clip(annotation.quote, PANEL_QUOTE_CHARS)}")
@@ -51,6 +53,9 @@ class ReaderScreen(AnnotatingScreen):
         Binding("slash", "find", "Find", key_display="/", id="reader.find"),
         Binding("a", "toggle_panel", "Annotations", id="reader.panel"),
         Binding("tab", "switch_focus", "Panel/text", show=False, id="reader.focus"),
+        Binding("B", "app.toggle_blind", "Blind coding", show=False,
+                tooltip="Show only your own annotations (or everyone's again)",
+                id="reader.blind"),
     ]
 
     def __init__(self, article_id: str, *, offset: int | None = None,
