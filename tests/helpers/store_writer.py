@@ -17,13 +17,18 @@ from annotations.store import AnnotationStore
 BODY = "The quick brown fox jumps over the lazy dog.\n\nA second paragraph of plain words."
 
 
+def fox_article() -> Article:
+    """The one article the child processes annotate."""
+    meta = ArticleMeta(id="000_fox", title="Fox", source=None, date=None, authors=(), url=None,
+                       path=Path("fox.txt"), words=15, format="txt")
+    return Article(meta=meta, body=BODY)
+
+
 def main(argv: list[str]) -> None:
     """Add annotations to the DB at argv[0], printing each id after `add` returns."""
     db, count = Path(argv[0]), int(argv[1])
     compact_bytes = int(argv[2])
-    meta = ArticleMeta(id="000_fox", title="Fox", source=None, date=None, authors=(), url=None,
-                       path=Path("fox.txt"), words=15, format="txt")
-    article = Article(meta=meta, body=BODY)
+    article = fox_article()
     store = AnnotationStore.open(db, compact_bytes=compact_bytes)
     if argv[3:] == ["wait"]:
         sys.stdin.readline()
