@@ -17,13 +17,14 @@ class Anchor(StrEnum):
 
 
 # The version of the annotation record (`Annotation.to_dict`), the "schema" of native json
-# exports. (Database schema 2 changed only the undo history, not the records.)
+# exports. (Database schema 2 changed only the undo history; schema 3 gave every stored
+# annotation a `coder`, a key older readers ignore.)
 RECORD_SCHEMA = 1
 
 # The keys of `newsmark annotations --json`, in order.
 PUBLIC_KEYS = (
     "id", "article", "quote", "start", "end", "prefix", "suffix",
-    "tags", "note", "colour", "anchor", "created", "updated",
+    "tags", "note", "colour", "anchor", "created", "updated", "coder",
 )
 
 
@@ -40,7 +41,8 @@ class Annotation:
     to; `body_hash` is `Article.content_hash` of that body. `prefix`/`suffix` are up to
     32 characters of context on each side, used to re-anchor after the article changes.
     `anchor_score` is how well quote and context matched (0–1) when it was last re-anchored
-    FUZZY, else None.
+    FUZZY, else None. `coder` is who made it (W3C `creator`, REFI-QDA `User`): every stored
+    annotation has one (the store fills in its coder when None).
     """
 
     id: str
@@ -58,6 +60,7 @@ class Annotation:
     created: str = ""
     updated: str = ""
     anchor_score: float | None = None
+    coder: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (all public keys plus `body_hash`, and `anchor_score` if set)."""
@@ -92,6 +95,7 @@ class Annotation:
             created=str(data.get("created", "")),
             updated=str(data.get("updated", "")),
             anchor_score=_optional_score(data.get("anchor_score")),
+            coder=data.get("coder") if isinstance(data.get("coder"), str) else None,
         )
 
     def with_changes(self, **changes: Any) -> Annotation:

@@ -23,6 +23,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.delenv("NEWSMARK_DB", raising=False)
     monkeypatch.delenv("NEWSMARK_LIBRARY", raising=False)
+    monkeypatch.delenv("NEWSMARK_CODER", raising=False)
 
 
 @pytest.fixture

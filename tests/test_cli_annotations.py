@@ -32,7 +32,8 @@ def test_annotate_by_quote_prints_id_and_lists_it(cli: RunCli, samples_dir: Path
     new_id = result.out.strip()
     [annotation] = listed(cli)
     assert list(annotation) == ["id", "article", "quote", "start", "end", "prefix", "suffix",
-                                "tags", "note", "colour", "anchor", "created", "updated"]
+                                "tags", "note", "colour", "anchor", "created", "updated",
+                                "coder"]
     body = Corpus.open(samples_dir).article("000").body
     assert annotation["id"] == new_id
     assert body[annotation["start"]:annotation["end"]] == QUOTE

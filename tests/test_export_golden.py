@@ -58,7 +58,8 @@ def build_fixture(corpus: Corpus) -> list[Annotation]:
     return [
         replace(a, id=f"00000000-0000-4000-8000-{index:012d}",
                 created=f"2026-01-0{index}T10:00:00.000Z",
-                updated=f"2026-01-0{index}T11:30:00.000Z")
+                updated=f"2026-01-0{index}T11:30:00.000Z",
+                coder=("ana", "ben")[index % 2])
         for index, a in enumerate(made, start=1)
     ]
 

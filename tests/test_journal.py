@@ -11,6 +11,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
+from annotations.coder import default_coder
 from annotations.errors import CorruptDatabaseError, StoreError
 from annotations.store import journal as journal_module
 from annotations.store.journal import DurableStorage, journal_path
@@ -238,7 +239,9 @@ def test_plain_tinydb_file_is_migrated_from_schema_0(db_path: Path) -> None:
     old.close()
     original = db_path.read_bytes()
     storage = DurableStorage(db_path)
-    assert annotations_of(storage) == {"id-1": doc(1), "id-2": doc(2)}
+    coder = default_coder()  # schema 3: annotations made before coders get the default one
+    assert annotations_of(storage) == {"id-1": {**doc(1), "coder": coder},
+                                       "id-2": {**doc(2), "coder": coder}}
     assert db_path.read_bytes() == original  # nothing is written until a change
     storage.commit([put(3)])
     assert db_path.with_name(db_path.name + ".schema0.bak").read_bytes() == original

@@ -68,7 +68,7 @@ def undo(store: AnnotationStore, **options: object) -> str | None:
 
 def test_round_trip_keeps_every_field(store: AnnotationStore) -> None:
     ann = replace(highlight("parking charges", "Budget", "Parking"), note="a “note”\nline 2",
-                  colour="#aabbcc", anchor=Anchor.FUZZY)
+                  colour="#aabbcc", anchor=Anchor.FUZZY, coder="Zoë K.")
     store.add(ann)
     assert reopen(store).get(ann.id) == ann
 

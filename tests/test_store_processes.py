@@ -45,6 +45,23 @@ def test_two_processes_adding_at_once_lose_nothing(db_path: Path) -> None:
 
 
 @pytest.mark.timeout(60)
+def test_replacing_while_another_process_adds_loses_nothing(db_path: Path) -> None:
+    """Adjudication's `replace_many` (delete + add in one write) racing plain adds."""
+    adder = writer(db_path, 80, 30_000)
+    replacer = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.replace_writer", str(db_path), "60"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    added = adder.communicate(timeout=50)[0].split()
+    replaced = replacer.communicate(timeout=50)[0].split()
+    assert (adder.returncode, replacer.returncode) == (0, 0)
+    assert (len(added), len(replaced)) == (80, 60)
+    store = AnnotationStore.open(db_path)
+    stored = {a.id: a for a in store.all()}
+    assert set(stored) == set(added) | {replaced[-1]}  # every add, the last replacement
+    assert stored[replaced[-1]].coder == "consensus"
+
+
+@pytest.mark.timeout(60)
 def test_killed_writers_never_lose_a_reported_annotation(db_path: Path) -> None:
     rng = random.Random(20261124)
     reported: list[str] = []

@@ -157,8 +157,10 @@ async def test_many_tags_and_long_notes_keep_the_reader_quick(
         await wait_until(pilot, lambda: panel.option_count == 1)
         prompt = str(panel.get_option_at_index(0).prompt)
         tag_line, _quote, note_line = prompt.split("\n")
-        assert tag_line.startswith("▌tag number 0, tag number 1") and tag_line.endswith("…")
-        assert len(tag_line) == 1 + PANEL_TAGS_CHARS
+        tags_shown, coder_shown = tag_line.rsplit("  ", 1)  # the coder follows the tags
+        assert coder_shown == app.workspace.current_coder
+        assert tags_shown.startswith("▌tag number 0, tag number 1") and tags_shown.endswith("…")
+        assert len(tags_shown) == 1 + PANEL_TAGS_CHARS
         assert len(note_line) == len(" Note: ") + PANEL_NOTE_CHARS
         view.move_cursor_to(seeded.start)
         await pilot.pause()

@@ -71,7 +71,7 @@ class NewsmarkApp(App[int]):
         self.citation_style: str | None = None
         self._write_lock = asyncio.Lock()
         self._shown_version = -1
-        self.sub_title = str(workspace.library)
+        self.sub_title = self._subtitle()
 
     def get_default_screen(self) -> Screen:
         """The library is the app's base screen (no empty default screen to paint first)."""
@@ -335,6 +335,31 @@ class NewsmarkApp(App[int]):
             return False
         return True
 
+    def action_toggle_blind(self) -> None:
+        """Blind coding on/off: show only this coder's annotations, or everyone's."""
+        workspace = self.workspace
+        workspace.blind = not workspace.blind
+        coder = workspace.current_coder
+        if workspace.blind:
+            message = f"Blind coding: only {coder}'s annotations are shown."
+        else:
+            message = "Blind coding off: every coder's annotations are shown."
+        self.notify(message, title="Blind coding", markup=False)
+        self.sub_title = self._subtitle()
+        self.broadcast(DataChanged)
+
+    def _subtitle(self) -> str:
+        """The library path, the coder, and whether coding is blind."""
+        blind = " (blind)" if self.workspace.blind else ""
+        return f"{self.workspace.library} · coder {self.workspace.current_coder}{blind}"
+
+    def action_agreement(self) -> None:
+        """Open the agreement screen (choose the coders to compare)."""
+        if self._require_ready():
+            from tui.screens.agreement import AgreementScreen
+
+            self.push_screen(AgreementScreen())
+
     def set_citation_style(self, style: str) -> None:
         """Cite copied quotes and Markdown exports in `style` (for this session)."""
         self.citation_style = style
@@ -347,6 +372,17 @@ class NewsmarkApp(App[int]):
         from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE
 
         yield from super().get_system_commands(screen)
+        state = "on" if self.workspace.blind else "off"
+        yield SystemCommand(
+            f"Blind coding: turn {'off' if self.workspace.blind else 'on'}",
+            f"show only your own annotations in the reader (now {state}; key B in the reader)",
+            self.action_toggle_blind,
+        )
+        yield SystemCommand(
+            "Agreement between coders",
+            "Krippendorff's alpha, Cohen's kappa per tag; adjudicate disagreements",
+            self.action_agreement,
+        )
         current = self.citation_style or DEFAULT_STYLE
         for style in COMMON_STYLES:
             if style != current:
@@ -379,6 +415,7 @@ def run_app(ctx: CliContext) -> int:
 
     if not ctx.library.is_dir():
         raise LibraryNotFoundError(f"article collection not found: {ctx.library}")
-    app = NewsmarkApp(Workspace(library=ctx.library, db_path=ctx.db_path))
+    app = NewsmarkApp(Workspace(library=ctx.library, db_path=ctx.db_path, coder=ctx.coder,
+                                blind=ctx.blind))
     app.run()
     return app.return_code or 0

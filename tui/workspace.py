@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotations.coder import visible_to
 from annotations.errors import StoreError
 from annotations.tags import tag_key
 from tui.wording import reanchor_not_saved
@@ -32,6 +34,10 @@ class Workspace:
 
     library: Path
     db_path: Path
+    # Who codes in this window (given to new annotations); None: `default_coder()`.
+    coder: str | None = None
+    # Blind coding: the reader and its panel show only this coder's annotations.
+    blind: bool = False
     corpus: Corpus | None = None
     store: AnnotationStore | None = None
     notices: list[str] = field(default_factory=list)
@@ -52,7 +58,8 @@ class Workspace:
 
         corpus = Corpus.open(self.library)
         store = AnnotationStore.open(
-            self.db_path, origin=self.origin, label=self.label, sync_reads=False
+            self.db_path, origin=self.origin, label=self.label, sync_reads=False,
+            coder=self.coder,
         )
         self.notices = list(corpus.notices)
         try:
@@ -85,13 +92,28 @@ class Workspace:
         """The full article (body parsed on demand and cached by the corpus)."""
         return self.require_corpus().article(article_id)
 
+    @property
+    def current_coder(self) -> str:
+        """The coder of this window (the store's coder once open)."""
+        if self.store is not None:
+            return self.store.coder
+        from annotations.coder import default_coder
+
+        return self.coder or default_coder()
+
     def annotations_for(self, article_id: str) -> list[Annotation]:
-        """The article's annotations, in body order."""
-        return self.require_store().for_article(article_id)
+        """The article's annotations in body order (in blind mode only this coder's)."""
+        annotations = self.require_store().for_article(article_id)
+        return visible_to(annotations, self.current_coder, blind=self.blind)
 
     def annotation_counts(self) -> dict[str, int]:
-        """How many annotations each article has (from the store's index: no full scan)."""
-        return self.require_store().article_counts()
+        """How many annotations each article has (from the store's index: no full scan;
+        in blind mode only this coder's are counted)."""
+        store = self.require_store()
+        if not self.blind:
+            return store.article_counts()
+        return dict(Counter(a.article for a in visible_to(store.all(), self.current_coder,
+                                                          blind=True)))
 
     def tag_colours(self) -> dict[str, str]:
         """Every tag's colour, keyed by the tag's casefolded name."""

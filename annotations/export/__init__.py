@@ -7,12 +7,13 @@ Writers are pure functions of (annotations, article metadata, tag colours); pass
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from annotations.article import ArticleMeta
+from annotations.coder import by_coders
 from annotations.errors import NewsmarkError
 from annotations.export.bibtex import render_bibtex
 from annotations.export.csl import csl_items
@@ -62,14 +63,15 @@ TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
 
 
 def select_annotations(
-    annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None
+    annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None,
+    coders: Collection[str] = (),
 ) -> list[Annotation]:
     """The annotations carrying any of `tags` (compared by `tag_key`: case and whitespace
-    do not matter; all when empty) on `article` (any when None), sorted by article id then
-    start offset."""
+    do not matter; all when empty) on `article` (any when None) made by one of `coders`
+    (any when empty), sorted by article id then start offset."""
     wanted = {tag_key(tag) for tag in tags}
     chosen = [
-        a for a in annotations
+        a for a in by_coders(annotations, coders)
         if (article is None or a.article == article)
         and (not wanted or any(tag_key(tag) in wanted for tag in a.tags))
     ]

@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from annotations.corpus import Corpus
     from annotations.store import AnnotationStore
 
-# The coder named in REFI-QDA projects until newsmark knows its coders.
-DEFAULT_CODER = "newsmark"
-
-
 @dataclass(frozen=True, slots=True)
 class RenderedExport:
     """Export text, how many annotations it holds, and requested tags nobody carries."""
@@ -48,9 +44,11 @@ def export_annotations(
     all_articles: bool = False,
     pandoc_bibliography: str | None = None,
     annotation_ids: Collection[str] | None = None,
+    coders: Sequence[str] = (),
 ) -> RenderedExport:
     """Render the store's annotations carrying any of `tags` (all if empty) on `article`
-    (and, given `annotation_ids`, only those of them that are still stored).
+    made by one of `coders` (anyone's if empty) (and, given `annotation_ids`, only those of
+    them that are still stored).
 
     The articles cited are those of the chosen annotations, or with `all_articles` every
     article of the collection (what CSL-JSON and BibTeX list). With `pandoc_bibliography`
@@ -65,9 +63,9 @@ def export_annotations(
     if annotation_ids is not None:
         wanted = set(annotation_ids)
         stored = [a for a in stored if a.id in wanted]
-    chosen = select_annotations(stored, tags=tags, article=article_id)
+    chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
     if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
-        raise EmptyExportError(empty_export_message(tags, article_id))
+        raise EmptyExportError(empty_export_message(tags, article_id, coders))
     carried = {tag_key(t) for a in chosen for t in a.tags}
     unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
     if all_articles:
@@ -113,15 +111,18 @@ def export_memos(memos: Sequence[dict[str, str]], annotations: Sequence[Annotati
         else tag_key(memo["target"]) in tags)]
 
 
-def empty_export_message(tags: Sequence[str], article: str | None) -> str:
+def empty_export_message(tags: Sequence[str], article: str | None,
+                         coders: Sequence[str] = ()) -> str:
     """Why an export is empty, naming the filters: "no annotations tagged x on article y"."""
-    if not tags and article is None:
+    if not tags and article is None and not coders:
         return "there are no annotations to export"
     words = ["no annotations"]
     if tags:
         words.append("tagged " + " or ".join(safe_name(tag) for tag in tags))
     if article is not None:
         words.append(f"on article {article}")
+    if coders:
+        words.append("by " + " or ".join(safe_name(coder) for coder in coders))
     return " ".join(words) + "; nothing was exported"
 
 
@@ -141,10 +142,10 @@ def export_qdpx(
     *,
     tags: Sequence[str] = (),
     article: str | None = None,
-    user: str = DEFAULT_CODER,
+    coders: Sequence[str] = (),
 ) -> QdpxExport:
     """The selected annotations as a REFI-QDA project: their articles as text sources,
-    their tags as codes, `user` as the one coder.
+    their tags as codes, their coders as users.
 
     Orphaned annotations (their passage is gone) and those whose article is not in the
     collection cannot point into a text and are left out, one line each in `left_out`.
@@ -152,7 +153,7 @@ def export_qdpx(
     from annotations.export.refi.project import render_qdpx
 
     article_id = corpus.resolve(article) if article else None
-    chosen = select_annotations(store.all(), tags=tags, article=article_id)
+    chosen = select_annotations(store.all(), tags=tags, article=article_id, coders=coders)
     carried = {tag_key(t) for a in chosen for t in a.tags}
     unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
     left_out: list[str] = []
@@ -169,6 +170,5 @@ def export_qdpx(
     articles = {aid: corpus.article(aid) for aid in sorted({a.article for a in kept})}
     whole = not tags and article_id is None
     data = render_qdpx(kept, articles, store_codebook(store.tags(), kept, whole=whole),
-                       name=corpus.name,
-                       user=user, generated=utc_now())
+                       name=corpus.name, user=store.coder, generated=utc_now())
     return QdpxExport(data, len(kept), unused, tuple(left_out))

@@ -16,7 +16,7 @@ from annotations.model import Annotation
 CSV_FILE_ENCODING = "utf-8-sig"
 COLUMNS = (
     "annotation_id", "tag", "article_id", "title", "source", "date", "author", "url",
-    "start", "end", "quote", "note", "anchor", "created", "updated",
+    "start", "end", "quote", "note", "anchor", "created", "updated", "coder",
 )
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +43,7 @@ def _rows(annotation: Annotation, meta: ArticleMeta | None) -> list[list[str]]:
         "anchor": str(annotation.anchor),
         "created": annotation.created,
         "updated": annotation.updated,
+        "coder": annotation.coder or "",
     }
     rows = []
     for tag in annotation.tags or ("",):

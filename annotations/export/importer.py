@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from annotations.anchoring import current_article, place
+from annotations.coder import coder_or_none
 from annotations.errors import ImportFormatError, NewsmarkError
 from annotations.export.native import NATIVE_FORMAT_VERSION
 from annotations.export.w3c import annotation_id_from_iri, parse_article_urn
@@ -259,7 +260,7 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ImportFormatError(f"{where}: 'tags' is not a list of strings")
     text = {key: _optional_text(record, key, where)
-            for key in ("prefix", "suffix", "body_hash", "note", "colour")}
+            for key in ("prefix", "suffix", "body_hash", "note", "colour", "coder")}
     try:
         colour = validate_colour(text["colour"]) if text["colour"] is not None else None
         cleaned_tags = normalise_tags(tags)
@@ -283,6 +284,7 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
         anchor=Anchor(anchor),
         created=_timestamp(record.get("created"), where, "created"),
         updated=_timestamp(record.get("updated"), where, "updated"),
+        coder=coder_or_none(text["coder"]),
     )
 
 
@@ -383,7 +385,20 @@ def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleFo
         note=note,
         created=created,
         updated=modified or created,
+        coder=_w3c_creator(item.get("creator"), where),
     )
+
+
+def _w3c_creator(value: Any, where: str) -> str | None:
+    """The coder named by a W3C `creator`: an Agent's `name` (else `nickname`, else `id`),
+    or an IRI string; the first of a list. None when there is none."""
+    for agent in _values(value):
+        if isinstance(agent, dict):
+            agent = next((agent[key] for key in ("name", "nickname", "id")
+                          if isinstance(agent.get(key), str) and agent[key].strip()), None)
+        if isinstance(agent, str):
+            return coder_or_none(_bounded(agent, MAX_CONTEXT_CHARS, where, "creator"))
+    return None
 
 
 def _context(value: Any, where: str, key: str) -> str:

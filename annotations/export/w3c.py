@@ -11,6 +11,8 @@ so any Web Annotation tool can read it:
   context) and a `TextPositionSelector` (offsets into the article body);
 - an annotation id that is a UUID becomes `urn:uuid:<id>`, any other `urn:newsmark:id:<id>`.
 
+The coder is the annotation's `creator` (a `Person` with a `name`).
+
 newsmark-only data (highlight colours, anchor state, tag colours) is not in this format;
 the native json export keeps everything.
 """
@@ -108,6 +110,8 @@ def annotation_to_w3c(annotation: Annotation, meta: ArticleMeta | None, collecti
         "type": "Annotation",
         "motivation": motivation(annotation),
     }
+    if annotation.coder:
+        item["creator"] = {"type": "Person", "name": annotation.coder}
     if annotation.created:
         item["created"] = annotation.created
     if annotation.updated:

@@ -14,7 +14,7 @@ from typing import Any
 from annotations.model import Anchor
 from annotations.store.ops import Data
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_TABLE = "_newsmark"
 APP_NAME = "newsmark"
 ANNOTATIONS_TABLE = "annotations"
@@ -60,6 +60,7 @@ def looks_like_annotation(doc: Any) -> bool:
             and set(map(type, tags)) <= _STR_ONLY
             and type(doc.get("note")) in _OPTIONAL_STR
             and type(doc.get("colour")) in _OPTIONAL_STR
+            and type(doc.get("coder")) in _OPTIONAL_STR
         )
     except (KeyError, TypeError, IndexError, AttributeError):
         return False
@@ -197,7 +198,7 @@ def _looks_like_v1_history_entry(doc: Any) -> bool:
 
 
 def _checks_for(schema: int) -> dict[str, Callable[[Any], bool]]:
-    if schema >= SCHEMA_VERSION:
+    if schema >= 2:  # the shapes of schema 2 are those of 3 with an optional coder
         return _CHECKS
     return {**_CHECKS, HISTORY_TABLE: _looks_like_v1_history_entry}
 
@@ -299,5 +300,40 @@ def _migrate_v1(data: Data) -> Data:
     return migrated
 
 
+def _migrate_v2(data: Data) -> Data:
+    """Schema 2 → 3: every annotation has a coder; those made before get the default coder
+    (the saved coder setting, else the login name; see annotations/coder.py).
+
+    Undo entries that created or deleted an annotation hold the whole document: it gets
+    the coder too, so undoing an old deletion brings the annotation back with a coder.
+    """
+    from annotations.coder import default_coder
+    from annotations.store.history import entry_size
+
+    record = data[META_TABLE]["1"]
+    coder = default_coder()
+
+    def with_coder(doc: Any) -> Any:
+        if not isinstance(doc, dict) or isinstance(doc.get("coder"), str):
+            return doc
+        return {**doc, "coder": coder}
+
+    annotations = {key: with_coder(doc) for key, doc in data.get(ANNOTATIONS_TABLE, {}).items()}
+    history: dict[str, Any] = {}
+    for key, entry in data.get(HISTORY_TABLE, {}).items():
+        changes = [
+            [table, doc_id, with_coder(before), with_coder(after)]
+            if table == ANNOTATIONS_TABLE and (before is None or after is None)
+            else [table, doc_id, before, after]
+            for table, doc_id, before, after in entry["changes"]
+        ]
+        history[key] = {**entry, "changes": changes}
+        history[key]["size"] = entry_size(history[key])
+    migrated = {**data, ANNOTATIONS_TABLE: annotations, HISTORY_TABLE: history}
+    migrated[META_TABLE] = meta_table(3, record["generation"], record.get("lineage"))
+    return migrated
+
+
 # from-version → function returning the data at from-version + 1 (with its meta updated).
-MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: _migrate_v0, 1: _migrate_v1}
+MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: _migrate_v0, 1: _migrate_v1,
+                                                 2: _migrate_v2}

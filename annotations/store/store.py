@@ -30,6 +30,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from annotations.anchoring import current_article, place
+from annotations.coder import clean_coder, default_coder
 from annotations.errors import (
     StoreError,
     UnknownAnnotationError,
@@ -252,6 +253,7 @@ class AnnotationStore:
         label: str = CLI_LABEL,
         sync_reads: bool = True,
         lock_timeout: float | None = None,
+        coder: str | None = None,
     ) -> None:
         # A symlinked DB is used through its target: the journal and the lock sit beside
         # the real file, so two names for one DB lock each other out, and the link itself
@@ -262,6 +264,8 @@ class AnnotationStore:
         self.origin = origin
         self.label = label
         self.user = _login_name()
+        # Given to every annotation stored without a coder (new ones, old imports).
+        self.coder = clean_coder(coder) if coder is not None else default_coder()
         self._sync_reads = sync_reads
         self.lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self._mutex = threading.RLock()  # the in-memory data and index: held briefly
@@ -300,7 +304,8 @@ class AnnotationStore:
         Options: `undo_limit`, `history_bytes`, `compact_bytes`, `origin`/`label` (who is
         writing: "cli", or one TUI window), `sync_reads` (False: reads never touch the
         disk; call `refresh()` to take in other processes' changes), `lock_timeout`
-        (seconds a write waits for another process's lock, default LOCK_TIMEOUT).
+        (seconds a write waits for another process's lock, default LOCK_TIMEOUT), `coder`
+        (given to annotations stored without one; default: `default_coder()`).
         """
         return cls(path, **options)
 
@@ -468,6 +473,14 @@ class AnnotationStore:
             ]
         return sorted(map(Annotation.from_dict, docs), key=document_order)
 
+    def coders(self) -> dict[str, int]:
+        """Every coder with how many annotations they made, sorted by name
+        (case-insensitively)."""
+        with self._reading() as data:
+            counts = Counter(doc.get("coder") or self.coder
+                             for doc in data.get(ANNOTATIONS_TABLE, {}).values())
+        return {name: counts[name] for name in sorted(counts, key=lambda n: (n.casefold(), n))}
+
     def _known_tags(self, data: Data) -> dict[str, str]:
         """Tag key → usual spelling of every tag in the codebook: tags in use, the tags above
         them (`security` for `security/maritime`), and tags given a description."""
@@ -550,11 +563,11 @@ class AnnotationStore:
 
     # Writing annotations -----------------------------------------------------------
 
-    @staticmethod
-    def _clean(annotation: Annotation) -> Annotation:
-        """Normalised tags, and a note without control sequences (notes are typed text:
+    def _clean(self, annotation: Annotation) -> Annotation:
+        """Normalised tags, a note without control sequences (notes are typed text:
         everything shown or printed later must be safe for a terminal) and not longer than
-        an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError)."""
+        an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError), and a coder (the store's,
+        when it has none)."""
         tags = normalise_tags(annotation.tags)
         note = normalise_text(annotation.note).strip() or None if annotation.note else None
         if note is not None and len(note) > MAX_NOTE_CHARS:
@@ -562,9 +575,10 @@ class AnnotationStore:
                 f"the note is {len(note):,} characters long (at most {MAX_NOTE_CHARS:,}); "
                 "nothing was saved"
             )
-        if tags == annotation.tags and note == annotation.note:
+        coder = clean_coder(annotation.coder) if annotation.coder else self.coder
+        if tags == annotation.tags and note == annotation.note and coder == annotation.coder:
             return annotation
-        return replace(annotation, tags=tags, note=note)
+        return replace(annotation, tags=tags, note=note, coder=coder)
 
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation; DuplicateAnnotationError if its id is taken."""
@@ -685,6 +699,25 @@ class AnnotationStore:
                    if key in table]
             self._commit(description, ops)
         return len(ops)
+
+    def replace_many(
+        self,
+        delete_ids: Iterable[str],
+        annotations: Iterable[Annotation],
+        *,
+        description: str,
+    ) -> int:
+        """Delete the annotations with `delete_ids` that still exist and store
+        `annotations`, as one write and one undo step; returns how many were deleted."""
+        cleaned = [self._clean(a) for a in annotations]
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            ops = [del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(delete_ids)
+                   if key in table]
+            deleted = len(ops)
+            ops += [put_op(ANNOTATIONS_TABLE, a.id, a.to_dict()) for a in cleaned]
+            self._commit(description, ops)
+        return deleted
 
     def put_many(
         self,

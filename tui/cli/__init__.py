@@ -41,7 +41,12 @@ def _global_parser() -> argparse.ArgumentParser:
         parents=[common_options()],
     )
     parser.add_argument("--version", action=VersionAction)
-    parser.set_defaults(command=None, library=None, db=None)
+    parser.add_argument(
+        "--blind",
+        action="store_true",
+        help="blind coding: the reader shows only the current coder's annotations",
+    )
+    parser.set_defaults(command=None, library=None, db=None, coder=None)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Analysis commands: `compare`, `suggest`, `stats`."""
+"""Analysis commands: `compare`, `suggest`, `stats`, `agreement`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from annotations.agreement import AgreementReport, UnitKind, compute_agreement
 from annotations.align import DEFAULT_MIN_SCORE, Unit, align_articles
+from annotations.coder import by_coders
 from annotations.errors import InvalidQueryError
 from annotations.stats import TagStats, tag_stats
 from annotations.suggest import DEFAULT_MIN_SCORE as DEFAULT_SUGGEST_SCORE
@@ -40,7 +42,7 @@ def _bounded(low: float, high: float) -> Callable[[str], float]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `compare`, `suggest` and `stats` to the command line."""
+    """Add `compare`, `suggest`, `stats` and `agreement` to the command line."""
     parent = [common_options()]
     compare = subparsers.add_parser(
         "compare", parents=parent, help="align the passages of two articles",
@@ -84,6 +86,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     formats.add_argument("--json", action="store_true", help="print JSON")
     formats.add_argument("--csv", action="store_true", help="print the --by table as CSV")
     stats.set_defaults(handler=show_stats)
+
+    agreement = subparsers.add_parser(
+        "agreement", parents=parent, help="agreement between coders (alpha, kappa)",
+        description="Per tag and overall: Krippendorff's alpha (nominal), Cohen's kappa (two "
+        "coders), percent agreement, and the counts behind them. Each sentence, paragraph or "
+        "character is, per tag and coder, coded or not. Only articles every coder has coded "
+        "count, unless --articles all.",
+    )
+    agreement.add_argument("--coders", nargs="+", required=True, metavar="NAME",
+                           help="two or more coders to compare")
+    agreement.add_argument("--tag", nargs="+", action="extend", default=[], metavar="T",
+                           help="only these tags (default: every tag they used)")
+    agreement.add_argument("--article", nargs="+", action="extend", default=[], metavar="ID",
+                           help="only these articles (ids or unique prefixes)")
+    agreement.add_argument("--unit", choices=[str(u) for u in UnitKind], default="sentence",
+                           help="what one unit of coding is (default: sentence)")
+    agreement.add_argument("--articles", choices=("coded", "all"), default="coded",
+                           help="coded: only articles every coder has coded (default); all: "
+                                "every article of the library (or of --article)")
+    agreement.add_argument("--json", action="store_true", help="print JSON")
+    agreement.set_defaults(handler=show_agreement)
 
 
 def _shorten(text: str, width: int) -> str:
@@ -145,7 +168,7 @@ def suggest_tags(args: argparse.Namespace, ctx: CliContext) -> int:
 def show_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark stats [--by outlet|article|month|tag] [--json | --csv]`."""
     metas = {meta.id: meta for meta in ctx.corpus}
-    annotations = ctx.reanchored_store().all()
+    annotations = by_coders(ctx.reanchored_store().all(), ctx.coder_filter)
     stats = tag_stats(annotations, metas, ctx.corpus.article)
     if args.csv and args.by is None:
         raise InvalidQueryError("--csv prints a table: give --by outlet, article, month or tag")
@@ -181,6 +204,46 @@ def _show_table(table: CrossTable, args: argparse.Namespace) -> int:
                                        table.columns))
         Console(highlight=False, soft_wrap=False).print(shown)
     return 0
+
+
+def show_agreement(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark agreement --coders A B [C…] [--tag T…] [--article ID…] [--unit U] [--json]`."""
+    corpus = ctx.corpus
+    articles = [corpus.resolve(article) for article in args.article]
+    report = compute_agreement(
+        ctx.reanchored_store().all(), args.coders, corpus.article, tags=args.tag,
+        articles=articles, all_article_ids=[meta.id for meta in corpus], unit=args.unit,
+        all_articles=args.articles == "all",
+    )
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    if not report.articles:
+        print("no article has been coded by every one of these coders (--articles all "
+              "compares every article)", file=sys.stderr)
+    Console(highlight=False, soft_wrap=False).print(_agreement_table(report))
+    return 0
+
+
+def _number(value: float | None) -> Text:
+    return Text("—" if value is None else f"{value:.3f}")
+
+
+def _agreement_table(report: AgreementReport) -> Table:
+    """Per tag and overall: alpha, kappa, agreement, units coded (cells are Text)."""
+    title = (f"Agreement of {', '.join(report.coders)}: {report.units} {report.unit}s in "
+             f"{count_noun(len(report.articles), 'article')}")
+    table = Table(title=Text(title))
+    for label in ("tag", "alpha", "kappa", "agreement", *(f"coded by {c}" for c in
+                                                          report.coders), "by all"):
+        table.add_column(Text(label), justify="left" if label == "tag" else "right")
+    rows = [*report.tags.items(), ("overall", report.overall)]
+    for position, (name, scores) in enumerate(rows):
+        table.add_row(Text(name, style="bold" if position == len(rows) - 1 else ""),
+                      _number(scores.alpha), _number(scores.kappa), _number(scores.agreement),
+                      *(Text(str(scores.coded[c])) for c in report.coders),
+                      Text(str(scores.both)))
+    return table
 
 
 def _stats_tables(stats: TagStats) -> list[Table]:

@@ -8,6 +8,7 @@ import sys
 
 from annotations.anchoring import locate_quote, new_annotation, reattach, reattach_description
 from annotations.article import Article
+from annotations.coder import by_coders, save_coder
 from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Annotation
 from annotations.query import Query, annotation_rows, facet_query, parse_query
@@ -104,6 +105,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     history.add_argument("--json", action="store_true", help="print a JSON array")
     history.set_defaults(handler=list_history)
+
+    coder = subparsers.add_parser(
+        "coder", parents=parent, help="show or save who is coding",
+        description="Without NAME: print the current coder (--coder, $NEWSMARK_CODER, the "
+        "saved coder, else the login name). With NAME: save it as the coder from now on.",
+    )
+    coder.add_argument("name", metavar="NAME", nargs="?", help="the coder to save")
+    coder.add_argument("--list", action="store_true",
+                       help="list every coder in the database with their annotation counts")
+    coder.set_defaults(handler=coder_command)
 
     _register_tags(subparsers, parent)
     _register_memo(subparsers, parent)
@@ -221,13 +232,14 @@ def reattach_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`newsmark annotations [--tag T] [--article ID] [--json]`."""
+    """`newsmark annotations [--tag T] [--article ID] [--coder NAME] [--json]`."""
     query = _listing_query(args)  # a bad query is refused before anything is read
     store = ctx.reanchored_store()
     found = store.with_tags(args.tag) if args.tag else store.all()
     if args.article:
         article_id = ctx.corpus.resolve(args.article)
         found = [a for a in found if a.article == article_id]
+    found = by_coders(found, ctx.coder_filter)
     if not query.is_empty:
         corpus = ctx.corpus
         metas = {a.article: corpus.meta(a.article) for a in found if a.article in corpus}
@@ -320,6 +332,19 @@ def list_history(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def coder_command(args: argparse.Namespace, ctx: CliContext) -> int:
+    """`newsmark coder [NAME] [--list]`."""
+    if args.name is not None:
+        print(f"coder: {save_coder(args.name)} (saved)")
+        return 0
+    if args.list:
+        for name, count in ctx.store.coders().items():
+            print(f"{strip_control(name)}\t{count}")
+        return 0
+    print(ctx.coder)
+    return 0
+
+
 def list_tags(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark tags [--json]`."""
     infos = ctx.store.tags()
@@ -407,9 +432,10 @@ def _summary(annotation: Annotation) -> str:
     if len(quote) > QUOTE_PREVIEW:
         quote = quote[: QUOTE_PREVIEW - 1] + "…"
     tags = strip_control(",".join(annotation.tags)) or "-"
+    coder = strip_control(annotation.coder or "-")
     return (
         f"{annotation.id[:8]}\t{safe_name(annotation.article)}\t"
-        f"{annotation.start}-{annotation.end}\t{annotation.anchor}\t{tags}\t{quote}"
+        f"{annotation.start}-{annotation.end}\t{annotation.anchor}\t{tags}\t{coder}\t{quote}"
     )
 
 

@@ -58,6 +58,11 @@ def common_options() -> argparse.ArgumentParser:
         "--db", metavar="PATH", default=argparse.SUPPRESS,
         help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
     )
+    parent.add_argument(
+        "--coder", metavar="NAME", default=argparse.SUPPRESS,
+        help="who is coding (default: $NEWSMARK_CODER, else the saved coder, else the login "
+             "name); annotations, export and stats then show only this coder's annotations",
+    )
     return parent
 
 
@@ -92,13 +97,33 @@ class CliContext:
 
     library: Path
     db_path: Path
+    coder_option: str | None = None  # `--coder` as given (None: not on the command line)
+    blind: bool = False  # `--blind`: the TUI starts in blind coding mode
+    _coder: str | None = field(default=None, repr=False)
     _corpus: Corpus | None = field(default=None, repr=False)
     _store: AnnotationStore | None = field(default=None, repr=False)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         """Resolve `--library`/`--db` against the environment and defaults."""
-        return cls(library=resolve_library(args.library), db_path=resolve_db_path(args.db))
+        return cls(library=resolve_library(args.library), db_path=resolve_db_path(args.db),
+                   coder_option=getattr(args, "coder", None),
+                   blind=bool(getattr(args, "blind", False)))
+
+    @property
+    def coder(self) -> str:
+        """The current coder: `--coder`, `$NEWSMARK_CODER`, the saved one, the login name."""
+        if self._coder is None:
+            from annotations.coder import current_coder
+
+            self._coder = current_coder(self.coder_option)
+        return self._coder
+
+    @property
+    def coder_filter(self) -> list[str]:
+        """The coders whose annotations read commands show: the one given with `--coder`,
+        else everyone (an empty list)."""
+        return [self.coder] if self.coder_option is not None else []
 
     @property
     def corpus(self) -> Corpus:
@@ -135,5 +160,5 @@ class CliContext:
         if self._store is None:
             from annotations.store import AnnotationStore
 
-            self._store = AnnotationStore.open(self.db_path)
+            self._store = AnnotationStore.open(self.db_path, coder=self.coder)
         return self._store

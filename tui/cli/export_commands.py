@@ -9,7 +9,6 @@ never creates directories; an export that matches no annotations is an error.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from annotations.clipboard import copy_text
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat, write_export, write_export_bytes
-from annotations.export.collect import DEFAULT_CODER, export_annotations, export_qdpx
+from annotations.export.collect import export_annotations, export_qdpx
 from annotations.export.importer import import_annotations, read_export_file
 from annotations.export.refi.importing import (
     import_codebook,
@@ -100,7 +99,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     rendered = export_annotations(
         store, ctx.corpus, args.format, tags=args.tag, article=args.article, style=args.style,
         all_articles=args.all_articles,
-        pandoc_bibliography=bibliography_path.name if bibliography_path else None)
+        pandoc_bibliography=bibliography_path.name if bibliography_path else None,
+        coders=ctx.coder_filter)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     text = rendered.text
@@ -122,21 +122,13 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _coder() -> str:
-    """The coder named in REFI-QDA projects: the login name, else "newsmark"."""
-    try:
-        return getpass.getuser() or DEFAULT_CODER
-    except (OSError, KeyError, ImportError):
-        return DEFAULT_CODER
-
-
 def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationStore) -> int:
     """Write a REFI-QDA project archive; it is binary, so only to a file."""
     if not args.output or args.clipboard:
         raise NewsmarkError("a qdpx project is a zip archive: write it to a file with "
                             "-o FILE.qdpx (not to stdout or the clipboard)")
     exported = export_qdpx(store, ctx.corpus, tags=args.tag, article=args.article,
-                           user=_coder())
+                           coders=ctx.coder_filter)
     for line in (*(f"no annotations tagged {t}" for t in exported.unused_tags),
                  *exported.left_out):
         print(f"newsmark: {line}", file=sys.stderr)

@@ -36,6 +36,8 @@ def annotation_prompt(annotation: Annotation, colour: str) -> Text:
     prompt.append("▌", style=colour)
     prompt.append(clip(", ".join(annotation.tags), PANEL_TAGS_CHARS) or "untagged",
                   style="bold")
+    if annotation.coder:
+        prompt.append(f"  {clip(annotation.coder, 40)}", style="dim")
     if annotation.anchor == Anchor.FUZZY:
         prompt.append("  (moved)", style="dim")
     prompt.append(f"\n {clip(annotation.quote, PANEL_QUOTE_CHARS)}")
@@ -55,6 +57,9 @@ class ReaderScreen(AnnotatingScreen):
         Binding("enter", "reattach", "Re-attach", id="reader.reattach"),
         Binding("M", "memo", "Memo", tooltip="Write your memo on the whole article",
                 id="reader.memo"),
+        Binding("B", "app.toggle_blind", "Blind coding", show=False,
+                tooltip="Show only your own annotations (or everyone's again)",
+                id="reader.blind"),
     ]
 
     def __init__(self, article_id: str, *, offset: int | None = None,

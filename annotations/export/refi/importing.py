@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from annotations.anchoring import new_annotation
 from annotations.atomic import atomic_write_text
+from annotations.coder import coder_or_none
 from annotations.errors import ImportFormatError, NewsmarkError, QuoteNotFoundError
 from annotations.export.importer import (
     ImportFileError,
@@ -141,6 +142,7 @@ def _annotations(project: ParsedProject, planned: list[PlannedSource],
                                f"{printable_name(source.name)!r}: it holds only whitespace")
                 continue
             result.append(replace(annotation, id=selection.guid,
+                                  coder=coder_or_none(selection.user),
                                   created=selection.created or annotation.created,
                                   updated=selection.updated or annotation.updated))
     return result

@@ -101,7 +101,9 @@ def build_project(
     """The `Project` element and the source texts by archive path.
 
     `annotations` must be anchored to `articles` (exact offsets into their bodies); those
-    whose article is missing are left out by the caller. `user` names the one coder.
+    whose article is missing are left out by the caller. `user` is who exports (the
+    project's creating user); every annotation's coder (`user` when it has none) is a
+    `User` too, and the creating user of its selection and codings.
     """
     if not codebook:
         raise NothingToExportError("there are no tagged annotations to export")
@@ -111,7 +113,9 @@ def build_project(
         {"name": name, "origin": ORIGIN, "creatingUserGUID": user_guid},
         "creationDateTime", generated))
     users = ET.SubElement(root, _q("Users"))
-    ET.SubElement(users, _q("User"), {"guid": user_guid, "name": user})
+    coders = {user, *(a.coder or user for a in annotations)}
+    for coder in sorted(coders, key=lambda c: (c.casefold(), c)):
+        ET.SubElement(users, _q("User"), {"guid": stable_guid("user", coder), "name": coder})
     add_codes(ET.SubElement(root, _q("CodeBook")), codebook, PROJECT_NS)
     variables = ET.SubElement(root, _q("Variables"))
     for label, _attribute in SOURCE_VARIABLES:
@@ -130,7 +134,7 @@ def build_project(
             "guid": guid, "name": article_id,
             "plainTextPath": f"{INTERNAL_PREFIX}{guid}.txt", "creatingUser": user_guid})
         for annotation in by_article[article_id]:
-            _selection(source, annotation, user_guid)
+            _selection(source, annotation, stable_guid("user", annotation.coder or user))
         for label, attribute in SOURCE_VARIABLES:
             value = getattr(article.meta, attribute)
             if value:

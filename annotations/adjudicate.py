@@ -1,0 +1,97 @@
+"""Adjudication: settling a disagreement by writing the consensus for one unit and tag.
+
+The adjudicator keeps one coder's version of a unit, several coders' (their union), or
+none. The result is written as annotations of the coder `consensus` carrying only that
+tag, clipped to the unit: consensus annotations of the tag that overlap the unit are
+replaced (their parts outside the unit are kept), so deciding a unit again replaces the
+earlier decision. `AnnotationStore.replace_many` writes it as one undo step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from annotations.anchoring import new_annotation
+from annotations.article import Article
+from annotations.coder import CONSENSUS, coder_key
+from annotations.model import Anchor, Annotation
+from annotations.tags import tag_key
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to write for one unit: the consensus annotations to delete and to add."""
+
+    delete: tuple[str, ...]
+    add: tuple[Annotation, ...]
+    description: str
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, in order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _has_tag(annotation: Annotation, tag: str) -> bool:
+    return any(tag_key(t) == tag_key(tag) for t in annotation.tags)
+
+
+def _piece(article: Article, source: Annotation | None, start: int, end: int,
+           tags: Sequence[str]) -> Annotation | None:
+    """A consensus annotation of `article.body[start:end]` (None if only whitespace)."""
+    if start >= end or not article.body[start:end].strip():
+        return None
+    made = new_annotation(article, start, end, tags=tags,
+                          note=source.note if source is not None else None)
+    return replace(made, coder=CONSENSUS)
+
+
+def adjudicate(
+    article: Article,
+    annotations: Iterable[Annotation],
+    *,
+    start: int,
+    end: int,
+    tag: str,
+    keep: Sequence[str],
+    label: str = "",
+) -> Decision:
+    """The consensus for `tag` on `article.body[start:end]`: the union of what the coders
+    in `keep` coded with `tag` there (nothing when `keep` is empty).
+
+    `annotations` are the article's annotations (every coder's, consensus included).
+    """
+    keys = {coder_key(name) for name in keep}
+    relevant = [a for a in annotations
+                if a.article == article.id and a.anchor != Anchor.ORPHANED
+                and a.start < end and start < a.end and _has_tag(a, tag)]
+    kept = [a for a in relevant if coder_key(a.coder or "") in keys]
+    previous = [a for a in relevant if coder_key(a.coder or "") == coder_key(CONSENSUS)]
+    added: list[Annotation] = []
+    for old in previous:  # what an earlier decision wrote outside this unit stays
+        for piece_start, piece_end in ((old.start, start), (end, old.end)):
+            piece = _piece(article, old, max(old.start, piece_start),
+                           min(old.end, piece_end), old.tags)
+            if piece is not None:
+                added.append(piece)
+    for piece_start, piece_end in _merged((max(a.start, start), min(a.end, end))
+                                          for a in kept):
+        piece = _piece(article, None, piece_start, piece_end, [tag])
+        if piece is not None:
+            added.append(piece)
+    if not keep:
+        whose = "neither version"
+    elif len(keep) == 1:
+        whose = f"{keep[0]}'s version"
+    else:
+        whose = " and ".join(keep) + "'s versions"
+    where = label or f"{start}–{end}"
+    description = f"adjudicate {tag} in {article.id} {where}: keep {whose}"
+    return Decision(tuple(a.id for a in previous), tuple(added), description)

@@ -1,0 +1,160 @@
+"""Who codes: the coder's name, where it comes from, and filtering annotations by coder.
+
+The current coder is `--coder NAME`, else `$NEWSMARK_CODER`, else the `coder` saved in
+the settings file (`settings.json` in the user config directory), else the login name,
+which is then saved there (first use). The *default* coder (given to annotations made
+before newsmark knew its coders, see the schema 3 migration) is the saved setting, else
+the login name: never a one-off `--coder`.
+
+(The smallest settings reader newsmark needs; to be folded into a general settings module.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import re
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+import orjson
+import platformdirs
+
+from annotations.errors import NewsmarkError
+from annotations.text import strip_control, strip_format_characters
+
+CODER_ENV = "NEWSMARK_CODER"
+SETTINGS_FILE = "settings.json"
+CONSENSUS = "consensus"  # the coder of adjudicated (consensus) annotations
+FALLBACK_CODER = "newsmark"  # when not even a login name is known
+MAX_CODER_CHARS = 64
+_WHITESPACE = re.compile(r"\s+")
+
+
+class InvalidCoderError(NewsmarkError):
+    """A coder name that is empty or too long."""
+
+
+def clean_coder(name: str) -> str:
+    """A coder name cleaned like a tag (no control or invisible format characters, inner
+    whitespace collapsed); InvalidCoderError if nothing is left or it is too long."""
+    cleaned = _WHITESPACE.sub(" ", strip_format_characters(strip_control(name))).strip()
+    if not cleaned:
+        raise InvalidCoderError("the coder name is empty")
+    if len(cleaned) > MAX_CODER_CHARS:
+        raise InvalidCoderError(f"a coder name has at most {MAX_CODER_CHARS} characters")
+    return cleaned
+
+
+def coder_or_none(name: object) -> str | None:
+    """An imported coder name, cleaned; None when it is not a usable name (the store then
+    gives the annotation its own coder)."""
+    if not isinstance(name, str):
+        return None
+    try:
+        return clean_coder(name)
+    except InvalidCoderError:
+        return None
+
+
+def coder_key(name: str) -> str:
+    """The identity of a coder name: case and surrounding whitespace do not matter."""
+    return " ".join(name.split()).casefold()
+
+
+def settings_path() -> Path:
+    """The settings file: `settings.json` in the user config directory."""
+    return platformdirs.user_config_path("newsmark") / SETTINGS_FILE
+
+
+def _read_settings(path: Path) -> dict[str, object]:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def saved_coder() -> str | None:
+    """The coder saved in the settings file, if any (an unusable value counts as none)."""
+    value = _read_settings(settings_path()).get("coder")
+    if not isinstance(value, str):
+        return None
+    try:
+        return clean_coder(value)
+    except InvalidCoderError:
+        return None
+
+
+def save_coder(name: str) -> str:
+    """Save `name` (cleaned) as the coder in the settings file, keeping its other keys;
+    returns the name saved. StoreError-like NewsmarkError if it cannot be written."""
+    from annotations.atomic import atomic_write_bytes
+
+    cleaned = clean_coder(name)
+    path = settings_path()
+    settings = _read_settings(path)
+    settings["coder"] = cleaned
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, orjson.dumps(settings, option=orjson.OPT_INDENT_2))
+    except OSError as error:
+        raise NewsmarkError(f"could not save the coder to {path}: "
+                            f"{error.strerror or error}") from None
+    return cleaned
+
+
+def login_coder() -> str:
+    """The login name as a coder name ("newsmark" if there is none)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        name = ""
+    try:
+        return clean_coder(name)
+    except InvalidCoderError:
+        return FALLBACK_CODER
+
+
+def default_coder() -> str:
+    """The saved coder, else the login name (nothing is saved)."""
+    return saved_coder() or login_coder()
+
+
+def current_coder(cli_value: str | None = None) -> str:
+    """The coder of this session: `cli_value` (`--coder`), `$NEWSMARK_CODER`, the saved
+    setting, else the login name, saved as the setting on this first use (if it can be)."""
+    if cli_value is not None:
+        return clean_coder(cli_value)
+    from_env = os.environ.get(CODER_ENV)
+    if from_env:
+        return clean_coder(from_env)
+    saved = saved_coder()
+    if saved is not None:
+        return saved
+    name = login_coder()
+    with contextlib.suppress(NewsmarkError):  # read-only config: the login name each time
+        save_coder(name)
+    return name
+
+
+_A = TypeVar("_A")
+
+
+def by_coders(annotations: Iterable[_A], coders: Collection[str]) -> list[_A]:
+    """The annotations (anything with a `coder` attribute) made by one of `coders`
+    (case-insensitively); all of them when `coders` is empty."""
+    if not coders:
+        return list(annotations)
+    wanted = {coder_key(name) for name in coders}
+    return [a for a in annotations if coder_key(getattr(a, "coder", None) or "") in wanted]
+
+
+def visible_to(annotations: Iterable[_A], coder: str, *, blind: bool) -> list[_A]:
+    """What a coder sees: in blind mode only their own annotations, else all of them.
+
+    For the reader, its annotation panel and the annotation browser.
+    """
+    return by_coders(annotations, [coder]) if blind else list(annotations)
