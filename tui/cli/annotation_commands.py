@@ -116,7 +116,7 @@ def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None
 
 def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark annotate ID --quote TEXT | --start S --end E --tag T ...`."""
-    article = ctx.corpus.article(args.id)
+    article = ctx.article(args.id)
     if args.quote is None and (args.start is None or args.end is None):
         raise QuoteNotFoundError("give --quote TEXT, or both --start and --end")
     if args.start is not None and args.end is not None:
