@@ -35,7 +35,7 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE files(path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, notices TEXT);
 CREATE TABLE articles(
-    rowid INTEGER PRIMARY KEY, path BLOB, seq INTEGER, id TEXT, base_id TEXT, title TEXT,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, path BLOB, seq INTEGER, id TEXT, base_id TEXT, title TEXT,
     source TEXT, date TEXT, authors TEXT, url TEXT, words INTEGER, format TEXT,
     encoding TEXT, record INTEGER, hash TEXT);
 CREATE INDEX articles_path ON articles(path, seq);
@@ -260,33 +260,51 @@ class CorpusIndex:
             return self._fts_ready()
 
     def _fts_ready(self) -> bool:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'fts'").fetchone()
-        return row is not None and row[0] == "ready"
+        return self._meta("fts") == "ready"
 
     def ensure_fts(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Build the full-text index if it was never built (once per collection)."""
+        """Build the full-text index if it was never built (once per collection).
+
+        A batch of bodies at a time, each batch committed: other processes can update the
+        index meanwhile (their new articles have higher rowids, read by a later batch),
+        and an interrupted build resumes where it stopped."""
         with self._lock:
-            if self._fts_ready():
-                return
             try:
-                with self._db:
-                    self._db.execute("DELETE FROM fts")
-                    total = self._db.execute("SELECT count(*) FROM bodies").fetchone()[0]
-                    done, last = 0, -1
-                    while True:
+                state = self._meta("fts")
+                if state == "ready":
+                    return
+                if state != "building":
+                    with self._db:
+                        self._db.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+                        self._set_meta("fts", "building")
+                        self._set_meta("fts_last", "-1")
+                total = self._db.execute("SELECT count(*) FROM bodies").fetchone()[0]
+                done = 0
+                while True:
+                    with self._db:
+                        self._db.execute("BEGIN IMMEDIATE")
+                        last = int(self._meta("fts_last") or -1)
                         rows = self._db.execute(
                             "SELECT rowid, body FROM bodies WHERE rowid > ? ORDER BY rowid "
                             "LIMIT ?", (last, FTS_BATCH)).fetchall()
                         if not rows:
-                            break
+                            self._set_meta("fts", "ready")
+                            return
                         self._db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)",
                                              ((rowid, fold(body)) for rowid, body in rows))
-                        last, done = rows[-1][0], done + len(rows)
-                        if progress is not None:
-                            progress(done, total)
-                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('fts', 'ready')")
+                        self._set_meta("fts_last", str(rows[-1][0]))
+                    done += len(rows)
+                    if progress is not None:
+                        progress(min(done, total), total)
             except sqlite3.Error:
                 return
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def candidates(self, trigrams: list[str]) -> list[int] | None:
         """Rowids of the articles containing every trigram (of folded text), or None when
@@ -321,23 +339,37 @@ def _create(db: sqlite3.Connection) -> None:
 
 
 def _open_checked(path: Path) -> sqlite3.Connection | None:
-    """The index at `path` (created if missing), or None if it is corrupt or outdated."""
+    """The index at `path` (created if missing), or None if it is corrupt or outdated.
+
+    Raises `sqlite3.OperationalError` when it is busy or cannot be opened: then it must not
+    be thrown away (another newsmark may be writing it)."""
     db = sqlite3.connect(path, check_same_thread=False, timeout=30)
     try:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        with db:  # one process creates the tables; another one waits, then sees them
-            db.execute("BEGIN IMMEDIATE")
-            tables = {name for (name,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-            if not tables:
-                _create(db)
-                return db
+        tables = _tables(db)
+        if not tables:
+            with db:  # one process creates the tables; another one waits, then sees them
+                db.execute("BEGIN IMMEDIATE")
+                tables = _tables(db)
+                if not tables:
+                    _create(db)
+                    return db
         if set(_TABLES) <= tables:
             row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is not None and row[0] == str(SCHEMA_VERSION):
                 return db
-    except sqlite3.Error:
+    except sqlite3.OperationalError as error:
+        db.close()
+        if "locked" in str(error) or "busy" in str(error) or "unable to open" in str(error):
+            raise
+        return None
+    except sqlite3.DatabaseError:  # not a database, malformed
         pass
     db.close()
     return None
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
