@@ -35,8 +35,8 @@ _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE files(path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, notices TEXT);
 CREATE TABLE articles(
-    rowid INTEGER PRIMARY KEY AUTOINCREMENT, path BLOB, seq INTEGER, id TEXT, base_id TEXT, title TEXT,
-    source TEXT, date TEXT, authors TEXT, url TEXT, words INTEGER, format TEXT,
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, path BLOB, seq INTEGER, id TEXT, base_id TEXT,
+    title TEXT, source TEXT, date TEXT, authors TEXT, url TEXT, words INTEGER, format TEXT,
     encoding TEXT, record INTEGER, hash TEXT);
 CREATE INDEX articles_path ON articles(path, seq);
 CREATE INDEX articles_id ON articles(id);
@@ -134,10 +134,11 @@ class CorpusIndex:
         """Every article as a tuple of `ARTICLE_COLUMNS` and `seq` (authors joined, see
         `split_authors`; the path as bytes, see `os.fsdecode`), in path then in-file order:
         the fast way to list a collection."""
+        # Sorted by SQLite, which lets go of the interpreter between rows: a Python sort of
+        # 100,000 rows holds it long enough to freeze the TUI's event loop.
         with self._lock:
-            rows = self._db.execute(f"SELECT {ARTICLE_COLUMNS}, seq FROM articles").fetchall()
-        rows.sort(key=lambda row: (row[1], row[-1]))  # faster than SQLite's ORDER BY
-        return rows
+            return self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS}, seq FROM articles ORDER BY path, seq").fetchall()
 
     def lookup(self, id_or_prefix: str, limit: int = 6) -> list[ArticleRow]:
         """The article with this id, else those whose id starts with it (at most `limit`)."""

@@ -185,13 +185,16 @@ class LibraryScreen(NewsmarkScreen):
         self._counts = dict(workspace.annotation_counts())
         query = self.query_one("#filter", Input).value
         rows = self._table_rows(self._visible_metas())
-        self.app.call_from_thread(self._loaded, query, rows)
+        table = self.table()
+        measured = table.measure_rows(rows) if table is not None else None
+        self.app.call_from_thread(self._loaded, query, rows, measured)
 
-    def _loaded(self, query: str, rows: list[TableRow]) -> None:
+    def _loaded(self, query: str, rows: list[TableRow],
+                measured: tuple[dict[str, int], list[int]] | None) -> None:
         if query != self.query_one("#filter", Input).value:  # typed meanwhile
             self._refresh_rows()
         else:
-            self._show_rows(rows)
+            self._show_rows(rows, measured)
 
     def _sort_key(self, meta: ArticleMeta) -> tuple:
         key = COLUMNS[self._sort_index].key
@@ -227,11 +230,12 @@ class LibraryScreen(NewsmarkScreen):
             for meta in metas
         ]
 
-    def _show_rows(self, rows: list[TableRow]) -> None:
+    def _show_rows(self, rows: list[TableRow],
+                   measured: tuple[dict[str, int], list[int]] | None = None) -> None:
         table = self.table()
         if table is None:
             return
-        table.set_rows(rows)
+        table.set_rows(rows, measured)
         table.set_sort(self._sort_index, self._sort_reverse)
         self._update_status()
 
