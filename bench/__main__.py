@@ -22,6 +22,7 @@ from bench.config import Config
 from bench.corpus_bench import load_section, search_section
 from bench.reader_bench import reader_section
 from bench.report import REPORT_PATH, Machine, Section, render
+from bench.scale_bench import scale_section
 from bench.startup_bench import startup_section
 from bench.store_bench import store_section
 from bench.tui_save_bench import tui_save_section
@@ -35,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "tui_save": tui_save_section,
     "anchor": anchor_section,
     "annotation_browser": annotation_browser_section,
+    "scale": scale_section,
 }
 
 

@@ -5,6 +5,10 @@ samples' format (title line, a "08:35, December 14, 2023 By Xu Wei ( China Daily
 body paragraphs separated by blank lines) with varied titles, outlets, dates and authors.
 Everything is deterministic for a given seed, and generated collections are cached on disk
 keyed by size and seed so repeated runs reuse them.
+
+As a command, it makes a collection anyone can measure newsmark on:
+`python -m bench.generate --articles 100000 DIR` (about 8 s and 340 MB for 100,000 articles;
+`--annotations M --db PATH` also writes M annotations).
 """
 
 from __future__ import annotations
@@ -190,3 +194,46 @@ def generate_annotations(corpus: Corpus, m: int, seed: int) -> list[Annotation]:
     rng.shuffle(annotations)
     return annotations
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.generate --articles N [--seed S] [--annotations M --db PATH] DIR`."""
+    import argparse
+    import sys
+    import time
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.generate",
+        description="Write a synthetic collection of N .txt articles (3.4 KB each on average, "
+        "recombined from the bundled samples) into DIR, which must not exist; optionally "
+        "also a database of M annotations on them.",
+    )
+    parser.add_argument("directory", metavar="DIR", type=Path)
+    parser.add_argument("--articles", type=int, required=True, metavar="N")
+    parser.add_argument("--seed", type=int, default=1, help="same seed, same files (default 1)")
+    parser.add_argument("--annotations", type=int, default=0, metavar="M",
+                        help="also write M annotations of random sentences to --db")
+    parser.add_argument("--db", type=Path, metavar="PATH", help="the database for --annotations")
+    args = parser.parse_args(argv)
+    if args.articles < 1:
+        parser.error("--articles must be 1 or more")
+    if args.annotations and args.db is None:
+        parser.error("--annotations needs --db PATH")
+    if args.directory.exists():
+        parser.error(f"{args.directory} already exists")
+    started = time.perf_counter()
+    generate_collection(args.directory, args.articles, args.seed)
+    print(f"wrote {args.articles} articles to {args.directory} in "
+          f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if args.annotations:
+        from annotations.store import AnnotationStore
+
+        corpus = Corpus.open(args.directory)
+        AnnotationStore.open(args.db).put_many(
+            generate_annotations(corpus, args.annotations, args.seed))
+        print(f"wrote {args.annotations} annotations to {args.db}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

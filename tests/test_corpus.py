@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotations import corpus as corpus_module
+from annotations import indexing as indexing_module
 from annotations.corpus import Corpus
 from annotations.errors import InvalidQueryError, LibraryNotFoundError, UnknownArticleError
 from annotations.loader import LoadedFile
@@ -33,13 +34,13 @@ def test_cache_is_reused_and_changed_files_are_reparsed(
 ) -> None:
     first = Corpus.open(library_copy)
     parsed: list[Path] = []
-    real_load = corpus_module.load_file
+    real_load = indexing_module.load_file
 
     def counting_load(path: Path, base_id: str, **options: bool) -> LoadedFile:
         parsed.append(path)
         return real_load(path, base_id, **options)
 
-    monkeypatch.setattr(corpus_module, "load_file", counting_load)
+    monkeypatch.setattr(indexing_module, "load_file", counting_load)
     second = Corpus.open(library_copy)
     assert parsed == []  # everything came from the index cache
     assert [m.to_listing() for m in second] == [m.to_listing() for m in first]

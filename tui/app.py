@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
@@ -21,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from annotations.errors import NewsmarkError
-from tui.messages import DataChanged, WorkspaceReady
+from tui.messages import DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.library import LibraryScreen
 from tui.typing_guard import typing_target
 from tui.wording import count_noun
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 STYLES_DIR = Path(__file__).parent / "styles"
 # How often the app looks for changes another process made to the database (a stat).
 EXTERNAL_CHECK_SECONDS = 2.0
+# While a collection is indexed, the library's status line says how far it got this often.
+PROGRESS_SECONDS = 0.25
 T = TypeVar("T")
 
 
@@ -101,8 +104,17 @@ class NewsmarkApp(App[int]):
         self.run_worker(self._open_workspace, thread=True, group="open", exit_on_error=False)
 
     def _open_workspace(self) -> None:
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= PROGRESS_SECONDS or done == total:
+                last = now
+                self.call_from_thread(self.broadcast, partial(IndexProgress, done, total))
+
         try:
-            self.workspace.open()
+            self.workspace.open(progress)
         except NewsmarkError as error:
             # A Text, not a str: the message (a path, say) is printed without markup.
             self.call_from_thread(self.exit, 1, 1, Text(f"newsmark: error: {error}"))

@@ -11,3 +11,12 @@ class DataChanged(Message):
 
 class WorkspaceReady(Message):
     """The collection and the DB finished opening."""
+
+
+class IndexProgress(Message):
+    """Opening the collection: `done` of `total` changed files parsed so far."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total

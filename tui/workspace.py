@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -48,15 +49,16 @@ class Workspace:
         f"started {datetime.now().strftime('%H:%M')})"
     )
 
-    def open(self) -> None:
+    def open(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Load the collection index and the DB, then re-anchor changed articles (blocking).
 
-        Re-anchoring that cannot be saved becomes a notice, not an error.
+        Re-anchoring that cannot be saved becomes a notice, not an error. `progress(done,
+        total)` is called while changed files are parsed (see `Corpus.open`).
         """
         from annotations.corpus import Corpus
         from annotations.store import AnnotationStore
 
-        corpus = Corpus.open(self.library)
+        corpus = Corpus.open(self.library, progress=progress)
         store = AnnotationStore.open(
             self.db_path, origin=self.origin, label=self.label, sync_reads=False,
             coder=self.coder,

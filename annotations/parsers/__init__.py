@@ -55,6 +55,8 @@ def parse_text(text: str, path: Path) -> list[ParsedArticle]:
 
 def clean_paragraph(text: str) -> str:
     """Collapse runs of spaces, tabs and no-break spaces; strip the ends."""
+    if text.isascii() and "  " not in text and "\t" not in text:
+        return text.strip()  # nothing to collapse (the usual line), without the regex
     return _HORIZONTAL_SPACE.sub(" ", text).strip()
 
 

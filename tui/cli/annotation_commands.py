@@ -185,7 +185,7 @@ def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None
 
 def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark annotate ID --quote TEXT | --start S --end E --tag T ...`."""
-    article = ctx.corpus.article(args.id)
+    article = ctx.article(args.id)
     start, end = _passage(args, article)
     tags = normalise_tags(args.tag)
     annotation = new_annotation(article, start, end, tags=tags, note=args.note or None,

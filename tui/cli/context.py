@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from annotations.paths import resolve_db_path, resolve_library
 from tui.wording import reanchor_not_saved
 
 if TYPE_CHECKING:
+    from annotations.article import Article
     from annotations.corpus import Corpus
     from annotations.store import AnnotationStore
 
@@ -132,9 +134,24 @@ class CliContext:
             from annotations.corpus import Corpus
 
             self._corpus = Corpus.open(self.library)
+            # Its (possibly millions of) long-lived objects need no more scans by the cyclic
+            # garbage collector, which otherwise re-scans them while the command runs.
+            gc.freeze()
             for notice in self._corpus.notices:
                 print(f"newsmark: {notice}", file=sys.stderr)
         return self._corpus
+
+    def article(self, id_or_prefix: str) -> Article:
+        """One article: from the collection's index alone when it knows the id and the
+        article's file is unchanged (a command on one article does not look at the whole
+        collection), else from the opened collection."""
+        if self._corpus is None:
+            from annotations.corpus import Corpus
+
+            found = Corpus.indexed_article(self.library, id_or_prefix)
+            if found is not None:
+                return found
+        return self.corpus.article(id_or_prefix)
 
     def reanchored_store(self) -> AnnotationStore:
         """The store after re-anchoring annotations of changed articles (reported on stderr).

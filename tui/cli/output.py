@@ -11,3 +11,21 @@ import orjson
 def print_json(data: Any) -> None:
     """Print `data` as indented UTF-8 JSON on stdout."""
     sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n")
+
+
+class JsonArrayWriter:
+    """Writes a JSON array item by item, as `print_json` would print the whole list (so a
+    long result is streamed instead of built in memory first)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+
+    def write(self, item: Any) -> None:
+        """Print one more item of the array."""
+        text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
+        sys.stdout.write(("[\n  " if not self._count else ",\n  ") + text.replace("\n", "\n  "))
+        self._count += 1
+
+    def close(self) -> None:
+        """End the array (an empty one prints `[]`)."""
+        sys.stdout.write("\n]\n" if self._count else "[]\n")

@@ -7,7 +7,7 @@ import sys
 
 from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options, positive_int
-from tui.cli.output import print_json
+from tui.cli.output import JsonArrayWriter, print_json
 from tui.wording import count_noun
 
 
@@ -59,7 +59,7 @@ def list_articles(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark show ID [--body-only]`."""
-    article = ctx.corpus.article(args.id)
+    article = ctx.article(args.id)
     if not args.body_only:
         meta = article.meta
         print(meta.title)
@@ -75,19 +75,39 @@ def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`newsmark search QUERY [--regex] [--json]`; exit 1 when nothing matches."""
+    """`newsmark search QUERY [--regex] [--json]`; exit 1 when nothing matches.
+
+    Hits are printed as they are found, a batch of articles at a time; the count of every
+    match (for a literal query) comes at the end."""
     article_ids = [args.article] if args.article else None
-    hits = ctx.corpus.search(
+    batches = ctx.corpus.search_batches(
         args.query, regex=args.regex, case_sensitive=args.case_sensitive,
-        article_ids=article_ids, limit=args.limit,
+        article_ids=article_ids, limit=args.limit, prepare=_building_search_index,
     )
-    if args.json:
-        print_json([hit.to_dict() for hit in hits])
+    writer = JsonArrayWriter() if args.json else None
+    shown = total = 0
+    complete = True
+    for hits in batches:
+        total += hits.total
+        complete = complete and hits.complete
+        if writer is not None:
+            for hit in hits:
+                writer.write(hit.to_dict())
+        else:
+            sys.stdout.write("".join(
+                f"{hit.article}\t{hit.start}\t{hit.context}\n" for hit in hits))
+        shown += len(hits)
+        sys.stdout.flush()
+    if writer is not None:
+        writer.close()
     else:
-        for hit in hits:
-            print(f"{hit.article}\t{hit.start}\t{hit.context}")
-        found = count_noun(hits.total, "match", "matches")
-        shown = f"{len(hits)} of {found}" if len(hits) < hits.total else found
-        more = "" if hits.complete else " (stopped at --limit; there may be more)"
-        print(f"{shown}{more}", file=sys.stderr)
-    return 0 if hits else 1
+        found = count_noun(total, "match", "matches")
+        summary = f"{shown} of {found}" if shown < total else found
+        more = "" if complete else " (stopped at --limit; there may be more)"
+        print(f"{summary}{more}", file=sys.stderr)
+    return 0 if shown else 1
+
+
+def _building_search_index() -> None:
+    print("newsmark: building the full-text index of the collection (once; later searches "
+          "use it)…", file=sys.stderr, flush=True)

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.messages import DataChanged, WorkspaceReady
+from tui.messages import DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
 from tui.widgets.footer import KeyFooter
@@ -135,6 +135,11 @@ class LibraryScreen(NewsmarkScreen):
         """Fill the table once the collection is loaded."""
         self._load()
 
+    def on_index_progress(self, event: IndexProgress) -> None:
+        """While the collection is indexed: how many of its changed files are read."""
+        status = f"Indexing the collection: {event.done:,} of {event.total:,} files read…"
+        self.query_one("#library-status", Static).update(Text(status))
+
     def table(self) -> ArticleTable | None:
         """The article table, once mounted."""
         return next(self.query("#articles").results(ArticleTable), None)
@@ -168,11 +173,29 @@ class LibraryScreen(NewsmarkScreen):
 
     def _load(self) -> None:
         self._mount_table()
+        # Off the event loop: at 100,000 articles building the rows took a second.
+        self.run_worker(self._prepare_rows, thread=True, group="library-load", exclusive=True,
+                        exit_on_error=False)
+
+    def _prepare_rows(self) -> None:
+        """Every article's metadata, filter text, annotation count and table row (in a
+        thread), then shown on the event loop."""
         workspace = self.newsmark.workspace
         self._metas = list(workspace.require_corpus())
         self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
         self._counts = dict(workspace.annotation_counts())
-        self._refresh_rows()
+        query = self.query_one("#filter", Input).value
+        rows = self._table_rows(self._visible_metas())
+        table = self.table()
+        measured = table.measure_rows(rows) if table is not None else None
+        self.app.call_from_thread(self._loaded, query, rows, measured)
+
+    def _loaded(self, query: str, rows: list[TableRow],
+                measured: tuple[dict[str, int], list[int]] | None) -> None:
+        if query != self.query_one("#filter", Input).value:  # typed meanwhile
+            self._refresh_rows()
+        else:
+            self._show_rows(rows, measured)
 
     def _sort_key(self, meta: ArticleMeta) -> tuple:
         key = COLUMNS[self._sort_index].key
@@ -193,11 +216,11 @@ class LibraryScreen(NewsmarkScreen):
         return rows
 
     def _refresh_rows(self) -> None:
-        table = self.table()
-        if table is None:
-            return
-        rows = self._visible_metas()
-        table.set_rows([
+        if self.table() is not None:
+            self._show_rows(self._table_rows(self._visible_metas()))
+
+    def _table_rows(self, metas: list[ArticleMeta]) -> list[TableRow]:
+        return [
             TableRow(meta.id, (
                 ("● " if meta.id in self._marked else "") + meta.title,
                 meta.source or "—",
@@ -205,8 +228,15 @@ class LibraryScreen(NewsmarkScreen):
                 str(meta.words),
                 str(self._counts.get(meta.id, 0) or ""),
             ))
-            for meta in rows
-        ])
+            for meta in metas
+        ]
+
+    def _show_rows(self, rows: list[TableRow],
+                   measured: tuple[dict[str, int], list[int]] | None = None) -> None:
+        table = self.table()
+        if table is None:
+            return
+        table.set_rows(rows, measured)
         table.set_sort(self._sort_index, self._sort_reverse)
         self._update_status()
 

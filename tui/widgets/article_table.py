@@ -104,18 +104,25 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # Data ---------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[TableRow]) -> None:
-        """Show `rows`; the cursor stays on the same key when it is still listed."""
-        current = self.cursor_key
-        self._rows = rows
-        self._positions = {row.key: index for index, row in enumerate(rows)}
+    def measure_rows(self, rows: list[TableRow]) -> tuple[dict[str, int], list[int]]:
+        """Each row's position by key and the content width of each column: what `set_rows`
+        needs (this part may run in a thread; at 100,000 rows it takes a while)."""
         labels = [cell_len(column.label) + 2 for column in self.columns]  # room for " ↓"
-        self._widths = None
-        self._content_widths = [
+        widths = [
             max(label, _widest(row.cells[index] for row in rows))
             if column.max_width is not None else label
             for index, (column, label) in enumerate(zip(self.columns, labels, strict=True))
         ]
+        return {row.key: index for index, row in enumerate(rows)}, widths
+
+    def set_rows(self, rows: list[TableRow],
+                 measured: tuple[dict[str, int], list[int]] | None = None) -> None:
+        """Show `rows` (with `measure_rows(rows)`, if already done); the cursor stays on the
+        same key when it is still listed."""
+        current = self.cursor_key
+        self._rows = rows
+        self._positions, self._content_widths = measured or self.measure_rows(rows)
+        self._widths = None
         self.cursor_row = self._positions.get(current, 0) if current is not None else 0
         self.cursor_row = min(self.cursor_row, max(len(rows) - 1, 0))
         self._hover_row = None

@@ -1,0 +1,376 @@
+"""The collection's persistent index: one SQLite file per collection in the cache directory.
+
+It holds what the library shows about every article (metadata, content hash), each file's
+size and modification time (so only changed files are parsed again), the article bodies
+(read one at a time, on demand), and a full-text index of trigrams over the case-folded
+bodies (FTS5, `detail=none`: about 0.4 times the text), built on the first search and
+kept up to date afterwards. The full-text index only narrows a search down to the
+articles that contain every trigram of the query; the search itself is exact.
+
+The index is a cache: when it cannot be opened or written (a read-only cache directory, a
+corrupt file) it is rebuilt or kept in memory for this run, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from annotations.indexing import IndexedFile
+
+SCHEMA_VERSION = 3  # 3: SQLite (2: HTML metadata from JSON-LD/Open Graph, cleaned bylines)
+FTS_BATCH = 2_000
+COMMIT_FILES = 5_000
+AUTHOR_SEPARATOR = "\x1f"
+_TABLES = ("meta", "files", "articles", "bodies", "fts")
+_SCHEMA = """
+-- Paths are bytes (os.fsencode): a file name need not be valid UTF-8.
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE files(path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, notices TEXT);
+CREATE TABLE articles(
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, path BLOB, seq INTEGER, id TEXT, base_id TEXT,
+    title TEXT, source TEXT, date TEXT, authors TEXT, url TEXT, words INTEGER, format TEXT,
+    encoding TEXT, record INTEGER, hash TEXT);
+CREATE INDEX articles_path ON articles(path, seq);
+CREATE INDEX articles_id ON articles(id);
+CREATE TABLE bodies(rowid INTEGER PRIMARY KEY, body TEXT);
+CREATE VIRTUAL TABLE fts USING fts5(
+    body, content='', detail=none, tokenize='trigram case_sensitive 1');
+"""
+ARTICLE_COLUMNS = (
+    "rowid, path, id, base_id, title, source, date, authors, url, words, format, encoding, "
+    "record, hash"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """One article as listed by the index (`id` is the id last given to it)."""
+
+    rowid: int
+    path: str
+    id: str | None
+    base_id: str
+    title: str
+    source: str | None
+    date: str | None
+    authors: tuple[str, ...]
+    url: str | None
+    words: int
+    format: str
+    encoding: str
+    record: int | None
+    content_hash: str
+
+
+def _row(values: tuple) -> ArticleRow:
+    rowid, path, id_, base_id, title, source, date, authors, url, words, fmt, enc, rec, h = values
+    return ArticleRow(rowid, os.fsdecode(path), id_, base_id, title, source, date,
+                      split_authors(authors), url, words, fmt, enc, rec, h)
+
+
+def split_authors(joined: str) -> tuple[str, ...]:
+    """The authors as stored: joined by U+001F (which normalised text never contains)."""
+    return tuple(joined.split(AUTHOR_SEPARATOR)) if joined else ()
+
+
+class CorpusIndex:
+    """The SQLite index of one collection (in memory when `path` is None)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = self._connect(path)
+
+    @staticmethod
+    def _connect(path: Path | None) -> sqlite3.Connection:
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = _open_checked(path)
+                if db is not None:
+                    return db
+                with contextlib.suppress(OSError):  # corrupt or from another version
+                    for suffix in ("", "-wal", "-shm"):
+                        os.unlink(f"{path}{suffix}")
+                db = _open_checked(path)
+                if db is not None:
+                    return db
+            except (OSError, sqlite3.Error):
+                pass
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        with db:
+            _create(db)
+        return db
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    # Reading ------------------------------------------------------------------------
+
+    def files(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of every indexed file, by path relative to the collection."""
+        with self._lock:
+            rows = self._db.execute("SELECT path, size, mtime_ns FROM files")
+            return {os.fsdecode(path): (size, mtime) for path, size, mtime in rows}
+
+    def notices(self) -> list[str]:
+        """Notices recorded while parsing the files, in path order."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT notices FROM files WHERE notices != '[]' ORDER BY path")
+            return [notice for (text,) in rows for notice in orjson.loads(text)]
+
+    def article_tuples(self) -> list[tuple]:
+        """Every article as a tuple of `ARTICLE_COLUMNS` and `seq` (authors joined, see
+        `split_authors`; the path as bytes, see `os.fsdecode`), in path then in-file order:
+        the fast way to list a collection."""
+        # Sorted by SQLite, which lets go of the interpreter between rows: a Python sort of
+        # 100,000 rows holds it long enough to freeze the TUI's event loop.
+        with self._lock:
+            return self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS}, seq FROM articles ORDER BY path, seq").fetchall()
+
+    def lookup(self, id_or_prefix: str, limit: int = 6) -> list[ArticleRow]:
+        """The article with this id, else those whose id starts with it (at most `limit`)."""
+        with self._lock:
+            exact = self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (id_or_prefix,)
+            ).fetchall()
+            if exact or not id_or_prefix:
+                return [_row(values) for values in exact]
+            # `id >= prefix AND id < prefix + U+10FFFF`: a range of the index, no LIKE escaping.
+            found = self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id >= ? AND id < ? "
+                "ORDER BY id LIMIT ?", (id_or_prefix, id_or_prefix + "\U0010ffff", limit)
+            ).fetchall()
+            return [_row(values) for values in found]
+
+    def file_state(self, relative: str) -> tuple[int, int] | None:
+        """(size, mtime_ns) recorded for one file, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT size, mtime_ns FROM files WHERE path = ?", (os.fsencode(relative),)
+            ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def body(self, rowid: int) -> str | None:
+        """One article's body text, or None."""
+        with self._lock:
+            row = self._db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
+        return None if row is None else row[0]
+
+    def bodies(self, rowids: Iterable[int]) -> Iterator[tuple[int, str]]:
+        """(rowid, body) of the given articles, in the order given."""
+        batch: list[int] = []
+        for rowid in rowids:
+            batch.append(rowid)
+            if len(batch) == 500:
+                yield from self._bodies(batch)
+                batch = []
+        if batch:
+            yield from self._bodies(batch)
+
+    def _bodies(self, rowids: list[int]) -> Iterator[tuple[int, str]]:
+        marks = ",".join("?" * len(rowids))
+        with self._lock:
+            found = dict(self._db.execute(
+                f"SELECT rowid, body FROM bodies WHERE rowid IN ({marks})", rowids))
+        for rowid in rowids:
+            if rowid in found:
+                yield rowid, found[rowid]
+
+    # Writing ------------------------------------------------------------------------
+
+    def update(self, parsed: Iterable[IndexedFile], removed: Iterable[str]) -> bool:
+        """Replace the entries of re-parsed files and drop removed files, committing every
+        `COMMIT_FILES` files (each file's entry is whole). False if the index could not be
+        written (a read-only or full disk): what was committed stays, the rest is lost."""
+        with self._lock:
+            try:
+                fts = self._fts_ready()
+                with self._db:
+                    for relative in removed:
+                        self._delete_file(relative, fts)
+                pending = 0
+                for entry in parsed:
+                    self._delete_file(entry.relative, fts)
+                    self._insert_file(entry, fts)
+                    pending += 1
+                    if pending >= COMMIT_FILES:
+                        self._db.commit()
+                        pending = 0
+                self._db.commit()
+            except sqlite3.Error:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.rollback()
+                return False
+            return True
+
+    def _insert_file(self, entry: IndexedFile, fts: bool) -> None:
+        self._db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?)",
+            (os.fsencode(entry.relative), entry.size, entry.mtime_ns,
+             orjson.dumps(entry.notices)))
+        for seq, article in enumerate(entry.articles):
+            cursor = self._db.execute(
+                "INSERT INTO articles(path, seq, base_id, title, source, date, authors, url,"
+                " words, format, encoding, record, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (os.fsencode(entry.relative), seq, article.base_id, article.title, article.source,
+                 article.date, AUTHOR_SEPARATOR.join(article.authors), article.url, article.words,
+                 article.format, article.encoding, article.record, article.content_hash))
+            rowid = cursor.lastrowid
+            self._db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, article.body))
+            if fts:
+                self._db.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)",
+                                 (rowid, fold(article.body)))
+
+    def set_ids(self, ids: Iterable[tuple[int, str]]) -> None:
+        """Record the id each article was given (by rowid)."""
+        with self._lock, contextlib.suppress(sqlite3.Error), self._db:
+            self._db.executemany("UPDATE articles SET id = ? WHERE rowid = ?",
+                                 ((article_id, rowid) for rowid, article_id in ids))
+
+    def _delete_file(self, relative: str, fts: bool) -> None:
+        path = os.fsencode(relative)
+        rowids = [rowid for (rowid,) in self._db.execute(
+            "SELECT rowid FROM articles WHERE path = ?", (path,))]
+        if fts:
+            for rowid, body in self._bodies(rowids):
+                self._db.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)",
+                                 (rowid, fold(body)))
+        self._db.executemany("DELETE FROM bodies WHERE rowid = ?", ((r,) for r in rowids))
+        self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
+        self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    # Full-text index ----------------------------------------------------------------
+
+    def fts_ready(self) -> bool:
+        """Whether the full-text index has been built."""
+        with self._lock:
+            return self._fts_ready()
+
+    def _fts_ready(self) -> bool:
+        return self._meta("fts") == "ready"
+
+    def ensure_fts(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Build the full-text index if it was never built (once per collection).
+
+        A batch of bodies at a time, each batch committed: other processes can update the
+        index meanwhile (their new articles have higher rowids, read by a later batch),
+        and an interrupted build resumes where it stopped."""
+        with self._lock:
+            try:
+                state = self._meta("fts")
+                if state == "ready":
+                    return
+                if state != "building":
+                    with self._db:
+                        self._db.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+                        self._set_meta("fts", "building")
+                        self._set_meta("fts_last", "-1")
+                total = self._db.execute("SELECT count(*) FROM bodies").fetchone()[0]
+                done = 0
+                while True:
+                    with self._db:
+                        self._db.execute("BEGIN IMMEDIATE")
+                        last = int(self._meta("fts_last") or -1)
+                        rows = self._db.execute(
+                            "SELECT rowid, body FROM bodies WHERE rowid > ? ORDER BY rowid "
+                            "LIMIT ?", (last, FTS_BATCH)).fetchall()
+                        if not rows:
+                            self._set_meta("fts", "ready")
+                            return
+                        self._db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)",
+                                             ((rowid, fold(body)) for rowid, body in rows))
+                        self._set_meta("fts_last", str(rows[-1][0]))
+                    done += len(rows)
+                    if progress is not None:
+                        progress(min(done, total), total)
+            except sqlite3.Error:
+                return
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def candidates(self, trigrams: list[str]) -> list[int] | None:
+        """Rowids of the articles containing every trigram (of folded text), or None when
+        the full-text index is not available (then every article is a candidate)."""
+        if not trigrams:
+            return None
+        query = " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
+        with self._lock:
+            if not self._fts_ready():
+                return None
+            try:
+                rows = self._db.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", (query,))
+                return [rowid for (rowid,) in rows]
+            except sqlite3.Error:
+                return None
+
+
+def fold(text: str) -> str:
+    """The case-folded text the full-text index holds (see `annotations.search.fold_case`)."""
+    from annotations.search import fold_case
+
+    return fold_case(text)
+
+
+def _create(db: sqlite3.Connection) -> None:
+    """Create the tables (inside the caller's transaction)."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("INSERT INTO meta VALUES ('version', ?)", (str(SCHEMA_VERSION),))
+
+
+def _open_checked(path: Path) -> sqlite3.Connection | None:
+    """The index at `path` (created if missing), or None if it is corrupt or outdated.
+
+    Raises `sqlite3.OperationalError` when it is busy or cannot be opened: then it must not
+    be thrown away (another newsmark may be writing it)."""
+    db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        tables = _tables(db)
+        if not tables:
+            with db:  # one process creates the tables; another one waits, then sees them
+                db.execute("BEGIN IMMEDIATE")
+                tables = _tables(db)
+                if not tables:
+                    _create(db)
+                    return db
+        if set(_TABLES) <= tables:
+            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if row is not None and row[0] == str(SCHEMA_VERSION):
+                return db
+    except sqlite3.OperationalError as error:
+        db.close()
+        if "locked" in str(error) or "busy" in str(error) or "unable to open" in str(error):
+            raise
+        return None
+    except sqlite3.DatabaseError:  # not a database, malformed
+        pass
+    db.close()
+    return None
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
