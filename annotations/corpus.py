@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from annotations.article import Article, ArticleMeta
 from annotations.corpus_index import ArticleRow, CorpusIndex, split_authors
@@ -123,6 +124,9 @@ class Corpus:
             if len(found) != 1 or found[0].id is None:
                 return None
             row = found[0]
+            article_id = row.id
+            if article_id is None:
+                return None
             path = os.path.join(root, row.path)
             try:
                 stat = os.stat(path)
@@ -131,7 +135,7 @@ class Corpus:
             if index.file_state(row.path) != (stat.st_size, stat.st_mtime_ns):
                 return None
             try:
-                return _parse_article(_meta(Path(root), row, row.id))
+                return _parse_article(_meta(Path(root), row, article_id))
             except UnknownArticleError:
                 return None
         finally:
@@ -366,7 +370,7 @@ def _meta(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:
 
 
 def _unique_metas(
-    root: Path, rows: list[tuple]
+    root: Path, rows: list[tuple[Any, ...]]
 ) -> tuple[list[ArticleMeta], dict[str, tuple[int, str]], list[tuple[int, str]]]:
     """Metadata of every article (rows of `CorpusIndex.article_tuples`; a duplicate id, as
     of a.txt and a.md, gets its format appended), each id's (rowid, content hash), and the

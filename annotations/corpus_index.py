@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -70,7 +71,7 @@ class ArticleRow:
     content_hash: str
 
 
-def _row(values: tuple) -> ArticleRow:
+def _row(values: tuple[Any, ...]) -> ArticleRow:
     rowid, path, id_, base_id, title, source, date, authors, url, words, fmt, enc, rec, h = values
     return ArticleRow(rowid, os.fsdecode(path), id_, base_id, title, source, date,
                       split_authors(authors), url, words, fmt, enc, rec, h)
@@ -130,7 +131,7 @@ class CorpusIndex:
                 "SELECT notices FROM files WHERE notices != '[]' ORDER BY path")
             return [notice for (text,) in rows for notice in orjson.loads(text)]
 
-    def article_tuples(self) -> list[tuple]:
+    def article_tuples(self) -> list[tuple[Any, ...]]:
         """Every article as a tuple of `ARTICLE_COLUMNS` and `seq` (authors joined, see
         `split_authors`; the path as bytes, see `os.fsdecode`), in path then in-file order:
         the fast way to list a collection."""
