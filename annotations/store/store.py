@@ -270,7 +270,8 @@ class AnnotationStore:
         self.lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self._mutex = threading.RLock()  # the in-memory data and index: held briefly
         self._io = threading.RLock()  # disk reads and writes of this process: one at a time
-        self._index = AnnotationIndex()
+        # Built on first use: a command that only adds an annotation never needs it.
+        self._built_index: AnnotationIndex | None = None
         self._version = 0
         self._db = _NewsmarkDB(
             self.path,
@@ -317,15 +318,25 @@ class AnnotationStore:
         memos change (here or elsewhere)."""
         return self._version
 
+    @property
+    def _index(self) -> AnnotationIndex:
+        """The indexes of the current data, built the first time they are needed."""
+        index = self._built_index
+        if index is None:
+            with self._mutex, gc_paused():
+                index = self._built_index
+                if index is None:
+                    table = self._storage.read().get(ANNOTATIONS_TABLE, {})
+                    index = self._built_index = AnnotationIndex.build(table)
+        return index
+
     def _on_change(self, data: Data, changes: Changes) -> None:
         """Keep the index in step with the data (called inside the mutex)."""
+        self._version += 1
         if changes.reloaded:
-            with gc_paused():
-                self._index = AnnotationIndex.build(data.get(ANNOTATIONS_TABLE, {}))
-            self._version += 1
-        elif self._index.apply(changes.ops) or any(
-                op.table in (TAG_COLOURS_TABLE, CODEBOOK_TABLE, MEMOS_TABLE) for op in changes.ops):
-            self._version += 1
+            self._built_index = None  # built again when next needed
+        elif self._built_index is not None:
+            self._built_index.apply(changes.ops)
 
     def refresh(self) -> bool:
         """Take in what other processes wrote; True if anything changed."""
