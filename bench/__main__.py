@@ -20,6 +20,7 @@ from bench.anchor_bench import anchor_section
 from bench.annotation_browser_bench import annotation_browser_section
 from bench.config import Config
 from bench.corpus_bench import load_section, search_section
+from bench.history_bench import history_section
 from bench.reader_bench import reader_section
 from bench.report import REPORT_PATH, Machine, Section, render
 from bench.scale_bench import scale_section
@@ -32,6 +33,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "load": load_section,
     "search": search_section,
     "store": store_section,
+    "history": history_section,
     "reader": reader_section,
     "tui_save": tui_save_section,
     "anchor": anchor_section,

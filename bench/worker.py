@@ -18,6 +18,7 @@ TASKS = {
     "prepare_store": "bench.store_bench:prepare_store",
     "store_add": "bench.store_bench:measure_store_add",
     "tinydb_add": "bench.store_bench:measure_tinydb_add",
+    "history": "bench.history_bench:measure_history",
     "reader": "bench.reader_bench:measure_reader",
     "tui_save": "bench.tui_save_bench:measure_tui_save",
     "anchor": "bench.anchor_bench:measure_anchor",

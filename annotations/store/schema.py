@@ -101,7 +101,7 @@ def looks_like_memo(doc: Any) -> bool:
 UNDOABLE_TABLES = (ANNOTATIONS_TABLE, TAG_COLOURS_TABLE, CODEBOOK_TABLE, MEMOS_TABLE)
 
 
-def _looks_like_change(change: Any) -> bool:
+def looks_like_change(change: Any) -> bool:
     """[table, doc_id, before, after]: before/after a document, its changed fields, or None."""
     return (
         isinstance(change, list)
@@ -127,8 +127,11 @@ def looks_like_history_entry(doc: Any) -> bool:
         and isinstance(doc.get("undone_by", ""), str)
         and isinstance(doc.get("undone_at", ""), str)
         and type(doc.get("undone_seq", 0)) is int
-        and isinstance(doc.get("changes"), list)
-        and all(map(_looks_like_change, doc["changes"]))
+        and (
+            isinstance(doc.get("changes"), str)  # one JSON string, checked when undone
+            or (isinstance(doc.get("changes"), list)
+                and all(map(looks_like_change, doc["changes"])))
+        )
     )
 
 

@@ -42,6 +42,7 @@ from annotations.store.history import (
     Change,
     diff_documents,
     diff_fields,
+    entry_changes,
     new_entry,
     revert_change,
 )
@@ -1011,7 +1012,11 @@ class AnnotationStore:
             entry = history[chosen]
             ops: list[Op] = []
             kept = 0
-            for change in entry["changes"]:
+            changes = entry_changes(entry)
+            if changes is None:
+                raise StoreError(f"the undo entry {chosen.lstrip('0')} is damaged; nothing "
+                                 "was changed")
+            for change in changes:
                 table, doc_id = change[0], change[1]
                 result = revert_change(change, data.get(table, {}).get(doc_id), redo=redo)
                 kept += result.kept
