@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -102,11 +103,41 @@ def index_files(jobs: Sequence[FileJob], progress: Progress | None = None) -> It
             if progress is not None:
                 progress(done, total)
         return
-    # "spawn": forking a process that runs threads (the TUI) can deadlock the child.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    try:
+        pool = _process_pool(workers)
+    except (OSError, ValueError):
+        pool = None  # no processes to be had here: parse in this process, as for few files
+    if pool is None:
+        for chunk in chunks:
+            yield from _index_chunk(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+        return
+    with pool:
         for parsed in pool.map(_index_chunk, chunks):
             yield from parsed
             done += len(parsed)
             if progress is not None:
                 progress(done, total)
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes, started now.
+
+    "spawn": forking a process that runs threads (the TUI) can deadlock the child. Its
+    helper processes are given the real standard error: inside the TUI `sys.stderr` is a
+    capture object whose file descriptor cannot be passed on ("bad value(s) in
+    fds_to_keep"), and starting them would fail.
+    """
+    context = multiprocessing.get_context("spawn")
+    saved = sys.stderr
+    try:
+        if sys.__stderr__ is not None:
+            sys.stderr = sys.__stderr__
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    finally:
+        sys.stderr = saved

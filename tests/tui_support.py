@@ -30,11 +30,13 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
 
 
 @asynccontextmanager
-async def running_app(library: Path, db_path: Path) -> AsyncIterator[tuple[NewsmarkApp, Pilot]]:
-    """The app on `library`/`db_path`, started and with its data open."""
+async def running_app(
+    library: Path, db_path: Path, *, timeout: float = 5.0
+) -> AsyncIterator[tuple[NewsmarkApp, Pilot]]:
+    """The app on `library`/`db_path`, started and with its data open (within `timeout` s)."""
     app = NewsmarkApp(Workspace(library=library, db_path=db_path))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.workspace.is_open)
+        await wait_until(pilot, lambda: app.workspace.is_open, timeout=timeout)
         await wait_until(pilot, lambda: bool(app.screen.query("#articles")))
         await pilot.pause()
         yield app, pilot

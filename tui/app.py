@@ -119,6 +119,10 @@ class NewsmarkApp(App[int]):
             # A Text, not a str: the message (a path, say) is printed without markup.
             self.call_from_thread(self.exit, 1, 1, Text(f"newsmark: error: {error}"))
             return
+        except Exception as error:  # a bug: say so and stop, never hang on "Opening…"
+            message = f"newsmark: internal error while opening the collection: {error!r}"
+            self.call_from_thread(self.exit, 1, 1, Text(message))
+            return
         self.call_from_thread(self._workspace_opened)
 
     def _workspace_opened(self) -> None:
