@@ -15,15 +15,21 @@ import contextlib
 import getpass
 import os
 import re
-from collections.abc import Collection, Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import orjson
 import platformdirs
 
 from annotations.errors import NewsmarkError
+from annotations.tags import tag_ancestors, tag_key
 from annotations.text import strip_control, strip_format_characters
+
+if TYPE_CHECKING:
+    from annotations.model import Annotation, TagInfo
 
 CODER_ENV = "NEWSMARK_CODER"
 SETTINGS_FILE = "settings.json"
@@ -158,3 +164,20 @@ def visible_to(annotations: Iterable[_A], coder: str, *, blind: bool) -> list[_A
     For the reader, its annotation panel and the annotation browser.
     """
     return by_coders(annotations, [coder]) if blind else list(annotations)
+
+
+def tags_seen_in(infos: Sequence[TagInfo], annotations: Iterable[Annotation]) -> list[TagInfo]:
+    """The codebook as a blind coder sees it: `infos` (the store's tags) recounted over
+    `annotations` (their own), keeping the tags they use, the described ones (the codebook
+    is shared) and the tags above those; tags only someone else uses are left out."""
+    counts: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for annotation in annotations:
+        counts.update({tag_key(tag) for tag in annotation.tags})
+        totals.update({tag_key(path) for tag in annotation.tags
+                       for path in (*tag_ancestors(tag), tag)})
+    kept = {tag_key(info.name) for info in infos if totals[tag_key(info.name)] or info.description}
+    kept |= {tag_key(ancestor) for info in infos if tag_key(info.name) in kept
+             for ancestor in tag_ancestors(info.name)}
+    return [replace(info, count=counts[tag_key(info.name)], total=totals[tag_key(info.name)])
+            for info in infos if tag_key(info.name) in kept]

@@ -213,7 +213,7 @@ class Corpus:
         for its searches (the TUI searches as you type); a larger one reads the bodies of
         the articles the full-text index cannot rule out."""
         wanted = None if article_ids is None else {self.resolve(i) for i in article_ids}
-        if wanted is None and self._total_words() <= IN_MEMORY_SEARCH_WORDS:
+        if self._total_words() <= IN_MEMORY_SEARCH_WORDS:  # `wanted` narrows the search
             with self._lock:
                 if self._search_index is None:
                     self._search_index = SearchIndex(self._all_bodies())

@@ -86,12 +86,12 @@ def annotation_row(
         coder=coder,
         haystack=haystack,
         tag_keys=keys,
-        tag_index=_tag_index(keys),
+        tag_index=tag_index(keys),
         outlet_key=outlet.casefold(),
     )
 
 
-def _tag_index(keys: tuple[str, ...]) -> str:
+def tag_index(keys: tuple[str, ...]) -> str:
     """The tags and every tag above them, each between field separators."""
     paths: set[str] = set()
     for key in keys:
@@ -131,7 +131,7 @@ def _predicate(facet: str | None, value: str) -> Predicate:
         needle = _one_line(value).casefold()
         return lambda row: needle in row.haystack
     if facet == "tag":
-        wrapped = _tag_needle(value)
+        wrapped = tag_needle(value)
         return lambda row: wrapped in row.tag_index
     if facet == "outlet":
         needle = value.casefold()
@@ -153,12 +153,12 @@ def _predicate(facet: str | None, value: str) -> Predicate:
     return lambda row: needle in row.coder.casefold()
 
 
-def _tag_needle(value: str) -> str:
+def tag_needle(value: str) -> str:
     """What a `tag:` facet looks for in `AnnotationRow.tag_index`."""
     return _FIELD_SEPARATOR + tag_key(value).strip("/") + _FIELD_SEPARATOR
 
 
-def _checked_value(facet: str, value: str) -> str:
+def _checked_value(facet: str, value: str, has_values: Mapping[str, str] = HAS_VALUES) -> str:
     """The facet's value as matched, or InvalidQueryError with what the facet takes."""
     if facet in ("after", "before"):
         if not _DATE.fullmatch(value) or not _valid_date(value):
@@ -167,9 +167,11 @@ def _checked_value(facet: str, value: str) -> str:
             )
         return value
     if facet == "has":
-        if value.casefold() not in HAS_VALUES:
-            raise InvalidQueryError(f"has: takes note or tag, not {value!r}")
-        return HAS_VALUES[value.casefold()]
+        if value.casefold() not in has_values:
+            names = list(dict.fromkeys(has_values.values()))
+            takes = ", ".join(names[:-1]) + f" or {names[-1]}"
+            raise InvalidQueryError(f"has: takes {takes}, not {value!r}")
+        return has_values[value.casefold()]
     if facet == "is":
         if value.casefold() not in IS_VALUES:
             raise InvalidQueryError(
@@ -223,7 +225,7 @@ class Query:
                 needle = _one_line(term.value).casefold()
                 found = [row for row in found if needle in row.haystack]
             else:
-                wrapped = _tag_needle(term.value)
+                wrapped = tag_needle(term.value)
                 found = [row for row in found if wrapped in row.tag_index]
         return found
 
@@ -266,11 +268,13 @@ def facet_query(facet: str, value: str) -> Query:
     return Query(((Term(facet, _checked_value(facet, value)),),))
 
 
-def parse_query(text: str, *, strict: bool = True) -> Query:
+def parse_query(text: str, *, strict: bool = True,
+                has_values: Mapping[str, str] = HAS_VALUES) -> Query:
     """Parse a query (see the module docstring); InvalidQueryError on a bad facet value.
 
     `strict=False` is for a query still being typed: a facet without a value yet (`tag:`)
-    and a dangling `OR` are left out instead of refused.
+    and a dangling `OR` are left out instead of refused. `has_values` maps what `has:`
+    takes to the value matched (the library's filter also takes `has:annotations`).
     """
     groups: list[list[Term]] = []
     pending_or = False
@@ -298,7 +302,7 @@ def parse_query(text: str, *, strict: bool = True) -> Query:
                 raise InvalidQueryError(f"{facet}: needs a value")
             continue
         term = Term(facet.casefold() if facet else None,
-                    _checked_value(facet.casefold(), value) if facet else value,
+                    _checked_value(facet.casefold(), value, has_values) if facet else value,
                     negated=bool(minus))
         if pending_or:
             groups[-1].append(term)

@@ -269,3 +269,25 @@ def test_agreement_json_shape(cli: RunCli) -> None:
     bad = cli("agreement", "--coders", "ana", "nobody")
     assert (bad.code, bad.err) == (1, "newsmark: error: no annotations by a coder named "
                                       "“nobody”\n")
+
+
+def test_agreement_tags_and_articles_take_the_comma_form(cli: RunCli) -> None:
+    for coder, quote, tag in (("ana", "six major goals", "security"),
+                              ("ben", "six major goals", "security"),
+                              ("ana", "Vo Van Thuong", "people"),
+                              ("ben", "make the pie of common interests", "economy")):
+        assert cli("--coder", coder, "annotate", "000", "--quote", quote, "--tag", tag).code == 0
+
+    def tags_of(*options: str) -> list[str]:
+        result = cli("agreement", "--coders", "ana", "ben", "--json", *options)
+        assert result.code == 0, result.err
+        return sorted(json.loads(result.out)["tags"])
+
+    assert tags_of("--tag", "security, people") == ["people", "security"]
+    assert tags_of("--tag", "security", "economy,people") == ["economy", "people", "security"]
+    assert tags_of("--tag", "security", "--tag", "people,") == ["people", "security"]
+    report = json.loads(cli("agreement", "--coders", "ana", "ben", "--json",
+                            "--article", "000,001", "--articles", "all").out)
+    assert [a[:3] for a in report["articles"]] == ["000", "001"]
+    bad = cli("agreement", "--coders", "ana", "ben", "--article", "000, nope")
+    assert bad.code == 1 and bad.err.startswith("newsmark: error: ") and "nope" in bad.err

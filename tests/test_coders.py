@@ -25,12 +25,13 @@ from annotations.coder import (
     save_coder,
     saved_coder,
     settings_path,
+    tags_seen_in,
     visible_to,
 )
 from annotations.corpus import Corpus
 from annotations.errors import CorruptDatabaseError
 from annotations.export.refi import PROJECT_NS
-from annotations.model import Annotation
+from annotations.model import Annotation, TagInfo
 from annotations.store import AnnotationStore
 from annotations.store.journal import journal_path
 from annotations.store.schema import META_TABLE, SCHEMA_VERSION
@@ -293,3 +294,22 @@ def test_blind_view_shows_only_the_coders_own_annotations(samples_dir: Path) -> 
     assert visible_to([mine, theirs], "ana", blind=False) == [mine, theirs]
     assert by_coders([mine, theirs], []) == [mine, theirs]
     assert by_coders([mine, theirs], ["BEN", "nobody"]) == [theirs]
+
+
+def test_a_blind_coder_sees_the_codebook_counted_over_their_own_annotations(
+    samples_dir: Path,
+) -> None:
+    corpus = Corpus.open(samples_dir)
+    mine = highlight(corpus, QUOTE, "security/maritime", coder="ana")
+    theirs = [highlight(corpus, OTHER, "security", coder="ben"),
+              highlight(corpus, OTHER, "economy", coder="ben")]
+    infos = [TagInfo("defined", "red", 0, description="in the codebook, unused"),
+             TagInfo("economy", "blue", 1, total=1),
+             TagInfo("security", "green", 1, total=2),
+             TagInfo("security/maritime", "teal", 1, parent="security", total=1)]
+    # `infos` is the store's view, counting everyone: ben's economy and security too.
+    seen = tags_seen_in(infos, [mine])
+    assert [(i.name, i.count, i.total) for i in seen] == [
+        ("defined", 0, 0), ("security", 0, 1), ("security/maritime", 1, 1)]
+    assert [i.colour for i in seen] == ["red", "green", "teal"]
+    assert [i.name for i in tags_seen_in(infos, theirs)] == ["defined", "economy", "security"]

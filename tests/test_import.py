@@ -11,6 +11,7 @@ import pytest
 
 from annotations.errors import ImportFormatError
 from annotations.export import ExportFormat, render_export
+from annotations.export.collect import export_annotations
 from annotations.export.importer import (
     ImportFileError,
     import_annotations,
@@ -214,6 +215,84 @@ def test_tag_colours_apply_only_to_tags_the_store_lacks(corpus, metas, store) ->
     import_annotations(read_export(text, source_name="c.json"), store, corpus)
     assert store.tag_colour("Xi") == "#000000"
     assert store.tag_colour("solidarity") == "#123456"
+
+
+def _codebook_and_memos(store: AnnotationStore) -> tuple[list[tuple[str, str]], list[Any]]:
+    return ([(info.name, info.description) for info in store.tags() if info.description],
+            [(m["kind"], m["target"], m["text"], m["updated"]) for m in store.memos()])
+
+
+def test_native_round_trip_keeps_the_codebook_and_memos(corpus, store, tmp_path) -> None:
+    fixture = build_fixture(corpus)
+    store.put_many(fixture)
+    store.describe_tag("cooperation", "Working together.\n\nExample: win-win")
+    store.describe_tag("framing/conflict", "Described, not used yet")
+    store.set_memo("article", fixture[0].article, "Frames the visit as a milestone")
+    store.set_memo("tag", "COOPERATION", "Xinhua says it more often")
+    text = export_annotations(store, corpus, ExportFormat.JSON).text
+    empty = AnnotationStore.open(tmp_path / "empty.json")
+    report = import_annotations(read_export(text, source_name="c.json"), empty, corpus)
+    assert _codebook_and_memos(empty) == _codebook_and_memos(store)
+    assert [(i.name, i.parent) for i in empty.tags() if i.name.startswith("framing")] == [
+        ("framing", None), ("framing/conflict", "framing")]
+    assert report.summary() == ("6 added, 0 updated, 0 unchanged, 0 orphaned; descriptions: "
+                                "2 added; memos: 2 added, 0 updated, 0 unchanged")
+    again = import_annotations(read_export(text, source_name="c.json"), empty, corpus)
+    assert again.summary().endswith("; memos: 0 added, 0 updated, 2 unchanged")
+    assert again.descriptions_added == 0
+    empty.undo()  # the second import changed nothing; this takes back the first
+    assert empty.all() == [] and _codebook_and_memos(empty) == ([], [])
+
+
+def test_imported_descriptions_never_replace_the_stores_and_newer_memos_win(
+    corpus, metas, store
+) -> None:
+    fixture = build_fixture(corpus)
+    store.put_many(fixture[:1])
+    store.describe_tag("cooperation", "Our definition")
+    store.set_memo("tag", "cooperation", "our memo")
+    store.set_memo("article", fixture[0].article, "our article memo")
+    doc = json.loads(_export(ExportFormat.JSON, fixture[:1], metas))
+    doc["codebook"] = [{"name": "Cooperation", "description": "Their definition"},
+                       {"name": "Xi", "description": "The president"}]
+    doc["memos"] = [
+        {"kind": "tag", "target": "COOPERATION", "text": "their newer memo",
+         "updated": "2999-01-01T00:00:00.000Z"},
+        {"kind": "article", "target": fixture[0].article, "text": "their older memo",
+         "updated": "2000-01-01T00:00:00.000Z"},
+        {"kind": "article", "target": "999_elsewhere", "text": "memo\x1b[31m on another"},
+    ]
+    report = import_annotations(read_export(json.dumps(doc), source_name="c.json"), store,
+                                corpus)
+    assert (report.descriptions_added, report.descriptions_kept) == (1, 1)
+    assert report.memos == {"added": 1, "updated": 1, "unchanged": 1}
+    assert {i.name: i.description for i in store.tags()}["cooperation"] == "Our definition"
+    assert {i.name: i.description for i in store.tags()}["Xi"] == "The president"
+    assert store.memo("tag", "cooperation") == "their newer memo"
+    assert store.memo("article", fixture[0].article) == "our article memo"
+    assert store.memo("article", "999_elsewhere") == "memo on another"
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"codebook": {"a": "b"}}, "c.json: 'codebook' is not a list"),
+    ({"codebook": [{"name": "a"}]}, "c.json: codebook entry 1 is not a name with a description"),
+    ({"codebook": [{"name": "a,b", "description": "x"}]}, "c.json: codebook entry 1: "),
+    ({"memos": [{"kind": "page", "target": "a", "text": "x"}]},
+     "c.json: memo 1 is not an article or tag memo with a text"),
+    ({"memos": [{"kind": "article", "target": "a", "text": "x", "updated": "soon"}]},
+     "c.json: memo 1: 'updated' is not an ISO 8601 time"),
+    ({"memos": [{"kind": "article", "target": "a\x00", "text": "x"}]},
+     "c.json: memo 1: 'target' contains a control character"),
+])
+def test_malformed_codebook_or_memos_are_refused_and_nothing_is_written(
+    corpus, metas, store, changes, message
+) -> None:
+    doc = json.loads(_export(ExportFormat.JSON, build_fixture(corpus), metas))
+    doc.update(changes)
+    with pytest.raises(ImportFormatError) as raised:
+        import_annotations(read_export(json.dumps(doc), source_name="c.json"), store, corpus)
+    assert str(raised.value).startswith(message) and "\n" not in str(raised.value)
+    assert store.all() == [] and store.memos() == []
 
 
 # ---------------------------------------------------------------------------- untrusted input

@@ -177,6 +177,44 @@ def test_round_trip_gives_the_same_quotes_tags_notes_and_offsets(
     assert again.code == 0 and "0 added" in again.out and "(4 already there)" in again.out
 
 
+def test_memos_travel_as_notes_and_descriptions_come_back(
+        run_cli, samples_dir, store_a, tmp_path) -> None:
+    article = store_a.all()[0].article
+    store_a.describe_tag("security/maritime", "At sea")
+    store_a.set_memo("article", article, "Frames the visit as a milestone")
+    store_a.set_memo("tag", "security/maritime", "Only China Daily uses it")
+    store_a.set_memo("article", "999_not_exported", "left out: not in the project")
+    out = tmp_path / "project.qdpx"
+    assert _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o",
+                str(out)).code == 0
+    with zipfile.ZipFile(out) as archive:
+        qde = archive.read("project.qde")
+    schema = xmlschema.XMLSchema(REFI_DIR / "Project-mrt2019.xsd")
+    schema.validate(io.BytesIO(qde))
+    root = schema.to_etree(schema.decode(io.BytesIO(qde)))
+    ns = {"q": PROJECT_NS}
+    notes = {n.get("guid"): n.findtext("q:PlainTextContent", None, ns)
+             for n in root.iterfind("q:Notes/q:Note", ns)}
+    assert sorted(notes.values()) == ["Frames the visit as a milestone",
+                                      "Only China Daily uses it"]
+    source = root.find(f".//q:TextSource[@name='{article}']", ns)
+    maritime = root.find(".//q:Code[@name='security']/q:Code[@name='maritime']", ns)
+    assert notes[source.find("q:NoteRef", ns).get("targetGUID")].startswith("Frames")
+    assert notes[maritime.find("q:NoteRef", ns).get("targetGUID")].startswith("Only")
+
+    library, db = tmp_path / "empty-library", tmp_path / "b" / "annotations.json"
+    library.mkdir()
+    result = _cli(run_cli, library, db, "import", str(out))
+    assert result.code == 0, result.err
+    assert "memos: 2 added" in result.out
+    imported = AnnotationStore.open(db)
+    assert {(m["kind"], m["target"], m["text"]) for m in imported.memos()} == {
+        ("article", f"samples/{article}", "Frames the visit as a milestone"),
+        ("tag", "security/maritime", "Only China Daily uses it")}
+    assert {i.name: i.description for i in imported.tags() if i.description} == {
+        i.name: i.description for i in store_a.tags() if i.description}
+
+
 # ---------------------------------------------------------------------------- foreign files
 
 
@@ -206,6 +244,36 @@ def test_foreign_text_with_crlf_tabs_and_cjk_is_anchored_exactly(run_cli, tmp_pa
     for annotation in annotations:
         assert body[annotation.start:annotation.end] == annotation.quote
         assert annotation.created == "2024-03-01T10:00:00Z"
+
+
+def test_foreign_notes_of_sources_and_codes_become_memos(run_cli, tmp_path) -> None:
+    note = "22222222-3333-4444-8555-666666666666"
+    code_note = "22222222-3333-4444-8555-777777777777"
+    codes = (f'<Code guid="{CODE_A}" name="economy" isCodable="true">'
+             f'<Description>Money matters</Description><NoteRef targetGUID="{code_note}"/>'
+             f'</Code>')
+    source = (f'<TextSource guid="{USER[:-1]}d" name="Interview 1"><PlainTextContent>'
+              f'Prices rose again.</PlainTextContent>{_selection(CODE_B, 0, 6, CODE_A)}'
+              f'<NoteRef targetGUID="{note}"/></TextSource>')
+    project = _project_xml(source, codes).replace(
+        "</Sources>",
+        f'</Sources><Notes><Note guid="{note}" name="n" modifiedDateTime="2024-03-02T10:00:00Z">'
+        f'<PlainTextContent>  About the interview\n</PlainTextContent></Note>'
+        f'<Note guid="{code_note}" name="m"><PlainTextContent>Analytic memo'
+        f'</PlainTextContent></Note></Notes>')
+    path = _qdpx(tmp_path / "field.qdpx", project)
+    library, db = tmp_path / "library", tmp_path / "db.json"
+    library.mkdir()
+    result = _cli(run_cli, library, db, "import", str(path))
+    assert result.code == 0, result.err
+    store = AnnotationStore.open(db)
+    article_memo, tag_memo = store.memos()  # articles first
+    assert (article_memo["text"], article_memo["updated"]) == ("About the interview",
+                                                              "2024-03-02T10:00:00Z")
+    assert article_memo["target"] in Corpus.open(library)
+    assert (tag_memo["target"], tag_memo["text"]) == ("economy", "Analytic memo")
+    assert tag_memo["updated"]  # the note had no time: the import's
+    assert {i.name: i.description for i in store.tags()} == {"economy": "Money matters"}
 
 
 def test_pdf_and_audio_sources_are_skipped_with_a_notice(run_cli, tmp_path) -> None:

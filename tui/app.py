@@ -244,7 +244,7 @@ class NewsmarkApp(App[int]):
 
         tags = tuple(tags)
         store, corpus = self.workspace.require_store(), self.workspace.require_corpus()
-        annotations = store.with_tags(tags)
+        annotations = self.workspace.visible(store.with_tags(tags))
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         text = tag_quotes_markdown(annotations, metas, tags,
                                    style=self.citation_style or DEFAULT_STYLE,
@@ -391,7 +391,8 @@ class NewsmarkApp(App[int]):
         state = "on" if self.workspace.blind else "off"
         yield SystemCommand(
             f"Blind coding: turn {'off' if self.workspace.blind else 'on'}",
-            f"show only your own annotations in the reader (now {state}; key B in the reader)",
+            f"show only your own annotations on every screen (now {state}; key B in the "
+            "reader)",
             self.action_toggle_blind,
         )
         yield SystemCommand(

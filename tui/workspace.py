@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotations.coder import visible_to
+from annotations.coder import tags_seen_in, visible_to
 from annotations.errors import StoreError
 from annotations.tags import tag_key
 from tui.wording import reanchor_not_saved
@@ -25,7 +25,7 @@ from tui.wording import reanchor_not_saved
 if TYPE_CHECKING:
     from annotations.article import Article
     from annotations.corpus import Corpus
-    from annotations.model import Annotation
+    from annotations.model import Annotation, TagInfo
     from annotations.store import AnnotationStore
 
 
@@ -37,7 +37,7 @@ class Workspace:
     db_path: Path
     # Who codes in this window (given to new annotations); None: `default_coder()`.
     coder: str | None = None
-    # Blind coding: the reader and its panel show only this coder's annotations.
+    # Blind coding: every screen shows only this coder's annotations.
     blind: bool = False
     corpus: Corpus | None = None
     store: AnnotationStore | None = None
@@ -103,10 +103,26 @@ class Workspace:
 
         return self.coder or default_coder()
 
+    def visible(self, annotations: list[Annotation]) -> list[Annotation]:
+        """`annotations` as this window shows them: in blind mode only this coder's."""
+        return visible_to(annotations, self.current_coder, blind=self.blind)
+
+    def visible_annotations(self) -> list[Annotation]:
+        """Every annotation this window shows (in blind mode only this coder's), by article
+        then position."""
+        return self.visible(self.require_store().all())
+
     def annotations_for(self, article_id: str) -> list[Annotation]:
         """The article's annotations in body order (in blind mode only this coder's)."""
-        annotations = self.require_store().for_article(article_id)
-        return visible_to(annotations, self.current_coder, blind=self.blind)
+        return self.visible(self.require_store().for_article(article_id))
+
+    def tag_infos(self) -> list[TagInfo]:
+        """The codebook's tags with their counts; in blind mode counted over this coder's
+        annotations, without the tags only other coders use."""
+        infos = self.require_store().tags()
+        if not self.blind:
+            return infos
+        return tags_seen_in(infos, self.visible_annotations())
 
     def annotation_counts(self) -> dict[str, int]:
         """How many annotations each article has (from the store's index: no full scan;
@@ -127,5 +143,5 @@ class Workspace:
                 if info.description}
 
     def tag_names(self) -> list[str]:
-        """Every tag name, sorted."""
-        return [info.name for info in self.require_store().tags()]
+        """Every tag name (in blind mode those of `tag_infos`), sorted."""
+        return [info.name for info in self.tag_infos()]

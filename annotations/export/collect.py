@@ -169,6 +169,8 @@ def export_qdpx(
             kept.append(annotation)
     articles = {aid: corpus.article(aid) for aid in sorted({a.article for a in kept})}
     whole = not tags and article_id is None
-    data = render_qdpx(kept, articles, store_codebook(store.tags(), kept, whole=whole),
-                       name=corpus.name, user=store.coder, generated=utc_now())
+    codebook = store_codebook(store.tags(), kept, whole=whole)
+    data = render_qdpx(kept, articles, codebook, name=corpus.name, user=store.coder,
+                       generated=utc_now(),
+                       memos=export_memos(store.memos(), kept, codebook, whole=whole))
     return QdpxExport(data, len(kept), unused, tuple(left_out))

@@ -4,7 +4,9 @@
 `import_annotations` merges by annotation id: unknown ids are added, known ones are
 replaced when the file's copy was updated later, and everything else is left alone. Every
 imported annotation is re-anchored against the current article text; one whose article is
-not in the collection is kept as orphaned.
+not in the collection is kept as orphaned. A native export's codebook descriptions are
+added for tags the store has none for (a description the store has is kept), and its
+memos merged like annotations (new ones added, a later `updated` wins), in the same write.
 
 Imported files are untrusted: quotes, notes and context are passed through
 `normalise_text`, ids, article ids and tags holding control characters are refused and
@@ -20,7 +22,7 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
@@ -73,6 +75,9 @@ class ParsedImport:
     annotations: tuple[Annotation, ...]
     tag_colours: Mapping[str, str] = field(default_factory=dict)
     duplicates: int = 0
+    # A native export's codebook (tag -> description) and memos (kind/target/text/updated).
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    memos: tuple[Mapping[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,25 @@ class ImportReport:
     unchanged: int = 0
     orphaned: int = 0
     skipped: int = 0
+    # Codebook descriptions: set (the store had none) and kept (the store's differs).
+    descriptions_added: int = 0
+    descriptions_kept: int = 0
+    memos: Counter[str] = field(default_factory=Counter)  # added / updated / unchanged
 
     def summary(self) -> str:
-        """`3 added, 1 updated, 0 unchanged, 1 orphaned` (`, N skipped` when any were)."""
+        """`3 added, 1 updated, 0 unchanged, 1 orphaned` (`, N skipped` when any were),
+        then what became of the codebook descriptions and memos, when the file had any."""
         text = (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
                 f"{self.orphaned} orphaned")
-        return text + (f", {self.skipped} skipped" if self.skipped else "")
+        text += f", {self.skipped} skipped" if self.skipped else ""
+        if self.descriptions_added or self.descriptions_kept:
+            text += f"; descriptions: {self.descriptions_added} added"
+            if self.descriptions_kept:
+                text += f", {self.descriptions_kept} kept as the database has them"
+        if self.memos:
+            text += (f"; memos: {self.memos['added']} added, {self.memos['updated']} updated, "
+                     f"{self.memos['unchanged']} unchanged")
+        return text
 
 
 # ---------------------------------------------------------------------------- reading
@@ -240,7 +258,66 @@ def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
         raise ImportFormatError(f"{name}: 'annotations' is not a list")
     annotations = [_native_annotation(record, index, name)
                    for index, record in enumerate(_items(records, name), start=1)]
-    return _unique(name, "json", annotations, _native_tag_colours(document.get("tags"), name))
+    parsed = _unique(name, "json", annotations, _native_tag_colours(document.get("tags"), name))
+    return replace(parsed, descriptions=_native_codebook(document.get("codebook"), name),
+                   memos=_native_memos(document.get("memos"), name))
+
+
+def _native_codebook(entries: Any, name: str) -> dict[str, str]:
+    """A native export's `codebook`: [{"name", "description"}] as tag -> description."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, list):
+        raise ImportFormatError(f"{name}: 'codebook' is not a list")
+    if len(entries) > MAX_TAG_RECORDS:
+        raise ImportFormatError(
+            f"{name}: {len(entries):,} codebook entries (at most {MAX_TAG_RECORDS:,})")
+    descriptions: dict[str, str] = {}
+    for index, entry in enumerate(entries, start=1):
+        where = f"{name}: codebook entry {index}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
+                or not isinstance(entry.get("description"), str):
+            raise ImportFormatError(f"{where} is not a name with a description")
+        try:
+            tag = normalise_tag(_bounded(entry["name"], MAX_CONTEXT_CHARS, where, "name"))
+        except InvalidTagError as error:
+            raise ImportFormatError(f"{where}: {error}") from None
+        text = normalise_text(_bounded(entry["description"], MAX_NOTE_CHARS, where,
+                                       "description")).strip()
+        if text:
+            descriptions[tag] = text
+    return descriptions
+
+
+def _native_memos(memos: Any, name: str) -> tuple[dict[str, str], ...]:
+    """A native export's `memos`: [{"kind": "article"|"tag", "target", "text", "updated"}],
+    checked and cleaned (memos with no text are left out)."""
+    if memos is None:
+        return ()
+    if not isinstance(memos, list):
+        raise ImportFormatError(f"{name}: 'memos' is not a list")
+    if len(memos) > MAX_ITEMS:
+        raise ImportFormatError(f"{name}: {len(memos):,} memos (at most {MAX_ITEMS:,})")
+    cleaned: list[dict[str, str]] = []
+    for index, memo in enumerate(memos, start=1):
+        where = f"{name}: memo {index}"
+        if not isinstance(memo, dict) or memo.get("kind") not in ("article", "tag") \
+                or not isinstance(memo.get("target"), str) \
+                or not isinstance(memo.get("text"), str):
+            raise ImportFormatError(f"{where} is not an article or tag memo with a text")
+        if memo["kind"] == "tag":
+            try:
+                target = normalise_tag(_bounded(memo["target"], MAX_CONTEXT_CHARS, where,
+                                                "target"))
+            except InvalidTagError as error:
+                raise ImportFormatError(f"{where}: {error}") from None
+        else:
+            target = _identifier(memo["target"], where, "target", MAX_ARTICLE_CHARS)
+        text = normalise_text(_bounded(memo["text"], MAX_NOTE_CHARS, where, "text")).strip()
+        if text:
+            cleaned.append({"kind": memo["kind"], "target": target, "text": text,
+                            "updated": _timestamp(memo.get("updated"), where, "updated")})
+    return tuple(cleaned)
 
 
 def _native_annotation(record: Any, index: int, name: str) -> Annotation:
@@ -494,7 +571,31 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
             if tag_key(tag) in incoming_tags - known_tags
         }
 
+    def choose_description(current: str | None, new: str) -> str | None:
+        if current is None:
+            counts["descriptions added"] += 1
+            return new
+        counts["descriptions kept"] += current != new
+        return None
+
+    memos = Counter[str]()
+
+    def choose_memo(current: Mapping[str, str] | None, new: Mapping[str, str]
+                    ) -> Mapping[str, str] | None:
+        if current is None:
+            memos["added"] += 1
+            return new
+        if current["text"] != new["text"] and _is_newer(new["updated"],
+                                                        current.get("updated", "")):
+            memos["updated"] += 1
+            return new
+        memos["unchanged"] += 1
+        return None
+
     store.merge_many(placed, choose, tag_colours=colours,
+                     descriptions=parsed.descriptions, choose_description=choose_description,
+                     memos=parsed.memos, choose_memo=choose_memo,
                      description=f"import {len(placed)} annotations")
     return ImportReport(counts["added"], counts["updated"], counts["unchanged"],
-                        counts["orphaned"], parsed.duplicates)
+                        counts["orphaned"], parsed.duplicates,
+                        counts["descriptions added"], counts["descriptions kept"], memos)

@@ -213,6 +213,10 @@ def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
     )
 
 
+# What `merge_many` stores for a memo: choose(stored memo or None, new memo) -> memo or None.
+MemoChooser = Callable[[Mapping[str, str] | None, Mapping[str, str]], Mapping[str, str] | None]
+
+
 def _distinct(tags: Iterable[str]) -> tuple[str, ...]:
     """Tags (already normalised) without case-insensitive repeats, first spelling kept."""
     seen: dict[str, str] = {}
@@ -763,14 +767,21 @@ class AnnotationStore:
         choose: Callable[[Annotation | None, Annotation], Annotation | None],
         *,
         tag_colours: Callable[[set[str]], Mapping[str, str]] | None = None,
+        descriptions: Mapping[str, str] | None = None,
+        choose_description: Callable[[str | None, str], str | None] | None = None,
+        memos: Iterable[Mapping[str, str]] = (),
+        choose_memo: MemoChooser | None = None,
         description: str,
     ) -> int:
         """Merge annotations into the store, deciding on the state under the write lock.
 
         `choose(current, new)` gets the stored annotation with the same id (or None) and
         returns what to store, or None to leave it. `tag_colours(existing tag keys)` gives
-        the colours to set, in the same write. One write, one undo step; returns how many
-        annotations were written.
+        the colours to set, in the same write. Likewise, in the same write,
+        `choose_description(stored description or None, new)` decides the codebook
+        description of each tag of `descriptions` (tag -> text), and `choose_memo(stored
+        memo or None, new)` each memo of `memos` ({"kind", "target", "text", "updated"}).
+        One write, one undo step; returns how many annotations were written.
         """
         incoming = list(incoming)
         with self._writing() as data:
@@ -790,8 +801,52 @@ class AnnotationStore:
                            {"name": tag, "colour": validate_colour(colour)})
                     for tag, colour in colours.items()
                 ]
+            if descriptions and choose_description is not None:
+                ops += self._merge_descriptions(data, descriptions, choose_description)
+            if choose_memo is not None:
+                ops += self._merge_memos(data, memos, choose_memo)
             self._commit(description, ops)
         return written
+
+    def _merge_descriptions(self, data: Data, descriptions: Mapping[str, str],
+                            choose: Callable[[str | None, str], str | None]) -> list[Op]:
+        """Operations that set the codebook descriptions `choose` picks (see `merge_many`)."""
+        codebook = data.get(CODEBOOK_TABLE, {})
+        known = self._known_tags(data)
+        ops = []
+        for tag, text in descriptions.items():
+            name, cleaned = normalise_tag(tag), normalise_text(text).strip()
+            if not name or not cleaned:
+                continue
+            key = tag_key(name)
+            current = codebook.get(key)
+            chosen = choose(current["description"] if current else None, cleaned)
+            if chosen:
+                ops.append(put_op(CODEBOOK_TABLE, key,
+                                  {"name": known.get(key, name), "description": chosen}))
+        return ops
+
+    def _merge_memos(self, data: Data, memos: Iterable[Mapping[str, str]],
+                     choose: MemoChooser) -> list[Op]:
+        """Operations that write the memos `choose` picks (see `merge_many`)."""
+        stored = data.get(MEMOS_TABLE, {})
+        known = self._known_tags(data)
+        ops = []
+        for memo in memos:
+            kind, target = memo["kind"], memo["target"]
+            if kind == "tag":
+                target = known.get(tag_key(target), normalise_tag(target))
+            text = normalise_text(memo["text"]).strip()
+            if not target or not text:
+                continue
+            key = _memo_key(kind, target)
+            new = {"kind": kind, "target": target, "text": text,
+                   "updated": memo.get("updated", "")}
+            chosen = choose(stored.get(key), new)
+            if chosen is not None:
+                ops.append(put_op(MEMOS_TABLE, key,
+                                  {**chosen, "updated": chosen["updated"] or utc_now()}))
+        return ops
 
     # Writing tags ------------------------------------------------------------------
 

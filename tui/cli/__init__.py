@@ -44,7 +44,7 @@ def _global_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--blind",
         action="store_true",
-        help="blind coding: the reader shows only the current coder's annotations",
+        help="blind coding: the TUI shows only the current coder's annotations",
     )
     parser.set_defaults(command=None, library=None, db=None, coder=None)
     return parser

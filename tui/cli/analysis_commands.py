@@ -96,10 +96,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     agreement.add_argument("--coders", nargs="+", required=True, metavar="NAME",
                            help="two or more coders to compare")
-    agreement.add_argument("--tag", nargs="+", action="extend", default=[], metavar="T",
-                           help="only these tags (default: every tag they used)")
-    agreement.add_argument("--article", nargs="+", action="extend", default=[], metavar="ID",
-                           help="only these articles (ids or unique prefixes)")
+    agreement.add_argument("--tag", nargs="+", action=TagListAction, default=[], metavar="T",
+                           help="only these tags (default: every tag they used); commas "
+                                "also separate them")
+    agreement.add_argument("--article", nargs="+", action=TagListAction, default=[],
+                           metavar="ID", help="only these articles (ids or unique prefixes); "
+                                              "commas also separate them")
     agreement.add_argument("--unit", choices=[str(u) for u in UnitKind], default="sentence",
                            help="what one unit of coding is (default: sentence)")
     agreement.add_argument("--articles", choices=("coded", "all"), default="coded",

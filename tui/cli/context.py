@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class TagListAction(argparse.Action):
-    """A repeatable tag option where commas also separate tags: `--tag a --tag "b, c"`."""
+    """A repeatable list option (tags, article ids) where commas also separate values:
+    `--tag a --tag "b, c"`; with `nargs="+"` also `--tag a "b, c" d`."""
 
     def __call__(
         self,
@@ -29,7 +30,9 @@ class TagListAction(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         tags = list(getattr(namespace, self.dest, None) or [])
-        tags.extend(part.strip() for part in str(values).split(",") if part.strip())
+        given = values if isinstance(values, list) else [values]
+        tags.extend(part.strip() for value in given for part in str(value).split(",")
+                    if part.strip())
         setattr(namespace, self.dest, tags)
 
 

@@ -91,7 +91,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
     def _load(self) -> None:
         workspace = self.newsmark.workspace
         corpus = workspace.require_corpus()
-        annotations = workspace.require_store().all()
+        annotations = workspace.visible_annotations()  # in blind mode only this coder's
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         rows = self._sorted(annotation_rows(annotations, metas))
         colours = workspace.tag_colours()

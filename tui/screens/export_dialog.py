@@ -1,4 +1,4 @@
-"""The export dialog: format, tag filter, article filter and destination."""
+"""The export dialog: format, tag filter, article filter, coder filter and destination."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
+from annotations.coder import clean_coder
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat
 from tui.screens.tag_dialog import split_tag_input
@@ -86,6 +87,13 @@ class ExportDialog(ModalScreen[None]):
                     yield RadioButton(FORMAT_LABELS[fmt], value=index == 0, name=fmt.value)
             yield Label("Tags (comma separated; empty = all)")
             yield Input(", ".join(self._tags), placeholder="all tags", id="export-tags")
+            workspace = self.newsmark.workspace
+            if workspace.blind:
+                yield Label("Coder (blind coding: only your annotations)")
+                yield Input(workspace.current_coder, id="export-coders", disabled=True)
+            else:
+                yield Label("Coders (comma separated; empty = everyone)")
+                yield Input(placeholder="every coder", id="export-coders")
             if self._article:
                 yield Checkbox(
                     Content(f"Only article {self._article}"), value=True, id="export-article"
@@ -127,6 +135,11 @@ class ExportDialog(ModalScreen[None]):
         destination = self.query_one("#export-destination", RadioSet).pressed_button
         to_file = destination is not None and destination.name == "file"
         tags = split_tag_input(self.query_one("#export-tags", Input).value)
+        try:
+            coders = self.chosen_coders()
+        except NewsmarkError as error:
+            self._error(str(error))
+            return
         article = None
         if self._article and self.query_one("#export-article", Checkbox).value:
             article = self._article
@@ -138,12 +151,21 @@ class ExportDialog(ModalScreen[None]):
                 return
             path = Path(typed).expanduser()
         self._message(Text(""))
-        self._run_export(self.chosen_format(), tags, article, path, force)
+        self._run_export(self.chosen_format(), tags, article, coders, path, force)
+
+    def chosen_coders(self) -> list[str]:
+        """The coders whose annotations are exported (empty: everyone's); in blind mode
+        only the current coder. InvalidCoderError for a name that cannot be a coder's."""
+        workspace = self.newsmark.workspace
+        if workspace.blind:
+            return [workspace.current_coder]
+        typed = self.query_one("#export-coders", Input).value
+        return [clean_coder(name) for name in typed.split(",") if name.strip()]
 
     @work(thread=True, exclusive=True, group="export")
     def _run_export(
-        self, fmt: ExportFormat, tags: list[str], article: str | None, path: Path | None,
-        force: bool,
+        self, fmt: ExportFormat, tags: list[str], article: str | None, coders: list[str],
+        path: Path | None, force: bool,
     ) -> None:
         from annotations.export import EmptyExportError, write_export
         from annotations.export.collect import export_annotations
@@ -155,7 +177,7 @@ class ExportDialog(ModalScreen[None]):
             rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
                                           fmt, tags=tags, article=article,
                                           style=self.newsmark.citation_style or DEFAULT_STYLE,
-                                          annotation_ids=self._annotation_ids)
+                                          annotation_ids=self._annotation_ids, coders=coders)
             if path is not None:
                 try:
                     write_export(path, rendered.text, fmt, force=force)

@@ -14,6 +14,15 @@ from textual.content import Content
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from annotations.errors import NewsmarkError
+from annotations.library_query import (
+    ArticleState,
+    article_states,
+    filter_articles,
+    filter_haystack,
+    needs_annotations,
+    parse_library_filter,
+)
 from tui.messages import DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
@@ -49,12 +58,6 @@ COLUMNS = (
 )
 
 
-def filter_haystack(meta: ArticleMeta) -> str:
-    """What the filter looks in: the id, title, outlet, author and date, case-folded."""
-    parts = (meta.id, meta.title, meta.source, meta.author, meta.date)
-    return " ".join(part for part in parts if part).casefold()
-
-
 def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
     """A search result: the article's title, outlet and date, then the match in context."""
     prompt = Text()
@@ -72,14 +75,17 @@ def _shortened(title: str, width: int = MARKED_TITLE_CHARS) -> str:
     return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
 
-def hits_title(query: str, hits: SearchResults) -> str:
-    """The search panel's title: how many matches in how many articles, and how many listed."""
+def hits_title(query: str, hits: SearchResults, within: int | None = None) -> str:
+    """The search panel's title: how many matches in how many articles (of the `within`
+    filtered ones, when the filter restricted the search), and how many are listed."""
     title = count_noun(hits.total, "match", "matches")
     if not hits.complete:
         title = title.replace(" ", "+ ", 1)
     title += f" for {query!r}"
     if hits.total:
         title += f" in {count_noun(len(hits.counts()), 'article')}"
+    if within is not None:
+        title += f" of the {within:,} filtered"
     if len(hits) < hits.total:
         title += f" · first {len(hits):,} listed"
     return title
@@ -116,13 +122,19 @@ class LibraryScreen(NewsmarkScreen):
         self._hits_query = ""
         self._stale = False
         self._haystacks: dict[str, str] = {}
+        # The annotations of each article, for filters such as tag:T (None: not built yet,
+        # or annotations changed since).
+        self._states: dict[str, ArticleState] | None = None
+        self._filter_error: str | None = None
+        self._last_visible: list[ArticleMeta] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
         # The table and the search panel are mounted when first needed: the first frame
         # (what a user waits for at start-up) stays light.
         with Vertical(id="library"):
-            yield Input(placeholder="Filter by title, outlet, author, date (f)", id="filter")
+            yield Input(placeholder="Filter by title, outlet, author, date; tag:T has:notes "
+                                    "has:annotations orphaned (f)", id="filter")
             yield Static("Opening the collection…", id="library-status")
         yield KeyFooter()
 
@@ -168,6 +180,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def _recount(self) -> None:
         self._stale = False
+        self._states = None
         self._counts = dict(self.newsmark.workspace.annotation_counts())
         self._refresh_rows()
 
@@ -207,12 +220,22 @@ class LibraryScreen(NewsmarkScreen):
         return (value.casefold(), meta.id)
 
     def _visible_metas(self) -> list[ArticleMeta]:
-        # Every word of the filter must occur, in any order ("reuters rail").
-        words = self.query_one("#filter", Input).value.casefold().split()
-        haystacks = self._haystacks
-        rows = [meta for meta in self._metas
-                if all(word in haystacks[meta.id] for word in words)]
+        """The articles the filter matches (see `annotations.library_query`), sorted; while
+        the filter has a mistake (`has:memos`), the articles listed before it."""
+        try:
+            query = parse_library_filter(self.query_one("#filter", Input).value)
+        except NewsmarkError as error:
+            self._filter_error = str(error)
+            return self._last_visible
+        self._filter_error = None
+        states = None
+        if needs_annotations(query):
+            if self._states is None:  # built once, until annotations change
+                self._states = article_states(self.newsmark.workspace.visible_annotations())
+            states = self._states
+        rows = filter_articles(query, self._metas, self._haystacks, states)
         rows.sort(key=self._sort_key, reverse=self._sort_reverse)
+        self._last_visible = rows
         return rows
 
     def _refresh_rows(self) -> None:
@@ -244,6 +267,10 @@ class LibraryScreen(NewsmarkScreen):
         """How many articles are listed, which row the cursor is on, the sort, the marks."""
         table = self.table()
         if table is None:
+            return
+        if self._filter_error is not None:
+            self.query_one("#library-status", Static).update(
+                Text(self._filter_error, style="bold red"))
             return
         column = COLUMNS[self._sort_index].column
         arrow = "↓" if self._sort_reverse else "↑"
@@ -390,23 +417,26 @@ class LibraryScreen(NewsmarkScreen):
         if not query:  # enter on an empty search box closes the panel
             self._close_search()
         elif self.newsmark.workspace.is_open:
-            self._run_search(query)
+            # With a filter, only the articles it lists are searched.
+            within = None
+            if self.query_one("#filter", Input).value.strip():
+                within = [meta.id for meta in self._visible_metas()]
+            self._run_search(query, within)
 
     @work(exclusive=True, group="search", thread=True)
-    def _run_search(self, query: str) -> None:
-        from annotations.errors import NewsmarkError
-
+    def _run_search(self, query: str, within: list[str] | None = None) -> None:
         corpus = self.newsmark.workspace.require_corpus()
         try:
-            hits = corpus.search(query, limit=MAX_SEARCH_HITS)
+            hits = corpus.search(query, article_ids=within, limit=MAX_SEARCH_HITS)
         except NewsmarkError as error:
             self.app.call_from_thread(
                 self.notify, str(error), severity="error", markup=False
             )
             return
-        self.app.call_from_thread(self._show_hits, query, hits)
+        self.app.call_from_thread(self._show_hits, query, hits,
+                                  None if within is None else len(within))
 
-    def _show_hits(self, query: str, hits: SearchResults) -> None:
+    def _show_hits(self, query: str, hits: SearchResults, within: int | None = None) -> None:
         self._hits, self._hits_query = list(hits), query
         option_list = self.query_one("#hits", OptionList)
         option_list.clear_options()
@@ -414,7 +444,7 @@ class LibraryScreen(NewsmarkScreen):
         option_list.add_options(
             Option(hit_prompt(hit, corpus.meta(hit.article))) for hit in self._hits
         )
-        option_list.border_title = Content(hits_title(query, hits))
+        option_list.border_title = Content(hits_title(query, hits, within))
         if self._hits:
             option_list.highlighted = 0
             option_list.focus()

@@ -28,7 +28,7 @@ EXPLANATION = (
 
 
 class OrphansScreen(NewsmarkScreen):
-    """Every orphaned annotation, never hidden."""
+    """Every orphaned annotation (in blind mode every one of this coder's), never hidden."""
 
     help_title = "Orphans"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -60,8 +60,8 @@ class OrphansScreen(NewsmarkScreen):
         self._reload()
 
     def _reload(self) -> None:
-        store = self.newsmark.workspace.require_store()
-        self._orphans = [a for a in store.all() if a.anchor == Anchor.ORPHANED]
+        annotations = self.newsmark.workspace.visible_annotations()
+        self._orphans = [a for a in annotations if a.anchor == Anchor.ORPHANED]
         table = self.query_one("#orphan-table", DataTable)
         table.clear()
         for annotation in self._orphans:

@@ -91,7 +91,7 @@ class StatsScreen(NewsmarkScreen):
 
         workspace = self.newsmark.workspace
         corpus = workspace.require_corpus()
-        annotations = workspace.require_store().all()
+        annotations = workspace.visible_annotations()  # in blind mode only this coder's
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         stats = tag_stats(annotations, metas, corpus.article)
         tables = {by: cross_table(by, stats, annotations, metas) for by, _ in TABLES}

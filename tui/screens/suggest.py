@@ -148,7 +148,9 @@ class SuggestScreen(NewsmarkScreen):
         corpus = workspace.require_corpus()
         try:
             suggestions = suggest_for_tag(
-                corpus, workspace.require_store().all(), self.tags, phrase=self.phrase,
+                # In blind mode only this coder's passages are the model and "already
+                # tagged" means tagged by this coder.
+                corpus, workspace.visible_annotations(), self.tags, phrase=self.phrase,
                 limit=MAX_SUGGESTIONS + 1,
             )
             metas = {s.article: corpus.meta(s.article) for s in suggestions}

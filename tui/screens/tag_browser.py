@@ -104,10 +104,9 @@ class TagBrowserScreen(NewsmarkScreen):
         self._reload()
 
     def _reload(self) -> None:
-        store = self.newsmark.workspace.require_store()
         table = self.query_one("#tag-table", DataTable)
         current = self.current_tag()
-        self._tags = store.tags()
+        self._tags = self.newsmark.workspace.tag_infos()
         table.clear()
         for info in self._tags:
             table.add_row(
@@ -148,7 +147,7 @@ class TagBrowserScreen(NewsmarkScreen):
         workspace = self.newsmark.workspace
         store = workspace.require_store()
         subtree = [info.name for info in self._tags if tag and in_subtree(info.name, tag)]
-        quotes = store.with_tags(subtree) if subtree else []
+        quotes = workspace.visible(store.with_tags(subtree)) if subtree else []
         info = self.current_info()
         details = self.query_one("#tag-details", Static)
         details.update(tag_details(info, store.memo("tag", info.name)) if info else "")

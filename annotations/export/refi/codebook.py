@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from annotations.errors import ImportFormatError
@@ -63,11 +63,14 @@ def _tree(entries: Iterable[CodebookEntry]) -> dict[str, _Node]:
     return roots
 
 
-def add_codes(parent: ET.Element, entries: Sequence[CodebookEntry], namespace: str) -> None:
+def add_codes(parent: ET.Element, entries: Sequence[CodebookEntry], namespace: str,
+              note_refs: Mapping[str, str] | None = None) -> None:
     """Append a `Codes` element for `entries` (nested by `/`) to `parent`.
 
     Intermediate codes that are not tags themselves (`security` for `security/maritime`
-    alone) are written too, so the hierarchy is kept.
+    alone) are written too, so the hierarchy is kept. `note_refs` (tag key -> the GUID of
+    a project `Note`, the tag's memo) adds a `NoteRef` to those codes (projects only: the
+    codebook schema has none).
     """
     codes = ET.SubElement(parent, f"{{{namespace}}}Codes")
 
@@ -80,6 +83,9 @@ def add_codes(parent: ET.Element, entries: Sequence[CodebookEntry], namespace: s
         element = ET.SubElement(container, f"{{{namespace}}}Code", attributes)
         if node.entry is not None and node.entry.description:
             ET.SubElement(element, f"{{{namespace}}}Description").text = node.entry.description
+        note = (note_refs or {}).get(tag_key(node.path))
+        if note is not None:
+            ET.SubElement(element, f"{{{namespace}}}NoteRef", {"targetGUID": note})
         for child in node.children.values():
             add(element, child)
 

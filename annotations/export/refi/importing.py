@@ -4,7 +4,8 @@ Each text source becomes a `.json` article record in a folder of the library nam
 the project; its text is first made into the body newsmark would load from it
 (`canonical_text`), and the record is checked to load back to exactly that body before
 anything is written. Selections become annotations on those articles (tags = code names,
-`/` for nested codes), merged through `import_annotations` like any other import.
+`/` for nested codes), merged through `import_annotations` like any other import, with
+the codes' descriptions and the memos (the notes a source or a code refers to).
 """
 
 from __future__ import annotations
@@ -173,14 +174,22 @@ def import_project(project: ParsedProject, store: AnnotationStore, library: Path
         corpus = Corpus.open(library)
         ids = {meta.path.resolve(): meta.id for meta in corpus}
         placed: list[Annotation] = []
-        for plan in planned:
+        memos = [{"kind": "tag", "target": tag, "text": memo.text, "updated": memo.updated}
+                 for tag, memo in project.code_memos.items()]
+        for source, plan in zip(project.sources, planned, strict=True):
             article_id = ids.get(plan.path.resolve())
             if article_id is None:
                 raise NewsmarkError(f"{plan.path} was written but the library does not load "
                                     "it")
             placed += [replace(a, article=article_id)
                        for a in annotations if a.article == plan.article.id]
-        parsed = ParsedImport(project.file_name, "qdpx", tuple(placed), colours)
+            if source.memo is not None:
+                memos.append({"kind": "article", "target": article_id,
+                              "text": source.memo.text, "updated": source.memo.updated})
+        descriptions = {entry.name: entry.description for entry in project.codebook
+                        if entry.description}
+        parsed = ParsedImport(project.file_name, "qdpx", tuple(placed), colours,
+                              descriptions=descriptions, memos=tuple(memos))
         merge = import_annotations(parsed, store, corpus)
     except BaseException:
         for path in created:

@@ -1,5 +1,6 @@
-"""Writing a REFI-QDA project (`.qdpx`): coder, codebook, articles as text sources, and
-every annotation as a `PlainTextSelection` with its codings and note.
+"""Writing a REFI-QDA project (`.qdpx`): coder, codebook, articles as text sources,
+every annotation as a `PlainTextSelection` with its codings and note, and memos as
+project `Note`s (an article's memo referenced by its `TextSource`, a tag's by its `Code`).
 
 The archive holds `project.qde` (QDA-XML, validated against the project schema before it
 is written) and `sources/<guid>.txt`, each article's body as UTF-8 plain text, so the
@@ -89,6 +90,33 @@ def _selection(parent: ET.Element, annotation: Annotation, user: str) -> None:
         ET.SubElement(coding, _q("CodeRef"), {"targetGUID": code_guid(tag)})
 
 
+def note_guid(kind: str, target: str) -> str:
+    """The GUID of the `Note` holding the memo on an article or a tag."""
+    return stable_guid("note", f"{kind}:{tag_key(target) if kind == 'tag' else target}")
+
+
+def _memo_notes(memos: Sequence[Mapping[str, str]], articles: Mapping[str, Article],
+                codebook: Sequence[CodebookEntry]) -> list[Mapping[str, str]]:
+    """The memos a project can carry: on its articles and on its codes."""
+    codes = {tag_key(entry.name) for entry in codebook}
+    return [memo for memo in memos if memo.get("text") and (
+        memo["target"] in articles if memo["kind"] == "article"
+        else tag_key(memo["target"]) in codes)]
+
+
+def _add_notes(root: ET.Element, memos: Sequence[Mapping[str, str]],
+               articles: Mapping[str, Article], user_guid: str) -> None:
+    notes = ET.SubElement(root, _q("Notes"))
+    for memo in memos:
+        kind, target = memo["kind"], memo["target"]
+        about = articles[target].meta.title or target if kind == "article" else target
+        attributes = {"guid": note_guid(kind, target), "name": f"Memo on {about}",
+                      "creatingUser": user_guid}
+        _stamped(attributes, "creationDateTime", memo.get("updated", ""))
+        note = ET.SubElement(notes, _q("Note"), attributes)
+        ET.SubElement(note, _q("PlainTextContent")).text = memo["text"]
+
+
 def build_project(
     annotations: Sequence[Annotation],
     articles: Mapping[str, Article],
@@ -97,13 +125,15 @@ def build_project(
     name: str,
     user: str,
     generated: str,
+    memos: Sequence[Mapping[str, str]] = (),
 ) -> tuple[ET.Element, dict[str, str]]:
     """The `Project` element and the source texts by archive path.
 
     `annotations` must be anchored to `articles` (exact offsets into their bodies); those
     whose article is missing are left out by the caller. `user` is who exports (the
     project's creating user); every annotation's coder (`user` when it has none) is a
-    `User` too, and the creating user of its selection and codings.
+    `User` too, and the creating user of its selection and codings. `memos`
+    ({"kind", "target", "text", "updated"}) on those articles and codes become `Note`s.
     """
     if not codebook:
         raise NothingToExportError("there are no tagged annotations to export")
@@ -116,7 +146,10 @@ def build_project(
     coders = {user, *(a.coder or user for a in annotations)}
     for coder in sorted(coders, key=lambda c: (c.casefold(), c)):
         ET.SubElement(users, _q("User"), {"guid": stable_guid("user", coder), "name": coder})
-    add_codes(ET.SubElement(root, _q("CodeBook")), codebook, PROJECT_NS)
+    memos = _memo_notes(memos, articles, codebook)
+    add_codes(ET.SubElement(root, _q("CodeBook")), codebook, PROJECT_NS,
+              {tag_key(m["target"]): note_guid("tag", m["target"])
+               for m in memos if m["kind"] == "tag"})
     variables = ET.SubElement(root, _q("Variables"))
     for label, _attribute in SOURCE_VARIABLES:
         ET.SubElement(variables, _q("Variable"), {
@@ -135,6 +168,9 @@ def build_project(
             "plainTextPath": f"{INTERNAL_PREFIX}{guid}.txt", "creatingUser": user_guid})
         for annotation in by_article[article_id]:
             _selection(source, annotation, stable_guid("user", annotation.coder or user))
+        if any(m["kind"] == "article" and m["target"] == article_id for m in memos):
+            ET.SubElement(source, _q("NoteRef"),
+                          {"targetGUID": note_guid("article", article_id)})
         for label, attribute in SOURCE_VARIABLES:
             value = getattr(article.meta, attribute)
             if value:
@@ -142,6 +178,8 @@ def build_project(
                 ET.SubElement(variable_value, _q("VariableRef"),
                               {"targetGUID": stable_guid("variable", label)})
                 ET.SubElement(variable_value, _q("TextValue")).text = value
+    if memos:
+        _add_notes(root, memos, articles, user_guid)
     check_own_output(root, "project")
     return root, texts
 
@@ -154,10 +192,11 @@ def render_qdpx(
     name: str,
     user: str,
     generated: str,
+    memos: Sequence[Mapping[str, str]] = (),
 ) -> bytes:
     """The `.qdpx` archive (zip) of `build_project`'s project and source texts."""
     root, texts = build_project(annotations, articles, codebook, name=name, user=user,
-                                generated=generated)
+                                generated=generated, memos=memos)
     try:  # members dated `generated`, so the same export gives the same bytes
         stamp = datetime.fromisoformat(generated).timetuple()[:6]
     except ValueError:

@@ -5,6 +5,7 @@ raises `ImportFormatError` (one line, naming the file) for a file that is not a 
 no `project.qde`, holds XML that is not well-formed or does not follow the REFI-QDA
 project schema, or a selection outside its source's text. Sources that are not text
 (PDF, pictures, audio, video) and text kept outside the archive are skipped with a notice.
+The notes a text source or a code refers to (`NoteRef`) are read as memos.
 """
 
 from __future__ import annotations
@@ -48,24 +49,37 @@ class ParsedSelection:
 
 
 @dataclass(frozen=True, slots=True)
+class ParsedMemo:
+    """The text of the notes something refers to (joined by blank lines), and when the
+    last of them was written ("" when unknown)."""
+
+    text: str
+    updated: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedSource:
-    """A text source: its name, plain text as stored, metadata variables and selections."""
+    """A text source: its name, plain text as stored, metadata variables and selections,
+    and the memo of the notes it refers to."""
 
     name: str
     text: str
     metadata: dict[str, str]
     selections: tuple[ParsedSelection, ...]
+    memo: ParsedMemo | None = None
 
 
 @dataclass(frozen=True)
 class ParsedProject:
-    """Everything newsmark takes from a `.qdpx` file."""
+    """Everything newsmark takes from a `.qdpx` file; `code_memos` maps a code's name to
+    the memo of the notes it refers to."""
 
     file_name: str
     name: str
     sources: tuple[ParsedSource, ...]
     codebook: tuple[CodebookEntry, ...]
     notices: list[str] = field(default_factory=list)
+    code_memos: dict[str, ParsedMemo] = field(default_factory=dict)
 
 
 def _q(name: str) -> str:
@@ -153,8 +167,34 @@ class _Reader:
             source = self._text_source(element, name)
             if source is not None:
                 sources.append(source)
+        code_memos: dict[str, ParsedMemo] = {}
+        for code in self.root.iter(_q("Code")):
+            entry = self.codes.get(code.get("guid", ""))
+            memo = self._memo(code)
+            if entry is not None and memo is not None:
+                code_memos[entry.name] = memo
         return ParsedProject(self.where, self.root.get("name", ""), tuple(sources),
-                             tuple(self.codes.values()), self.notices)
+                             tuple(self.codes.values()), self.notices, code_memos)
+
+    def _note_texts(self, element: ET.Element) -> list[tuple[str, str]]:
+        """(text, time) of each note `element` refers to by its own `NoteRef`s."""
+        found = []
+        for ref in element.iterfind(_q("NoteRef")):
+            note = self.notes.get(ref.get("targetGUID", ""))
+            if note is not None:
+                text = (self._text(note, note.get("name", "note")) or "").strip()
+                when = _timestamp(note.get("modifiedDateTime") or note.get("creationDateTime"))
+                if text:
+                    found.append((text, when))
+        return found
+
+    def _memo(self, element: ET.Element) -> ParsedMemo | None:
+        """The memo of the notes `element` refers to, or None."""
+        texts = self._note_texts(element)
+        if not texts:
+            return None
+        return ParsedMemo(normalise_text("\n\n".join(text for text, _ in texts)).strip(),
+                          max(when for _, when in texts))
 
     def _text(self, element: ET.Element, name: str) -> str | None:
         """A text source's or note's plain text: inline, or a file inside the archive."""
@@ -198,7 +238,7 @@ class _Reader:
             text_value = value.findtext(_q("TextValue"))
             if attribute and text_value and text_value.strip():
                 metadata[attribute] = normalise_text(text_value).strip()
-        return ParsedSource(name, text, metadata, selections)
+        return ParsedSource(name, text, metadata, selections, self._memo(element))
 
     def _selection(self, element: ET.Element, source: str, length: int) -> ParsedSelection:
         guid = element.get("guid", "")
@@ -216,10 +256,7 @@ class _Reader:
                                         "that is not in the codebook")
             tags.append(code.name)
         notes = [element.findtext(_q("Description")) or ""]
-        for ref in element.iterfind(_q("NoteRef")):
-            note_element = self.notes.get(ref.get("targetGUID", ""))
-            if note_element is not None:
-                notes.append(self._text(note_element, note_element.get("name", "note")) or "")
+        notes += [text for text, _ in self._note_texts(element)]
         note = "\n\n".join(n.strip() for n in notes if n and n.strip()) or None
         return ParsedSelection(
             guid=guid,

@@ -1,0 +1,136 @@
+"""The library's filter: articles matched by their metadata and by their annotations.
+
+The filter speaks the annotation query language (`annotations/query.py`: words, "quoted
+phrases", `OR`, `-term`), over articles: words and phrases are looked for in the id,
+title, outlet, author and date; the facets ask about the article or its annotations:
+
+| facet | matches articles |
+|---|---|
+| `tag:T` | with an annotation tagged T or a tag below it |
+| `has:annotations`, `has:notes`, `has:tags` | with an annotation / one with a note / a tagged one |
+| `orphaned` (`is:orphaned`), `is:fuzzy`, `is:exact` | with an annotation anchored that way |
+| `coder:NAME` | with an annotation by that coder |
+| `outlet:X`, `article:ID`, `after:D`, `before:D` | as in the annotation browser |
+
+Only the annotations the caller passes count (in blind mode, the coder's own).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from annotations.article import ArticleMeta
+from annotations.model import Annotation
+from annotations.query import HAS_VALUES, Query, Term, parse_query, tag_index, tag_needle
+from annotations.tags import tag_key
+
+LIBRARY_HAS_VALUES = {**HAS_VALUES, "annotation": "annotation", "annotations": "annotation"}
+# Facets that look at annotations: a filter without them needs no annotation state.
+ANNOTATION_FACETS = frozenset({"tag", "has", "is", "coder"})
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """What the filter knows of an article's annotations (see `article_states`)."""
+
+    annotations: int = 0
+    notes: int = 0
+    tagged: int = 0
+    tag_index: str = ""
+    anchors: frozenset[str] = frozenset()
+    coders: tuple[str, ...] = ()
+
+
+NO_ANNOTATIONS = ArticleState()
+
+
+def filter_haystack(meta: ArticleMeta) -> str:
+    """What words look in: the id, title, outlet, author and date, case-folded."""
+    parts = (meta.id, meta.title, meta.source, meta.author, meta.date)
+    return " ".join(part for part in parts if part).casefold()
+
+
+def article_states(annotations: Iterable[Annotation]) -> dict[str, ArticleState]:
+    """The state of every article that has one of `annotations`."""
+    by_article: dict[str, list[Annotation]] = defaultdict(list)
+    for annotation in annotations:
+        by_article[annotation.article].append(annotation)
+    return {
+        article: ArticleState(
+            annotations=len(found),
+            notes=sum(bool(a.note) for a in found),
+            tagged=sum(bool(a.tags) for a in found),
+            tag_index=tag_index(tuple({tag_key(t) for a in found for t in a.tags})),
+            anchors=frozenset(str(a.anchor) for a in found),
+            coders=tuple({(a.coder or "").casefold() for a in found}),
+        )
+        for article, found in by_article.items()
+    }
+
+
+def parse_library_filter(text: str) -> Query:
+    """The filter typed so far (a facet without a value yet is left out);
+    InvalidQueryError for a facet value that cannot be right (`has:memos`, `after:soon`)."""
+    return parse_query(text, strict=False, has_values=LIBRARY_HAS_VALUES)
+
+
+def needs_annotations(query: Query) -> bool:
+    """Whether the filter looks at annotations (else `article_states` can be skipped)."""
+    return any(term.facet in ANNOTATION_FACETS for group in query.groups for term in group)
+
+
+ArticleTest = Callable[[ArticleMeta, str, ArticleState], bool]
+
+
+def _term_test(term: Term) -> ArticleTest:
+    test = _facet_test(term.facet, term.value)
+    if term.negated:
+        return lambda meta, haystack, state: not test(meta, haystack, state)
+    return test
+
+
+def _facet_test(facet: str | None, value: str) -> ArticleTest:
+    if facet is None:
+        needle = " ".join(value.split()).casefold()
+        return lambda meta, haystack, state: needle in haystack
+    if facet == "tag":
+        wrapped = tag_needle(value)
+        return lambda meta, haystack, state: wrapped in state.tag_index
+    if facet == "has":
+        field = {"note": "notes", "tag": "tagged"}.get(value, "annotations")
+        return lambda meta, haystack, state: getattr(state, field) > 0
+    if facet == "is":
+        return lambda meta, haystack, state: value in state.anchors
+    if facet == "coder":
+        needle = value.casefold()
+        return lambda meta, haystack, state: any(needle in coder for coder in state.coders)
+    if facet == "outlet":
+        needle = value.casefold()
+        return lambda meta, haystack, state: needle in (meta.source or "").casefold()
+    if facet == "article":
+        return lambda meta, haystack, state: meta.id.startswith(value)
+    if facet == "after":
+        return lambda meta, haystack, state: (meta.date or "")[:len(value)] >= value > ""
+    return lambda meta, haystack, state: "" < (meta.date or "")[:len(value)] <= value
+
+
+def filter_articles(query: Query, metas: Sequence[ArticleMeta], haystacks: dict[str, str],
+                    states: dict[str, ArticleState] | None = None) -> list[ArticleMeta]:
+    """The articles of `metas` (in their order) that `query` matches; `haystacks` holds
+    each one's `filter_haystack`, `states` its `article_states` (needed only when
+    `needs_annotations(query)`; an article without a state has no annotations)."""
+    found = list(metas)
+    states = states or {}
+    for group in query.groups:
+        term = group[0]
+        if len(group) == 1 and term.facet is None and not term.negated:
+            needle = " ".join(term.value.split()).casefold()  # inline: the common case
+            found = [meta for meta in found if needle in haystacks[meta.id]]
+            continue
+        tests = [_term_test(t) for t in group]
+        found = [meta for meta in found
+                 if any(test(meta, haystacks[meta.id], states.get(meta.id, NO_ANNOTATIONS))
+                        for test in tests)]
+    return found
