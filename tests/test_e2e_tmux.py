@@ -177,7 +177,9 @@ def test_keyboard_tagging_in_a_real_terminal(
     terminal.send("Enter")  # empty box: save
     terminal.wait_for("Saved")
 
-    terminal.send("q")
+    terminal.send("q")  # back to the library (still filtered)
+    terminal.wait_for("1 of 5 articles")
+    terminal.send("q")  # and quit
     terminal.wait_for_exit()
 
     listed = subprocess.run(

@@ -51,7 +51,9 @@ class NewsmarkApp(App[int]):
         STYLES_DIR / "suggest.tcss",
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
+        # q closes the screen on top, like less and ranger; on the library it quits.
+        Binding("q", "quit_from_library", "Quit", id="quit"),
+        Binding("q", "close_screen", "Back", show=False, id="close"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("g", "tag_browser", "Tags", id="tag-browser"),
         Binding("o", "orphans", "Orphans", show=False, id="orphans"),
@@ -221,6 +223,29 @@ class NewsmarkApp(App[int]):
 
     # App-wide actions -----------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q quits on the library and goes back elsewhere (nothing in a dialog)."""
+        if action == "quit_from_library":
+            return len(self.screen_stack) <= 1
+        if action == "close_screen":
+            from textual.screen import ModalScreen
+
+            return len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen)
+        return True
+
+    async def action_quit_from_library(self) -> None:
+        """Quit (q on the library; ctrl+q quits from anywhere)."""
+        await self.action_quit()
+
+    def action_close_screen(self) -> None:
+        """Go back one screen (the screen's own back action, if it has one)."""
+        screen = self.screen
+        back = getattr(screen, "action_back", None)
+        if callable(back):
+            back()
+        else:
+            self.pop_screen()
+
     def action_help(self) -> None:
         """Show every binding of the current screen."""
         from tui.screens.help import HelpScreen
@@ -331,7 +356,7 @@ class NewsmarkApp(App[int]):
                     f"cite copied quotes and Markdown exports in {style} (now {current})",
                     partial(self.set_citation_style, style),
                 )
-        seen: set[str] = {"quit", "command_palette"}
+        seen: set[str] = {"quit", "quit_from_library", "close_screen", "command_palette"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:

@@ -31,6 +31,12 @@ SELECT_FIRST = "Select a passage first: v then j/k (or h/l), or drag with the mo
 class AnnotatingScreen(NewsmarkScreen):
     """A screen with one or more article views whose highlights can be edited."""
 
+    # What the footer keeps when the terminal is narrow (80 columns), in this order.
+    footer_priority: ClassVar[tuple[str, ...]] = (
+        "back", "clear_selection", "toggle_selection", "tag", "copy_quote", "find", "help",
+        "toggle_panel", "delete_highlight", "export_article", "next_sentence",
+        "previous_sentence", "tag_browser", "undo",
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="article.back"),
         Binding("t", "tag", "Tag", id="article.tag"),
@@ -127,7 +133,8 @@ class AnnotatingScreen(NewsmarkScreen):
                 text.append(f" — {annotation.note}", style="italic")
             text.append("  t edit · d delete · c copy · C copy tag")
         else:
-            text.append("j/k sentence · v select · t tag · / find · ? help", style="dim")
+            text.append("j/k sentence · w/b word · v select · t tag · / find · ? help",
+                        style="dim")
         statuses[0].update(text)
 
     # Actions -------------------------------------------------------------------------------

@@ -101,6 +101,12 @@ class LibraryScreen(NewsmarkScreen):
     ]
 
     help_title = "Library"
+    # What the footer keeps when the terminal is narrow (80 columns), in this order.
+    footer_priority: ClassVar[tuple[str, ...]] = (
+        "select_cursor", "open_article", "back", "focus_filter", "focus_search",
+        "quit_from_library", "help", "cycle_sort", "toggle_mark", "side_by_side",
+        "tag_browser", "export", "undo",
+    )
     AUTO_FOCUS = ""  # nothing: the table takes focus when it is mounted
 
     def __init__(self) -> None:

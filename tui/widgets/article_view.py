@@ -177,9 +177,7 @@ class ArticleView(ScrollView, can_focus=True):
             show=False,
             id="article-view.shrink-start",
         ),
-        Binding(
-            "escape", "clear_selection", "Clear selection", show=False, id="article-view.clear"
-        ),
+        Binding("escape", "clear_selection", "Clear selection", id="article-view.clear"),
         Binding("n", "next_match", "Next match", show=False, id="article-view.next-match"),
         Binding(
             "N", "previous_match", "Prev match", show=False, id="article-view.previous-match"
@@ -509,10 +507,14 @@ class ArticleView(ScrollView, can_focus=True):
             self._anchor = self._head = unit
             self._set_selection(unit)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a selection; without one it is the screen's (Back)."""
+        if action == "clear_selection":
+            return self._selection is not None
+        return True
+
     def action_clear_selection(self) -> None:
-        """Drop the selection (otherwise let escape reach the screen)."""
-        if self._selection is None:
-            raise SkipAction()
+        """Drop the selection."""
         self.clear_selection()
 
     def action_grow_end(self) -> None:
@@ -841,6 +843,8 @@ class ArticleView(ScrollView, can_focus=True):
         after = self.selection
         if after != before:
             self.post_message(self.SelectionChanged(self, after))
+            if (before is None) != (after is None):
+                self.refresh_bindings()  # escape now clears, or goes back
 
     def _require_selection(self) -> tuple[int, int]:
         if self._selection is None:
