@@ -35,7 +35,7 @@ async def running_app(library: Path, db_path: Path) -> AsyncIterator[tuple[Newsm
     app = NewsmarkApp(Workspace(library=library, db_path=db_path))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.workspace.is_open)
-        await wait_until(pilot, lambda: bool(app.screen.query("#articles")))
+        await wait_until(pilot, lambda: bool(app.screen_stack[0].query("#articles")))
         await pilot.pause()
         yield app, pilot
 

@@ -20,6 +20,13 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from annotations.errors import NewsmarkError
+from annotations.settings import (
+    ReadingPosition,
+    Settings,
+    load_settings,
+    save_settings,
+    settings_path,
+)
 from tui.messages import DataChanged, WorkspaceReady
 from tui.screens.library import LibraryScreen
 from tui.wording import count_noun
@@ -66,8 +73,11 @@ class NewsmarkApp(App[int]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.settings_path = settings_path()
+        self.settings: Settings
+        self.settings, self._settings_notices = load_settings(self.settings_path)
         # The CSL style of copied quotes and Markdown exports; None: the default style.
-        self.citation_style: str | None = None
+        self.citation_style: str | None = self.settings.citation_style
         self._write_lock = asyncio.Lock()
         self._shown_version = -1
         self.sub_title = str(workspace.library)
@@ -78,6 +88,11 @@ class NewsmarkApp(App[int]):
 
     def on_mount(self) -> None:
         """Open the data in the background once the library is on screen."""
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for notice in self._settings_notices:
+            self.notify(notice, title="Settings", severity="warning", markup=False)
         # Open the data once the first frames (screen, then the footer's keys) are out:
         # the loading thread would otherwise compete with them for the interpreter.
         self.call_after_refresh(self.call_after_refresh, self._start_opening)
@@ -104,6 +119,9 @@ class NewsmarkApp(App[int]):
         self._shown_version = self.workspace.require_store().version
         self.broadcast(WorkspaceReady)
         self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
+        position = self.last_position()
+        if position is not None and position.open and len(self.screen_stack) == 1:
+            self.open_reader(position.article, offset=position.offset)
 
     def _check_external_changes(self) -> None:
         """Pick up annotations written by another newsmark (a second terminal, the CLI)."""
@@ -221,6 +239,47 @@ class NewsmarkApp(App[int]):
         self.copy_with_notice(
             text, f"{count_noun(len(annotations), 'quote')} tagged {', '.join(tags)}")
 
+    # Settings ---------------------------------------------------------------------------
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change settings and save them (a failed save is reported, never fatal)."""
+        from dataclasses import replace
+
+        self._save_settings(replace(self.settings, **changes))
+
+    def _save_settings(self, settings: Settings) -> None:
+        if settings == self.settings:
+            return
+        self.settings = settings
+        try:
+            save_settings(settings, self.settings_path)
+        except NewsmarkError as error:
+            self.notify(str(error), title="Settings", severity="warning", markup=False)
+
+    def _theme_changed(self, theme: Any) -> None:
+        self.update_settings(theme=theme.name)
+
+    def last_position(self) -> ReadingPosition | None:
+        """Where the user last read in this collection (if that article is still there)."""
+        position = self.settings.position(self.workspace.library)
+        if position is None or not self.workspace.is_open:
+            return None
+        return position if position.article in self.workspace.require_corpus() else None
+
+    def remember_position(self, article_id: str, offset: int, *, reading: bool) -> None:
+        """Remember the reading position; `reading`: newsmark reopens in the reader there."""
+        self._save_settings(self.settings.with_position(
+            self.workspace.library, ReadingPosition(article_id, offset, reading)))
+
+    async def action_quit(self) -> None:
+        """Quit, remembering the article being read (newsmark reopens it)."""
+        for screen in reversed(self.screen_stack):
+            position = getattr(screen, "reading_position", None)
+            if callable(position) and (where := position()) is not None:
+                self.remember_position(*where, reading=True)
+                break
+        await super().action_quit()
+
     # App-wide actions -----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -313,9 +372,14 @@ class NewsmarkApp(App[int]):
 
     def open_reader(self, article_id: str, offset: int | None = None,
                     find: str | None = None) -> None:
-        """Open the reader on an article, optionally at a body offset and finding `find`."""
+        """Open the reader on an article, optionally at a body offset and finding `find`.
+
+        Without an offset, the article last read opens where the user left it."""
         from tui.screens.reader import ReaderScreen
 
+        position = self.last_position()
+        if offset is None and find is None and position and position.article == article_id:
+            offset = position.offset
         self.push_screen(ReaderScreen(article_id, offset=offset, find=find))
 
     def open_side_by_side(self, left_id: str, right_id: str) -> None:
@@ -339,6 +403,7 @@ class NewsmarkApp(App[int]):
     def set_citation_style(self, style: str) -> None:
         """Cite copied quotes and Markdown exports in `style` (for this session)."""
         self.citation_style = style
+        self.update_settings(citation_style=style)
         self.notify(f"Quotes are now cited in the {style} style.", title="Citation style",
                     markup=False)
 

@@ -178,6 +178,12 @@ class LibraryScreen(NewsmarkScreen):
         self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
         self._counts = dict(workspace.annotation_counts())
         self._refresh_rows()
+        position = self.newsmark.last_position()
+        table = self.table()
+        if position is not None and table is not None:
+            index = table.index_of(position.article)
+            if index is not None:
+                table.move_cursor(index)  # on the article last read
 
     def _sort_key(self, meta: ArticleMeta) -> tuple:
         key = COLUMNS[self._sort_index].key
