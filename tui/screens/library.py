@@ -40,12 +40,16 @@ class SortColumn:
     column: TableColumn
 
 
+# Titles matter most: at 80 columns they keep the room, the outlet gives way first, then the
+# counts; dates are never cut (a date reads "2023-12-14", its time is in the reader).
+DATE_CHARS = 10
 COLUMNS = (
     SortColumn("title", TableColumn("Title", min_width=24)),
-    SortColumn("source", TableColumn("Outlet", max_width=24)),
-    SortColumn("date", TableColumn("Date", max_width=20)),
-    SortColumn("words", TableColumn("Words", "right", max_width=7)),
-    SortColumn("notes", TableColumn("Notes", "right", max_width=6)),
+    SortColumn("source", TableColumn("Outlet", max_width=18, min_width=7, priority=0)),
+    SortColumn("date", TableColumn("Date", max_width=DATE_CHARS, min_width=DATE_CHARS,
+                                   priority=3)),
+    SortColumn("words", TableColumn("Words", "right", max_width=7, min_width=5, priority=1)),
+    SortColumn("notes", TableColumn("Notes", "right", max_width=7, min_width=5, priority=2)),
 )
 
 
@@ -187,8 +191,8 @@ class LibraryScreen(NewsmarkScreen):
 
     def _sort_key(self, meta: ArticleMeta) -> tuple:
         key = COLUMNS[self._sort_index].key
-        if key == "notes":
-            return (self._counts.get(meta.id, 0), meta.id)
+        if key == "notes":  # ties: the newest first when reversed, like the date column
+            return (self._counts.get(meta.id, 0), meta.date or "", meta.id)
         if key == "words":
             return (meta.words, meta.id)
         value = getattr(meta, key) or ""
@@ -212,7 +216,7 @@ class LibraryScreen(NewsmarkScreen):
             TableRow(meta.id, (
                 ("● " if meta.id in self._marked else "") + meta.title,
                 meta.source or "—",
-                meta.date or "—",
+                (meta.date or "—")[:DATE_CHARS],
                 str(meta.words),
                 str(self._counts.get(meta.id, 0) or ""),
             ))

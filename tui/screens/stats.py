@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from annotations.stats import TagStats
 
 BAR_WIDTH = 40
+ARTICLE_TITLE_CHARS = 50
 
 
 def bar(count: int, largest: int, colour: str) -> Text:
@@ -68,9 +69,10 @@ class StatsScreen(NewsmarkScreen):
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         stats = tag_stats(annotations, metas, corpus.article)
         colours = workspace.tag_colours()
-        self.app.call_from_thread(self._show, stats, colours)
+        titles = {article_id: meta.title or article_id for article_id, meta in metas.items()}
+        self.app.call_from_thread(self._show, stats, colours, titles)
 
-    def _show(self, stats: TagStats, colours: dict[str, str]) -> None:
+    def _show(self, stats: TagStats, colours: dict[str, str], titles: dict[str, str]) -> None:
         summary = Text()
         summary.append(count_noun(stats.annotations, "annotation"), style="bold")
         summary.append(
@@ -90,7 +92,7 @@ class StatsScreen(NewsmarkScreen):
 
         tag_names = list(stats.per_tag)
         self._matrix("#stats-outlets", "Outlet", stats.per_outlet, tag_names)
-        self._matrix("#stats-articles", "Article", stats.per_article, tag_names)
+        self._matrix("#stats-articles", "Article", stats.per_article, tag_names, titles)
 
         pairs = self.query_one("#stats-pairs", DataTable)
         pairs.clear(columns=True)
@@ -100,13 +102,26 @@ class StatsScreen(NewsmarkScreen):
             pairs.add_row(Text(pair.tags[0]), Text(pair.tags[1]), pair.overlap, same)
 
     def _matrix(
-        self, selector: str, label: str, rows: dict[str, dict[str, int]], tag_names: list[str]
+        self, selector: str, label: str, rows: dict[str, dict[str, int]], tag_names: list[str],
+        titles: dict[str, str] | None = None,
     ) -> None:
+        """A table of counts per row and tag; `titles` names rows that are articles (their
+        row key is the article id, and enter opens it)."""
         table = self.query_one(selector, DataTable)
         table.clear(columns=True)
         table.add_columns(label, "Total", *(Text(name) for name in tag_names))
         for row_name, counts in rows.items():
+            shown = titles.get(row_name, row_name) if titles is not None else row_name
+            if len(shown) > ARTICLE_TITLE_CHARS:
+                shown = shown[: ARTICLE_TITLE_CHARS - 1].rstrip() + "…"
             table.add_row(
-                Text(row_name), sum(counts.values()),
-                *(counts.get(name, "") for name in tag_names),
+                Text(shown), sum(counts.values()),
+                *(counts.get(name, "") for name in tag_names), key=row_name,
             )
+
+    @on(DataTable.RowSelected, "#stats-articles")
+    def _article_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on an article opens it in the reader."""
+        article_id = event.row_key.value
+        if article_id is not None and article_id in self.newsmark.workspace.require_corpus():
+            self.newsmark.open_reader(article_id)

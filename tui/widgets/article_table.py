@@ -39,6 +39,8 @@ class TableColumn:
     justify: Literal["left", "right"] = "left"
     max_width: int | None = None
     min_width: int = 4
+    priority: int = 0
+    """When the table is too narrow, fixed columns of lower priority give way first."""
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,9 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         Fixed columns take their content's width (up to `max_width`, and never less than
         their label with a sort arrow); the flexible ones share what is left. When that is
-        too little, the flexible columns give way down to `min_width`, then the widest
-        fixed columns, so every column stays on screen. Worked out once per width and rows.
+        too little, the flexible columns give way down to `min_width`, then the fixed
+        columns of lowest priority (down to their `min_width`), so every column stays on
+        screen. Worked out once per width and rows.
         """
         if self._widths is None or self._widths[0] != width:
             self._widths = (width, self._fit_columns(width))
@@ -186,12 +189,12 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
                 widths[index] += spare // len(flexible) + (number < spare % len(flexible))
             return widths
         fixed = [i for i in range(len(widths)) if i not in flexible]
-        while spare < 0:
-            widest = max(fixed, key=lambda i: widths[i], default=None)
-            if widest is None or widths[widest] <= self.columns[widest].min_width:
+        for index in sorted(fixed, key=lambda i: self.columns[i].priority):
+            give = min(-spare, max(widths[index] - self.columns[index].min_width, 0))
+            widths[index] -= give
+            spare += give
+            if spare >= 0:
                 break
-            widths[widest] -= 1
-            spare += 1
         return widths
 
     def _update_virtual_size(self) -> None:
