@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
@@ -45,10 +46,20 @@ EXTERNAL_CHECK_SECONDS = 2.0
 T = TypeVar("T")
 
 
+def tmux_hint() -> str:
+    """Inside tmux, how to let OSC 52 through to the outer terminal (else nothing)."""
+    if not os.environ.get("TMUX"):
+        return ""
+    return (" In tmux, the terminal's clipboard (OSC 52) only works with "
+            "`set -g set-clipboard on` in ~/.tmux.conf.")
+
+
 class NewsmarkApp(App[int]):
     """Read, highlight, tag and export quotes from a collection of news articles."""
 
     TITLE = "newsmark"
+    # Screens in a terminal shorter than 32 rows get the class -short: dialogs go compact.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (32, "-tall")]
     CSS_PATH: ClassVar[list[str | Path]] = [
         STYLES_DIR / "app.tcss",
         STYLES_DIR / "library.tcss",
@@ -201,7 +212,7 @@ class NewsmarkApp(App[int]):
         try:
             result = copy_text(text, fallback_dir=cache_dir())
         except NewsmarkError as error:
-            self.notify(f"Copied {what} via the terminal (OSC 52) only: {error}",
+            self.notify(f"Copied {what} via the terminal (OSC 52) only: {error}{tmux_hint()}",
                         title="Copied", severity="warning", markup=False)
             return
         if result.method == "system":
@@ -209,7 +220,7 @@ class NewsmarkApp(App[int]):
         else:
             message = (
                 f"Copied {what} via the terminal (OSC 52); no system clipboard, "
-                f"also saved to {result.path}."
+                f"also saved to {result.path}.{tmux_hint()}"
             )
         self.notify(message, title="Copied", markup=False)
 
