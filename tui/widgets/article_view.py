@@ -263,6 +263,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag_origin: int | None = None
         self._drag_range: tuple[int, int] | None = None
         self._words: WordIndex | None = None
+        self._chinese = False  # the article has Chinese characters: words come from jieba
         self._pending_scroll: tuple[int, bool] | None = None
         self._generation = 0
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
@@ -296,8 +297,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._matches, self._current_match = [], None
         self._anchor, self._head, self._selection, self._drag_range = None, None, None, None
         self._word_mode, self._word_cursor = False, None
-        if chinese.segmenter() is None and _HAN.search(article.body):
-            self.run_worker(self._load_chinese, thread=True, group="segmenter",
+        self._chinese = _HAN.search(article.body) is not None
+        if self._chinese and chinese.segmenter() is None:
+            # Load jieba's dictionary (about a second) while the user reads.
+            self.run_worker(chinese.load_segmenter, thread=True, group="segmenter",
                             exclusive=True, exit_on_error=False)
         blocks = article_blocks(article)
         sentences = list(article.sentences) or [
@@ -865,19 +868,10 @@ class ArticleView(ScrollView, can_focus=True):
     def _word_index(self) -> WordIndex:
         if self._words is None:
             body = self._article.body if self._article else ""
-            self._words = WordIndex(body, chinese.segmenter())
+            # Usually loaded in the background by now; else this waits for it (once).
+            segmenter = chinese.load_segmenter() if self._chinese else None
+            self._words = WordIndex(body, segmenter)
         return self._words
-
-    def _load_chinese(self) -> None:
-        """Load the Chinese segmenter (a worker thread), then use its word boundaries."""
-        if chinese.load_segmenter() is not None:
-            self.app.call_from_thread(self._chinese_loaded)
-
-    def _chinese_loaded(self) -> None:
-        self._words = None
-        if self._word_mode and self._cursor is not None:
-            self._word_cursor = self._cursor_unit()
-        self._invalidate()
 
     def _match_reference(self) -> int:
         if self._current_match is not None:
