@@ -56,9 +56,12 @@ def test_a_phrase_with_the_word_cursor(
     terminal.wait_for_footer("esc Back", absent=("⏎ Open",))  # the filter box has focus
     terminal.send("-l", "Presidents vow")
     terminal.wait_for("1 of 5 articles")
-    terminal.send("Enter", "Enter")
+    terminal.send("Enter")  # leave the filter for the table
+    terminal.wait_for_footer("⏎ Open")
+    terminal.send("Enter")
     terminal.wait_for("Annotations (0)")
     terminal.send("/")
+    terminal.wait_for("Find in article")  # the find box is open (and focused)
     terminal.send("-l", "more practical")
     terminal.send("Enter")
     terminal.wait_for("n / N to move")
@@ -79,9 +82,11 @@ def test_a_chinese_word_by_keyboard(terminal: Terminal, tmp_path: Path) -> None:
     db = tmp_path / "annotations.json"
     terminal.start([str(NEWSMARK), "--library", str(library), "--db", str(db)], 80, 24)
     terminal.wait_for("1 of 1 articles")
+    terminal.wait_for_footer("⏎ Open")
     terminal.send("Enter")
     terminal.wait_for("Annotations (0)")
     terminal.send("/")
+    terminal.wait_for("Find in article")  # the find box is open (and focused)
     terminal.send("-l", "南海")
     terminal.send("Enter")
     terminal.wait_for("n / N to move")
