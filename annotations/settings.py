@@ -18,7 +18,6 @@ from typing import Any
 
 import platformdirs
 
-from annotations.atomic import atomic_write_text
 from annotations.errors import NewsmarkError
 from annotations.paths import APP_NAME
 
@@ -165,6 +164,8 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
 
 def save_settings(settings: Settings, path: Path) -> None:
     """Write `settings` to `path` atomically (SettingsError if it cannot be written)."""
+    from annotations.atomic import atomic_write_text  # not needed to start up
+
     text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
