@@ -12,8 +12,9 @@ import contextlib
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from annotations.text import safe_name
 # Bump when parsing changes, so cached metadata from older rules is rebuilt.
 INDEX_VERSION = 2  # 2: HTML metadata from JSON-LD/Open Graph, cleaned bylines
 ARTICLE_CACHE_SIZE = 64
+PROGRESS_SECONDS = 0.2  # how often `Corpus.open` reports its progress
 META_FIELDS = tuple(f.name for f in fields(ArticleMeta))
 
 
@@ -69,8 +71,15 @@ class Corpus:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, root: Path, *, use_cache: bool = True) -> Corpus:
-        """Index the collection at `root`; `LibraryNotFoundError` if it is not a directory."""
+    def open(
+        cls, root: Path, *, use_cache: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Corpus:
+        """Index the collection at `root`; `LibraryNotFoundError` if it is not a directory.
+
+        `progress(done, total)` is called now and then while files are read (not for the
+        files whose metadata comes from the cache), and once at the end.
+        """
         root = Path(root)
         if not root.is_dir():
             raise LibraryNotFoundError(f"article collection not found: {root}")
@@ -79,7 +88,12 @@ class Corpus:
         files: dict[str, IndexedFile] = {}
         unreadable: list[str] = []
         changed = False
-        for path, relative in _collection_files(root):
+        listed = list(_collection_files(root))
+        reported = time.monotonic()
+        for done, (path, relative) in enumerate(listed):
+            if progress is not None and time.monotonic() - reported >= PROGRESS_SECONDS:
+                progress(done, len(listed))
+                reported = time.monotonic()
             try:
                 stat = os.stat(path)
             except OSError as error:  # a broken link, or deleted while we were looking
@@ -96,6 +110,8 @@ class Corpus:
                 entry = _index_file(Path(path), relative, stat)
                 changed = True
             files[relative] = entry
+        if progress is not None:
+            progress(len(listed), len(listed))
         if cache_path and (changed or files.keys() != cached.keys()):
             _write_index_cache(cache_path, files)
         metas, notices = _unique_metas(root, files)

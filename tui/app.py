@@ -112,13 +112,24 @@ class NewsmarkApp(App[int]):
         self.run_worker(self._open_workspace, thread=True, group="open", exit_on_error=False)
 
     def _open_workspace(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(self._opening_progress, done, total)
+
         try:
-            self.workspace.open()
+            self.workspace.open(progress=progress)
         except NewsmarkError as error:
             # A Text, not a str: the message (a path, say) is printed without markup.
             self.call_from_thread(self.exit, 1, 1, Text(f"newsmark: error: {error}"))
             return
         self.call_from_thread(self._workspace_opened)
+
+    def _opening_progress(self, done: int, total: int) -> None:
+        """Say how far opening the collection has got (on the library's status line)."""
+        from textual.widgets import Static
+
+        for status in self.screen_stack[0].query("#library-status").results(Static):
+            if not self.workspace.is_open:
+                status.update(Text(f"Opening the collection… {done:,} of {total:,} files read"))
 
     def _workspace_opened(self) -> None:
         # The collection index and the annotations are long-lived: keep the cyclic garbage

@@ -20,6 +20,8 @@ from annotations.tags import tag_key
 from tui.wording import reanchor_not_saved
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from annotations.article import Article
     from annotations.corpus import Corpus
     from annotations.model import Annotation
@@ -42,15 +44,16 @@ class Workspace:
         f"started {datetime.now().strftime('%H:%M')})"
     )
 
-    def open(self) -> None:
+    def open(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Load the collection index and the DB, then re-anchor changed articles (blocking).
 
-        Re-anchoring that cannot be saved becomes a notice, not an error.
+        Re-anchoring that cannot be saved becomes a notice, not an error. `progress(done,
+        total)` is told how many of the collection's files have been read.
         """
         from annotations.corpus import Corpus
         from annotations.store import AnnotationStore
 
-        corpus = Corpus.open(self.library)
+        corpus = Corpus.open(self.library, progress=progress)
         store = AnnotationStore.open(
             self.db_path, origin=self.origin, label=self.label, sync_reads=False
         )
