@@ -206,6 +206,27 @@ class Alignment:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class AlignmentSummary:
+    """How the rows of an alignment divide up."""
+
+    matched: int
+    only_left: int
+    only_right: int
+    out_of_order: int
+
+    @classmethod
+    def of(cls, rows: Sequence[AlignmentRow]) -> AlignmentSummary:
+        """Count matched rows, units alone, and units alone that match out of order."""
+        alone = [row for row in rows if row.score is None]
+        return cls(
+            matched=len(rows) - len(alone),
+            only_left=sum(1 for r in alone if r.right is None and r.elsewhere is None),
+            only_right=sum(1 for r in alone if r.left is None and r.elsewhere is None),
+            out_of_order=sum(1 for r in alone if r.elsewhere is not None),
+        )
+
+
 def units_of(article: Article, unit: UnitKind = "sentence") -> tuple[Unit, ...]:
     """The sentences or paragraphs of an article as units, in body order."""
     if unit == "sentence":

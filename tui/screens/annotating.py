@@ -135,7 +135,14 @@ class AnnotatingScreen(NewsmarkScreen):
         else:
             text.append("j/k sentence · w/b word · v select · t tag · / find · ? help",
                         style="dim")
+        note = self.status_note()
+        if note:
+            text = Text.assemble((note, "bold"), "  ", text)
         statuses[0].update(text)
+
+    def status_note(self) -> str | None:
+        """Something the screen wants said first on the status line (None: nothing)."""
+        return None
 
     # Actions -------------------------------------------------------------------------------
 

@@ -399,6 +399,13 @@ class ArticleView(ScrollView, can_focus=True):
         if self._cursor is not None:
             self._move_cursor(self._sentence_at(offset), point=offset)
 
+    def select_range(self, start: int, end: int) -> None:
+        """Select body [start, end) with the cursor at its start (keys then adjust it)."""
+        self.clear_selection()
+        self._move_cursor(self._sentence_at(start), point=start)
+        self._anchor, self._head = (start, start), (end, end)
+        self._set_selection((start, end))
+
     def clear_selection(self) -> None:
         """Drop the selection (keyboard or mouse)."""
         self._anchor = self._head = None
