@@ -74,3 +74,17 @@ async def test_stats_names_articles_by_title_and_opens_them(
         view = app.screen.query_one(ArticleView)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == LEFT
+
+
+async def test_hovering_a_row_shows_the_full_date_and_time(
+    samples_dir: Path, db_path: Path
+) -> None:
+    corpus = Corpus.open(samples_dir)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = _table(app)
+        index = next(i for i in range(table.row_count)
+                     if len(corpus.meta(table.row(i).key).date or "") > 10)
+        full = corpus.meta(table.row(index).key).date
+        await pilot.hover(table, offset=(2, index + 1 - round(table.scroll_y)))
+        await wait_until(pilot, lambda: table.tooltip is not None)
+        assert table.tooltip == f"Published {full.replace('T', ' ')}"

@@ -72,6 +72,13 @@ def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
     return prompt
 
 
+def _published(meta: ArticleMeta) -> str | None:
+    """The full publication date and time, for the row's tooltip (None: only a day)."""
+    if meta.date is None or len(meta.date) <= DATE_CHARS:
+        return None
+    return f"Published {meta.date.replace('T', ' ')}"
+
+
 def _shortened(title: str, width: int = MARKED_TITLE_CHARS) -> str:
     return title if len(title) <= width else title[: width - 1].rstrip() + "…"
 
@@ -219,7 +226,7 @@ class LibraryScreen(NewsmarkScreen):
                 (meta.date or "—")[:DATE_CHARS],
                 str(meta.words),
                 str(self._counts.get(meta.id, 0) or ""),
-            ))
+            ), hover=_published(meta))
             for meta in rows
         ])
         table.set_sort(self._sort_index, self._sort_reverse)

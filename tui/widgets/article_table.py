@@ -49,6 +49,8 @@ class TableRow:
 
     key: str
     cells: tuple[str, ...]
+    hover: str | None = None
+    """Shown as a tooltip while the mouse is over the row (the full date and time, say)."""
 
 
 class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -292,12 +294,14 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         index = self._row_at(event.y)
         if index != self._hover_row:
             self._hover_row = index
+            self.tooltip = self._rows[index].hover if index is not None else None
             self.refresh()
 
     def on_leave(self, _: events.Leave) -> None:
         """No row is highlighted once the mouse has left."""
         if self._hover_row is not None:
             self._hover_row = None
+            self.tooltip = None
             self.refresh()
 
     def on_focus(self) -> None:
