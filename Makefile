@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean snapshot-update
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: $(RUN_STAMP)
 ## Lint and run the whole test suite.
 test: $(TEST_STAMP) lint
 	$(PY) -m pytest -n 2 -q
+
+## Accept new screenshots (tests/__snapshots__/) after checking them in the report.
+snapshot-update: $(TEST_STAMP)
+	$(PY) -m pytest tests/test_snapshots.py -q --snapshot-update
 
 ## ruff, then the types (mypy, configured in pyproject.toml), then the layering contracts.
 lint: $(TEST_STAMP)

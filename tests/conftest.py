@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.tmux_terminal import terminal  # noqa: F401  (the fixture, for the tmux tests)
 from tui.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

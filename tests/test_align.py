@@ -9,6 +9,7 @@ import pytest
 
 from annotations.align import (
     DEFAULT_MIN_SCORE,
+    NEAR_BEST_RATIO,
     Alignment,
     Unit,
     align_articles,
@@ -65,6 +66,10 @@ def _paired(alignment: Alignment, left: str, right: str) -> float | None:
          "emerging areas as digital economy and green development"),
         ("top priority and strategic choice for Hanoi",
          "developing relations with China as a top priority and strategic choice"),
+        # A paraphrase sharing few words, met by the stems "nation", "polit", "secur" and
+        # "social": a weak match.
+        ("safeguard the security of their political systems",
+         "prioritize national political security"),
     ],
 )
 def test_restated_passages_pair_up(alignment: Alignment, left: str, right: str) -> None:
@@ -105,7 +110,11 @@ def test_one_left_unit_may_have_several_counterparts(alignment: Alignment) -> No
     assert len(pairs) >= 2
     assert [p.score for p in pairs] == sorted((p.score for p in pairs), reverse=True)
     assert all(p.left == unit for p in pairs)
-    assert pairs[-1].score >= 0.8 * pairs[0].score
+    # Each is near the best of its left unit, or of its right unit (the same relation
+    # seen from either side).
+    for pair in pairs:
+        best_of_right = max(p.score for p in alignment.pairs if p.right == pair.right)
+        assert pair.score >= NEAR_BEST_RATIO * min(pairs[0].score, best_of_right)
 
 
 def test_counterparts_of_an_offset_from_either_side(alignment: Alignment) -> None:
@@ -197,10 +206,12 @@ def test_to_dict(alignment: Alignment) -> None:
 
 def test_terms_drop_stopwords_and_stem() -> None:
     weights = term_weights("The sides are managing the differences")
-    assert set(weights) == {"sid", "manag", "differenc", "sid manag", "manag differenc"}
-    assert weights["sid"] == 1.0
-    assert weights["sid manag"] == 0.5
-    assert set(term_weights("manage a difference")) == {"manag", "differenc", "manag differenc"}
+    assert set(weights) == {"side", "manag", "differ", "side manag", "manag differ"}
+    assert weights["side"] == 1.0
+    assert weights["side manag"] == 0.25
+    assert set(term_weights("manage a difference")) == {"manag", "differ", "manag differ"}
+    # Snowball meets what the light stemmer missed.
+    assert "nation" in term_weights("national") and "nation" in term_weights("nations")
 
 
 def test_empty_articles_align_to_nothing() -> None:

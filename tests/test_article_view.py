@@ -13,7 +13,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from annotations.article import Article, ArticleMeta, Paragraph, ParagraphKind, Span
-from tui.widgets.article_render import ArticleLayout, Highlight, WordIndex, paint_runs, wrap_range
+from annotations.words import WordIndex
+from tui.widgets.article_render import ArticleLayout, Highlight, paint_runs, wrap_range
 from tui.widgets.article_view import ArticleView
 
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")

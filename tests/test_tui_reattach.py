@@ -60,7 +60,7 @@ async def test_reattach_with_the_keyboard_then_undo(library_copy: Path, db_path:
         assert app.screen.active_bindings["enter"].binding.action == "reattach"
 
         view.move_cursor_to(view.article.body.index(NEW_QUOTE))
-        await pilot.press("v", "h")  # the sentence, less its last word
+        await pilot.press("v", "w")  # the word at the cursor, then the next one
         selection = view.selection
         assert selection is not None
         assert status(app).endswith(f"({len(selection)} characters): enter · esc clears it")
@@ -75,11 +75,10 @@ async def test_reattach_with_the_keyboard_then_undo(library_copy: Path, db_path:
         assert len(store.all()) == 1
         await wait_until(pilot, lambda: orphan_rows(app) == 0)
         panel = app.screen.query_one("#reader-annotations", OptionList)
-        await wait_until(pilot, lambda: "\n President Xi Jinping emphasized" in str(
-            panel.get_option_at_index(0).prompt))
+        await wait_until(pilot, lambda: NEW_QUOTE in str(panel.get_option_at_index(0).prompt))
         assert ORPHANED_QUOTE not in str(panel.get_option_at_index(0).prompt)
         assert [h.annotation_id for h in view.highlights] == [orphan.id]
-        assert any(m.startswith("Re-attached to “President Xi") for m in notifications(app))
+        assert any(m.startswith(f"Re-attached to “{NEW_QUOTE}") for m in notifications(app))
         # The mode is over: enter is free again, the reference gone, the usual status back.
         assert "enter" not in app.screen.active_bindings
         assert not app.screen.query("#reattach-quote")

@@ -321,7 +321,7 @@ async def test_change_seen_by_a_read_before_the_poll_still_reaches_the_screens(
 def test_aligned_cells_say_where_a_moved_passage_went() -> None:
     from annotations.align import align_articles
     from tests.test_align import _article
-    from tui.screens.side_by_side import row_cells
+    from tui.widgets.aligned_view import row_cells
 
     left = _article("left", "Apples grow on tall green trees in the orchard.\n\n"
                     "Cherries make a sweet red summer pie.")

@@ -37,7 +37,7 @@ async def running_app(
     app = NewsmarkApp(Workspace(library=library, db_path=db_path))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.workspace.is_open, timeout=timeout)
-        await wait_until(pilot, lambda: bool(app.screen.query("#articles")))
+        await wait_until(pilot, lambda: bool(app.screen_stack[0].query("#articles")))
         await pilot.pause()
         yield app, pilot
 

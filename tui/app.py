@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -22,6 +23,13 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from annotations.errors import NewsmarkError
+from annotations.settings import (
+    ReadingPosition,
+    Settings,
+    load_settings,
+    save_settings,
+    settings_path,
+)
 from tui.messages import DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.library import LibraryScreen
 from tui.typing_guard import typing_target
@@ -43,10 +51,21 @@ PROGRESS_SECONDS = 0.25
 T = TypeVar("T")
 
 
+def tmux_hint() -> str:
+    """Inside tmux, how to let OSC 52 through to the outer terminal (else nothing)."""
+    if not os.environ.get("TMUX"):
+        return ""
+    return (" In tmux, the terminal's clipboard (OSC 52) only works with "
+            "`set -g set-clipboard on` in ~/.tmux.conf.")
+
+
 class NewsmarkApp(App[int]):
     """Read, highlight, tag and export quotes from a collection of news articles."""
 
     TITLE = "newsmark"
+    # Screens in a terminal shorter than 32 rows get the class -short: dialogs go compact.
+    # (Textual declares it an instance attribute, so it cannot be a ClassVar here.)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         STYLES_DIR / "app.tcss",
         STYLES_DIR / "library.tcss",
@@ -57,7 +76,9 @@ class NewsmarkApp(App[int]):
         STYLES_DIR / "annotations.tcss",
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
+        # q closes the screen on top, like less and ranger; on the library it quits.
+        Binding("q", "quit_from_library", "Quit", id="quit"),
+        Binding("q", "close_screen", "Back", show=False, id="close"),
         Binding("question_mark", "help", "Help", key_display="?", id="help"),
         Binding("g", "tag_browser", "Tags", id="tag-browser"),
         Binding("o", "orphans", "Orphans", show=False, id="orphans"),
@@ -70,8 +91,11 @@ class NewsmarkApp(App[int]):
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
+        self.settings_path = settings_path()
+        self.settings: Settings
+        self.settings, self._settings_notices = load_settings(self.settings_path)
         # The CSL style of copied quotes and Markdown exports; None: the default style.
-        self.citation_style: str | None = None
+        self.citation_style: str | None = self.settings.citation_style
         self._write_lock = asyncio.Lock()
         self._shown_version = -1
         self.sub_title = self._subtitle()
@@ -96,6 +120,11 @@ class NewsmarkApp(App[int]):
 
     def on_mount(self) -> None:
         """Open the data in the background once the library is on screen."""
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for notice in self._settings_notices:
+            self.notify(notice, title="Settings", severity="warning", markup=False)
         # Open the data once the first frames (screen, then the footer's keys) are out:
         # the loading thread would otherwise compete with them for the interpreter.
         self.call_after_refresh(self.call_after_refresh, self._start_opening)
@@ -135,6 +164,9 @@ class NewsmarkApp(App[int]):
         self._shown_version = self.workspace.require_store().version
         self.broadcast(WorkspaceReady)
         self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
+        position = self.last_position()
+        if position is not None and position.open and len(self.screen_stack) == 1:
+            self.open_reader(position.article, offset=position.offset)
 
     def _check_external_changes(self) -> None:
         """Pick up annotations written by another newsmark (a second terminal, the CLI)."""
@@ -214,7 +246,7 @@ class NewsmarkApp(App[int]):
         try:
             result = copy_text(text, fallback_dir=cache_dir())
         except NewsmarkError as error:
-            self.notify(f"Copied {what} via the terminal (OSC 52) only: {error}",
+            self.notify(f"Copied {what} via the terminal (OSC 52) only: {error}{tmux_hint()}",
                         title="Copied", severity="warning", markup=False)
             return
         if result.method == "system":
@@ -222,7 +254,7 @@ class NewsmarkApp(App[int]):
         else:
             message = (
                 f"Copied {what} via the terminal (OSC 52); no system clipboard, "
-                f"also saved to {result.path}."
+                f"also saved to {result.path}.{tmux_hint()}"
             )
         self.notify(message, title="Copied", markup=False)
 
@@ -252,7 +284,71 @@ class NewsmarkApp(App[int]):
         self.copy_with_notice(
             text, f"{count_noun(len(annotations), 'quote')} tagged {', '.join(tags)}")
 
+    # Settings ---------------------------------------------------------------------------
+
+    def update_settings(self, **changes: Any) -> None:
+        """Change settings and save them (a failed save is reported, never fatal)."""
+        from dataclasses import replace
+
+        self._save_settings(replace(self.settings, **changes))
+
+    def _save_settings(self, settings: Settings) -> None:
+        if settings == self.settings:
+            return
+        self.settings = settings
+        try:
+            save_settings(settings, self.settings_path)
+        except NewsmarkError as error:
+            self.notify(str(error), title="Settings", severity="warning", markup=False)
+
+    def _theme_changed(self, theme: Any) -> None:
+        self.update_settings(theme=theme.name)
+
+    def last_position(self) -> ReadingPosition | None:
+        """Where the user last read in this collection (if that article is still there)."""
+        position = self.settings.position(self.workspace.library)
+        if position is None or not self.workspace.is_open:
+            return None
+        return position if position.article in self.workspace.require_corpus() else None
+
+    def remember_position(self, article_id: str, offset: int, *, reading: bool) -> None:
+        """Remember the reading position; `reading`: newsmark reopens in the reader there."""
+        self._save_settings(self.settings.with_position(
+            self.workspace.library, ReadingPosition(article_id, offset, reading)))
+
+    async def action_quit(self) -> None:
+        """Quit, remembering the article being read (newsmark reopens it)."""
+        for screen in reversed(self.screen_stack):
+            position = getattr(screen, "reading_position", None)
+            if callable(position) and (where := position()) is not None:
+                self.remember_position(*where, reading=True)
+                break
+        await super().action_quit()
+
     # App-wide actions -----------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q quits on the library and goes back elsewhere (nothing in a dialog)."""
+        if action == "quit_from_library":
+            return len(self.screen_stack) <= 1
+        if action == "close_screen":
+            from textual.screen import ModalScreen
+
+            return len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen)
+        return True
+
+    async def action_quit_from_library(self) -> None:
+        """Quit (q on the library; ctrl+q quits from anywhere)."""
+        await self.action_quit()
+
+    def action_close_screen(self) -> None:
+        """Go back one screen (the screen's own back action, if it has one)."""
+        screen = self.screen
+        back = getattr(screen, "action_back", None)
+        if callable(back):
+            back()
+        else:
+            self.pop_screen()
 
     def action_help(self) -> None:
         """Show every binding of the current screen."""
@@ -328,9 +424,14 @@ class NewsmarkApp(App[int]):
 
     def open_reader(self, article_id: str, offset: int | None = None,
                     find: str | None = None) -> None:
-        """Open the reader on an article, optionally at a body offset and finding `find`."""
+        """Open the reader on an article, optionally at a body offset and finding `find`.
+
+        Without an offset, the article last read opens where the user left it."""
         from tui.screens.reader import ReaderScreen
 
+        position = self.last_position()
+        if offset is None and find is None and position and position.article == article_id:
+            offset = position.offset
         self.push_screen(ReaderScreen(article_id, offset=offset, find=find))
 
     def open_side_by_side(self, left_id: str, right_id: str) -> None:
@@ -379,6 +480,7 @@ class NewsmarkApp(App[int]):
     def set_citation_style(self, style: str) -> None:
         """Cite copied quotes and Markdown exports in `style` (for this session)."""
         self.citation_style = style
+        self.update_settings(citation_style=style)
         self.notify(f"Quotes are now cited in the {style} style.", title="Citation style",
                     markup=False)
 
@@ -412,7 +514,8 @@ class NewsmarkApp(App[int]):
             "Annotations", "browse, filter and act on every annotation (key in the library: a)",
             self.open_annotation_browser,
         )
-        seen: set[str] = {"quit", "command_palette", "annotations"}
+        seen: set[str] = {"quit", "quit_from_library", "close_screen", "command_palette",
+                         "annotations"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:

@@ -23,6 +23,8 @@ from annotations.tags import tag_key
 from tui.wording import reanchor_not_saved
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from annotations.article import Article
     from annotations.corpus import Corpus
     from annotations.model import Annotation, TagInfo

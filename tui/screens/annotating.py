@@ -47,6 +47,12 @@ def find_box(widget_id: str) -> Input:
 class AnnotatingScreen(NewsmarkScreen):
     """A screen with one or more article views whose highlights can be edited."""
 
+    # What the footer keeps when the terminal is narrow (80 columns), in this order.
+    footer_priority: ClassVar[tuple[str, ...]] = (
+        "back", "clear_selection", "toggle_selection", "tag", "copy_quote", "find", "help",
+        "toggle_panel", "delete_highlight", "export_article", "next_sentence",
+        "previous_sentence", "tag_browser", "undo",
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="article.back"),
         Binding("t", "tag", "Tag", id="article.tag"),
@@ -145,7 +151,11 @@ class AnnotatingScreen(NewsmarkScreen):
                 text.append(f" — {clip(annotation.note, STATUS_CHARS)}", style="italic")
             text.append("  t edit · d delete · c copy · C copy tag")
         else:
-            text.append("j/k sentence · v select · t tag · / find · ? help", style="dim")
+            text.append("j/k sentence · w/b word · v select · t tag · / find · ? help",
+                        style="dim")
+        note = self.status_note()
+        if note:
+            text = Text.assemble((note, "bold"), "  ", text)
         statuses[0].update(text)
 
     # Find --------------------------------------------------------------------------------
@@ -189,6 +199,10 @@ class AnnotatingScreen(NewsmarkScreen):
                         markup=False)
         else:
             self.notify(f"Not found: {event.value}", severity="warning", markup=False)
+
+    def status_note(self) -> str | None:
+        """Something the screen wants said first on the status line (None: nothing)."""
+        return None
 
     # Actions -------------------------------------------------------------------------------
 

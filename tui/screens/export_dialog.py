@@ -82,9 +82,12 @@ class ExportDialog(ModalScreen[None]):
                 title = f"Export {count_noun(len(self._annotation_ids), 'chosen annotation')}"
             yield Static(Text(title, style="bold"))
             yield Label("Format")
+            settings = self.newsmark.settings
+            chosen = next((fmt for fmt in FORMAT_LABELS if fmt.value == settings.export_format),
+                          ExportFormat.MARKDOWN)
             with RadioSet(id="export-format"):
-                for index, fmt in enumerate(FORMAT_LABELS):
-                    yield RadioButton(FORMAT_LABELS[fmt], value=index == 0, name=fmt.value)
+                for fmt in FORMAT_LABELS:
+                    yield RadioButton(FORMAT_LABELS[fmt], value=fmt is chosen, name=fmt.value)
             yield Label("Tags (comma separated; empty = all)")
             yield Input(", ".join(self._tags), placeholder="all tags", id="export-tags")
             workspace = self.newsmark.workspace
@@ -100,9 +103,13 @@ class ExportDialog(ModalScreen[None]):
                 )
             yield Label("Destination")
             with RadioSet(id="export-destination", classes="-horizontal"):
-                yield RadioButton("Clipboard", value=True, name="clipboard")
-                yield RadioButton("File", name="file")
-            yield Input(str(default_export_path(ExportFormat.MARKDOWN)), id="export-path")
+                to_file = settings.export_destination == "file"
+                yield RadioButton("Clipboard", value=not to_file, name="clipboard")
+                yield RadioButton("File", value=to_file, name="file")
+            directory = Path(settings.export_directory) if settings.export_directory else None
+            if directory is not None and not directory.is_dir():
+                directory = None  # gone since: the current directory
+            yield Input(str(default_export_path(chosen, directory)), id="export-path")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
@@ -208,6 +215,10 @@ class ExportDialog(ModalScreen[None]):
 
     def _done(self, text: str, count: int, fmt: ExportFormat, path: Path | None) -> None:
         what = f"{count_noun(count, 'annotation')} as {fmt.value}"
+        directory = str(path.parent.resolve()) if path else self.newsmark.settings.export_directory
+        self.newsmark.update_settings(export_format=fmt.value,
+                                      export_destination="file" if path else "clipboard",
+                                      export_directory=directory)
         self.dismiss()
         if path is None:
             self.newsmark.copy_with_notice(text, what)

@@ -19,13 +19,14 @@ MOUSE_HELP = (
 )
 
 
-# What the "From" column calls the widgets whose keys are listed.
+# Where a key works, in the user's words, by the kind of widget that has the focus.
 WIDGET_NAMES = {
-    "ArticleView": "article text",
-    "DataTable": "table",
-    "Input": "text box",
-    "OptionList": "list",
-    "SelectionList": "list",
+    "ArticleView": "in the text",
+    "ArticleTable": "in the list of articles",
+    "DataTable": "in the table",
+    "Input": "while typing",
+    "OptionList": "in the list",
+    "SelectionList": "in the list",
 }
 
 
@@ -48,8 +49,8 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         elif active.node is screen:
             rank, where = 0, getattr(screen, "help_title", "this screen")
         else:
-            name = type(active.node).__name__
-            rank, where = 1, WIDGET_NAMES.get(name, name)
+            names = (WIDGET_NAMES.get(cls.__name__) for cls in type(active.node).__mro__)
+            rank, where = 1, next((name for name in names if name), "here")
         if binding.id is None:  # Textual's built-in keys (cursor moves, focus, copy)
             rank = 3
         ranked.append((rank, (display, binding.description, where)))
@@ -78,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         """Fill the table."""
         table = self.query_one("#help-table", DataTable)
-        table.add_columns("Key", "Action", "From")
+        table.add_columns("Key", "Action", "Where")
         for key, description, where in self._rows:
             table.add_row(Text(key, style="bold"), Text(description), Text(where, style="dim"))
         table.focus()

@@ -49,12 +49,16 @@ class SortColumn:
     column: TableColumn
 
 
+# Titles matter most: at 80 columns they keep the room, the outlet gives way first, then the
+# counts; dates are never cut (a date reads "2023-12-14", its time is in the reader).
+DATE_CHARS = 10
 COLUMNS = (
     SortColumn("title", TableColumn("Title", min_width=24)),
-    SortColumn("source", TableColumn("Outlet", max_width=24)),
-    SortColumn("date", TableColumn("Date", max_width=20)),
-    SortColumn("words", TableColumn("Words", "right", max_width=7)),
-    SortColumn("notes", TableColumn("Notes", "right", max_width=6)),
+    SortColumn("source", TableColumn("Outlet", max_width=18, min_width=7, priority=0)),
+    SortColumn("date", TableColumn("Date", max_width=DATE_CHARS, min_width=DATE_CHARS,
+                                   priority=3)),
+    SortColumn("words", TableColumn("Words", "right", max_width=7, min_width=5, priority=1)),
+    SortColumn("notes", TableColumn("Notes", "right", max_width=7, min_width=5, priority=2)),
 )
 
 
@@ -69,6 +73,13 @@ def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
     prompt.append(match, style="reverse")
     prompt.append(after)
     return prompt
+
+
+def _published(meta: ArticleMeta) -> str | None:
+    """The full publication date and time, for the row's tooltip (None: only a day)."""
+    if meta.date is None or len(meta.date) <= DATE_CHARS:
+        return None
+    return f"Published {meta.date.replace('T', ' ')}"
 
 
 def _shortened(title: str, width: int = MARKED_TITLE_CHARS) -> str:
@@ -109,6 +120,12 @@ class LibraryScreen(NewsmarkScreen):
     ]
 
     help_title = "Library"
+    # What the footer keeps when the terminal is narrow (80 columns), in this order.
+    footer_priority: ClassVar[tuple[str, ...]] = (
+        "select_cursor", "open_article", "back", "focus_filter", "focus_search",
+        "quit_from_library", "help", "cycle_sort", "toggle_mark", "side_by_side",
+        "tag_browser", "export", "undo",
+    )
     AUTO_FOCUS = ""  # nothing: the table takes focus when it is mounted
 
     def __init__(self) -> None:
@@ -209,11 +226,17 @@ class LibraryScreen(NewsmarkScreen):
             self._refresh_rows()
         else:
             self._show_rows(rows, measured)
+        position = self.newsmark.last_position()
+        table = self.table()
+        if position is not None and table is not None:
+            index = table.index_of(position.article)
+            if index is not None:
+                table.move_cursor(index)  # on the article last read
 
     def _sort_key(self, meta: ArticleMeta) -> tuple:
         key = COLUMNS[self._sort_index].key
-        if key == "notes":
-            return (self._counts.get(meta.id, 0), meta.id)
+        if key == "notes":  # ties: the newest first when reversed, like the date column
+            return (self._counts.get(meta.id, 0), meta.date or "", meta.id)
         if key == "words":
             return (meta.words, meta.id)
         value = getattr(meta, key) or ""
@@ -247,10 +270,10 @@ class LibraryScreen(NewsmarkScreen):
             TableRow(meta.id, (
                 ("● " if meta.id in self._marked else "") + meta.title,
                 meta.source or "—",
-                meta.date or "—",
+                (meta.date or "—")[:DATE_CHARS],
                 str(meta.words),
                 str(self._counts.get(meta.id, 0) or ""),
-            ))
+            ), hover=_published(meta))
             for meta in metas
         ]
 

@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
+
+from tui.widgets.completing_input import CompletingInput
 
 Validator = Callable[[str], str | None]
 """Returns an error message for invalid input, None when the input is fine."""
@@ -44,12 +45,9 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt-dialog"):
             yield Static(Text(self._title, style="bold"))
-            yield Input(
-                value=self._value,
-                placeholder=self._placeholder,
-                suggester=SuggestFromList(self._suggestions, case_sensitive=False)
-                if self._suggestions
-                else None,
+            # Enter takes the suggestion shown; tab cycles through the matching ones.
+            yield CompletingInput(
+                self._suggestions, value=self._value, placeholder=self._placeholder,
                 id="prompt-input",
             )
             yield Static(id="prompt-error")

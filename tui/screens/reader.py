@@ -90,6 +90,7 @@ class ReaderScreen(AnnotatingScreen):
 
     def on_mount(self) -> None:
         """Show the article once the data is open."""
+        self.query_one("#reader-panel").display = self.newsmark.settings.annotation_panel
         if self.newsmark.workspace.is_open:
             # After the first refresh, so the Header can show the article title.
             self.call_after_refresh(self.load_articles)
@@ -109,9 +110,17 @@ class ReaderScreen(AnnotatingScreen):
             view.set_search(self._find_first)
             self.find_input().value = self._find_first
         if self._offset is not None:
-            view.move_cursor_to(self._offset)
-            view.scroll_to_offset(self._offset)
+            offset = min(self._offset, len(article.body))  # the article may have shrunk
+            view.move_cursor_to(offset)
+            view.scroll_to_offset(offset)
         view.focus()
+
+    def reading_position(self) -> tuple[str, int] | None:
+        """The article shown and the cursor's offset in it (None before it is shown)."""
+        view = self.query_one("#reader-view", ArticleView)
+        if view.article is None:
+            return None
+        return view.article.id, view.cursor_offset
 
     def refresh_highlights(self) -> None:
         """Redraw highlights now and the annotation panel right after.
@@ -247,10 +256,21 @@ class ReaderScreen(AnnotatingScreen):
         with suppress(OptionDoesNotExist):
             panel.highlighted = panel.get_option_index(event.annotation_id)
 
+    def action_back(self) -> None:
+        """Escape closes the find box if it is open, else leaves the reader."""
+        if self.find_input().display:
+            self.close_find()
+            return
+        position = self.reading_position()
+        if position is not None:
+            self.newsmark.remember_position(*position, reading=False)
+        super().action_back()
+
     def action_toggle_panel(self) -> None:
         """Show or hide the annotation panel."""
         panel = self.query_one("#reader-panel")
         panel.display = not panel.display
+        self.newsmark.update_settings(annotation_panel=panel.display)
 
     def action_switch_focus(self) -> None:
         """Move focus between the text and the annotation panel (showing it if hidden)."""

@@ -10,46 +10,30 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Static
 
 from annotations.errors import NewsmarkError
 from tui.screens.annotating import AnnotatingScreen, find_box
+from tui.widgets.aligned_view import AlignedView
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from annotations.align import AlignedPair, Alignment, AlignmentRow, Side
+    from annotations.align import AlignedPair, Alignment, Side
 
-SIDES = ("left", "right")
-
-
-def row_cells(row: AlignmentRow, unit: str) -> tuple[Text, Text, Text]:
-    """The score, left and right cells of one aligned row.
-
-    Where a side is missing: "only left/right", or, when the unit has a counterpart out of
-    order, where that is ("matches right paragraph 2 (0.97)").
-    """
-    score = Text(f"{row.score:.2f}" if row.score is not None else "", style="bold")
-    left = Text(row.left.text) if row.left else _missing(row, "right", unit)
-    right = Text(row.right.text) if row.right else _missing(row, "left", unit)
-    return score, left, right
-
-
-def _missing(row: AlignmentRow, present: str, unit: str) -> Text:
-    pair = row.elsewhere
-    if pair is None:
-        return Text(f"— only {present} —", style="dim italic")
-    other = pair.right if present == "left" else pair.left
-    side = "right" if present == "left" else "left"
-    return Text(f"— out of order: matches {side} {unit} {other.index + 1} ({pair.score:.2f}) —",
-                style="dim italic")
+SIDES: tuple[Side, Side] = ("left", "right")
 
 
 class SideBySideScreen(AnnotatingScreen):
     """Compare two articles; highlight and tag in either column."""
 
     help_title = "Side by side"
+    footer_priority: ClassVar[tuple[str, ...]] = (
+        "back", "clear_selection", "switch_column", "toggle_selection", "tag", "counterparts",
+        "toggle_aligned", "jump(1, True)", "jump(1, False)", "open", "toggle_follow", "help",
+        "copy_quote", "toggle_lock", "delete_highlight",
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "find", "Find", key_display="/", id="side.find"),
         Binding("tab", "switch_column", "Other column", id="side.switch"),
@@ -67,14 +51,16 @@ class SideBySideScreen(AnnotatingScreen):
         self._following: ArticleView | None = None
         self._syncing = False
         self._alignment: Alignment | None = None
+        self._match_note: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="side-by-side"):
             for side in SIDES:
                 with Vertical(classes="side-column", id=f"{side}-column"):
+                    yield Static(id=f"{side}-title", classes="side-title")
                     yield ArticleView(id=f"{side}-view")
-            yield VerticalScroll(id="aligned")
+            yield AlignedView(id="aligned")
         yield find_box("side-find")
         yield Static(id="article-status")
         yield KeyFooter()
@@ -101,6 +87,8 @@ class SideBySideScreen(AnnotatingScreen):
         for side, article in articles.items():
             self.view(side).set_article(article)
             titles.append(article.meta.source or article.id)
+            name = " · ".join(part for part in (article.meta.source, article.meta.title) if part)
+            self.query_one(f"#{side}-title", Static).update(Text(name or article.id))
             self.watch(self.view(side), "scroll_y", self._scrolled(side), init=False)
         self.sub_title = " ↔ ".join(titles)
         self.refresh_highlights()
@@ -135,6 +123,19 @@ class SideBySideScreen(AnnotatingScreen):
         state = "locked together" if self.scroll_locked else "independent"
         self.notify(f"Scrolling: {state}.", markup=False)
 
+    def on_descendant_focus(self) -> None:
+        """Mark the column the keys act on (its title takes the accent colour)."""
+        active = self.active_view()
+        for side in SIDES:
+            self.query_one(f"#{side}-column").set_class(self.view(side) is active, "-active")
+
+    def action_back(self) -> None:
+        """Escape leaves the aligned view first, then the screen."""
+        if self.query_one("#side-by-side").has_class("-aligned"):
+            self.action_toggle_aligned()
+            return
+        super().action_back()
+
     def alignment(self) -> Alignment:
         """The passage alignment of the two articles (computed once)."""
         if self._alignment is None:
@@ -148,31 +149,42 @@ class SideBySideScreen(AnnotatingScreen):
     def action_counterparts(self) -> None:
         """Go to the passage of the other article most like the sentence at the cursor."""
         pairs = self._show_counterpart(self.active_view())
-        if not pairs:
-            self.notify("No similar passage in the other article.", markup=False)
-            return
-        others = len(pairs) - 1
-        more = f" (+{others} more)" if others else ""
-        self.notify(f"Best match: similarity {pairs[0].score:.2f}{more}.", markup=False)
+        self.notify(match_message(pairs), markup=False)
 
     def _show_counterpart(self, view: ArticleView) -> list[AlignedPair]:
-        """Put the other view's cursor on the best match of `view`'s cursor sentence."""
+        """Put the other view's cursor on the best match of `view`'s cursor sentence.
+
+        `m` and follow mode both come here, so they always agree; what was found (or that
+        nothing was) is kept for the status line.
+        """
         side: Side = "left" if view is self.view("left") else "right"
         other_side: Side = "right" if side == "left" else "left"
-        pairs = self.alignment().counterparts_of(side, view.cursor_offset)
+        span = view.cursor_span
+        offset = span.start if span is not None else view.cursor_offset
+        pairs = self.alignment().counterparts_of(side, offset)
+        self._match_note = match_message(pairs)
         if pairs:
             best = pairs[0].right if side == "left" else pairs[0].left
             target = self.view(other_side)
             self._following = target
             target.move_cursor_to(best.start)
             target.scroll_to_offset(best.start)
+        self.update_status()
         return pairs
+
+    def status_note(self) -> str | None:
+        """In follow mode, what the other column shows for the cursor sentence."""
+        return f"Follow: {self._match_note}" if self.follow and self._match_note else None
 
     def action_toggle_follow(self) -> None:
         """Whenever the cursor moves, show the other article's matching passage."""
         self.follow = not self.follow
         state = "on: the other column follows the cursor" if self.follow else "off"
         self.notify(f"Follow matches {state}.", markup=False)
+        if self.follow:
+            self._show_counterpart(self.active_view())
+        else:
+            self.update_status()
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
@@ -185,24 +197,65 @@ class SideBySideScreen(AnnotatingScreen):
     def action_toggle_aligned(self) -> None:
         """Lay the two articles out row by row, matched passages side by side."""
         container = self.query_one("#side-by-side")
-        aligned = self.query_one("#aligned", VerticalScroll)
-        if not container.has_class("-aligned") and not aligned.children:
-            rows = []
+        aligned = self.query_one("#aligned", AlignedView)
+        if not container.has_class("-aligned") and not aligned.rows:
             alignment = self.alignment()
-            for row in alignment.rows():
-                score, left, right = row_cells(row, alignment.unit)
-                classes = "aligned-row" + ("" if row.score is not None else " -unmatched")
-                rows.append(
-                    Horizontal(
-                        Static(score, classes="aligned-score"),
-                        Static(left, classes="aligned-cell"),
-                        Static(right, classes="aligned-cell"),
-                        classes=classes,
-                    )
-                )
-            aligned.mount_all(rows)
+            aligned.set_rows(alignment.rows(), alignment.unit)
+            self._draw_aligned_highlights()
         container.toggle_class("-aligned")
         if container.has_class("-aligned"):
             aligned.focus()
         else:
-            self.view("left").focus()
+            for side in SIDES:
+                self.view(side).clear_selection()
+            self.view(aligned.side).focus()
+
+    def _draw_aligned_highlights(self) -> None:
+        aligned = self.query_one("#aligned", AlignedView)
+        for side in SIDES:
+            aligned.set_highlights(side, self.view(side).highlights)
+
+    def refresh_highlights(self) -> None:
+        """Redraw the highlights in both columns and in the aligned rows."""
+        super().refresh_highlights()
+        if self.query_one("#aligned", AlignedView).rows:
+            self._draw_aligned_highlights()
+
+    def active_view(self) -> ArticleView:
+        """The focused column; in the aligned view, the side of the active cell."""
+        aligned = self.query_one("#aligned", AlignedView)
+        if aligned.has_focus:
+            return self.view(aligned.side)
+        return super().active_view()
+
+    @on(AlignedView.CellChosen)
+    def _cell_chosen(self, event: AlignedView.CellChosen) -> None:
+        """The aligned cursor's passage is the selection: t, c, s act on it."""
+        for side in SIDES:
+            self.view(side).clear_selection()
+        if event.unit is not None:
+            self.view(event.side).select_range(event.unit.start, event.unit.end)
+        self.update_status()
+
+    @on(AlignedView.OpenInColumns)
+    def _open_in_columns(self, event: AlignedView.OpenInColumns) -> None:
+        """Back to the columns, each with its cursor on the row's passage."""
+        aligned = self.query_one("#aligned", AlignedView)
+        self.action_toggle_aligned()
+        for side, unit in (("left", event.row.left), ("right", event.row.right)):
+            if unit is not None:
+                self.view(side).move_cursor_to(unit.start)
+                self.view(side).scroll_to_offset(unit.start)
+        self.view(aligned.side).focus()
+
+
+def match_message(pairs: list[AlignedPair]) -> str:
+    """What `m` says: the best match's similarity (weak under STRONG_SCORE), or none."""
+    from annotations.align import STRONG_SCORE
+
+    if not pairs:
+        return "No similar passage in the other article."
+    others = len(pairs) - 1
+    more = f" (+{others} more)" if others else ""
+    weak = " (weak)" if pairs[0].score < STRONG_SCORE else ""
+    return f"Best match: similarity {pairs[0].score:.2f}{weak}{more}."

@@ -30,6 +30,7 @@ BAR_WIDTH = 40
 HEAT = Color.from_rgb(214, 96, 77)
 TABLES = (("outlet", "Outlets"), ("article", "Articles"), ("month", "Months"),
           ("tag", "Tag × tag"))
+ARTICLE_TITLE_CHARS = 50
 
 
 def bar(count: int, largest: int, colour: str) -> Bar:
@@ -96,10 +97,11 @@ class StatsScreen(NewsmarkScreen):
         stats = tag_stats(annotations, metas, corpus.article)
         tables = {by: cross_table(by, stats, annotations, metas) for by, _ in TABLES}
         colours = workspace.tag_colours()
-        self.app.call_from_thread(self._show, stats, tables, colours)
+        titles = {article_id: meta.title or article_id for article_id, meta in metas.items()}
+        self.app.call_from_thread(self._show, stats, tables, colours, titles)
 
     def _show(self, stats: TagStats, tables: dict[str, CrossTable],
-              colours: dict[str, str]) -> None:
+              colours: dict[str, str], titles: dict[str, str]) -> None:
         self._tables = tables
         summary = Text()
         summary.append(count_noun(stats.annotations, "annotation"), style="bold")
@@ -120,7 +122,7 @@ class StatsScreen(NewsmarkScreen):
             tags.add_row(Text(tag, style=f"bold {colour}"), count, bar(count, largest, colour))
 
         for by, _ in TABLES:
-            self._matrix(tables[by], colours)
+            self._matrix(tables[by], colours, titles if by == "article" else None)
 
         pairs = self.query_one("#stats-pairs", DataTable)
         pairs.clear(columns=True)
@@ -129,7 +131,10 @@ class StatsScreen(NewsmarkScreen):
             same = "" if pair.same_paragraph is None else str(pair.same_paragraph)
             pairs.add_row(Text(pair.tags[0]), Text(pair.tags[1]), pair.overlap, same)
 
-    def _matrix(self, table: CrossTable, colours: dict[str, str]) -> None:
+    def _matrix(self, table: CrossTable, colours: dict[str, str],
+                titles: dict[str, str] | None = None) -> None:
+        """One cross table; `titles` names rows that are articles (their key stays the id,
+        and enter on the name opens the article)."""
         widget = self.query_one(f"#stats-{table.by}", DataTable)
         widget.clear(columns=True)
         widget.add_column(Text(table.by.capitalize()), key="row")
@@ -139,8 +144,11 @@ class StatsScreen(NewsmarkScreen):
                               key=name)
         largest = table.largest
         for row in table.rows:
+            shown = titles.get(row, row) if titles is not None else row
+            if len(shown) > ARTICLE_TITLE_CHARS:
+                shown = shown[: ARTICLE_TITLE_CHARS - 1].rstrip() + "…"
             widget.add_row(
-                Text(row), table.row_total(row),
+                Text(shown), table.row_total(row),
                 *(heat_cell(table.count(row, name), largest) for name in table.columns),
                 key=row,
             )
@@ -162,6 +170,11 @@ class StatsScreen(NewsmarkScreen):
         if not widget.row_count:
             return
         row_key, column_key = widget.coordinate_to_cell_key(widget.cursor_coordinate)
+        if by == "article" and column_key.value == "row":
+            article_id = str(row_key.value)
+            if article_id in self.newsmark.workspace.require_corpus():
+                self.newsmark.open_reader(article_id)
+            return
         if column_key.value in ("row", "total"):
             return
         query = cell_query(table, str(row_key.value), str(column_key.value))

@@ -9,7 +9,7 @@ characters take two cells) and every cell maps back to a body offset.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
@@ -23,10 +23,6 @@ CAPTION_PREFIX = "▏ "
 """Drawn before every line of a caption paragraph (two cells)."""
 
 _TOKEN = re.compile(r"\s*\S+\s*|\s+")
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]+")
-# A step of the selection keys: a word with the punctuation attached to it ("dam.", "(Xinhua)",
-# "“Hello,”"), so a step never stops on a lone full stop or bracket.
-_STEP = re.compile(r"[^\w\s]*\w+(?:[-'’]\w+)*[^\w\s]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,54 +258,6 @@ def bucket_by_line(layout: ArticleLayout, spans: Sequence[tuple[int, int]]) -> d
         for line in layout.lines_between(start, end):
             buckets.setdefault(line, []).append(index)
     return buckets
-
-
-class WordIndex:
-    """Word boundaries of a text, for snapping selections and moving their ends.
-
-    Snapping uses words and punctuation runs as separate pieces; the step methods move by
-    words together with their attached punctuation.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for match in _WORD.finditer(text):
-            self.starts.append(match.start())
-            self.ends.append(match.end())
-        self._step_starts: list[int] = []
-        self._step_ends: list[int] = []
-        for match in _STEP.finditer(text):
-            self._step_starts.append(match.start())
-            self._step_ends.append(match.end())
-
-    def snap(self, start: int, end: int) -> tuple[int, int] | None:
-        """Grow [start, end) to whole words, dropping whitespace at either side."""
-        first = bisect_right(self.ends, start)  # the word holding `start`, or the next one
-        last = bisect_left(self.starts, end) - 1  # the word holding `end - 1`, or the previous
-        if first > last:
-            return None
-        return self.starts[first], self.ends[last]
-
-    def next_end(self, offset: int) -> int | None:
-        """The end of the first word ending after `offset`."""
-        index = bisect_right(self._step_ends, offset)
-        return self._step_ends[index] if index < len(self._step_ends) else None
-
-    def previous_end(self, offset: int) -> int | None:
-        """The end of the last word ending before `offset`."""
-        index = bisect_left(self._step_ends, offset) - 1
-        return self._step_ends[index] if index >= 0 else None
-
-    def next_start(self, offset: int) -> int | None:
-        """The start of the first word starting after `offset`."""
-        index = bisect_right(self._step_starts, offset)
-        return self._step_starts[index] if index < len(self._step_starts) else None
-
-    def previous_start(self, offset: int) -> int | None:
-        """The start of the last word starting before `offset`."""
-        index = bisect_left(self._step_starts, offset) - 1
-        return self._step_starts[index] if index >= 0 else None
 
 
 def find_all(text: str, query: str) -> Iterator[tuple[int, int]]:

@@ -39,6 +39,8 @@ class TableColumn:
     justify: Literal["left", "right"] = "left"
     max_width: int | None = None
     min_width: int = 4
+    priority: int = 0
+    """When the table is too narrow, fixed columns of lower priority give way first."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class TableRow:
 
     key: str
     cells: tuple[str, ...]
+    hover: str | None = None
+    """Shown as a tooltip while the mouse is over the row (the full date and time, say)."""
 
 
 class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -172,8 +176,9 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
 
         Fixed columns take their content's width (up to `max_width`, and never less than
         their label with a sort arrow); the flexible ones share what is left. When that is
-        too little, the flexible columns give way down to `min_width`, then the widest
-        fixed columns, so every column stays on screen. Worked out once per width and rows.
+        too little, the flexible columns give way down to `min_width`, then the fixed
+        columns of lowest priority (down to their `min_width`), so every column stays on
+        screen. Worked out once per width and rows.
         """
         if self._widths is None or self._widths[0] != width:
             self._widths = (width, self._fit_columns(width))
@@ -193,12 +198,12 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
                 widths[index] += spare // len(flexible) + (number < spare % len(flexible))
             return widths
         fixed = [i for i in range(len(widths)) if i not in flexible]
-        while spare < 0:
-            widest = max(fixed, key=lambda i: widths[i], default=None)
-            if widest is None or widths[widest] <= self.columns[widest].min_width:
+        for index in sorted(fixed, key=lambda i: self.columns[i].priority):
+            give = min(-spare, max(widths[index] - self.columns[index].min_width, 0))
+            widths[index] -= give
+            spare += give
+            if spare >= 0:
                 break
-            widths[widest] -= 1
-            spare += 1
         return widths
 
     def _update_virtual_size(self) -> None:
@@ -296,12 +301,14 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         index = self._row_at(event.y)
         if index != self._hover_row:
             self._hover_row = index
+            self.tooltip = self._rows[index].hover if index is not None else None
             self.refresh()
 
     def on_leave(self, _: events.Leave) -> None:
         """No row is highlighted once the mouse has left."""
         if self._hover_row is not None:
             self._hover_row = None
+            self.tooltip = None
             self.refresh()
 
     def on_focus(self) -> None:

@@ -7,6 +7,7 @@ Article text is untrusted, so it is only ever drawn through `rich.text.Text` obj
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import ClassVar
@@ -24,12 +25,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from annotations import chinese
 from annotations.article import Article, ParagraphKind, Span
+from annotations.words import WordIndex
 from tui.widgets.article_render import (
     CAPTION_PREFIX,
     ArticleLayout,
     Highlight,
-    WordIndex,
     article_blocks,
     bucket_by_line,
     find_all,
@@ -38,6 +40,7 @@ from tui.widgets.article_render import (
 
 FALLBACK_COLOUR = "#ffd54f"
 GUTTER_MARK = "▌"
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ROLE_COMPONENTS = {
     "title": "article-view--title",
     "meta": "article-view--meta",
@@ -62,6 +65,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--heading",
         "article-view--caption",
         "article-view--cursor",
+        "article-view--word",
         "article-view--gutter",
         "article-view--selection",
         "article-view--search-match",
@@ -79,6 +83,7 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--heading { text-style: bold; }
         & > .article-view--caption { text-style: italic dim; }
         & > .article-view--cursor { background: $foreground 8%; }
+        & > .article-view--word { background: $accent 40%; text-style: underline; }
         & > .article-view--gutter { color: $accent; }
         & > .article-view--selection { background: $primary 55%; color: $text; }
         & > .article-view--search-match { background: $warning 35%; }
@@ -106,6 +111,36 @@ class ArticleView(ScrollView, can_focus=True):
             "Prev paragraph",
             show=False,
             id="article-view.previous-paragraph",
+        ),
+        Binding("w", "next_word", "Next word", show=False, id="article-view.next-word"),
+        Binding("b", "previous_word", "Prev word", show=False, id="article-view.previous-word"),
+        Binding(
+            "ctrl+right", "next_word", "Next word", show=False, id="article-view.next-word-arrow"
+        ),
+        Binding(
+            "ctrl+left",
+            "previous_word",
+            "Prev word",
+            show=False,
+            id="article-view.previous-word-arrow",
+        ),
+        Binding("home", "first_sentence", "Top", show=False, id="article-view.top"),
+        Binding("end,G", "last_sentence", "Bottom", show=False, id="article-view.bottom"),
+        Binding(
+            "right_square_bracket",
+            "next_highlight",
+            "Next highlight",
+            key_display="]",
+            show=False,
+            id="article-view.next-highlight",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_highlight",
+            "Prev highlight",
+            key_display="[",
+            show=False,
+            id="article-view.previous-highlight",
         ),
         Binding("v", "toggle_selection", "Select", id="article-view.select"),
         Binding(
@@ -142,9 +177,7 @@ class ArticleView(ScrollView, can_focus=True):
             show=False,
             id="article-view.shrink-start",
         ),
-        Binding(
-            "escape", "clear_selection", "Clear selection", show=False, id="article-view.clear"
-        ),
+        Binding("escape", "clear_selection", "Clear selection", id="article-view.clear"),
         Binding("n", "next_match", "Next match", show=False, id="article-view.next-match"),
         Binding(
             "N", "previous_match", "Prev match", show=False, id="article-view.previous-match"
@@ -222,11 +255,15 @@ class ArticleView(ScrollView, can_focus=True):
         self._paragraph_first: list[int] = []
         self._cursor: int | None = None
         self._point = 0
-        self._anchor: int | None = None
+        self._word_mode = False  # the cursor was put on a word (w/b, a click, a match)
+        self._word_cursor: tuple[int, int] | None = None
+        self._anchor: tuple[int, int] | None = None  # where the selection started (a unit)
+        self._head: tuple[int, int] | None = None  # the unit at the selection's moving end
         self._selection: tuple[int, int] | None = None
         self._drag_origin: int | None = None
         self._drag_range: tuple[int, int] | None = None
         self._words: WordIndex | None = None
+        self._chinese = False  # the article has Chinese characters: words come from jieba
         self._pending_scroll: tuple[int, bool] | None = None
         self._generation = 0
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
@@ -258,7 +295,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout = None
         self._words = None
         self._matches, self._current_match = [], None
-        self._anchor, self._selection, self._drag_range = None, None, None
+        self._anchor, self._head, self._selection, self._drag_range = None, None, None, None
+        self._word_mode, self._word_cursor = False, None
+        self._chinese = _HAN.search(article.body) is not None
+        if self._chinese and chinese.segmenter() is None:
+            # Load jieba's dictionary (about a second) while the user reads.
+            self.run_worker(chinese.load_segmenter, thread=True, group="segmenter",
+                            exclusive=True, exit_on_error=False)
         blocks = article_blocks(article)
         sentences = list(article.sentences) or [
             Span(block.start, block.end) for block in blocks if block.end > block.start
@@ -356,9 +399,16 @@ class ArticleView(ScrollView, can_focus=True):
         if self._cursor is not None:
             self._move_cursor(self._sentence_at(offset), point=offset)
 
+    def select_range(self, start: int, end: int) -> None:
+        """Select body [start, end) with the cursor at its start (keys then adjust it)."""
+        self.clear_selection()
+        self._move_cursor(self._sentence_at(start), point=start)
+        self._anchor, self._head = (start, start), (end, end)
+        self._set_selection((start, end))
+
     def clear_selection(self) -> None:
         """Drop the selection (keyboard or mouse)."""
-        self._anchor = None
+        self._anchor = self._head = None
         self._set_selection(None)
 
     def set_search(self, query: str) -> int:
@@ -415,19 +465,66 @@ class ArticleView(ScrollView, can_focus=True):
             index = bisect_left(self._paragraph_first, self._cursor) - 1
             self._move_cursor(self._paragraph_first[max(index, 0)])
 
+    def action_next_word(self) -> None:
+        """Move the cursor to the next word (during a selection: move its end there)."""
+        if self._cursor is not None:
+            word = self._word_index().next_word(self._point)
+            if word is not None:
+                self._move_cursor(self._sentence_at(word[0]), point=word[0])
+
+    def action_previous_word(self) -> None:
+        """Move the cursor to the start of this word, else the previous one."""
+        if self._cursor is not None:
+            word = self._word_index().previous_word(self._point)
+            if word is not None:
+                self._move_cursor(self._sentence_at(word[0]), point=word[0])
+
+    def action_first_sentence(self) -> None:
+        """Move the cursor to the first sentence and show the top of the article."""
+        if self._cursor is not None:
+            self._move_cursor(0)
+            self.scroll_home(animate=False, immediate=True)
+
+    def action_last_sentence(self) -> None:
+        """Move the cursor to the last sentence and show the end of the article."""
+        if self._cursor is not None:
+            self._move_cursor(len(self._sentences) - 1)
+            self.scroll_end(animate=False, immediate=True)
+
+    def action_next_highlight(self) -> None:
+        """Move the cursor to the start of the next highlight."""
+        later = [h.start for h in self._highlights if h.start > self._point]
+        if self._cursor is None or not later:
+            self.app.bell()
+            return
+        self._move_cursor(self._sentence_at(later[0]), point=later[0])
+
+    def action_previous_highlight(self) -> None:
+        """Move the cursor to the start of the previous highlight."""
+        earlier = [h.start for h in self._highlights if h.start < self._point]
+        if self._cursor is None or not earlier:
+            self.app.bell()
+            return
+        self._move_cursor(self._sentence_at(earlier[-1]), point=earlier[-1])
+
     def action_toggle_selection(self) -> None:
-        """Start a selection at the cursor sentence, or drop the current one."""
+        """Start a selection at the cursor (its word after w/b, a click or a match, else its
+        sentence), or drop the current one."""
         if self._selection is not None:
             self.clear_selection()
         elif self._cursor is not None:
-            self._anchor = self._cursor
-            span = self._sentences[self._cursor]
-            self._set_selection((span.start, span.end))
+            unit = self._cursor_unit()
+            self._anchor = self._head = unit
+            self._set_selection(unit)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a selection; without one it is the screen's (Back)."""
+        if action == "clear_selection":
+            return self._selection is not None
+        return True
 
     def action_clear_selection(self) -> None:
-        """Drop the selection (otherwise let escape reach the screen)."""
-        if self._selection is None:
-            raise SkipAction()
+        """Drop the selection."""
         self.clear_selection()
 
     def action_grow_end(self) -> None:
@@ -435,28 +532,28 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = self._require_selection()
         new_end = self._word_index().next_end(end)
         if new_end is not None:
-            self._set_selection((start, new_end))
+            self._adjust_selection(start, new_end, moved_end=True)
 
     def action_shrink_end(self) -> None:
         """Pull the selection's end back by one word."""
         start, end = self._require_selection()
         new_end = self._word_index().previous_end(end)
         if new_end is not None and new_end > start:
-            self._set_selection((start, new_end))
+            self._adjust_selection(start, new_end, moved_end=True)
 
     def action_grow_start(self) -> None:
         """Move the selection's start one word earlier."""
         start, end = self._require_selection()
         new_start = self._word_index().previous_start(start)
         if new_start is not None:
-            self._set_selection((new_start, end))
+            self._adjust_selection(new_start, end, moved_end=False)
 
     def action_shrink_start(self) -> None:
         """Move the selection's start one word later."""
         start, end = self._require_selection()
         new_start = self._word_index().next_start(start)
         if new_start is not None and new_start < end:
-            self._set_selection((new_start, end))
+            self._adjust_selection(new_start, end, moved_end=False)
 
     def action_next_match(self) -> None:
         """Go to the next search match (otherwise let the key reach the screen)."""
@@ -510,8 +607,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._drag_origin, self._drag_range = None, None
         self.release_mouse()
         if dragged is not None:
-            self._anchor = None
+            # Keys go on from the drag: its start stays, w/b/h/l move its end.
+            self._anchor, self._head = (dragged[0], dragged[0]), (dragged[1], dragged[1])
             self._set_selection(dragged)
+            self._place_point(max(dragged[1] - 1, dragged[0]))
             return
         self._invalidate()
         self.move_cursor_to(origin)
@@ -623,6 +722,7 @@ class ArticleView(ScrollView, can_focus=True):
 
         if cursor is not None:
             paint(cursor.start, cursor.end, self._component("article-view--cursor"))
+        word = self._word_cursor
         touching = [self._highlights[i] for i in self._highlight_lines.get(index, ())]
         for run in paint_runs(start, end, touching):
             paint(run.start, run.end, self._highlight_style(run.highlight.colour, run.depth > 1))
@@ -632,6 +732,8 @@ class ArticleView(ScrollView, can_focus=True):
         chosen = self._drag_range or self._selection
         if chosen is not None:
             paint(*chosen, self._component("article-view--selection"))
+        elif word is not None:
+            paint(*word, self._component("article-view--word"))
         line.append_text(text)
 
     def _component(self, name: str) -> Style:
@@ -678,13 +780,17 @@ class ArticleView(ScrollView, can_focus=True):
         return max(bisect_right(self._sentence_starts, offset) - 1, 0)
 
     def _move_cursor(self, index: int, *, point: int | None = None) -> None:
+        """Put the cursor on sentence `index`, at its start or at `point` (a word cursor)."""
         index = min(max(index, 0), len(self._sentences) - 1)
         span = self._sentences[index]
         self._cursor = index
         self._point = span.start if point is None else point
+        self._word_mode = point is not None
+        self._word_cursor = self._cursor_unit() if self._word_mode else None
         if self._anchor is not None:
-            first, last = sorted((self._anchor, index))
-            self._set_selection((self._sentences[first].start, self._sentences[last].end))
+            self._head = self._cursor_unit()
+            starts, ends = zip(self._anchor, self._head, strict=True)
+            self._set_selection((min(starts), max(ends)))
         self._invalidate()
         if self._layout is not None and self.size.height:
             top = self._layout.position_of(span.start)[0]
@@ -696,6 +802,37 @@ class ArticleView(ScrollView, can_focus=True):
             self._pending_scroll = (self._point, False)
         hit = self.cursor_highlight
         self.post_message(self.CursorMoved(self, self._point, hit.annotation_id if hit else None))
+
+    def _cursor_unit(self) -> tuple[int, int]:
+        """What the cursor is on: its word in word mode, else its sentence."""
+        assert self._cursor is not None
+        sentence = self._sentences[self._cursor]
+        if self._word_mode:
+            word = self._word_index().word_at(self._point)
+            if word is not None and sentence.start <= word[0] < sentence.end:
+                return word
+        return sentence.start, sentence.end
+
+    def _place_point(self, offset: int) -> None:
+        """Move the cursor point to `offset` without changing the selection."""
+        self._cursor = self._sentence_at(offset)
+        self._point = offset
+        self._word_mode = True
+        self._word_cursor = self._cursor_unit()
+        self._invalidate()
+        if self._layout is not None and self.size.height:
+            self._reveal_rows(self._layout.position_of(offset)[0], 1, center=False)
+        hit = self.cursor_highlight
+        self.post_message(self.CursorMoved(self, self._point, hit.annotation_id if hit else None))
+
+    def _adjust_selection(self, start: int, end: int, *, moved_end: bool) -> None:
+        """Set the selection after a step of one of its ends; the cursor follows that end."""
+        if moved_end:
+            self._anchor, self._head = (start, start), (end, end)
+        else:
+            self._anchor, self._head = (end, end), (start, start)
+        self._set_selection((start, end))
+        self._place_point(max(end - 1, start) if moved_end else start)
 
     def _reveal_rows(self, row: int, height: int, *, center: bool) -> None:
         height = min(height, max(self.scrollable_content_region.height, 1))
@@ -716,6 +853,8 @@ class ArticleView(ScrollView, can_focus=True):
         after = self.selection
         if after != before:
             self.post_message(self.SelectionChanged(self, after))
+            if (before is None) != (after is None):
+                self.refresh_bindings()  # escape now clears, or goes back
 
     def _require_selection(self) -> tuple[int, int]:
         if self._selection is None:
@@ -735,7 +874,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _word_index(self) -> WordIndex:
         if self._words is None:
-            self._words = WordIndex(self._article.body if self._article else "")
+            body = self._article.body if self._article else ""
+            # Usually loaded in the background by now; else this waits for it (once).
+            segmenter = chinese.load_segmenter() if self._chinese else None
+            self._words = WordIndex(body, segmenter)
         return self._words
 
     def _match_reference(self) -> int:

@@ -41,10 +41,11 @@ class FooterKey:
 
 
 def footer_keys(screen: Screen) -> list[FooterKey]:
-    """The keys a footer shows for `screen`, one per action, in binding order.
+    """The keys a footer shows for `screen`, one per action, most important first.
 
     Like Textual's Footer: bindings with `show=False` are left out, and of several keys
-    bound to one action the first is shown.
+    bound to one action the first is shown. The actions named in the screen's
+    `footer_priority` come first, in that order; the others follow in binding order.
     """
     app = screen.app
     keys: dict[str, FooterKey] = {}
@@ -52,7 +53,11 @@ def footer_keys(screen: Screen) -> list[FooterKey]:
         if binding.show and binding.action not in keys:
             keys[binding.action] = _footer_key(app.get_key_display(binding), binding, enabled,
                                                tooltip)
-    return list(keys.values())
+    priority: tuple[str, ...] = getattr(screen, "footer_priority", ())
+    rank = {action: index for index, action in enumerate(priority)}
+    ordered = sorted(enumerate(keys.items()),
+                     key=lambda item: (rank.get(item[1][0], len(rank)), item[0]))
+    return [key for _, (_action, key) in ordered]
 
 
 def palette_key(screen: Screen) -> FooterKey | None:
@@ -113,8 +118,9 @@ class KeyFooter(Widget):
     def render(self) -> Text:
         """The keys left to right, the palette key at the right edge.
 
-        Keys are drawn whole or not at all, in binding order, in the room the palette key
-        leaves (it opens every action, so it stays when the line is full; help lists all).
+        Keys are drawn whole or not at all, most important first, in the room the palette
+        key leaves (it opens every action, so it stays when the line is full; help lists
+        all); a key too wide for the room left makes way for narrower ones after it.
         """
         key_style = self.get_component_rich_style("key-footer--key")
         description_style = self.get_component_rich_style("key-footer--description")
@@ -140,7 +146,7 @@ class KeyFooter(Widget):
                 f"{PALETTE_SEPARATOR} {palette.display} {palette.description} ")
         for key in footer_keys(self.screen):
             if line.cell_len + _drawn_width(key) > width - palette_width:
-                break
+                continue
             append(key)
         if palette is not None and palette_width:
             line.append(" " * (width - palette_width - line.cell_len))

@@ -1,0 +1,137 @@
+"""Word boundaries in any script, for the word cursor, keyboard selection and mouse snapping.
+
+Words are runs of letters and digits (with inner hyphens and apostrophes: "win-win",
+"China's"). Scripts written without spaces are split further: Chinese characters by a
+segmenter (jieba, see `annotations.chinese`; one character per word without one), and
+Japanese kana, Thai, Lao, Khmer and Myanmar one character per word.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+
+import regex
+
+from annotations.chinese import Segmenter
+
+_WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
+_PUNCTUATION = regex.compile(r"[^\w\s]+")
+_HAN = r"\p{Han}"
+_UNSPACED = r"\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
+_NEEDS_SPLIT = regex.compile(rf"[{_HAN}{_UNSPACED}]")
+_PIECE = regex.compile(rf"(?P<han>{_HAN}+)|(?P<char>[{_UNSPACED}])|[^{_HAN}{_UNSPACED}]+")
+
+
+def word_spans(text: str, chinese: Segmenter | None = None) -> list[tuple[int, int]]:
+    """Every word of `text` as (start, end), in order, punctuation and spaces left out."""
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text):
+        start, end = match.span()
+        if _NEEDS_SPLIT.search(text, start, end) is None:
+            spans.append((start, end))
+        else:
+            spans.extend(_split_unspaced(text, start, end, chinese))
+    return spans
+
+
+def _split_unspaced(
+    text: str, start: int, end: int, chinese: Segmenter | None
+) -> Iterator[tuple[int, int]]:
+    for piece in _PIECE.finditer(text, start, end):
+        low, high = piece.span()
+        if piece.group("han") is None:
+            yield low, high
+        elif chinese is None:
+            yield from ((offset, offset + 1) for offset in range(low, high))
+        else:
+            yield from ((low + a, low + b) for a, b in chinese(text[low:high]) if b > a)
+
+
+def step_spans(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The words with the punctuation attached to them ("dam.", "(Xinhua)", "“yes.”").
+
+    Punctuation right after a word belongs to it; punctuation before a word (after a space
+    or at the start) belongs to the word it precedes.
+    """
+    steps: list[tuple[int, int]] = []
+    previous_end = 0
+    for index, (start, end) in enumerate(words):
+        low = start
+        while low > previous_end and not text[low - 1].isspace():
+            low -= 1
+        following = words[index + 1][0] if index + 1 < len(words) else len(text)
+        high = end
+        while high < following and not text[high].isspace():
+            high += 1
+        steps.append((low, high))
+        previous_end = high
+    return steps
+
+
+class WordIndex:
+    """The words of a text and the moves between them.
+
+    `starts`/`ends` are the words alone (the word cursor and `w`/`b` move by them); snapping
+    a mouse range also counts runs of punctuation as pieces; the selection's end steps
+    (`next_end` and friends) move by words with their attached punctuation.
+    """
+
+    def __init__(self, text: str, chinese: Segmenter | None = None) -> None:
+        words = word_spans(text, chinese)
+        self.starts = [start for start, _ in words]
+        self.ends = [end for _, end in words]
+        pieces = sorted(words + [m.span() for m in _PUNCTUATION.finditer(text)])
+        self._piece_starts = [start for start, _ in pieces]
+        self._piece_ends = [end for _, end in pieces]
+        steps = step_spans(text, words)
+        self._step_starts = [start for start, _ in steps]
+        self._step_ends = [end for _, end in steps]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """Grow [start, end) to whole words (or punctuation runs), dropping outer whitespace."""
+        first = bisect_right(self._piece_ends, start)  # the piece holding `start`, or the next
+        last = bisect_left(self._piece_starts, end) - 1  # the piece holding `end - 1`, or before
+        if first > last:
+            return None
+        return self._piece_starts[first], self._piece_ends[last]
+
+    def word_at(self, offset: int) -> tuple[int, int] | None:
+        """The word holding `offset`, else the next word, else the last one."""
+        if not self.starts:
+            return None
+        index = min(bisect_right(self.ends, offset), len(self.starts) - 1)
+        return self.starts[index], self.ends[index]
+
+    def next_word(self, offset: int) -> tuple[int, int] | None:
+        """The first word starting after `offset`."""
+        index = bisect_right(self.starts, offset)
+        return (self.starts[index], self.ends[index]) if index < len(self.starts) else None
+
+    def previous_word(self, offset: int) -> tuple[int, int] | None:
+        """The last word starting before `offset` (inside a word: that word, as vim's `b`)."""
+        index = bisect_left(self.starts, offset) - 1
+        return (self.starts[index], self.ends[index]) if index >= 0 else None
+
+    def next_end(self, offset: int) -> int | None:
+        """The end of the first word (with its punctuation) ending after `offset`."""
+        index = bisect_right(self._step_ends, offset)
+        return self._step_ends[index] if index < len(self._step_ends) else None
+
+    def previous_end(self, offset: int) -> int | None:
+        """The end of the last word (with its punctuation) ending before `offset`."""
+        index = bisect_left(self._step_ends, offset) - 1
+        return self._step_ends[index] if index >= 0 else None
+
+    def next_start(self, offset: int) -> int | None:
+        """The start of the first word (with its punctuation) starting after `offset`."""
+        index = bisect_right(self._step_starts, offset)
+        return self._step_starts[index] if index < len(self._step_starts) else None
+
+    def previous_start(self, offset: int) -> int | None:
+        """The start of the last word (with its punctuation) starting before `offset`."""
+        index = bisect_left(self._step_starts, offset) - 1
+        return self._step_starts[index] if index >= 0 else None

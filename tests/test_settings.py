@@ -1,0 +1,97 @@
+"""The settings file: typed keys with defaults, tolerant reading, atomic writing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotations.settings import (
+    MAX_REMEMBERED_LIBRARIES,
+    ReadingPosition,
+    Settings,
+    SettingsError,
+    load_settings,
+    save_settings,
+    settings_path,
+)
+
+
+def test_a_missing_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "settings.json") == (Settings(), [])
+
+
+def test_settings_round_trip_and_keep_unknown_keys(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "settings.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"coder": "ann", "theme": "nord"}), encoding="utf-8")
+    settings, notices = load_settings(path)
+    assert notices == [] and settings.theme == "nord" and settings.extra == {"coder": "ann"}
+    changed = Settings(theme="nord", annotation_panel=False, citation_style="mla",
+                       export_format="csv", export_destination="file",
+                       export_directory=str(tmp_path), extra=settings.extra
+                       ).with_position(tmp_path, ReadingPosition("000", 42, True))
+    save_settings(changed, path)
+    again, notices = load_settings(path)
+    assert notices == []
+    assert again == changed
+    assert again.position(tmp_path) == ReadingPosition("000", 42, True)
+    assert json.loads(path.read_text(encoding="utf-8"))["coder"] == "ann"
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe", b"[1, 2]", b'"text"'])
+def test_a_corrupt_file_is_ignored_with_a_notice(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    settings, notices = load_settings(path)
+    assert settings == Settings()
+    assert len(notices) == 1 and str(path) in notices[0] and "ignored" in notices[0]
+
+
+def test_a_key_of_the_wrong_type_keeps_its_default_and_the_others_are_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({
+        "theme": 3, "annotation_panel": "no", "citation_style": "mla",
+        "export_destination": "printer",
+        "reading": {"/lib": {"article": "a", "offset": -1}, "/ok": {"article": "b",
+                                                                    "offset": 5}},
+    }), encoding="utf-8")
+    settings, notices = load_settings(path)
+    assert settings.theme is None and settings.annotation_panel is True
+    assert settings.export_destination == "clipboard"
+    assert settings.citation_style == "mla"
+    assert settings.reading == {"/ok": ReadingPosition("b", 5, False)}
+    assert len(notices) == 3 and all("ignored the setting" in n for n in notices)
+
+
+def test_an_unreadable_file_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.mkdir()  # a directory where the file should be
+    settings, notices = load_settings(path)
+    assert settings == Settings() and len(notices) == 1
+
+
+def test_a_file_in_the_way_is_a_settings_error(tmp_path: Path) -> None:
+    (tmp_path / "sub").write_text("a file, not a directory", encoding="utf-8")
+    with pytest.raises(SettingsError, match="could not save settings"):
+        save_settings(Settings(theme="nord"), tmp_path / "sub" / "settings.json")
+
+
+def test_only_the_latest_collections_are_remembered(tmp_path: Path) -> None:
+    settings = Settings()
+    for index in range(MAX_REMEMBERED_LIBRARIES + 5):
+        settings = settings.with_position(tmp_path / str(index), ReadingPosition("a", index))
+    assert len(settings.reading) == MAX_REMEMBERED_LIBRARIES
+    assert settings.position(tmp_path / "0") is None
+    assert settings.position(tmp_path / "24") == ReadingPosition("a", 24)
+
+
+def test_the_file_lives_in_the_user_config_directory(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    assert settings_path() == tmp_path / "cfg" / "newsmark" / "settings.json"
+    monkeypatch.setenv("NEWSMARK_SETTINGS", str(tmp_path / "mine.json"))
+    assert settings_path() == tmp_path / "mine.json"
