@@ -39,7 +39,8 @@ def test_json_round_trip_restores_every_annotation(run_cli, samples_dir, store_a
     assert "exported 6 annotations" in result.err
     db_b = tmp_path / "b" / "annotations.json"
     result = _cli(run_cli, samples_dir, db_b, "import", str(out))
-    assert (result.code, result.err) == (0, "")
+    assert result.code == 0
+    assert result.err == f"newsmark: started a new annotation database at {db_b}\n"
     assert result.out == "imported colleague.json: 6 added, 0 updated, 0 unchanged, 0 orphaned\n"
     store_b = AnnotationStore.open(db_b)
     assert store_b.all() == store_a.all()

@@ -4,6 +4,7 @@ malformed entries refused at open, and the schema 1 history migrated."""
 from __future__ import annotations
 
 import itertools
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -295,3 +296,38 @@ def test_a_note_longer_than_an_import_may_bring_is_refused(db_path: Path) -> Non
     with pytest.raises(NoteTooLongError):
         store.add(note("n" * (MAX_NOTE_CHARS + 1), start=12))
     assert [a.note for a in store.all()] == ["short"]
+
+
+def test_an_undo_that_keeps_everything_says_nothing_changed(db_path: Path) -> None:
+    mine = AnnotationStore.open(db_path, origin="tui:mine", label="window 1")
+    theirs = AnnotationStore.open(db_path, origin="tui:theirs", label="window 2")
+    annotation = mine.add(note("", "base"))
+    theirs.edit(annotation.id, add_tags=["theirs"])  # work on it since: the add is kept
+    item = mine.undo(mine=True)
+    assert item is not None and item.kept == 1 and item.changed == 0
+    assert "nothing changed" in item.describe()
+    assert [a.id for a in mine.all()] == [annotation.id]
+
+
+def test_a_named_pipe_as_the_database_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "db.json"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", str(fifo), "annotations"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1
+    assert "is a named pipe (FIFO), not a database file" in result.stderr
+
+
+def test_a_command_that_starts_a_new_database_says_where(tmp_path: Path,
+                                                         samples_dir: Path) -> None:
+    db = tmp_path / "typo" / "annotations.json"
+    command = [sys.executable, "-m", "tui.cli", "--db", str(db), "--library",
+               str(samples_dir), "annotate", "000", "--quote", "Vietnam"]
+    first = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
+                           timeout=60, check=True)
+    assert f"started a new annotation database at {db}" in first.stderr
+    second = subprocess.run([*command[:-2], "--quote", "China"], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert "started a new" not in second.stderr

@@ -414,7 +414,10 @@ class NewsmarkApp(App[int]):
                 )
                 return
             message = f"{verb}: {item.description}"
-            if item.kept:
+            if item.kept and not item.changed:
+                message = (f"Nothing {verb.lower()} in {item.description}: all of it was "
+                           "changed again elsewhere since (kept).")
+            elif item.kept:
                 message += (f" (kept {count_noun(item.kept, 'later change')} made "
                             "elsewhere since)")
             self.notify(message, markup=False)

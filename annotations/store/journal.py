@@ -60,13 +60,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from tinydb.storages import Storage
 
 from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
+from annotations.regular_file import describe_file_type
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
     APP_NAME,
@@ -233,7 +234,7 @@ class DurableStorage(Storage):
         returns the data (not yet installed) and sets everything else."""
         for _attempt in range(5):
             try:
-                with open(self.path, "rb") as file:
+                with _open_regular(self.path) as file:
                     stamp = FileStamp.from_stat(os.fstat(file.fileno()))
                     raw = file.read()
             except FileNotFoundError:
@@ -326,7 +327,7 @@ class DurableStorage(Storage):
         """The journal from `offset` on: the operations of the snapshot with this generation
         and lineage (lines of any other snapshot are skipped), checked against `schema`."""
         try:
-            with open(self.journal, "rb") as file:
+            with _open_regular(self.journal) as file:
                 stamp = FileStamp.from_stat(os.fstat(file.fileno()))
                 file.seek(offset)
                 chunk = file.read()
@@ -497,6 +498,24 @@ class DurableStorage(Storage):
         self._journal_offset, self._journal_stamp = journal.offset, journal.stamp
         self._stale_journal = journal.stale
         return out
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading, if it is a regular file (a link to one is fine).
+
+    Opened without blocking, so a named pipe put where the database should be is refused
+    at once instead of hanging (StoreError); FileNotFoundError if there is nothing.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        reason = describe_file_type(os.fstat(fd).st_mode)
+        if reason is not None:
+            raise StoreError(f"{path} is {reason}, not a database file; nothing was read")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _parse_batch(line: bytes) -> dict[str, Any] | None:

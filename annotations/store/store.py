@@ -149,6 +149,7 @@ class HistoryItem:
     user: str
     undone: bool
     kept: int = 0
+    changed: int = 0  # documents an undo or redo wrote (0: everything was kept)
 
     def whose(self) -> str:
         """Who made the change and where, e.g. 'alice in the command line'."""
@@ -158,14 +159,17 @@ class HistoryItem:
         """One line, e.g. 'add highlight “…” (made 14:02:07 by alice in the command line)'."""
         when = self.time[11:19] if len(self.time) >= 19 else self.time
         line = f"{self.description} (made {when} by {self.whose()})"
-        if self.kept:
+        if self.kept and not self.changed:
+            line += "; nothing changed: all of it was changed again since by others (kept)"
+        elif self.kept:
             line += (
                 f"; {self.kept} later change{'s' if self.kept != 1 else ''} by others kept"
             )
         return line
 
     @classmethod
-    def from_entry(cls, key: str, entry: dict[str, Any], kept: int = 0) -> HistoryItem:
+    def from_entry(cls, key: str, entry: dict[str, Any], kept: int = 0,
+                   changed: int = 0) -> HistoryItem:
         """The item for a stored history entry."""
         return cls(
             key=key,
@@ -176,6 +180,7 @@ class HistoryItem:
             user=entry["user"],
             undone=entry["state"] == "undone",
             kept=kept,
+            changed=changed,
         )
 
 
@@ -1089,7 +1094,7 @@ class AnnotationStore:
                            "undone_at": utc_now(), "undone_seq": sequence}
             ops.append(put_op(HISTORY_TABLE, chosen, updated))
             self._commit("", ops, undoable=False)
-            return HistoryItem.from_entry(chosen, entry, kept=kept)
+            return HistoryItem.from_entry(chosen, entry, kept=kept, changed=len(ops) - 1)
 
     # Re-anchoring -------------------------------------------------------------------
 

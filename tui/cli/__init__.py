@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run_app
 
             return run_app(ctx)
-        return int(args.handler(args, ctx) or 0)
+        code = int(args.handler(args, ctx) or 0)
+        ctx.report_new_database()
+        return code
     except NewsmarkError as error:
         print(f"newsmark: error: {error}", file=sys.stderr)
         return 1

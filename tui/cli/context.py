@@ -107,6 +107,7 @@ class CliContext:
     _coder: str | None = field(default=None, repr=False)
     _corpus: Corpus | None = field(default=None, repr=False)
     _store: AnnotationStore | None = field(default=None, repr=False)
+    _db_existed: bool = field(default=True, repr=False)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
@@ -180,5 +181,13 @@ class CliContext:
         if self._store is None:
             from annotations.store import AnnotationStore
 
+            self._db_existed = self.db_path.exists()
             self._store = AnnotationStore.open(self.db_path, coder=self.coder)
         return self._store
+
+    def report_new_database(self) -> None:
+        """Say so on stderr when this command started a new database: a mistyped `--db`
+        would otherwise send work to a new file without a word."""
+        if self._store is not None and not self._db_existed and self.db_path.exists():
+            print(f"newsmark: started a new annotation database at {self.db_path}",
+                  file=sys.stderr)
