@@ -70,6 +70,41 @@ MIN_QUOTE_WIDTH = 16
 class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Annotation rows with a header, a row cursor and marks."""
 
+    DEFAULT_CSS = """
+    AnnotationTable {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+
+        & > .annotation-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .annotation-table--stripe {
+            background: $surface-lighten-1 50%;
+        }
+        & > .annotation-table--marked {
+            text-style: bold;
+        }
+        & > .annotation-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .annotation-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "annotation-table--header",

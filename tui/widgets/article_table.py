@@ -56,6 +56,41 @@ class TableRow:
 class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A sortable list of rows with a header line and a row cursor."""
 
+    DEFAULT_CSS = """
+    ArticleTable {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+
+        & > .article-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .article-table--stripe {
+            background: $surface-lighten-1 50%;
+        }
+        & > .article-table--hover {
+            background: $block-hover-background;
+        }
+        & > .article-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .article-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-table--header",

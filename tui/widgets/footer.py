@@ -86,6 +86,34 @@ def _footer_key(display: str, binding: Binding, enabled: bool, tooltip: str) -> 
 class KeyFooter(Widget):
     """The bindings of the screen it is on, as one line docked at the bottom."""
 
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+
+    KeyFooter > .key-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+
+    KeyFooter > .key-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+
+    KeyFooter > .key-footer--hover {
+        background: $block-hover-background;
+    }
+
+    KeyFooter > .key-footer--separator {
+        color: $foreground 20%;
+    }
+    """
+
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "key-footer--key",
