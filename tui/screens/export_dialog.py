@@ -18,11 +18,12 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from annotations.coder import clean_coder
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat
+from tui.screens.base import NewsmarkAccess
 from tui.screens.tag_dialog import split_tag_input
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
-    from tui.app import NewsmarkApp
+    pass
 
 EXTENSIONS = {
     ExportFormat.W3C: "jsonld",
@@ -48,7 +49,7 @@ def default_export_path(fmt: ExportFormat, directory: Path | None = None) -> Pat
     return (directory or Path.cwd()) / f"newsmark-{stamp}.{EXTENSIONS[fmt]}"
 
 
-class ExportDialog(ModalScreen[None]):
+class ExportDialog(NewsmarkAccess, ModalScreen[None]):
     """Choose what to export and where; ctrl+s, enter in a text field or the button exports.
 
     An existing file is only replaced after a yes in a confirmation dialog; a path that is
@@ -67,13 +68,6 @@ class ExportDialog(ModalScreen[None]):
         self._tags = tags
         self._article = article
         self._annotation_ids = annotation_ids
-
-    @property
-    def newsmark(self) -> NewsmarkApp:
-        """The app, typed."""
-        # Textual types `app` as App[Any]; a newsmark screen only ever runs in NewsmarkApp
-        # (importing it here for an isinstance check would be circular).
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
