@@ -157,3 +157,64 @@ async def _help(pilot: Pilot) -> None:
 def test_snapshot(snap_compare, make_app: Callable[[], NewsmarkApp], size: tuple[int, int],
                   step: Step) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=step)
+
+
+@pytest.fixture
+def make_annotated_app(make_app: Callable[[], NewsmarkApp], samples_dir: Path, db_path: Path
+                       ) -> Callable[[], NewsmarkApp]:
+    """The app on a DB with overlapping highlights on ARTICLE and one on OTHER (fixed ids,
+    so nothing on screen depends on the run)."""
+    from dataclasses import replace
+
+    from annotations.anchoring import locate_quote, new_annotation
+    from annotations.corpus import Corpus
+    from annotations.store import AnnotationStore
+
+    corpus = Corpus.open(samples_dir)
+    seeds = [
+        (ARTICLE, "more practical security cooperation", ("security",), None),
+        (ARTICLE, "practical security cooperation, deeper pragmatic cooperation",
+         ("economy", "security/maritime"), "overlaps the first"),
+        (ARTICLE, "higher political mutual trust", ("politics",), None),
+        (OTHER, "Vietnam", ("Vietnam",), "a note"),
+    ]
+    annotations = []
+    for number, (article_id, quote, tags, note) in enumerate(seeds):
+        article = corpus.article(article_id)
+        span = locate_quote(article.body, quote)
+        annotation = new_annotation(article, span.start, span.end, tags=tags, note=note)
+        stamp = "2026-01-15T10:00:00.000Z"
+        annotations.append(replace(annotation, id=f"0000000{number}-snap", created=stamp,
+                                   updated=stamp, coder="ana"))
+    AnnotationStore.open(db_path).put_many(annotations)
+    return make_app
+
+
+async def _reader_with_highlights(pilot: Pilot) -> None:
+    await _library(pilot)
+    app = pilot.app
+    assert isinstance(app, NewsmarkApp)
+    app.open_reader(ARTICLE, find="more practical")
+    await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
+                     and any(view.highlights for view in app.screen.query(ArticleView)))
+    await pilot.press("n")
+    view = app.screen.query_one(ArticleView)
+    await _settled(pilot, lambda: _scroll_state(view))
+    _still(pilot)
+
+
+async def _annotation_browser(pilot: Pilot) -> None:
+    await _library(pilot)
+    await pilot.press("a")
+    await wait_until(pilot, lambda: bool(pilot.app.screen.query("AnnotationTable"))
+                     and len(pilot.app.screen.query_one("AnnotationTable").rows) == 4)
+    await pilot.pause()
+    _still(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("step", [_reader_with_highlights, _annotation_browser],
+                         ids=["reader-overlapping-highlights", "annotation-browser"])
+def test_snapshot_with_annotations(snap_compare, make_annotated_app: Callable[[], NewsmarkApp],
+                                   size: tuple[int, int], step: Step) -> None:
+    assert snap_compare(make_annotated_app(), terminal_size=size, run_before=step)
