@@ -77,6 +77,8 @@ class SideBySideScreen(AnnotatingScreen):
 
     def load_articles(self) -> None:
         """Load both articles and their highlights; watch scrolling for the lock."""
+        if self.reload_changed_first():
+            return
         workspace = self.newsmark.workspace
         try:
             articles = {side: workspace.article(self.article_ids[side]) for side in SIDES}
@@ -93,6 +95,18 @@ class SideBySideScreen(AnnotatingScreen):
         self.sub_title = " ↔ ".join(titles)
         self.refresh_highlights()
         self.view("left").focus()
+
+    def wanted_article_ids(self) -> list[str]:
+        """The two articles compared."""
+        return [self.article_ids[side] for side in SIDES]
+
+    def articles_replaced(self) -> None:
+        """An article was read again: align the new texts (the aligned rows too, if shown)."""
+        self._alignment = None
+        aligned = self.query_one("#aligned", AlignedView)
+        if aligned.rows:
+            alignment = self.alignment()
+            aligned.set_rows(alignment.rows(), alignment.unit)
 
     def _scrolled(self, side: str) -> Callable[[float], None]:
         other = "right" if side == "left" else "left"
