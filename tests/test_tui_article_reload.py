@@ -162,3 +162,31 @@ async def test_a_reattach_on_the_old_text_is_refused(library_copy: Path, db_path
         assert stored.anchor == Anchor.ORPHANED and stored.quote == ORPHANED_QUOTE
         await wait_until(pilot, lambda: view.article is not None
                          and view.article.body.startswith("A new first paragraph."))
+
+
+async def test_side_by_side_shows_the_new_text_and_title(library_copy: Path, db_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tui.screens.side_by_side import SideBySideScreen
+
+    seed_annotation(library_copy, db_path, ARTICLE, QUOTE, ("security",))
+    other = "001_cd3da7863ef62599"
+    async with running_app(library_copy, db_path) as (app, pilot):
+        app.open_side_by_side(ARTICLE, other)
+        await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
+                         and bool(app.screen.query("#left-view"))
+                         and app.screen.view("left").article is not None)
+        screen = app.screen
+        assert isinstance(screen, SideBySideScreen)
+        left = screen.view("left")
+        await wait_until(pilot, lambda: bool(left.highlights))
+        path = library_copy / f"{ARTICLE}.txt"
+        text = path.read_text(encoding="utf-8")
+        title = "Presidents vow to advance solidarity, cooperation"
+        path.write_text(text.replace(title, "A new headline").replace(OLD_PHRASE, NEW_PHRASE),
+                        encoding="utf-8")
+        app._check_external_changes()
+        await wait_until(pilot, lambda: left.article is not None
+                         and NEW_PHRASE in left.article.body)
+        await wait_until(pilot, lambda: highlights_on_their_quotes(app, left))
+        assert "A new headline" in str(screen.query_one("#left-title", Static).visual)
