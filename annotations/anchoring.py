@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from annotations.article import Article, Span
-from annotations.errors import QuoteNotFoundError, UnknownArticleError
+from annotations.errors import QuoteNotFoundError, StaleArticleError, UnknownArticleError
 from annotations.model import Anchor, Annotation, utc_now
 from annotations.quote_match import find_quote
 from annotations.tags import normalise_tags, validate_colour
@@ -238,3 +238,16 @@ def place(annotation: Annotation, article: Article | None) -> Annotation:
     the next `place` once the article is back. Timestamps are untouched: this follows the
     article, it is not a user's change."""
     return _orphaned(annotation) if article is None else reanchor(annotation, article)
+
+
+def ensure_current(corpus: Corpus, article: Article) -> None:
+    """`StaleArticleError` unless `article` is the article's text as its file holds it now:
+    offsets chosen on an older text would mark something else in the new one."""
+    article_id = article.id
+    if (article_id in corpus and not corpus.file_changed(article_id)
+            and corpus.content_hash(article_id) == article.content_hash):
+        return
+    raise StaleArticleError(
+        f"article {article_id} changed on disk since it was shown, so nothing was saved; "
+        "select the passage again in the reloaded text"
+    )

@@ -17,13 +17,14 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from annotations.article import Article, ArticleMeta
 from annotations.corpus_index import ArticleRow, CorpusIndex, split_authors
 from annotations.errors import LibraryNotFoundError, UnknownArticleError
-from annotations.indexing import FileJob, Progress, index_files
+from annotations.indexing import FileJob, IndexedArticle, Progress, index_file, index_files
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
@@ -65,6 +66,12 @@ class Corpus:
         self._search_index: SearchIndex | None = None
         self._hashes: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()
+        # Files read again by `reload`: (size, mtime_ns) as read (the index may be shared
+        # with other processes, or not writable).
+        self._read_states: dict[str, tuple[int, int]] = {}
+        # Articles `reload` found gone, with their file (to say so when they are asked for).
+        self._gone: dict[str, Path] = {}
 
     @classmethod
     def open(cls, root: Path, *, use_cache: bool = True,
@@ -158,6 +165,10 @@ class Corpus:
         if len(matches) == 1:
             return matches[0]
         if not matches:
+            gone = self._gone.get(id_or_prefix)
+            if gone is not None:
+                raise UnknownArticleError(
+                    f"article {id_or_prefix} can no longer be read: {gone} is gone")
             raise UnknownArticleError(f"no article with id {id_or_prefix!r} in {self.root}")
         shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
         raise UnknownArticleError(f"article id {id_or_prefix!r} is ambiguous: {shown}")
@@ -180,6 +191,101 @@ class Corpus:
             while len(self._articles) > ARTICLE_CACHE_SIZE:
                 self._articles.popitem(last=False)
         return article
+
+    def file_changed(self, article_id: str) -> bool:
+        """Whether the article's file changed (size or modification time) or went away since
+        this collection read it, or was read again by another process (which gave it new
+        entries in the shared index): one stat and two index look-ups, cheap enough to ask
+        every few seconds. False for an id the collection does not hold."""
+        meta = self._metas.get(article_id)
+        if meta is None:
+            return False
+        try:
+            stat = os.stat(meta.path)
+        except OSError:
+            return True
+        relative = self._relative(meta)
+        read = self._read_states.get(relative) or self._index.file_state(relative)
+        if read != (stat.st_size, stat.st_mtime_ns):
+            return True
+        row = self._rows.get(article_id)
+        return row is not None and not self._index.has_article(row[0])
+
+    def reload(self, article_id: str) -> list[str]:
+        """Read the article's file again if it changed since the collection read it (see
+        `file_changed`): its metadata, body and content hash are replaced (and the index
+        updated), the cached parse dropped; an article whose file is gone leaves the
+        collection. Returns the ids of the articles whose text or metadata changed (a file
+        of records holds several), empty when nothing did."""
+        with self._reload_lock:
+            if not self.file_changed(article_id):
+                return []
+            meta = self._metas[article_id]
+            relative = self._relative(meta)
+            try:
+                stat = os.stat(meta.path)
+            except OSError:
+                stat = None
+            if stat is None:
+                self._read_states.pop(relative, None)
+                self._index.update((), [relative])
+                return self._replace_file(meta.path, [])
+            state = (stat.st_size, stat.st_mtime_ns)
+            self._read_states[relative] = state
+            if self._index.file_state(relative) != state:
+                entry = index_file(FileJob(str(meta.path), relative, *state))
+                if not self._index.update([entry], ()):
+                    # The index cannot be written: these articles are parsed when read.
+                    return self._replace_file(meta.path, [
+                        (_indexed_meta(meta.path, article), None) for article in entry.articles
+                    ])
+            # (Else another process indexed the file already: take in its entries.)
+            return self._replace_file(meta.path, [
+                (_meta(self.root, row, row.base_id), (row.rowid, row.content_hash))
+                for row in self._index.articles_of(relative)
+            ])
+
+    def _replace_file(self, path: Path,
+                      articles: list[tuple[ArticleMeta, tuple[int, str] | None]]) -> list[str]:
+        """Put `articles` (metadata with its id before duplicates are told apart, and the
+        index's (rowid, content hash) or None) in place of the articles read from `path`;
+        the ids whose metadata or content hash changed."""
+        with self._lock:
+            old = {i: (m, self._rows.get(i)) for i, m in self._metas.items() if m.path == path}
+            for article_id in old:
+                del self._metas[article_id]
+                self._rows.pop(article_id, None)
+            new: dict[str, tuple[ArticleMeta, tuple[int, str] | None]] = {}
+            for meta, row in articles:
+                article_id = meta.id
+                if article_id in self._metas or article_id in new:
+                    article_id = f"{article_id}-{meta.format}"
+                new[article_id] = (replace(meta, id=article_id), row)
+            for article_id in old.keys() - new.keys():
+                self._gone[article_id] = path
+            for article_id, (meta, row) in new.items():
+                self._gone.pop(article_id, None)
+                self._metas[article_id] = meta
+                if row is not None:
+                    self._rows[article_id] = row
+            if old.keys() != new.keys():
+                self._metas = dict(sorted(self._metas.items()))
+                self._sorted_ids = list(self._metas)
+            for article_id in old.keys() | new.keys():
+                self._articles.pop(article_id, None)
+                self._hashes.pop(article_id, None)
+            self._search_index = None
+        self._index.set_ids((row[0], i) for i, (_, row) in new.items() if row is not None)
+        changed = [
+            article_id for article_id in sorted(old.keys() | new.keys())
+            if article_id not in old or article_id not in new
+            or _state(*old[article_id]) != _state(*new[article_id])
+        ]
+        return changed
+
+    def _relative(self, meta: ArticleMeta) -> str:
+        """The article's file as the index names it: relative to the root, `/` separators."""
+        return meta.path.relative_to(self.root).as_posix()
 
     def body(self, article_id: str) -> str:
         """An article's body text (from the index when possible)."""
@@ -359,6 +465,19 @@ def _collection_files(root: Path) -> Iterator[tuple[str, str]]:
             dot = name.rfind(".")
             if dot > 0 and name[dot:].lower() in SUPPORTED_SUFFIXES:
                 yield entry.path, prefix + name
+
+
+def _state(meta: ArticleMeta, row: tuple[int, str] | None) -> tuple[ArticleMeta, str | None]:
+    """What a reload compares of an article: its metadata (path and all) and content hash."""
+    return meta, None if row is None else row[1]
+
+
+def _indexed_meta(path: Path, article: IndexedArticle) -> ArticleMeta:
+    return ArticleMeta(
+        id=article.base_id, title=article.title, source=article.source, date=article.date,
+        authors=article.authors, url=article.url, path=path, words=article.words,
+        format=article.format, encoding=article.encoding, record=article.record,
+    )
 
 
 def _meta(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:

@@ -164,6 +164,21 @@ class CorpusIndex:
             ).fetchone()
         return None if row is None else (row[0], row[1])
 
+    def articles_of(self, relative: str) -> list[ArticleRow]:
+        """The articles of one file, in their order in the file."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY seq",
+                (os.fsencode(relative),)).fetchall()
+        return [_row(values) for values in rows]
+
+    def has_article(self, rowid: int) -> bool:
+        """Whether the article entry `rowid` is still in the index (re-indexing a file gives
+        its articles new rowids)."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone() is not None
+
     def body(self, rowid: int) -> str | None:
         """One article's body text, or None."""
         with self._lock:

@@ -41,3 +41,7 @@ class UnknownTagError(NewsmarkError):
 
 class ImportFormatError(NewsmarkError):
     """A file given to `newsmark import` is not a newsmark json or W3C export."""
+
+
+class StaleArticleError(NewsmarkError):
+    """A passage was chosen on text that the article's file no longer holds."""

@@ -8,7 +8,10 @@ marks, dashes and ellipses made equal), and the result is mapped back to exact o
 Each candidate is scored by how similar its text is to the quote, how similar the text
 before and after it is to the remembered prefix and suffix, and how near it is to the old
 position. The best one is returned only if it is good enough: a quote that was rewritten
-or deleted gives None rather than whatever passage happens to be least unlike it.
+or deleted gives None rather than whatever passage happens to be least unlike it. An
+approximate match comes with the same span without stretches at its ends that only chance
+aligned with the quote, and, for a quote without a paragraph break, with its parts between
+paragraph breaks: the scores choose, so a match does not take in a neighbouring sentence.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Opcode
 
 from annotations.textfold import Folded, fold_body, fold_text
 
@@ -177,27 +180,35 @@ class _Search:
 
     # Aligning and scoring --------------------------------------------------------------
 
-    def _align(self, around: int) -> tuple[int, int] | None:
-        """The best approximate match of the quote beginning near `around` (folded).
+    def _align(self, around: int) -> list[tuple[int, int]]:
+        """Approximate matches of the quote beginning near `around` (folded).
 
         The quote is aligned with a window around that place (Indel alignment, in C); the
         span runs from the first to the last stretch of at least `MIN_BLOCK` aligned
-        characters, extended by the quote characters before and after them.
+        characters, extended by the quote characters before and after them. A stretch at
+        either end cut off from the rest by more new text than it is long (a "China" in
+        the sentence before the quote's own) may be chance: then the span without it is a
+        candidate too, and the scores of the two decide.
         """
         quote, slack = self.query.quote, self._slack()
         low = max(0, around - 2 * slack)
         high = min(len(self.text), around + len(quote) + 2 * slack)
         if high <= low:
-            return None
+            return []
         blocks = [op for op in Indel.opcodes(quote, self.text[low:high])
                   if op.tag == "equal" and op.src_end - op.src_start >= min(MIN_BLOCK, len(quote))]
-        if not blocks:
-            return None
-        start = max(low, low + blocks[0].dest_start - blocks[0].src_start)
-        end = min(high, low + blocks[-1].dest_end + len(quote) - blocks[-1].src_end)
-        if end <= start or _similarity(quote, self.text[start:end]) < QUOTE_WITH_CONTEXT:
-            return None
-        return self._best_bounds(start, end)
+        spans: list[tuple[int, int]] = []
+        for first, last in {(0, len(blocks) - 1), _core(blocks)}:
+            if last < first:
+                continue
+            start = max(low, low + blocks[first].dest_start - blocks[first].src_start)
+            end = min(high, low + blocks[last].dest_end + len(quote) - blocks[last].src_end)
+            if end <= start or _similarity(quote, self.text[start:end]) < QUOTE_WITH_CONTEXT:
+                continue
+            span = self._best_bounds(start, end)
+            if span is not None:
+                spans.append(span)
+        return spans
 
     def _best_bounds(self, start: int, end: int) -> tuple[int, int] | None:
         """Near [start, end), the span (not cutting words) most similar to the quote."""
@@ -248,9 +259,9 @@ class _Search:
         spans.update(self._original(hit, hit + length)
                      for hit in _occurrences(self.text, self.query.quote, MAX_EXACT))
         for around in self._regions():
-            span = self._align(around)
-            if span is not None:
-                spans.add(self._original(*span))
+            spans.update(self._original(*span) for span in self._align(around))
+        if "\n\n" not in quote:
+            spans.update(piece for a, b in list(spans) for piece in _paragraphs(self.body, a, b))
         if not spans:
             return None
         hint = self.query.hint
@@ -261,6 +272,40 @@ class _Search:
         if exact is not None and not _near_beats_exact(best, exact):
             best = exact
         return best if acceptable(best, length) else None
+
+
+def _core(blocks: list[Opcode]) -> tuple[int, int]:
+    """The first and last index of `blocks` (aligned stretches, in order) once stretches at
+    either end that are separated from the next one by more unaligned text of the body
+    than they are long are left out."""
+    first, last = 0, len(blocks) - 1
+
+    def detached(block: Opcode, before: Opcode, after: Opcode) -> bool:
+        inserted = (after.dest_start - before.dest_end) - (after.src_start - before.src_end)
+        return inserted > block.src_end - block.src_start
+
+    while first < last and detached(blocks[first], blocks[first], blocks[first + 1]):
+        first += 1
+    while last > first and detached(blocks[last], blocks[last - 1], blocks[last]):
+        last -= 1
+    return first, last
+
+
+def _paragraphs(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of `body[start:end]` between paragraph breaks, trimmed of whitespace, when
+    it crosses one (else nothing): for a quote without a break, a match must not run into
+    the paragraph before or after its own."""
+    if "\n\n" not in body[start:end]:
+        return []
+    pieces: list[tuple[int, int]] = []
+    position = start
+    for part in body[start:end].split("\n\n"):
+        stripped = part.strip()
+        if stripped:
+            offset = position + part.index(stripped)
+            pieces.append((offset, offset + len(stripped)))
+        position += len(part) + 2
+    return pieces
 
 
 def _near_beats_exact(near: QuoteMatch, exact: QuoteMatch) -> bool:

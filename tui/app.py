@@ -22,7 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from annotations.errors import NewsmarkError
+from annotations.errors import NewsmarkError, StaleArticleError
 from annotations.settings import (
     ReadingPosition,
     Settings,
@@ -30,7 +30,7 @@ from annotations.settings import (
     save_settings,
     settings_path,
 )
-from tui.messages import DataChanged, IndexProgress, WorkspaceReady
+from tui.messages import ArticlesReloaded, DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.library import LibraryScreen
 from tui.typing_guard import typing_target
 from tui.wording import count_noun
@@ -169,12 +169,27 @@ class NewsmarkApp(App[int]):
             self.open_reader(position.article, offset=position.offset)
 
     def _check_external_changes(self) -> None:
-        """Pick up annotations written by another newsmark (a second terminal, the CLI)."""
+        """Pick up annotations written by another newsmark (a second terminal, the CLI), and
+        article files on screen that changed on disk."""
         if not self._write_lock.locked():
-            self.run_worker(self._refresh_store, thread=True, group="refresh", exclusive=True,
-                            exit_on_error=False)
+            self.run_worker(partial(self._refresh_store, self._articles_on_screen()),
+                            thread=True, group="refresh", exclusive=True, exit_on_error=False)
 
-    def _refresh_store(self) -> None:
+    def _articles_on_screen(self) -> list[str]:
+        """The ids of the articles shown by the screens on the stack."""
+        shown: list[str] = []
+        for screen in self.screen_stack:
+            ids = getattr(screen, "shown_article_ids", None)
+            if callable(ids):
+                shown.extend(i for i in ids() if i not in shown)
+        return shown
+
+    def _refresh_store(self, article_ids: list[str]) -> None:
+        corpus = self.workspace.require_corpus()
+        changed_files = [i for i in article_ids if corpus.file_changed(i)]
+        if changed_files:  # read them again first: the annotations follow the new text
+            self.call_from_thread(self.reload_articles, changed_files)
+            return
         store = self.workspace.require_store()
         try:
             store.refresh()
@@ -192,6 +207,27 @@ class NewsmarkApp(App[int]):
         if self.workspace.is_open:
             self._shown_version = self.workspace.require_store().version
         self.broadcast(DataChanged)
+
+    def reload_articles(self, article_ids: list[str]) -> None:
+        """Read the files of these articles again (they changed on disk), re-anchor their
+        annotations, then every screen shows the new text (`ArticlesReloaded`)."""
+        workspace = self.workspace
+
+        def reloaded(result: tuple[list[str], str | None]) -> None:
+            changed, notice = result
+            self.broadcast(partial(ArticlesReloaded, tuple(article_ids), tuple(changed)))
+            if changed:
+                corpus = workspace.require_corpus()
+                titles = ", ".join(f"“{corpus.meta(i).title}”" if i in corpus else i
+                                   for i in changed)
+                what = "The article" if len(changed) == 1 else "Articles"
+                message = f"{what} changed on disk; reloaded: {titles}."
+                self.notify(message + (f" {notice[:1].upper()}{notice[1:]}." if notice else ""),
+                            title="Reloaded", severity="warning" if notice else "information",
+                            timeout=8, markup=False)
+
+        self.perform("read the changed article again", workspace.reload_articles, article_ids,
+                     on_done=reloaded)
 
     def broadcast(self, make_message: Callable[[], Message]) -> None:
         """Deliver a fresh message from `make_message` to every screen on the stack."""
@@ -232,7 +268,13 @@ class NewsmarkApp(App[int]):
                     f"Could not {description}: {error}", title="Not saved", severity="error",
                     timeout=10, markup=False,
                 )
-                return
+                failed: NewsmarkError | None = error
+            else:
+                failed = None
+        if failed is not None:
+            if isinstance(failed, StaleArticleError):
+                self._check_external_changes()  # read the article again now
+            return
         if on_done is not None:
             on_done(result)
         self._data_changed()

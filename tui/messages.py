@@ -20,3 +20,13 @@ class IndexProgress(Message):
         super().__init__()
         self.done = done
         self.total = total
+
+
+class ArticlesReloaded(Message):
+    """Article files that changed on disk were read again (`checked`: the articles looked
+    at; `changed`: those whose text or metadata changed), their annotations re-anchored."""
+
+    def __init__(self, checked: tuple[str, ...], changed: tuple[str, ...]) -> None:
+        super().__init__()
+        self.checked = checked
+        self.changed = changed

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +74,23 @@ class Workspace:
             if report.needs_notice:
                 self.notices.append(report.describe())
         self.corpus, self.store = corpus, store
+
+    def reload_articles(self, article_ids: Iterable[str]) -> tuple[list[str], str | None]:
+        """Read again the files of these articles that changed on disk (`Corpus.reload`) and
+        re-anchor the annotations of the articles whose text changed. Returns the ids of the
+        articles that changed and a notice when there is something to say (quotes moved or
+        lost, or the re-anchoring could not be saved). Blocking: call it in a thread."""
+        corpus = self.require_corpus()
+        changed: list[str] = []
+        for article_id in article_ids:
+            changed.extend(i for i in corpus.reload(article_id) if i not in changed)
+        if not changed:
+            return [], None
+        try:
+            report = self.require_store().reanchor_all(corpus, set(changed))
+        except StoreError as error:
+            return changed, reanchor_not_saved(error)
+        return changed, report.describe() if report.needs_notice else None
 
     @property
     def is_open(self) -> bool:

@@ -19,7 +19,7 @@ import getpass
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1098,15 +1098,17 @@ class AnnotationStore:
 
     # Re-anchoring -------------------------------------------------------------------
 
-    def reanchor_all(self, corpus: Corpus) -> ReanchorReport:
-        """Re-attach every annotation to the current text of its article (not an undo step:
-        it follows the articles, it is not a user's change)."""
+    def reanchor_all(self, corpus: Corpus,
+                     articles: Collection[str] | None = None) -> ReanchorReport:
+        """Re-attach every annotation (or those of `articles`) to the current text of its
+        article (not an undo step: it follows the articles, it is not a user's change)."""
         counts = Counter[str]()
         changed: dict[str, tuple[dict[str, Any], Annotation]] = {}
         by_article: dict[str, list[dict[str, Any]]] = {}
         with self._reading() as data:
             for doc in data.get(ANNOTATIONS_TABLE, {}).values():
-                by_article.setdefault(doc["article"], []).append(doc)
+                if articles is None or doc["article"] in articles:
+                    by_article.setdefault(doc["article"], []).append(doc)
         for article_id, docs in by_article.items():
             if article_id in corpus and _unchanged_article(docs, corpus.content_hash(article_id)):
                 # Made on exactly this text: nothing can have moved (no need to parse it).

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
 from tui.highlights import highlights_for
-from tui.messages import DataChanged, WorkspaceReady
+from tui.messages import ArticlesReloaded, DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.screens.tag_dialog import TagDialog, TagEdit
 from tui.widgets.article_view import ArticleView
@@ -101,6 +101,53 @@ class AnnotatingScreen(NewsmarkScreen):
     def load_articles(self) -> None:
         """Fill the views; subclasses know which articles they show."""
         raise NotImplementedError
+
+    def wanted_article_ids(self) -> list[str]:
+        """The ids of the articles the screen shows (or is about to)."""
+        raise NotImplementedError
+
+    def shown_article_ids(self) -> list[str]:
+        """The ids of the articles the views show (the app watches their files)."""
+        return [view.article.id for view in self.article_views() if view.article is not None]
+
+    def reload_changed_first(self) -> bool:
+        """On opening: if a file of the screen's articles changed since the collection read
+        it, have it read again (and its annotations re-anchored) first; True when so, and
+        `load_articles` runs again once that is done (`on_articles_reloaded`)."""
+        corpus = self.newsmark.workspace.require_corpus()
+        changed = [i for i in self.wanted_article_ids() if corpus.file_changed(i)]
+        if changed:
+            self.newsmark.reload_articles(changed)
+        return bool(changed)
+
+    def on_articles_reloaded(self, event: ArticlesReloaded) -> None:
+        """Article files changed on disk and were read again: show their new text (the
+        cursor stays at its offset), with the re-anchored highlights."""
+        views = self.article_views()
+        if any(view.article is None for view in views):  # waiting for it to open
+            if set(event.checked) & set(self.wanted_article_ids()):
+                self.load_articles()
+            return
+        workspace = self.newsmark.workspace
+        replaced = False
+        for view in views:
+            if view.article is None or view.article.id not in event.changed:
+                continue
+            try:
+                article = workspace.article(view.article.id)
+            except NewsmarkError as error:  # its file is gone
+                self.leave_unreadable(error)
+                return
+            offset = view.cursor_offset
+            view.set_article(article)
+            view.move_cursor_to(min(offset, len(article.body)))
+            replaced = True
+        if replaced:
+            self.articles_replaced()
+            self.refresh_highlights()
+
+    def articles_replaced(self) -> None:
+        """The views were given the new text of their articles: update what depends on it."""
 
     def leave_unreadable(self, error: NewsmarkError) -> None:
         """An article could not be read (its file went away, say): say so and go back."""
@@ -250,14 +297,21 @@ class AnnotatingScreen(NewsmarkScreen):
         except NewsmarkError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
-        store = self.newsmark.workspace.require_store()
+        from annotations.anchoring import ensure_current
+
+        workspace = self.newsmark.workspace
+        store, corpus, article = workspace.require_store(), workspace.require_corpus(), view.article
         tags = ", ".join(annotation.tags) or "no tags"
+
+        def save() -> Annotation:
+            ensure_current(corpus, article)  # never offsets into text the file no longer has
+            return store.add(annotation)
 
         def saved(_: Annotation) -> None:
             view.clear_selection()
             self.notify(f"Saved highlight ({tags}).", title="Saved", markup=False)
 
-        self.newsmark.perform("add highlight", store.add, annotation, on_done=saved)
+        self.newsmark.perform("add highlight", save, on_done=saved)
 
     def _edit(self, annotation: Annotation, edit: TagEdit | None) -> None:
         if edit is None:

@@ -23,7 +23,7 @@ from annotations.library_query import (
     needs_annotations,
     parse_library_filter,
 )
-from tui.messages import DataChanged, IndexProgress, WorkspaceReady
+from tui.messages import ArticlesReloaded, DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
 from tui.widgets.footer import KeyFooter
@@ -189,6 +189,23 @@ class LibraryScreen(NewsmarkScreen):
             self._recount()
         else:
             self._stale = True  # rebuilding a hidden table would only slow down saving
+
+    def on_articles_reloaded(self, event: ArticlesReloaded) -> None:
+        """Article files changed on disk and were read again: their rows show the new
+        metadata (title, word count), now or when the library is shown."""
+        if not event.changed or self.table() is None or not self._metas:
+            return
+        corpus = self.newsmark.workspace.require_corpus()
+        self._metas = list(corpus)
+        for article_id in event.changed:
+            if article_id in corpus:
+                self._haystacks[article_id] = filter_haystack(corpus.meta(article_id))
+            else:
+                self._haystacks.pop(article_id, None)
+        if self.is_active:
+            self._recount()
+        else:
+            self._stale = True
 
     def on_screen_resume(self) -> None:
         """Back on the library: bring counts up to date if annotations changed meanwhile."""

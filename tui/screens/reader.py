@@ -97,6 +97,8 @@ class ReaderScreen(AnnotatingScreen):
 
     def load_articles(self) -> None:
         """Load the article, draw its highlights and go to the requested offset."""
+        if self.reload_changed_first():
+            return
         view = self.query_one("#reader-view", ArticleView)
         try:
             article = self.newsmark.workspace.article(self.article_id)
@@ -114,6 +116,16 @@ class ReaderScreen(AnnotatingScreen):
             view.move_cursor_to(offset)
             view.scroll_to_offset(offset)
         view.focus()
+
+    def wanted_article_ids(self) -> list[str]:
+        """The article this reader shows."""
+        return [self.article_id]
+
+    def articles_replaced(self) -> None:
+        """The article was read again: its title may have changed."""
+        article = self.query_one("#reader-view", ArticleView).article
+        if article is not None:
+            self.sub_title = article.meta.title
 
     def reading_position(self) -> tuple[str, int] | None:
         """The article shown and the cursor's offset in it (None before it is shown)."""
@@ -221,9 +233,10 @@ class ReaderScreen(AnnotatingScreen):
             self.notify(f"Re-attached to “{clip(result.quote, 60)}”; u undoes it.",
                         title="Saved", markup=False)
 
-        store = self.newsmark.workspace.require_store()
-        self.newsmark.perform("re-attach the highlight",
-                              reattach_saver(store, orphan, article, selection), on_done=saved)
+        workspace = self.newsmark.workspace
+        save = reattach_saver(workspace.require_store(), workspace.require_corpus(), orphan,
+                              article, selection)
+        self.newsmark.perform("re-attach the highlight", save, on_done=saved)
 
     def chosen_in_list(self) -> Annotation | None:
         """The panel's highlighted entry while the panel has the focus."""

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from annotations.anchoring import reattach, reattach_description
+from annotations.anchoring import ensure_current, reattach, reattach_description
 from tui.screens.annotating import clip
 
 if TYPE_CHECKING:
     from annotations.article import Article, Span
+    from annotations.corpus import Corpus
     from annotations.model import Annotation
     from annotations.store import AnnotationStore
 
@@ -59,12 +60,14 @@ class OldQuote(Static):
         super().__init__(text, id="reattach-quote")
 
 
-def reattach_saver(store: AnnotationStore, orphan: Annotation, article: Article,
-                   selection: Span) -> Callable[[], Annotation]:
-    """The store write (for `NewsmarkApp.perform`) that attaches `orphan` to `selection`."""
+def reattach_saver(store: AnnotationStore, corpus: Corpus, orphan: Annotation,
+                   article: Article, selection: Span) -> Callable[[], Annotation]:
+    """The store write (for `NewsmarkApp.perform`) that attaches `orphan` to `selection`;
+    `StaleArticleError` if `article` is no longer the text of its file."""
     start, end = selection.start, selection.end
 
     def save() -> Annotation:
+        ensure_current(corpus, article)
         return store.modify(orphan.id, lambda current: reattach(current, article, start, end),
                             reattach_description(article.text(start, end)))
 

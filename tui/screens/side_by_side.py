@@ -77,22 +77,46 @@ class SideBySideScreen(AnnotatingScreen):
 
     def load_articles(self) -> None:
         """Load both articles and their highlights; watch scrolling for the lock."""
+        if self.reload_changed_first():
+            return
         workspace = self.newsmark.workspace
         try:
             articles = {side: workspace.article(self.article_ids[side]) for side in SIDES}
         except NewsmarkError as error:
             self.leave_unreadable(error)
             return
-        titles = []
         for side, article in articles.items():
             self.view(side).set_article(article)
+            self.watch(self.view(side), "scroll_y", self._scrolled(side), init=False)
+        self._show_titles()
+        self.refresh_highlights()
+        self.view("left").focus()
+
+    def _show_titles(self) -> None:
+        """Each column's outlet and title; the outlets in the screen's subtitle."""
+        titles = []
+        for side in SIDES:
+            article = self.view(side).article
+            if article is None:
+                continue
             titles.append(article.meta.source or article.id)
             name = " · ".join(part for part in (article.meta.source, article.meta.title) if part)
             self.query_one(f"#{side}-title", Static).update(Text(name or article.id))
-            self.watch(self.view(side), "scroll_y", self._scrolled(side), init=False)
         self.sub_title = " ↔ ".join(titles)
-        self.refresh_highlights()
-        self.view("left").focus()
+
+    def wanted_article_ids(self) -> list[str]:
+        """The two articles compared."""
+        return [self.article_ids[side] for side in SIDES]
+
+    def articles_replaced(self) -> None:
+        """An article was read again: its title, and the alignment of the new texts (the
+        aligned rows too, if shown)."""
+        self._show_titles()
+        self._alignment = None
+        aligned = self.query_one("#aligned", AlignedView)
+        if aligned.rows:
+            alignment = self.alignment()
+            aligned.set_rows(alignment.rows(), alignment.unit)
 
     def _scrolled(self, side: str) -> Callable[[float], None]:
         other = "right" if side == "left" else "left"
