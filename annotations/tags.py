@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from annotations.errors import NewsmarkError
@@ -129,6 +129,35 @@ def in_subtree(tag: str, root: str) -> bool:
     """Whether `tag` is `root` or below it (compared by identity)."""
     key, root_key = tag_key(tag), tag_key(root)
     return key == root_key or key.startswith(root_key + "/")
+
+
+@lru_cache(maxsize=8192)
+def path_keys(tag: str) -> frozenset[str]:
+    """The identities of `tag` and of every tag path above it (`a`, `a/b`, `a/b/c`)."""
+    return frozenset(tag_key(path) for path in (*tag_ancestors(tag), tag))
+
+
+def subtree_filter(roots: Iterable[str]) -> Callable[[Iterable[str]], bool]:
+    """The one rule of every tag filter (`--tag`, the export dialog, `with_tags`): a test of
+    an annotation's tags, true when one of them is one of `roots` or below one
+    (`security` takes `security/maritime`), compared by identity."""
+    keys = frozenset(tag_key(root).strip("/") for root in normalise_tags(roots))
+    return lambda tags: any(not keys.isdisjoint(path_keys(tag)) for tag in tags)
+
+
+def with_subtree(roots: Sequence[str], carried: Iterable[str]) -> list[str]:
+    """`roots`, then the tags of `carried` below one of them (each once, in the order first
+    carried): the headings of a filtered Markdown export or copy, so that the quotes
+    `subtree_filter(roots)` takes each sit under the tag they carry."""
+    result = list(roots)
+    seen = {tag_key(tag) for tag in roots}
+    carries = subtree_filter(roots)
+    for tag in carried:
+        key = tag_key(tag)
+        if key not in seen and carries((tag,)):
+            seen.add(key)
+            result.append(tag)
+    return result
 
 
 def move_subtree(tag: str, root: str, new_root: str) -> str:

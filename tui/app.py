@@ -270,15 +270,18 @@ class NewsmarkApp(App[int]):
         self.copy_with_notice(text, "the quote with its citation")
 
     def copy_tag_quotes(self, tags: Iterable[str]) -> None:
-        """Copy every quote carrying any of `tags`, as Markdown grouped by tag."""
+        """Copy every quote carrying any of `tags` or a tag below one, as Markdown grouped by
+        tag."""
         from annotations.export.citation import tag_quotes_markdown
         from annotations.export.styles import DEFAULT_STYLE
+        from annotations.tags import with_subtree
 
         tags = tuple(tags)
         store, corpus = self.workspace.require_store(), self.workspace.require_corpus()
         annotations = self.workspace.visible(store.with_tags(tags))
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
-        text = tag_quotes_markdown(annotations, metas, tags,
+        headings = with_subtree(tags, (tag for a in annotations for tag in a.tags))
+        text = tag_quotes_markdown(annotations, metas, headings,
                                    style=self.citation_style or DEFAULT_STYLE,
                                    accessed=date.today().isoformat())
         self.copy_with_notice(

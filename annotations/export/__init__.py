@@ -30,7 +30,7 @@ from annotations.export.styles import DEFAULT_STYLE
 from annotations.export.w3c import render_w3c
 from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
 from annotations.output_target import write_output_file
-from annotations.tags import tag_key
+from annotations.tags import subtree_filter
 
 
 class ExportWriteError(NewsmarkError):
@@ -67,14 +67,15 @@ def select_annotations(
     annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None,
     coders: Collection[str] = (),
 ) -> list[Annotation]:
-    """The annotations carrying any of `tags` (compared by `tag_key`: case and whitespace
-    do not matter; all when empty) on `article` (any when None) made by one of `coders`
-    (any when empty), sorted by article id then start offset."""
-    wanted = {tag_key(tag) for tag in tags}
+    """The annotations carrying any of `tags` or a tag below one (`tags.subtree_filter`:
+    case and whitespace do not matter; all when empty) on `article` (any when None) made by
+    one of `coders` (any when empty), sorted by article id then start offset."""
+    tags = tuple(tags)
+    carries = subtree_filter(tags)
     chosen = [
         a for a in by_coders(annotations, coders)
         if (article is None or a.article == article)
-        and (not wanted or any(tag_key(tag) in wanted for tag in a.tags))
+        and (not tags or carries(a.tags))
     ]
     return sorted(chosen, key=document_order)
 

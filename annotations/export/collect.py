@@ -15,7 +15,7 @@ from annotations.export import (
 from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Anchor, Annotation, TagInfo, utc_now
-from annotations.tags import tag_ancestors, tag_key
+from annotations.tags import subtree_filter, tag_ancestors, tag_key
 from annotations.text import safe_name
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def export_annotations(
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
     if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
         raise EmptyExportError(empty_export_message(tags, article_id, coders))
-    carried = {tag_key(t) for a in chosen for t in a.tags}
-    unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
+    unused = tuple(tag for tag in tags
+                   if not any(subtree_filter([tag])(a.tags) for a in chosen))
     if all_articles:
         metas = {meta.id: meta for meta in corpus}
     else:
@@ -154,8 +154,8 @@ def export_qdpx(
 
     article_id = corpus.resolve(article) if article else None
     chosen = select_annotations(store.all(), tags=tags, article=article_id, coders=coders)
-    carried = {tag_key(t) for a in chosen for t in a.tags}
-    unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
+    unused = tuple(tag for tag in tags
+                   if not any(subtree_filter([tag])(a.tags) for a in chosen))
     left_out: list[str] = []
     kept: list[Annotation] = []
     for annotation in chosen:

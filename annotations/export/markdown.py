@@ -10,6 +10,7 @@ from annotations.export.citation import tag_quotes_markdown
 from annotations.export.markdown_escape import inline
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Annotation
+from annotations.tags import with_subtree
 
 
 def render_markdown(
@@ -30,7 +31,8 @@ def render_markdown(
 
     Without a tag filter every tag carried by `annotations` gets a section (sorted
     case-insensitively) and untagged quotes close the document under `## Untagged`; with
-    `tags` only those sections are written. `article` only appears in the header.
+    `tags` only those sections and those of the tags below them that the quotes carry are
+    written. `article` only appears in the header.
     Quotes are cited in the CSL `style`, or with `pandoc` as `[@key, chars S–E]` (the
     bibliography is the CSL-JSON export of `metas`, written beside the file). A
     `bibliography` file name goes into YAML front matter, where Pandoc's citeproc reads it.
@@ -46,7 +48,9 @@ def render_markdown(
     header.append(f"- Quotes: {len(annotations)}")
     header.append(f"- Generated: {generated}")
     if tags:
-        sections = tag_quotes_markdown(annotations, metas, tags, style=style,
+        carried = (tag for a in sorted(annotations, key=lambda a: a.id) for tag in a.tags)
+        sections = tag_quotes_markdown(annotations, metas, with_subtree(tags, carried),
+                                       style=style,
                                        accessed=generated[:10], pandoc=pandoc)
     else:
         every_tag = [tag for a in sorted(annotations, key=lambda a: a.id) for tag in a.tags]

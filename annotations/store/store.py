@@ -64,6 +64,7 @@ from annotations.tags import (
     move_subtree,
     normalise_tag,
     normalise_tags,
+    subtree_filter,
     tag_ancestors,
     tag_key,
     tag_parent,
@@ -479,13 +480,15 @@ class AnnotationStore:
         return sorted(map(Annotation.from_dict, docs), key=document_order)
 
     def with_tags(self, tags: Iterable[str]) -> list[Annotation]:
-        """Annotations carrying any of `tags` (case-insensitively), by article and position."""
-        wanted = {tag_key(tag) for tag in normalise_tags(tags)}
+        """Annotations carrying any of `tags` or a tag below one (`security` takes
+        `security/maritime`; `tags.subtree_filter`, case-insensitively), by article and
+        position."""
+        carries = subtree_filter(tags)
         with self._reading() as data:
             docs = [
                 doc
                 for doc in data.get(ANNOTATIONS_TABLE, {}).values()
-                if any(tag_key(tag) in wanted for tag in doc.get("tags", ()))
+                if carries(doc.get("tags", ()))
             ]
         return sorted(map(Annotation.from_dict, docs), key=document_order)
 
