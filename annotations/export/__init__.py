@@ -59,6 +59,11 @@ class ExportFormat(StrEnum):
         """Whether the format lists articles (references) rather than annotations."""
         return self in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX)
 
+    @property
+    def is_codebook(self) -> bool:
+        """Whether the format holds the codebook only (no annotations)."""
+        return self in (ExportFormat.QDC, ExportFormat.CODEBOOK_CSV)
+
 # The formats `render_export` returns as text (a qdpx project is a zip: `export_qdpx`).
 TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
 

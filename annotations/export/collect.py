@@ -56,7 +56,8 @@ def export_annotations(
     write to that file.
 
     Raises `EmptyExportError` when no annotation matches: an empty export is a mistake
-    (a misspelt tag, the wrong article), not something to write over a file.
+    (a misspelt tag, the wrong article), not something to write over a file; the whole
+    codebook (`qdc`, `codebook-csv`, unfiltered) is exported even before any annotation.
     """
     article_id = corpus.resolve(article) if article else None
     stored = store.all()
@@ -64,7 +65,10 @@ def export_annotations(
         wanted = set(annotation_ids)
         stored = [a for a in stored if a.id in wanted]
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
-    if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
+    whole = not tags and article_id is None and annotation_ids is None
+    infos = store.tags()
+    if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography) and not (
+            ExportFormat(fmt).is_codebook and whole and not coders and infos):
         raise EmptyExportError(empty_export_message(tags, article_id, coders))
     unused = tuple(tag for tag in tags
                    if not any(subtree_filter([tag])(a.tags) for a in chosen))
@@ -72,11 +76,9 @@ def export_annotations(
         metas = {meta.id: meta for meta in corpus}
     else:
         metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
-    infos = store.tags()
     colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
-    whole = not tags and article_id is None and annotation_ids is None
     codebook = store_codebook(infos, chosen, whole=whole)
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          generated=generated, tags=tags, article=article_id, style=style,

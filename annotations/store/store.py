@@ -502,7 +502,8 @@ class AnnotationStore:
 
     def _known_tags(self, data: Data) -> dict[str, str]:
         """Tag key → usual spelling of every tag in the codebook: tags in use, the tags above
-        them (`security` for `security/maritime`), and tags given a description."""
+        them (`security` for `security/maritime`), and the codebook table's tags (described
+        or imported, used or not)."""
         names = {key: counter.most_common(1)[0][0]
                  for key, counter in self._index.spellings.items()}
         for key, entry in data.get(CODEBOOK_TABLE, {}).items():
@@ -534,7 +535,8 @@ class AnnotationStore:
             return {article: len(ids) for article, ids in self._index.by_article.items()}
 
     def tags(self) -> list[TagInfo]:
-        """Every tag of the codebook (in use, above one in use, or described), sorted
+        """Every tag of the codebook (in use, above one in use, described, or imported
+        from a codebook file: count 0 when unused), sorted
         case-insensitively (so a tag comes just before the tags below it), with its colour,
         count, description, parent and total."""
         with self._reading() as data:
@@ -873,9 +875,40 @@ class AnnotationStore:
                                ._replace(patch=fields))
         return ops
 
+    def add_codes(self, codes: Mapping[str, str], *, colours: Mapping[str, str],
+                  description: str) -> tuple[int, int]:
+        """Put every tag of `codes` (tag -> description, "" for none) into the codebook,
+        used or not, and give the tags of `colours` their colours: one write, one undo step.
+
+        A description is set where the codebook has none; a different one the codebook
+        has already is kept. Returns (descriptions set, descriptions kept)."""
+        values = {tag: validate_colour(colour) for tag, colour in colours.items()}
+        with self._writing() as data:
+            codebook = data.get(CODEBOOK_TABLE, {})
+            ops = [put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
+                   for tag, colour in values.items()]
+            added = kept = 0
+            for tag, text in codes.items():
+                name, cleaned = normalise_tag(tag), normalise_text(text).strip()
+                key = tag_key(name)
+                if not name:
+                    continue
+                current = codebook.get(key)
+                if current is not None and current["description"]:
+                    kept += bool(cleaned) and cleaned != current["description"]
+                    continue
+                if current is not None and not cleaned:
+                    continue
+                added += bool(cleaned)
+                ops.append(put_op(CODEBOOK_TABLE, key, {"name": name, "description": cleaned}))
+            if ops:
+                self._commit(description, ops)
+        return added, kept
+
     def describe_tag(self, tag: str, description: str) -> str:
         """Give a tag its codebook description (definition, when to use it, an example);
-        an empty description removes it. The tag need not be in use yet. Returns its name."""
+        an empty description removes it (the tag stays in the codebook: `delete_tag`
+        removes it). The tag need not be in use yet. Returns its name."""
         text = normalise_text(description).strip()
         cleaned = normalise_tag(tag)
         if not cleaned:
@@ -888,10 +921,10 @@ class AnnotationStore:
                 if current is not None and current["description"] == text:
                     return name
                 op = put_op(CODEBOOK_TABLE, key, {"name": name, "description": text})
-            elif current is None:
+            elif current is None or not current["description"]:
                 return name
             else:
-                op = del_op(CODEBOOK_TABLE, key)
+                op = put_op(CODEBOOK_TABLE, key, {"name": name, "description": ""})
             self._commit(f"describe tag {name}", [op])
         return name
 
