@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from annotations.adjudicate import adjudicate
 from annotations.agreement import (
+    AgreementError,
     AgreementReport,
     Disagreement,
     Scores,
@@ -179,9 +180,13 @@ class DisagreementsScreen(NewsmarkScreen):
         workspace = self.newsmark.workspace
         corpus = workspace.require_corpus()
         annotations = workspace.require_store().all()
-        report = compute_agreement(annotations, self.coders, corpus.article,
-                                   tags=[self.tag], unit=self.unit)
-        self.disagreements = report.disagreements.get(self.tag, [])
+        try:
+            report = compute_agreement(annotations, self.coders, corpus.article,
+                                       tags=[self.tag], unit=self.unit)
+        except AgreementError:  # the tag or a coder is gone (an undo in another window)
+            self.disagreements = []
+        else:
+            self.disagreements = report.disagreements.get(self.tag, [])
         consensus = [(a.article, a.start, a.end) for a in annotations
                      if coder_key(a.coder or "") == CONSENSUS
                      and any(tag_key(t) == tag_key(self.tag) for t in a.tags)]
