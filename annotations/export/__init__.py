@@ -106,6 +106,7 @@ def render_export(
     bibliography: str | None = None,
     codebook: Sequence[CodebookEntry] | None = None,
     memos: Sequence[Mapping[str, str]] = (),
+    keys: Mapping[str, str] | None = None,
 ) -> str:
     """The export of `annotations` (written in article/offset order) as text.
 
@@ -115,10 +116,12 @@ def render_export(
     used: the Markdown header names them and, with `tags`, Markdown only writes those tags'
     sections. Markdown cites in `style`, or with `pandoc` as `[@key, chars S–E]` (naming the
     `bibliography` file in front matter). CSL-JSON
-    and BibTeX list the articles of `metas`. CSV text has no byte-order mark. The codebook
-    formats write `codebook` (colours and descriptions from the store) when given, else
-    the tags of `annotations` with their colours. The json and Markdown exports add the
-    descriptions of `codebook` and the `memos`.
+    and BibTeX list the articles of `metas`. `keys` (article id -> citation key) are
+    those of the whole collection (`csl.citation_keys`), so that a key does not change with
+    what else is exported; by default they are computed over `metas`. CSV text has no
+    byte-order mark. The codebook formats write `codebook` (colours and descriptions from
+    the store) when given, else the tags of `annotations` with their colours. The json and
+    Markdown exports add the descriptions of `codebook` and the `memos`.
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
@@ -126,9 +129,9 @@ def render_export(
                     if entry.description]
     stamp = generated or utc_now()
     if fmt is ExportFormat.CSL_JSON:
-        return _dump_json(csl_items(metas, accessed=stamp[:10]))
+        return _dump_json(csl_items(metas, accessed=stamp[:10], keys=keys))
     if fmt is ExportFormat.BIBTEX:
-        return render_bibtex(metas, accessed=stamp[:10])
+        return render_bibtex(metas, accessed=stamp[:10], keys=keys)
     if fmt is ExportFormat.W3C:
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
@@ -139,7 +142,7 @@ def render_export(
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article, style=style, pandoc=pandoc,
                                bibliography=bibliography, descriptions=descriptions,
-                               memos=memos)
+                               memos=memos, keys=keys)
     entries = list(codebook) if codebook is not None else codebook_entries(ordered, tag_colours)
     if fmt is ExportFormat.QDC:
         return render_qdc(entries, origin="newsmark").decode("utf-8") + "\n"

@@ -12,6 +12,7 @@ from annotations.export import (
     render_export,
     select_annotations,
 )
+from annotations.export.csl import citation_keys
 from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Anchor, Annotation, TagInfo, utc_now
@@ -80,14 +81,16 @@ def export_annotations(
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
     codebook = store_codebook(infos, chosen, whole=whole)
+    keys = citation_keys(corpus)  # over the collection: the same key whatever is exported
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          generated=generated, tags=tags, article=article_id, style=style,
                          pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
-                         memos=export_memos(store.memos(), chosen, codebook, whole=whole))
+                         memos=export_memos(store.memos(), chosen, codebook, whole=whole),
+                         keys=keys)
     bibliography = None
     if pandoc:
         bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
-                                     collection=corpus.name, generated=generated)
+                                     collection=corpus.name, generated=generated, keys=keys)
     return RenderedExport(text, len(chosen), unused, len(metas), bibliography)
 
 
