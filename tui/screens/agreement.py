@@ -299,6 +299,13 @@ class AdjudicateScreen(NewsmarkScreen):
                     description=decision.description),
             on_done=done)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer a "Keep coder N" key only for the coders compared."""
+        if action == "keep" and parameters:
+            index = parameters[0]
+            return isinstance(index, int) and index < len(self.coders)
+        return True
+
     def action_keep(self, index: int) -> None:
         """Keep the version of the coder with this number."""
         if index < len(self.coders):
