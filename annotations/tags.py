@@ -8,6 +8,7 @@ chosen by a hash of its identity, so it is the same in every process and on ever
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -107,6 +108,18 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
             seen.add(key)
             result.append(cleaned)
     return tuple(result)
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(tag: str) -> tuple[tuple[str | int, ...], ...]:
+    """The order of tags in lists: case-insensitive, numbers by value (`e1, e2, e10`), and
+    path by path, so that a tag comes just before the tags below it (`a`, `a/b`, `a b`)."""
+    return tuple(
+        tuple(int(chunk) if odd else chunk
+              for odd, chunk in zip(itertools.cycle((False, True)), _NUMBER.split(part)))
+        for part in tag_key(tag).split("/"))
 
 
 def tag_parent(tag: str) -> str | None:

@@ -62,6 +62,7 @@ from annotations.tags import (
     default_colour,
     in_subtree,
     move_subtree,
+    natural_key,
     normalise_tag,
     normalise_tags,
     subtree_filter,
@@ -536,14 +537,14 @@ class AnnotationStore:
 
     def tags(self) -> list[TagInfo]:
         """Every tag of the codebook (in use, above one in use, described, or imported
-        from a codebook file: count 0 when unused), sorted
-        case-insensitively (so a tag comes just before the tags below it), with its colour,
-        count, description, parent and total."""
+        from a codebook file: count 0 when unused), sorted naturally (`tags.natural_key`:
+        e1, e2, e10; a tag just before the tags below it), with its colour, count,
+        description, parent and total."""
         with self._reading() as data:
             names = self._known_tags(data)
             codebook = data.get(CODEBOOK_TABLE, {})
             infos = []
-            for key in sorted(names):
+            for key in sorted(names, key=lambda key: (natural_key(key), key)):
                 counter = self._index.spellings.get(key)
                 parent = tag_parent(names[key])
                 entry = codebook.get(key)
