@@ -72,6 +72,7 @@ from annotations.tags import (
     validate_colour,
 )
 from annotations.text import normalise_text
+from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -129,7 +130,8 @@ class ReanchorReport:
     def describe(self) -> str:
         """One line for the user, e.g. 'articles changed: 2 annotations re-anchored by ...'."""
         return (
-            f"articles changed: {self.fuzzy} annotations re-anchored by fuzzy match, "
+            f"articles changed: {count_noun(self.fuzzy, 'annotation')} re-anchored by fuzzy "
+            "match, "
             f"{self.newly_orphaned} newly orphaned (kept with their quotes; "
             f"{self.orphaned} orphaned in all, see Orphans)"
         )
@@ -765,7 +767,7 @@ class AnnotationStore:
                 ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
                                   {"name": name, "description": cleaned_text}))
         with self._writing():
-            self._commit(description or f"save {len(cleaned)} annotations", ops)
+            self._commit(description or f"save {count_noun(len(cleaned), 'annotation')}", ops)
 
     def merge_many(
         self,
@@ -931,23 +933,32 @@ class AnnotationStore:
 
     def set_memo(self, kind: str, target: str, text: str) -> None:
         """Write the memo on an article (`kind` "article", `target` its id) or on a tag
-        ("tag", a tag of the codebook); empty text removes it. One undo step."""
+        ("tag"; like `describe_tag`, a tag not used yet is put into the codebook); empty
+        text removes it. One undo step."""
         cleaned = normalise_text(text).strip()
+        ops: list[Op] = []
         with self._writing() as data:
             if kind == "tag":
-                target = self._tag_name(target, data)
+                name = normalise_tag(target)
+                if not name:
+                    raise InvalidTagError("the tag name is empty")
+                known = self._known_tags(data)
+                target = known.get(tag_key(name), name)
+                if cleaned and tag_key(name) not in known:
+                    ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
+                                      {"name": name, "description": ""}))
             key = _memo_key(kind, target)
             current = data.get(MEMOS_TABLE, {}).get(key)
             if cleaned:
                 if current is not None and current["text"] == cleaned:
                     return
-                op = put_op(MEMOS_TABLE, key, {"kind": kind, "target": target,
-                                               "text": cleaned, "updated": utc_now()})
+                ops.append(put_op(MEMOS_TABLE, key, {"kind": kind, "target": target,
+                                                     "text": cleaned, "updated": utc_now()}))
             elif current is None:
                 return
             else:
-                op = del_op(MEMOS_TABLE, key)
-            self._commit(f"memo on {kind} {_flat(target)}", [op])
+                ops.append(del_op(MEMOS_TABLE, key))
+            self._commit(f"memo on {kind} {_flat(target)}", ops)
 
     def set_tag_colour(self, tag: str, colour: str) -> None:
         """Give a tag a colour (hex or name); UnknownTagError if no annotation has it."""
@@ -1168,5 +1179,5 @@ class AnnotationStore:
                 for key, (doc, new) in changed.items()
                 if table.get(key) == doc
             ]
-            self._commit(f"re-anchor {len(ops)} annotations", ops, undoable=False)
+            self._commit(f"re-anchor {count_noun(len(ops), 'annotation')}", ops, undoable=False)
         return ReanchorReport(**counts)

@@ -244,7 +244,7 @@ def _agreement_table(report: AgreementReport) -> Table:
 
 def _stats_tables(stats: TagStats) -> list[Table]:
     """The per-tag, per-outlet and co-occurrence tables (cells are Text, never markup)."""
-    tags = Table(title=Text(f"Tags ({stats.annotations} annotations)"))
+    tags = Table(title=Text(f"Tags ({count_noun(stats.annotations, 'annotation')})"))
     tags.add_column(Text("tag"))
     tags.add_column(Text("annotations"), justify="right")
     tags.add_column(Text("articles"), justify="right")

@@ -12,7 +12,7 @@ from annotations.coder import by_coders, save_coder
 from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Annotation
 from annotations.query import Query, annotation_rows, facet_query, parse_query
-from annotations.tags import normalise_tags
+from annotations.tags import normalise_tags, tag_key
 from annotations.text import safe_name, strip_control
 from tui.cli.context import CliContext, TagListAction, common_options
 from tui.cli.output import print_json
@@ -274,8 +274,14 @@ def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
     write lock (so concurrent edits of other fields or other tags are kept)."""
     from annotations.store import UNCHANGED
 
+    before = ctx.store.get(args.annotation)
+    carried = {tag_key(tag) for tag in (args.tag if args.tag is not None else before.tags)}
+    for tag in normalise_tags(args.remove_tag or ()):
+        if tag_key(tag) not in carried:
+            print(f"newsmark: warning: annotation {before.id[:8]} has no tag "
+                  f"{strip_control(tag)!r}; nothing removed", file=sys.stderr)
     updated = ctx.store.edit(
-        args.annotation,
+        before.id,
         tags=args.tag,
         add_tags=args.add_tag,
         remove_tags=args.remove_tag,

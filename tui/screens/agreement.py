@@ -39,6 +39,7 @@ from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_render import Highlight
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
+from tui.wording import count_noun
 
 # Each compared coder's highlight colour, by position; the consensus has its own.
 CODER_COLOURS = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2",
@@ -129,7 +130,8 @@ class AgreementScreen(NewsmarkScreen):
             return
         report = self.report
         title.update(Text(f"{', '.join(report.coders)}: {report.units} {report.unit}s in "
-                          f"{len(report.articles)} articles coded by all (n: unit)",
+                          f"{count_noun(len(report.articles), 'article')} coded by all "
+                          "(n: unit)",
                           style="bold"))
         tags.add_options(
             Option(scores_line(tag, scores, report.coders), id=f"tag:{tag}")

@@ -70,8 +70,8 @@ class ProjectImportReport:
 
     def summary(self) -> str:
         """`2 articles written to LIB/project (0 unchanged); 5 added, …`."""
-        return (f"{self.written} articles written to {self.folder} ({self.unchanged} "
-                f"already there); {self.merge.summary()}")
+        return (f"{count_noun(self.written, 'article')} written to {self.folder} "
+                f"({self.unchanged} already there); {self.merge.summary()}")
 
 
 def file_stem(name: str) -> str:
@@ -250,7 +250,8 @@ def import_codebook(entries: list[CodebookEntry], store: AnnotationStore
     for entry in entries:
         codes[entry.name] = codes.get(entry.name) or entry.description or ""
     added, kept = store.add_codes(codes, colours=colours,
-                                  description=f"import the codebook of {len(entries)} codes")
+                                  description="import the codebook of "
+                                              f"{count_noun(len(entries), 'code')}")
     in_use = {tag_key(info.name) for info in store.tags() if info.count}
     return CodebookImportReport(
         codes=len(entries),
