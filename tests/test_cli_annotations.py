@@ -341,3 +341,17 @@ def test_memo_on_a_tag_works_whenever_describe_does(cli: RunCli) -> None:
     assert cli("tags", "describe", "never-used", "a code").code == 0
     empty = cli("memo", "tag", " ", "x")
     assert (empty.code, empty.err) == (1, "newsmark: error: the tag name is empty\n")
+
+
+def test_start_after_end_and_an_empty_tag_are_refused(cli: RunCli, db_path: Path) -> None:
+    backwards = cli("annotate", "000", "--start", "5", "--end", "2", "--tag", "x")
+    assert (backwards.code, backwards.err) == (
+        1, "newsmark: error: --start (5) must be before --end (2)\n")
+    with pytest.raises(SystemExit) as exit_info:
+        cli("annotate", "000", "--quote", "six major goals", "--tag", "")
+    assert exit_info.value.code == 2
+    assert not db_path.exists() or cli("annotations", "--json").out.strip() == "[]"
+    # `edit --tag ''` still means: no tags
+    key = cli("annotate", "000", "--quote", "six major goals", "--tag", "x").out.strip()
+    assert cli("edit", key, "--tag", "").code == 0
+    assert json.loads(cli("annotations", "--json").out)[0]["tags"] == []

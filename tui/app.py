@@ -519,14 +519,19 @@ class NewsmarkApp(App[int]):
         )
         seen: set[str] = {"quit", "quit_from_library", "close_screen", "command_palette",
                          "annotations"}
+        titles = {"Annotations"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             key = binding.key_display or self.get_key_display(binding)
+            title = binding.description
+            if title in titles:  # the reader's panel key next to the browser: tell them apart
+                title = f"{title} ({key} on this screen)"
+            titles.add(title)
             yield SystemCommand(
-                binding.description,
+                title,
                 f"{binding.tooltip or binding.description} (key: {key})",
                 partial(self.run_action, binding.action, active.node),
             )
