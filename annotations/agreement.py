@@ -255,6 +255,7 @@ def compute_agreement(
     names = _resolve_coders(annotations, coders)
     keys = [coder_key(name) for name in names]
     mine = [a for a in annotations if a.coder and coder_key(a.coder) in keys]
+    _check_tags(mine, tags, names)
     coded_articles: dict[str, set[str]] = {}
     for a in mine:
         coded_articles.setdefault(a.article, set()).add(coder_key(a.coder or ""))
@@ -301,6 +302,18 @@ def compute_agreement(
         overall=scores(pooled, names),
         disagreements=disagreements,
     )
+
+
+def _check_tags(annotations: Sequence[Annotation], tags: Sequence[str],
+                coders: Sequence[str]) -> None:
+    """AgreementError for asked-for tags that no annotation of the coders carries (a
+    misspelt tag would otherwise be perfect agreement: nobody coded it)."""
+    used = {tag_key(tag) for a in annotations for tag in a.tags}
+    unknown = [tag for tag in dict.fromkeys(tags) if tag_key(tag) not in used]
+    if unknown:
+        listed = ", ".join(f"“{tag}”" for tag in unknown)
+        raise AgreementError(f"no annotation by {' or '.join(coders)} has the tag"
+                             f"{'s' if len(unknown) > 1 else ''} {listed}")
 
 
 def _tag_names(annotations: Sequence[Annotation], tags: Sequence[str]) -> list[str]:

@@ -69,10 +69,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def annotation_row(
-    annotation: Annotation, meta: ArticleMeta | None, coder: str = ""
-) -> AnnotationRow:
-    """The row of one annotation (`meta`: its article's metadata, None when it is missing)."""
+def annotation_row(annotation: Annotation, meta: ArticleMeta | None) -> AnnotationRow:
+    """The row of one annotation (`meta`: its article's metadata, None when it is missing);
+    its coder is the one the annotation records ("" for none)."""
     title = meta.title if meta is not None else ""
     outlet = (meta.source or "") if meta is not None else ""
     parts = (annotation.quote, annotation.note or "", " ".join(annotation.tags), title)
@@ -83,7 +82,7 @@ def annotation_row(
         title=title,
         outlet=outlet,
         date=(meta.date or "") if meta is not None else "",
-        coder=coder,
+        coder=annotation.coder or "",
         haystack=haystack,
         tag_keys=keys,
         tag_index=tag_index(keys),

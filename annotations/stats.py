@@ -24,7 +24,7 @@ from typing import Any
 from annotations.article import Article, ArticleMeta
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
-from annotations.tags import tag_key
+from annotations.tags import natural_key, tag_key
 
 UNKNOWN_OUTLET = "Unknown"
 
@@ -85,7 +85,7 @@ def _overlapping(annotations: list[Annotation]) -> Iterable[tuple[Annotation, An
 
 def _table(counts: Counter[str], names: Mapping[str, str]) -> dict[str, int]:
     """Tag key counts as display name → count, most used first."""
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], natural_key(item[0]), item[0]))
     return {names[key]: count for key, count in ranked}
 
 

@@ -12,7 +12,7 @@ annotation carrying all the tags are left out; overlapping suggestions keep only
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,7 +23,7 @@ from annotations.article import Article
 from annotations.corpus import Corpus
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
-from annotations.tags import normalise_tags, tag_key
+from annotations.tags import normalise_tags, subtree_filter
 
 SuggestionKind = Literal["exact", "case-insensitive", "near"]
 
@@ -124,8 +124,23 @@ def _near_matches(article: Article, phrase: str, min_score: float) -> list[Sugge
     return found
 
 
-def _covered(suggestion: Suggestion, existing: Sequence[Annotation], keys: set[str]) -> bool:
-    """Whether an anchored annotation carrying all the tags overlaps the suggestion.
+TagTest = Callable[[Iterable[str]], bool]
+
+
+def _tag_tests(tags: Iterable[str]) -> list[TagTest]:
+    """One test per tag: whether an annotation's tags include it or a tag below it."""
+    return [subtree_filter([tag]) for tag in normalise_tags(tags)]
+
+
+def _carries_all(annotation: Annotation, tests: Sequence[TagTest]) -> bool:
+    """Whether `annotation` carries every tag of `tests` (itself or a tag below it)."""
+    return all(test(annotation.tags) for test in tests)
+
+
+def _covered(suggestion: Suggestion, existing: Sequence[Annotation],
+             tests: Sequence[TagTest]) -> bool:
+    """Whether an anchored annotation carrying all the tags (or tags below them: a passage
+    tagged `security/maritime` is tagged `security` already) overlaps the suggestion.
 
     Orphaned annotations are ignored: their offsets no longer point into the article.
     """
@@ -134,7 +149,7 @@ def _covered(suggestion: Suggestion, existing: Sequence[Annotation], keys: set[s
         and a.article == suggestion.article
         and a.start < suggestion.end
         and suggestion.start < a.end
-        and keys <= {tag_key(t) for t in a.tags}
+        and _carries_all(a, tests)
         for a in existing
     )
 
@@ -174,13 +189,13 @@ def suggest_phrases(
     limit: int | None = None,
 ) -> list[Suggestion]:
     """Suggestions for any of several phrases, merged (see `suggest`)."""
-    keys = {tag_key(t) for t in normalise_tags(tags)}
+    tests = _tag_tests(tags)
     annotations = list(existing)
     candidates = [
         s
         for phrase in dict.fromkeys(phrases)
         for s in _candidates(corpus, phrase, fuzzy, min_score)
-        if not _covered(s, annotations, keys)
+        if not _covered(s, annotations, tests)
     ]
     kept = _best_non_overlapping(candidates)
     return kept if limit is None else kept[:limit]
@@ -217,7 +232,8 @@ def suggest_for_tag(
 ) -> list[Suggestion]:
     """Suggestions for a tag (or several): for `phrase`, else like the passages tagged so.
 
-    Without a phrase, the quotes of every annotation carrying all of `tags` are the phrases
+    Without a phrase, the quotes of every annotation carrying all of `tags` (or tags below
+    them) are the phrases
     ("find other places like the ones I tagged security"); `SuggestError` if there are none.
     """
     names = normalise_tags(tags)
@@ -227,8 +243,8 @@ def suggest_for_tag(
     if phrase is not None:
         phrases = [phrase]
     else:
-        keys = {tag_key(t) for t in names}
-        phrases = [a.quote for a in existing if keys <= {tag_key(t) for t in a.tags}]
+        tests = _tag_tests(names)
+        phrases = [a.quote for a in existing if _carries_all(a, tests)]
         if not phrases:
             raise SuggestError(
                 f"no annotations tagged {' and '.join(names)} to learn from; give --phrase"

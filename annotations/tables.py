@@ -1,10 +1,13 @@
 """Cross tables that answer research questions: tag × outlet, tag × article, tag × month, and
 tag × tag (co-occurrence), as `newsmark stats --by` prints them and the stats screen shows.
 
-Counts come from `stats.tag_stats` (tags compared case-insensitively, shown in their most
-common spelling; orphaned annotations count except in co-occurrence). A month is the
-article's date cut to `YYYY-MM` ("unknown" when the article has no date). Every cell can be
-turned into an annotation query (`cell_query`) that lists the annotations behind it.
+Tags are compared case-insensitively and shown in their most common spelling (from
+`stats.tag_stats`); orphaned annotations count except in co-occurrence. A tag's cell by
+outlet, article or month counts the annotations carrying the tag or a tag below it (the tag
+browser's total; `security` counts `security/maritime` too), each once, as the `tag:` facet
+takes them. A month is the article's date cut to `YYYY-MM` ("unknown" when the article has
+no date). Every cell can be turned into an annotation query (`cell_query`) that lists the
+annotations behind it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +23,7 @@ from annotations.article import ArticleMeta
 from annotations.export.csv_format import neutralise_formula
 from annotations.model import Annotation
 from annotations.stats import UNKNOWN_OUTLET, TagStats
-from annotations.tags import tag_key
+from annotations.tags import path_keys, tag_key
 
 BY_CHOICES = ("outlet", "article", "month", "tag")
 UNKNOWN_MONTH = "unknown"
@@ -80,25 +83,46 @@ def _month(meta: ArticleMeta | None) -> str:
     return UNKNOWN_MONTH
 
 
+def _outlet(annotation: Annotation, metas: Mapping[str, ArticleMeta]) -> str:
+    meta = metas.get(annotation.article)
+    return (meta.source if meta else None) or UNKNOWN_OUTLET
+
+
+_ROW_OF: dict[str, Callable[[Annotation, Mapping[str, ArticleMeta]], str]] = {
+    "outlet": _outlet,
+    "article": lambda annotation, _: annotation.article,
+    "month": lambda annotation, metas: _month(metas.get(annotation.article)),
+}
+
+
+def _subtree_counts(annotations: Iterable[Annotation], tags: list[str],
+                    row_of: Callable[[Annotation, Mapping[str, ArticleMeta]], str],
+                    metas: Mapping[str, ArticleMeta]) -> dict[str, Counter[str]]:
+    """Row → tag → annotations carrying the tag or a tag below it (each annotation once
+    per tag)."""
+    names = {tag_key(tag): tag for tag in tags}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for annotation in annotations:
+        if not annotation.tags:
+            continue
+        keys = set().union(*(path_keys(tag) for tag in annotation.tags))
+        row = counts[row_of(annotation, metas)]
+        for key in keys & names.keys():
+            row[names[key]] += 1
+    return counts
+
+
 def cross_table(by: str, stats: TagStats, annotations: Iterable[Annotation],
                 metas: Mapping[str, ArticleMeta]) -> CrossTable:
     """The table of tags by `by` (one of BY_CHOICES); rows sorted (months in time order,
     the others by name), columns most used tag first."""
     tags = list(stats.per_tag)
-    if by == "outlet":
-        return CrossTable(by, sorted(stats.per_outlet, key=str.casefold), tags,
-                          {row: dict(cells) for row, cells in stats.per_outlet.items()})
-    if by == "article":
-        return CrossTable(by, sorted(stats.per_article), tags,
-                          {row: dict(cells) for row, cells in stats.per_article.items()})
-    if by == "month":
-        names = {tag_key(tag): tag for tag in tags}
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for annotation in annotations:
-            month = _month(metas.get(annotation.article))
-            for key in {tag_key(tag) for tag in annotation.tags}:
-                counts[month][names[key]] += 1
-        rows = sorted(counts, key=lambda month: (month == UNKNOWN_MONTH, month))
+    if by in ("outlet", "article", "month"):
+        counts = _subtree_counts(annotations, tags, _ROW_OF[by], metas)
+        if by == "month":
+            rows = sorted(counts, key=lambda month: (month == UNKNOWN_MONTH, month))
+        else:
+            rows = sorted(counts, key=str.casefold if by == "outlet" else None)
         return CrossTable(by, rows, tags, {row: dict(counts[row]) for row in rows})
     if by == "tag":
         overlap: dict[str, dict[str, int]] = defaultdict(dict)

@@ -8,9 +8,10 @@ chosen by a hash of its identity, so it is the same in every process and on ever
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from annotations.errors import NewsmarkError
@@ -109,6 +110,18 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(result)
 
 
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(tag: str) -> tuple[tuple[str | int, ...], ...]:
+    """The order of tags in lists: case-insensitive, numbers by value (`e1, e2, e10`), and
+    path by path, so that a tag comes just before the tags below it (`a`, `a/b`, `a b`)."""
+    return tuple(
+        tuple(int(chunk) if odd else chunk
+              for odd, chunk in zip(itertools.cycle((False, True)), _NUMBER.split(part)))
+        for part in tag_key(tag).split("/"))
+
+
 def tag_parent(tag: str) -> str | None:
     """The tag path above `tag` (`security` for `security/maritime`), or None at the top."""
     parent, slash, leaf = tag.rpartition("/")
@@ -129,6 +142,35 @@ def in_subtree(tag: str, root: str) -> bool:
     """Whether `tag` is `root` or below it (compared by identity)."""
     key, root_key = tag_key(tag), tag_key(root)
     return key == root_key or key.startswith(root_key + "/")
+
+
+@lru_cache(maxsize=8192)
+def path_keys(tag: str) -> frozenset[str]:
+    """The identities of `tag` and of every tag path above it (`a`, `a/b`, `a/b/c`)."""
+    return frozenset(tag_key(path) for path in (*tag_ancestors(tag), tag))
+
+
+def subtree_filter(roots: Iterable[str]) -> Callable[[Iterable[str]], bool]:
+    """The one rule of every tag filter (`--tag`, the export dialog, `with_tags`): a test of
+    an annotation's tags, true when one of them is one of `roots` or below one
+    (`security` takes `security/maritime`), compared by identity."""
+    keys = frozenset(tag_key(root).strip("/") for root in normalise_tags(roots))
+    return lambda tags: any(not keys.isdisjoint(path_keys(tag)) for tag in tags)
+
+
+def with_subtree(roots: Sequence[str], carried: Iterable[str]) -> list[str]:
+    """`roots`, then the tags of `carried` below one of them (each once, in the order first
+    carried): the headings of a filtered Markdown export or copy, so that the quotes
+    `subtree_filter(roots)` takes each sit under the tag they carry."""
+    result = list(roots)
+    seen = {tag_key(tag) for tag in roots}
+    carries = subtree_filter(roots)
+    for tag in carried:
+        key = tag_key(tag)
+        if key not in seen and carries((tag,)):
+            seen.add(key)
+            result.append(tag)
+    return result
 
 
 def move_subtree(tag: str, root: str, new_root: str) -> str:

@@ -291,3 +291,18 @@ def test_agreement_tags_and_articles_take_the_comma_form(cli: RunCli) -> None:
     assert [a[:3] for a in report["articles"]] == ["000", "001"]
     bad = cli("agreement", "--coders", "ana", "ben", "--article", "000, nope")
     assert bad.code == 1 and bad.err.startswith("newsmark: error: ") and "nope" in bad.err
+
+
+def test_an_unknown_tag_is_an_error_not_perfect_agreement(cli: RunCli) -> None:
+    for coder in ("ana", "ben"):
+        assert cli("--coder", coder, "annotate", "000", "--quote", "six major goals",
+                   "--tag", "security").code == 0
+    assert cli("--coder", "cleo", "annotate", "000", "--quote", "Vo Van Thuong", "--tag",
+               "people").code == 0
+    bad = cli("agreement", "--coders", "ana", "ben", "--tag", "nosuchtag")
+    assert (bad.code, bad.out) == (1, "")
+    assert bad.err == "newsmark: error: no annotation by ana or ben has the tag “nosuchtag”\n"
+    # a tag only another coder used is unknown to these two
+    other = cli("agreement", "--coders", "ana", "ben", "--tag", "security,people,zz")
+    assert other.code == 1 and "the tags “people”, “zz”" in other.err
+    assert cli("agreement", "--coders", "ana", "ben", "--tag", "Security").code == 0

@@ -273,7 +273,7 @@ def test_tags_describe_move_and_json_codebook(cli: RunCli) -> None:
         (("tags", "move", "nothing", "x"), "no annotation has the tag “nothing”"),
         (("tags", "move", "economy", "economy/sub"), "cannot move the tag “economy” below itself"),
         (("tags", "describe", "a,b", "x"), "contains a comma"),
-        (("memo", "tag", "nothing", "x"), "no annotation has the tag “nothing”"),
+        (("memo", "tag", "a,b", "x"), "contains a comma"),
         (("memo", "article", "zzz", "x"), "no article with id 'zzz'"),
     ],
 )
@@ -322,3 +322,36 @@ def test_exports_carry_descriptions_and_memos(cli: RunCli) -> None:
     assert "### Tag economy/trade\n\nTrade framed as shared" in markdown
     csv_codebook = cli("export", "--format", "codebook-csv").out.splitlines()
     assert csv_codebook[:2] == ["name,description", "economy,Money matters"]
+
+
+def test_removing_a_tag_the_annotation_lacks_warns(cli: RunCli) -> None:
+    created = cli("annotate", "000", "--quote", "six major goals", "--tag", "security")
+    key = created.out.strip()[:8]
+    result = cli("edit", key, "--remove-tag", "nosuch", "--remove-tag", "Security")
+    assert result.code == 0
+    assert result.err == (f"newsmark: warning: annotation {key} has no tag 'nosuch'; "
+                          "nothing removed\n")
+    assert "\tsecurity\t" not in result.out
+
+
+def test_memo_on_a_tag_works_whenever_describe_does(cli: RunCli) -> None:
+    assert cli("memo", "tag", "never-used", "why we might need it").code == 0
+    assert cli("memo", "tag", "never-used").out == "why we might need it\n"
+    assert cli("tags").out.startswith("never-used\t")
+    assert cli("tags", "describe", "never-used", "a code").code == 0
+    empty = cli("memo", "tag", " ", "x")
+    assert (empty.code, empty.err) == (1, "newsmark: error: the tag name is empty\n")
+
+
+def test_start_after_end_and_an_empty_tag_are_refused(cli: RunCli, db_path: Path) -> None:
+    backwards = cli("annotate", "000", "--start", "5", "--end", "2", "--tag", "x")
+    assert (backwards.code, backwards.err) == (
+        1, "newsmark: error: --start (5) must be before --end (2)\n")
+    with pytest.raises(SystemExit) as exit_info:
+        cli("annotate", "000", "--quote", "six major goals", "--tag", "")
+    assert exit_info.value.code == 2
+    assert not db_path.exists() or cli("annotations", "--json").out.strip() == "[]"
+    # `edit --tag ''` still means: no tags
+    key = cli("annotate", "000", "--quote", "six major goals", "--tag", "x").out.strip()
+    assert cli("edit", key, "--tag", "").code == 0
+    assert json.loads(cli("annotations", "--json").out)[0]["tags"] == []

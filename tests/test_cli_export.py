@@ -210,3 +210,16 @@ def test_malformed_import_is_one_line_and_writes_nothing(run_cli, samples_dir, s
     assert result.err.startswith(f"newsmark: error: colleague.json: annotation 7: {message}")
     assert result.err.count("\n") == 1
     assert store_a.path.read_bytes() == before
+
+
+def test_messages_count_one_thing_in_the_singular(run_cli, samples_dir, store_a, tmp_path
+                                                  ) -> None:
+    out = tmp_path / "one.bib"
+    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "bibtex",
+                  "--article", "003", "-o", str(out))
+    assert result.code == 0 and "exported 1 article to" in result.err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"newsmark": 1, "annotations": [{"id": "x", "article": "a", "quote": "q",'
+                   ' "start": "0", "end": 1}]}', encoding="utf-8")
+    refused = _cli(run_cli, samples_dir, store_a.path, "import", str(bad))
+    assert refused.code == 1 and "'start' is not an integer" in refused.err

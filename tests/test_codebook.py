@@ -115,8 +115,12 @@ def test_memos_on_articles_and_tags(store: AnnotationStore) -> None:
     assert store.memo("article", "000_council") == ""
     assert undo(store) == "memo on article 000_council"
     assert store.memo("article", "000_council").startswith("Frames")
-    with pytest.raises(UnknownTagError):
-        store.set_memo("tag", "nothing", "x")
+    # a memo, like a description, may come before the tag is used: it enters the codebook
+    store.set_memo("tag", "never used", "x")
+    assert store.memo("tag", "Never Used") == "x"
+    assert {i.name: (i.count, i.description) for i in store.tags()}["never used"] == (0, "")
+    assert undo(store) == "memo on tag never used"
+    assert "never used" not in {i.name for i in store.tags()}
 
 
 def test_a_database_without_the_new_tables_opens_and_bad_entries_are_refused(

@@ -81,7 +81,7 @@ def test_a_chinese_word_by_keyboard(terminal: Terminal, tmp_path: Path) -> None:
         "中越双方要维护南海和平稳定，加强安全合作。\n", encoding="utf-8")
     db = tmp_path / "annotations.json"
     terminal.start([str(NEWSMARK), "--library", str(library), "--db", str(db)], 80, 24)
-    terminal.wait_for("1 of 1 articles")
+    terminal.wait_for("1 of 1 article")
     terminal.wait_for_footer("⏎ Open")
     terminal.send("Enter")
     terminal.wait_for("Annotations (0)")

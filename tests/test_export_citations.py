@@ -194,3 +194,32 @@ def test_bibliography_formats_ignore_annotation_order(samples_dir) -> None:
         again = render_export(fmt, [], dict(reversed(metas.items())), {}, collection="c",
                               generated=ACCESSED)
         assert first == again
+
+
+def test_an_articles_key_does_not_change_with_what_else_is_exported(
+        run_cli, samples_dir, db_path, tmp_path) -> None:
+    # 001 and 004 are both Xinhua 2023 "China, …": their keys need a suffix.
+    for article in ("001", "004"):
+        assert run_cli("--library", str(samples_dir), "--db", str(db_path), "annotate",
+                       article, "--quote", "Vietnam", "--tag", "x").code == 0
+
+    def keys(*args: str) -> dict[str, str]:
+        result = run_cli("--library", str(samples_dir), "--db", str(db_path), "export",
+                         "--format", "csl-json", *args)
+        assert result.code == 0, result.err
+        return {item["title"]: item["id"] for item in json.loads(result.out)}
+
+    only_001 = keys("--article", "001")
+    cited = keys()
+    every = keys("--all-articles")
+    assert len(set(every.values())) == 5
+    assert only_001.items() <= cited.items() <= every.items()
+    bibtex = run_cli("--library", str(samples_dir), "--db", str(db_path), "export", "--format",
+                     "bibtex", "--article", "001")
+    assert set(only_001.values()) == {bibtex.out.split("{")[1].split(",")[0]}
+    draft = tmp_path / "draft.md"
+    assert run_cli("--library", str(samples_dir), "--db", str(db_path), "export", "--format",
+                   "markdown", "--pandoc", "--article", "001", "-o", str(draft)).code == 0
+    cited_keys = {part.split(",")[0] for part in draft.read_text().split("[@")[1:]}
+    bibliography = json.loads((tmp_path / "draft.json").read_text(encoding="utf-8"))
+    assert cited_keys == {item["id"] for item in bibliography} == set(only_001.values())

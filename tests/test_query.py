@@ -144,3 +144,11 @@ def test_narrows_says_when_the_last_result_can_be_filtered_again(
     assert new.narrows(old) is narrows
     if narrows:  # and then filtering the old result gives what filtering everything gives
         assert new.filter(old.filter(ROWS)) == new.filter(ROWS)
+
+
+def test_coder_facet_reads_the_coder_the_annotation_records() -> None:
+    rows = [annotation_row(replace(annotation(key, DAILY, "q"), coder=coder), DAILY)
+            for key, coder in (("b1", "ben"), ("a1", "Ana"), ("n1", None))]
+    assert [r.annotation.id for r in parse_query("coder:ben").filter(rows)] == ["b1"]
+    assert [r.annotation.id for r in parse_query("coder:ana").filter(rows)] == ["a1"]
+    assert [r.annotation.id for r in parse_query("-coder:ben").filter(rows)] == ["a1", "n1"]

@@ -360,7 +360,7 @@ def test_qdc_import_sets_colours_and_reads_nested_codes(run_cli, samples_dir, st
         'isCodable="true" color="#0000FF"/></Code></Codes></CodeBook>', encoding="utf-8")
     result = _cli(run_cli, samples_dir, store_a.path, "import", str(qdc))
     assert result.code == 0, result.err
-    assert "2 codes (1 already tags), 2 colours set, 1 descriptions set" in result.out
+    assert "2 codes (1 already tags), 2 colours set, 1 description set" in result.out
     store = AnnotationStore.open(store_a.path)
     assert {info.name: info.description for info in store.tags()}["Security"] == "threats"
     assert store.tag_colour("security/maritime") == "#0000ff"

@@ -68,3 +68,27 @@ def test_every_cell_query_lists_the_annotations_counted_in_it(
                 assert len(parse_query(query).filter(rows)) == table.count(row, column), query
     assert cell_query(tables["tag"], "maritime", "Security") == "tag:maritime tag:Security"
 
+
+
+def test_a_tag_cell_counts_its_subtree_as_the_query_behind_it_lists(
+    corpus, annotations: list[Annotation], metas: dict[str, ArticleMeta]  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_stats import _annotate
+
+    nested = [*annotations,
+              _annotate(corpus, "000", "Vo Van Thuong", "security/Naval"),
+              _annotate(corpus, "000", "six major goals", "Security", "security/naval")]
+    stats = tag_stats(nested, metas, corpus.article)
+    rows = annotation_rows(nested, metas)
+    for by in ("outlet", "article", "month"):
+        table = cross_table(by, stats, nested, metas)
+        for row in table.rows:
+            for column in table.columns:
+                query = cell_query(table, row, column)
+                if query is not None:
+                    assert len(parse_query(query).filter(rows)) == table.count(row, column), query
+    outlet = cross_table("outlet", stats, nested, metas)
+    # two China Daily annotations below Security; the one carrying both counts once
+    assert outlet.count("China Daily", "Security") == 2
+    assert outlet.count("China Daily", "security/Naval") == 2
+    assert outlet.count("Xinhua", "Security") == 2  # unchanged: no tag below it there

@@ -51,7 +51,7 @@ async def test_browser_lists_every_annotation_with_its_article(
         # Drawn: the header, and the quote, tags and outlet of a visible row.
         header = table.render_line(0).text
         assert "Quote" in header and "Tags" in header and "Outlet" in header
-        assert "Coder" not in header  # no annotation records a coder yet
+        assert "Coder" not in header  # every annotation is by the one coder
         lines = [table.render_line(y).text for y in range(1, 4)]
         assert any("community with a shared future" in line and "Xinhua" in line
                    for line in lines)
@@ -167,3 +167,26 @@ async def test_copy_and_export_act_on_the_marked_rows(
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         assert app.screen._annotation_ids == (table.rows[index].annotation.id,)
+
+
+async def test_two_coders_show_the_coder_column_and_coder_facet(samples_dir: Path,
+                                                                db_path: Path) -> None:
+    from dataclasses import replace
+
+    from annotations.store import AnnotationStore
+
+    seed(samples_dir, db_path)
+    store = AnnotationStore.open(db_path)
+    pie = next(a for a in store.all() if a.quote.startswith("make the pie"))
+    store.put_many([replace(pie, coder="ben")])
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = await open_browser(app, pilot, 3)
+        assert "Coder" in table.render_line(0).text
+        lines = [table.render_line(y).text for y in range(1, 4)]
+        assert any("make the pie" in line and "ben" in line for line in lines)
+        await pilot.press("f", *"coder:ben")
+        await wait_until(pilot, lambda: len(table.rows) == 1)
+        assert listed_quotes(table) == {"make the pie of common interests"}
+        filter_input = app.screen.query_one("#annotation-filter", Input)
+        filter_input.value = "-coder:ben"
+        await wait_until(pilot, lambda: len(table.rows) == 2)

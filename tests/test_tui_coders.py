@@ -251,6 +251,10 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(samples_dir: 
         await wait_until(pilot, lambda: view.article_layout is not None)
         # each coder's highlights in their own colour
         assert len({h.colour for h in view.highlights}) == 2
+        # keys to keep a version only for the two coders compared
+        offered = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert {"Keep coder 1", "Keep coder 2"} <= offered
+        assert "Keep coder 3" not in offered
         await pilot.press("1")  # keep ana's version
         await wait_until(pilot, lambda: isinstance(app.screen, DisagreementsScreen))
         store = app.workspace.require_store()

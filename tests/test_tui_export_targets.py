@@ -125,3 +125,43 @@ async def test_export_matching_nothing_warns_and_copies_nothing(
         await pilot.pause(0.2)
         assert _message(dialog) == expected and app.screen is dialog
     assert copied == [] and not target.exists()
+
+
+async def test_typing_a_path_while_clipboard_is_chosen_exports_to_that_file(
+        samples_dir, annotated_db, tmp_path) -> None:
+    from textual.widgets import RadioSet
+
+    from tui.widgets.choice_button import ChoiceButton
+
+    target = tmp_path / "typed.md"
+    async with running_app(samples_dir, annotated_db) as (app, pilot):
+        dialog = await _open_dialog(app, pilot)
+        destination = dialog.query_one("#export-destination", RadioSet)
+        assert destination.pressed_button is not None
+        assert destination.pressed_button.name == "clipboard"
+        # the chosen button is told apart without colour: ● and a bold label, ○ otherwise
+        glyphs = {b.name: b.render().plain[:3] for b in destination.query(ChoiceButton)}
+        assert "●" in glyphs["clipboard"] and "○" in glyphs["file"]
+        path_input = dialog.query_one("#export-path", Input)
+        path_input.focus()
+        path_input.value = ""
+        await pilot.press(*str(target))
+        await wait_until(pilot, lambda: destination.pressed_button is not None
+                         and destination.pressed_button.name == "file")
+        glyphs = {b.name: b.render().plain[:3] for b in destination.query(ChoiceButton)}
+        assert "●" in glyphs["file"] and "○" in glyphs["clipboard"]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: target.exists() and not isinstance(app.screen,
+                                                                           ExportDialog))
+        assert "> deepen win-win cooperation" in target.read_text(encoding="utf-8")
+
+
+async def test_enter_in_the_untouched_path_box_exports_to_the_file(
+        samples_dir, annotated_db, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with running_app(samples_dir, annotated_db) as (app, pilot):
+        dialog = await _open_dialog(app, pilot)
+        suggested = Path(dialog.query_one("#export-path", Input).value)
+        await _enter_in_path(dialog, pilot)
+        await wait_until(pilot, lambda: suggested.exists())
+        assert "> deepen win-win cooperation" in suggested.read_text(encoding="utf-8")

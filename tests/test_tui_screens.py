@@ -242,8 +242,11 @@ async def test_help_lists_bindings_and_palette_has_actions(
         app.open_reader(LEFT)
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
         await pilot.pause()
-        commands = {command.title for command in app.get_system_commands(app.screen)}
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        commands = set(titles)
         assert {"Tag", "Delete", "Copy quote", "Find", "Tags", "Undo", "Export"} <= commands
+        assert len(titles) == len(commands)  # no title twice ("Annotations": browser, panel)
+        assert {"Annotations", "Annotations (a on this screen)"} <= commands
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         table = app.screen.query_one("#help-table", DataTable)

@@ -312,15 +312,18 @@ class NewsmarkApp(App[int]):
         self.copy_with_notice(text, "the quote with its citation")
 
     def copy_tag_quotes(self, tags: Iterable[str]) -> None:
-        """Copy every quote carrying any of `tags`, as Markdown grouped by tag."""
+        """Copy every quote carrying any of `tags` or a tag below one, as Markdown grouped by
+        tag."""
         from annotations.export.citation import tag_quotes_markdown
         from annotations.export.styles import DEFAULT_STYLE
+        from annotations.tags import with_subtree
 
         tags = tuple(tags)
         store, corpus = self.workspace.require_store(), self.workspace.require_corpus()
         annotations = self.workspace.visible(store.with_tags(tags))
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
-        text = tag_quotes_markdown(annotations, metas, tags,
+        headings = with_subtree(tags, (tag for a in annotations for tag in a.tags))
+        text = tag_quotes_markdown(annotations, metas, headings,
                                    style=self.citation_style or DEFAULT_STYLE,
                                    accessed=date.today().isoformat())
         self.copy_with_notice(
@@ -561,14 +564,19 @@ class NewsmarkApp(App[int]):
         )
         seen: set[str] = {"quit", "quit_from_library", "close_screen", "command_palette",
                          "annotations"}
+        titles = {"Annotations"}
         for active in screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
             seen.add(binding.action)
             key = binding.key_display or self.get_key_display(binding)
+            title = binding.description
+            if title in titles:  # the reader's panel key next to the browser: tell them apart
+                title = f"{title} ({key} on this screen)"
+            titles.add(title)
             yield SystemCommand(
-                binding.description,
+                title,
                 f"{binding.tooltip or binding.description} (key: {key})",
                 partial(self.run_action, binding.action, active.node),
             )

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from annotations.wording import count_noun
 
-def count_noun(count: int, singular: str, plural: str | None = None) -> str:
-    """'1 quote', '2 quotes', '1,200 articles'."""
-    word = singular if count == 1 else plural or singular + "s"
-    return f"{count:,} {word}"
+__all__ = ["count_noun", "reanchor_not_saved"]
 
 
 def reanchor_not_saved(error: Exception) -> str:

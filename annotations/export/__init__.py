@@ -30,7 +30,7 @@ from annotations.export.styles import DEFAULT_STYLE
 from annotations.export.w3c import render_w3c
 from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
 from annotations.output_target import write_output_file
-from annotations.tags import tag_key
+from annotations.tags import subtree_filter
 
 
 class ExportWriteError(NewsmarkError):
@@ -59,6 +59,11 @@ class ExportFormat(StrEnum):
         """Whether the format lists articles (references) rather than annotations."""
         return self in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX)
 
+    @property
+    def is_codebook(self) -> bool:
+        """Whether the format holds the codebook only (no annotations)."""
+        return self in (ExportFormat.QDC, ExportFormat.CODEBOOK_CSV)
+
 # The formats `render_export` returns as text (a qdpx project is a zip: `export_qdpx`).
 TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
 
@@ -67,14 +72,15 @@ def select_annotations(
     annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None,
     coders: Collection[str] = (),
 ) -> list[Annotation]:
-    """The annotations carrying any of `tags` (compared by `tag_key`: case and whitespace
-    do not matter; all when empty) on `article` (any when None) made by one of `coders`
-    (any when empty), sorted by article id then start offset."""
-    wanted = {tag_key(tag) for tag in tags}
+    """The annotations carrying any of `tags` or a tag below one (`tags.subtree_filter`:
+    case and whitespace do not matter; all when empty) on `article` (any when None) made by
+    one of `coders` (any when empty), sorted by article id then start offset."""
+    tags = tuple(tags)
+    carries = subtree_filter(tags)
     chosen = [
         a for a in by_coders(annotations, coders)
         if (article is None or a.article == article)
-        and (not wanted or any(tag_key(tag) in wanted for tag in a.tags))
+        and (not tags or carries(a.tags))
     ]
     return sorted(chosen, key=document_order)
 
@@ -100,6 +106,7 @@ def render_export(
     bibliography: str | None = None,
     codebook: Sequence[CodebookEntry] | None = None,
     memos: Sequence[Mapping[str, str]] = (),
+    keys: Mapping[str, str] | None = None,
 ) -> str:
     """The export of `annotations` (written in article/offset order) as text.
 
@@ -109,10 +116,12 @@ def render_export(
     used: the Markdown header names them and, with `tags`, Markdown only writes those tags'
     sections. Markdown cites in `style`, or with `pandoc` as `[@key, chars S–E]` (naming the
     `bibliography` file in front matter). CSL-JSON
-    and BibTeX list the articles of `metas`. CSV text has no byte-order mark. The codebook
-    formats write `codebook` (colours and descriptions from the store) when given, else
-    the tags of `annotations` with their colours. The json and Markdown exports add the
-    descriptions of `codebook` and the `memos`.
+    and BibTeX list the articles of `metas`. `keys` (article id -> citation key) are
+    those of the whole collection (`csl.citation_keys`), so that a key does not change with
+    what else is exported; by default they are computed over `metas`. CSV text has no
+    byte-order mark. The codebook formats write `codebook` (colours and descriptions from
+    the store) when given, else the tags of `annotations` with their colours. The json and
+    Markdown exports add the descriptions of `codebook` and the `memos`.
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
@@ -120,9 +129,9 @@ def render_export(
                     if entry.description]
     stamp = generated or utc_now()
     if fmt is ExportFormat.CSL_JSON:
-        return _dump_json(csl_items(metas, accessed=stamp[:10]))
+        return _dump_json(csl_items(metas, accessed=stamp[:10], keys=keys))
     if fmt is ExportFormat.BIBTEX:
-        return render_bibtex(metas, accessed=stamp[:10])
+        return render_bibtex(metas, accessed=stamp[:10], keys=keys)
     if fmt is ExportFormat.W3C:
         return _dump_json(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
@@ -133,7 +142,7 @@ def render_export(
         return render_markdown(ordered, metas, collection=collection, generated=stamp,
                                tags=tags, article=article, style=style, pandoc=pandoc,
                                bibliography=bibliography, descriptions=descriptions,
-                               memos=memos)
+                               memos=memos, keys=keys)
     entries = list(codebook) if codebook is not None else codebook_entries(ordered, tag_colours)
     if fmt is ExportFormat.QDC:
         return render_qdc(entries, origin="newsmark").decode("utf-8") + "\n"

@@ -54,7 +54,9 @@ def bibtex_entry(meta: ArticleMeta, key: str, *, accessed: str | None = None) ->
     return f"@{kind}{{{key},\n" + "\n".join(lines) + "\n}\n"
 
 
-def render_bibtex(metas: Mapping[str, ArticleMeta], *, accessed: str | None = None) -> str:
-    """Entries for every article in `metas`, in article-id order, with stable keys."""
-    keys = citation_keys(metas.values())
+def render_bibtex(metas: Mapping[str, ArticleMeta], *, accessed: str | None = None,
+                  keys: Mapping[str, str] | None = None) -> str:
+    """Entries for every article in `metas`, in article-id order, keyed by `keys` (article
+    id -> key; default: `citation_keys` of `metas`)."""
+    keys = keys if keys is not None else citation_keys(metas.values())
     return "\n".join(bibtex_entry(metas[i], keys[i], accessed=accessed) for i in sorted(metas))

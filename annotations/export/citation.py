@@ -119,16 +119,18 @@ def tag_quotes_markdown(
     style: str = DEFAULT_STYLE,
     accessed: str | None = None,
     pandoc: bool = False,
+    keys: Mapping[str, str] | None = None,
 ) -> str:
     """`## <tag>` sections (sorted case-insensitively) with every quote carrying that tag.
 
     Tags match by `tag_key` (case and whitespace do not matter); an annotation with two of
     the tags appears in both sections. With `include_untagged`, annotations without tags
     follow in `## Untagged`. Quotes are cited in `style`, or with `pandoc` as Pandoc
-    citations `[@key, chars S–E]` (keys of `csl.citation_keys(metas)`).
+    citations `[@key, chars S–E]` (`keys`, article id -> key; default:
+    `csl.citation_keys(metas)`).
     """
     ordered = sorted(annotations, key=document_order)
-    cite = _pandoc_citer(metas) if pandoc else _style_citer(metas, style, accessed)
+    cite = _pandoc_citer(metas, keys) if pandoc else _style_citer(metas, style, accessed)
     wanted: dict[str, str] = {}
     for tag in tags:
         wanted.setdefault(tag_key(tag), tag)
@@ -164,8 +166,9 @@ def _style_citer(
     return cite
 
 
-def _pandoc_citer(metas: Mapping[str, ArticleMeta]) -> Callable[[Annotation], str]:
-    keys = citation_keys(metas.values())
+def _pandoc_citer(metas: Mapping[str, ArticleMeta], keys: Mapping[str, str] | None
+                  ) -> Callable[[Annotation], str]:
+    keys = {i: k for i, k in (keys or citation_keys(metas.values())).items() if i in metas}
 
     def cite(annotation: Annotation) -> str:
         key = keys.get(annotation.article)

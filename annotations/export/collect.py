@@ -12,10 +12,11 @@ from annotations.export import (
     render_export,
     select_annotations,
 )
+from annotations.export.csl import citation_keys
 from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Anchor, Annotation, TagInfo, utc_now
-from annotations.tags import tag_ancestors, tag_key
+from annotations.tags import subtree_filter, tag_ancestors, tag_key
 from annotations.text import safe_name
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def export_annotations(
     write to that file.
 
     Raises `EmptyExportError` when no annotation matches: an empty export is a mistake
-    (a misspelt tag, the wrong article), not something to write over a file.
+    (a misspelt tag, the wrong article), not something to write over a file; the whole
+    codebook (`qdc`, `codebook-csv`, unfiltered) is exported even before any annotation.
     """
     article_id = corpus.resolve(article) if article else None
     stored = store.all()
@@ -64,28 +66,31 @@ def export_annotations(
         wanted = set(annotation_ids)
         stored = [a for a in stored if a.id in wanted]
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
-    if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography):
+    whole = not tags and article_id is None and annotation_ids is None
+    infos = store.tags()
+    if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography) and not (
+            ExportFormat(fmt).is_codebook and whole and not coders and infos):
         raise EmptyExportError(empty_export_message(tags, article_id, coders))
-    carried = {tag_key(t) for a in chosen for t in a.tags}
-    unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
+    unused = tuple(tag for tag in tags
+                   if not any(subtree_filter([tag])(a.tags) for a in chosen))
     if all_articles:
         metas = {meta.id: meta for meta in corpus}
     else:
         metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
-    infos = store.tags()
     colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
-    whole = not tags and article_id is None and annotation_ids is None
     codebook = store_codebook(infos, chosen, whole=whole)
+    keys = citation_keys(corpus)  # over the collection: the same key whatever is exported
     text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
                          generated=generated, tags=tags, article=article_id, style=style,
                          pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
-                         memos=export_memos(store.memos(), chosen, codebook, whole=whole))
+                         memos=export_memos(store.memos(), chosen, codebook, whole=whole),
+                         keys=keys)
     bibliography = None
     if pandoc:
         bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
-                                     collection=corpus.name, generated=generated)
+                                     collection=corpus.name, generated=generated, keys=keys)
     return RenderedExport(text, len(chosen), unused, len(metas), bibliography)
 
 
@@ -154,8 +159,8 @@ def export_qdpx(
 
     article_id = corpus.resolve(article) if article else None
     chosen = select_annotations(store.all(), tags=tags, article=article_id, coders=coders)
-    carried = {tag_key(t) for a in chosen for t in a.tags}
-    unused = tuple(tag for tag in tags if tag_key(tag) not in carried)
+    unused = tuple(tag for tag in tags
+                   if not any(subtree_filter([tag])(a.tags) for a in chosen))
     left_out: list[str] = []
     kept: list[Annotation] = []
     for annotation in chosen:

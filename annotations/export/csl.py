@@ -93,10 +93,11 @@ def _base_key(meta: ArticleMeta) -> str:
 
 
 def citation_keys(metas: Iterable[ArticleMeta]) -> dict[str, str]:
-    """Stable citation keys by article id: author family name, year, first title word.
+    """Citation keys by article id: author family name, year, first title word.
 
     Equal keys are told apart with suffixes in article-id order (`xu2023presidentsa`,
-    `xu2023presidentsb`), so a key depends only on the articles cited together.
+    `xu2023presidentsb`). Give every article of the collection (as exports do, whatever
+    they cite), so that an article's key does not depend on which others are exported.
     """
     by_base: dict[str, list[str]] = {}
     for meta in sorted(metas, key=lambda m: m.id):
@@ -141,8 +142,10 @@ def csl_item(meta: ArticleMeta, key: str, *, accessed: str | None = None) -> dic
 
 
 def csl_items(
-    metas: Mapping[str, ArticleMeta], *, accessed: str | None = None
+    metas: Mapping[str, ArticleMeta], *, accessed: str | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """CSL-JSON items for the articles in `metas`, in article-id order, with stable keys."""
-    keys = citation_keys(metas.values())
+    """CSL-JSON items for the articles in `metas`, in article-id order, keyed by `keys`
+    (article id -> key; default: `citation_keys` of `metas`)."""
+    keys = keys if keys is not None else citation_keys(metas.values())
     return [csl_item(metas[i], keys[i], accessed=accessed) for i in sorted(metas)]

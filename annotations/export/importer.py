@@ -53,6 +53,7 @@ from annotations.tags import (
     validate_colour,
 )
 from annotations.text import normalise_text, strip_format_characters
+from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -324,12 +325,13 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
     where = f"{name}: annotation {index}"
     if not isinstance(record, dict):
         raise ImportFormatError(f"{where} is not an object")
-    for key, kind in (("id", str), ("article", str), ("quote", str), ("start", int),
-                      ("end", int)):
+    for key, kind, what in (("id", str, "a string"), ("article", str, "a string"),
+                            ("quote", str, "a string"), ("start", int, "an integer"),
+                            ("end", int, "an integer")):
         if key not in record:
             raise ImportFormatError(f"{where} has no '{key}'")
         if not isinstance(record[key], kind) or isinstance(record[key], bool):
-            raise ImportFormatError(f"{where}: '{key}' is not a {kind.__name__}")
+            raise ImportFormatError(f"{where}: '{key}' is not {what}")
     if not (_offset(record["start"]) and _offset(record["end"])
             and record["start"] < record["end"]):
         raise ImportFormatError(f"{where}: start/end are not a valid range")
@@ -595,7 +597,7 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
     store.merge_many(placed, choose, tag_colours=colours,
                      descriptions=parsed.descriptions, choose_description=choose_description,
                      memos=parsed.memos, choose_memo=choose_memo,
-                     description=f"import {len(placed)} annotations")
+                     description=f"import {count_noun(len(placed), 'annotation')}")
     return ImportReport(counts["added"], counts["updated"], counts["unchanged"],
                         counts["orphaned"], parsed.duplicates,
                         counts["descriptions added"], counts["descriptions kept"], memos)

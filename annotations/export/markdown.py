@@ -10,6 +10,7 @@ from annotations.export.citation import tag_quotes_markdown
 from annotations.export.markdown_escape import inline
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.model import Annotation
+from annotations.tags import with_subtree
 
 
 def render_markdown(
@@ -25,13 +26,16 @@ def render_markdown(
     bibliography: str | None = None,
     descriptions: Sequence[tuple[str, str]] = (),
     memos: Sequence[Mapping[str, str]] = (),
+    keys: Mapping[str, str] | None = None,
 ) -> str:
     """`# Tagged quotes`, a short header, then a `## <tag>` section per tag.
 
     Without a tag filter every tag carried by `annotations` gets a section (sorted
     case-insensitively) and untagged quotes close the document under `## Untagged`; with
-    `tags` only those sections are written. `article` only appears in the header.
-    Quotes are cited in the CSL `style`, or with `pandoc` as `[@key, chars S–E]` (the
+    `tags` only those sections and those of the tags below them that the quotes carry are
+    written. `article` only appears in the header.
+    Quotes are cited in the CSL `style`, or with `pandoc` as `[@key, chars S–E]` (`keys`:
+    article id -> key, default `csl.citation_keys(metas)`; the
     bibliography is the CSL-JSON export of `metas`, written beside the file). A
     `bibliography` file name goes into YAML front matter, where Pandoc's citeproc reads it.
     `descriptions` ((tag, description) pairs) close the document under `## Codebook`, then
@@ -46,12 +50,15 @@ def render_markdown(
     header.append(f"- Quotes: {len(annotations)}")
     header.append(f"- Generated: {generated}")
     if tags:
-        sections = tag_quotes_markdown(annotations, metas, tags, style=style,
-                                       accessed=generated[:10], pandoc=pandoc)
+        carried = (tag for a in sorted(annotations, key=lambda a: a.id) for tag in a.tags)
+        sections = tag_quotes_markdown(annotations, metas, with_subtree(tags, carried),
+                                       style=style,
+                                       accessed=generated[:10], pandoc=pandoc, keys=keys)
     else:
         every_tag = [tag for a in sorted(annotations, key=lambda a: a.id) for tag in a.tags]
         sections = tag_quotes_markdown(annotations, metas, every_tag, include_untagged=True,
-                                       style=style, accessed=generated[:10], pandoc=pandoc)
+                                       style=style, accessed=generated[:10], pandoc=pandoc,
+                                       keys=keys)
     parts = ["# Tagged quotes", "\n".join(header)]
     if bibliography:
         parts.insert(0, f"---\nbibliography: {json.dumps(bibliography, ensure_ascii=False)}\n---")

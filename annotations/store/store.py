@@ -62,14 +62,17 @@ from annotations.tags import (
     default_colour,
     in_subtree,
     move_subtree,
+    natural_key,
     normalise_tag,
     normalise_tags,
+    subtree_filter,
     tag_ancestors,
     tag_key,
     tag_parent,
     validate_colour,
 )
 from annotations.text import normalise_text
+from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -127,7 +130,8 @@ class ReanchorReport:
     def describe(self) -> str:
         """One line for the user, e.g. 'articles changed: 2 annotations re-anchored by ...'."""
         return (
-            f"articles changed: {self.fuzzy} annotations re-anchored by fuzzy match, "
+            f"articles changed: {count_noun(self.fuzzy, 'annotation')} re-anchored by fuzzy "
+            "match, "
             f"{self.newly_orphaned} newly orphaned (kept with their quotes; "
             f"{self.orphaned} orphaned in all, see Orphans)"
         )
@@ -484,13 +488,15 @@ class AnnotationStore:
         return sorted(map(Annotation.from_dict, docs), key=document_order)
 
     def with_tags(self, tags: Iterable[str]) -> list[Annotation]:
-        """Annotations carrying any of `tags` (case-insensitively), by article and position."""
-        wanted = {tag_key(tag) for tag in normalise_tags(tags)}
+        """Annotations carrying any of `tags` or a tag below one (`security` takes
+        `security/maritime`; `tags.subtree_filter`, case-insensitively), by article and
+        position."""
+        carries = subtree_filter(tags)
         with self._reading() as data:
             docs = [
                 doc
                 for doc in data.get(ANNOTATIONS_TABLE, {}).values()
-                if any(tag_key(tag) in wanted for tag in doc.get("tags", ()))
+                if carries(doc.get("tags", ()))
             ]
         return sorted(map(Annotation.from_dict, docs), key=document_order)
 
@@ -504,7 +510,8 @@ class AnnotationStore:
 
     def _known_tags(self, data: Data) -> dict[str, str]:
         """Tag key → usual spelling of every tag in the codebook: tags in use, the tags above
-        them (`security` for `security/maritime`), and tags given a description."""
+        them (`security` for `security/maritime`), and the codebook table's tags (described
+        or imported, used or not)."""
         names = {key: counter.most_common(1)[0][0]
                  for key, counter in self._index.spellings.items()}
         for key, entry in data.get(CODEBOOK_TABLE, {}).items():
@@ -536,14 +543,15 @@ class AnnotationStore:
             return {article: len(ids) for article, ids in self._index.by_article.items()}
 
     def tags(self) -> list[TagInfo]:
-        """Every tag of the codebook (in use, above one in use, or described), sorted
-        case-insensitively (so a tag comes just before the tags below it), with its colour,
-        count, description, parent and total."""
+        """Every tag of the codebook (in use, above one in use, described, or imported
+        from a codebook file: count 0 when unused), sorted naturally (`tags.natural_key`:
+        e1, e2, e10; a tag just before the tags below it), with its colour, count,
+        description, parent and total."""
         with self._reading() as data:
             names = self._known_tags(data)
             codebook = data.get(CODEBOOK_TABLE, {})
             infos = []
-            for key in sorted(names):
+            for key in sorted(names, key=lambda key: (natural_key(key), key)):
                 counter = self._index.spellings.get(key)
                 parent = tag_parent(names[key])
                 entry = codebook.get(key)
@@ -764,7 +772,7 @@ class AnnotationStore:
                 ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
                                   {"name": name, "description": cleaned_text}))
         with self._writing():
-            self._commit(description or f"save {len(cleaned)} annotations", ops)
+            self._commit(description or f"save {count_noun(len(cleaned), 'annotation')}", ops)
 
     def merge_many(
         self,
@@ -875,9 +883,40 @@ class AnnotationStore:
                                ._replace(patch=fields))
         return ops
 
+    def add_codes(self, codes: Mapping[str, str], *, colours: Mapping[str, str],
+                  description: str) -> tuple[int, int]:
+        """Put every tag of `codes` (tag -> description, "" for none) into the codebook,
+        used or not, and give the tags of `colours` their colours: one write, one undo step.
+
+        A description is set where the codebook has none; a different one the codebook
+        has already is kept. Returns (descriptions set, descriptions kept)."""
+        values = {tag: validate_colour(colour) for tag, colour in colours.items()}
+        with self._writing() as data:
+            codebook = data.get(CODEBOOK_TABLE, {})
+            ops = [put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
+                   for tag, colour in values.items()]
+            added = kept = 0
+            for tag, text in codes.items():
+                name, cleaned = normalise_tag(tag), normalise_text(text).strip()
+                key = tag_key(name)
+                if not name:
+                    continue
+                current = codebook.get(key)
+                if current is not None and current["description"]:
+                    kept += bool(cleaned) and cleaned != current["description"]
+                    continue
+                if current is not None and not cleaned:
+                    continue
+                added += bool(cleaned)
+                ops.append(put_op(CODEBOOK_TABLE, key, {"name": name, "description": cleaned}))
+            if ops:
+                self._commit(description, ops)
+        return added, kept
+
     def describe_tag(self, tag: str, description: str) -> str:
         """Give a tag its codebook description (definition, when to use it, an example);
-        an empty description removes it. The tag need not be in use yet. Returns its name."""
+        an empty description removes it (the tag stays in the codebook: `delete_tag`
+        removes it). The tag need not be in use yet. Returns its name."""
         text = normalise_text(description).strip()
         cleaned = normalise_tag(tag)
         if not cleaned:
@@ -890,32 +929,41 @@ class AnnotationStore:
                 if current is not None and current["description"] == text:
                     return name
                 op = put_op(CODEBOOK_TABLE, key, {"name": name, "description": text})
-            elif current is None:
+            elif current is None or not current["description"]:
                 return name
             else:
-                op = del_op(CODEBOOK_TABLE, key)
+                op = put_op(CODEBOOK_TABLE, key, {"name": name, "description": ""})
             self._commit(f"describe tag {name}", [op])
         return name
 
     def set_memo(self, kind: str, target: str, text: str) -> None:
         """Write the memo on an article (`kind` "article", `target` its id) or on a tag
-        ("tag", a tag of the codebook); empty text removes it. One undo step."""
+        ("tag"; like `describe_tag`, a tag not used yet is put into the codebook); empty
+        text removes it. One undo step."""
         cleaned = normalise_text(text).strip()
+        ops: list[Op] = []
         with self._writing() as data:
             if kind == "tag":
-                target = self._tag_name(target, data)
+                name = normalise_tag(target)
+                if not name:
+                    raise InvalidTagError("the tag name is empty")
+                known = self._known_tags(data)
+                target = known.get(tag_key(name), name)
+                if cleaned and tag_key(name) not in known:
+                    ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
+                                      {"name": name, "description": ""}))
             key = _memo_key(kind, target)
             current = data.get(MEMOS_TABLE, {}).get(key)
             if cleaned:
                 if current is not None and current["text"] == cleaned:
                     return
-                op = put_op(MEMOS_TABLE, key, {"kind": kind, "target": target,
-                                               "text": cleaned, "updated": utc_now()})
+                ops.append(put_op(MEMOS_TABLE, key, {"kind": kind, "target": target,
+                                                     "text": cleaned, "updated": utc_now()}))
             elif current is None:
                 return
             else:
-                op = del_op(MEMOS_TABLE, key)
-            self._commit(f"memo on {kind} {_flat(target)}", [op])
+                ops.append(del_op(MEMOS_TABLE, key))
+            self._commit(f"memo on {kind} {_flat(target)}", ops)
 
     def set_tag_colour(self, tag: str, colour: str) -> None:
         """Give a tag a colour (hex or name); UnknownTagError if no annotation has it."""
@@ -1138,5 +1186,5 @@ class AnnotationStore:
                 for key, (doc, new) in changed.items()
                 if table.get(key) == doc
             ]
-            self._commit(f"re-anchor {len(ops)} annotations", ops, undoable=False)
+            self._commit(f"re-anchor {count_noun(len(ops), 'annotation')}", ops, undoable=False)
         return ReanchorReport(**counts)

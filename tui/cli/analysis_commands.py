@@ -20,6 +20,7 @@ from annotations.suggest import accept, suggest_for_tag
 from annotations.tables import BY_CHOICES, CrossTable, cross_table
 from annotations.text import strip_control
 from tui.cli.context import CliContext, TagListAction, common_options, positive_int
+from tui.cli.cross_tables import render_cross_table
 from tui.cli.output import print_json
 from tui.wording import count_noun
 
@@ -197,14 +198,7 @@ def _show_table(table: CrossTable, args: argparse.Namespace) -> int:
     elif not table.rows:
         print("no annotations yet")
     else:
-        shown = Table(title=Text(f"Tags by {table.by}"))
-        shown.add_column(Text(table.by))
-        for column in table.columns:
-            shown.add_column(Text(column), justify="right")
-        for row in table.rows:
-            shown.add_row(Text(row), *(Text(str(table.count(row, c) or "")) for c in
-                                       table.columns))
-        Console(highlight=False, soft_wrap=False).print(shown)
+        render_cross_table(table, Console(highlight=False, soft_wrap=False))
     return 0
 
 
@@ -250,7 +244,7 @@ def _agreement_table(report: AgreementReport) -> Table:
 
 def _stats_tables(stats: TagStats) -> list[Table]:
     """The per-tag, per-outlet and co-occurrence tables (cells are Text, never markup)."""
-    tags = Table(title=Text(f"Tags ({stats.annotations} annotations)"))
+    tags = Table(title=Text(f"Tags ({count_noun(stats.annotations, 'annotation')})"))
     tags.add_column(Text("tag"))
     tags.add_column(Text("annotations"), justify="right")
     tags.add_column(Text("articles"), justify="right")

@@ -12,9 +12,9 @@ from annotations.coder import by_coders, save_coder
 from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Annotation
 from annotations.query import Query, annotation_rows, facet_query, parse_query
-from annotations.tags import normalise_tags
+from annotations.tags import normalise_tags, tag_key
 from annotations.text import safe_name, strip_control
-from tui.cli.context import CliContext, TagListAction, common_options
+from tui.cli.context import ClearingTagListAction, CliContext, TagListAction, common_options
 from tui.cli.output import print_json
 from tui.wording import count_noun
 
@@ -62,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "edit", parents=parent, help="change an annotation's tags, note or colour",
     )
     edit.add_argument("annotation", metavar="ANNOTATION_ID", help="id or unique prefix")
-    edit.add_argument("--tag", action=TagListAction, metavar="T",
-                      help="replace all tags (repeatable)")
+    edit.add_argument("--tag", action=ClearingTagListAction, metavar="T",
+                      help="replace all tags (repeatable; '' removes them all)")
     edit.add_argument("--add-tag", action=TagListAction, default=[], metavar="T", help="add a tag")
     edit.add_argument("--remove-tag", action=TagListAction, default=[], metavar="T",
                       help="remove a tag")
@@ -200,6 +200,9 @@ def _passage(args: argparse.Namespace, article: Article) -> tuple[int, int]:
     if args.quote is None and (args.start is None or args.end is None):
         raise QuoteNotFoundError("give --quote TEXT, or both --start and --end")
     if args.start is not None and args.end is not None:
+        if args.start >= args.end:
+            raise QuoteNotFoundError(
+                f"--start ({args.start}) must be before --end ({args.end})")
         if args.quote is not None and article.text(args.start, args.end) != args.quote:
             raise QuoteNotFoundError(
                 f"the text at {args.start}-{args.end} of {article.id} is not the given quote"
@@ -274,8 +277,14 @@ def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
     write lock (so concurrent edits of other fields or other tags are kept)."""
     from annotations.store import UNCHANGED
 
+    before = ctx.store.get(args.annotation)
+    carried = {tag_key(tag) for tag in (args.tag if args.tag is not None else before.tags)}
+    for tag in normalise_tags(args.remove_tag or ()):
+        if tag_key(tag) not in carried:
+            print(f"newsmark: warning: annotation {before.id[:8]} has no tag "
+                  f"{strip_control(tag)!r}; nothing removed", file=sys.stderr)
     updated = ctx.store.edit(
-        args.annotation,
+        before.id,
         tags=args.tag,
         add_tags=args.add_tag,
         remove_tags=args.remove_tag,

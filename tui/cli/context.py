@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 
 class TagListAction(argparse.Action):
     """A repeatable list option (tags, article ids) where commas also separate values:
-    `--tag a --tag "b, c"`; with `nargs="+"` also `--tag a "b, c" d`."""
+    `--tag a --tag "b, c"`; with `nargs="+"` also `--tag a "b, c" d`. An empty value
+    (`--tag ''`) is a mistake in the command line (it would silently mean no tag at all)."""
+
+    allow_empty = False
 
     def __call__(
         self,
@@ -31,9 +34,17 @@ class TagListAction(argparse.Action):
     ) -> None:
         tags = list(getattr(namespace, self.dest, None) or [])
         given = values if isinstance(values, list) else [values]
+        if not self.allow_empty and any(not str(v).replace(",", "").strip() for v in given):
+            raise argparse.ArgumentError(self, "an empty value; give a name")
         tags.extend(part.strip() for value in given for part in str(value).split(",")
                     if part.strip())
         setattr(namespace, self.dest, tags)
+
+
+class ClearingTagListAction(TagListAction):
+    """A `TagListAction` where `''` means an empty list (`edit --tag ''`: no tags)."""
+
+    allow_empty = True
 
 
 def positive_int(value: str) -> int:

@@ -28,6 +28,7 @@ from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE, style_path
 from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
 from tui.cli.context import CliContext, TagListAction, common_options
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.store import AnnotationStore
@@ -107,12 +108,14 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     if bibliography_path is not None and rendered.bibliography is not None:
         write_export(bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON,
                      force=args.force)
-        print(f"newsmark: wrote the bibliography ({rendered.articles} articles) to "
+        print("newsmark: wrote the bibliography "
+              f"({count_noun(rendered.articles, 'article')}) to "
               f"{bibliography_path}", file=sys.stderr)
     if output is not None:
         write_export(output, text, args.format, force=args.force)
-        what = (f"{rendered.articles} articles" if ExportFormat(args.format).is_bibliography
-                else f"{rendered.count} annotations")
+        what = (count_noun(rendered.articles, "article")
+                if ExportFormat(args.format).is_bibliography
+                else count_noun(rendered.count, "annotation"))
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
         result = copy_text(text, fallback_dir=cache_dir())
@@ -133,7 +136,8 @@ def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationSto
                  *exported.left_out):
         print(f"newsmark: {line}", file=sys.stderr)
     write_export_bytes(Path(args.output), exported.data, force=args.force)
-    print(f"newsmark: exported {exported.count} annotations to {args.output}", file=sys.stderr)
+    print(f"newsmark: exported {count_noun(exported.count, 'annotation')} to {args.output}",
+          file=sys.stderr)
     return 0
 
 

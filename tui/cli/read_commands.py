@@ -53,7 +53,7 @@ def list_articles(args: argparse.Namespace, ctx: CliContext) -> int:
         fields = [meta.id, meta.title, meta.source or "-", (meta.date or "-")[:10],
                   meta.author or "-", f"{meta.words} words"]
         print("\t".join(fields))
-    print(f"{len(metas)} articles in {ctx.library}", file=sys.stderr)
+    print(f"{count_noun(len(metas), 'article')} in {ctx.library}", file=sys.stderr)
     return 0
 
 

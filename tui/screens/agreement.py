@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from annotations.adjudicate import adjudicate
 from annotations.agreement import (
+    AgreementError,
     AgreementReport,
     Disagreement,
     Scores,
@@ -38,6 +39,7 @@ from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_render import Highlight
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
+from tui.wording import count_noun
 
 # Each compared coder's highlight colour, by position; the consensus has its own.
 CODER_COLOURS = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2",
@@ -128,7 +130,8 @@ class AgreementScreen(NewsmarkScreen):
             return
         report = self.report
         title.update(Text(f"{', '.join(report.coders)}: {report.units} {report.unit}s in "
-                          f"{len(report.articles)} articles coded by all (n: unit)",
+                          f"{count_noun(len(report.articles), 'article')} coded by all "
+                          "(n: unit)",
                           style="bold"))
         tags.add_options(
             Option(scores_line(tag, scores, report.coders), id=f"tag:{tag}")
@@ -179,9 +182,13 @@ class DisagreementsScreen(NewsmarkScreen):
         workspace = self.newsmark.workspace
         corpus = workspace.require_corpus()
         annotations = workspace.require_store().all()
-        report = compute_agreement(annotations, self.coders, corpus.article,
-                                   tags=[self.tag], unit=self.unit)
-        self.disagreements = report.disagreements.get(self.tag, [])
+        try:
+            report = compute_agreement(annotations, self.coders, corpus.article,
+                                       tags=[self.tag], unit=self.unit)
+        except AgreementError:  # the tag or a coder is gone (an undo in another window)
+            self.disagreements = []
+        else:
+            self.disagreements = report.disagreements.get(self.tag, [])
         consensus = [(a.article, a.start, a.end) for a in annotations
                      if coder_key(a.coder or "") == CONSENSUS
                      and any(tag_key(t) == tag_key(self.tag) for t in a.tags)]
@@ -293,6 +300,13 @@ class AdjudicateScreen(NewsmarkScreen):
             partial(store.replace_many, decision.delete, decision.add,
                     description=decision.description),
             on_done=done)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer a "Keep coder N" key only for the coders compared."""
+        if action == "keep" and parameters:
+            index = parameters[0]
+            return isinstance(index, int) and index < len(self.coders)
+        return True
 
     def action_keep(self, index: int) -> None:
         """Keep the version of the coder with this number."""

@@ -189,7 +189,7 @@ class AnnotatingScreen(NewsmarkScreen):
         selection = view.selection
         annotation = None if selection else self.annotation_under_cursor(view)
         if selection is not None:
-            text.append(f"Selection: {len(selection)} characters", style="bold")
+            text.append(f"Selection: {count_noun(len(selection), 'character')}", style="bold")
             text.append("  t tag · c copy · esc clear")
         elif annotation is not None:
             text.append("Highlight: ", style="bold")

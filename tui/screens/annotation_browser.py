@@ -100,7 +100,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
     def _loaded_rows(self, rows: list[AnnotationRow], colours: dict[str, str]) -> None:
         table = self.table()
         table.tag_colours = colours
-        table.show_coder(any(row.coder for row in rows))
+        table.show_coder(len({row.coder.casefold() for row in rows}) > 1)
         present = {row.annotation.id for row in rows}
         table.marked &= present
         self._rows = rows

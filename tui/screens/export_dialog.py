@@ -13,13 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioSet, Static
 
 from annotations.coder import clean_coder
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat
 from tui.screens.base import NewsmarkAccess
 from tui.screens.tag_dialog import split_tag_input
+from tui.widgets.choice_button import ChoiceButton
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
                           ExportFormat.MARKDOWN)
             with RadioSet(id="export-format"):
                 for fmt in FORMAT_LABELS:
-                    yield RadioButton(FORMAT_LABELS[fmt], value=fmt is chosen, name=fmt.value)
+                    yield ChoiceButton(FORMAT_LABELS[fmt], value=fmt is chosen, name=fmt.value)
             yield Label("Tags (comma separated; empty = all)")
             yield Input(", ".join(self._tags), placeholder="all tags", id="export-tags")
             workspace = self.newsmark.workspace
@@ -98,12 +99,13 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
             yield Label("Destination")
             with RadioSet(id="export-destination", classes="-horizontal"):
                 to_file = settings.export_destination == "file"
-                yield RadioButton("Clipboard", value=not to_file, name="clipboard")
-                yield RadioButton("File", value=to_file, name="file")
+                yield ChoiceButton("Clipboard", value=not to_file, name="clipboard")
+                yield ChoiceButton("File", value=to_file, name="file")
             directory = Path(settings.export_directory) if settings.export_directory else None
             if directory is not None and not directory.is_dir():
                 directory = None  # gone since: the current directory
-            yield Input(str(default_export_path(chosen, directory)), id="export-path")
+            self._suggested_path = str(default_export_path(chosen, directory))
+            yield Input(self._suggested_path, id="export-path")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button("Export", variant="primary", id="export-go")
@@ -124,17 +126,34 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
     def _format_changed(self) -> None:
         path_input = self.query_one("#export-path", Input)
         current = Path(path_input.value)
-        path_input.value = str(current.with_suffix("." + EXTENSIONS[self.chosen_format()]))
+        self._suggested_path = str(current.with_suffix("." + EXTENSIONS[self.chosen_format()]))
+        path_input.value = self._suggested_path
+
+    @on(Input.Changed, "#export-path")
+    def _path_typed(self, event: Input.Changed) -> None:
+        """A path typed (not the one the dialog suggests) means: write to that file."""
+        if event.value != self._suggested_path:
+            self._choose_file()
+
+    def _choose_file(self) -> None:
+        buttons = self.query_one("#export-destination", RadioSet).query(ChoiceButton)
+        next(button for button in buttons if button.name == "file").value = True
+
+    @on(Input.Submitted, "#export-path")
+    def _path_submitted(self) -> None:
+        """Enter in the path box exports to that file."""
+        self._choose_file()
+        self._export(to_file=True)  # the radio set takes in the choice a moment later
 
     @on(Button.Pressed, "#export-go")
-    @on(Input.Submitted)
+    @on(Input.Submitted, "#export-tags, #export-coders")
     def action_export(self) -> None:
         """Render the export in a thread, then copy or write it (enter in a field, too)."""
         self._export()
 
-    def _export(self, *, force: bool = False) -> None:
+    def _export(self, *, force: bool = False, to_file: bool = False) -> None:
         destination = self.query_one("#export-destination", RadioSet).pressed_button
-        to_file = destination is not None and destination.name == "file"
+        to_file = to_file or (destination is not None and destination.name == "file")
         tags = split_tag_input(self.query_one("#export-tags", Input).value)
         try:
             coders = self.chosen_coders()

@@ -314,7 +314,7 @@ class LibraryScreen(NewsmarkScreen):
             return
         column = COLUMNS[self._sort_index].column
         arrow = "↓" if self._sort_reverse else "↑"
-        status = f"{table.row_count:,} of {len(self._metas):,} articles"
+        status = f"{table.row_count:,} of {count_noun(len(self._metas), 'article')}"
         if table.row_count:
             status += f" · row {table.cursor_row + 1:,}"
         status += f" · sorted by {column.label} {arrow}"

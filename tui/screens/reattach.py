@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from annotations.anchoring import ensure_current, reattach, reattach_description
 from tui.screens.annotating import clip
+from tui.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.article import Article, Span
@@ -36,7 +37,8 @@ def reattach_status(orphan: Annotation, selection: Span | None) -> Text:
         text.append(": select the passage, then enter (esc cancels)")
     else:
         text.append(f"Re-attach {quote}", style="bold")
-        text.append(f" to the selection ({len(selection)} characters): enter · esc clears it")
+        text.append(f" to the selection ({count_noun(len(selection), 'character')}): enter · "
+                    "esc clears it")
     return text
 
 

@@ -146,8 +146,7 @@ class TagBrowserScreen(NewsmarkScreen):
         tag = self.current_tag()
         workspace = self.newsmark.workspace
         store = workspace.require_store()
-        subtree = [info.name for info in self._tags if tag and in_subtree(info.name, tag)]
-        quotes = workspace.visible(store.with_tags(subtree)) if subtree else []
+        quotes = workspace.visible(store.with_tags([tag])) if tag else []
         info = self.current_info()
         details = self.query_one("#tag-details", Static)
         details.update(tag_details(info, store.memo("tag", info.name)) if info else "")
@@ -164,7 +163,8 @@ class TagBrowserScreen(NewsmarkScreen):
             option_list.add_option(Option(quote_prompt(annotation, title, source)))
         if quotes:
             option_list.highlighted = 0
-        below = " or below" if len(subtree) > 1 else ""
+        below = " or below" if tag and any(
+            entry.parent and in_subtree(entry.parent, tag) for entry in self._tags) else ""
         option_list.border_title = Content(
             f"{count_noun(len(quotes), 'quote')} tagged {tag}{below}" if tag else "No tags yet"
         )

@@ -160,7 +160,8 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.CursorMoved())
 
     def show_coder(self, show: bool) -> None:
-        """Show the Coder column (only when annotations record coders)."""
+        """Show the Coder column (the browser shows it when the annotations listed are by
+        more than one coder)."""
         if show != self._show_coder:
             self._show_coder = show
             self.refresh()

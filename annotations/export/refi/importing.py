@@ -35,6 +35,7 @@ from annotations.parsers import parse_text
 from annotations.tags import tag_key
 from annotations.text import normalise_text
 from annotations.text import safe_name as printable_name
+from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.article import Article
@@ -69,8 +70,8 @@ class ProjectImportReport:
 
     def summary(self) -> str:
         """`2 articles written to LIB/project (0 unchanged); 5 added, …`."""
-        return (f"{self.written} articles written to {self.folder} ({self.unchanged} "
-                f"already there); {self.merge.summary()}")
+        return (f"{count_noun(self.written, 'article')} written to {self.folder} "
+                f"({self.unchanged} already there); {self.merge.summary()}")
 
 
 def file_stem(name: str) -> str:
@@ -208,11 +209,17 @@ class CodebookImportReport:
     coloured: int
     in_use: int
     descriptions: int
+    kept: int = 0
 
     def summary(self) -> str:
-        """`4 codes (2 already tags), 3 colours set, 1 description set`."""
-        return (f"{self.codes} codes ({self.in_use} already tags), {self.coloured} colours "
-                f"set, {self.descriptions} descriptions set")
+        """`4 codes (2 already tags), 3 colours set, 1 description set, 1 kept as the
+        database has it`."""
+        text = (f"{count_noun(self.codes, 'code')} ({self.in_use} already tags), "
+                f"{count_noun(self.coloured, 'colour')} set, "
+                f"{count_noun(self.descriptions, 'description')} set")
+        if self.kept:
+            text += f", {self.kept} kept as the database has {'it' if self.kept == 1 else 'them'}"
+        return text
 
 
 def read_codebook_file(path: Path) -> list[CodebookEntry]:
@@ -235,19 +242,21 @@ def read_codebook_file(path: Path) -> list[CodebookEntry]:
 
 def import_codebook(entries: list[CodebookEntry], store: AnnotationStore
                     ) -> CodebookImportReport:
-    """Give every code that has a colour that colour and every code that has a
-    description that description in the codebook (one write, one undo step); a code that
-    is not yet a tag is in the codebook when it has a description, and gets its colour
-    when the tag is first used."""
+    """Put every code into the codebook, used or not, with its colour, and its description
+    where the codebook has none (a description the database has is kept, as a json import
+    does): one write, one undo step."""
     colours = {entry.name: entry.colour for entry in entries if entry.colour}
-    descriptions = {entry.name: entry.description for entry in entries if entry.description}
-    if colours or descriptions:
-        store.put_many((), tag_colours=colours, tag_descriptions=descriptions,
-                       description=f"import the codebook of {len(entries)} codes")
+    codes: dict[str, str] = {}
+    for entry in entries:
+        codes[entry.name] = codes.get(entry.name) or entry.description or ""
+    added, kept = store.add_codes(codes, colours=colours,
+                                  description="import the codebook of "
+                                              f"{count_noun(len(entries), 'code')}")
     in_use = {tag_key(info.name) for info in store.tags() if info.count}
     return CodebookImportReport(
         codes=len(entries),
         coloured=len(colours),
         in_use=sum(tag_key(entry.name) in in_use for entry in entries),
-        descriptions=sum(bool(entry.description) for entry in entries),
+        descriptions=added,
+        kept=kept,
     )
