@@ -21,6 +21,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.side_by_side import SideBySideScreen
 from tui.screens.tag_dialog import TagDialog
+from tui.widgets.aligned_view import AlignedView
 from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
@@ -127,17 +128,25 @@ async def _side_by_side(pilot: Pilot) -> None:
     assert isinstance(app, NewsmarkApp)
     app.open_side_by_side(ARTICLE, OTHER)
     await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
-                     and all(v.article_layout for v in app.screen.query(ArticleView)))
-    await pilot.press("J", "J", "m")
+                     and len(views := app.screen.query(ArticleView)) == 2
+                     and all(v.article_layout for v in views), timeout=30)
     view = app.screen.query_one("#right-view", ArticleView)
+    before = view.cursor_offset
+    await pilot.press("J", "J", "m")
+    # The match is worked out off the event loop: wait until it has moved the other column
+    # (a busy machine can take longer than the settling below would wait for).
+    await wait_until(pilot, lambda: view.cursor_offset != before, timeout=30)
     await _settled(pilot, lambda: (view.scroll_y, view.cursor_offset))
     _still(pilot)
 
 
 async def _aligned(pilot: Pilot) -> None:
     await _side_by_side(pilot)
-    await pilot.press("A", "j", "j", "l")
-    aligned = pilot.app.screen.query_one("#aligned")
+    await pilot.press("A")
+    aligned = pilot.app.screen.query_one("#aligned", AlignedView)
+    await wait_until(pilot, lambda: bool(aligned.rows) and aligned.display, timeout=30)
+    await pilot.press("j", "j", "l")
+    await wait_until(pilot, lambda: (aligned.cursor, aligned.side) == (2, "right"))
     await _settled(pilot, lambda: (aligned.scroll_y, aligned.size))
     _still(pilot)
 
