@@ -93,7 +93,7 @@ class AgreementScreen(NewsmarkScreen):
 
     def on_mount(self) -> None:
         """Compare every coder but `consensus`, unless told whom."""
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
         if not self.coders:
             self.coders = tuple(c for c in store.coders() if coder_key(c) != CONSENSUS)
         self.query_one("#agreement-coders", Input).value = ", ".join(self.coders)
@@ -116,7 +116,7 @@ class AgreementScreen(NewsmarkScreen):
         self._compute()
 
     def _compute(self) -> None:
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         corpus = workspace.require_corpus()
         title = self.query_one("#agreement-title", Static)
         tags = self.query_one("#agreement-tags", OptionList)
@@ -179,7 +179,7 @@ class DisagreementsScreen(NewsmarkScreen):
         self._reload()
 
     def _reload(self) -> None:
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         corpus = workspace.require_corpus()
         annotations = workspace.require_store().all()
         try:
@@ -242,7 +242,7 @@ class AdjudicateScreen(NewsmarkScreen):
 
     def on_mount(self) -> None:
         """Show the article at the disagreement, with every coder's highlights."""
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         article = workspace.article(self.item.article)
         self.sub_title = f"{self.tag} · {self.item.label}"
         view = self.query_one("#adjudicate-view", ArticleView)
@@ -264,7 +264,7 @@ class AdjudicateScreen(NewsmarkScreen):
         self._draw()
 
     def _draw(self) -> None:
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
         keys = [coder_key(c) for c in self.coders]
         highlights = []
         for annotation in store.for_article(self.item.article):
@@ -282,7 +282,7 @@ class AdjudicateScreen(NewsmarkScreen):
         self.query_one("#adjudicate-view", ArticleView).set_highlights(highlights)
 
     def _decide(self, keep: tuple[str, ...]) -> None:
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         store = workspace.require_store()
         decision = adjudicate(workspace.article(self.item.article),
                               store.for_article(self.item.article), start=self.item.start,

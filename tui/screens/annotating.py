@@ -80,7 +80,7 @@ class AnnotatingScreen(NewsmarkScreen):
 
     def refresh_highlights(self) -> None:
         """Redraw every view's highlights from the store."""
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         if not workspace.is_open:
             return
         colours = workspace.tag_colours()
@@ -114,7 +114,7 @@ class AnnotatingScreen(NewsmarkScreen):
         """On opening: if a file of the screen's articles changed since the collection read
         it, have it read again (and its annotations re-anchored) first; True when so, and
         `load_articles` runs again once that is done (`on_articles_reloaded`)."""
-        corpus = self.newsmark.workspace.require_corpus()
+        corpus = self.workspace.require_corpus()
         changed = [i for i in self.wanted_article_ids() if corpus.file_changed(i)]
         if changed:
             self.newsmark.reload_articles(changed)
@@ -128,7 +128,7 @@ class AnnotatingScreen(NewsmarkScreen):
             if set(event.checked) & set(self.wanted_article_ids()):
                 self.load_articles()
             return
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         replaced = False
         for view in views:
             if view.article is None or view.article.id not in event.changed:
@@ -168,7 +168,7 @@ class AnnotatingScreen(NewsmarkScreen):
         if highlight is None:
             return None
         try:
-            return self.newsmark.workspace.require_store().get(highlight.annotation_id)
+            return self.workspace.require_store().get(highlight.annotation_id)
         except NewsmarkError:
             return None
 
@@ -265,13 +265,13 @@ class AnnotatingScreen(NewsmarkScreen):
         view = self.active_view()
         if view.article is None:
             return
-        existing = self.newsmark.workspace.tag_names()
+        existing = self.workspace.tag_names()
         selection = None if self.chosen_in_list() is not None else view.selection
         if selection is not None:
             quote = view.article.text(selection.start, selection.end)
             self.app.push_screen(
                 TagDialog(quote, existing,
-                          descriptions=self.newsmark.workspace.tag_descriptions()),
+                          descriptions=self.workspace.tag_descriptions()),
                 lambda edit: self._create(view, selection, edit),
             )
             return
@@ -282,7 +282,7 @@ class AnnotatingScreen(NewsmarkScreen):
         self.app.push_screen(
             TagDialog(annotation.quote, existing, tags=annotation.tags, note=annotation.note,
                       title="Edit highlight",
-                      descriptions=self.newsmark.workspace.tag_descriptions()),
+                      descriptions=self.workspace.tag_descriptions()),
             lambda edit: self._edit(annotation, edit),
         )
 
@@ -299,7 +299,7 @@ class AnnotatingScreen(NewsmarkScreen):
             return
         from annotations.anchoring import ensure_current
 
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         store, corpus, article = workspace.require_store(), workspace.require_corpus(), view.article
         tags = ", ".join(annotation.tags) or "no tags"
 
@@ -318,7 +318,7 @@ class AnnotatingScreen(NewsmarkScreen):
             return
         from annotations.edits import merge_edit
 
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def save() -> Annotation:
             # Applied to the highlight as it is under the write lock: another terminal may
@@ -340,7 +340,7 @@ class AnnotatingScreen(NewsmarkScreen):
         if annotation is None:
             self.notify("No highlight under the cursor.", markup=False)
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
         self.newsmark.perform(
             "delete highlight", store.delete, annotation.id,
             on_done=lambda _: self.notify("Deleted the highlight; u undoes it.",
@@ -387,7 +387,7 @@ class AnnotatingScreen(NewsmarkScreen):
         if selection is not None:
             phrase = view.article.text(selection.start, selection.end)
             self.app.push_screen(
-                TagDialog(phrase, self.newsmark.workspace.tag_names(),
+                TagDialog(phrase, self.workspace.tag_names(),
                           title="Find similar places to tag"),
                 lambda edit: self._suggest(edit.tags, phrase) if edit else None,
             )

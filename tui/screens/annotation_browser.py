@@ -89,7 +89,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
 
     @work(thread=True, exclusive=True, group="annotation-rows")
     def _load(self) -> None:
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         corpus = workspace.require_corpus()
         annotations = workspace.visible_annotations()  # in blind mode only this coder's
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
@@ -225,7 +225,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         if row is None:
             return
         annotation = row.annotation
-        if annotation.article not in self.newsmark.workspace.require_corpus():
+        if annotation.article not in self.workspace.require_corpus():
             self.notify("That article is no longer in the collection.", markup=False)
             return
         self.newsmark.open_reader(annotation.article, offset=annotation.start)
@@ -267,7 +267,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         chosen = self.chosen()
         if not chosen:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
         ids = [a.id for a in chosen]
         what = self._describe_chosen(chosen)
 
@@ -282,7 +282,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
                 )
 
         self.app.push_screen(
-            PromptDialog(f"Add a tag to {what}:", suggestions=self.newsmark.workspace.tag_names(),
+            PromptDialog(f"Add a tag to {what}:", suggestions=self.workspace.tag_names(),
                          validate=_tag_problem),
             add,
         )
@@ -292,7 +292,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         chosen = self.chosen()
         if not chosen:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
         ids = [a.id for a in chosen]
         what = self._describe_chosen(chosen)
         carried = sorted({tag for a in chosen for tag in a.tags}, key=str.casefold)
@@ -318,7 +318,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         chosen = self.chosen()
         if not chosen:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
         ids = [a.id for a in chosen]
         what = self._describe_chosen(chosen)
 
@@ -342,7 +342,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         chosen = self.chosen()
         if not chosen:
             return
-        corpus = self.newsmark.workspace.require_corpus()
+        corpus = self.workspace.require_corpus()
         metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
         tags = {tag for a in chosen for tag in a.tags}
         text = tag_quotes_markdown(chosen, metas, tags, include_untagged=True,

@@ -85,7 +85,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
                     yield ChoiceButton(FORMAT_LABELS[fmt], value=fmt is chosen, name=fmt.value)
             yield Label("Tags (comma separated; empty = all)")
             yield Input(", ".join(self._tags), placeholder="all tags", id="export-tags")
-            workspace = self.newsmark.workspace
+            workspace = self.workspace
             if workspace.blind:
                 yield Label("Coder (blind coding: only your annotations)")
                 yield Input(workspace.current_coder, id="export-coders", disabled=True)
@@ -176,7 +176,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
     def chosen_coders(self) -> list[str]:
         """The coders whose annotations are exported (empty: everyone's); in blind mode
         only the current coder. InvalidCoderError for a name that cannot be a coder's."""
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         if workspace.blind:
             return [workspace.current_coder]
         typed = self.query_one("#export-coders", Input).value
@@ -192,7 +192,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
         from annotations.export.styles import DEFAULT_STYLE
         from annotations.output_target import OutputExistsError
 
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         try:
             rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
                                           fmt, tags=tags, article=article,

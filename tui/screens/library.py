@@ -157,7 +157,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def on_mount(self) -> None:
         """Show the table at once if the data is already open."""
-        if self.newsmark.workspace.is_open:
+        if self.workspace.is_open:
             self._load()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
@@ -183,7 +183,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def on_data_changed(self, _: DataChanged) -> None:
         """Annotation counts may have changed: recount now, or when the library is shown."""
-        if not self.newsmark.workspace.is_open:
+        if not self.workspace.is_open:
             return
         if self.is_active:
             self._recount()
@@ -195,7 +195,7 @@ class LibraryScreen(NewsmarkScreen):
         metadata (title, word count), now or when the library is shown."""
         if not event.changed or self.table() is None or not self._metas:
             return
-        corpus = self.newsmark.workspace.require_corpus()
+        corpus = self.workspace.require_corpus()
         self._metas = list(corpus)
         for article_id in event.changed:
             if article_id in corpus:
@@ -215,7 +215,7 @@ class LibraryScreen(NewsmarkScreen):
     def _recount(self) -> None:
         self._stale = False
         self._states = None
-        self._counts = dict(self.newsmark.workspace.annotation_counts())
+        self._counts = dict(self.workspace.annotation_counts())
         self._refresh_rows()
 
     def _load(self) -> None:
@@ -227,7 +227,7 @@ class LibraryScreen(NewsmarkScreen):
     def _prepare_rows(self) -> None:
         """Every article's metadata, filter text, annotation count and table row (in a
         thread), then shown on the event loop."""
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         self._metas = list(workspace.require_corpus())
         self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
         self._counts = dict(workspace.annotation_counts())
@@ -271,7 +271,7 @@ class LibraryScreen(NewsmarkScreen):
         states = None
         if needs_annotations(query):
             if self._states is None:  # built once, until annotations change
-                self._states = article_states(self.newsmark.workspace.visible_annotations())
+                self._states = article_states(self.workspace.visible_annotations())
             states = self._states
         rows = filter_articles(query, self._metas, self._haystacks, states)
         rows.sort(key=self._sort_key, reverse=self._sort_reverse)
@@ -319,7 +319,7 @@ class LibraryScreen(NewsmarkScreen):
             status += f" · row {table.cursor_row + 1:,}"
         status += f" · sorted by {column.label} {arrow}"
         if self._marked:
-            corpus = self.newsmark.workspace.require_corpus()
+            corpus = self.workspace.require_corpus()
             titles = [_shortened(corpus.meta(article_id).title) for article_id in self._marked]
             status += " · marked: " + " | ".join(titles)
         self.query_one("#library-status", Static).update(Text(status))
@@ -456,7 +456,7 @@ class LibraryScreen(NewsmarkScreen):
         query = event.value.strip()
         if not query:  # enter on an empty search box closes the panel
             self._close_search()
-        elif self.newsmark.workspace.is_open:
+        elif self.workspace.is_open:
             # With a filter, only the articles it lists are searched.
             within = None
             if self.query_one("#filter", Input).value.strip():
@@ -465,7 +465,7 @@ class LibraryScreen(NewsmarkScreen):
 
     @work(exclusive=True, group="search", thread=True)
     def _run_search(self, query: str, within: list[str] | None = None) -> None:
-        corpus = self.newsmark.workspace.require_corpus()
+        corpus = self.workspace.require_corpus()
         try:
             hits = corpus.search(query, article_ids=within, limit=MAX_SEARCH_HITS)
         except NewsmarkError as error:
@@ -480,7 +480,7 @@ class LibraryScreen(NewsmarkScreen):
         self._hits, self._hits_query = list(hits), query
         option_list = self.query_one("#hits", OptionList)
         option_list.clear_options()
-        corpus = self.newsmark.workspace.require_corpus()
+        corpus = self.workspace.require_corpus()
         option_list.add_options(
             Option(hit_prompt(hit, corpus.meta(hit.article))) for hit in self._hits
         )

@@ -60,7 +60,7 @@ class OrphansScreen(NewsmarkScreen):
         self._reload()
 
     def _reload(self) -> None:
-        annotations = self.newsmark.workspace.visible_annotations()
+        annotations = self.workspace.visible_annotations()
         self._orphans = [a for a in annotations if a.anchor == Anchor.ORPHANED]
         table = self.query_one("#orphan-table", DataTable)
         table.clear()
@@ -85,7 +85,7 @@ class OrphansScreen(NewsmarkScreen):
         orphan = self._current()
         if orphan is None:
             return
-        if orphan.article in self.newsmark.workspace.require_corpus():
+        if orphan.article in self.workspace.require_corpus():
             self.newsmark.open_reader(orphan.article)
         else:
             self.notify(f"Article {orphan.article} is no longer in the collection.",
@@ -96,7 +96,7 @@ class OrphansScreen(NewsmarkScreen):
         orphan = self._current()
         if orphan is None:
             return
-        if orphan.article not in self.newsmark.workspace.require_corpus():
+        if orphan.article not in self.workspace.require_corpus():
             self.notify(f"Article {orphan.article} is no longer in the collection, so this "
                         "annotation cannot be re-attached there (c copies its quote, d "
                         "deletes it).", markup=False)
@@ -109,7 +109,7 @@ class OrphansScreen(NewsmarkScreen):
         """Delete the orphan under the cursor (u undoes it)."""
         orphan = self._current()
         if orphan is not None:
-            store = self.newsmark.workspace.require_store()
+            store = self.workspace.require_store()
             self.newsmark.perform(
                 "delete orphan", store.delete, orphan.id,
                 on_done=lambda _: self.notify(

@@ -91,7 +91,7 @@ class ReaderScreen(AnnotatingScreen):
     def on_mount(self) -> None:
         """Show the article once the data is open."""
         self.query_one("#reader-panel").display = self.newsmark.settings.annotation_panel
-        if self.newsmark.workspace.is_open:
+        if self.workspace.is_open:
             # After the first refresh, so the Header can show the article title.
             self.call_after_refresh(self.load_articles)
 
@@ -101,7 +101,7 @@ class ReaderScreen(AnnotatingScreen):
             return
         view = self.query_one("#reader-view", ArticleView)
         try:
-            article = self.newsmark.workspace.article(self.article_id)
+            article = self.workspace.article(self.article_id)
         except NewsmarkError as error:
             self.leave_unreadable(error)
             return
@@ -148,7 +148,7 @@ class ReaderScreen(AnnotatingScreen):
 
     def _show_memo(self) -> None:
         """The article memo at the top of the panel (hidden when there is none)."""
-        memo = self.newsmark.workspace.require_store().memo("article", self.article_id)
+        memo = self.workspace.require_store().memo("article", self.article_id)
         box = self.query_one("#article-memo", Static)
         if memo:
             box.update(Text.assemble(("Memo: ", "bold"), memo))
@@ -158,8 +158,8 @@ class ReaderScreen(AnnotatingScreen):
         """Write the memo on this article (the researcher's notes on the whole piece)."""
         from tui.screens.memo_dialog import TextDialog
 
-        store = self.newsmark.workspace.require_store()
-        title = self.newsmark.workspace.require_corpus().meta(self.article_id).title
+        store = self.workspace.require_store()
+        title = self.workspace.require_corpus().meta(self.article_id).title
 
         def save(text: str | None) -> None:
             if text is not None:
@@ -170,7 +170,7 @@ class ReaderScreen(AnnotatingScreen):
                                         store.memo("article", self.article_id)), save)
 
     def _refresh_panel(self) -> None:
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         view = self.query_one("#reader-view", ArticleView)
         if not workspace.is_open or view.article is None:
             return
@@ -233,7 +233,7 @@ class ReaderScreen(AnnotatingScreen):
             self.notify(f"Re-attached to “{clip(result.quote, 60)}”; u undoes it.",
                         title="Saved", markup=False)
 
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         save = reattach_saver(workspace.require_store(), workspace.require_corpus(), orphan,
                               article, selection)
         self.newsmark.perform("re-attach the highlight", save, on_done=saved)

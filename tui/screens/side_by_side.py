@@ -67,7 +67,7 @@ class SideBySideScreen(AnnotatingScreen):
 
     def on_mount(self) -> None:
         """Show both articles once the data is open."""
-        if self.newsmark.workspace.is_open:
+        if self.workspace.is_open:
             # After the first refresh, so the Header can show the article title.
             self.call_after_refresh(self.load_articles)
 
@@ -79,7 +79,7 @@ class SideBySideScreen(AnnotatingScreen):
         """Load both articles and their highlights; watch scrolling for the lock."""
         if self.reload_changed_first():
             return
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         try:
             articles = {side: workspace.article(self.article_ids[side]) for side in SIDES}
         except NewsmarkError as error:

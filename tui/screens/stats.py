@@ -90,7 +90,7 @@ class StatsScreen(NewsmarkScreen):
         from annotations.stats import tag_stats
         from annotations.tables import cross_table
 
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         corpus = workspace.require_corpus()
         annotations = workspace.visible_annotations()  # in blind mode only this coder's
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
@@ -172,7 +172,7 @@ class StatsScreen(NewsmarkScreen):
         row_key, column_key = widget.coordinate_to_cell_key(widget.cursor_coordinate)
         if by == "article" and column_key.value == "row":
             article_id = str(row_key.value)
-            if article_id in self.newsmark.workspace.require_corpus():
+            if article_id in self.workspace.require_corpus():
                 self.newsmark.open_reader(article_id)
             return
         if column_key.value in ("row", "total"):

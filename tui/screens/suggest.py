@@ -144,7 +144,7 @@ class SuggestScreen(NewsmarkScreen):
     @work(thread=True, exclusive=True, group="suggest")
     def refresh_suggestions(self) -> None:
         """Compute the suggestions from the collection and the current annotations."""
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         corpus = workspace.require_corpus()
         try:
             suggestions = suggest_for_tag(
@@ -248,7 +248,7 @@ class SuggestScreen(NewsmarkScreen):
             self.notify("Nothing selected: space selects a place, a selects all.",
                         markup=False)
             return
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         try:
             annotations = accept(chosen, workspace.require_corpus(), tags=self.tags)
         except NewsmarkError as error:

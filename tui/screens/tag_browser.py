@@ -106,7 +106,7 @@ class TagBrowserScreen(NewsmarkScreen):
     def _reload(self) -> None:
         table = self.query_one("#tag-table", DataTable)
         current = self.current_tag()
-        self._tags = self.newsmark.workspace.tag_infos()
+        self._tags = self.workspace.tag_infos()
         table.clear()
         for info in self._tags:
             table.add_row(
@@ -144,7 +144,7 @@ class TagBrowserScreen(NewsmarkScreen):
 
     def _show_quotes(self) -> None:
         tag = self.current_tag()
-        workspace = self.newsmark.workspace
+        workspace = self.workspace
         store = workspace.require_store()
         quotes = workspace.visible(store.with_tags([tag])) if tag else []
         info = self.current_info()
@@ -172,7 +172,7 @@ class TagBrowserScreen(NewsmarkScreen):
     @on(OptionList.OptionSelected, "#tag-quotes")
     def _quote_selected(self, event: OptionList.OptionSelected) -> None:
         annotation = self._quotes[event.option_index]
-        if annotation.article not in self.newsmark.workspace.require_corpus():
+        if annotation.article not in self.workspace.require_corpus():
             self.notify("That article is no longer in the collection.", markup=False)
             return
         self.newsmark.open_reader(annotation.article, offset=annotation.start)
@@ -182,7 +182,7 @@ class TagBrowserScreen(NewsmarkScreen):
         tag = self.current_tag()
         if tag is None:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def renamed(new_name: str, changed: int) -> None:
             self.notify(
@@ -222,7 +222,7 @@ class TagBrowserScreen(NewsmarkScreen):
 
     def _merge(self, tag: str, target: str) -> None:
         """Merge `tag` into the existing tag `target`, then say so."""
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def merged(changed: int) -> None:
             self.notify(
@@ -266,7 +266,7 @@ class TagBrowserScreen(NewsmarkScreen):
         if tag is None:
             return
         count = next((info.count for info in self._tags if info.name == tag), 0)
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def deleted(changed: int) -> None:
             self.notify(
@@ -294,7 +294,7 @@ class TagBrowserScreen(NewsmarkScreen):
         tag = self.current_tag()
         if tag is None:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def validate(value: str) -> str | None:
             try:
@@ -325,7 +325,7 @@ class TagBrowserScreen(NewsmarkScreen):
         info = self.current_info()
         if info is None:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def save(text: str | None) -> None:
             if text is not None:
@@ -340,7 +340,7 @@ class TagBrowserScreen(NewsmarkScreen):
         info = self.current_info()
         if info is None:
             return
-        store = self.newsmark.workspace.require_store()
+        store = self.workspace.require_store()
 
         def save(text: str | None) -> None:
             if text is not None:
