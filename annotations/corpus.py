@@ -10,8 +10,6 @@ cache), and full-text search reads only the articles that can match (see `search
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import os
 import threading
@@ -24,6 +22,7 @@ from typing import Any
 from annotations.article import Article, ArticleMeta
 from annotations.corpus_index import ArticleRow, CorpusIndex, split_authors
 from annotations.errors import LibraryNotFoundError, UnknownArticleError
+from annotations.gc_pause import gc_paused
 from annotations.indexing import FileJob, IndexedArticle, Progress, index_file, index_files
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
@@ -111,7 +110,7 @@ class Corpus:
             index.close()
             index = CorpusIndex(None)
             index.update(index_files([FileJob(*f) for f in every_file], progress), ())
-        with _no_cyclic_gc():
+        with gc_paused():
             metas, rows, renamed = _unique_metas(root, index.article_tuples())
             if renamed:
                 index.set_ids(renamed)
@@ -409,20 +408,6 @@ class Corpus:
             for article_id in chunk:
                 row = rows.get(article_id)
                 yield article_id, None if row is None else found.get(row[0])
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building 100,000s of metadata objects (which hold
-    no cycles) otherwise triggers collections that scan all of them again and again, and
-    took most of the time of opening a large collection."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _parse_article(meta: ArticleMeta) -> Article:

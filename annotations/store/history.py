@@ -26,6 +26,7 @@ nobody changed its tags, note or colour since. Redo is the same merge the other 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,27 +58,22 @@ def diff_documents(
         return None
     if before is None or after is None:
         return [table, doc_id, before, after]
-    keys = [
-        key
-        for key in {**before, **after}
-        if key != _TIMESTAMP and before.get(key, _ABSENT) != after.get(key, _ABSENT)
-    ]
-    if not keys:
-        return None
-    return [
-        table,
-        doc_id,
-        {key: before[key] for key in keys if key in before},
-        {key: after[key] for key in keys if key in after},
-    ]
+    return _field_change(table, doc_id, before, after, {**before, **after})
 
 
 def diff_fields(
     table: str, doc_id: str, before: Document, after: Document, fields: Document
 ) -> Change | None:
     """`diff_documents` when only `fields` can differ (a patch): cheaper at 100k."""
+    return _field_change(table, doc_id, before, after, fields)
+
+
+def _field_change(
+    table: str, doc_id: str, before: Document, after: Document, candidates: Iterable[str]
+) -> Change | None:
+    """The change of the `candidates` fields that differ (not `updated`); None if none."""
     keys = [
-        key for key in fields
+        key for key in candidates
         if key != _TIMESTAMP and before.get(key, _ABSENT) != after.get(key, _ABSENT)
     ]
     if not keys:

@@ -52,11 +52,10 @@ each batch whole; disk I/O happens outside it, so a reader never waits for the d
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +66,7 @@ from tinydb.storages import Storage
 
 from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
+from annotations.gc_pause import gc_paused
 from annotations.regular_file import describe_file_type
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
@@ -81,18 +81,6 @@ from annotations.store.schema import (
 )
 
 COMPACT_BYTES = 4 * 1024 * 1024
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic data (2x faster)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def journal_path(path: Path) -> Path:

@@ -36,6 +36,7 @@ from annotations.errors import (
     UnknownAnnotationError,
     UnknownTagError,
 )
+from annotations.gc_pause import gc_paused
 from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
 from annotations.store.history import (
@@ -47,7 +48,7 @@ from annotations.store.history import (
     revert_change,
 )
 from annotations.store.index import AnnotationIndex
-from annotations.store.journal import COMPACT_BYTES, Changes, DurableStorage, gc_paused
+from annotations.store.journal import COMPACT_BYTES, Changes, DurableStorage
 from annotations.store.ops import Data, Document, Op, del_op, put_op
 from annotations.store.schema import (
     ANNOTATIONS_TABLE,
