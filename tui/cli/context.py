@@ -193,4 +193,5 @@ class CliContext:
             from annotations.store import AnnotationStore
 
             self._store = AnnotationStore.open(self.db_path, coder=self.coder)
+            gc.freeze()  # long-lived, like the corpus's objects (see `corpus`)
         return self._store
