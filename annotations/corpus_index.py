@@ -139,10 +139,12 @@ class CorpusIndex:
     def notices(self) -> list[str]:
         """Notices recorded while parsing the files, in path order."""
         # Sorted here, not by SQLite: `ORDER BY path` walks the whole path index and looks
-        # up every row, when only a few files have notices.
+        # up every row, when only a few files have notices. They are stored as the bytes
+        # orjson makes, so the empty list is the blob `[]` (x'5b5d'), not the text.
         with self._lock:
             rows = self._db.execute(
-                "SELECT path, notices FROM files WHERE notices != '[]'").fetchall()
+                "SELECT path, notices FROM files WHERE notices NOT IN (x'5b5d', '[]')"
+            ).fetchall()
         return [notice for _, text in sorted(rows) for notice in orjson.loads(text)]
 
     def scan(self) -> CollectionScan | None:
