@@ -100,8 +100,10 @@ def _sizes(config: Config) -> list[int]:
 def scale_section(config: Config) -> Section:
     """CLI commands at each size (list, search vs grep, one-article commands, cold index),
     the TUI's library, and an export of 100k annotations."""
+    sizes = _sizes(config)
     section = Section(
-        name="scale", title="Large collections (issue 18)",
+        name="scale",
+        title=f"Large collections: {' and '.join(f'{s:,}' for s in sizes)} articles (issue 18)",
         method=(
             "`newsmark` commands run as processes (start-up included; median of "
             f"{config.slow_repeats}) on generated collections (`python -m bench.generate "
@@ -119,7 +121,7 @@ def scale_section(config: Config) -> Section:
         ),
         columns=["articles", "what", "seconds", "CPU s", "first output, s", "peak memory"],
     )
-    for size in _sizes(config):
+    for size in sizes:
         _measure_size(section, size, config)
     _measure_export(section, config)
     section.notes.append(f"Machine load (1-minute average) at the end: "
