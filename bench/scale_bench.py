@@ -38,7 +38,8 @@ MILLION_LIBRARY_S = 5.0
 MILLION_LIBRARY_MIB = 4096
 EXPORT_RATE = 50_000
 EXPORT_LIBRARY = 1_000  # the collection the 100k-annotation database points into
-# A word in nearly every article (about 11 hits each), a phrase in a tenth, and nothing.
+# A word in nearly every article (about 11 hits each), a phrase in a tenth (113,000 hits at
+# a million articles), and nothing.
 SEARCHES = ("Vietnam", "pie of common interests", "zzzz not present")
 SELECTIVE = SEARCHES[1:]
 
@@ -221,13 +222,14 @@ def _size_checks(section: Section, size: int, listing: Run, cold: Run | None,
                                         f"{cold.wall:.1f} s", f"< {COLD_TARGET_S:.0f} s",
                                         cold.wall < COLD_TARGET_S))
     if size == 1_000_000:
-        slowest = max((searches[q][0] for q in SELECTIVE), key=lambda r: r.wall)
         first = searches[SEARCHES[0]][0]
         usable = tui["filled"] + tui["filter"]
         section.checks += [
-            Check(f"literal `search --json` {at} (slowest selective query)",
-                  f"{slowest.wall:.2f} s", f"< {MILLION_SEARCH_S:.0f} s",
-                  slowest.wall < MILLION_SEARCH_S),
+            Check(f"literal `search {query!r} --json` {at}", f"{searches[query][0].wall:.2f} s",
+                  f"< {MILLION_SEARCH_S:.0f} s", searches[query][0].wall < MILLION_SEARCH_S)
+            for query in SELECTIVE
+        ]
+        section.checks += [
             Check(f"`search {SEARCHES[0]}` {at}: first hit printed before the end",
                   f"{first.first or 0:.2f} of {first.wall:.2f} s", "streamed",
                   first.first is not None and first.first < first.wall / 2),
