@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
@@ -13,12 +13,13 @@ _O_BINARY = getattr(os, "O_BINARY", 0)
 
 def atomic_write_bytes(
     path: Path,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     *,
     make_parents: bool = True,
     commit: Callable[[Path], None] | None = None,
 ) -> None:
-    """Replace `path` with `data` atomically and durably.
+    """Replace `path` with `data` (bytes, or pieces written one after the other)
+    atomically and durably.
 
     The data goes to a temporary file in the same directory (created if needed, unless
     `make_parents` is false), is fsync'd, then renamed over `path` with `os.replace`; the
@@ -35,7 +36,8 @@ def atomic_write_bytes(
     fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         if commit is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from annotations.article import Article, ArticleMeta
-from annotations.corpus_index import ArticleRow, CorpusIndex, split_authors
+from annotations.corpus_index import ArticleRow, CollectionScan, CorpusIndex, split_authors
 from annotations.errors import LibraryNotFoundError, UnknownArticleError
 from annotations.gc_pause import gc_paused
 from annotations.indexing import FileJob, IndexedArticle, Progress, index_file, index_files
@@ -28,7 +29,7 @@ from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
 from annotations.regular_file import non_regular_reason
-from annotations.search import SearchIndex, SearchResults
+from annotations.search import SearchIndex, SearchResults, search_in_batches
 from annotations.search_prefilter import search_trigrams
 from annotations.text import safe_name
 
@@ -36,8 +37,6 @@ ARTICLE_CACHE_SIZE = 64
 # Up to this many words in all (about 120 MB of text) the TUI's searches share one
 # in-memory index of every body; above it each search reads only its candidate articles.
 IN_MEMORY_SEARCH_WORDS = 20_000_000
-# Bodies searched at once by `search_batches` (characters): bounds the memory of a search.
-SEARCH_BATCH_CHARS = 4_000_000
 # Fewer articles than this are simply all read: the full-text index would not pay.
 FULL_TEXT_MIN_ARTICLES = 50
 
@@ -81,13 +80,15 @@ class Corpus:
         root = Path(root)
         if not root.is_dir():
             raise LibraryNotFoundError(f"article collection not found: {root}")
-        index = CorpusIndex(_index_cache_path(root) if use_cache else None)
+        index = CorpusIndex(index_cache_path(root) if use_cache else None)
         known = index.files()
         jobs: list[FileJob] = []
         every_file: list[tuple[str, str, int, int]] = []
         unreadable: list[str] = []
         seen: set[str] = set()
-        for path, relative in _collection_files(root):
+        dirs: list[tuple[str, int]] = []
+        started_ns = time.time_ns()
+        for path, relative in _collection_files(root, dirs):
             try:
                 stat = os.stat(path)
             except OSError as error:  # a broken link, or deleted while we were looking
@@ -112,16 +113,19 @@ class Corpus:
             index.update(index_files([FileJob(*f) for f in every_file], progress), ())
         with gc_paused():
             metas, rows, renamed = _unique_metas(root, index.article_tuples())
-            if renamed:
-                index.set_ids(renamed)
-            return cls(root, metas, sorted(unreadable) + index.notices(), index, rows)
+        if renamed:
+            index.set_ids(renamed)
+        notices = sorted(unreadable) + index.notices()
+        if index.path is not None:  # so that `IndexedCollection` can trust the index
+            index.record_scan(CollectionScan(started_ns, tuple(dirs), tuple(notices)))
+        return cls(root, metas, notices, index, rows)
 
     @classmethod
     def indexed_article(cls, root: Path, id_or_prefix: str) -> Article | None:
         """One article found through the index alone, without looking at the rest of the
         collection: None when the index does not know the id (or prefix) unambiguously or
         the article's file changed since it was indexed (then open the collection)."""
-        cache_path = _index_cache_path(Path(root))
+        cache_path = index_cache_path(Path(root))
         if not cache_path.is_file():
             return None
         index = CorpusIndex(cache_path)
@@ -141,7 +145,7 @@ class Corpus:
             if index.file_state(row.path) != (stat.st_size, stat.st_mtime_ns):
                 return None
             try:
-                return _parse_article(_meta(Path(root), row, article_id))
+                return parse_article(meta_of_row(Path(root), row, article_id))
             except UnknownArticleError:
                 return None
         finally:
@@ -155,6 +159,10 @@ class Corpus:
 
     def __contains__(self, article_id: object) -> bool:
         return article_id in self._metas
+
+    def listing(self) -> Iterator[dict[str, Any]]:
+        """Every article's `ArticleMeta.to_listing()`, by id."""
+        return (meta.to_listing() for meta in self._metas.values())
 
     def resolve(self, id_or_prefix: str) -> str:
         """The exact id, or the one id starting with the prefix; `UnknownArticleError` otherwise."""
@@ -184,7 +192,7 @@ class Corpus:
             if cached is not None:
                 self._articles.move_to_end(resolved)
                 return cached
-        article = _parse_article(self._metas[resolved])
+        article = parse_article(self._metas[resolved])
         with self._lock:
             self._articles[resolved] = article
             while len(self._articles) > ARTICLE_CACHE_SIZE:
@@ -240,7 +248,7 @@ class Corpus:
                     ])
             # (Else another process indexed the file already: take in its entries.)
             return self._replace_file(meta.path, [
-                (_meta(self.root, row, row.base_id), (row.rowid, row.content_hash))
+                (meta_of_row(self.root, row, row.base_id), (row.rowid, row.content_hash))
                 for row in self._index.articles_of(relative)
             ])
 
@@ -350,29 +358,8 @@ class Corpus:
         SearchIndex([]).search(query, regex=regex, case_sensitive=case_sensitive)
         wanted = None if article_ids is None else {self.resolve(i) for i in article_ids}
         ids = self._candidate_ids(query, regex, case_sensitive, wanted, prepare)
-        remaining = limit
-        batch: list[tuple[str, str | None]] = []
-        size = 0
-        for article_id, body in self._bodies_of(ids):
-            batch.append((article_id, body))
-            size += len(body or "")
-            if size < SEARCH_BATCH_CHARS:
-                continue
-            results = self._search_batch(batch, query, regex, case_sensitive, remaining)
-            yield results
-            batch, size = [], 0
-            if remaining is not None:
-                remaining = max(0, remaining - len(results))
-                if regex and remaining == 0:
-                    return
-        if batch:
-            yield self._search_batch(batch, query, regex, case_sensitive, remaining)
-
-    def _search_batch(self, bodies: list[tuple[str, str | None]], query: str, regex: bool,
-                      case_sensitive: bool, limit: int | None) -> SearchResults:
-        index = SearchIndex(bodies)
-        index.fill_missing(self.body)
-        return index.search(query, regex=regex, case_sensitive=case_sensitive, limit=limit)
+        return search_in_batches(self._bodies_of(ids), self.body, query, regex=regex,
+                                 case_sensitive=case_sensitive, limit=limit)
 
     def _total_words(self) -> int:
         return sum(meta.words for meta in self._metas.values())
@@ -410,8 +397,9 @@ class Corpus:
                 yield article_id, None if row is None else found.get(row[0])
 
 
-def _parse_article(meta: ArticleMeta) -> Article:
-    """The article of `meta` parsed (and segmented) from its file."""
+def parse_article(meta: ArticleMeta) -> Article:
+    """The article of `meta` parsed (and segmented) from its file; `UnknownArticleError`
+    when the file no longer holds it."""
     base_id = meta.id if meta.record is None else meta.id.rsplit("-", 1)[0]
     loaded = load_file(meta.path, base_id)
     article = next((a for a in loaded.articles if a.meta.record == meta.record), None)
@@ -420,18 +408,21 @@ def _parse_article(meta: ArticleMeta) -> Article:
     return Article(meta=meta, body=article.body, paragraphs=article.paragraphs)
 
 
-def _collection_files(root: Path) -> Iterator[tuple[str, str]]:
+def _collection_files(root: Path, dirs: list[tuple[str, int]]) -> Iterator[tuple[str, str]]:
     """Supported files under `root` (hidden files and directories skipped; links to
     directories are not followed).
 
     Each as (path, path relative to `root` with `/` separators). Plain strings and one
     `scandir` per directory: at 100,000 files, `Path` objects and `os.walk`'s joins took
-    most of the time of opening a cached collection.
+    most of the time of opening a cached collection. Each directory walked is appended to
+    `dirs` as (relative path with a final `/`, `""` for `root`; its modification time,
+    taken before its entries are listed).
     """
     pending = [(str(root), "")]
     while pending:
         directory, prefix = pending.pop()
         try:
+            dirs.append((prefix, os.stat(directory).st_mtime_ns))
             entries = list(os.scandir(directory))
         except OSError:
             continue
@@ -465,7 +456,8 @@ def _indexed_meta(path: Path, article: IndexedArticle) -> ArticleMeta:
     )
 
 
-def _meta(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:
+def meta_of_row(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:
+    """The metadata of an article listed by the index, under the id it was given."""
     return ArticleMeta(
         id=article_id, title=row.title, source=row.source, date=row.date, authors=row.authors,
         url=row.url, path=root / row.path, words=row.words, format=row.format,
@@ -510,6 +502,7 @@ def _child_path_maker(root: Path) -> Callable[[str], Path]:
     return child
 
 
-def _index_cache_path(root: Path) -> Path:
+def index_cache_path(root: Path) -> Path:
+    """Where the index of the collection at `root` is kept."""
     key = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
     return cache_dir() / "index" / f"{key}.sqlite"

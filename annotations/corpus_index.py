@@ -71,6 +71,18 @@ class ArticleRow:
     content_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class CollectionScan:
+    """A full look at the collection: when it started (`time.time_ns()`), each directory
+    (path relative to the collection, `/`-separated; `""` for the root) with its modification
+    time taken before its entries were listed, and the notices of the collection then
+    (files skipped as unreadable, then the notices of parsing)."""
+
+    started_ns: int
+    dirs: tuple[tuple[str, int], ...]
+    notices: tuple[str, ...]
+
+
 def _row(values: tuple[Any, ...]) -> ArticleRow:
     rowid, path, id_, base_id, title, source, date, authors, url, words, fmt, enc, rec, h = values
     return ArticleRow(rowid, os.fsdecode(path), id_, base_id, title, source, date,
@@ -126,10 +138,69 @@ class CorpusIndex:
 
     def notices(self) -> list[str]:
         """Notices recorded while parsing the files, in path order."""
+        # Sorted here, not by SQLite: `ORDER BY path` walks the whole path index and looks
+        # up every row, when only a few files have notices. They are stored as the bytes
+        # orjson makes, so the empty list is the blob `[]` (x'5b5d'), not the text.
         with self._lock:
             rows = self._db.execute(
-                "SELECT notices FROM files WHERE notices != '[]' ORDER BY path")
-            return [notice for (text,) in rows for notice in orjson.loads(text)]
+                "SELECT path, notices FROM files WHERE notices NOT IN (x'5b5d', '[]')"
+            ).fetchall()
+        return [notice for _, text in sorted(rows) for notice in orjson.loads(text)]
+
+    def scan(self) -> CollectionScan | None:
+        """What the last full look at the collection recorded (`record_scan`), or None."""
+        with self._lock:
+            text = self._meta("scan")
+        if text is None:
+            return None
+        try:
+            value = orjson.loads(text)
+            return CollectionScan(value["started_ns"],
+                                  tuple((path, mtime) for path, mtime in value["dirs"]),
+                                  tuple(value["notices"]))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            return None
+
+    def complete(self) -> bool:
+        """Whether every article has its id recorded (the last open finished)."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT 1 FROM articles WHERE id IS NULL LIMIT 1").fetchone() is None
+
+    def listing(self) -> Iterator[tuple[str, str, str | None, str | None, str, int]]:
+        """(id, title, source, date, authors joined, words) of every article, by id, read a
+        chunk at a time (see `split_authors`)."""
+        yield from self._chunks(
+            "SELECT id, title, source, date, authors, words FROM articles ORDER BY id", ())
+
+    def matching(self, trigrams: list[str]) -> Iterator[tuple[str, int, bytes, int, int]]:
+        """(id, rowid, path, size, mtime_ns of the file) of the articles that contain every
+        trigram (all of them when there are none), by id, read a chunk at a time. The
+        full-text index must be built (`ensure_fts`) for trigrams to narrow anything."""
+        columns = ("SELECT a.id, a.rowid, a.path, f.size, f.mtime_ns FROM articles a "
+                   "JOIN files f ON f.path = a.path")
+        if trigrams and self.fts_ready():
+            yield from self._chunks(
+                f"{columns} WHERE a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?) "
+                "ORDER BY a.id", (_fts_query(trigrams),))
+        else:
+            yield from self._chunks(f"{columns} ORDER BY a.id", ())
+
+    def article_count(self) -> int:
+        """How many articles the index lists."""
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def _chunks(self, sql: str, parameters: tuple[Any, ...]) -> Iterator[Any]:
+        """The rows of a query, fetched 2,000 at a time (the lock held only while fetching)."""
+        with self._lock:
+            cursor = self._db.execute(sql, parameters)
+        while True:
+            with self._lock:
+                rows = cursor.fetchmany(2_000)
+            if not rows:
+                return
+            yield from rows
 
     def article_tuples(self) -> list[tuple[Any, ...]]:
         """Every article as a tuple of `ARTICLE_COLUMNS` and `seq` (authors joined, see
@@ -251,6 +322,17 @@ class CorpusIndex:
                 self._db.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)",
                                  (rowid, fold(article.body)))
 
+    def record_scan(self, scan: CollectionScan) -> None:
+        """Remember a full look at the collection: its directories' modification times."""
+        value = {"started_ns": scan.started_ns, "dirs": [list(d) for d in scan.dirs],
+                 "notices": list(scan.notices)}
+        try:  # a name that is not valid UTF-8 (surrogate escapes) is simply not recorded
+            text = orjson.dumps(value).decode("utf-8")
+        except orjson.JSONEncodeError:
+            return
+        with self._lock, contextlib.suppress(sqlite3.Error), self._db:
+            self._set_meta("scan", text)
+
     def set_ids(self, ids: Iterable[tuple[int, str]]) -> None:
         """Record the id each article was given (by rowid)."""
         with self._lock, contextlib.suppress(sqlite3.Error), self._db:
@@ -328,7 +410,7 @@ class CorpusIndex:
         the full-text index is not available (then every article is a candidate)."""
         if not trigrams:
             return None
-        query = " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
+        query = _fts_query(trigrams)
         with self._lock:
             if not self._fts_ready():
                 return None
@@ -338,6 +420,11 @@ class CorpusIndex:
                 return [rowid for (rowid,) in rows]
             except sqlite3.Error:
                 return None
+
+
+def _fts_query(trigrams: list[str]) -> str:
+    """An FTS5 query for rows holding every trigram."""
+    return " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
 
 
 def fold(text: str) -> str:

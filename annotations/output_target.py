@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from annotations.atomic import atomic_write_bytes
@@ -80,9 +81,11 @@ def _check_parent(path: Path, *, make_parents: bool) -> None:
 
 
 def write_output_file(
-    path: Path, data: bytes, *, force: bool = False, make_parents: bool = False
+    path: Path, data: bytes | Iterable[bytes], *, force: bool = False,
+    make_parents: bool = False
 ) -> None:
-    """Write `data` to `path` atomically and durably, if the rules above allow it.
+    """Write `data` (bytes, or pieces of them) to `path` atomically and durably, if the
+    rules above allow it.
 
     Raises `OutputTargetError` (nothing written) when they do not, also when the target
     changed into something not allowed while the data was being written; `OSError` when the

@@ -30,10 +30,17 @@ if TYPE_CHECKING:
     import regex
 
 CONTEXT_CHARS = 40
+# Bodies searched at once by `search_in_batches` (characters): bounds the memory of a search.
+SEARCH_BATCH_CHARS = 4_000_000
 SEPARATOR = "\x00"
 _UNFOLDABLE_ESCAPE = re.compile(r"\\[xuUNpP0-9]")
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
 _DIGIT_ESCAPE = re.compile(r"\\[dD]")
+# Whitespace as `str.isspace` sees it (the same class for `re` on str patterns).
+_FIRST_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s*")
+_TWO_WORD_CHARS = re.compile(r"\w\w")  # `\w` on str: `str.isalnum()` or "_"
+_THROUGH_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 # An inline flag group turning case-insensitivity on or off, e.g. "(?-i:US)".
 _CASE_FLAG = re.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*i")
 # Patterns that look at where a text starts or ends (anchors, lookarounds): searched in each
@@ -62,7 +69,7 @@ class SearchHit:
     @property
     def context(self) -> str:
         """The match with up to CONTEXT_CHARS characters of its article on each side."""
-        return "".join(self.context_parts())
+        return self._index.context(self._base, self.start, self.end)
 
     def context_parts(self) -> tuple[str, str, str]:
         """The text before the match, the match, and the text after it (see `context`)."""
@@ -341,37 +348,43 @@ class SearchIndex:
 
         Context cut inside the article starts and ends on whole words, marked by "…".
         """
-        body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
         start, end = base + start, base + end
+        low, high, cut_before, cut_after = self._context_bounds(base, start, end)
         text = self._text
-        low, high = max(base, start - CONTEXT_CHARS), min(body_end, end + CONTEXT_CHARS)
-        before, after = text[low:start], text[end:high]
-        if low > base:
-            before = "…" + _from_word_start(before, cut_word=_is_word(text[low - 1]))
-        if high < body_end:
-            after = _to_word_end(after, cut_word=_is_word(text[high])) + "…"
-        match = text[start:end]
-        return before.replace("\n", " "), match.replace("\n", " "), after.replace("\n", " ")
+        before = text[low:start]
+        after = text[end:high]
+        return ("…" + before if cut_before else before).replace("\n", " "), \
+            text[start:end].replace("\n", " "), \
+            (after + "…" if cut_after else after).replace("\n", " ")
 
+    def context(self, base: int, start: int, end: int) -> str:
+        """The three `context_parts` joined (one string built, for many hits)."""
+        start, end = base + start, base + end
+        low, high, cut_before, cut_after = self._context_bounds(base, start, end)
+        text = self._text[low:high].replace("\n", " ")
+        return ("…" if cut_before else "") + text + ("…" if cut_after else "")
 
-def _is_word(char: str) -> bool:
-    return char.isalnum() or char == "_"
-
-
-def _from_word_start(before: str, *, cut_word: bool) -> str:
-    """`before` without the part of a word the cut left at its start."""
-    if cut_word and before and _is_word(before[0]):
-        space = next((i for i, char in enumerate(before) if char.isspace()), None)
-        return before[space + 1:] if space is not None else before
-    return before.lstrip()
-
-
-def _to_word_end(after: str, *, cut_word: bool) -> str:
-    """`after` without the part of a word the cut left at its end."""
-    if cut_word and after and _is_word(after[-1]):
-        space = next((i for i in range(len(after) - 1, -1, -1) if after[i].isspace()), None)
-        return after[:space] if space is not None else after
-    return after.rstrip()
+    def _context_bounds(self, base: int, start: int, end: int) -> tuple[int, int, bool, bool]:
+        """Where the context of text[start:end] begins and ends, and whether it was cut."""
+        text = self._text
+        low = max(base, start - CONTEXT_CHARS)
+        cut_before = low > base
+        if cut_before:
+            if _TWO_WORD_CHARS.match(text, low - 1, start):  # a word cut: from the next space
+                space = _FIRST_SPACE.search(text, low, start)
+                low = space.end() if space is not None else low
+            else:
+                low = _SPACES.match(text, low, start).end()  # type: ignore[union-attr]
+        body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
+        high = min(body_end, end + CONTEXT_CHARS)
+        cut_after = high < body_end
+        if cut_after:
+            if high > end and _TWO_WORD_CHARS.match(text, high - 1):  # a word cut: to a space
+                through_space = _THROUGH_LAST_SPACE.match(text, end, high)
+                high = through_space.end() - 1 if through_space is not None else high
+            else:
+                high = end + len(text[end:high].rstrip())
+        return low, high, cut_before, cut_after
 
 
 def _non_empty(pattern: regex.Pattern[str], text: str) -> Iterator[Span]:
@@ -456,6 +469,46 @@ def ascii_digit_pattern(pattern: str) -> str | None:
                 class_start = False
             out.append(char)
     return "".join(out) if changed else None
+
+
+def search_in_batches(
+    bodies: Iterable[tuple[str, str | None]],
+    load_body: Callable[[str], str],
+    query: str,
+    *,
+    regex: bool = False,
+    case_sensitive: bool = False,
+    limit: int | None = None,
+) -> Iterator[SearchResults]:
+    """The matches of `query` in (article id, body) pairs, one result per batch of about
+    `SEARCH_BATCH_CHARS` characters, so that the first hits come early and memory stays
+    bounded. A body given as None is read with `load_body(article_id)`. Literal queries
+    count every hit; a regex search stops at `limit`."""
+    remaining = limit
+    batch: list[tuple[str, str | None]] = []
+    size = 0
+    for article_id, body in bodies:
+        batch.append((article_id, body))
+        size += len(body or "")
+        if size < SEARCH_BATCH_CHARS:
+            continue
+        results = _search_batch(batch, load_body, query, regex, case_sensitive, remaining)
+        yield results
+        batch, size = [], 0
+        if remaining is not None:
+            remaining = max(0, remaining - len(results))
+            if regex and remaining == 0:
+                return
+    if batch:
+        yield _search_batch(batch, load_body, query, regex, case_sensitive, remaining)
+
+
+def _search_batch(bodies: list[tuple[str, str | None]], load_body: Callable[[str], str],
+                  query: str, regex: bool, case_sensitive: bool,
+                  limit: int | None) -> SearchResults:
+    index = SearchIndex(bodies)
+    index.fill_missing(load_body)
+    return index.search(query, regex=regex, case_sensitive=case_sensitive, limit=limit)
 
 
 def _find_all(text: str, needle: str, start: int, end: int) -> Iterator[Span]:

@@ -23,6 +23,8 @@ TASKS = {
     "tui_save": "bench.tui_save_bench:measure_tui_save",
     "anchor": "bench.anchor_bench:measure_anchor",
     "annotation_browser": "bench.annotation_browser_bench:measure_annotation_browser",
+    "scale_library": "bench.scale_workers:measure_library",
+    "scale_export": "bench.scale_workers:measure_export",
 }
 
 

@@ -59,7 +59,7 @@ def test_cache_is_reused_and_changed_files_are_reparsed(
 
 def test_corrupt_cache_is_rebuilt(library_copy: Path) -> None:
     Corpus.open(library_copy)
-    cache_path = corpus_module._index_cache_path(library_copy)
+    cache_path = corpus_module.index_cache_path(library_copy)
     cache_path.write_bytes(b"{not json")
     assert len(Corpus.open(library_copy)) == 5
 

@@ -13,6 +13,7 @@ import pytest
 
 from annotations import corpus as corpus_module
 from annotations import indexing
+from annotations import search as search_module
 from annotations.corpus import Corpus
 from annotations.loader import _WORD, count_words
 from annotations.search import fold_case
@@ -62,7 +63,7 @@ def test_search_through_the_full_text_index_is_exact(
     corpus = Corpus.open(big_library)
     # The large-collection path: candidates from the full-text index, bodies in batches.
     monkeypatch.setattr(corpus_module, "IN_MEMORY_SEARCH_WORDS", 0)
-    monkeypatch.setattr(corpus_module, "SEARCH_BATCH_CHARS", 500)
+    monkeypatch.setattr(search_module, "SEARCH_BATCH_CHARS", 500)
     for query, regex in QUERIES:
         for case_sensitive in (False, True):
             expected = _expected(corpus, query, regex, case_sensitive)
@@ -79,7 +80,7 @@ def test_search_through_the_full_text_index_is_exact(
 def test_batched_search_limit_counts_every_literal_hit(
     big_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(corpus_module, "SEARCH_BATCH_CHARS", 300)
+    monkeypatch.setattr(search_module, "SEARCH_BATCH_CHARS", 300)
     corpus = Corpus.open(big_library)
     everything = [(h.article, h.start) for h in corpus.search("china")]
     batches = list(corpus.search_batches("china", limit=5))
@@ -182,3 +183,9 @@ def test_json_array_writer_prints_what_print_json_prints(
         writer.close()
         assert capsys.readouterr().out == whole
         assert orjson.loads(whole) == data
+        writer = JsonArrayWriter()
+        writer.write_many(data[:1])
+        writer.write_many([])
+        writer.write_many(data[1:])
+        writer.close()
+        assert capsys.readouterr().out == whole

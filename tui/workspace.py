@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from annotations.coder import tags_seen_in, visible_to
 from annotations.errors import StoreError
 from annotations.tags import tag_key
+from tui.threads import long_lived_objects
 from tui.wording import reanchor_not_saved
 
 if TYPE_CHECKING:
@@ -60,11 +61,12 @@ class Workspace:
         from annotations.corpus import Corpus
         from annotations.store import AnnotationStore
 
-        corpus = Corpus.open(self.library, progress=progress)
-        store = AnnotationStore.open(
-            self.db_path, origin=self.origin, label=self.label, sync_reads=False,
-            coder=self.coder,
-        )
+        with long_lived_objects():
+            corpus = Corpus.open(self.library, progress=progress)
+            store = AnnotationStore.open(
+                self.db_path, origin=self.origin, label=self.label, sync_reads=False,
+                coder=self.coder,
+            )
         self.notices = list(corpus.notices)
         try:
             report = store.reanchor_all(corpus)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from annotations.export import (
     EmptyExportError,
     ExportFormat,
+    export_chunks,
     render_export,
     select_annotations,
 )
@@ -25,13 +27,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class RenderedExport:
-    """Export text, how many annotations it holds, and requested tags nobody carries."""
+    """An export, how many annotations it holds, and requested tags nobody carries.
 
-    text: str
+    `render()` gives its UTF-8 text in pieces, each rendered as it is read (written to a
+    file or stdout one after the other, a long export is never whole in memory)."""
+
+    render: Callable[[], Iterator[bytes]]
     count: int
     unused_tags: tuple[str, ...]
     articles: int = 0
     bibliography: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole export text."""
+        return b"".join(self.render()).decode("utf-8")
 
 
 def export_annotations(
@@ -82,16 +92,16 @@ def export_annotations(
     pandoc = pandoc_bibliography is not None
     codebook = store_codebook(infos, chosen, whole=whole)
     keys = citation_keys(corpus)  # over the collection: the same key whatever is exported
-    text = render_export(fmt, chosen, metas, colours, collection=corpus.name,
-                         generated=generated, tags=tags, article=article_id, style=style,
-                         pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
-                         memos=export_memos(store.memos(), chosen, codebook, whole=whole),
-                         keys=keys)
+    memos = export_memos(store.memos(), chosen, codebook, whole=whole)
+    render = partial(export_chunks, fmt, chosen, metas, colours, collection=corpus.name,
+                     generated=generated, tags=tags, article=article_id, style=style,
+                     pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
+                     memos=memos, keys=keys)
     bibliography = None
     if pandoc:
         bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
                                      collection=corpus.name, generated=generated, keys=keys)
-    return RenderedExport(text, len(chosen), unused, len(metas), bibliography)
+    return RenderedExport(render, len(chosen), unused, len(metas), bibliography)
 
 
 def store_codebook(infos: Sequence[TagInfo], annotations: Sequence[Annotation], *,

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from annotations.article import ArticleMeta
+from annotations.export.json_stream import Streamed
 from annotations.model import Annotation, TagInfo
 
 NATIVE_FORMAT_VERSION = 1
@@ -58,7 +59,8 @@ def render_native(
     descriptions: Sequence[tuple[str, str]] = (),
     memos: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
-    """The JSON-ready native document.
+    """The native document for `json_chunks` (the annotations are converted as they are
+    written).
 
     Keys: `newsmark` (this format's version), `schema` (the store's record schema),
     `generated`, `collection`, `annotations` (`Annotation.to_dict()` each), `tags`
@@ -73,7 +75,7 @@ def render_native(
         "schema": schema,
         "generated": generated,
         "collection": collection,
-        "annotations": [a.to_dict() for a in annotations],
+        "annotations": Streamed(a.to_dict() for a in annotations),
         "tags": [{"name": info.name, "colour": info.colour, "count": info.count}
                  for info in tag_summary(annotations, tag_colours)],
         "articles": {aid: article_summary(metas[aid]) for aid in article_ids},

@@ -20,12 +20,13 @@ the native json export keeps everything.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, TypeGuard
 from urllib.parse import quote, unquote
 
 from annotations.article import ArticleMeta
+from annotations.export.json_stream import Streamed
 from annotations.model import Annotation
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -38,6 +39,7 @@ MOTIVATIONS = frozenset({
     "tagging",
 })
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _DATETIME = re.compile(
     r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d"
     r"(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
@@ -49,6 +51,7 @@ def collection_urn(collection: str) -> str:
     return NEWSMARK_URN + quote(collection, safe="")
 
 
+@lru_cache(maxsize=4096)  # an export names each article once per annotation on it
 def article_urn(collection: str, article_id: str) -> str:
     """The IRI naming an article without a URL: `urn:newsmark:<collection>:<id>`."""
     return f"{collection_urn(collection)}:{quote(article_id, safe='')}"
@@ -66,11 +69,9 @@ def parse_article_urn(iri: str) -> tuple[str, str] | None:
 
 def annotation_iri(annotation_id: str) -> str:
     """`urn:uuid:<id>` for a UUID id (kept exactly as stored), else `urn:newsmark:id:<id>`."""
-    try:
-        is_uuid = str(uuid.UUID(annotation_id)) == annotation_id
-    except ValueError:
-        is_uuid = False
-    return UUID_URN + annotation_id if is_uuid else ID_URN + quote(annotation_id, safe="")
+    if _CANONICAL_UUID.match(annotation_id):  # what `str(uuid.UUID(...))` gives
+        return UUID_URN + annotation_id
+    return ID_URN + quote(annotation_id, safe="")
 
 
 def annotation_id_from_iri(iri: str) -> str | None:
@@ -136,7 +137,8 @@ def render_w3c(
     collection: str,
     generated: str,
 ) -> dict[str, Any]:
-    """The whole export as a JSON-ready `AnnotationCollection` document."""
+    """The whole export as an `AnnotationCollection` document for `json_chunks` (its
+    items are converted as they are written)."""
     document: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
         "id": collection_urn(collection),
@@ -151,9 +153,9 @@ def render_w3c(
             "id": collection_urn(collection) + "#page1",
             "type": "AnnotationPage",
             "startIndex": 0,
-            "items": [
+            "items": Streamed(
                 annotation_to_w3c(a, metas.get(a.article), collection) for a in annotations
-            ],
+            ),
         }
     return document
 

@@ -15,6 +15,7 @@ from tui.wording import reanchor_not_saved
 if TYPE_CHECKING:
     from annotations.article import Article
     from annotations.corpus import Corpus
+    from annotations.indexed_collection import IndexedCollection
     from annotations.store import AnnotationStore
 
 
@@ -156,6 +157,20 @@ class CliContext:
                 print(f"newsmark: {notice}", file=sys.stderr)
         return self._corpus
 
+    def collection(self) -> Corpus | IndexedCollection:
+        """For commands that go through the articles once (`list`, `search`): the
+        collection read from its index when that is current (no metadata objects built,
+        no file looked at), else the opened collection. Notices go to stderr."""
+        if self._corpus is None:
+            from annotations.indexed_collection import IndexedCollection
+
+            indexed = IndexedCollection.open(self.library)
+            if indexed is not None:
+                for notice in indexed.notices:
+                    print(f"newsmark: {notice}", file=sys.stderr)
+                return indexed
+        return self.corpus
+
     def article(self, id_or_prefix: str) -> Article:
         """One article: from the collection's index alone when it knows the id and the
         article's file is unchanged (a command on one article does not look at the whole
@@ -194,6 +209,7 @@ class CliContext:
 
             self._db_existed = self.db_path.exists()
             self._store = AnnotationStore.open(self.db_path, coder=self.coder)
+            gc.freeze()  # long-lived, like the corpus's objects (see `corpus`)
         return self._store
 
     def report_new_database(self) -> None:

@@ -104,7 +104,6 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         coders=ctx.coder_filter)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
-    text = rendered.text
     if bibliography_path is not None and rendered.bibliography is not None:
         write_export(bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON,
                      force=args.force)
@@ -112,16 +111,17 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
               f"({count_noun(rendered.articles, 'article')}) to "
               f"{bibliography_path}", file=sys.stderr)
     if output is not None:
-        write_export(output, text, args.format, force=args.force)
+        write_export(output, rendered.render(), args.format, force=args.force)
         what = (count_noun(rendered.articles, "article")
                 if ExportFormat(args.format).is_bibliography
                 else count_noun(rendered.count, "annotation"))
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
-        result = copy_text(text, fallback_dir=cache_dir())
+        result = copy_text(rendered.text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
     if output is None and not args.clipboard:
-        sys.stdout.write(text)
+        for piece in rendered.render():  # whole items each: valid UTF-8
+            sys.stdout.write(piece.decode("utf-8"))
     return 0
 
 

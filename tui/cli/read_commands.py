@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from itertools import islice
+from typing import TYPE_CHECKING
 
 from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options, positive_int
-from tui.cli.output import JsonArrayWriter, print_json
+from tui.cli.output import JsonArrayWriter
 from tui.wording import count_noun
+
+if TYPE_CHECKING:
+    from annotations.search import SearchResults
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,22 +44,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
     search.add_argument("--case-sensitive", action="store_true", help="match case exactly")
     search.add_argument("--article", metavar="ID", help="search one article only")
-    search.add_argument("--limit", type=positive_int, metavar="N", help="stop after N matches")
+    amount = search.add_mutually_exclusive_group()
+    amount.add_argument("--limit", type=positive_int, metavar="N", help="stop after N matches")
+    amount.add_argument("--count", action="store_true",
+                        help="print the number of matches per article (as grep -c), not them")
     search.add_argument("--json", action="store_true", help="print a JSON array")
     search.set_defaults(handler=search_collection)
 
 
 def list_articles(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark list [--json]`."""
-    metas = list(ctx.corpus)
+    listing = ctx.collection().listing()
     if args.json:
-        print_json([meta.to_listing() for meta in metas])
+        writer = JsonArrayWriter()
+        for chunk in iter(lambda: list(islice(listing, 2_000)), []):
+            writer.write_many(chunk)
+        writer.close()
         return 0
-    for meta in metas:
-        fields = [meta.id, meta.title, meta.source or "-", (meta.date or "-")[:10],
-                  meta.author or "-", f"{meta.words} words"]
-        print("\t".join(fields))
-    print(f"{count_noun(len(metas), 'article')} in {ctx.library}", file=sys.stderr)
+    count = 0
+    for item in listing:
+        print(f"{item['id']}\t{item['title']}\t{item['source'] or '-'}\t"
+              f"{(item['date'] or '-')[:10]}\t{item['author'] or '-'}\t{item['words']} words")
+        count += 1
+    print(f"{count_noun(count, 'article')} in {ctx.library}", file=sys.stderr)
     return 0
 
 
@@ -75,15 +88,17 @@ def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
-    """`newsmark search QUERY [--regex] [--json]`; exit 1 when nothing matches.
+    """`newsmark search QUERY [--regex] [--json] [--count]`; exit 1 when nothing matches.
 
     Hits are printed as they are found, a batch of articles at a time; the count of every
     match (for a literal query) comes at the end."""
     article_ids = [args.article] if args.article else None
-    batches = ctx.corpus.search_batches(
+    batches = ctx.collection().search_batches(
         args.query, regex=args.regex, case_sensitive=args.case_sensitive,
         article_ids=article_ids, limit=args.limit, prepare=_building_search_index,
     )
+    if args.count:
+        return _print_counts(batches, as_json=args.json)
     writer = JsonArrayWriter() if args.json else None
     shown = total = 0
     complete = True
@@ -91,8 +106,7 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
         total += hits.total
         complete = complete and hits.complete
         if writer is not None:
-            for hit in hits:
-                writer.write(hit.to_dict())
+            writer.write_many([hit.to_dict() for hit in hits])
         else:
             sys.stdout.write("".join(
                 f"{hit.article}\t{hit.start}\t{hit.context}\n" for hit in hits))
@@ -106,6 +120,29 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
         more = "" if complete else " (stopped at --limit; there may be more)"
         print(f"{summary}{more}", file=sys.stderr)
     return 0 if shown else 1
+
+
+def _print_counts(batches: Iterable[SearchResults], *, as_json: bool) -> int:
+    """`search --count`: ID and number of matches of each article with any, then the total
+    on stderr (`--json`: an array of {"article", "count"}); exit 1 when nothing matches."""
+    writer = JsonArrayWriter() if as_json else None
+    total = articles = 0
+    for hits in batches:
+        counts = hits.counts()
+        if writer is not None:
+            writer.write_many([{"article": article, "count": count}
+                               for article, count in counts.items()])
+        else:
+            sys.stdout.write("".join(f"{article}\t{count}\n" for article, count in counts.items()))
+        total += hits.total
+        articles += len(counts)
+        sys.stdout.flush()
+    if writer is not None:
+        writer.close()
+    else:
+        print(f"{count_noun(total, 'match', 'matches')} in {count_noun(articles, 'article')}",
+              file=sys.stderr)
+    return 0 if total else 1
 
 
 def _building_search_index() -> None:

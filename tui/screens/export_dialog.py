@@ -198,9 +198,10 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
                                           fmt, tags=tags, article=article,
                                           style=self.newsmark.citation_style or DEFAULT_STYLE,
                                           annotation_ids=self._annotation_ids, coders=coders)
+            text = rendered.text  # rendered once, for the file and the dialog
             if path is not None:
                 try:
-                    write_export(path, rendered.text, fmt, force=force)
+                    write_export(path, text, fmt, force=force)
                 except OutputExistsError:
                     self.app.call_from_thread(self._ask_overwrite, path)
                     return
@@ -211,7 +212,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
         except NewsmarkError as error:
             self.app.call_from_thread(self._error, str(error))
             return
-        self.app.call_from_thread(self._done, rendered.text, rendered.count, fmt, path)
+        self.app.call_from_thread(self._done, text, rendered.count, fmt, path)
 
     def _ask_overwrite(self, path: Path) -> None:
         """The file exists: replace it only if the user says yes (no is the default)."""

@@ -25,6 +25,7 @@ from annotations.library_query import (
 )
 from tui.messages import ArticlesReloaded, DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
+from tui.threads import long_lived_objects, sorted_in_steps
 from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
 from tui.widgets.footer import KeyFooter
 from tui.widgets.hit_list import HitList
@@ -228,13 +229,15 @@ class LibraryScreen(NewsmarkScreen):
         """Every article's metadata, filter text, annotation count and table row (in a
         thread), then shown on the event loop."""
         workspace = self.workspace
-        self._metas = list(workspace.require_corpus())
-        self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
-        self._counts = dict(workspace.annotation_counts())
-        query = self.query_one("#filter", Input).value
-        rows = self._table_rows(self._visible_metas())
-        table = self.table()
-        measured = table.measure_rows(rows) if table is not None else None
+        # The rows hold no cycles: frozen, they are still freed when replaced.
+        with long_lived_objects():
+            self._metas = list(workspace.require_corpus())
+            self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
+            self._counts = dict(workspace.annotation_counts())
+            query = self.query_one("#filter", Input).value
+            rows = self._table_rows(self._visible_metas(in_thread=True))
+            table = self.table()
+            measured = table.measure_rows(rows) if table is not None else None
         self.app.call_from_thread(self._loaded, query, rows, measured)
 
     def _loaded(self, query: str, rows: list[TableRow],
@@ -259,7 +262,7 @@ class LibraryScreen(NewsmarkScreen):
         value = getattr(meta, key) or ""
         return (value.casefold(), meta.id)
 
-    def _visible_metas(self) -> list[ArticleMeta]:
+    def _visible_metas(self, *, in_thread: bool = False) -> list[ArticleMeta]:
         """The articles the filter matches (see `annotations.library_query`), sorted; while
         the filter has a mistake (`has:memos`), the articles listed before it."""
         try:
@@ -274,6 +277,10 @@ class LibraryScreen(NewsmarkScreen):
                 self._states = article_states(self.workspace.visible_annotations())
             states = self._states
         rows = filter_articles(query, self._metas, self._haystacks, states)
+        if in_thread:  # let the event loop run between the steps of a long sort
+            rows = sorted_in_steps(rows, self._sort_key, reverse=self._sort_reverse)
+            self._last_visible = rows
+            return rows
         rows.sort(key=self._sort_key, reverse=self._sort_reverse)
         self._last_visible = rows
         return rows

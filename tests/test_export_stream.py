@@ -1,0 +1,74 @@
+"""Exports written a piece at a time (`annotations.export.json_stream`, `export_chunks`):
+the same bytes as the whole document dumped at once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+import orjson
+import pytest
+
+from annotations.export import ExportFormat, export_chunks, json_stream, render_export, write_export
+from annotations.export.json_stream import Streamed, json_chunks
+from annotations.model import Annotation
+from tests.test_export_golden import GENERATED, TAG_COLOURS, build_fixture, corpus, metas
+
+__all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
+
+
+def _whole(document: object) -> bytes:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+@pytest.mark.parametrize("items", [[], [1], [{"a": [1, {"b": "é\n"}]}, None, "x"] * 7])
+@pytest.mark.parametrize("shape", ["top", "nested", "in a list", "none"])
+def test_streamed_json_is_the_whole_document(items: list[object], shape: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(json_stream, "CHUNK_ITEMS", 3)
+
+    def document(value: object) -> object:
+        if shape == "top":
+            return value
+        if shape == "nested":
+            return {"head": 1, "first": {"items": value, "after": [2, {}]}, "tail": []}
+        if shape == "in a list":
+            return [{"x": 1}, [value], "end"]
+        return {"plain": items}
+
+    pieces = list(json_chunks(document(Streamed(iter(items)))))
+    assert b"".join(pieces) == _whole(document(items))
+    if shape != "none" and len(items) > 3:
+        assert len(pieces) > 2  # written a chunk at a time
+
+
+def test_exports_written_in_chunks_are_the_same_files(
+    corpus, metas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = build_fixture(corpus)
+    for fmt in (ExportFormat.W3C, ExportFormat.JSON, ExportFormat.CSV):
+        options = {"collection": "samples", "generated": GENERATED}
+        whole = render_export(fmt, annotations, metas, TAG_COLOURS, **options)
+        with monkeypatch.context() as patched:
+            patched.setattr(json_stream, "CHUNK_ITEMS", 2)
+            pieces = list(export_chunks(fmt, annotations, metas, TAG_COLOURS, **options))
+        assert len(pieces) > 2 or fmt is ExportFormat.CSV
+        assert b"".join(pieces).decode("utf-8") == whole
+        target = tmp_path / f"out.{fmt}"
+        write_export(target, iter(pieces), fmt)
+        expected = ("\ufeff" if fmt is ExportFormat.CSV else "") + whole
+        assert target.read_bytes() == expected.encode("utf-8")
+
+
+def test_annotation_to_dict_has_every_field_in_order(corpus) -> None:
+    for annotation in build_fixture(corpus):
+        for scored in (annotation, replace(annotation, anchor_score=0.5)):
+            expected = asdict(scored)
+            expected["tags"], expected["anchor"] = list(scored.tags), scored.anchor.value
+            if scored.anchor_score is None:
+                del expected["anchor_score"]
+            data = scored.to_dict()
+            assert list(data) == list(expected) and data == expected
+            assert Annotation.from_dict(data) == scored
+    assert [f.name for f in fields(Annotation)] == list(
+        replace(annotation, anchor_score=0.5).to_dict())

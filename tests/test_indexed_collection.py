@@ -1,0 +1,141 @@
+"""Reading a collection from its index alone (`IndexedCollection`): when the index may be
+trusted, that `list` and `search` say what the full open says, and that changes are seen."""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from annotations import search as search_module
+from annotations.corpus import Corpus
+from annotations.errors import UnknownArticleError
+from annotations.indexed_collection import IndexedCollection
+from tests.conftest import RunCli
+
+WORDS = ("Vietnam", "China", "rail", "links", "İstanbul", "Straße", "trade", "talks", "Xi",
+         "Jinping", "2023", "community", "shared", "future", "Hà", "Nội")
+QUERIES = [("Vietnam", False, False), ("rail links", False, False), ("ISTANBUL", False, False),
+           ("zzz", False, False), ("Xi", False, True), (r"\bXi Jinping\b", True, False),
+           (r"\d{4}", True, False), ("a", False, False)]
+AN_HOUR_AGO = time.time() - 3600
+
+
+def _age(library: Path) -> None:
+    """Date every file and directory an hour back, as a collection untouched for a while."""
+    for directory, _, files in os.walk(library):
+        for name in files:
+            os.utime(os.path.join(directory, name), (AN_HOUR_AGO, AN_HOUR_AGO))
+        os.utime(directory, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """120 articles (enough for the full-text index), one in a subdirectory, one twice
+    (a.txt and a.md), indexed by a full open and then left alone."""
+    rng = random.Random(3)
+    root = tmp_path / "big"
+    (root / "sub").mkdir(parents=True)
+    for number in range(120):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 60)))
+        folder = root / "sub" if number == 7 else root
+        (folder / f"a{number:03d}.txt").write_text(f"Title {number}\n\n{body}\n", "utf-8")
+    (root / "a001.md").write_text("---\ntitle: Twin\nsource: Wire\n---\n\nrail links\n", "utf-8")
+    (root / "broken.txt").write_bytes(b"\x00\x01\x02binary")
+    _age(root)
+    Corpus.open(root)
+    return root
+
+
+def _hits(batches: object) -> list[tuple[str, int, int, str]]:
+    return [(h.article, h.start, h.end, h.context) for b in batches for h in b]  # type: ignore
+
+
+def test_listing_and_search_match_the_full_open(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "SEARCH_BATCH_CHARS", 400)
+    corpus = Corpus.open(library)
+    indexed = IndexedCollection.open(library)
+    assert indexed is not None
+    try:
+        assert list(indexed.listing()) == list(corpus.listing())
+        # Kept in the index, read back by the second (warm) open.
+        assert corpus.notices == ["skipped broken.txt: looks like a binary file"]
+        assert indexed.notices == corpus.notices
+        for query, regex, case_sensitive in QUERIES:
+            options = {"regex": regex, "case_sensitive": case_sensitive}
+            assert _hits(indexed.search_batches(query, **options)) == \
+                _hits(corpus.search_batches(query, **options)), query
+        twins = ["a001-txt", "a001"]
+        one = _hits(indexed.search_batches("a", article_ids=twins))
+        assert one and one == _hits(corpus.search_batches("a", article_ids=twins))
+        nested = next(meta.id for meta in corpus if meta.path.parent.name == "sub")
+        for known in (nested, "a119", "a105"):
+            assert indexed.resolve(known) == corpus.resolve(known)
+        with pytest.raises(UnknownArticleError, match="ambiguous"):
+            indexed.resolve("a00")
+        with pytest.raises(UnknownArticleError, match="no article"):
+            indexed.resolve("nope")
+    finally:
+        indexed.close()
+
+
+def test_not_trusted_when_a_directory_changed(library: Path) -> None:
+    (library / "sub" / "new.txt").write_text("New\n\nfresh text\n", "utf-8")
+    os.utime(library / "sub", (AN_HOUR_AGO + 60, AN_HOUR_AGO + 60))
+    assert IndexedCollection.open(library) is None
+    Corpus.open(library)  # a full look records the directories again
+    indexed = IndexedCollection.open(library)
+    assert indexed is not None
+    assert "New" in {item["title"] for item in indexed.listing()}
+    indexed.close()
+
+
+def test_not_trusted_right_after_a_change(library: Path) -> None:
+    (library / "a999.txt").write_text("Late\n\nlate text\n", "utf-8")
+    Corpus.open(library)
+    # The directory changed a moment ago: it may change again within the same clock tick.
+    assert IndexedCollection.open(library) is None
+
+
+def test_a_file_rewritten_in_place_is_searched_as_it_is_now(library: Path) -> None:
+    target = library / "a005.txt"
+    old_words = set(target.read_text("utf-8").split()[2:])
+    target.write_text("Title 5\n\nnothing but zebras here\n", "utf-8")
+    os.utime(library, (AN_HOUR_AGO, AN_HOUR_AGO))  # the directory looks untouched
+    indexed = IndexedCollection.open(library)
+    assert indexed is not None
+    try:
+        hits = _hits(indexed.search_batches(r"\w+", regex=True, article_ids=["a005"]))
+        assert [(start, end) for _, start, end, _ in hits] == [(0, 7), (8, 11), (12, 18),
+                                                                (19, 23)]
+        for word in old_words:  # a candidate by its indexed text, but no longer a match
+            assert "a005" not in {h[0] for h in _hits(indexed.search_batches(word))}
+    finally:
+        indexed.close()
+
+
+def test_cli_list_and_search_through_the_index(library: Path, run_cli: RunCli,
+                                               db_path: Path) -> None:
+    common = ("--library", str(library), "--db", str(db_path))
+    assert IndexedCollection.open(library) is not None  # so the commands use it
+    listed, plain = run_cli(*common, "list", "--json"), run_cli(*common, "list")
+    os.utime(library)  # now the commands open the collection in full
+    assert IndexedCollection.open(library) is None
+    assert (listed.out, listed.err) == (run_cli(*common, "list", "--json").out, listed.err)
+    assert (plain.out, plain.err) == (run_cli(*common, "list").out, plain.err)
+    assert "skipped broken.txt" in listed.err
+    counted = run_cli(*common, "search", "rail links", "--count")
+    assert counted.code == 0
+    lines = [line.split("\t") for line in counted.out.splitlines()]
+    corpus = Corpus.open(library)
+    expected = corpus.search("rail links").counts()
+    assert {article: int(n) for article, n in lines} == expected
+    assert counted.err.endswith(f"{sum(expected.values())} matches in {len(expected)} articles\n")
+    assert run_cli(*common, "search", "zzz", "--count").code == 1
+    with pytest.raises(SystemExit):
+        run_cli(*common, "search", "x", "--count", "--limit", "2")
