@@ -32,12 +32,11 @@ test: $(TEST_STAMP) lint
 snapshot-update: $(TEST_STAMP)
 	$(PY) -m pytest tests/test_snapshots.py -q --snapshot-update
 
-## ruff, then the types (mypy, configured in pyproject.toml), then the layering contracts.
+## ruff (rules and formatting), then the types (mypy, configured in pyproject.toml), then the
+## layering contracts (import-linter).
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
-# Enabled once the whole repository has been reformatted with `ruff format .` in one
-# commit (120 files would change today; doing it now would conflict with open branches):
-#	$(PY) -m ruff format --check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports
 

@@ -43,13 +43,15 @@ def _has_tag(annotation: Annotation, tag: str) -> bool:
     return any(tag_key(t) == tag_key(tag) for t in annotation.tags)
 
 
-def _piece(article: Article, source: Annotation | None, start: int, end: int,
-           tags: Sequence[str]) -> Annotation | None:
+def _piece(
+    article: Article, source: Annotation | None, start: int, end: int, tags: Sequence[str]
+) -> Annotation | None:
     """A consensus annotation of `article.body[start:end]` (None if only whitespace)."""
     if start >= end or not article.body[start:end].strip():
         return None
-    made = new_annotation(article, start, end, tags=tags,
-                          note=source.note if source is not None else None)
+    made = new_annotation(
+        article, start, end, tags=tags, note=source.note if source is not None else None
+    )
     return replace(made, coder=CONSENSUS)
 
 
@@ -69,20 +71,26 @@ def adjudicate(
     `annotations` are the article's annotations (every coder's, consensus included).
     """
     keys = {coder_key(name) for name in keep}
-    relevant = [a for a in annotations
-                if a.article == article.id and a.anchor != Anchor.ORPHANED
-                and a.start < end and start < a.end and _has_tag(a, tag)]
+    relevant = [
+        a
+        for a in annotations
+        if a.article == article.id
+        and a.anchor != Anchor.ORPHANED
+        and a.start < end
+        and start < a.end
+        and _has_tag(a, tag)
+    ]
     kept = [a for a in relevant if coder_key(a.coder or "") in keys]
     previous = [a for a in relevant if coder_key(a.coder or "") == coder_key(CONSENSUS)]
     added: list[Annotation] = []
     for old in previous:  # what an earlier decision wrote outside this unit stays
         for piece_start, piece_end in ((old.start, start), (end, old.end)):
-            piece = _piece(article, old, max(old.start, piece_start),
-                           min(old.end, piece_end), old.tags)
+            piece = _piece(
+                article, old, max(old.start, piece_start), min(old.end, piece_end), old.tags
+            )
             if piece is not None:
                 added.append(piece)
-    for piece_start, piece_end in _merged((max(a.start, start), min(a.end, end))
-                                          for a in kept):
+    for piece_start, piece_end in _merged((max(a.start, start), min(a.end, end)) for a in kept):
         piece = _piece(article, None, piece_start, piece_end, [tag])
         if piece is not None:
             added.append(piece)

@@ -59,8 +59,14 @@ class Scores:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `newsmark agreement --json` (per tag and overall)."""
-        return {"alpha": self.alpha, "kappa": self.kappa, "agreement": self.agreement,
-                "units": self.units, "coded": dict(self.coded), "both": self.both}
+        return {
+            "alpha": self.alpha,
+            "kappa": self.kappa,
+            "agreement": self.agreement,
+            "units": self.units,
+            "coded": dict(self.coded),
+            "both": self.both,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +115,9 @@ def krippendorff_alpha(matrix: np.ndarray) -> float | None:
     if matrix.size == 0:
         return None
     try:
-        value = krippendorff.alpha(reliability_data=matrix.astype(float),
-                                   level_of_measurement="nominal")
+        value = krippendorff.alpha(
+            reliability_data=matrix.astype(float), level_of_measurement="nominal"
+        )
     except ValueError:  # "There has to be more than one value in the domain."
         return None
     return None if np.isnan(value) else float(value)
@@ -163,13 +170,14 @@ def article_units(article: Article, unit: UnitKind) -> list[Span]:
     return [s for p in paragraphs for s in p.sentences]
 
 
-def coverage(spans: Iterable[tuple[int, int]], units: Sequence[Span], body_length: int,
-             unit: UnitKind) -> np.ndarray:
+def coverage(
+    spans: Iterable[tuple[int, int]], units: Sequence[Span], body_length: int, unit: UnitKind
+) -> np.ndarray:
     """0/1 per unit: whether any of `spans` covers it (characters) or overlaps it."""
     if unit is UnitKind.CHARACTER:
         covered = np.zeros(body_length, dtype=np.int8)
         for start, end in spans:
-            covered[max(start, 0):max(end, 0)] = 1
+            covered[max(start, 0) : max(end, 0)] = 1
         return covered
     starts = np.fromiter((u.start for u in units), dtype=np.int64, count=len(units))
     ends = np.fromiter((u.end for u in units), dtype=np.int64, count=len(units))
@@ -185,8 +193,13 @@ def _label(unit: UnitKind, index: int, span: Span) -> str:
     return f"{unit} {index + 1}"
 
 
-def _disagreements(article_id: str, matrix: np.ndarray, units: Sequence[Span],
-                   unit: UnitKind, coders: Sequence[str]) -> list[Disagreement]:
+def _disagreements(
+    article_id: str,
+    matrix: np.ndarray,
+    units: Sequence[Span],
+    unit: UnitKind,
+    coders: Sequence[str],
+) -> list[Disagreement]:
     """The units where the coders differ; consecutive characters with the same pattern of
     who coded them make one run."""
     found: list[Disagreement] = []
@@ -204,8 +217,9 @@ def _disagreements(article_id: str, matrix: np.ndarray, units: Sequence[Span],
                 end += 1
         span = Span(units[index].start, units[end - 1].end)
         coded_by = tuple(c for c, value in zip(coders, pattern, strict=True) if value)
-        found.append(Disagreement(article_id, span.start, span.end,
-                                  _label(unit, index, span), coded_by))
+        found.append(
+            Disagreement(article_id, span.start, span.end, _label(unit, index, span), coded_by)
+        )
         index = end
     return found
 
@@ -281,10 +295,17 @@ def compute_agreement(
         for tag in tag_names:
             wanted = tag_key(tag)
             rows = [
-                coverage(((a.start, a.end) for a in here
-                          if coder_key(a.coder or "") == key
-                          and any(tag_key(t) == wanted for t in a.tags)),
-                         units, len(article.body), unit)
+                coverage(
+                    (
+                        (a.start, a.end)
+                        for a in here
+                        if coder_key(a.coder or "") == key
+                        and any(tag_key(t) == wanted for t in a.tags)
+                    ),
+                    units,
+                    len(article.body),
+                    unit,
+                )
                 for key in keys
             ]
             matrix = np.vstack(rows) if rows else np.zeros((len(keys), 0), dtype=np.int8)
@@ -304,16 +325,19 @@ def compute_agreement(
     )
 
 
-def _check_tags(annotations: Sequence[Annotation], tags: Sequence[str],
-                coders: Sequence[str]) -> None:
+def _check_tags(
+    annotations: Sequence[Annotation], tags: Sequence[str], coders: Sequence[str]
+) -> None:
     """AgreementError for asked-for tags that no annotation of the coders carries (a
     misspelt tag would otherwise be perfect agreement: nobody coded it)."""
     used = {tag_key(tag) for a in annotations for tag in a.tags}
     unknown = [tag for tag in dict.fromkeys(tags) if tag_key(tag) not in used]
     if unknown:
         listed = ", ".join(f"“{tag}”" for tag in unknown)
-        raise AgreementError(f"no annotation by {' or '.join(coders)} has the tag"
-                             f"{'s' if len(unknown) > 1 else ''} {listed}")
+        raise AgreementError(
+            f"no annotation by {' or '.join(coders)} has the tag"
+            f"{'s' if len(unknown) > 1 else ''} {listed}"
+        )
 
 
 def _tag_names(annotations: Sequence[Annotation], tags: Sequence[str]) -> list[str]:
@@ -326,6 +350,5 @@ def _tag_names(annotations: Sequence[Annotation], tags: Sequence[str]) -> list[s
     if tags:
         keys = list(dict.fromkeys(tag_key(t) for t in tags))
         given = {tag_key(t): t for t in tags}
-        return [spellings[k].most_common(1)[0][0] if k in spellings else given[k]
-                for k in keys]
+        return [spellings[k].most_common(1)[0][0] if k in spellings else given[k] for k in keys]
     return [spellings[k].most_common(1)[0][0] for k in sorted(spellings)]

@@ -107,8 +107,11 @@ class AlignedPair:
 
     def to_dict(self) -> dict[str, Any]:
         """The keys of a pair in `newsmark compare --json`."""
-        return {"left": self.left.to_dict(), "right": self.right.to_dict(),
-                "score": round(self.score, 4)}
+        return {
+            "left": self.left.to_dict(),
+            "right": self.right.to_dict(),
+            "score": round(self.score, 4),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +181,9 @@ class Alignment:
         def alone(units: tuple[Unit, ...], side: Side) -> list[AlignmentRow]:
             elsewhere = [best.get((side, u.index)) for u in units]
             if side == "left":
-                return [AlignmentRow(u, None, None, e) for u, e in zip(units, elsewhere,
-                                                                          strict=True)]
+                return [
+                    AlignmentRow(u, None, None, e) for u, e in zip(units, elsewhere, strict=True)
+                ]
             return [AlignmentRow(None, u, None, e) for u, e in zip(units, elsewhere, strict=True)]
 
         rows: list[AlignmentRow] = []

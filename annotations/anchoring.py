@@ -60,8 +60,7 @@ def locate_quote(
         raise QuoteNotFoundError(f"quote not found{where}: “{_excerpt(quote)}”")
     times = "once" if found == 1 else f"only {found} times"
     raise QuoteNotFoundError(
-        f"quote occurs {times}{where}, so there is no occurrence {occurrence}: "
-        f"“{_excerpt(quote)}”"
+        f"quote occurs {times}{where}, so there is no occurrence {occurrence}: “{_excerpt(quote)}”"
     )
 
 
@@ -82,8 +81,10 @@ def _passage(article: Article, start: int, end: int) -> tuple[int, int]:
     selected = body[start:end]
     if not selected.strip():
         raise QuoteNotFoundError(f"offsets {start}..{end} select only whitespace")
-    return (start + len(selected) - len(selected.lstrip()),
-            end - (len(selected) - len(selected.rstrip())))
+    return (
+        start + len(selected) - len(selected.lstrip()),
+        end - (len(selected) - len(selected.rstrip())),
+    )
 
 
 def new_annotation(
@@ -118,8 +119,14 @@ def new_annotation(
     )
 
 
-def _anchored(annotation: Annotation, article: Article, start: int, end: int,
-              anchor: Anchor, score: float | None = None) -> Annotation:
+def _anchored(
+    annotation: Annotation,
+    article: Article,
+    start: int,
+    end: int,
+    anchor: Anchor,
+    score: float | None = None,
+) -> Annotation:
     """The annotation attached to [start, end) of `article` with fresh context."""
     prefix, suffix = _context(article.body, start, end)
     return replace(
@@ -145,8 +152,7 @@ def reattach(annotation: Annotation, article: Article, start: int, end: int) -> 
     """
     if article.id != annotation.article:
         raise QuoteNotFoundError(
-            f"annotation {annotation.id} belongs to article {annotation.article}, "
-            f"not {article.id}"
+            f"annotation {annotation.id} belongs to article {annotation.article}, not {article.id}"
         )
     start, end = _passage(article, start, end)
     return replace(_anchored(annotation, article, start, end, Anchor.EXACT), updated=utc_now())
@@ -171,10 +177,13 @@ def _exact_in_context(annotation: Annotation, body: str) -> int | None:
     best: int | None = None
     position = body.find(quote)
     while position != -1:
-        in_context = _context(body, position, position + len(quote)) == (annotation.prefix,
-                                                                        annotation.suffix)
-        if in_context and (best is None
-                           or abs(position - annotation.start) < abs(best - annotation.start)):
+        in_context = _context(body, position, position + len(quote)) == (
+            annotation.prefix,
+            annotation.suffix,
+        )
+        if in_context and (
+            best is None or abs(position - annotation.start) < abs(best - annotation.start)
+        ):
             best = position
         position = body.find(quote, position + 1)
     return best
@@ -209,8 +218,9 @@ def reanchor(annotation: Annotation, article: Article) -> Annotation:
     if found is not None:
         if body[found.start : found.end] == quote:
             return _anchored(annotation, article, found.start, found.end, Anchor.EXACT)
-        return _anchored(annotation, article, found.start, found.end, Anchor.FUZZY,
-                         round(found.score, 3))
+        return _anchored(
+            annotation, article, found.start, found.end, Anchor.FUZZY, round(found.score, 3)
+        )
     return _orphaned(annotation)
 
 
@@ -244,8 +254,11 @@ def ensure_current(corpus: Corpus, article: Article) -> None:
     """`StaleArticleError` unless `article` is the article's text as its file holds it now:
     offsets chosen on an older text would mark something else in the new one."""
     article_id = article.id
-    if (article_id in corpus and not corpus.file_changed(article_id)
-            and corpus.content_hash(article_id) == article.content_hash):
+    if (
+        article_id in corpus
+        and not corpus.file_changed(article_id)
+        and corpus.content_hash(article_id) == article.content_hash
+    ):
         return
     raise StaleArticleError(
         f"article {article_id} changed on disk since it was shown, so nothing was saved; "

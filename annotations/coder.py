@@ -107,8 +107,9 @@ def save_coder(name: str) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, orjson.dumps(settings, option=orjson.OPT_INDENT_2))
     except OSError as error:
-        raise NewsmarkError(f"could not save the coder to {path}: "
-                            f"{error.strerror or error}") from None
+        raise NewsmarkError(
+            f"could not save the coder to {path}: {error.strerror or error}"
+        ) from None
     return cleaned
 
 
@@ -174,10 +175,18 @@ def tags_seen_in(infos: Sequence[TagInfo], annotations: Iterable[Annotation]) ->
     totals: Counter[str] = Counter()
     for annotation in annotations:
         counts.update({tag_key(tag) for tag in annotation.tags})
-        totals.update({tag_key(path) for tag in annotation.tags
-                       for path in (*tag_ancestors(tag), tag)})
+        totals.update(
+            {tag_key(path) for tag in annotation.tags for path in (*tag_ancestors(tag), tag)}
+        )
     kept = {tag_key(info.name) for info in infos if totals[tag_key(info.name)] or info.description}
-    kept |= {tag_key(ancestor) for info in infos if tag_key(info.name) in kept
-             for ancestor in tag_ancestors(info.name)}
-    return [replace(info, count=counts[tag_key(info.name)], total=totals[tag_key(info.name)])
-            for info in infos if tag_key(info.name) in kept]
+    kept |= {
+        tag_key(ancestor)
+        for info in infos
+        if tag_key(info.name) in kept
+        for ancestor in tag_ancestors(info.name)
+    }
+    return [
+        replace(info, count=counts[tag_key(info.name)], total=totals[tag_key(info.name)])
+        for info in infos
+        if tag_key(info.name) in kept
+    ]

@@ -72,8 +72,9 @@ class Corpus:
         self._gone: dict[str, Path] = {}
 
     @classmethod
-    def open(cls, root: Path, *, use_cache: bool = True,
-             progress: Progress | None = None) -> Corpus:
+    def open(
+        cls, root: Path, *, use_cache: bool = True, progress: Progress | None = None
+    ) -> Corpus:
         """Index the collection at `root`; `LibraryNotFoundError` if it is not a directory.
 
         `progress(done, total)` is called while changed files are parsed."""
@@ -175,7 +176,8 @@ class Corpus:
             gone = self._gone.get(id_or_prefix)
             if gone is not None:
                 raise UnknownArticleError(
-                    f"article {id_or_prefix} can no longer be read: {gone} is gone")
+                    f"article {id_or_prefix} can no longer be read: {gone} is gone"
+                )
             raise UnknownArticleError(f"no article with id {id_or_prefix!r} in {self.root}")
         shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
         raise UnknownArticleError(f"article id {id_or_prefix!r} is ambiguous: {shown}")
@@ -243,17 +245,22 @@ class Corpus:
                 entry = index_file(FileJob(str(meta.path), relative, *state))
                 if not self._index.update([entry], ()):
                     # The index cannot be written: these articles are parsed when read.
-                    return self._replace_file(meta.path, [
-                        (_indexed_meta(meta.path, article), None) for article in entry.articles
-                    ])
+                    return self._replace_file(
+                        meta.path,
+                        [(_indexed_meta(meta.path, article), None) for article in entry.articles],
+                    )
             # (Else another process indexed the file already: take in its entries.)
-            return self._replace_file(meta.path, [
-                (meta_of_row(self.root, row, row.base_id), (row.rowid, row.content_hash))
-                for row in self._index.articles_of(relative)
-            ])
+            return self._replace_file(
+                meta.path,
+                [
+                    (meta_of_row(self.root, row, row.base_id), (row.rowid, row.content_hash))
+                    for row in self._index.articles_of(relative)
+                ],
+            )
 
-    def _replace_file(self, path: Path,
-                      articles: list[tuple[ArticleMeta, tuple[int, str] | None]]) -> list[str]:
+    def _replace_file(
+        self, path: Path, articles: list[tuple[ArticleMeta, tuple[int, str] | None]]
+    ) -> list[str]:
         """Put `articles` (metadata with its id before duplicates are told apart, and the
         index's (rowid, content hash) or None) in place of the articles read from `path`;
         the ids whose metadata or content hash changed."""
@@ -284,8 +291,10 @@ class Corpus:
             self._search_index = None
         self._index.set_ids((row[0], i) for i, (_, row) in new.items() if row is not None)
         changed = [
-            article_id for article_id in sorted(old.keys() | new.keys())
-            if article_id not in old or article_id not in new
+            article_id
+            for article_id in sorted(old.keys() | new.keys())
+            if article_id not in old
+            or article_id not in new
             or _state(*old[article_id]) != _state(*new[article_id])
         ]
         return changed
@@ -358,8 +367,14 @@ class Corpus:
         SearchIndex([]).search(query, regex=regex, case_sensitive=case_sensitive)
         wanted = None if article_ids is None else {self.resolve(i) for i in article_ids}
         ids = self._candidate_ids(query, regex, case_sensitive, wanted, prepare)
-        return search_in_batches(self._bodies_of(ids), self.body, query, regex=regex,
-                                 case_sensitive=case_sensitive, limit=limit)
+        return search_in_batches(
+            self._bodies_of(ids),
+            self.body,
+            query,
+            regex=regex,
+            case_sensitive=case_sensitive,
+            limit=limit,
+        )
 
     def _total_words(self) -> int:
         return sum(meta.words for meta in self._metas.values())
@@ -367,9 +382,14 @@ class Corpus:
     def _all_bodies(self) -> Iterator[tuple[str, str | None]]:
         return self._bodies_of(self._sorted_ids)
 
-    def _candidate_ids(self, query: str, regex: bool, case_sensitive: bool,
-                       wanted: set[str] | None,
-                       prepare: Callable[[], None] | None = None) -> list[str]:
+    def _candidate_ids(
+        self,
+        query: str,
+        regex: bool,
+        case_sensitive: bool,
+        wanted: set[str] | None,
+        prepare: Callable[[], None] | None = None,
+    ) -> list[str]:
         """The ids (in id order) of the articles that can match, from the full-text index
         (built first if it never was, after calling `prepare`)."""
         ids = self._sorted_ids if wanted is None else [i for i in self._sorted_ids if i in wanted]
@@ -390,7 +410,7 @@ class Corpus:
         """(id, body) in the order given; None for a body the index does not have."""
         rows = self._rows
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
+            chunk = ids[start : start + 500]
             found = dict(self._index.bodies(rows[i][0] for i in chunk if i in rows))
             for article_id in chunk:
                 row = rows.get(article_id)
@@ -450,18 +470,34 @@ def _state(meta: ArticleMeta, row: tuple[int, str] | None) -> tuple[ArticleMeta,
 
 def _indexed_meta(path: Path, article: IndexedArticle) -> ArticleMeta:
     return ArticleMeta(
-        id=article.base_id, title=article.title, source=article.source, date=article.date,
-        authors=article.authors, url=article.url, path=path, words=article.words,
-        format=article.format, encoding=article.encoding, record=article.record,
+        id=article.base_id,
+        title=article.title,
+        source=article.source,
+        date=article.date,
+        authors=article.authors,
+        url=article.url,
+        path=path,
+        words=article.words,
+        format=article.format,
+        encoding=article.encoding,
+        record=article.record,
     )
 
 
 def meta_of_row(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:
     """The metadata of an article listed by the index, under the id it was given."""
     return ArticleMeta(
-        id=article_id, title=row.title, source=row.source, date=row.date, authors=row.authors,
-        url=row.url, path=root / row.path, words=row.words, format=row.format,
-        encoding=row.encoding, record=row.record,
+        id=article_id,
+        title=row.title,
+        source=row.source,
+        date=row.date,
+        authors=row.authors,
+        url=row.url,
+        path=root / row.path,
+        words=row.words,
+        format=row.format,
+        encoding=row.encoding,
+        record=row.record,
     )
 
 
@@ -475,13 +511,41 @@ def _unique_metas(
     ids: dict[str, tuple[int, str]] = {}
     renamed: list[tuple[int, str]] = []
     child = _child_path_maker(root)
-    for rowid, path, old_id, base_id, title, source, date, authors, url, words, fmt, \
-            encoding, record, content_hash, _seq in rows:
+    for (
+        rowid,
+        path,
+        old_id,
+        base_id,
+        title,
+        source,
+        date,
+        authors,
+        url,
+        words,
+        fmt,
+        encoding,
+        record,
+        content_hash,
+        _seq,
+    ) in rows:
         article_id = base_id
         if article_id in ids:
             article_id = f"{article_id}-{fmt}"
-        metas.append(ArticleMeta(article_id, title, source, date, split_authors(authors), url,
-                                 child(os.fsdecode(path)), words, fmt, encoding, record))
+        metas.append(
+            ArticleMeta(
+                article_id,
+                title,
+                source,
+                date,
+                split_authors(authors),
+                url,
+                child(os.fsdecode(path)),
+                words,
+                fmt,
+                encoding,
+                record,
+            )
+        )
         ids[article_id] = (rowid, content_hash)
         if old_id != article_id:
             renamed.append((rowid, article_id))

@@ -85,8 +85,22 @@ class CollectionScan:
 
 def _row(values: tuple[Any, ...]) -> ArticleRow:
     rowid, path, id_, base_id, title, source, date, authors, url, words, fmt, enc, rec, h = values
-    return ArticleRow(rowid, os.fsdecode(path), id_, base_id, title, source, date,
-                      split_authors(authors), url, words, fmt, enc, rec, h)
+    return ArticleRow(
+        rowid,
+        os.fsdecode(path),
+        id_,
+        base_id,
+        title,
+        source,
+        date,
+        split_authors(authors),
+        url,
+        words,
+        fmt,
+        enc,
+        rec,
+        h,
+    )
 
 
 def split_authors(joined: str) -> tuple[str, ...]:
@@ -155,34 +169,43 @@ class CorpusIndex:
             return None
         try:
             value = orjson.loads(text)
-            return CollectionScan(value["started_ns"],
-                                  tuple((path, mtime) for path, mtime in value["dirs"]),
-                                  tuple(value["notices"]))
+            return CollectionScan(
+                value["started_ns"],
+                tuple((path, mtime) for path, mtime in value["dirs"]),
+                tuple(value["notices"]),
+            )
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return None
 
     def complete(self) -> bool:
         """Whether every article has its id recorded (the last open finished)."""
         with self._lock:
-            return self._db.execute(
-                "SELECT 1 FROM articles WHERE id IS NULL LIMIT 1").fetchone() is None
+            return (
+                self._db.execute("SELECT 1 FROM articles WHERE id IS NULL LIMIT 1").fetchone()
+                is None
+            )
 
     def listing(self) -> Iterator[tuple[str, str, str | None, str | None, str, int]]:
         """(id, title, source, date, authors joined, words) of every article, by id, read a
         chunk at a time (see `split_authors`)."""
         yield from self._chunks(
-            "SELECT id, title, source, date, authors, words FROM articles ORDER BY id", ())
+            "SELECT id, title, source, date, authors, words FROM articles ORDER BY id", ()
+        )
 
     def matching(self, trigrams: list[str]) -> Iterator[tuple[str, int, bytes, int, int]]:
         """(id, rowid, path, size, mtime_ns of the file) of the articles that contain every
         trigram (all of them when there are none), by id, read a chunk at a time. The
         full-text index must be built (`ensure_fts`) for trigrams to narrow anything."""
-        columns = ("SELECT a.id, a.rowid, a.path, f.size, f.mtime_ns FROM articles a "
-                   "JOIN files f ON f.path = a.path")
+        columns = (
+            "SELECT a.id, a.rowid, a.path, f.size, f.mtime_ns FROM articles a "
+            "JOIN files f ON f.path = a.path"
+        )
         if trigrams and self.fts_ready():
             yield from self._chunks(
                 f"{columns} WHERE a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?) "
-                "ORDER BY a.id", (_fts_query(trigrams),))
+                "ORDER BY a.id",
+                (_fts_query(trigrams),),
+            )
         else:
             yield from self._chunks(f"{columns} ORDER BY a.id", ())
 
@@ -210,7 +233,8 @@ class CorpusIndex:
         # 100,000 rows holds it long enough to freeze the TUI's event loop.
         with self._lock:
             return self._db.execute(
-                f"SELECT {ARTICLE_COLUMNS}, seq FROM articles ORDER BY path, seq").fetchall()
+                f"SELECT {ARTICLE_COLUMNS}, seq FROM articles ORDER BY path, seq"
+            ).fetchall()
 
     def lookup(self, id_or_prefix: str, limit: int = 6) -> list[ArticleRow]:
         """The article with this id, else those whose id starts with it (at most `limit`)."""
@@ -223,7 +247,8 @@ class CorpusIndex:
             # `id >= prefix AND id < prefix + U+10FFFF`: a range of the index, no LIKE escaping.
             found = self._db.execute(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id >= ? AND id < ? "
-                "ORDER BY id LIMIT ?", (id_or_prefix, id_or_prefix + "\U0010ffff", limit)
+                "ORDER BY id LIMIT ?",
+                (id_or_prefix, id_or_prefix + "\U0010ffff", limit),
             ).fetchall()
             return [_row(values) for values in found]
 
@@ -240,15 +265,18 @@ class CorpusIndex:
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE path = ? ORDER BY seq",
-                (os.fsencode(relative),)).fetchall()
+                (os.fsencode(relative),),
+            ).fetchall()
         return [_row(values) for values in rows]
 
     def has_article(self, rowid: int) -> bool:
         """Whether the article entry `rowid` is still in the index (re-indexing a file gives
         its articles new rowids)."""
         with self._lock:
-            return self._db.execute(
-                "SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone() is not None
+            return (
+                self._db.execute("SELECT 1 FROM articles WHERE rowid = ?", (rowid,)).fetchone()
+                is not None
+            )
 
     def body(self, rowid: int) -> str | None:
         """One article's body text, or None."""
@@ -270,8 +298,9 @@ class CorpusIndex:
     def _bodies(self, rowids: list[int]) -> Iterator[tuple[int, str]]:
         marks = ",".join("?" * len(rowids))
         with self._lock:
-            found = dict(self._db.execute(
-                f"SELECT rowid, body FROM bodies WHERE rowid IN ({marks})", rowids))
+            found = dict(
+                self._db.execute(f"SELECT rowid, body FROM bodies WHERE rowid IN ({marks})", rowids)
+            )
         for rowid in rowids:
             if rowid in found:
                 yield rowid, found[rowid]
@@ -306,26 +335,43 @@ class CorpusIndex:
     def _insert_file(self, entry: IndexedFile, fts: bool) -> None:
         self._db.execute(
             "INSERT INTO files VALUES (?, ?, ?, ?)",
-            (os.fsencode(entry.relative), entry.size, entry.mtime_ns,
-             orjson.dumps(entry.notices)))
+            (os.fsencode(entry.relative), entry.size, entry.mtime_ns, orjson.dumps(entry.notices)),
+        )
         for seq, article in enumerate(entry.articles):
             cursor = self._db.execute(
                 "INSERT INTO articles(path, seq, base_id, title, source, date, authors, url,"
                 " words, format, encoding, record, hash)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (os.fsencode(entry.relative), seq, article.base_id, article.title, article.source,
-                 article.date, AUTHOR_SEPARATOR.join(article.authors), article.url, article.words,
-                 article.format, article.encoding, article.record, article.content_hash))
+                (
+                    os.fsencode(entry.relative),
+                    seq,
+                    article.base_id,
+                    article.title,
+                    article.source,
+                    article.date,
+                    AUTHOR_SEPARATOR.join(article.authors),
+                    article.url,
+                    article.words,
+                    article.format,
+                    article.encoding,
+                    article.record,
+                    article.content_hash,
+                ),
+            )
             rowid = cursor.lastrowid
             self._db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, article.body))
             if fts:
-                self._db.execute("INSERT INTO fts(rowid, body) VALUES (?, ?)",
-                                 (rowid, fold(article.body)))
+                self._db.execute(
+                    "INSERT INTO fts(rowid, body) VALUES (?, ?)", (rowid, fold(article.body))
+                )
 
     def record_scan(self, scan: CollectionScan) -> None:
         """Remember a full look at the collection: its directories' modification times."""
-        value = {"started_ns": scan.started_ns, "dirs": [list(d) for d in scan.dirs],
-                 "notices": list(scan.notices)}
+        value = {
+            "started_ns": scan.started_ns,
+            "dirs": [list(d) for d in scan.dirs],
+            "notices": list(scan.notices),
+        }
         try:  # a name that is not valid UTF-8 (surrogate escapes) is simply not recorded
             text = orjson.dumps(value).decode("utf-8")
         except orjson.JSONEncodeError:
@@ -336,17 +382,22 @@ class CorpusIndex:
     def set_ids(self, ids: Iterable[tuple[int, str]]) -> None:
         """Record the id each article was given (by rowid)."""
         with self._lock, contextlib.suppress(sqlite3.Error), self._db:
-            self._db.executemany("UPDATE articles SET id = ? WHERE rowid = ?",
-                                 ((article_id, rowid) for rowid, article_id in ids))
+            self._db.executemany(
+                "UPDATE articles SET id = ? WHERE rowid = ?",
+                ((article_id, rowid) for rowid, article_id in ids),
+            )
 
     def _delete_file(self, relative: str, fts: bool) -> None:
         path = os.fsencode(relative)
-        rowids = [rowid for (rowid,) in self._db.execute(
-            "SELECT rowid FROM articles WHERE path = ?", (path,))]
+        rowids = [
+            rowid
+            for (rowid,) in self._db.execute("SELECT rowid FROM articles WHERE path = ?", (path,))
+        ]
         if fts:
             for rowid, body in self._bodies(rowids):
-                self._db.execute("INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)",
-                                 (rowid, fold(body)))
+                self._db.execute(
+                    "INSERT INTO fts(fts, rowid, body) VALUES ('delete', ?, ?)", (rowid, fold(body))
+                )
         self._db.executemany("DELETE FROM bodies WHERE rowid = ?", ((r,) for r in rowids))
         self._db.execute("DELETE FROM articles WHERE path = ?", (path,))
         self._db.execute("DELETE FROM files WHERE path = ?", (path,))
@@ -384,13 +435,16 @@ class CorpusIndex:
                         self._db.execute("BEGIN IMMEDIATE")
                         last = int(self._meta("fts_last") or -1)
                         rows = self._db.execute(
-                            "SELECT rowid, body FROM bodies WHERE rowid > ? ORDER BY rowid "
-                            "LIMIT ?", (last, FTS_BATCH)).fetchall()
+                            "SELECT rowid, body FROM bodies WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                            (last, FTS_BATCH),
+                        ).fetchall()
                         if not rows:
                             self._set_meta("fts", "ready")
                             return
-                        self._db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)",
-                                             ((rowid, fold(body)) for rowid, body in rows))
+                        self._db.executemany(
+                            "INSERT INTO fts(rowid, body) VALUES (?, ?)",
+                            ((rowid, fold(body)) for rowid, body in rows),
+                        )
                         self._set_meta("fts_last", str(rows[-1][0]))
                     done += len(rows)
                     if progress is not None:
@@ -416,7 +470,8 @@ class CorpusIndex:
                 return None
             try:
                 rows = self._db.execute(
-                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", (query,))
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", (query,)
+                )
                 return [rowid for (rowid,) in rows]
             except sqlite3.Error:
                 return None
@@ -475,5 +530,7 @@ def _open_checked(path: Path) -> sqlite3.Connection | None:
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
-    return {name for (name,) in db.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    return {
+        name
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }

@@ -18,8 +18,17 @@ _ARTICLE_TYPES = frozenset(
     "NewsArticle Article ReportageNewsArticle AnalysisNewsArticle OpinionNewsArticle "
     "BlogPosting Report ScholarlyArticle TechArticle LiveBlogPosting WebPage".split()
 )
-_DATE_METAS = ("article:published_time", "datePublished", "parsely-pub-date", "pubdate",
-               "publishdate", "date", "dc.date", "dcterms.date", "sailthru.date")
+_DATE_METAS = (
+    "article:published_time",
+    "datePublished",
+    "parsely-pub-date",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date",
+    "dcterms.date",
+    "sailthru.date",
+)
 
 
 @dataclass
@@ -69,14 +78,26 @@ def page_metadata(html: str) -> PageMetadata:
         found.url = found.url or _text(node.get("url"))
     found.publisher = found.publisher or metas.get("publisher")
     found.date = found.date or next(
-        (metas[key.lower()] for key in _DATE_METAS if key.lower() in metas), None)
+        (metas[key.lower()] for key in _DATE_METAS if key.lower() in metas), None
+    )
     if not found.date:  # the first <time datetime> in document order
-        found.date = next((time.get("datetime") for time in root.iter("time")
-                           if time.get("datetime") is not None), None)
+        found.date = next(
+            (
+                time.get("datetime")
+                for time in root.iter("time")
+                if time.get("datetime") is not None
+            ),
+            None,
+        )
     if not found.url:
-        found.url = next((link.get("href") for link in root.iter("link")
-                          if link.get("rel") == "canonical" and link.get("href") is not None),
-                         None)
+        found.url = next(
+            (
+                link.get("href")
+                for link in root.iter("link")
+                if link.get("rel") == "canonical" and link.get("href") is not None
+            ),
+            None,
+        )
     return found
 
 

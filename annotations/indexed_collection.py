@@ -64,8 +64,14 @@ class IndexedCollection:
     def listing(self) -> Iterator[dict[str, Any]]:
         """Every article's `ArticleMeta.to_listing()`, by id, without building the objects."""
         for article_id, title, source, date, authors, words in self._index.listing():
-            yield {"id": article_id, "title": title, "source": source, "date": date,
-                   "author": ", ".join(split_authors(authors)) or None, "words": words}
+            yield {
+                "id": article_id,
+                "title": title,
+                "source": source,
+                "date": date,
+                "author": ", ".join(split_authors(authors)) or None,
+                "words": words,
+            }
 
     def resolve(self, id_or_prefix: str) -> str:
         """The exact id, or the one id starting with the prefix (as `Corpus.resolve`)."""
@@ -94,14 +100,23 @@ class IndexedCollection:
         if article_ids is not None:
             rows: Iterable[tuple[str, int, bytes, int, int]] = self._rows_of(article_ids)
         else:
-            if trigrams and not self._index.fts_ready() \
-                    and self._index.article_count() >= FULL_TEXT_MIN_ARTICLES:
+            if (
+                trigrams
+                and not self._index.fts_ready()
+                and self._index.article_count() >= FULL_TEXT_MIN_ARTICLES
+            ):
                 if prepare is not None:
                     prepare()
                 self._index.ensure_fts()
             rows = self._index.matching(trigrams)
-        return search_in_batches(self._bodies(rows), self._body_from_file, query, regex=regex,
-                                 case_sensitive=case_sensitive, limit=limit)
+        return search_in_batches(
+            self._bodies(rows),
+            self._body_from_file,
+            query,
+            regex=regex,
+            case_sensitive=case_sensitive,
+            limit=limit,
+        )
 
     def _rows_of(self, article_ids: Iterable[str]) -> list[tuple[str, int, bytes, int, int]]:
         """The rows of `matching` for the given ids (or prefixes), by id."""
@@ -113,8 +128,9 @@ class IndexedCollection:
             rows.append((article_id, row.rowid, os.fsencode(row.path), *state))
         return rows
 
-    def _bodies(self, rows: Iterable[tuple[str, int, bytes, int, int]]
-                ) -> Iterator[tuple[str, str | None]]:
+    def _bodies(
+        self, rows: Iterable[tuple[str, int, bytes, int, int]]
+    ) -> Iterator[tuple[str, str | None]]:
         """(id, body) of each row; None for an article whose file changed since it was
         indexed (`search_in_batches` then reads it from the file)."""
         chunk: list[tuple[str, int, bytes, int, int]] = []
@@ -125,11 +141,15 @@ class IndexedCollection:
                 chunk = []
         yield from self._chunk_bodies(chunk)
 
-    def _chunk_bodies(self, chunk: list[tuple[str, int, bytes, int, int]]
-                      ) -> Iterator[tuple[str, str | None]]:
+    def _chunk_bodies(
+        self, chunk: list[tuple[str, int, bytes, int, int]]
+    ) -> Iterator[tuple[str, str | None]]:
         root = os.fsencode(self.root)
-        current = [rowid for _, rowid, path, size, mtime_ns in chunk
-                   if _file_state(os.path.join(root, path)) == (size, mtime_ns)]
+        current = [
+            rowid
+            for _, rowid, path, size, mtime_ns in chunk
+            if _file_state(os.path.join(root, path)) == (size, mtime_ns)
+        ]
         found = dict(self._index.bodies(current))
         for article_id, rowid, *_ in chunk:
             yield article_id, found.get(rowid)

@@ -77,12 +77,22 @@ def index_file(job: FileJob) -> IndexedFile:
     entry = IndexedFile(job.relative, job.size, job.mtime_ns, notices=loaded.notices)
     for article in loaded.articles:
         meta = article.meta
-        entry.articles.append(IndexedArticle(
-            base_id=meta.id, title=meta.title, source=meta.source, date=meta.date,
-            authors=meta.authors, url=meta.url, words=meta.words, format=meta.format,
-            encoding=meta.encoding, record=meta.record, content_hash=body_hash(article.body),
-            body=article.body,
-        ))
+        entry.articles.append(
+            IndexedArticle(
+                base_id=meta.id,
+                title=meta.title,
+                source=meta.source,
+                date=meta.date,
+                authors=meta.authors,
+                url=meta.url,
+                words=meta.words,
+                format=meta.format,
+                encoding=meta.encoding,
+                record=meta.record,
+                content_hash=body_hash(article.body),
+                body=article.body,
+            )
+        )
     return entry
 
 
@@ -94,7 +104,7 @@ def index_files(jobs: Sequence[FileJob], progress: Progress | None = None) -> It
     """Every job parsed, in order; `progress(done, total)` after each chunk of files."""
     total = len(jobs)
     workers = min(os.cpu_count() or 1, 8)
-    chunks = [jobs[i:i + CHUNK_FILES] for i in range(0, total, CHUNK_FILES)]
+    chunks = [jobs[i : i + CHUNK_FILES] for i in range(0, total, CHUNK_FILES)]
     done = 0
     if total < POOL_THRESHOLD or workers < 2:
         for chunk in chunks:

@@ -112,12 +112,16 @@ def _facet_test(facet: str | None, value: str) -> ArticleTest:
     if facet == "article":
         return lambda meta, haystack, state: meta.id.startswith(value)
     if facet == "after":
-        return lambda meta, haystack, state: (meta.date or "")[:len(value)] >= value > ""
-    return lambda meta, haystack, state: "" < (meta.date or "")[:len(value)] <= value
+        return lambda meta, haystack, state: (meta.date or "")[: len(value)] >= value > ""
+    return lambda meta, haystack, state: "" < (meta.date or "")[: len(value)] <= value
 
 
-def filter_articles(query: Query, metas: Sequence[ArticleMeta], haystacks: dict[str, str],
-                    states: dict[str, ArticleState] | None = None) -> list[ArticleMeta]:
+def filter_articles(
+    query: Query,
+    metas: Sequence[ArticleMeta],
+    haystacks: dict[str, str],
+    states: dict[str, ArticleState] | None = None,
+) -> list[ArticleMeta]:
     """The articles of `metas` (in their order) that `query` matches; `haystacks` holds
     each one's `filter_haystack`, `states` its `article_states` (needed only when
     `needs_annotations(query)`; an article without a state has no annotations)."""
@@ -130,7 +134,12 @@ def filter_articles(query: Query, metas: Sequence[ArticleMeta], haystacks: dict[
             found = [meta for meta in found if needle in haystacks[meta.id]]
             continue
         tests = [_term_test(t) for t in group]
-        found = [meta for meta in found
-                 if any(test(meta, haystacks[meta.id], states.get(meta.id, NO_ANNOTATIONS))
-                        for test in tests)]
+        found = [
+            meta
+            for meta in found
+            if any(
+                test(meta, haystacks[meta.id], states.get(meta.id, NO_ANNOTATIONS))
+                for test in tests
+            )
+        ]
     return found

@@ -89,7 +89,8 @@ _URL_HOST = re.compile(r"^https?://(?:www\.|en\.|english\.)?([^/:?#]+)", re.IGNO
 # "… | ZDNet", "… – TechCrunch", "Opinion | …": a title split into segments.
 _TITLE_SEPARATOR = re.compile(r"(\s+(?:\||–|—|-|::|·|/)\s+)")
 _SECTION_SEGMENTS = frozenset(
-    "opinion analysis news video live editorial commentary breaking exclusive".split())
+    "opinion analysis news video live editorial commentary breaking exclusive".split()
+)
 _DOTTED_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _JUNK_OUTLET = re.compile(r"^(?:copyright|©|\(c\)|hosted\b|home\b|all rights)", re.IGNORECASE)
 # "Phil Helsel is a reporter …", "AP Sports Writer", "Carrie Arnold November 3": job titles
@@ -128,8 +129,10 @@ def parse_byline(line: str) -> Byline:
             source=_clean_source(match.group("source")),
         )
     if match := _SOURCE_TIME_DATE.match(text):
-        return Byline(date=_wordy_date(match, match.group("time")),
-                      source=_clean_source(match.group("source")))
+        return Byline(
+            date=_wordy_date(match, match.group("time")),
+            source=_clean_source(match.group("source")),
+        )
     if match := _DATE_BYLINE.match(text):
         return Byline(date=_wordy_date(match, None), authors=split_authors(match.group("author")))
     if match := _CJK_DATELINE.match(text):
@@ -139,8 +142,10 @@ def parse_byline(line: str) -> Byline:
     if match := _DATE_THEN_TITLE.match(text):
         return Byline(date=_iso_date(match), title=match.group("title").strip())
     if match := _BY_LINE.match(text):
-        return Byline(authors=split_authors(match.group("author")),
-                      source=_clean_source(match.group("source")))
+        return Byline(
+            authors=split_authors(match.group("author")),
+            source=_clean_source(match.group("source")),
+        )
     if match := _SOURCE_LINE.match(text):
         return Byline(source=_clean_source(match.group("source")))
     return Byline()
@@ -207,10 +212,15 @@ def _loose(text: str) -> str:
 
 def names_match(name: str, other: str) -> bool:
     """Whether two outlet names are the same, loosely: 'DW.COM' ~ 'dw', 'Salon.com' ~ 'Salon'."""
-    a, b = _loose(re.sub(r"\.(?:com|org|net|de|at|co\.uk|fr)\b", "", name, flags=re.I)), \
-        _loose(re.sub(r"\.(?:com|org|net|de|at|co\.uk|fr)\b", "", other, flags=re.I))
-    return bool(a) and bool(b) and (a == b or (len(b) >= 4 and a.startswith(b))
-                                    or (len(a) >= 4 and b.startswith(a)))
+    a, b = (
+        _loose(re.sub(r"\.(?:com|org|net|de|at|co\.uk|fr)\b", "", name, flags=re.I)),
+        _loose(re.sub(r"\.(?:com|org|net|de|at|co\.uk|fr)\b", "", other, flags=re.I)),
+    )
+    return (
+        bool(a)
+        and bool(b)
+        and (a == b or (len(b) >= 4 and a.startswith(b)) or (len(a) >= 4 and b.startswith(a)))
+    )
 
 
 def clean_title(title: str, site_names: list[str]) -> tuple[str, str | None]:
@@ -233,7 +243,8 @@ def clean_title(title: str, site_names: list[str]) -> tuple[str, str | None]:
                 return False
             return True
         return segment.casefold() in _SECTION_SEGMENTS or any(
-            names_match(segment, name) for name in site_names if name)
+            names_match(segment, name) for name in site_names if name
+        )
 
     first, last = 0, len(segments)
     while last - first > 1 and removable(segments[last - 1]):
@@ -257,9 +268,13 @@ def clean_outlet(candidates: list[str | None], url: str | None) -> str | None:
     known = _known_outlet(host) if host else None
     for candidate in candidates:
         name = " ".join((candidate or "").split())
-        if (not name or _JUNK_OUTLET.match(name) or len(name.split()) > 5
-                or not re.search(r"[^\W\d_]{2}", name)            # 'U.S.', '2014'
-                or name.casefold() in _SECTION_SEGMENTS):
+        if (
+            not name
+            or _JUNK_OUTLET.match(name)
+            or len(name.split()) > 5
+            or not re.search(r"[^\W\d_]{2}", name)  # 'U.S.', '2014'
+            or name.casefold() in _SECTION_SEGMENTS
+        ):
             continue
         if known and (names_match(name, host or "") or names_match(name, known)):
             return known
@@ -277,8 +292,9 @@ def clean_authors(
     for raw in authors:
         parts = split_authors(raw)
         if any(names_match(part, name) for part in parts for name in names):
-            parts = tuple(p for p in parts
-                          if len(p.split()) > 1 and not any(names_match(p, n) for n in names))
+            parts = tuple(
+                p for p in parts if len(p.split()) > 1 and not any(names_match(p, n) for n in names)
+            )
         kept.extend(p for p in parts if p.casefold() not in {k.casefold() for k in kept})
     return tuple(kept)
 
@@ -331,8 +347,7 @@ def _wordy_date(match: re.Match[str], time: str | None) -> str | None:
 
 def _cjk_date(match: re.Match[str]) -> str | None:
     try:
-        day = datetime(int(match.group("year")), int(match.group("month")),
-                       int(match.group("day")))
+        day = datetime(int(match.group("year")), int(match.group("month")), int(match.group("day")))
     except ValueError:
         return None
     time = match.group("time")

@@ -23,8 +23,20 @@ RECORD_SCHEMA = 1
 
 # The keys of `newsmark annotations --json`, in order.
 PUBLIC_KEYS = (
-    "id", "article", "quote", "start", "end", "prefix", "suffix",
-    "tags", "note", "colour", "anchor", "created", "updated", "coder",
+    "id",
+    "article",
+    "quote",
+    "start",
+    "end",
+    "prefix",
+    "suffix",
+    "tags",
+    "note",
+    "colour",
+    "anchor",
+    "created",
+    "updated",
+    "coder",
 )
 
 
@@ -67,12 +79,22 @@ class Annotation:
         # Built by hand: `dataclasses.asdict` deep-copies every field (a quarter of an
         # export's time at 100,000 annotations). The keys are the fields, in order.
         data = {
-            "id": self.id, "article": self.article, "quote": self.quote,
-            "start": self.start, "end": self.end, "prefix": self.prefix,
-            "suffix": self.suffix, "body_hash": self.body_hash, "tags": list(self.tags),
-            "note": self.note, "colour": self.colour, "anchor": self.anchor.value,
-            "created": self.created, "updated": self.updated,
-            "anchor_score": self.anchor_score, "coder": self.coder,
+            "id": self.id,
+            "article": self.article,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "body_hash": self.body_hash,
+            "tags": list(self.tags),
+            "note": self.note,
+            "colour": self.colour,
+            "anchor": self.anchor.value,
+            "created": self.created,
+            "updated": self.updated,
+            "anchor_score": self.anchor_score,
+            "coder": self.coder,
         }
         if self.anchor_score is None:
             del data["anchor_score"]
@@ -153,5 +175,11 @@ class TagInfo:
 
     def to_dict(self) -> dict[str, Any]:
         """The keys of `newsmark tags --json`."""
-        return {"name": self.name, "colour": self.colour, "count": self.count,
-                "description": self.description, "parent": self.parent, "total": self.total}
+        return {
+            "name": self.name,
+            "colour": self.colour,
+            "count": self.count,
+            "description": self.description,
+            "parent": self.parent,
+            "total": self.total,
+        }

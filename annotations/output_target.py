@@ -23,8 +23,14 @@ from annotations.regular_file import describe_file_type
 from annotations.text import safe_name
 
 # Filesystems without hard links (FAT, some network and FUSE mounts) say so with these.
-_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS,
-                  errno.EMLINK}
+_NO_HARD_LINKS = {
+    errno.EPERM,
+    errno.ENOTSUP,
+    errno.EOPNOTSUPP,
+    errno.EXDEV,
+    errno.ENOSYS,
+    errno.EMLINK,
+}
 
 
 class OutputTargetError(NewsmarkError):
@@ -81,8 +87,7 @@ def _check_parent(path: Path, *, make_parents: bool) -> None:
 
 
 def write_output_file(
-    path: Path, data: bytes | Iterable[bytes], *, force: bool = False,
-    make_parents: bool = False
+    path: Path, data: bytes | Iterable[bytes], *, force: bool = False, make_parents: bool = False
 ) -> None:
     """Write `data` (bytes, or pieces of them) to `path` atomically and durably, if the
     rules above allow it.

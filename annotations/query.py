@@ -173,9 +173,7 @@ def _checked_value(facet: str, value: str, has_values: Mapping[str, str] = HAS_V
         return has_values[value.casefold()]
     if facet == "is":
         if value.casefold() not in IS_VALUES:
-            raise InvalidQueryError(
-                f"is: takes {', '.join(IS_VALUES)}, not {value!r}"
-            )
+            raise InvalidQueryError(f"is: takes {', '.join(IS_VALUES)}, not {value!r}")
         return IS_VALUES[value.casefold()]
     return value
 
@@ -240,8 +238,12 @@ class Query:
             if len(old) != 1 or len(new) != 1:
                 return False
             old_term, new_term = old[0], new[0]
-            if old_term.facet is not None or new_term.facet is not None or old_term.negated \
-                    or new_term.negated:
+            if (
+                old_term.facet is not None
+                or new_term.facet is not None
+                or old_term.negated
+                or new_term.negated
+            ):
                 return False
             if _one_line(old_term.value).casefold() not in _one_line(new_term.value).casefold():
                 return False
@@ -267,8 +269,9 @@ def facet_query(facet: str, value: str) -> Query:
     return Query(((Term(facet, _checked_value(facet, value)),),))
 
 
-def parse_query(text: str, *, strict: bool = True,
-                has_values: Mapping[str, str] = HAS_VALUES) -> Query:
+def parse_query(
+    text: str, *, strict: bool = True, has_values: Mapping[str, str] = HAS_VALUES
+) -> Query:
     """Parse a query (see the module docstring); InvalidQueryError on a bad facet value.
 
     `strict=False` is for a query still being typed: a facet without a value yet (`tag:`)
@@ -300,9 +303,11 @@ def parse_query(text: str, *, strict: bool = True,
             if facet is not None and strict:
                 raise InvalidQueryError(f"{facet}: needs a value")
             continue
-        term = Term(facet.casefold() if facet else None,
-                    _checked_value(facet.casefold(), value, has_values) if facet else value,
-                    negated=bool(minus))
+        term = Term(
+            facet.casefold() if facet else None,
+            _checked_value(facet.casefold(), value, has_values) if facet else value,
+            negated=bool(minus),
+        )
         if pending_or:
             groups[-1].append(term)
             pending_or = False

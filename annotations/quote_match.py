@@ -159,8 +159,10 @@ class _Search:
         if len(query.suffix) >= ANCHOR_CHARS:
             head, tail = query.suffix[:ANCHOR_CHARS], query.suffix[-ANCHOR_CHARS:]
             starts += [hit - length for hit in _occurrences(self.text, head, 4)]
-            starts += [hit + ANCHOR_CHARS - len(query.suffix) - length
-                       for hit in _occurrences(self.text, tail, 4)]
+            starts += [
+                hit + ANCHOR_CHARS - len(query.suffix) - length
+                for hit in _occurrences(self.text, tail, 4)
+            ]
         return starts
 
     def _regions(self) -> list[int]:
@@ -195,8 +197,11 @@ class _Search:
         high = min(len(self.text), around + len(quote) + 2 * slack)
         if high <= low:
             return []
-        blocks = [op for op in Indel.opcodes(quote, self.text[low:high])
-                  if op.tag == "equal" and op.src_end - op.src_start >= min(MIN_BLOCK, len(quote))]
+        blocks = [
+            op
+            for op in Indel.opcodes(quote, self.text[low:high])
+            if op.tag == "equal" and op.src_end - op.src_start >= min(MIN_BLOCK, len(quote))
+        ]
         spans: list[tuple[int, int]] = []
         for first, last in {(0, len(blocks) - 1), _core(blocks)}:
             if last < first:
@@ -213,12 +218,20 @@ class _Search:
     def _best_bounds(self, start: int, end: int) -> tuple[int, int] | None:
         """Near [start, end), the span (not cutting words) most similar to the quote."""
         text, quote, slack = self.text, self.query.quote, self._slack()
-        starts = [i for i in range(max(0, start - slack), min(len(text), start + slack) + 1)
-                  if i < len(text) and not text[i].isspace()
-                  and (not self.query.word_start or _is_boundary(text, i))]
-        ends = [i for i in range(max(0, end - slack), min(len(text), end + slack) + 1)
-                if i > 0 and not text[i - 1].isspace()
-                and (not self.query.word_end or _is_boundary(text, i))]
+        starts = [
+            i
+            for i in range(max(0, start - slack), min(len(text), start + slack) + 1)
+            if i < len(text)
+            and not text[i].isspace()
+            and (not self.query.word_start or _is_boundary(text, i))
+        ]
+        ends = [
+            i
+            for i in range(max(0, end - slack), min(len(text), end + slack) + 1)
+            if i > 0
+            and not text[i - 1].isspace()
+            and (not self.query.word_end or _is_boundary(text, i))
+        ]
         best: tuple[float, int, int, int] | None = None
         for a in starts:
             for b in ends:
@@ -244,8 +257,12 @@ class _Search:
         # Nearness to the old position, falling off over a few quote lengths: a tie-breaker
         # between copies whose text and context match equally well.
         position = 1.0 / (1.0 + abs(fstart - query.hint) / (len(query.quote) + CONTEXT_CHARS))
-        score = (QUOTE_WEIGHT * quote + PREFIX_WEIGHT * prefix + SUFFIX_WEIGHT * suffix
-                 + POSITION_WEIGHT * position) / _TOTAL_WEIGHT
+        score = (
+            QUOTE_WEIGHT * quote
+            + PREFIX_WEIGHT * prefix
+            + SUFFIX_WEIGHT * suffix
+            + POSITION_WEIGHT * position
+        ) / _TOTAL_WEIGHT
         return QuoteMatch(start, end, quote, prefix, suffix, position, score)
 
     def _original(self, start: int, end: int) -> tuple[int, int]:
@@ -256,8 +273,10 @@ class _Search:
         """The best acceptable candidate, or None."""
         length, quote = len(self.query.quote), self.quote
         spans = {(hit, hit + len(quote)) for hit in _occurrences(self.body, quote, MAX_EXACT)}
-        spans.update(self._original(hit, hit + length)
-                     for hit in _occurrences(self.text, self.query.quote, MAX_EXACT))
+        spans.update(
+            self._original(hit, hit + length)
+            for hit in _occurrences(self.text, self.query.quote, MAX_EXACT)
+        )
         for around in self._regions():
             spans.update(self._original(*span) for span in self._align(around))
         if "\n\n" not in quote:
@@ -265,8 +284,10 @@ class _Search:
         if not spans:
             return None
         hint = self.query.hint
-        ranked = sorted(((self.score(a, b), self.folded.folded_offset(a)) for a, b in spans),
-                        key=lambda item: (-item[0].score, abs(item[1] - hint)))
+        ranked = sorted(
+            ((self.score(a, b), self.folded.folded_offset(a)) for a, b in spans),
+            key=lambda item: (-item[0].score, abs(item[1] - hint)),
+        )
         best = ranked[0][0]
         exact = next((match for match, _ in ranked if match.quote >= FOLDED_EXACT), None)
         if exact is not None and not _near_beats_exact(best, exact):

@@ -77,8 +77,12 @@ class SearchHit:
 
     def to_dict(self) -> dict[str, object]:
         """The keys of `newsmark search --json`."""
-        return {"article": self.article, "start": self.start, "end": self.end,
-                "context": self.context}
+        return {
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "context": self.context,
+        }
 
 
 @dataclass(slots=True)
@@ -99,9 +103,15 @@ class SearchResults(Sequence[SearchHit]):
     `complete` is False: there may be more hits than `total`.
     """
 
-    def __init__(self, index: SearchIndex, matches: list[_ArticleMatches], *,
-                 complete: bool, limit: int | None,
-                 find_spans: Callable[[int, int], list[Span]] | None = None) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        matches: list[_ArticleMatches],
+        *,
+        complete: bool,
+        limit: int | None,
+        find_spans: Callable[[int, int], list[Span]] | None = None,
+    ) -> None:
         self._index = index
         self._matches = matches
         self._find_spans = find_spans
@@ -156,7 +166,7 @@ class SearchResults(Sequence[SearchHit]):
             assert self._find_spans is not None, "counted hits need a way to find their spans"
             match.spans = self._find_spans(base, end)
         article, index = self._index.article_ids[match.position], self._index
-        for start, stop in match.spans[first:first + count]:
+        for start, stop in match.spans[first : first + count]:
             yield SearchHit(article, start - base, stop - base, index, base)
 
 
@@ -229,8 +239,9 @@ class SearchIndex:
             return range(len(self._ids))
         return [i for i, article_id in enumerate(self._ids) if article_id in article_ids]
 
-    def _literal_results(self, needle: str, text: str, positions: Iterable[int],
-                         limit: int | None) -> SearchResults:
+    def _literal_results(
+        self, needle: str, text: str, positions: Iterable[int], limit: int | None
+    ) -> SearchResults:
         """Count the needle per body (C speed); spans are found per article on reading.
 
         Over the whole collection, `find` jumps from one article with a hit to the next, so
@@ -250,12 +261,23 @@ class SearchIndex:
                 start, end = self.body_range(position)
                 if count := text.count(needle, start, end):
                     matches.append(_ArticleMatches(position, count, None))
-        return SearchResults(self, matches, complete=True, limit=limit, find_spans=lambda
-                             start, end: list(_find_all(text, needle, start, end)))
+        return SearchResults(
+            self,
+            matches,
+            complete=True,
+            limit=limit,
+            find_spans=lambda start, end: list(_find_all(text, needle, start, end)),
+        )
 
-    def _regex_results(self, pattern: regex.Pattern[str], text: str,
-                       positions: range | list[int], limit: int | None, *,
-                       per_body: bool) -> SearchResults:
+    def _regex_results(
+        self,
+        pattern: regex.Pattern[str],
+        text: str,
+        positions: range | list[int],
+        limit: int | None,
+        *,
+        per_body: bool,
+    ) -> SearchResults:
         """Scan the joined text in one go while matches stay inside their bodies; a pattern
         that looks at a body's edges (anchors, lookarounds), an article filter, or a match
         that runs into the next body switch to scanning body by body."""
@@ -276,8 +298,9 @@ class SearchIndex:
                 found += len(spans)
         return SearchResults(self, matches, complete=not stopped, limit=limit)
 
-    def _scan_joined(self, pattern: regex.Pattern[str], text: str, positions: range,
-                     limit: int | None) -> tuple[list[_ArticleMatches], range, bool]:
+    def _scan_joined(
+        self, pattern: regex.Pattern[str], text: str, positions: range, limit: int | None
+    ) -> tuple[list[_ArticleMatches], range, bool]:
         """Non-empty matches in the bodies `positions` from one scan of the joined text,
         grouped by article; the positions still to scan body by body (from the article
         where a match ran into the next body, if one did); whether `limit` stopped it."""
@@ -353,9 +376,11 @@ class SearchIndex:
         text = self._text
         before = text[low:start]
         after = text[end:high]
-        return ("…" + before if cut_before else before).replace("\n", " "), \
-            text[start:end].replace("\n", " "), \
-            (after + "…" if cut_after else after).replace("\n", " ")
+        return (
+            ("…" + before if cut_before else before).replace("\n", " "),
+            text[start:end].replace("\n", " "),
+            (after + "…" if cut_after else after).replace("\n", " "),
+        )
 
     def context(self, base: int, start: int, end: int) -> str:
         """The three `context_parts` joined (one string built, for many hits)."""
@@ -503,9 +528,14 @@ def search_in_batches(
         yield _search_batch(batch, load_body, query, regex, case_sensitive, remaining)
 
 
-def _search_batch(bodies: list[tuple[str, str | None]], load_body: Callable[[str], str],
-                  query: str, regex: bool, case_sensitive: bool,
-                  limit: int | None) -> SearchResults:
+def _search_batch(
+    bodies: list[tuple[str, str | None]],
+    load_body: Callable[[str], str],
+    query: str,
+    regex: bool,
+    case_sensitive: bool,
+    limit: int | None,
+) -> SearchResults:
     index = SearchIndex(bodies)
     index.fill_missing(load_body)
     return index.search(query, regex=regex, case_sensitive=case_sensitive, limit=limit)

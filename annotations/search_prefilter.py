@@ -70,7 +70,7 @@ def _trigrams(runs: list[str]) -> list[str]:
         if "\x00" in run:
             return []
         for start in range(len(run) - 2):
-            trigram = run[start:start + 3]
+            trigram = run[start : start + 3]
             if trigram not in found:
                 found.append(trigram)
     if len(found) <= MAX_TRIGRAMS:

@@ -66,7 +66,7 @@ def split_sentences(text: str, offset: int = 0) -> tuple[Span, ...]:
     start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if text[match.start()] == "." and _is_abbreviation(text[start:match.start() + 1]):
+        if text[match.start()] == "." and _is_abbreviation(text[start : match.start() + 1]):
             continue
         _append_trimmed(spans, text, start, end, offset)
         start = end

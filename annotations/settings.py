@@ -144,8 +144,13 @@ def _positions(raw: Mapping[str, Any]) -> dict[str, ReadingPosition]:
             continue
         article, offset = entry.get("article"), entry.get("offset")
         is_open = entry.get("open", False)
-        if (isinstance(article, str) and isinstance(offset, int)
-                and not isinstance(offset, bool) and offset >= 0 and isinstance(is_open, bool)):
+        if (
+            isinstance(article, str)
+            and isinstance(offset, int)
+            and not isinstance(offset, bool)
+            and offset >= 0
+            and isinstance(is_open, bool)
+        ):
             positions[library] = ReadingPosition(article, offset, is_open)
     return positions
 
@@ -172,4 +177,5 @@ def save_settings(settings: Settings, path: Path) -> None:
         atomic_write_text(path, text)
     except OSError as error:
         raise SettingsError(
-            f"could not save settings to {path}: {error.strerror or error}") from error
+            f"could not save settings to {path}: {error.strerror or error}"
+        ) from error

@@ -39,8 +39,11 @@ class TagPair:
 
     def to_dict(self) -> dict[str, Any]:
         """The keys of a co-occurrence entry in `newsmark stats --json`."""
-        return {"tags": list(self.tags), "overlap": self.overlap,
-                "same_paragraph": self.same_paragraph}
+        return {
+            "tags": list(self.tags),
+            "overlap": self.overlap,
+            "same_paragraph": self.same_paragraph,
+        }
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,9 @@ def tag_stats(
             overlap=overlap[(a, b)],
             same_paragraph=same_paragraph[(a, b)] if articles is not None else None,
         )
-        for a, b in sorted(set(overlap) | set(same_paragraph),
-                           key=lambda p: (-overlap[p], -same_paragraph[p], p))
+        for a, b in sorted(
+            set(overlap) | set(same_paragraph), key=lambda p: (-overlap[p], -same_paragraph[p], p)
+        )
     ]
     return TagStats(
         annotations=len(annotations),

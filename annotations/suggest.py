@@ -54,9 +54,15 @@ class Suggestion:
 
     def to_dict(self) -> dict[str, Any]:
         """The keys of `newsmark suggest --json`."""
-        return {"article": self.article, "start": self.start, "end": self.end,
-                "quote": self.quote, "context": self.context, "kind": self.kind,
-                "score": round(self.score, 1)}
+        return {
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "context": self.context,
+            "kind": self.kind,
+            "score": round(self.score, 1),
+        }
 
 
 def _context(body: str, start: int, end: int) -> str:
@@ -87,8 +93,17 @@ def _search_matches(corpus: Corpus, phrase: str) -> list[Suggestion]:
             continue
         quote = body[hit.start : hit.end]
         kind: SuggestionKind = "exact" if quote == phrase else "case-insensitive"
-        found.append(Suggestion(hit.article, hit.start, hit.end, quote,
-                                _context(body, hit.start, hit.end), kind, 100.0))
+        found.append(
+            Suggestion(
+                hit.article,
+                hit.start,
+                hit.end,
+                quote,
+                _context(body, hit.start, hit.end),
+                kind,
+                100.0,
+            )
+        )
     return found
 
 
@@ -119,8 +134,11 @@ def _near_matches(article: Article, phrase: str, min_score: float) -> list[Sugge
                     continue
                 score = fuzz.ratio(wanted, _folded(quote), score_cutoff=min_score)
                 if score:
-                    found.append(Suggestion(article.id, start, end, quote,
-                                            _context(body, start, end), "near", score))
+                    found.append(
+                        Suggestion(
+                            article.id, start, end, quote, _context(body, start, end), "near", score
+                        )
+                    )
     return found
 
 
@@ -137,8 +155,9 @@ def _carries_all(annotation: Annotation, tests: Sequence[TagTest]) -> bool:
     return all(test(annotation.tags) for test in tests)
 
 
-def _covered(suggestion: Suggestion, existing: Sequence[Annotation],
-             tests: Sequence[TagTest]) -> bool:
+def _covered(
+    suggestion: Suggestion, existing: Sequence[Annotation], tests: Sequence[TagTest]
+) -> bool:
     """Whether an anchored annotation carrying all the tags (or tags below them: a passage
     tagged `security/maritime` is tagged `security` already) overlaps the suggestion.
 
@@ -156,15 +175,16 @@ def _covered(suggestion: Suggestion, existing: Sequence[Annotation],
 
 def _best_non_overlapping(candidates: Iterable[Suggestion]) -> list[Suggestion]:
     """The best of each group of overlapping suggestions, by article then start."""
-    ranked = sorted(candidates, key=lambda s: (_KIND_RANK[s.kind], -s.score, s.start - s.end,
-                                               s.article, s.start))
+    ranked = sorted(
+        candidates,
+        key=lambda s: (_KIND_RANK[s.kind], -s.score, s.start - s.end, s.article, s.start),
+    )
     kept: dict[str, list[Suggestion]] = {}
     for candidate in ranked:
         same_article = kept.setdefault(candidate.article, [])
         if all(k.end <= candidate.start or candidate.end <= k.start for k in same_article):
             same_article.append(candidate)
-    return sorted((s for group in kept.values() for s in group),
-                  key=lambda s: (s.article, s.start))
+    return sorted((s for group in kept.values() for s in group), key=lambda s: (s.article, s.start))
 
 
 def _candidates(corpus: Corpus, phrase: str, fuzzy: bool, min_score: float) -> list[Suggestion]:
@@ -216,8 +236,15 @@ def suggest(
     Sorted by article then start; `limit` keeps the first ones. With `fuzzy=False` only
     exact and case-insensitive matches are made.
     """
-    return suggest_phrases(corpus, [phrase], tags=tags, existing=existing, fuzzy=fuzzy,
-                           min_score=min_score, limit=limit)
+    return suggest_phrases(
+        corpus,
+        [phrase],
+        tags=tags,
+        existing=existing,
+        fuzzy=fuzzy,
+        min_score=min_score,
+        limit=limit,
+    )
 
 
 def suggest_for_tag(
@@ -249,8 +276,15 @@ def suggest_for_tag(
             raise SuggestError(
                 f"no annotations tagged {' and '.join(names)} to learn from; give --phrase"
             )
-    return suggest_phrases(corpus, phrases, tags=names, existing=existing, fuzzy=fuzzy,
-                           min_score=min_score, limit=limit)
+    return suggest_phrases(
+        corpus,
+        phrases,
+        tags=names,
+        existing=existing,
+        fuzzy=fuzzy,
+        min_score=min_score,
+        limit=limit,
+    )
 
 
 def accept(
@@ -273,6 +307,7 @@ def accept(
                 f"article {suggestion.article} changed since the suggestions were made; "
                 "suggest again"
             )
-        created.append(new_annotation(article, suggestion.start, suggestion.end,
-                                      tags=tag_names, note=note))
+        created.append(
+            new_annotation(article, suggestion.start, suggestion.end, tags=tag_names, note=note)
+        )
     return created

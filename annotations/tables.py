@@ -58,8 +58,12 @@ class CrossTable:
 
     def to_dict(self) -> dict[str, Any]:
         """The structure of `newsmark stats --by X --json`."""
-        data: dict[str, Any] = {"by": self.by, "rows": self.rows, "columns": self.columns,
-                                "counts": self.counts}
+        data: dict[str, Any] = {
+            "by": self.by,
+            "rows": self.rows,
+            "columns": self.columns,
+            "counts": self.counts,
+        }
         if self.by == "tag":
             data["same_paragraph"] = self.paragraph
         return data
@@ -71,8 +75,9 @@ class CrossTable:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([self.by, *map(neutralise_formula, self.columns)])
         for row in self.rows:
-            writer.writerow([neutralise_formula(row),
-                             *(self.count(row, column) for column in self.columns)])
+            writer.writerow(
+                [neutralise_formula(row), *(self.count(row, column) for column in self.columns)]
+            )
         return out.getvalue()
 
 
@@ -95,9 +100,12 @@ _ROW_OF: dict[str, Callable[[Annotation, Mapping[str, ArticleMeta]], str]] = {
 }
 
 
-def _subtree_counts(annotations: Iterable[Annotation], tags: list[str],
-                    row_of: Callable[[Annotation, Mapping[str, ArticleMeta]], str],
-                    metas: Mapping[str, ArticleMeta]) -> dict[str, Counter[str]]:
+def _subtree_counts(
+    annotations: Iterable[Annotation],
+    tags: list[str],
+    row_of: Callable[[Annotation, Mapping[str, ArticleMeta]], str],
+    metas: Mapping[str, ArticleMeta],
+) -> dict[str, Counter[str]]:
     """Row → tag → annotations carrying the tag or a tag below it (each annotation once
     per tag)."""
     names = {tag_key(tag): tag for tag in tags}
@@ -112,8 +120,9 @@ def _subtree_counts(annotations: Iterable[Annotation], tags: list[str],
     return counts
 
 
-def cross_table(by: str, stats: TagStats, annotations: Iterable[Annotation],
-                metas: Mapping[str, ArticleMeta]) -> CrossTable:
+def cross_table(
+    by: str, stats: TagStats, annotations: Iterable[Annotation], metas: Mapping[str, ArticleMeta]
+) -> CrossTable:
     """The table of tags by `by` (one of BY_CHOICES); rows sorted (months in time order,
     the others by name), columns most used tag first."""
     tags = list(stats.per_tag)

@@ -81,8 +81,7 @@ def normalise_tag(tag: str) -> str:
         raise InvalidTagError(f"tag {cleaned!r} contains a control character")
     if len(cleaned) > MAX_TAG_LENGTH:
         raise InvalidTagError(
-            f"tag {cleaned[:20]!r}… is {len(cleaned)} characters long "
-            f"(at most {MAX_TAG_LENGTH})"
+            f"tag {cleaned[:20]!r}… is {len(cleaned)} characters long (at most {MAX_TAG_LENGTH})"
         )
     return cleaned
 
@@ -103,8 +102,7 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
         key = cleaned.casefold()
         if cleaned and key not in seen:
             if len(result) == MAX_TAGS_PER_ANNOTATION:
-                raise InvalidTagError(
-                    f"more than {MAX_TAGS_PER_ANNOTATION} tags on one annotation")
+                raise InvalidTagError(f"more than {MAX_TAGS_PER_ANNOTATION} tags on one annotation")
             seen.add(key)
             result.append(cleaned)
     return tuple(result)
@@ -117,9 +115,12 @@ def natural_key(tag: str) -> tuple[tuple[str | int, ...], ...]:
     """The order of tags in lists: case-insensitive, numbers by value (`e1, e2, e10`), and
     path by path, so that a tag comes just before the tags below it (`a`, `a/b`, `a b`)."""
     return tuple(
-        tuple(int(chunk) if odd else chunk
-              for odd, chunk in zip(itertools.cycle((False, True)), _NUMBER.split(part)))
-        for part in tag_key(tag).split("/"))
+        tuple(
+            int(chunk) if odd else chunk
+            for odd, chunk in zip(itertools.cycle((False, True)), _NUMBER.split(part))
+        )
+        for part in tag_key(tag).split("/")
+    )
 
 
 def tag_parent(tag: str) -> str | None:

@@ -33,10 +33,24 @@ BINARY_SNIFF_BYTES = 8192
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or (13 < b < 32 and b != 27))
 # Anything `normalise_text` would change; most files have none of it.
 _NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-MULTIBYTE_ENCODINGS = frozenset({
-    "gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "cp936",
-    "shift_jis", "cp932", "euc_jp", "iso2022_jp", "euc_kr", "cp949", "johab",
-})
+MULTIBYTE_ENCODINGS = frozenset(
+    {
+        "gb2312",
+        "gbk",
+        "gb18030",
+        "big5",
+        "big5hkscs",
+        "cp950",
+        "cp936",
+        "shift_jis",
+        "cp932",
+        "euc_jp",
+        "iso2022_jp",
+        "euc_kr",
+        "cp949",
+        "johab",
+    }
+)
 
 
 class UndecodableError(ValueError):
@@ -137,8 +151,7 @@ _ZWJ = "\u200d"
 
 def _is_emoji_part(ch: str) -> bool:
     """A symbol (most emoji), the emoji variation selector or a skin-tone modifier."""
-    return (unicodedata.category(ch) == "So" or ch == "\ufe0f"
-            or "\U0001f3fb" <= ch <= "\U0001f3ff")
+    return unicodedata.category(ch) == "So" or ch == "\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff"
 
 
 def strip_format_characters(text: str) -> str:
@@ -154,8 +167,13 @@ def strip_format_characters(text: str) -> str:
         return text
     kept: list[str] = []
     for index, ch in enumerate(text):
-        joins_emoji = (ch == _ZWJ and bool(kept) and _is_emoji_part(kept[-1])
-                       and index + 1 < len(text) and _is_emoji_part(text[index + 1]))
+        joins_emoji = (
+            ch == _ZWJ
+            and bool(kept)
+            and _is_emoji_part(kept[-1])
+            and index + 1 < len(text)
+            and _is_emoji_part(text[index + 1])
+        )
         if joins_emoji or unicodedata.category(ch) != "Cf":
             kept.append(ch)
     return "".join(kept)

@@ -45,12 +45,21 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line: benchmark names, --quick, --output."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", metavar="NAME",
-                        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats and smaller sizes (about a minute)")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"where to write the report (default: {REPORT_PATH} for a full run)")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benchmarks to run (default: all): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repeats and smaller sizes (about a minute)"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"where to write the report (default: {REPORT_PATH} for a full run)",
+    )
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in BENCHMARKS]
     if unknown:
@@ -71,12 +80,18 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             print(f"[bench] {name} …", file=sys.stderr, flush=True)
             sections.append(BENCHMARKS[name](config))
-            print(f"[bench] {name} done in {time.perf_counter() - started:.0f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"[bench] {name} done in {time.perf_counter() - started:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    command = "python -m bench" + (" --quick" if args.quick else "") + "".join(
-        f" {name}" for name in args.names)
+    command = (
+        "python -m bench"
+        + (" --quick" if args.quick else "")
+        + "".join(f" {name}" for name in args.names)
+    )
     report = render(sections, Machine.current(workdir), quick=args.quick, command=command)
     output = args.output or (None if args.names else REPORT_PATH)
     if output is None:

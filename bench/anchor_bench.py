@@ -32,9 +32,17 @@ CASE_SEED = SEED + 1000  # not the seed the scoring was developed on
 def _article(body: str, article_id: str = "bench") -> Any:
     from annotations.article import Article, ArticleMeta
 
-    meta = ArticleMeta(id=article_id, title="bench", source=None, date=None, authors=(),
-                       url=None, path=Path("bench.txt"), words=len(body.split()),
-                       format="txt")
+    meta = ArticleMeta(
+        id=article_id,
+        title="bench",
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("bench.txt"),
+        words=len(body.split()),
+        format="txt",
+    )
     return Article(meta=meta, body=body)
 
 
@@ -70,8 +78,14 @@ def _baseline(case: Case) -> tuple[tuple[int, int] | None, float]:
 
     annotation = new_annotation(_article(case.old_body), case.start, case.end)
     started = time.perf_counter()
-    answer = hypothesis_anchor(case.new_body, annotation.quote, annotation.prefix,
-                               annotation.suffix, annotation.start, annotation.end)
+    answer = hypothesis_anchor(
+        case.new_body,
+        annotation.quote,
+        annotation.prefix,
+        annotation.suffix,
+        annotation.start,
+        annotation.end,
+    )
     return answer, time.perf_counter() - started
 
 
@@ -106,8 +120,12 @@ def _big_article_times(repeats: int) -> dict[str, Any]:
         results = [reanchor(annotation, new_article) for annotation in annotations]
         samples.append(time.perf_counter() - started)
         anchors = Counter(str(result.anchor) for result in results)
-    return {"big": samples, "big_chars": len(edited), "big_anchors": dict(anchors),
-            "big_orphaned": anchors.get(str(Anchor.ORPHANED), 0)}
+    return {
+        "big": samples,
+        "big_chars": len(edited),
+        "big_anchors": dict(anchors),
+        "big_orphaned": anchors.get(str(Anchor.ORPHANED), 0),
+    }
 
 
 def measure_anchor(per_kind: int, seed: int, repeats: int) -> dict[str, Any]:
@@ -123,8 +141,7 @@ def measure_anchor(per_kind: int, seed: int, repeats: int) -> dict[str, Any]:
             answer, seconds = run(case)
             counts[tool][case.kind][outcome(answer, case.truth)] += 1
             times[tool].append(seconds)
-    return {"counts": counts, "times": times, "cases": len(cases),
-            **_big_article_times(repeats)}
+    return {"counts": counts, "times": times, "cases": len(cases), **_big_article_times(repeats)}
 
 
 def _cell(count: dict[str, int], key: str) -> str:
@@ -134,8 +151,9 @@ def _cell(count: dict[str, int], key: str) -> str:
 def anchor_section(config: Config) -> Section:
     """The anchoring benchmark as a report section."""
     per_kind = 60 if config.quick else 300
-    result = run_worker("anchor", {"per_kind": per_kind, "seed": CASE_SEED,
-                                   "repeats": config.slow_repeats})
+    result = run_worker(
+        "anchor", {"per_kind": per_kind, "seed": CASE_SEED, "repeats": config.slow_repeats}
+    )
     counts = result["counts"]
     section = Section(
         name="anchor",
@@ -153,9 +171,18 @@ def anchor_section(config: Config) -> Section:
             "deleted), *silently wrong* if attached elsewhere, *missed* if orphaned though the "
             "passage is there, a *false anchor* if attached though the passage is gone."
         ),
-        columns=["kind of edit", "cases", "newsmark correct", "Hypothesis correct",
-                 "newsmark silently wrong", "Hypothesis silently wrong", "newsmark missed",
-                 "Hypothesis missed", "newsmark false anchors", "Hypothesis false anchors"],
+        columns=[
+            "kind of edit",
+            "cases",
+            "newsmark correct",
+            "Hypothesis correct",
+            "newsmark silently wrong",
+            "Hypothesis silently wrong",
+            "newsmark missed",
+            "Hypothesis missed",
+            "newsmark false anchors",
+            "Hypothesis false anchors",
+        ],
     )
     totals = {tool: Counter[str]() for tool in counts}
     worse_kinds = []
@@ -165,33 +192,59 @@ def anchor_section(config: Config) -> Section:
         totals["baseline"].update(theirs)
         if ours["correct"] < theirs["correct"]:
             worse_kinds.append(kind)
-        section.rows.append([kind, f"{sum(ours.values()):,}",
-                             *(_cell(c, key) for key in OUTCOMES for c in (ours, theirs))])
+        section.rows.append(
+            [
+                kind,
+                f"{sum(ours.values()):,}",
+                *(_cell(c, key) for key in OUTCOMES for c in (ours, theirs)),
+            ]
+        )
     ours, theirs = totals["newsmark"], totals["baseline"]
     total = sum(ours.values())
-    section.rows.append(["**all**", f"{total:,}",
-                         *(f"**{c[key]:,}**" for key in OUTCOMES for c in (ours, theirs))])
+    section.rows.append(
+        ["**all**", f"{total:,}", *(f"**{c[key]:,}**" for key in OUTCOMES for c in (ours, theirs))]
+    )
     wrong_share = ours["silently wrong"] / total
     section.checks += [
-        Check("correct on every kind of edit, vs the Hypothesis port",
-              "all kinds" if not worse_kinds else "behind on " + ", ".join(worse_kinds),
-              "≥ Hypothesis on each", not worse_kinds),
-        Check("silently wrong (attached to another passage), all cases",
-              f"{wrong_share:.2%} ({ours['silently wrong']:,})", "≤ 1%", wrong_share <= 0.01),
-        Check("false anchors (attached though the passage is gone)",
-              f"{ours['false anchor']:,} vs {theirs['false anchor']:,}", "fewer than Hypothesis",
-              ours["false anchor"] < theirs["false anchor"]),
+        Check(
+            "correct on every kind of edit, vs the Hypothesis port",
+            "all kinds" if not worse_kinds else "behind on " + ", ".join(worse_kinds),
+            "≥ Hypothesis on each",
+            not worse_kinds,
+        ),
+        Check(
+            "silently wrong (attached to another passage), all cases",
+            f"{wrong_share:.2%} ({ours['silently wrong']:,})",
+            "≤ 1%",
+            wrong_share <= 0.01,
+        ),
+        Check(
+            "false anchors (attached though the passage is gone)",
+            f"{ours['false anchor']:,} vs {theirs['false anchor']:,}",
+            "fewer than Hypothesis",
+            ours["false anchor"] < theirs["false anchor"],
+        ),
     ]
     median = statistics.median(result["times"]["newsmark"])
     big = Timing(tuple(result["big"]))
     section.checks += [
-        Check("median re-anchor of one annotation (cases above)", f"{median * 1000:.2f} ms",
-              "< 1 ms", median < 0.001),
-        Check(f"{BIG_ANNOTATIONS} annotations of a 300 KiB article after an edit (median)",
-              f"{big.median * 1000:.0f} ms", "< 1 s", big.median < 1.0),
+        Check(
+            "median re-anchor of one annotation (cases above)",
+            f"{median * 1000:.2f} ms",
+            "< 1 ms",
+            median < 0.001,
+        ),
+        Check(
+            f"{BIG_ANNOTATIONS} annotations of a 300 KiB article after an edit (median)",
+            f"{big.median * 1000:.0f} ms",
+            "< 1 s",
+            big.median < 1.0,
+        ),
     ]
-    ours_t, theirs_t = Timing(tuple(result["times"]["newsmark"])), Timing(
-        tuple(result["times"]["baseline"]))
+    ours_t, theirs_t = (
+        Timing(tuple(result["times"]["newsmark"])),
+        Timing(tuple(result["times"]["baseline"])),
+    )
     section.notes += [
         f"Accuracy over all cases: newsmark {ours['correct'] / total:.1%} correct, "
         f"Hypothesis port {theirs['correct'] / total:.1%}.",
@@ -202,6 +255,7 @@ def anchor_section(config: Config) -> Section:
         f"{BIG_ANNOTATIONS} annotations on sentences of a {result['big_chars'] / 1024:.0f} KiB "
         "article, after a paragraph inserted near the top and a word changed in one of them: "
         f"{big.summary()} ms in all (answers: "
-        + ", ".join(f"{n} {k}" for k, n in sorted(result["big_anchors"].items())) + ").",
+        + ", ".join(f"{n} {k}" for k, n in sorted(result["big_anchors"].items()))
+        + ").",
     ]
     return section

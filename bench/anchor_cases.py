@@ -22,9 +22,14 @@ from bench.generate import sample_pool
 Span = tuple[int, int]
 
 KINDS = (
-    "paragraphs inserted/deleted", "small edit inside the quote", "edit in the context only",
-    "heavy rewrite (must orphan)", "passage deleted (must orphan)", "paragraphs reordered",
-    "whitespace/punctuation", "duplicated passages",
+    "paragraphs inserted/deleted",
+    "small edit inside the quote",
+    "edit in the context only",
+    "heavy rewrite (must orphan)",
+    "passage deleted (must orphan)",
+    "paragraphs reordered",
+    "whitespace/punctuation",
+    "duplicated passages",
 )
 WORD = re.compile(r"\S+")
 SENTENCE_END = re.compile(r"(?<=[.!?\"”’])\s+(?=[A-Z\"“])")
@@ -113,7 +118,7 @@ def choose_quote(rng: random.Random, body: str, min_words: int = 1) -> Span:
         cuts = [a] + [a + m.end() for m in SENTENCE_END.finditer(body[a:b])] + [b + 1]
         sentences = list(pairwise(cuts))
         s, e = rng.choice(sentences)
-        span = (s, len(body[:min(e, b)].rstrip()))
+        span = (s, len(body[: min(e, b)].rstrip()))
         if len(_words(body, *span)) >= min_words:
             return span
     count = rng.randint(2, 5) if shape == "short" else rng.randint(3, 25)
@@ -123,6 +128,7 @@ def choose_quote(rng: random.Random, body: str, min_words: int = 1) -> Span:
 
 
 # Edits ----------------------------------------------------------------------------------
+
 
 def _pool_paragraph(rng: random.Random, body: str) -> str:
     """A sample paragraph not already in `body`."""
@@ -167,19 +173,21 @@ def _other_word(rng: random.Random, body: str, old: str) -> str:
 def _typo(rng: random.Random, word: str) -> str:
     """`word` with one typing mistake."""
     i = rng.randrange(1, len(word) - 1)
-    return rng.choice((
-        word[:i] + word[i + 1] + word[i] + word[i + 2:],
-        word[:i] + word[i + 1:],
-        word[:i] + word[i] + word[i:],
-        word[:i] + rng.choice("aeiourstn") + word[i + 1:],
-    ))
+    return rng.choice(
+        (
+            word[:i] + word[i + 1] + word[i] + word[i + 2 :],
+            word[:i] + word[i + 1 :],
+            word[:i] + word[i] + word[i:],
+            word[:i] + rng.choice("aeiourstn") + word[i + 1 :],
+        )
+    )
 
 
 def quote_edit(rng: random.Random, doc: Doc) -> None:
     """A typo fixed, or one or two words changed, added or removed inside the quote."""
     assert doc.span is not None
     words = _words(doc.body, *doc.span)
-    long_words = [w for w in words if w[1] - w[0] >= 4 and doc.body[w[0]:w[1]].isalpha()]
+    long_words = [w for w in words if w[1] - w[0] >= 4 and doc.body[w[0] : w[1]].isalpha()]
     choice = rng.choice(("typo", "change", "add", "remove"))
     if choice == "typo" or len(words) < 3:
         if not long_words:
@@ -214,8 +222,9 @@ def context_edit(rng: random.Random, doc: Doc) -> None:
         if rng.random() < 0.7:
             doc.splice(s, e, _other_word(rng, doc.body, doc.body[s:e]))
         else:
-            doc.splice(e, e, " " + _other_word(rng, doc.body, "") + " " +
-                       _other_word(rng, doc.body, ""))
+            doc.splice(
+                e, e, " " + _other_word(rng, doc.body, "") + " " + _other_word(rng, doc.body, "")
+            )
 
 
 def heavy_rewrite(rng: random.Random, doc: Doc) -> None:
@@ -297,7 +306,7 @@ def whitespace_punctuation(rng: random.Random, doc: Doc) -> None:
             if not _swap_chars(doc, a, b, table):
                 _swap_chars(doc, a, b, {".": "…"} if "." in text else {",": ","})
         elif option == "nbsp":
-            inside = [m.start() + span[0] for m in re.finditer(" ", doc.body[span[0]:span[1]])]
+            inside = [m.start() + span[0] for m in re.finditer(" ", doc.body[span[0] : span[1]])]
             for i in rng.sample(inside, min(len(inside), 2)):
                 doc.splice(i, i + 1, "\u00a0")
         elif option == "wrap":
@@ -309,7 +318,7 @@ def whitespace_punctuation(rng: random.Random, doc: Doc) -> None:
                 column += 1
                 i += 1
         elif option == "double":
-            inside = [m.start() + span[0] for m in re.finditer(" ", doc.body[span[0]:span[1]])]
+            inside = [m.start() + span[0] for m in re.finditer(" ", doc.body[span[0] : span[1]])]
             for i in rng.sample(inside, min(len(inside), 2)):
                 doc.splice(i, i, " ")
         else:
@@ -332,7 +341,7 @@ def make_duplicate(rng: random.Random, body: str) -> tuple[str, Span, Doc]:
         own = doc.paragraph_of_span()
         others = [i for i in range(len(paragraphs)) if i != own]
         at = paragraphs[rng.choice(others)][0]
-        doc.splice(at, at, body[span[0]:span[1]] + "\n\n")  # the pull quote
+        doc.splice(at, at, body[span[0] : span[1]] + "\n\n")  # the pull quote
         old = Doc(doc.body, doc.span)
         old_body, old_span = doc.body, doc.span
         rng.choice((insert_delete, context_edit, quote_edit))(rng, old)
@@ -353,8 +362,11 @@ def make_duplicate(rng: random.Random, body: str) -> tuple[str, Span, Doc]:
     elif edit == "context":
         context_edit(rng, doc)
     else:
-        words = [w for w in _words(old_body, *old_span)
-                 if w[1] - w[0] >= 4 and old_body[w[0]:w[1]].isalpha()]
+        words = [
+            w
+            for w in _words(old_body, *old_span)
+            if w[1] - w[0] >= 4 and old_body[w[0] : w[1]].isalpha()
+        ]
         if not words:
             raise SkipCase("no word to misspell")
         a, b = rng.choice(words)
@@ -390,7 +402,7 @@ def make_case(rng: random.Random, kind: str, bodies: list[str]) -> Case:
         old_span = choose_quote(rng, body, min_words=4 if kind == KINDS[3] else 1)
         old_body, doc = body, Doc(body, old_span)
         EDITS[kind](rng, doc)
-    quote = old_body[old_span[0]:old_span[1]]
+    quote = old_body[old_span[0] : old_span[1]]
     if not quote.strip() or quote != quote.strip():
         raise SkipCase("not a trimmed quote")
     if doc.body == old_body:

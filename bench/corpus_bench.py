@@ -85,8 +85,16 @@ def measure_queries(library: str, queries: list[list[Any]], repeats: int) -> dic
             start = time.perf_counter()
             list(corpus.search(query, regex=regex))
             built.append(time.perf_counter() - start)
-        results.append({"query": query, "regex": regex, "hits": hits, "times": unlimited,
-                        "limited": limited, "built": built})
+        results.append(
+            {
+                "query": query,
+                "regex": regex,
+                "hits": hits,
+                "times": unlimited,
+                "limited": limited,
+                "built": built,
+            }
+        )
     return {"queries": results}
 
 
@@ -112,15 +120,21 @@ def load_section(config: Config) -> Section:
         for cold in (True, False):
             repeats = config.slow_repeats if cold else config.repeats
             result = run_worker(
-                "load", {"library": str(library), "cold": cold, "repeats": repeats},
+                "load",
+                {"library": str(library), "cold": cold, "repeats": repeats},
                 env=config.cache_env(f"load-{size}"),
             )
             timing = Timing(tuple(result["times"]))
             medians[size, cold] = timing.median
-            section.rows.append([
-                f"{result['articles']:,}", "cold" if cold else "cached", timing.summary(digits=0),
-                f"{timing.median / size * 1e6:.0f}", mib(result["peak_rss_kib"]),
-            ])
+            section.rows.append(
+                [
+                    f"{result['articles']:,}",
+                    "cold" if cold else "cached",
+                    timing.summary(digits=0),
+                    f"{timing.median / size * 1e6:.0f}",
+                    mib(result["peak_rss_kib"]),
+                ]
+            )
     sizes = config.collection_sizes
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
@@ -151,16 +165,38 @@ def search_section(config: Config) -> Section:
             "(with the total). *Every hit built*: all hit objects, what `newsmark search` "
             "prints."
         ),
-        columns=["query", "kind", "hits", "search, ms", f"first {TUI_SEARCH_LIMIT} listed, ms",
-                 "every hit built, ms", "peak memory"],
+        columns=[
+            "query",
+            "kind",
+            "hits",
+            "search, ms",
+            f"first {TUI_SEARCH_LIMIT} listed, ms",
+            "every hit built, ms",
+            "peak memory",
+        ],
     )
-    first = run_worker("first_search", {"library": library, "query": "Vietnam",
-                                        "repeats": config.slow_repeats}, env=env)
+    first = run_worker(
+        "first_search",
+        {"library": library, "query": "Vietnam", "repeats": config.slow_repeats},
+        env=env,
+    )
     first_timing = Timing(tuple(first["times"]))
-    section.rows.append(["Vietnam (first query: builds the index)", "literal", "",
-                         first_timing.summary(), "", "", mib(first["peak_rss_kib"])])
-    result = run_worker("queries", {"library": library, "queries": [list(q) for q in QUERIES],
-                                    "repeats": config.repeats}, env=env)
+    section.rows.append(
+        [
+            "Vietnam (first query: builds the index)",
+            "literal",
+            "",
+            first_timing.summary(),
+            "",
+            "",
+            mib(first["peak_rss_kib"]),
+        ]
+    )
+    result = run_worker(
+        "queries",
+        {"library": library, "queries": [list(q) for q in QUERIES], "repeats": config.repeats},
+        env=env,
+    )
     worst: dict[str, tuple[float, str]] = {}
     for entry in result["queries"]:
         timing = Timing(tuple(entry["times"]))
@@ -169,21 +205,32 @@ def search_section(config: Config) -> Section:
         for key, value in ((kind, timing.median), ("limited", limited.median)):
             if value > worst.get(key, (-1.0, ""))[0]:
                 worst[key] = (value, entry["query"])
-        section.rows.append([
-            f"`{entry['query']}`", kind, f"{entry['hits']:,}", timing.summary(),
-            limited.summary(), Timing(tuple(entry["built"])).summary(),
-            mib(result["peak_rss_kib"]),
-        ])
+        section.rows.append(
+            [
+                f"`{entry['query']}`",
+                kind,
+                f"{entry['hits']:,}",
+                timing.summary(),
+                limited.summary(),
+                Timing(tuple(entry["built"])).summary(),
+                mib(result["peak_rss_kib"]),
+            ]
+        )
     at = "" if size >= 10_000 else f" at {size:,}"
-    for key, what in (("literal", "slowest literal query, every hit counted"),
-                      ("regex", "slowest regex query, every hit counted"),
-                      ("limited", f"slowest query with limit={TUI_SEARCH_LIMIT} (library screen)")):
+    for key, what in (
+        ("literal", "slowest literal query, every hit counted"),
+        ("regex", "slowest regex query, every hit counted"),
+        ("limited", f"slowest query with limit={TUI_SEARCH_LIMIT} (library screen)"),
+    ):
         seconds, query = worst[key]
-        section.checks.append(Check(
-            f"{what}, index built (`{query}`)", f"{seconds * 1000:.0f} ms{at}",
-            f"< {SEARCH_TARGET_S * 1000:.0f} ms",
-            seconds < SEARCH_TARGET_S if size >= 10_000 else None,
-        ))
+        section.checks.append(
+            Check(
+                f"{what}, index built (`{query}`)",
+                f"{seconds * 1000:.0f} ms{at}",
+                f"< {SEARCH_TARGET_S * 1000:.0f} ms",
+                seconds < SEARCH_TARGET_S if size >= 10_000 else None,
+            )
+        )
     section.notes.append(
         "Search time grows linearly with the total text (one scan of the joined bodies); "
         "literal queries count hits per article in C, so hits add little; regular "

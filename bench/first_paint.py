@@ -67,9 +67,13 @@ def time_until_text(
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
     start = time.perf_counter()
     process = subprocess.Popen(
-        list(command), stdin=slave, stdout=slave, stderr=slave,
+        list(command),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
         env={**os.environ, "TERM": "xterm-256color", **(env or {})},
-        start_new_session=True, close_fds=True,
+        start_new_session=True,
+        close_fds=True,
     )
     os.close(slave)
     found: dict[str, float] = {}
@@ -117,5 +121,10 @@ def bare_textual_command(workdir: Path) -> list[str]:
 
 def newsmark_command(library: Path, db: Path) -> list[str]:
     """The installed `newsmark` console script on a library and DB."""
-    return [str(Path(sys.executable).with_name("newsmark")), "--library", str(library),
-            "--db", str(db)]
+    return [
+        str(Path(sys.executable).with_name("newsmark")),
+        "--library",
+        str(library),
+        "--db",
+        str(db),
+    ]

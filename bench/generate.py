@@ -37,31 +37,89 @@ MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
 OUTLETS = (
-    "China Daily", "Chinadaily.com.cn", "Xinhua", "Global Times", "People's Daily",
-    "CGTN", "VnExpress", "Reuters", "AP", "South China Morning Post",
+    "China Daily",
+    "Chinadaily.com.cn",
+    "Xinhua",
+    "Global Times",
+    "People's Daily",
+    "CGTN",
+    "VnExpress",
+    "Reuters",
+    "AP",
+    "South China Morning Post",
 )
 AUTHORS = (
-    "Xu Wei", "Cao Desheng", "Mo Jingxi", "Zhang Yunbi", "Wang Qingyun", "Nguyen Thu Ha",
-    "Tran Minh", "Le Van An", "Li Lei", "Hu Yue", "Pham Lan", "Zhao Lei", "Sarah Chen",
+    "Xu Wei",
+    "Cao Desheng",
+    "Mo Jingxi",
+    "Zhang Yunbi",
+    "Wang Qingyun",
+    "Nguyen Thu Ha",
+    "Tran Minh",
+    "Le Van An",
+    "Li Lei",
+    "Hu Yue",
+    "Pham Lan",
+    "Zhao Lei",
+    "Sarah Chen",
     "Jonathan Ho",
 )
 TITLE_SUBJECTS = (
-    "China, Vietnam", "Presidents", "Senior officials", "Foreign ministers", "Party leaders",
-    "Hanoi and Beijing", "Trade delegations", "Youth envoys", "Border provinces", "Lawmakers",
+    "China, Vietnam",
+    "Presidents",
+    "Senior officials",
+    "Foreign ministers",
+    "Party leaders",
+    "Hanoi and Beijing",
+    "Trade delegations",
+    "Youth envoys",
+    "Border provinces",
+    "Lawmakers",
 )
 TITLE_VERBS = (
-    "vow to advance", "agree to deepen", "pledge to boost", "sign deals on", "discuss",
-    "reaffirm commitment to", "call for stronger", "review progress on", "launch talks on",
+    "vow to advance",
+    "agree to deepen",
+    "pledge to boost",
+    "sign deals on",
+    "discuss",
+    "reaffirm commitment to",
+    "call for stronger",
+    "review progress on",
+    "launch talks on",
 )
 TITLE_OBJECTS = (
-    "solidarity, cooperation", "mutual political trust", "a community with a shared future",
-    "rail links", "people-to-people exchanges", "trade and investment", "security cooperation",
-    "green development", "digital economy ties", "the Belt and Road Initiative",
+    "solidarity, cooperation",
+    "mutual political trust",
+    "a community with a shared future",
+    "rail links",
+    "people-to-people exchanges",
+    "trade and investment",
+    "security cooperation",
+    "green development",
+    "digital economy ties",
+    "the Belt and Road Initiative",
 )
 TAGS = (
-    "Politics", "Economy", "Trade", "Security", "Diplomacy", "Culture", "Youth", "Energy",
-    "Infrastructure", "Railways", "Agriculture", "Technology", "Environment", "Health",
-    "Education", "Tourism", "Quote", "Key fact", "Follow up", "Disputed",
+    "Politics",
+    "Economy",
+    "Trade",
+    "Security",
+    "Diplomacy",
+    "Culture",
+    "Youth",
+    "Energy",
+    "Infrastructure",
+    "Railways",
+    "Agriculture",
+    "Technology",
+    "Environment",
+    "Health",
+    "Education",
+    "Tourism",
+    "Quote",
+    "Key fact",
+    "Follow up",
+    "Disputed",
 )
 
 
@@ -145,8 +203,10 @@ def generate_collection(target_dir: Path, n_articles: int, seed: int) -> Path:
 def cached_collection(n_articles: int, seed: int = 1) -> Path:
     """The generated collection for (n_articles, seed), built on first use and then reused."""
     target = bench_cache_dir() / "collections" / f"n{n_articles}-s{seed}"
-    return _build(target, lambda scratch: generate_collection(scratch / "lib", n_articles, seed)
-                  ) / "lib"
+    return (
+        _build(target, lambda scratch: generate_collection(scratch / "lib", n_articles, seed))
+        / "lib"
+    )
 
 
 def generate_big_article(target_dir: Path, seed: int, size: int = BIG_ARTICLE_BYTES) -> Path:
@@ -195,7 +255,6 @@ def generate_annotations(corpus: Corpus, m: int, seed: int) -> list[Annotation]:
     return annotations
 
 
-
 def main(argv: list[str] | None = None) -> int:
     """`python -m bench.generate --articles N [--seed S] [--annotations M --db PATH] DIR`."""
     import argparse
@@ -211,8 +270,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("directory", metavar="DIR", type=Path)
     parser.add_argument("--articles", type=int, required=True, metavar="N")
     parser.add_argument("--seed", type=int, default=1, help="same seed, same files (default 1)")
-    parser.add_argument("--annotations", type=int, default=0, metavar="M",
-                        help="also write M annotations of random sentences to --db")
+    parser.add_argument(
+        "--annotations",
+        type=int,
+        default=0,
+        metavar="M",
+        help="also write M annotations of random sentences to --db",
+    )
     parser.add_argument("--db", type=Path, metavar="PATH", help="the database for --annotations")
     args = parser.parse_args(argv)
     if args.articles < 1:
@@ -223,14 +287,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.directory} already exists")
     started = time.perf_counter()
     generate_collection(args.directory, args.articles, args.seed)
-    print(f"wrote {args.articles} articles to {args.directory} in "
-          f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(
+        f"wrote {args.articles} articles to {args.directory} in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     if args.annotations:
         from annotations.store import AnnotationStore
 
         corpus = Corpus.open(args.directory)
         AnnotationStore.open(args.db).put_many(
-            generate_annotations(corpus, args.annotations, args.seed))
+            generate_annotations(corpus, args.annotations, args.seed)
+        )
         print(f"wrote {args.annotations} annotations to {args.db}", file=sys.stderr)
     return 0
 

@@ -43,24 +43,40 @@ def measure_history(directory: str, m: int) -> dict[str, Any]:
     from annotations.store.schema import ANNOTATIONS_TABLE
 
     body = "The quick brown fox jumps over the lazy dog.\n\nA second paragraph of plain words."
-    meta = ArticleMeta(id="000_fox", title="Fox", source=None, date=None, authors=(),
-                       url=None, path=Path("fox.txt"), words=15, format="txt")
+    meta = ArticleMeta(
+        id="000_fox",
+        title="Fox",
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("fox.txt"),
+        words=15,
+        format="txt",
+    )
     article = Article(meta=meta, body=body)
     db = Path(directory) / "annotations.json"
     store = AnnotationStore.open(db)
-    annotations = [replace(new_annotation(article, n % 40, n % 40 + 5, tags=["t0", "other"]),
-                           id=str(uuid.UUID(int=n))) for n in range(m)]
+    annotations = [
+        replace(
+            new_annotation(article, n % 40, n % 40 + 5, tags=["t0", "other"]),
+            id=str(uuid.UUID(int=n)),
+        )
+        for n in range(m)
+    ]
     with store._writing():  # the starting database holds no history (bench set-up only)
-        store._commit("", [put_op(ANNOTATIONS_TABLE, a.id, a.to_dict()) for a in annotations],
-                      undoable=False)
+        store._commit(
+            "", [put_op(ANNOTATIONS_TABLE, a.id, a.to_dict()) for a in annotations], undoable=False
+        )
     store._storage.snapshot()
     before = {"size": _size(db), "open": _open_seconds(db)}
     renames = []
     for n in range(RENAMES):
         start = time.perf_counter()
         changed = store.rename_tag(f"t{n}", f"t{n + 1}")
-        renames.append({"seconds": time.perf_counter() - start, "changed": changed,
-                        "size": _size(db)})
+        renames.append(
+            {"seconds": time.perf_counter() - start, "changed": changed, "size": _size(db)}
+        )
     store._storage.snapshot()
     after = {"size": _size(db), "open": _open_seconds(db)}
     reopened = AnnotationStore.open(db)
@@ -68,10 +84,16 @@ def measure_history(directory: str, m: int) -> dict[str, Any]:
     undone = reopened.undo()
     undo_seconds = time.perf_counter() - start
     tags = {tag.name for tag in reopened.tags()}
-    return {"before": before, "after": after, "renames": renames,
-            "undo": {"seconds": undo_seconds,
-                     "description": undone.description if undone else None,
-                     "ok": tags == {f"t{RENAMES - 1}", "other"}}}
+    return {
+        "before": before,
+        "after": after,
+        "renames": renames,
+        "undo": {
+            "seconds": undo_seconds,
+            "description": undone.description if undone else None,
+            "ok": tags == {f"t{RENAMES - 1}", "other"},
+        },
+    }
 
 
 def history_section(config: Config) -> Section:
@@ -93,30 +115,52 @@ def history_section(config: Config) -> Section:
     )
     directory = config.workdir / "history"
     directory.mkdir(parents=True, exist_ok=True)
-    result = run_worker("history", {"directory": str(directory), "m": m},
-                        env=config.cache_env("history"), timeout=1800)
+    result = run_worker(
+        "history",
+        {"directory": str(directory), "m": m},
+        env=config.cache_env("history"),
+        timeout=1800,
+    )
     before, after = result["before"], result["after"]
-    section.rows.append(["start", "", f"open {before['open']:.2f}",
-                         f"{before['size'] / 1e6:.1f} MB"])
+    section.rows.append(
+        ["start", "", f"open {before['open']:.2f}", f"{before['size'] / 1e6:.1f} MB"]
+    )
     for n, rename in enumerate(result["renames"], 1):
-        section.rows.append([f"rename {n}", f"{rename['changed']:,}",
-                             f"{rename['seconds']:.2f}", f"{rename['size'] / 1e6:.1f} MB"])
-    section.rows.append(["after (snapshot)", "", f"open {after['open']:.2f}",
-                         f"{after['size'] / 1e6:.1f} MB"])
-    section.rows.append(["undo the last rename", f"{m:,}", f"{result['undo']['seconds']:.2f}",
-                         ""])
+        section.rows.append(
+            [
+                f"rename {n}",
+                f"{rename['changed']:,}",
+                f"{rename['seconds']:.2f}",
+                f"{rename['size'] / 1e6:.1f} MB",
+            ]
+        )
+    section.rows.append(
+        ["after (snapshot)", "", f"open {after['open']:.2f}", f"{after['size'] / 1e6:.1f} MB"]
+    )
+    section.rows.append(["undo the last rename", f"{m:,}", f"{result['undo']['seconds']:.2f}", ""])
     from annotations.store.store import HISTORY_BYTES
 
     growth = after["size"] - before["size"]
     slower = after["open"] / before["open"]
     section.checks += [
-        Check(f"DB growth after {RENAMES} renames of {m:,} (the history)",
-              f"{growth / 2**20:.1f} MiB ({after['size'] / before['size']:.2f}× the start)",
-              f"≤ the history cap, {HISTORY_BYTES / 2**20:.0f} MiB", growth <= HISTORY_BYTES),
-        Check(f"open time after {RENAMES} renames of {m:,} vs before", f"{slower:.2f}×",
-              f"≤ {GROWTH_TARGET}×", slower <= GROWTH_TARGET),
-        Check("the last rename can still be undone", str(result["undo"]["description"]),
-              "undone, tags back", bool(result["undo"]["ok"])),
+        Check(
+            f"DB growth after {RENAMES} renames of {m:,} (the history)",
+            f"{growth / 2**20:.1f} MiB ({after['size'] / before['size']:.2f}× the start)",
+            f"≤ the history cap, {HISTORY_BYTES / 2**20:.0f} MiB",
+            growth <= HISTORY_BYTES,
+        ),
+        Check(
+            f"open time after {RENAMES} renames of {m:,} vs before",
+            f"{slower:.2f}×",
+            f"≤ {GROWTH_TARGET}×",
+            slower <= GROWTH_TARGET,
+        ),
+        Check(
+            "the last rename can still be undone",
+            str(result["undo"]["description"]),
+            "undone, tags back",
+            bool(result["undo"]["ok"]),
+        ),
     ]
     section.notes.append(f"Peak memory of the worker: {mib(result['peak_rss_kib'])}.")
     return section

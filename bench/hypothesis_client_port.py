@@ -100,8 +100,9 @@ def _text_match_score(text: str, pattern: str) -> float:
     return 1 - matches[0].errors / len(pattern)
 
 
-def match_quote(text: str, quote: str, prefix: str, suffix: str,
-                hint: int | None) -> tuple[int, int] | None:
+def match_quote(
+    text: str, quote: str, prefix: str, suffix: str, hint: int | None
+) -> tuple[int, int] | None:
     """match-quote.ts `matchQuote`: the best-scoring match, or None if there is none."""
     if not quote:
         return None
@@ -112,10 +113,14 @@ def match_quote(text: str, quote: str, prefix: str, suffix: str,
 
     def score(match: StringMatch) -> float:
         quote_score = 1 - match.errors / len(quote)
-        prefix_score = (_text_match_score(text[max(0, match.start - len(prefix)) : match.start],
-                                          prefix) if prefix else 1.0)
-        suffix_score = (_text_match_score(text[match.end : match.end + len(suffix)], suffix)
-                        if suffix else 1.0)
+        prefix_score = (
+            _text_match_score(text[max(0, match.start - len(prefix)) : match.start], prefix)
+            if prefix
+            else 1.0
+        )
+        suffix_score = (
+            _text_match_score(text[match.end : match.end + len(suffix)], suffix) if suffix else 1.0
+        )
         position_score = 1.0
         if hint is not None:
             position_score = 1.0 - abs(match.start - hint) / len(text)
@@ -127,8 +132,9 @@ def match_quote(text: str, quote: str, prefix: str, suffix: str,
     return best.start, best.end
 
 
-def hypothesis_anchor(body: str, quote: str, prefix: str, suffix: str, start: int,
-                      end: int) -> tuple[int, int] | None:
+def hypothesis_anchor(
+    body: str, quote: str, prefix: str, suffix: str, start: int, end: int
+) -> tuple[int, int] | None:
     """html.ts `anchor` with a TextPositionSelector and a TextQuoteSelector."""
     if body[start:end] == quote:
         return start, end

@@ -47,7 +47,7 @@ class Timing:
         return max(self.samples)
 
     def summary(self, scale: float = 1000.0, digits: int = 1) -> str:
-        """"median (min–max)" in milliseconds by default."""
+        """ "median (min–max)" in milliseconds by default."""
         if len(self.samples) == 1:
             return f"{self.median * scale:.{digits}f} (n=1)"
         return (
@@ -90,8 +90,13 @@ def run_worker(
     command = [sys.executable, "-m", "bench.worker", task, json.dumps(dict(params))]
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, cwd=REPO_ROOT,
-            env={**os.environ, **(env or {})}, check=False,
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=REPO_ROOT,
+            env={**os.environ, **(env or {})},
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise BenchmarkError(f"{task} took longer than {timeout:.0f} s") from None

@@ -104,8 +104,12 @@ def measure_reader(repeats: int) -> dict[str, Any]:
         buckets.append(time.perf_counter() - start)
     result = asyncio.run(_measure_view(article, highlights, repeats))
     return {
-        **result, "layout": layouts, "buckets": buckets, "chars": len(article.body),
-        "bytes": len(article.body.encode("utf-8")), "lines": layout.height,
+        **result,
+        "layout": layouts,
+        "buckets": buckets,
+        "chars": len(article.body),
+        "bytes": len(article.body.encode("utf-8")),
+        "lines": layout.height,
     }
 
 
@@ -128,15 +132,23 @@ def reader_section(config: Config) -> Section:
         columns=["step", "time, ms", "peak memory"],
     )
     memory = mib(result["peak_rss_kib"])
-    rows = (("first paint (mount → visible rows drawn)", "first"),
-            ("repaint after adding one highlight", "again"),
-            ("layout alone (`ArticleLayout`)", "layout"),
-            ("highlight bucketing (`bucket_by_line`)", "buckets"))
+    rows = (
+        ("first paint (mount → visible rows drawn)", "first"),
+        ("repaint after adding one highlight", "again"),
+        ("layout alone (`ArticleLayout`)", "layout"),
+        ("highlight bucketing (`bucket_by_line`)", "buckets"),
+    )
     for label, key in rows:
         section.rows.append([label, Timing(tuple(result[key])).summary(), memory])
     paint = Timing(tuple(result["first"])).median
-    section.checks.append(Check("first paint of the article (median)", f"{paint * 1000:.0f} ms",
-                                f"< {PAINT_TARGET_S * 1000:.0f} ms", paint < PAINT_TARGET_S))
+    section.checks.append(
+        Check(
+            "first paint of the article (median)",
+            f"{paint * 1000:.0f} ms",
+            f"< {PAINT_TARGET_S * 1000:.0f} ms",
+            paint < PAINT_TARGET_S,
+        )
+    )
     section.notes.append(
         "The layout is linear in the article length and built once per width; a repaint "
         "only re-buckets the highlights and redraws the visible rows."

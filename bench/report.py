@@ -88,7 +88,7 @@ def _proc_field(path: str, key: str) -> str | None:
 
 
 def _filesystem(path: Path) -> str:
-    """"ext4 (/dev/vda)": the type and device of the mount holding `path`."""
+    """ "ext4 (/dev/vda)": the type and device of the mount holding `path`."""
     try:
         mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines()]
     except OSError:
@@ -96,7 +96,8 @@ def _filesystem(path: Path) -> str:
     resolved = str(path.resolve())
     best = max(
         (m for m in mounts if len(m) > 2 and (resolved + "/").startswith(m[1].rstrip("/") + "/")),
-        key=lambda m: len(m[1]), default=None,
+        key=lambda m: len(m[1]),
+        default=None,
     )
     return "unknown" if best is None else f"{best[2]} ({best[0]})"
 
@@ -125,10 +126,20 @@ def render(sections: list[Section], machine: Machine, *, quick: bool, command: s
         "## Machine",
         "",
         *_table(
-            ["CPU", "cores", "RAM", "OS", "disk (DB files)", "Python", "Textual", "TinyDB",
-             "date"],
-            [[machine.cpu, str(machine.cores), machine.ram, machine.system, machine.disk,
-              machine.python, machine.textual, machine.tinydb, machine.date]],
+            ["CPU", "cores", "RAM", "OS", "disk (DB files)", "Python", "Textual", "TinyDB", "date"],
+            [
+                [
+                    machine.cpu,
+                    str(machine.cores),
+                    machine.ram,
+                    machine.system,
+                    machine.disk,
+                    machine.python,
+                    machine.textual,
+                    machine.tinydb,
+                    machine.date,
+                ]
+            ],
         ),
         "",
         "Times are in milliseconds as `median (min–max, n=runs)` unless stated otherwise.",
@@ -136,13 +147,22 @@ def render(sections: list[Section], machine: Machine, *, quick: bool, command: s
         "every measurement runs in a fresh process so the numbers do not pollute each other.",
     ]
     if quick:
-        out += ["", "**Quick run** (`--quick`): fewer repeats and smaller sizes; targets stated",
-                "for sizes not measured here are marked *not run*."]
+        out += [
+            "",
+            "**Quick run** (`--quick`): fewer repeats and smaller sizes; targets stated",
+            "for sizes not measured here are marked *not run*.",
+        ]
     checks = [(section, check) for section in sections for check in section.checks]
     if checks:
-        out += ["", "## Targets", "",
-                *_table(["benchmark", "what", "measured", "target", "result"],
-                        [[s.title, c.what, c.measured, c.target, c.verdict] for s, c in checks])]
+        out += [
+            "",
+            "## Targets",
+            "",
+            *_table(
+                ["benchmark", "what", "measured", "target", "result"],
+                [[s.title, c.what, c.measured, c.target, c.verdict] for s, c in checks],
+            ),
+        ]
     for section in sections:
         out += ["", f"## {section.title}", "", section.method, ""]
         out += _table(section.columns, section.rows)

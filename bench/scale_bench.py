@@ -63,8 +63,13 @@ class Run:
 def _run(args: list[str], env: dict[str, str]) -> Run:
     """Run `newsmark ARGS` and measure it (its own rusage, via wait4)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "tui.cli", *args], cwd=REPO_ROOT,
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     assert process.stdout is not None
     first = None
     while os.read(process.stdout.fileno(), 1 << 16):
@@ -72,23 +77,31 @@ def _run(args: list[str], env: dict[str, str]) -> Run:
             first = time.perf_counter() - started
     _, _, usage = os.wait4(process.pid, 0)
     process.stdout.close()
-    return Run(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, first,
-               usage.ru_maxrss / 1024)
+    return Run(
+        time.perf_counter() - started,
+        usage.ru_utime + usage.ru_stime,
+        first,
+        usage.ru_maxrss / 1024,
+    )
 
 
 def _median(runs: list[Run]) -> Run:
     firsts = [r.first for r in runs if r.first is not None]
-    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs),
-               statistics.median(firsts) if firsts else None, max(r.mib for r in runs))
+    return Run(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        statistics.median(firsts) if firsts else None,
+        max(r.mib for r in runs),
+    )
 
 
 def _grep(pattern: str, library: Path) -> Run:
     started = time.perf_counter()
-    process = subprocess.Popen(["grep", "-rci", pattern, str(library)],
-                               stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(["grep", "-rci", pattern, str(library)], stdout=subprocess.DEVNULL)
     _, _, usage = os.wait4(process.pid, 0)
-    return Run(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, None,
-               usage.ru_maxrss / 1024)
+    return Run(
+        time.perf_counter() - started, usage.ru_utime + usage.ru_stime, None, usage.ru_maxrss / 1024
+    )
 
 
 def _sizes(config: Config) -> list[int]:
@@ -125,8 +138,10 @@ def scale_section(config: Config) -> Section:
     for size in sizes:
         _measure_size(section, size, config)
     _measure_export(section, config)
-    section.notes.append(f"Machine load (1-minute average) at the end: "
-                         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.")
+    section.notes.append(
+        f"Machine load (1-minute average) at the end: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+    )
     return section
 
 
@@ -135,8 +150,12 @@ def _measure_size(section: Section, size: int, config: Config) -> None:
     base = config.workdir / f"scale-{size}"
     reused = os.environ.get("NEWSMARK_SCALE_INDEX_CACHE")
     cache = Path(reused) if reused else base / "cache"
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache),
-           "XDG_DATA_HOME": str(base / "data"), "XDG_CONFIG_HOME": str(base / "config")}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(cache),
+        "XDG_DATA_HOME": str(base / "data"),
+        "XDG_CONFIG_HOME": str(base / "config"),
+    }
     repeats = config.slow_repeats
     lib = ["--library", str(library), "--db", str(base / "x.json")]
     label = f"{size:,}"
@@ -151,13 +170,14 @@ def _measure_size(section: Section, size: int, config: Config) -> None:
     _run([*lib, "list"], env)  # a full open: records the directories the index trusts
     listing = _median([_run([*lib, "list", "--json"], env) for _ in range(repeats)])
     row("`list --json`, warm", listing)
-    row("first `search` (builds the full-text index, once)",
-        _run([*lib, "search", "zzzz not present"], env))
+    row(
+        "first `search` (builds the full-text index, once)",
+        _run([*lib, "search", "zzzz not present"], env),
+    )
     searches: dict[str, tuple[Run, Run, Run]] = {}
     for query in SEARCHES:
         found = _median([_run([*lib, "search", query, "--json"], env) for _ in range(repeats)])
-        counted = _median([_run([*lib, "search", query, "--count"], env)
-                           for _ in range(repeats)])
+        counted = _median([_run([*lib, "search", query, "--count"], env) for _ in range(repeats)])
         grep = _median([_grep(query, library) for _ in range(repeats)])
         searches[query] = (found, counted, grep)
         row(f"`search {query!r} --json`", found)
@@ -165,79 +185,141 @@ def _measure_size(section: Section, size: int, config: Config) -> None:
         row(f"`grep -rci {query!r}`", grep)
     one_article: list[float] = []
     samples = ["--library", str(bundled_samples_dir())]
-    for name, args in (("annotate", ["annotate", "00042", "--quote", "the", "--tag", "bench"]),
-                       ("show", ["show", "00042"])):
-        big = _median([_run(["--library", str(library), "--db", str(base / f"{name}.json"),
-                             *args], env) for _ in range(repeats)])
+    for name, args in (
+        ("annotate", ["annotate", "00042", "--quote", "the", "--tag", "bench"]),
+        ("show", ["show", "00042"]),
+    ):
+        big = _median(
+            [
+                _run(["--library", str(library), "--db", str(base / f"{name}.json"), *args], env)
+                for _ in range(repeats)
+            ]
+        )
         small_args = [args[0], "003", *args[2:]]
-        small = _median([_run([*samples, "--db", str(base / f"s{name}.json"), *small_args],
-                              env) for _ in range(repeats)])
+        small = _median(
+            [
+                _run([*samples, "--db", str(base / f"s{name}.json"), *small_args], env)
+                for _ in range(repeats)
+            ]
+        )
         one_article.append(big.wall / small.wall)
         row(f"`{name}` one article, empty DB (samples: {small.wall:.2f} s)", big)
-    tui = run_worker("scale_library", {"library": str(library), "db": str(base / "tui.json")},
-                     env={"XDG_CACHE_HOME": str(cache)}, timeout=1800)
+    tui = run_worker(
+        "scale_library",
+        {"library": str(library), "db": str(base / "tui.json")},
+        env={"XDG_CACHE_HOME": str(cache)},
+        timeout=1800,
+    )
     stall = tui["longest_stall"]
     pauses = ", ".join(f"{p * 1000:.0f}" for p in tui["gc_pauses"]) or "none"
-    section.rows.append([label, f"TUI library filled (longest event-loop stall {stall * 1000:.0f}"
-                         f" ms; GC pauses over 10 ms: {pauses}; filter {tui['filter']:.2f} s)",
-                         f"{tui['filled']:.2f}", f"{tui['filled_cpu']:.2f}", "",
-                         f"{tui['peak_rss_kib'] / 1024:.0f} MiB"])
+    section.rows.append(
+        [
+            label,
+            f"TUI library filled (longest event-loop stall {stall * 1000:.0f}"
+            f" ms; GC pauses over 10 ms: {pauses}; filter {tui['filter']:.2f} s)",
+            f"{tui['filled']:.2f}",
+            f"{tui['filled_cpu']:.2f}",
+            "",
+            f"{tui['peak_rss_kib'] / 1024:.0f} MiB",
+        ]
+    )
     if not reused:
         shutil.rmtree(base, ignore_errors=True)
     _size_checks(section, size, listing, cold, searches, one_article, tui)
 
 
-def _size_checks(section: Section, size: int, listing: Run, cold: Run | None,
-                 searches: dict[str, tuple[Run, Run, Run]], one_article: list[float],
-                 tui: dict[str, float]) -> None:
+def _size_checks(
+    section: Section,
+    size: int,
+    listing: Run,
+    cold: Run | None,
+    searches: dict[str, tuple[Run, Run, Run]],
+    one_article: list[float],
+    tui: dict[str, float],
+) -> None:
     at = f"at {size:,}"
     if size == 100_000:
         counted = max(searches.values(), key=lambda s: s[1].wall / s[2].wall)
         listed = max((searches[q] for q in SELECTIVE), key=lambda s: s[0].wall / s[2].wall)
         broad = searches[SEARCHES[0]]
         section.checks += [
-            Check(f"`list --json` {at}, warm", f"{listing.wall:.2f} s, {listing.mib:.0f} MiB",
-                  f"< {LIST_TARGET_S} s, < {LIST_TARGET_MIB} MiB",
-                  listing.wall < LIST_TARGET_S and listing.mib < LIST_TARGET_MIB),
-            Check(f"`search --count` {at} vs `grep -rci` (slowest query)",
-                  f"{counted[1].wall / counted[2].wall:.2f}× grep", "< 1×",
-                  counted[1].wall < counted[2].wall),
-            Check(f"`search --json` {at} vs `grep -rci`, selective queries (slowest)",
-                  f"{listed[0].wall / listed[2].wall:.2f}× grep", "< 1×",
-                  listed[0].wall < listed[2].wall),
-            Check(f"`search --json` {at} vs `grep -rci`, `{SEARCHES[0]}` (every hit printed)",
-                  f"{broad[0].wall / broad[2].wall:.2f}× grep", "< 1×",
-                  broad[0].wall < broad[2].wall),
-            Check(f"one-article commands {at} vs the samples (worst)",
-                  f"{max(one_article):.2f}×", f"≤ {ONE_ARTICLE_FACTOR}×",
-                  max(one_article) <= ONE_ARTICLE_FACTOR),
-            Check(f"TUI library filled {at}, warm", f"{tui['filled']:.2f} s",
-                  f"< {LIBRARY_FILL_S:.0f} s", tui["filled"] < LIBRARY_FILL_S),
-            Check(f"TUI library {at}: longest event-loop stall while it opens",
-                  f"{tui['longest_stall'] * 1000:.0f} ms", f"≤ {LIBRARY_STALL_S * 1000:.0f} ms",
-                  tui["longest_stall"] <= LIBRARY_STALL_S),
+            Check(
+                f"`list --json` {at}, warm",
+                f"{listing.wall:.2f} s, {listing.mib:.0f} MiB",
+                f"< {LIST_TARGET_S} s, < {LIST_TARGET_MIB} MiB",
+                listing.wall < LIST_TARGET_S and listing.mib < LIST_TARGET_MIB,
+            ),
+            Check(
+                f"`search --count` {at} vs `grep -rci` (slowest query)",
+                f"{counted[1].wall / counted[2].wall:.2f}× grep",
+                "< 1×",
+                counted[1].wall < counted[2].wall,
+            ),
+            Check(
+                f"`search --json` {at} vs `grep -rci`, selective queries (slowest)",
+                f"{listed[0].wall / listed[2].wall:.2f}× grep",
+                "< 1×",
+                listed[0].wall < listed[2].wall,
+            ),
+            Check(
+                f"`search --json` {at} vs `grep -rci`, `{SEARCHES[0]}` (every hit printed)",
+                f"{broad[0].wall / broad[2].wall:.2f}× grep",
+                "< 1×",
+                broad[0].wall < broad[2].wall,
+            ),
+            Check(
+                f"one-article commands {at} vs the samples (worst)",
+                f"{max(one_article):.2f}×",
+                f"≤ {ONE_ARTICLE_FACTOR}×",
+                max(one_article) <= ONE_ARTICLE_FACTOR,
+            ),
+            Check(
+                f"TUI library filled {at}, warm",
+                f"{tui['filled']:.2f} s",
+                f"< {LIBRARY_FILL_S:.0f} s",
+                tui["filled"] < LIBRARY_FILL_S,
+            ),
+            Check(
+                f"TUI library {at}: longest event-loop stall while it opens",
+                f"{tui['longest_stall'] * 1000:.0f} ms",
+                f"≤ {LIBRARY_STALL_S * 1000:.0f} ms",
+                tui["longest_stall"] <= LIBRARY_STALL_S,
+            ),
         ]
         if cold is not None:
-            section.checks.append(Check(f"cold index {at} on {os.cpu_count()} cores",
-                                        f"{cold.wall:.1f} s", f"< {COLD_TARGET_S:.0f} s",
-                                        cold.wall < COLD_TARGET_S))
+            section.checks.append(
+                Check(
+                    f"cold index {at} on {os.cpu_count()} cores",
+                    f"{cold.wall:.1f} s",
+                    f"< {COLD_TARGET_S:.0f} s",
+                    cold.wall < COLD_TARGET_S,
+                )
+            )
     if size == 1_000_000:
         first = searches[SEARCHES[0]][0]
         usable = tui["filled"] + tui["filter"]
         section.checks += [
-            Check(f"literal `search {query!r} --json` {at}", f"{searches[query][0].wall:.2f} s",
-                  f"< {MILLION_SEARCH_S:.0f} s", searches[query][0].wall < MILLION_SEARCH_S)
+            Check(
+                f"literal `search {query!r} --json` {at}",
+                f"{searches[query][0].wall:.2f} s",
+                f"< {MILLION_SEARCH_S:.0f} s",
+                searches[query][0].wall < MILLION_SEARCH_S,
+            )
             for query in SELECTIVE
         ]
         section.checks += [
-            Check(f"`search {SEARCHES[0]}` {at}: first hit printed before the end",
-                  f"{first.first or 0:.2f} of {first.wall:.2f} s", "streamed",
-                  first.first is not None and first.first < first.wall / 2),
-            Check(f"TUI library {at}, warm: first rows + a filter",
-                  f"{usable:.1f} s, {tui['peak_rss_kib'] / 1024:.0f} MiB",
-                  f"< {MILLION_LIBRARY_S:.0f} s, < {MILLION_LIBRARY_MIB // 1024} GiB",
-                  usable < MILLION_LIBRARY_S
-                  and tui["peak_rss_kib"] / 1024 < MILLION_LIBRARY_MIB),
+            Check(
+                f"`search {SEARCHES[0]}` {at}: first hit printed before the end",
+                f"{first.first or 0:.2f} of {first.wall:.2f} s",
+                "streamed",
+                first.first is not None and first.first < first.wall / 2,
+            ),
+            Check(
+                f"TUI library {at}, warm: first rows + a filter",
+                f"{usable:.1f} s, {tui['peak_rss_kib'] / 1024:.0f} MiB",
+                f"< {MILLION_LIBRARY_S:.0f} s, < {MILLION_LIBRARY_MIB // 1024} GiB",
+                usable < MILLION_LIBRARY_S and tui["peak_rss_kib"] / 1024 < MILLION_LIBRARY_MIB,
+            ),
         ]
 
 
@@ -251,23 +333,49 @@ def _measure_export(section: Section, config: Config) -> None:
     rates = []
     for fmt in ("w3c", "json"):
         output = config.workdir / f"export.{fmt}"
-        command = _run(["--library", str(library), "--db", str(database), "export",
-                        "--format", fmt, "-o", str(output), "--force"], env)
+        command = _run(
+            [
+                "--library",
+                str(library),
+                "--db",
+                str(database),
+                "export",
+                "--format",
+                fmt,
+                "-o",
+                str(output),
+                "--force",
+            ],
+            env,
+        )
         section.rows.append([label, f"`export --format {fmt} -o FILE`", *command.cells()])
-        phases = run_worker("scale_export", {"library": str(library), "db": str(database),
-                                             "fmt": fmt, "output": str(output)},
-                            env=config.cache_env("scale-export"))
+        phases = run_worker(
+            "scale_export",
+            {"library": str(library), "db": str(database), "fmt": fmt, "output": str(output)},
+            env=config.cache_env("scale-export"),
+        )
         opened, chosen, written = (phases["phases"][k] for k in ("open", "select", "render"))
         rate = phases["count"] / written[0]
         rates.append((fmt, rate))
-        section.rows.append([label, f"… {fmt}: store open {opened[0]:.2f} s; re-anchor check "
-                             f"and selection {chosen[0]:.2f} s; rendered and written "
-                             f"({rate / 1000:.0f}k annotations/s)", f"{written[0]:.2f}",
-                             f"{written[1]:.2f}", "", f"{phases['peak_rss_kib'] / 1024:.0f} MiB"])
+        section.rows.append(
+            [
+                label,
+                f"… {fmt}: store open {opened[0]:.2f} s; re-anchor check "
+                f"and selection {chosen[0]:.2f} s; rendered and written "
+                f"({rate / 1000:.0f}k annotations/s)",
+                f"{written[0]:.2f}",
+                f"{written[1]:.2f}",
+                "",
+                f"{phases['peak_rss_kib'] / 1024:.0f} MiB",
+            ]
+        )
         output.unlink(missing_ok=True)
     slowest = min(rates, key=lambda r: r[1])
-    section.checks.append(Check(
-        f"export of {count // 1000}k annotations: rendered and written (slowest format)",
-        f"{slowest[1] / 1000:.0f}k/s ({slowest[0]})", f"≥ {EXPORT_RATE // 1000}k/s",
-        slowest[1] >= EXPORT_RATE if not config.quick else None))
-
+    section.checks.append(
+        Check(
+            f"export of {count // 1000}k annotations: rendered and written (slowest format)",
+            f"{slowest[1] / 1000:.0f}k/s ({slowest[0]})",
+            f"≥ {EXPORT_RATE // 1000}k/s",
+            slowest[1] >= EXPORT_RATE if not config.quick else None,
+        )
+    )

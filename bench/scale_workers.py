@@ -63,9 +63,14 @@ async def _library(library: Path, db: Path, pauses: list[float]) -> dict[str, An
         while table.row_count == total and time.perf_counter() - typed < 60:
             await pilot.pause(0.01)
         filtered = time.perf_counter() - typed
-    return {"filled": filled, "filled_cpu": filled_cpu, "longest_stall": longest,
-            "gc_pauses": sorted(pauses, reverse=True)[:5], "filter": filtered,
-            "rows": total}
+    return {
+        "filled": filled,
+        "filled_cpu": filled_cpu,
+        "longest_stall": longest,
+        "gc_pauses": sorted(pauses, reverse=True)[:5],
+        "filter": filtered,
+        "rows": total,
+    }
 
 
 def measure_export(library: str, db: str, fmt: str, output: str) -> dict[str, Any]:

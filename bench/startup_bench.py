@@ -62,13 +62,18 @@ def paired_ratio(case: Case, bare: Case) -> float:
 
     Runs of one attempt are back to back, so each pair shares the machine's state.
     """
-    ratios = [mine / theirs for mine, theirs in zip(case.first_paint().samples,
-                                                    bare.first_paint().samples, strict=False)]
+    ratios = [
+        mine / theirs
+        for mine, theirs in zip(
+            case.first_paint().samples, bare.first_paint().samples, strict=False
+        )
+    ]
     return statistics.median(ratios)
 
 
-def _newsmark_run(library: Path, articles: int, config: Config, cache: str, *,
-                  cold: bool, attempt: int) -> PaintTimes:
+def _newsmark_run(
+    library: Path, articles: int, config: Config, cache: str, *, cold: bool, attempt: int
+) -> PaintTimes:
     env = config.cache_env(cache)
     if cold:
         shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
@@ -83,9 +88,11 @@ def startup_section(config: Config, samples: Path) -> Section:
     big = cached_collection(size, SEED)
     hello = bare_textual_command(config.workdir)
     bare = Case("bare Textual hello-world", [])
-    cases = [Case("newsmark, 5 samples (warm index)", []),
-             Case(f"newsmark, {size:,} articles, cold index", []),
-             Case(f"newsmark, {size:,} articles, warm index", [])]
+    cases = [
+        Case("newsmark, 5 samples (warm index)", []),
+        Case(f"newsmark, {size:,} articles, cold index", []),
+        Case(f"newsmark, {size:,} articles, warm index", []),
+    ]
     # Byte-code as an installed package has it (pip compiles on install; an editable
     # install only caches it on first use, never under PYTHONDONTWRITEBYTECODE).
     subprocess.run([sys.executable, "-m", "compileall", "-q", *PACKAGES], cwd=REPO, check=True)
@@ -98,14 +105,17 @@ def startup_section(config: Config, samples: Path) -> Section:
     # samples, about half a second each) get SMALL_CASE_FACTOR times the runs.
     for attempt in range(config.repeats * SMALL_CASE_FACTOR):
         bare.runs.append(time_until_text(hello, [HELLO_MARKER]))
-        cases[0].runs.append(_newsmark_run(samples, 5, config, "tui-samples", cold=False,
-                                           attempt=attempt))
+        cases[0].runs.append(
+            _newsmark_run(samples, 5, config, "tui-samples", cold=False, attempt=attempt)
+        )
         if attempt < config.repeats:
-            cases[2].runs.append(_newsmark_run(big, size, config, f"tui-{size}-warm",
-                                               cold=False, attempt=attempt))
+            cases[2].runs.append(
+                _newsmark_run(big, size, config, f"tui-{size}-warm", cold=False, attempt=attempt)
+            )
         if attempt < config.slow_repeats:
-            cases[1].runs.append(_newsmark_run(big, size, config, f"tui-{size}-cold",
-                                               cold=True, attempt=attempt))
+            cases[1].runs.append(
+                _newsmark_run(big, size, config, f"tui-{size}-cold", cold=True, attempt=attempt)
+            )
     section = Section(
         name="startup",
         title="TUI time to first paint",
@@ -114,7 +124,7 @@ def startup_section(config: Config, samples: Path) -> Section:
             " and reads what it writes until the markers appear (escape sequences stripped), "
             "then kills it. *First paint*: for the bare app its text; for newsmark the library "
             "screen's header and footer both on screen. *Table filled*: the status line shows "
-            "\"N of N articles\". *Cold index*: the collection's index cache is deleted before "
+            '"N of N articles". *Cold index*: the collection\'s index cache is deleted before '
             "each run. The packages are byte-compiled first (as an installed package is), "
             "and one untimed warm-up run fills the page caches; then the "
             "cases are interleaved run by run so background load hits them alike; the bare "
@@ -124,27 +134,48 @@ def startup_section(config: Config, samples: Path) -> Section:
             "case alone do not). Peak memory is the started process's own (`wait4`), up "
             "to the table being filled."
         ),
-        columns=["app", "first paint, ms", "× bare (paired)", "header, ms", "footer, ms",
-                 "table filled, ms", "peak memory"],
+        columns=[
+            "app",
+            "first paint, ms",
+            "× bare (paired)",
+            "header, ms",
+            "footer, ms",
+            "table filled, ms",
+            "peak memory",
+        ],
     )
-    section.rows.append([bare.label, bare.first_paint().summary(), "1.00", "", "", "",
-                         bare.peak()])
+    section.rows.append([bare.label, bare.first_paint().summary(), "1.00", "", "", "", bare.peak()])
     for case in cases:
-        section.rows.append([
-            case.label, case.first_paint().summary(), f"{paired_ratio(case, bare):.2f}",
-            case.timing(0).summary(), case.timing(1).summary(), case.timing(2).summary(),
-            case.peak(),
-        ])
+        section.rows.append(
+            [
+                case.label,
+                case.first_paint().summary(),
+                f"{paired_ratio(case, bare):.2f}",
+                case.timing(0).summary(),
+                case.timing(1).summary(),
+                case.timing(2).summary(),
+                case.peak(),
+            ]
+        )
     samples_ratio = paired_ratio(cases[0], bare)
-    section.checks.append(Check("first paint, samples vs bare Textual", f"{samples_ratio:.2f}×",
-                                f"≤ {SAMPLES_TARGET}×", samples_ratio <= SAMPLES_TARGET))
+    section.checks.append(
+        Check(
+            "first paint, samples vs bare Textual",
+            f"{samples_ratio:.2f}×",
+            f"≤ {SAMPLES_TARGET}×",
+            samples_ratio <= SAMPLES_TARGET,
+        )
+    )
     for case in cases[1:]:
         ratio = paired_ratio(case, bare)
-        section.checks.append(Check(
-            f"first paint, {case.label.removeprefix('newsmark, ')} vs bare",
-            f"{ratio:.2f}×" + ("" if size >= 10_000 else f" at {size:,}"),
-            f"≤ {BIG_TARGET}×", ratio <= BIG_TARGET if size >= 10_000 else None,
-        ))
+        section.checks.append(
+            Check(
+                f"first paint, {case.label.removeprefix('newsmark, ')} vs bare",
+                f"{ratio:.2f}×" + ("" if size >= 10_000 else f" at {size:,}"),
+                f"≤ {BIG_TARGET}×",
+                ratio <= BIG_TARGET if size >= 10_000 else None,
+            )
+        )
     cold, warm = cases[1].timing(2).median, cases[2].timing(2).median
     section.notes.append(
         f"Table filled for {size:,} articles: {cold:.1f} s with a cold index, {warm:.2f} s "

@@ -96,8 +96,11 @@ def _prepared(kind: str, m: int, config: Config) -> Path:
     if not cached.is_dir():
         scratch = cached.with_name(cached.name + ".tmp")
         shutil.rmtree(scratch, ignore_errors=True)
-        run_worker("prepare_store", {"kind": kind, "m": m, "directory": str(scratch)},
-                   env=config.cache_env("store"))
+        run_worker(
+            "prepare_store",
+            {"kind": kind, "m": m, "directory": str(scratch)},
+            env=config.cache_env("store"),
+        )
         scratch.rename(cached)
     copy = config.workdir / "databases" / cached.name
     shutil.rmtree(copy, ignore_errors=True)
@@ -128,23 +131,31 @@ def store_section(config: Config) -> Section:
             directory = _prepared(kind, m, config)
             adds = ADDS if kind == "newsmark" else 20 if m <= 10_000 else 3
             task = "store_add" if kind == "newsmark" else "tinydb_add"
-            result = run_worker(task, {"directory": str(directory), "adds": adds},
-                                env=config.cache_env("store"))
+            result = run_worker(
+                task, {"directory": str(directory), "adds": adds}, env=config.cache_env("store")
+            )
             timing = Timing(tuple(result["times"]))
             (medians if kind == "newsmark" else tinydb)[m] = timing.median
             size = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
-            section.rows.append([
-                "newsmark" if kind == "newsmark" else "TinyDB default", f"{m:,}",
-                timing.summary(digits=2), f"{result['open'] * 1000:.0f}",
-                f"{size / 1024 / 1024:.1f} MiB", mib(result["peak_rss_kib"]),
-            ])
+            section.rows.append(
+                [
+                    "newsmark" if kind == "newsmark" else "TinyDB default",
+                    f"{m:,}",
+                    timing.summary(digits=2),
+                    f"{result['open'] * 1000:.0f}",
+                    f"{size / 1024 / 1024:.1f} MiB",
+                    mib(result["peak_rss_kib"]),
+                ]
+            )
             shutil.rmtree(directory)
     _store_checks(section, medians)
     shared = sorted(set(medians) & set(tinydb) - {0})
     if shared:
-        section.notes.append("TinyDB default vs newsmark per add — " + ", ".join(
-            f"{m:,}: {tinydb[m] / medians[m]:.0f}× slower" for m in shared
-        ) + "; the default storage grows linearly with M (whole file rewritten per insert).")
+        section.notes.append(
+            "TinyDB default vs newsmark per add — "
+            + ", ".join(f"{m:,}: {tinydb[m] / medians[m]:.0f}× slower" for m in shared)
+            + "; the default storage grows linearly with M (whole file rewritten per insert)."
+        )
     return section
 
 
@@ -152,17 +163,25 @@ def _store_checks(section: Section, medians: dict[int, float]) -> None:
     base = medians.get(0)
     at_10k = medians.get(10_000)
     growth = at_10k / base if base and at_10k else None
-    section.checks.append(Check(
-        "add at 10k existing vs at 0 (median)",
-        "—" if growth is None else f"{growth:.2f}× ({at_10k * 1000:.2f} vs {base * 1000:.2f} ms)",
-        f"≤ {GROWTH_TARGET}×", None if growth is None else growth <= GROWTH_TARGET,
-    ))
+    section.checks.append(
+        Check(
+            "add at 10k existing vs at 0 (median)",
+            "—"
+            if growth is None
+            else f"{growth:.2f}× ({at_10k * 1000:.2f} vs {base * 1000:.2f} ms)",
+            f"≤ {GROWTH_TARGET}×",
+            None if growth is None else growth <= GROWTH_TARGET,
+        )
+    )
     at_100k = medians.get(100_000)
-    section.checks.append(Check(
-        "add at 100k existing (median)",
-        "—" if at_100k is None else f"{at_100k * 1000:.1f} ms",
-        f"< {ADD_TARGET_S * 1000:.0f} ms", None if at_100k is None else at_100k < ADD_TARGET_S,
-    ))
+    section.checks.append(
+        Check(
+            "add at 100k existing (median)",
+            "—" if at_100k is None else f"{at_100k * 1000:.1f} ms",
+            f"< {ADD_TARGET_S * 1000:.0f} ms",
+            None if at_100k is None else at_100k < ADD_TARGET_S,
+        )
+    )
     if base:
         steps = ", ".join(f"{m:,}: {t / base:.2f}×" for m, t in sorted(medians.items()))
         section.notes.append(f"newsmark add time relative to an empty DB — {steps}.")

@@ -88,8 +88,9 @@ async def _measure(library: Path, db_path: Path, saves: int) -> dict[str, Any]:
     return {"latency": latencies, "stall": stalls, "total": total}
 
 
-def measure_tui_save(library: str, directory: str, saves: int,
-                     copy_article_from: str | None = None) -> dict[str, Any]:
+def measure_tui_save(
+    library: str, directory: str, saves: int, copy_article_from: str | None = None
+) -> dict[str, Any]:
     """Latency and longest event-loop stall of each of `saves` highlight saves in the TUI.
 
     With `copy_article_from` (another database directory), the measured article's
@@ -117,33 +118,47 @@ def tui_save_section(config: Config) -> Section:
         name="tui_save",
         title=f"Saving a highlight in the TUI with {EXISTING:,} annotations",
         method=__doc__.split("\n\n", 1)[1].replace("\n", " ").strip(),
-        columns=["existing annotations", "save latency, ms", "longest stall, ms",
-                 "peak memory"],
+        columns=["existing annotations", "save latency, ms", "longest stall, ms", "peak memory"],
     )
     results = {}
     big = _prepared("newsmark", EXISTING, config)
     for existing in (0, EXISTING):
         database = big if existing else _prepared("newsmark", 0, config)
-        result = run_worker("tui_save", {
-            "library": str(library), "directory": str(database), "saves": saves,
-            "copy_article_from": None if existing else str(big),
-        }, env=config.cache_env("tui-save"))
+        result = run_worker(
+            "tui_save",
+            {
+                "library": str(library),
+                "directory": str(database),
+                "saves": saves,
+                "copy_article_from": None if existing else str(big),
+            },
+            env=config.cache_env("tui-save"),
+        )
         latency, stall = Timing(tuple(result["latency"])), Timing(tuple(result["stall"]))
         results[existing] = (latency, stall)
         label = f"{existing:,}" if existing else "only the article's own"
-        section.rows.append([label, latency.summary(), stall.summary(),
-                             mib(result["peak_rss_kib"])])
+        section.rows.append(
+            [label, latency.summary(), stall.summary(), mib(result["peak_rss_kib"])]
+        )
     stall0 = results[0][1]
     latency, stall = results[EXISTING]
     ratio = stall.median / stall0.median
-    section.checks.append(Check(
-        "UI stall while saving at 100k vs with only the article's own annotations (median)",
-        f"{ratio:.2f}× ({stall.median * 1000:.0f} vs {stall0.median * 1000:.0f} ms)",
-        f"≤ {STALL_GROWTH_TARGET}×", ratio <= STALL_GROWTH_TARGET))
-    section.checks.append(Check(
-        "save latency at 100k, enter → highlight on screen (median)",
-        f"{latency.median * 1000:.0f} ms", f"< {SAVE_TARGET_S * 1000:.0f} ms",
-        latency.median < SAVE_TARGET_S))
+    section.checks.append(
+        Check(
+            "UI stall while saving at 100k vs with only the article's own annotations (median)",
+            f"{ratio:.2f}× ({stall.median * 1000:.0f} vs {stall0.median * 1000:.0f} ms)",
+            f"≤ {STALL_GROWTH_TARGET}×",
+            ratio <= STALL_GROWTH_TARGET,
+        )
+    )
+    section.checks.append(
+        Check(
+            "save latency at 100k, enter → highlight on screen (median)",
+            f"{latency.median * 1000:.0f} ms",
+            f"< {SAVE_TARGET_S * 1000:.0f} ms",
+            latency.median < SAVE_TARGET_S,
+        )
+    )
     section.notes.append(
         f"{saves} saves per database for latency, {saves} more for stalls. The write itself "
         "takes well under a millisecond (see the store benchmark) and runs in a worker "

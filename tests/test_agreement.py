@@ -45,8 +45,9 @@ TWO_OBSERVERS_BINARY = [
 ]
 
 
-def counts_to_ratings(both_yes: int, first_only: int, second_only: int, both_no: int
-                      ) -> tuple[np.ndarray, np.ndarray]:
+def counts_to_ratings(
+    both_yes: int, first_only: int, second_only: int, both_no: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Two raters' 0/1 ratings from the four cells of their 2×2 table."""
     first = [1] * both_yes + [1] * first_only + [0] * second_only + [0] * both_no
     second = [1] * both_yes + [0] * first_only + [1] * second_only + [0] * both_no
@@ -61,13 +62,16 @@ def test_alpha_of_krippendorffs_binary_example() -> None:
     assert krippendorff_alpha(np.array(TWO_OBSERVERS_BINARY)) == pytest.approx(0.095, abs=5e-4)
 
 
-@pytest.mark.parametrize(("cells", "kappa"), [
-    # Cohen's kappa, worked examples (Wikipedia, "Cohen's kappa"): 50 grant proposals read
-    # by two readers, and two 100-item tables with the same 60% agreement.
-    ((20, 5, 10, 15), 0.4),
-    ((45, 15, 25, 15), 0.1304),
-    ((25, 35, 5, 35), 0.2593),
-])
+@pytest.mark.parametrize(
+    ("cells", "kappa"),
+    [
+        # Cohen's kappa, worked examples (Wikipedia, "Cohen's kappa"): 50 grant proposals read
+        # by two readers, and two 100-item tables with the same 60% agreement.
+        ((20, 5, 10, 15), 0.4),
+        ((45, 15, 25, 15), 0.1304),
+        ((25, 35, 5, 35), 0.2593),
+    ],
+)
 def test_kappa_of_published_examples(cells: tuple[int, int, int, int], kappa: float) -> None:
     first, second = counts_to_ratings(*cells)
     assert cohen_kappa(first, second) == pytest.approx(kappa, abs=5e-5)
@@ -79,19 +83,32 @@ def test_statistics_that_are_not_defined_are_none() -> None:
     assert cohen_kappa(same[0], same[1]) is None  # chance agreement is 1
     assert percent_agreement(same) == 1.0
     empty = np.zeros((2, 0), dtype=np.int8)
-    assert (krippendorff_alpha(empty), cohen_kappa(empty[0], empty[1]),
-            percent_agreement(empty)) == (None, None, None)
+    assert (
+        krippendorff_alpha(empty),
+        cohen_kappa(empty[0], empty[1]),
+        percent_agreement(empty),
+    ) == (None, None, None)
 
 
 # Through annotations: random codings of sentences ------------------------------------------
 
+
 def make_article(article_id: str, sentences: int) -> Article:
-    paragraphs = [f"Sentence number {i} is here. And {i} more words follow."
-                  for i in range(sentences // 2)]
+    paragraphs = [
+        f"Sentence number {i} is here. And {i} more words follow." for i in range(sentences // 2)
+    ]
     body = "\n\n".join(paragraphs)
-    meta = ArticleMeta(id=article_id, title=article_id, source=None, date=None, authors=(),
-                       url=None, path=Path(f"{article_id}.txt"), words=len(body.split()),
-                       format="txt")
+    meta = ArticleMeta(
+        id=article_id,
+        title=article_id,
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path(f"{article_id}.txt"),
+        words=len(body.split()),
+        format="txt",
+    )
     return Article(meta=meta, body=body, paragraphs=segment_body(body))
 
 
@@ -113,14 +130,14 @@ def test_sentence_statistics_match_the_package_on_random_codings(seed: int) -> N
     for article in articles.values():
         for coder in coders:  # every coder codes every article (the first sentence at least)
             annotations.append(coded(article, *span(article.sentences[0]), coder, "z"))
-        matrix = {tag: np.zeros((len(coders), len(article.sentences)), dtype=int)
-                  for tag in expected}
+        matrix = {
+            tag: np.zeros((len(coders), len(article.sentences)), dtype=int) for tag in expected
+        }
         for row, coder in enumerate(coders):
             for column, sentence in enumerate(article.sentences):
                 tags = [t for t in expected if rng.random() < 0.4]
                 if tags:
-                    annotations.append(coded(article, sentence.start, sentence.end, coder,
-                                             *tags))
+                    annotations.append(coded(article, sentence.start, sentence.end, coder, *tags))
                 for tag in tags:
                     matrix[tag][row, column] = 1
         for tag in expected:
@@ -132,7 +149,8 @@ def test_sentence_statistics_match_the_package_on_random_codings(seed: int) -> N
         pooled.append(data)
         scores = report.tags[tag]
         assert scores.alpha == pytest.approx(
-            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        )
         assert scores.agreement == pytest.approx(np.mean(np.all(data == data[0], axis=0)))
         assert scores.coded == dict(zip(coders, map(int, data.sum(axis=1)), strict=True))
         assert scores.both == int(np.all(data == 1, axis=0).sum())
@@ -147,7 +165,8 @@ def test_sentence_statistics_match_the_package_on_random_codings(seed: int) -> N
             assert scores.kappa is None
     everything = np.hstack(pooled)
     assert report.overall.alpha == pytest.approx(
-        krippendorff.alpha(reliability_data=everything, level_of_measurement="nominal"))
+        krippendorff.alpha(reliability_data=everything, level_of_measurement="nominal")
+    )
     assert report.units == sum(len(a.sentences) for a in articles.values())
 
 
@@ -159,8 +178,10 @@ ARTICLE = make_article("a0", 6)
 def test_units_sentence_paragraph_character() -> None:
     first, second = ARTICLE.sentences[0], ARTICLE.sentences[1]
     # ana codes a word of sentence 1; ben the whole of sentences 1 and 2
-    annotations = [coded(ARTICLE, first.start, first.start + 8, "ana", "x"),
-                   coded(ARTICLE, first.start, second.end, "ben", "x")]
+    annotations = [
+        coded(ARTICLE, first.start, first.start + 8, "ana", "x"),
+        coded(ARTICLE, first.start, second.end, "ben", "x"),
+    ]
     load = {"a0": ARTICLE}.__getitem__
     by_sentence = compute_agreement(annotations, ["ana", "ben"], load)
     assert by_sentence.tags["x"].coded == {"ana": 1, "ben": 2}
@@ -181,13 +202,20 @@ def test_only_articles_every_coder_coded_count_unless_all() -> None:
     other = make_article("a1", 4)
     never = make_article("a2", 4)
     articles = {"a0": ARTICLE, "a1": other, "a2": never}
-    annotations = [coded(ARTICLE, *span(ARTICLE.sentences[0]), "ana", "x"),
-                   coded(ARTICLE, *span(ARTICLE.sentences[1]), "ben", "x"),
-                   coded(other, *span(other.sentences[0]), "ana", "x")]
+    annotations = [
+        coded(ARTICLE, *span(ARTICLE.sentences[0]), "ana", "x"),
+        coded(ARTICLE, *span(ARTICLE.sentences[1]), "ben", "x"),
+        coded(other, *span(other.sentences[0]), "ana", "x"),
+    ]
     report = compute_agreement(annotations, ["ana", "ben"], articles.__getitem__)
     assert report.articles == ("a0",)
-    every = compute_agreement(annotations, ["ana", "ben"], articles.__getitem__,
-                              all_articles=True, all_article_ids=list(articles))
+    every = compute_agreement(
+        annotations,
+        ["ana", "ben"],
+        articles.__getitem__,
+        all_articles=True,
+        all_article_ids=list(articles),
+    )
     assert every.articles == ("a0", "a1", "a2")
     assert every.units == 6 + 4 + 4
     assert every.tags["x"].coded == {"ana": 2, "ben": 1}
@@ -196,10 +224,13 @@ def test_only_articles_every_coder_coded_count_unless_all() -> None:
 def test_orphans_cover_nothing_and_bad_coder_lists_are_refused() -> None:
     load = {"a0": ARTICLE}.__getitem__
     orphan = coded(ARTICLE, *span(ARTICLE.sentences[2]), "ben", "x").with_changes(
-        anchor=Anchor.ORPHANED)
+        anchor=Anchor.ORPHANED
+    )
     annotations = [coded(ARTICLE, *span(ARTICLE.sentences[0]), "ana", "x"), orphan]
     assert compute_agreement(annotations, ["ana", "ben"], load).tags["x"].coded == {
-        "ana": 1, "ben": 0}
+        "ana": 1,
+        "ben": 0,
+    }
     with pytest.raises(AgreementError, match="at least two"):
         compute_agreement(annotations, ["ana"], load)
     with pytest.raises(AgreementError, match="listed twice"):
@@ -210,6 +241,7 @@ def test_orphans_cover_nothing_and_bad_coder_lists_are_refused() -> None:
 
 # Adjudication ----------------------------------------------------------------------------
 
+
 def test_adjudication_keeps_one_version_both_or_neither(db_path: Path) -> None:
     first, second = ARTICLE.sentences[0], ARTICLE.sentences[1]
     ana = coded(ARTICLE, first.start, first.start + 8, "ana", "x")
@@ -218,8 +250,15 @@ def test_adjudication_keeps_one_version_both_or_neither(db_path: Path) -> None:
     store.put_many([ana, ben])
 
     def decide(keep: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
-        decision = adjudicate(ARTICLE, store.all(), start=first.start, end=first.end,
-                              tag="x", keep=keep, label="sentence 1")
+        decision = adjudicate(
+            ARTICLE,
+            store.all(),
+            start=first.start,
+            end=first.end,
+            tag="x",
+            keep=keep,
+            label="sentence 1",
+        )
         store.replace_many(decision.delete, decision.add, description=decision.description)
         return sorted((a.start, a.end, a.tags) for a in store.all() if a.coder == CONSENSUS)
 
@@ -237,16 +276,19 @@ def test_adjudication_keeps_one_version_both_or_neither(db_path: Path) -> None:
 
 # The command line --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cli(run_cli: RunCli, samples_dir: Path, db_path: Path) -> RunCli:
     return lambda *args: run_cli("--library", str(samples_dir), "--db", str(db_path), *args)
 
 
 def test_agreement_json_shape(cli: RunCli) -> None:
-    for coder, quote, tag in (("ana", "six major goals", "security"),
-                              ("ben", "six major goals", "security"),
-                              ("ben", "make the pie of common interests", "economy"),
-                              ("ana", "Vo Van Thuong", "people")):
+    for coder, quote, tag in (
+        ("ana", "six major goals", "security"),
+        ("ben", "six major goals", "security"),
+        ("ben", "make the pie of common interests", "economy"),
+        ("ana", "Vo Van Thuong", "people"),
+    ):
         assert cli("--coder", coder, "annotate", "000", "--quote", quote, "--tag", tag).code == 0
     result = cli("agreement", "--coders", "ana", "ben", "--json")
     assert result.code == 0, result.err
@@ -261,21 +303,33 @@ def test_agreement_json_shape(cli: RunCli) -> None:
     assert report["tags"]["security"]["kappa"] == 1.0
     assert report["tags"]["economy"]["coded"] == {"ana": 0, "ben": 1}
     assert report["tags"]["economy"]["alpha"] < 0.1
-    only = json.loads(cli("agreement", "--coders", "ana", "ben", "--tag", "security",
-                          "--unit", "paragraph", "--json").out)
+    only = json.loads(
+        cli(
+            "agreement",
+            "--coders",
+            "ana",
+            "ben",
+            "--tag",
+            "security",
+            "--unit",
+            "paragraph",
+            "--json",
+        ).out
+    )
     assert list(only["tags"]) == ["security"] and only["unit"] == "paragraph"
     text = cli("agreement", "--coders", "ana", "ben")
     assert "security" in text.out and "overall" in text.out
     bad = cli("agreement", "--coders", "ana", "nobody")
-    assert (bad.code, bad.err) == (1, "newsmark: error: no annotations by a coder named "
-                                      "“nobody”\n")
+    assert (bad.code, bad.err) == (1, "newsmark: error: no annotations by a coder named “nobody”\n")
 
 
 def test_agreement_tags_and_articles_take_the_comma_form(cli: RunCli) -> None:
-    for coder, quote, tag in (("ana", "six major goals", "security"),
-                              ("ben", "six major goals", "security"),
-                              ("ana", "Vo Van Thuong", "people"),
-                              ("ben", "make the pie of common interests", "economy")):
+    for coder, quote, tag in (
+        ("ana", "six major goals", "security"),
+        ("ben", "six major goals", "security"),
+        ("ana", "Vo Van Thuong", "people"),
+        ("ben", "make the pie of common interests", "economy"),
+    ):
         assert cli("--coder", coder, "annotate", "000", "--quote", quote, "--tag", tag).code == 0
 
     def tags_of(*options: str) -> list[str]:
@@ -286,8 +340,19 @@ def test_agreement_tags_and_articles_take_the_comma_form(cli: RunCli) -> None:
     assert tags_of("--tag", "security, people") == ["people", "security"]
     assert tags_of("--tag", "security", "economy,people") == ["economy", "people", "security"]
     assert tags_of("--tag", "security", "--tag", "people,") == ["people", "security"]
-    report = json.loads(cli("agreement", "--coders", "ana", "ben", "--json",
-                            "--article", "000,001", "--articles", "all").out)
+    report = json.loads(
+        cli(
+            "agreement",
+            "--coders",
+            "ana",
+            "ben",
+            "--json",
+            "--article",
+            "000,001",
+            "--articles",
+            "all",
+        ).out
+    )
     assert [a[:3] for a in report["articles"]] == ["000", "001"]
     bad = cli("agreement", "--coders", "ana", "ben", "--article", "000, nope")
     assert bad.code == 1 and bad.err.startswith("newsmark: error: ") and "nope" in bad.err
@@ -295,10 +360,25 @@ def test_agreement_tags_and_articles_take_the_comma_form(cli: RunCli) -> None:
 
 def test_an_unknown_tag_is_an_error_not_perfect_agreement(cli: RunCli) -> None:
     for coder in ("ana", "ben"):
-        assert cli("--coder", coder, "annotate", "000", "--quote", "six major goals",
-                   "--tag", "security").code == 0
-    assert cli("--coder", "cleo", "annotate", "000", "--quote", "Vo Van Thuong", "--tag",
-               "people").code == 0
+        assert (
+            cli(
+                "--coder",
+                coder,
+                "annotate",
+                "000",
+                "--quote",
+                "six major goals",
+                "--tag",
+                "security",
+            ).code
+            == 0
+        )
+    assert (
+        cli(
+            "--coder", "cleo", "annotate", "000", "--quote", "Vo Van Thuong", "--tag", "people"
+        ).code
+        == 0
+    )
     bad = cli("agreement", "--coders", "ana", "ben", "--tag", "nosuchtag")
     assert (bad.code, bad.out) == (1, "")
     assert bad.err == "newsmark: error: no annotation by ana or ben has the tag “nosuchtag”\n"

@@ -32,9 +32,17 @@ def alignment(corpus: Corpus) -> Alignment:
 
 
 def _article(article_id: str, body: str) -> Article:
-    meta = ArticleMeta(id=article_id, title=article_id, source=None, date=None, authors=(),
-                       url=None, path=Path(f"{article_id}.txt"), words=len(body.split()),
-                       format="txt")
+    meta = ArticleMeta(
+        id=article_id,
+        title=article_id,
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path(f"{article_id}.txt"),
+        words=len(body.split()),
+        format="txt",
+    )
     return Article(meta=meta, body=body, paragraphs=segment_body(body))
 
 
@@ -60,16 +68,24 @@ def _paired(alignment: Alignment, left: str, right: str) -> float | None:
         # The six goals restated as the six features of the new stage of ties.
         ("six major goals", "greater political mutual trust, more solid security"),
         # "community with a shared future that carries strategic significance".
-        ("forge ahead with the building of a China-Vietnam community",
-         "on Tuesday agreed to build a community with a shared future"),
-        ("digital economy and green development, and explore",
-         "emerging areas as digital economy and green development"),
-        ("top priority and strategic choice for Hanoi",
-         "developing relations with China as a top priority and strategic choice"),
+        (
+            "forge ahead with the building of a China-Vietnam community",
+            "on Tuesday agreed to build a community with a shared future",
+        ),
+        (
+            "digital economy and green development, and explore",
+            "emerging areas as digital economy and green development",
+        ),
+        (
+            "top priority and strategic choice for Hanoi",
+            "developing relations with China as a top priority and strategic choice",
+        ),
         # A paraphrase sharing few words, met by the stems "nation", "polit", "secur" and
         # "social": a weak match.
-        ("safeguard the security of their political systems",
-         "prioritize national political security"),
+        (
+            "safeguard the security of their political systems",
+            "prioritize national political security",
+        ),
     ],
 )
 def test_restated_passages_pair_up(alignment: Alignment, left: str, right: str) -> None:
@@ -79,16 +95,22 @@ def test_restated_passages_pair_up(alignment: Alignment, left: str, right: str) 
 
 
 def test_unrelated_passages_do_not_pair(alignment: Alignment) -> None:
-    assert _paired(alignment, "building a cultural center in Vietnam",
-                   "attends a welcome ceremony held by") is None
+    assert (
+        _paired(
+            alignment, "building a cultural center in Vietnam", "attends a welcome ceremony held by"
+        )
+        is None
+    )
     assert _unit(alignment.left_units, "cultural center in Vietnam") in alignment.unmatched_left
     # The Taiwan statement of 001 has no counterpart in 000.
     assert _unit(alignment.right_units, "recognizes Taiwan") in alignment.unmatched_right
 
 
 def test_units_are_body_slices_in_order(corpus: Corpus, alignment: Alignment) -> None:
-    for article, units in ((corpus.article("000"), alignment.left_units),
-                           (corpus.article("001"), alignment.right_units)):
+    for article, units in (
+        (corpus.article("000"), alignment.left_units),
+        (corpus.article("001"), alignment.right_units),
+    ):
         assert [u.index for u in units] == list(range(len(article.sentences)))
         assert all(u.text == article.body[u.start : u.end] for u in units)
         assert all(a.end <= b.start for a, b in itertools.pairwise(units))
@@ -147,12 +169,18 @@ def test_rows_show_every_unit_once_in_order(alignment: Alignment) -> None:
 
 
 def test_rows_keep_the_best_monotonic_chain() -> None:
-    left = _article("left", "Apples grow on tall green trees in the orchard.\n\n"
-                    "Bananas ripen quickly in the warm tropical sun.\n\n"
-                    "Cherries make a sweet red summer pie.")
-    right = _article("right", "Cherries make a sweet red summer pie.\n\n"
-                     "Apples grow on tall green trees in the orchard.\n\n"
-                     "Bananas ripen quickly in the warm tropical sun.")
+    left = _article(
+        "left",
+        "Apples grow on tall green trees in the orchard.\n\n"
+        "Bananas ripen quickly in the warm tropical sun.\n\n"
+        "Cherries make a sweet red summer pie.",
+    )
+    right = _article(
+        "right",
+        "Cherries make a sweet red summer pie.\n\n"
+        "Apples grow on tall green trees in the orchard.\n\n"
+        "Bananas ripen quickly in the warm tropical sun.",
+    )
     alignment = align_articles(left, right)
     assert {(p.left.index, p.right.index) for p in alignment.pairs} == {(0, 1), (1, 2), (2, 0)}
     layout = [(r.left and r.left.index, r.right and r.right.index) for r in alignment.rows()]
@@ -160,8 +188,9 @@ def test_rows_keep_the_best_monotonic_chain() -> None:
     # each saying where its counterpart is.
     assert layout == [(None, 0), (0, 1), (1, 2), (2, None)]
     rows = alignment.rows()
-    assert [(r.elsewhere.left.index, r.elsewhere.right.index) for r in (rows[0], rows[3])
-            if r.elsewhere] == [(2, 0), (2, 0)]
+    assert [
+        (r.elsewhere.left.index, r.elsewhere.right.index) for r in (rows[0], rows[3]) if r.elsewhere
+    ] == [(2, 0), (2, 0)]
     assert rows[1].elsewhere is None  # a matched row needs none
 
 
@@ -180,8 +209,10 @@ def test_an_article_aligns_with_itself_on_the_diagonal(corpus: Corpus) -> None:
 def test_paragraph_units(corpus: Corpus) -> None:
     alignment = align_articles(corpus.article("000"), corpus.article("001"), unit="paragraph")
     assert len(alignment.left_units) == len(corpus.article("000").paragraphs)
-    assert _paired(alignment, "properly manage differences",
-                   "manage differences on maritime issues") is not None
+    assert (
+        _paired(alignment, "properly manage differences", "manage differences on maritime issues")
+        is not None
+    )
 
 
 def test_min_score_filters_pairs(corpus: Corpus, alignment: Alignment) -> None:

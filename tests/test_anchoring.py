@@ -38,8 +38,15 @@ QUOTE = "agreed to freeze parking charges"
 
 def article(body: str, article_id: str = "000_council") -> Article:
     meta = ArticleMeta(
-        id=article_id, title="Council", source=None, date=None, authors=(), url=None,
-        path=Path("council.txt"), words=len(body.split()), format="txt",
+        id=article_id,
+        title="Council",
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("council.txt"),
+        words=len(body.split()),
+        format="txt",
     )
     return Article(meta=meta, body=body)
 
@@ -50,6 +57,7 @@ def annotate(body: str = BODY, quote: str = QUOTE):
 
 
 # locate_quote ------------------------------------------------------------------------
+
 
 def test_locate_quote_finds_the_requested_occurrence() -> None:
     body = "one fish, two fish, red fish"
@@ -80,11 +88,18 @@ def test_locate_quote_rejects_occurrence_zero() -> None:
 
 # new_annotation ----------------------------------------------------------------------
 
+
 def test_new_annotation_records_quote_context_hash_and_tags() -> None:
     art = article(BODY)
     span = locate_quote(BODY, QUOTE)
-    ann = new_annotation(art, span.start, span.end, tags=[" Budget ", "budget", "Parking"],
-                         note="key point", colour="#ABC")
+    ann = new_annotation(
+        art,
+        span.start,
+        span.end,
+        tags=[" Budget ", "budget", "Parking"],
+        note="key point",
+        colour="#ABC",
+    )
     assert (ann.quote, ann.start, ann.end) == (QUOTE, span.start, span.end)
     assert ann.prefix == BODY[span.start - CONTEXT_CHARS : span.start]
     assert ann.suffix == BODY[span.end : span.end + CONTEXT_CHARS]
@@ -127,6 +142,7 @@ def test_new_annotation_rejects_bad_tags_and_colours() -> None:
 
 
 # reanchor ----------------------------------------------------------------------------
+
 
 def test_same_body_returns_the_same_object() -> None:
     ann = annotate()
@@ -198,8 +214,9 @@ def test_orphaned_annotation_becomes_exact_when_the_quote_returns() -> None:
 
 def test_reanchor_is_fast_on_a_300_kib_body() -> None:
     rng = random.Random(7)
-    vocabulary = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 9)))
-                  for _ in range(3000)]
+    vocabulary = [
+        "".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 9))) for _ in range(3000)
+    ]
     words = rng.choices(vocabulary, k=60_000)
     body = " ".join(words)[: 300 * 1024]
     start = body.index(" ", 150_000) + 1
@@ -214,8 +231,9 @@ def test_reanchor_is_fast_on_a_300_kib_body() -> None:
 
 # properties --------------------------------------------------------------------------
 
-text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
-               max_size=300)
+text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=300
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -234,8 +252,7 @@ def test_reanchor_against_the_same_text_is_exact_and_unmoved(body: str, data) ->
 
 @settings(max_examples=150, deadline=None)
 @given(body=text, inserted=st.text(max_size=200), data=st.data())
-def test_text_inserted_before_a_unique_quote_keeps_it_exact(body: str, inserted: str,
-                                                            data) -> None:
+def test_text_inserted_before_a_unique_quote_keeps_it_exact(body: str, inserted: str, data) -> None:
     start = data.draw(st.integers(0, len(body) - 1))
     end = data.draw(st.integers(start + 1, len(body)))
     assume(body[start:end].strip())
@@ -292,8 +309,8 @@ def test_orphan_on_the_text_it_was_made_on_becomes_exact_again() -> None:
 
 NEWS = (
     "Police said a woman had been detained near the border on Friday night.\n\n"
-    "\"She was found hiding in a lorry,\" the spokesman said. \"She is in custody; we have "
-    "her.\" Officers declined to say how she had crossed.\n\n"
+    '"She was found hiding in a lorry," the spokesman said. "She is in custody; we have '
+    'her." Officers declined to say how she had crossed.\n\n'
     "The ministry will publish its figures on Monday."
 )
 
@@ -355,22 +372,27 @@ def test_a_changed_word_next_to_the_quote_does_not_send_it_to_another_occurrence
 @pytest.mark.parametrize(
     ("quote", "now"),
     [
-        ("deepen cooperation. The two sides signed 36 documents",
-         "deepen cooperation.\n\nThe two sides signed 36 documents"),
+        (
+            "deepen cooperation. The two sides signed 36 documents",
+            "deepen cooperation.\n\nThe two sides signed 36 documents",
+        ),
         ('"She was found hiding in a lorry,"', "\u201cShe was found hiding in a lorry,\u201d"),
-        ("deepen cooperation. The two sides signed 36 documents",
-         "deepen cooperation \u2014 the two sides signed 36 documents"),
+        (
+            "deepen cooperation. The two sides signed 36 documents",
+            "deepen cooperation \u2014 the two sides signed 36 documents",
+        ),
     ],
     ids=["paragraph break inside", "straight to curly quotes", "full stop to dash"],
 )
-def test_a_near_match_in_the_original_context_beats_an_exact_copy_elsewhere(quote: str,
-                                                                              now: str) -> None:
+def test_a_near_match_in_the_original_context_beats_an_exact_copy_elsewhere(
+    quote: str, now: str
+) -> None:
     body = (
-        "Pull quote: \"She was found hiding in a lorry,\" said the spokesman who would "
+        'Pull quote: "She was found hiding in a lorry," said the spokesman who would '
         "deepen cooperation. The two sides signed 36 documents in all, he said.\n\n"
         "The leaders met in Hanoi to deepen cooperation. The two sides signed 36 documents "
         "on rail links and trade.\n\n"
-        "\"She was found hiding in a lorry,\" the spokesman said of the woman."
+        '"She was found hiding in a lorry," the spokesman said of the woman.'
     )
     ann = annotate_in(body, quote, occurrence=2)
     edited = body[: ann.start] + now + body[ann.end :]
@@ -383,8 +405,11 @@ def test_a_near_match_in_the_original_context_beats_an_exact_copy_elsewhere(quot
 @pytest.mark.parametrize("occurrence", [1, 2, 3])
 def test_repeated_passages_keep_their_own_occurrence(occurrence: int) -> None:
     byline = "By Xu Wei and Cao Desheng in Hanoi"
-    reports = ["The first report covers the talks.", "The second report covers the banquet.",
-               "The third report covers the press conference."]
+    reports = [
+        "The first report covers the talks.",
+        "The second report covers the banquet.",
+        "The third report covers the press conference.",
+    ]
     body = "\n\n".join(f"{byline}\n\n{report}" for report in reports)
     ann = annotate_in(body, byline, occurrence)
     # Punctuation and wording fixed right next to this copy only (its nearest context).
@@ -393,7 +418,8 @@ def test_repeated_passages_keep_their_own_occurrence(occurrence: int) -> None:
         edited_reports[occurrence - 2] = reports[occurrence - 2].replace(".", "!")
     edited_reports[occurrence - 1] = reports[occurrence - 1].replace("The ", "A ", 1)
     edited = "Updated at 10:00.\n\n" + "\n\n".join(
-        f"{byline}\n\n{report}" for report in edited_reports)
+        f"{byline}\n\n{report}" for report in edited_reports
+    )
     result = reanchor(ann, article(edited))
     assert result.anchor == Anchor.EXACT
     assert result.start == locate_quote(edited, byline, occurrence).start
@@ -401,14 +427,18 @@ def test_repeated_passages_keep_their_own_occurrence(occurrence: int) -> None:
 
 def test_a_rewritten_quote_is_orphaned_not_attached_to_the_least_bad_passage() -> None:
     ann = annotate_in(NEWS, "Officers declined to say how she had crossed.")
-    body = NEWS.replace("Officers declined to say how she had crossed.",
-                        "The border agency is now reviewing its lorry checks.")
+    body = NEWS.replace(
+        "Officers declined to say how she had crossed.",
+        "The border agency is now reviewing its lorry checks.",
+    )
     assert reanchor(ann, article(body)).anchor == Anchor.ORPHANED
 
 
 def test_anchor_score_survives_to_dict_and_is_optional_for_old_records() -> None:
-    ann = reanchor(annotate_in(NEWS, 'in custody; we have her."'),
-                   article(NEWS.replace("custody", "confirmed")))
+    ann = reanchor(
+        annotate_in(NEWS, 'in custody; we have her."'),
+        article(NEWS.replace("custody", "confirmed")),
+    )
     data = ann.to_dict()
     assert Annotation.from_dict(data).anchor_score == ann.anchor_score
     del data["anchor_score"]
@@ -418,13 +448,19 @@ def test_anchor_score_survives_to_dict_and_is_optional_for_old_records() -> None
 
 # place: one rule for the store and for imports ---------------------------------------
 
+
 def test_place_orphans_an_annotation_whose_article_is_missing() -> None:
     fuzzy = replace(annotate(), anchor=Anchor.FUZZY, anchor_score=0.9)
     placed = place(fuzzy, None)
     assert placed.anchor == Anchor.ORPHANED and placed.anchor_score is None
-    assert (placed.quote, placed.start, placed.end, placed.tags, placed.created,
-            placed.updated) == (fuzzy.quote, fuzzy.start, fuzzy.end, fuzzy.tags,
-                                fuzzy.created, fuzzy.updated)
+    assert (
+        placed.quote,
+        placed.start,
+        placed.end,
+        placed.tags,
+        placed.created,
+        placed.updated,
+    ) == (fuzzy.quote, fuzzy.start, fuzzy.end, fuzzy.tags, fuzzy.created, fuzzy.updated)
     assert place(placed, None) is placed
 
 

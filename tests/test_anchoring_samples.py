@@ -27,9 +27,12 @@ def _passages(article: Article) -> list[Span]:
     body = article.body
     spans = [Span(p.start, p.end) for p in article.paragraphs]
     spans += list(article.sentences[::EVERY_NTH_SENTENCE])
-    return [span for span in dict.fromkeys(spans)
-            if len(body[span.start:span.end].split()) >= MIN_WORDS
-            and body.count(body[span.start:span.end]) == 1]
+    return [
+        span
+        for span in dict.fromkeys(spans)
+        if len(body[span.start : span.end].split()) >= MIN_WORDS
+        and body.count(body[span.start : span.end]) == 1
+    ]
 
 
 def _cases() -> list[tuple[str, int, int, float]]:
@@ -70,19 +73,25 @@ def test_one_changed_word_keeps_the_passage_and_only_it(
     result = reanchor(annotation, replace(article, body=edited))
     assert result.anchor == Anchor.FUZZY
     assert (result.start, result.end) == (start, new_end), (
-        f"expected {edited[start:new_end]!r}, got {result.quote!r}")
+        f"expected {edited[start:new_end]!r}, got {result.quote!r}"
+    )
     assert result.quote == edited[start:new_end]
 
 
 def test_the_tester_case_does_not_take_in_the_previous_paragraph(corpus: Corpus) -> None:
     article = corpus.article("000")
-    quote = ("China and Vietnam are both key countries along the South China Sea, with shared "
-             "interests and responsibilities in maintaining peace and stability in the region, "
-             "Xi pointed out.")
+    quote = (
+        "China and Vietnam are both key countries along the South China Sea, with shared "
+        "interests and responsibilities in maintaining peace and stability in the region, "
+        "Xi pointed out."
+    )
     span = locate_quote(article.body, quote)
     annotation = new_annotation(article, span.start, span.end, tags=["t1"])
-    for old, new in (("shared interests", "common interests"), ("maintaining", "keeping"),
-                     ("stability", "calm")):
+    for old, new in (
+        ("shared interests", "common interests"),
+        ("maintaining", "keeping"),
+        ("stability", "calm"),
+    ):
         edited = article.body.replace(old, new)
         result = reanchor(annotation, replace(article, body=edited))
         assert result.anchor == Anchor.FUZZY
@@ -95,8 +104,10 @@ def test_a_paragraph_break_put_inside_the_quote_is_still_spanned() -> None:
     own text was split into two paragraphs."""
     corpus = Corpus.open(SAMPLES_DIR, use_cache=False)
     article = corpus.article("000")
-    quote = ("China and Vietnam are both key countries along the South China Sea, with shared "
-             "interests and responsibilities in maintaining peace and stability in the region")
+    quote = (
+        "China and Vietnam are both key countries along the South China Sea, with shared "
+        "interests and responsibilities in maintaining peace and stability in the region"
+    )
     span = locate_quote(article.body, quote)
     annotation = new_annotation(article, span.start, span.end, tags=["t1"])
     split = quote.replace("Sea, with shared", "Sea.\n\nWith shared")

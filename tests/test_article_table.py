@@ -87,8 +87,16 @@ async def test_a_click_on_a_label_asks_to_sort_by_that_column() -> None:
 
 
 async def test_header_arrow_truncation_and_alignment() -> None:
-    rows = [TableRow("a", ("A very long headline that cannot fit in the title column at all",
-                           "South China Morning Post", "7"))]
+    rows = [
+        TableRow(
+            "a",
+            (
+                "A very long headline that cannot fit in the title column at all",
+                "South China Morning Post",
+                "7",
+            ),
+        )
+    ]
     app = TableApp(rows)
     async with app.run_test(size=(50, 6)) as pilot:
         table = app.query_one(ArticleTable)

@@ -20,8 +20,10 @@ from tui.widgets.article_view import ArticleView
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
 PARAGRAPHS = [
-    ("The mayor spoke on Monday. She promised [bold]x[/bold] new parks. Critics doubted it.",
-     ParagraphKind.TEXT),
+    (
+        "The mayor spoke on Monday. She promised [bold]x[/bold] new parks. Critics doubted it.",
+        ParagraphKind.TEXT,
+    ),
     ("Crowds gather at the dam. [FENG/CHINA DAILY]", ParagraphKind.CAPTION),
     ("Work starts in May. The budget is large.", ParagraphKind.TEXT),
     ("Residents wrote letters. Officials replied slowly.", ParagraphKind.TEXT),
@@ -45,8 +47,15 @@ def make_article(
         position += len(text) + 2
     body = "\n\n".join(text for text, _ in paragraphs)
     meta = ArticleMeta(
-        id="a1", title=title, source="Daily Planet", date="2024-05-01", authors=("Lois Lane",),
-        url=None, path=Path("x.txt"), words=len(body.split()), format="txt",
+        id="a1",
+        title=title,
+        source="Daily Planet",
+        date="2024-05-01",
+        authors=("Lois Lane",),
+        url=None,
+        path=Path("x.txt"),
+        words=len(body.split()),
+        format="txt",
     )
     return Article(meta=meta, body=body, paragraphs=tuple(built))
 
@@ -99,13 +108,19 @@ def background_at(view: ArticleView, offset: int) -> RichColor | None:
 
 
 def test_layout_round_trips_every_character_including_wide_ones() -> None:
-    article = make_article([
-        ("Short words wrap at spaces and a supercalifragilisticexpialidocious word is cut.",
-         ParagraphKind.TEXT),
-        ("北京市今天宣布新的公园计划，居民表示欢迎。Mixed 中文 and\tEnglish text.",
-         ParagraphKind.TEXT),
-        ("A line\nwith a newline inside.", ParagraphKind.CAPTION),
-    ])
+    article = make_article(
+        [
+            (
+                "Short words wrap at spaces and a supercalifragilisticexpialidocious word is cut.",
+                ParagraphKind.TEXT,
+            ),
+            (
+                "北京市今天宣布新的公园计划，居民表示欢迎。Mixed 中文 and\tEnglish text.",
+                ParagraphKind.TEXT,
+            ),
+            ("A line\nwith a newline inside.", ParagraphKind.CAPTION),
+        ]
+    )
     layout = ArticleLayout(article, 12)
     body = article.body
     assert layout.starts[0] == 0 and layout.ends[-1] == len(body)
@@ -136,8 +151,10 @@ def test_wrap_range_breaks_at_spaces_and_cuts_long_words() -> None:
 def test_paint_runs_prefers_the_shortest_highlight_and_counts_overlaps() -> None:
     outer = Highlight(0, 10, "#ff0000", "outer")
     inner = Highlight(3, 5, "#0000ff", "inner")
-    runs = [(r.start, r.end, r.highlight.annotation_id, r.depth)
-            for r in paint_runs(0, 12, [outer, inner])]
+    runs = [
+        (r.start, r.end, r.highlight.annotation_id, r.depth)
+        for r in paint_runs(0, 12, [outer, inner])
+    ]
     assert runs == [(0, 3, "outer", 1), (3, 5, "inner", 2), (5, 10, "outer", 1)]
 
 
@@ -194,8 +211,10 @@ async def test_text_column_respects_max_width() -> None:
         await pilot.pause()
         layout = view.article_layout
         assert layout is not None and layout.width == 40
-        assert all(len(layout.text[a:b].rstrip()) <= 40
-                   for a, b in zip(layout.starts, layout.ends, strict=True))
+        assert all(
+            len(layout.text[a:b].rstrip()) <= 40
+            for a, b in zip(layout.starts, layout.ends, strict=True)
+        )
 
 
 async def test_highlight_colour_covers_exactly_its_cells_and_overlaps_differ() -> None:
@@ -264,19 +283,18 @@ async def test_keyboard_selection_across_paragraphs_and_by_words() -> None:
         assert view.selection == Span(body_offset(article, "Critics"), caption_first.end)
         await pilot.press("l")  # a word with its attached punctuation
         grown = view.selection
-        assert grown is not None and article.body[grown.start:grown.end].endswith("dam. [FENG/")
+        assert grown is not None and article.body[grown.start : grown.end].endswith("dam. [FENG/")
         await pilot.press("h", "h")  # back over "[FENG/", then over "dam." with its stop
         shrunk = view.selection
         assert shrunk is not None
-        assert article.body[shrunk.start:shrunk.end].endswith("at the")
+        assert article.body[shrunk.start : shrunk.end].endswith("at the")
         await pilot.press("L")
-        assert article.body[view.selection.start:].startswith("doubted")
+        assert article.body[view.selection.start :].startswith("doubted")
         await pilot.press("H", "H")  # never onto the full stop alone
-        assert article.body[view.selection.start:].startswith("parks. Critics")
+        assert article.body[view.selection.start :].startswith("parks. Critics")
         await pilot.press("escape")
         assert view.selection is None
-        changes = [m.selection for m in app.messages
-                   if isinstance(m, ArticleView.SelectionChanged)]
+        changes = [m.selection for m in app.messages if isinstance(m, ArticleView.SelectionChanged)]
         assert changes[0] == article.sentences[2] and changes[-1] is None
 
 
@@ -292,8 +310,10 @@ async def test_mouse_drag_selects_whole_words() -> None:
         await pilot.mouse_up(view, offset=(end_x, end_y))
         start = body_offset(article, "mayor")
         assert view.selection == Span(start, start + len("mayor spoke on Monday"))
-        assert any(isinstance(m, ArticleView.SelectionChanged) and m.selection == view.selection
-                   for m in app.messages)
+        assert any(
+            isinstance(m, ArticleView.SelectionChanged) and m.selection == view.selection
+            for m in app.messages
+        )
         plain = background_at(view, body_offset(article, "Critics"))
         on_cursor = background_at(view, start - 2)  # "The": cursor sentence, not selected
         assert background_at(view, start) not in (plain, on_cursor)
@@ -351,8 +371,7 @@ async def test_search_marks_matches_and_n_cycles() -> None:
 
 
 async def test_scroll_to_offset_brings_far_text_into_view() -> None:
-    paragraphs = [(f"Paragraph number {i} says something.", ParagraphKind.TEXT)
-                  for i in range(60)]
+    paragraphs = [(f"Paragraph number {i} says something.", ParagraphKind.TEXT) for i in range(60)]
     article = make_article(paragraphs)
     app = ViewApp(article)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -398,8 +417,7 @@ class OpenAtApp(ViewApp):
 
 
 async def test_cursor_set_on_mount_is_scrolled_into_view_once_laid_out() -> None:
-    paragraphs = [(f"Paragraph number {i} says something.", ParagraphKind.TEXT)
-                  for i in range(60)]
+    paragraphs = [(f"Paragraph number {i} says something.", ParagraphKind.TEXT) for i in range(60)]
     article = make_article(paragraphs)
     target = body_offset(article, "number 45 ")
     app = OpenAtApp(article, target)

@@ -143,8 +143,9 @@ def test_unterminated_escape_string_loses_no_text(tmp_path: Path) -> None:
 def test_hostile_file_names_are_made_safe(tmp_path: Path, run_cli: RunCli) -> None:
     import os
 
-    library = make_library(tmp_path, {"e\x1b]0;pwn\x07vil.txt": GOOD,
-                                      "bin\x1b[2Jx.txt": bytes(range(256)) * 8})
+    library = make_library(
+        tmp_path, {"e\x1b]0;pwn\x07vil.txt": GOOD, "bin\x1b[2Jx.txt": bytes(range(256)) * 8}
+    )
     with open(os.path.join(os.fsencode(library), b"bad\xffname.txt"), "wb") as handle:
         handle.write(b"Other\n\nSecond article text.")
     corpus = Corpus.open(library)  # also writes the index cache
@@ -176,8 +177,9 @@ def test_fifos_devices_sockets_and_links_to_them_are_skipped(tmp_path: Path) -> 
     assert loaded.notices == ["skipped pipe.txt: it is a named pipe (FIFO), not a regular file"]
 
 
-def test_size_limit_counts_the_bytes_read_not_st_size(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_size_limit_counts_the_bytes_read_not_st_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A file whose size says 0 (as in /proc, or one still growing) is still limited."""
     path = tmp_path / "growing.txt"
     path.write_bytes(GOOD * 10)

@@ -16,8 +16,9 @@ def _best_ends(text: str, pattern: str, max_errors: int) -> list[tuple[int, int]
     for j, char in enumerate(text):
         current = [0] * (len(pattern) + 1)
         for i in range(1, len(pattern) + 1):
-            current[i] = min(previous[i] + 1, current[i - 1] + 1,
-                             previous[i - 1] + (pattern[i - 1] != char))
+            current[i] = min(
+                previous[i] + 1, current[i - 1] + 1, previous[i - 1] + (pattern[i - 1] != char)
+            )
         ends.append((j + 1, current[-1]))
         previous = current
     if not ends:
@@ -27,10 +28,14 @@ def _best_ends(text: str, pattern: str, max_errors: int) -> list[tuple[int, int]
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.text("abc ", max_size=40), pattern=st.text("abc ", min_size=1, max_size=90),
-       data=st.data())
-def test_myers_search_finds_what_the_plain_dynamic_programme_finds(text: str, pattern: str,
-                                                                   data) -> None:
+@given(
+    text=st.text("abc ", max_size=40),
+    pattern=st.text("abc ", min_size=1, max_size=90),
+    data=st.data(),
+)
+def test_myers_search_finds_what_the_plain_dynamic_programme_finds(
+    text: str, pattern: str, data
+) -> None:
     max_errors = data.draw(st.integers(0, len(pattern)))
     found = [(m.end, m.errors) for m in _find_match_ends(text, pattern, max_errors)]
     assert found == _best_ends(text, pattern, max_errors)

@@ -27,9 +27,11 @@ def test_compare_json(cli: RunCli, samples_dir: Path) -> None:
     data = json.loads(result.out)
     assert (data["left"], data["right"]) == ("000_e730ce0a32d34978", "001_cd3da7863ef62599")
     assert (data["unit"], data["min_score"]) == ("sentence", DEFAULT_MIN_SCORE)
-    assert any("properly manage differences" in p["left"]["text"]
-               and "differences on maritime issues" in p["right"]["text"]
-               for p in data["pairs"])
+    assert any(
+        "properly manage differences" in p["left"]["text"]
+        and "differences on maritime issues" in p["right"]["text"]
+        for p in data["pairs"]
+    )
     corpus = Corpus.open(samples_dir)
     left = corpus.article("000")
     seen = {p["left"]["index"] for p in data["pairs"]} | {
@@ -42,8 +44,9 @@ def test_compare_json(cli: RunCli, samples_dir: Path) -> None:
 
 
 def test_compare_options(cli: RunCli) -> None:
-    data = json.loads(cli("compare", "000", "001", "--json", "--unit", "paragraph",
-                          "--min-score", "0.4").out)
+    data = json.loads(
+        cli("compare", "000", "001", "--json", "--unit", "paragraph", "--min-score", "0.4").out
+    )
     assert data["unit"] == "paragraph"
     assert data["min_score"] == 0.4
     assert [(p["left"]["index"], p["right"]["index"]) for p in data["pairs"]] == [(0, 0), (0, 3)]
@@ -71,15 +74,26 @@ def test_compare_errors(cli: RunCli) -> None:
 
 
 def test_suggest_lists(cli: RunCli) -> None:
-    result = cli("suggest", "--tag", "community", "--phrase", "community of shared future",
-                 "--json")
+    result = cli(
+        "suggest", "--tag", "community", "--phrase", "community of shared future", "--json"
+    )
     assert result.code == 0
     found = json.loads(result.out)
     assert len(found) == 18
     assert {(s["kind"], s["quote"]) for s in found} == {("near", SHARED_FUTURE)}
     assert "18 suggestions" in result.err
-    assert cli("suggest", "--tag", "c", "--phrase", "community of shared future",
-               "--no-fuzzy", "--json").out.strip() == "[]"
+    assert (
+        cli(
+            "suggest",
+            "--tag",
+            "c",
+            "--phrase",
+            "community of shared future",
+            "--no-fuzzy",
+            "--json",
+        ).out.strip()
+        == "[]"
+    )
     text = cli("suggest", "--tag", "c", "--phrase", SHARED_FUTURE, "--limit", "2").out
     lines = text.splitlines()
     assert len(lines) == 2
@@ -87,8 +101,9 @@ def test_suggest_lists(cli: RunCli) -> None:
 
 
 def test_suggest_apply_is_one_undo_step(cli: RunCli, db_path: Path) -> None:
-    result = cli("suggest", "--tag", "Community", "--tag", "future", "--phrase", SHARED_FUTURE,
-                 "--apply")
+    result = cli(
+        "suggest", "--tag", "Community", "--tag", "future", "--phrase", SHARED_FUTURE, "--apply"
+    )
     assert result.code == 0
     assert result.out.splitlines()[-1] == "applied 18 suggestions"
     store = AnnotationStore.open(db_path)
@@ -112,8 +127,17 @@ def test_suggest_without_examples_needs_a_phrase(cli: RunCli) -> None:
 
 def test_stats_json(cli: RunCli) -> None:
     cli("suggest", "--tag", "community", "--phrase", SHARED_FUTURE, "--apply")
-    cli("suggest", "--tag", "community", "--tag", "cooperation", "--phrase",
-        "win-win cooperation", "--no-fuzzy", "--apply")
+    cli(
+        "suggest",
+        "--tag",
+        "community",
+        "--tag",
+        "cooperation",
+        "--phrase",
+        "win-win cooperation",
+        "--no-fuzzy",
+        "--apply",
+    )
     result = cli("stats", "--json")
     assert result.code == 0
     data = json.loads(result.out)
@@ -144,16 +168,26 @@ def test_suggest_sees_tagged_places_after_the_article_changed(
     cli("suggest", "--tag", "sea", "--phrase", "South China Sea", "--apply")
     path = next(library_copy.glob("000_*.txt"))
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("President Xi Jinping emphasized", "Xi stressed", 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("President Xi Jinping emphasized", "Xi stressed", 1), encoding="utf-8"
+    )
     result = cli("suggest", "--tag", "sea", "--json")
     assert (result.code, json.loads(result.out)) == (0, [])
 
 
 def test_stats_by_outlet_month_and_tag_as_csv_and_json(cli: RunCli) -> None:
     cli("suggest", "--tag", "community", "--phrase", SHARED_FUTURE, "--apply")
-    cli("suggest", "--tag", "community", "--tag", "cooperation", "--phrase",
-        "win-win cooperation", "--no-fuzzy", "--apply")
+    cli(
+        "suggest",
+        "--tag",
+        "community",
+        "--tag",
+        "cooperation",
+        "--phrase",
+        "win-win cooperation",
+        "--no-fuzzy",
+        "--apply",
+    )
     result = cli("stats", "--by", "outlet", "--csv")
     assert result.code == 0
     lines = result.out.splitlines()
@@ -173,8 +207,9 @@ def test_stats_by_outlet_month_and_tag_as_csv_and_json(cli: RunCli) -> None:
 def test_stats_csv_needs_a_table(cli: RunCli) -> None:
     result = cli("stats", "--csv")
     assert result.code == 1
-    assert result.err == ("newsmark: error: --csv prints a table: give --by outlet, article, "
-                          "month or tag\n")
+    assert result.err == (
+        "newsmark: error: --csv prints a table: give --by outlet, article, month or tag\n"
+    )
     with pytest.raises(SystemExit) as exit_info:  # argparse: a usage error
         cli("stats", "--by", "year")
     assert exit_info.value.code == 2

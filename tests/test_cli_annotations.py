@@ -26,21 +26,46 @@ def listed(cli: RunCli, *args: str) -> list[dict]:
 
 
 def test_annotate_by_quote_prints_id_and_lists_it(cli: RunCli, samples_dir: Path) -> None:
-    result = cli("annotate", "000", "--quote", QUOTE, "--tag", "economy", "--tag", "Metaphor",
-                 "--note", "pie image")
+    result = cli(
+        "annotate",
+        "000",
+        "--quote",
+        QUOTE,
+        "--tag",
+        "economy",
+        "--tag",
+        "Metaphor",
+        "--note",
+        "pie image",
+    )
     assert result.code == 0, result.err
     new_id = result.out.strip()
     [annotation] = listed(cli)
-    assert list(annotation) == ["id", "article", "quote", "start", "end", "prefix", "suffix",
-                                "tags", "note", "colour", "anchor", "created", "updated",
-                                "coder"]
+    assert list(annotation) == [
+        "id",
+        "article",
+        "quote",
+        "start",
+        "end",
+        "prefix",
+        "suffix",
+        "tags",
+        "note",
+        "colour",
+        "anchor",
+        "created",
+        "updated",
+        "coder",
+    ]
     body = Corpus.open(samples_dir).article("000").body
     assert annotation["id"] == new_id
-    assert body[annotation["start"]:annotation["end"]] == QUOTE
-    assert annotation["prefix"] == body[annotation["start"] - 32:annotation["start"]]
-    assert annotation["suffix"] == body[annotation["end"]:annotation["end"] + 32]
+    assert body[annotation["start"] : annotation["end"]] == QUOTE
+    assert annotation["prefix"] == body[annotation["start"] - 32 : annotation["start"]]
+    assert annotation["suffix"] == body[annotation["end"] : annotation["end"] + 32]
     assert (annotation["tags"], annotation["note"], annotation["anchor"]) == (
-        ["economy", "Metaphor"], "pie image", "exact"
+        ["economy", "Metaphor"],
+        "pie image",
+        "exact",
     )
     assert annotation["created"].endswith("Z")
 
@@ -48,8 +73,10 @@ def test_annotate_by_quote_prints_id_and_lists_it(cli: RunCli, samples_dir: Path
 def test_annotate_by_offsets_and_occurrence(cli: RunCli, samples_dir: Path) -> None:
     body = Corpus.open(samples_dir).article("001").body
     second = body.index("Xi said", body.index("Xi said") + 1)
-    assert cli("annotate", "001", "--quote", "Xi said", "--occurrence", "2",
-               "--tag", "speech").code == 0
+    assert (
+        cli("annotate", "001", "--quote", "Xi said", "--occurrence", "2", "--tag", "speech").code
+        == 0
+    )
     assert cli("annotate", "001", "--start", "0", "--end", "16", "--tag", "caption").code == 0
     by_tag = {a["tags"][0]: a for a in listed(cli)}
     assert by_tag["speech"]["start"] == second
@@ -120,9 +147,7 @@ def test_tags_list_rename_merge_colour_delete(cli: RunCli) -> None:
     cli("annotate", "001", "--quote", "practical cooperation", "--tag", "Economics")
     cli("annotate", "001", "--quote", "maritime issues", "--tag", "sea")
     tags = json.loads(cli("tags", "--json").out)
-    assert [(t["name"], t["count"]) for t in tags] == [
-        ("Economics", 1), ("economy", 1), ("sea", 1)
-    ]
+    assert [(t["name"], t["count"]) for t in tags] == [("Economics", 1), ("economy", 1), ("sea", 1)]
     assert all(t["colour"].startswith("#") for t in tags)
 
     assert "1 annotation" in cli("tags", "rename", "sea", "South China Sea").out
@@ -165,8 +190,12 @@ def test_default_db_lives_in_user_data_dir(run_cli: RunCli, samples_dir: Path) -
 def test_commas_separate_tags_in_every_tag_option(cli: RunCli) -> None:
     annotation_id = cli("annotate", "000", "--quote", QUOTE, "--tag", "economy, metaphor").out
     assert listed(cli, "--tag", "nothing,METAPHOR")[0]["tags"] == ["economy", "metaphor"]
-    assert cli("edit", annotation_id.strip(), "--add-tag", "a,b", "--remove-tag",
-               "economy, metaphor").code == 0
+    assert (
+        cli(
+            "edit", annotation_id.strip(), "--add-tag", "a,b", "--remove-tag", "economy, metaphor"
+        ).code
+        == 0
+    )
     assert listed(cli)[0]["tags"] == ["a", "b"]
     exported = json.loads(cli("export", "--format", "json", "--tag", "zzz,b").out)
     assert len(exported["annotations"]) == 1
@@ -193,8 +222,9 @@ def test_listing_never_prints_control_sequences(cli: RunCli, db_path: Path) -> N
 
 
 def test_notes_are_stored_without_control_sequences(cli: RunCli) -> None:
-    annotation_id = cli("annotate", "000", "--quote", QUOTE, "--note",
-                        "first\x1b[2J line\x1b]52;c;aGk=\x07").out.strip()
+    annotation_id = cli(
+        "annotate", "000", "--quote", QUOTE, "--note", "first\x1b[2J line\x1b]52;c;aGk=\x07"
+    ).out.strip()
     assert listed(cli)[0]["note"] == "first line"
     cli("edit", annotation_id, "--note", "\x1b]0;title\x07  ")
     assert listed(cli)[0]["note"] is None
@@ -209,17 +239,22 @@ def test_search_and_filter_options_combine(cli: RunCli) -> None:
         return sorted(a["quote"] for a in listed(cli, *args))
 
     assert quotes("--search", "pie") == [QUOTE]
-    assert quotes("--search", "tag:security") == ["maritime issues",
-                                                  "practical security cooperation"]
+    assert quotes("--search", "tag:security") == [
+        "maritime issues",
+        "practical security cooperation",
+    ]
     assert quotes("--search", "tag:security", "--outlet", "xinhua") == ["maritime issues"]
     assert quotes("--tag", "security", "--outlet", "china daily") == [
-        "practical security cooperation"]
+        "practical security cooperation"
+    ]
     assert quotes("--after", "2023-12-15") == ["maritime issues"]
     assert quotes("--before", "2023-12-14", "--has-note") == [QUOTE]
     assert quotes("--article", "001", "--search", "tag:economy OR tag:security") == [
-        "maritime issues"]
+        "maritime issues"
+    ]
     assert quotes("--search", '"security cooperation" -has:note') == [
-        "practical security cooperation"]
+        "practical security cooperation"
+    ]
     assert quotes("--orphaned") == []
 
 
@@ -251,20 +286,23 @@ def test_tags_describe_move_and_json_codebook(cli: RunCli) -> None:
     assert result.code == 0 and "moved 'maritime' under 'security' on 1 annotation" in result.out
     tags = {t["name"]: t for t in json.loads(cli("tags", "--json").out)}
     assert list(tags) == ["economy", "economy/trade", "security", "security/maritime"]
-    assert list(tags["economy"]) == ["name", "colour", "count", "description", "parent",
-                                     "total"]
-    assert (tags["economy"]["description"], tags["economy"]["parent"],
-            tags["economy"]["count"], tags["economy"]["total"]) == (
-        "Money matters; e.g. “trade deals”", None, 1, 1)
-    assert (tags["economy/trade"]["parent"], tags["security"]["count"],
-            tags["security"]["total"]) == ("economy", 0, 1)
+    assert list(tags["economy"]) == ["name", "colour", "count", "description", "parent", "total"]
+    assert (
+        tags["economy"]["description"],
+        tags["economy"]["parent"],
+        tags["economy"]["count"],
+        tags["economy"]["total"],
+    ) == ("Money matters; e.g. “trade deals”", None, 1, 1)
+    assert (
+        tags["economy/trade"]["parent"],
+        tags["security"]["count"],
+        tags["security"]["total"],
+    ) == ("economy", 0, 1)
     assert "\t1\t1\tMoney matters" in cli("tags").out
     assert cli("tags", "rename", "security", "defence/sea").code == 0
-    assert [a["tags"] for a in listed(cli, "--search", "tag:defence")] == [
-        ["defence/sea/maritime"]]
+    assert [a["tags"] for a in listed(cli, "--search", "tag:defence")] == [["defence/sea/maritime"]]
     assert cli("undo").code == 0
-    assert [a["tags"] for a in listed(cli, "--search", "tag:security")] == [
-        ["security/maritime"]]
+    assert [a["tags"] for a in listed(cli, "--search", "tag:security")] == [["security/maritime"]]
 
 
 @pytest.mark.parametrize(
@@ -317,8 +355,10 @@ def test_exports_carry_descriptions_and_memos(cli: RunCli) -> None:
     ]
     markdown = cli("export", "--format", "markdown").out
     assert "## Codebook\n\n**economy**: Money matters" in markdown
-    assert ("### Article “Presidents vow to advance solidarity, cooperation” "
-            "(000_e730ce0a32d34978)\n\nPie metaphors throughout") in markdown
+    assert (
+        "### Article “Presidents vow to advance solidarity, cooperation” "
+        "(000_e730ce0a32d34978)\n\nPie metaphors throughout"
+    ) in markdown
     assert "### Tag economy/trade\n\nTrade framed as shared" in markdown
     csv_codebook = cli("export", "--format", "codebook-csv").out.splitlines()
     assert csv_codebook[:2] == ["name,description", "economy,Money matters"]
@@ -329,8 +369,9 @@ def test_removing_a_tag_the_annotation_lacks_warns(cli: RunCli) -> None:
     key = created.out.strip()[:8]
     result = cli("edit", key, "--remove-tag", "nosuch", "--remove-tag", "Security")
     assert result.code == 0
-    assert result.err == (f"newsmark: warning: annotation {key} has no tag 'nosuch'; "
-                          "nothing removed\n")
+    assert result.err == (
+        f"newsmark: warning: annotation {key} has no tag 'nosuch'; nothing removed\n"
+    )
     assert "\tsecurity\t" not in result.out
 
 
@@ -346,7 +387,9 @@ def test_memo_on_a_tag_works_whenever_describe_does(cli: RunCli) -> None:
 def test_start_after_end_and_an_empty_tag_are_refused(cli: RunCli, db_path: Path) -> None:
     backwards = cli("annotate", "000", "--start", "5", "--end", "2", "--tag", "x")
     assert (backwards.code, backwards.err) == (
-        1, "newsmark: error: --start (5) must be before --end (2)\n")
+        1,
+        "newsmark: error: --start (5) must be before --end (2)\n",
+    )
     with pytest.raises(SystemExit) as exit_info:
         cli("annotate", "000", "--quote", "six major goals", "--tag", "")
     assert exit_info.value.code == 2

@@ -30,11 +30,9 @@ def _cli(run_cli, samples_dir: Path, db: Path, *args: str):
     return run_cli("--library", str(samples_dir), "--db", str(db), *args)
 
 
-def test_json_round_trip_restores_every_annotation(run_cli, samples_dir, store_a, tmp_path
-                                                   ) -> None:
+def test_json_round_trip_restores_every_annotation(run_cli, samples_dir, store_a, tmp_path) -> None:
     out = tmp_path / "colleague.json"
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "json", "-o",
-                  str(out))
+    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "json", "-o", str(out))
     assert result.code == 0 and result.out == ""
     assert "exported 6 annotations" in result.err
     db_b = tmp_path / "b" / "annotations.json"
@@ -50,8 +48,9 @@ def test_json_round_trip_restores_every_annotation(run_cli, samples_dir, store_a
     assert again.out == "imported colleague.json: 0 added, 0 updated, 6 unchanged, 0 orphaned\n"
 
 
-def test_w3c_round_trip_restores_ids_quotes_tags_and_notes(run_cli, samples_dir, store_a,
-                                                           tmp_path) -> None:
+def test_w3c_round_trip_restores_ids_quotes_tags_and_notes(
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "w3c")
     assert result.code == 0
     assert validate_w3c(json.loads(result.out)) == []
@@ -61,16 +60,20 @@ def test_w3c_round_trip_restores_ids_quotes_tags_and_notes(run_cli, samples_dir,
     assert _cli(run_cli, samples_dir, db_c, "import", str(exported)).code == 0
 
     def essentials(store: AnnotationStore) -> list[tuple]:
-        return [(a.id, a.article, a.quote, a.start, a.end, a.tags, a.note, a.anchor)
-                for a in store.all()]
+        return [
+            (a.id, a.article, a.quote, a.start, a.end, a.tags, a.note, a.anchor)
+            for a in store.all()
+        ]
 
     assert essentials(AnnotationStore.open(db_c)) == essentials(store_a)
 
 
-def test_import_of_missing_or_invalid_file_changes_nothing(run_cli, samples_dir, store_a,
-                                                           tmp_path) -> None:
-    missing = _cli(run_cli, samples_dir, tmp_path / "new" / "db.json", "import",
-                   str(tmp_path / "nope.json"))
+def test_import_of_missing_or_invalid_file_changes_nothing(
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
+    missing = _cli(
+        run_cli, samples_dir, tmp_path / "new" / "db.json", "import", str(tmp_path / "nope.json")
+    )
     assert missing.code == 1
     assert missing.err.startswith("newsmark: error: cannot read ") and missing.err.count("\n") == 1
     assert not (tmp_path / "new" / "db.json").exists()
@@ -84,11 +87,12 @@ def test_import_of_missing_or_invalid_file_changes_nothing(run_cli, samples_dir,
     assert store_a.path.read_bytes() == before
 
 
-def test_csv_file_has_a_bom_and_stdout_has_none(run_cli, samples_dir, store_a, tmp_path
-                                                ) -> None:
+def test_csv_file_has_a_bom_and_stdout_has_none(run_cli, samples_dir, store_a, tmp_path) -> None:
     out = tmp_path / "quotes.csv"
-    assert _cli(run_cli, samples_dir, store_a.path, "export", "--format", "csv", "-o",
-                str(out)).code == 0
+    assert (
+        _cli(run_cli, samples_dir, store_a.path, "export", "--format", "csv", "-o", str(out)).code
+        == 0
+    )
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfannotation_id,tag,")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -98,18 +102,30 @@ def test_csv_file_has_a_bom_and_stdout_has_none(run_cli, samples_dir, store_a, t
 
 
 def test_tag_and_article_filters(run_cli, samples_dir, store_a) -> None:
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "markdown",
-                  "--tag", "XI", "--article", "000_e7")
+    result = _cli(
+        run_cli,
+        samples_dir,
+        store_a.path,
+        "export",
+        "--format",
+        "markdown",
+        "--tag",
+        "XI",
+        "--article",
+        "000_e7",
+    )
     assert result.code == 0 and result.err == ""
     assert "- Tags: XI\n- Article: 000_e730ce0a32d34978\n- Quotes: 1\n" in result.out
     assert "## Xi\n" in result.out and "## cooperation" not in result.out  # stored spelling
 
 
-def test_export_matching_nothing_is_an_error_and_writes_nothing(run_cli, samples_dir, store_a,
-                                                                 tmp_path) -> None:
+def test_export_matching_nothing_is_an_error_and_writes_nothing(
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     out = tmp_path / "quotes.json"
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--tag", "nosuchtag", "-o",
-                  str(out))
+    result = _cli(
+        run_cli, samples_dir, store_a.path, "export", "--tag", "nosuchtag", "-o", str(out)
+    )
     assert (result.code, result.out) == (1, "")
     assert result.err == "newsmark: error: no annotations tagged nosuchtag; nothing was exported\n"
     assert not out.exists()
@@ -117,14 +133,16 @@ def test_export_matching_nothing_is_an_error_and_writes_nothing(run_cli, samples
     assert (printed.code, printed.out) == (1, "")
 
 
-def test_export_of_an_article_without_annotations_is_an_error(run_cli, samples_dir, store_a
-                                                              ) -> None:
+def test_export_of_an_article_without_annotations_is_an_error(
+    run_cli, samples_dir, store_a
+) -> None:
     annotated = {a.article for a in store_a.all()}
     bare = next(m.id for m in Corpus.open(samples_dir) if m.id not in annotated)
     result = _cli(run_cli, samples_dir, store_a.path, "export", "--article", bare, "--tag", "Xi")
     assert (result.code, result.out) == (1, "")
-    assert result.err == (f"newsmark: error: no annotations tagged Xi on article {bare}; "
-                          "nothing was exported\n")
+    assert result.err == (
+        f"newsmark: error: no annotations tagged Xi on article {bare}; nothing was exported\n"
+    )
 
 
 def test_export_of_an_empty_database_is_an_error(run_cli, samples_dir, db_path) -> None:
@@ -146,22 +164,25 @@ def test_unknown_article_is_an_error(run_cli, samples_dir, store_a) -> None:
     assert result.code == 1 and result.err.startswith("newsmark: error: no article")
 
 
-def test_clipboard_falls_back_to_the_cache_file(run_cli, samples_dir, store_a, tmp_path,
-                                                monkeypatch) -> None:
+def test_clipboard_falls_back_to_the_cache_file(
+    run_cli, samples_dir, store_a, tmp_path, monkeypatch
+) -> None:
     def no_clipboard(text: str) -> None:
         raise pyperclip.PyperclipException("no mechanism")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "markdown",
-                  "--clipboard")
+    result = _cli(
+        run_cli, samples_dir, store_a.path, "export", "--format", "markdown", "--clipboard"
+    )
     saved = tmp_path / "xdg-cache" / "newsmark" / "clipboard.txt"
     assert result.code == 0 and result.out == ""
     assert result.err == f"newsmark: no system clipboard available; saved to {saved}\n"
     assert saved.read_text(encoding="utf-8").startswith("# Tagged quotes")
 
 
-def test_export_to_unwritable_path_is_a_one_line_error(run_cli, samples_dir, store_a,
-                                                       tmp_path) -> None:
+def test_export_to_unwritable_path_is_a_one_line_error(
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     result = _cli(run_cli, samples_dir, store_a.path, "export", "-o", str(blocker / "out.json"))
@@ -178,7 +199,7 @@ def test_export_offsets_follow_an_edited_article(run_cli, library_copy, tmp_path
     result = _cli(run_cli, library_copy, store.path, "export", "--article", "003")
     (exported,) = json.loads(result.out)["annotations"]
     body = Corpus.open(library_copy).article("003_4a3f0146945ab2e7").body
-    assert body[exported["start"]:exported["end"]] == exported["quote"]
+    assert body[exported["start"] : exported["end"]] == exported["quote"]
     assert exported["start"] > 363
 
 
@@ -186,19 +207,24 @@ def test_export_tag_filter_ignores_case_and_spacing(run_cli, samples_dir, tmp_pa
     store = AnnotationStore.open(tmp_path / "scs" / "annotations.json")
     first = build_fixture(Corpus.open(samples_dir))[0]
     store.put_many([replace(first, tags=("South China Sea",))])
-    result = _cli(run_cli, samples_dir, store.path, "export", "--format", "json",
-                  "--tag", "south  china sea")
+    result = _cli(
+        run_cli, samples_dir, store.path, "export", "--format", "json", "--tag", "south  china sea"
+    )
     assert result.code == 0 and result.err == ""
     assert [a["id"] for a in json.loads(result.out)["annotations"]] == [first.id]
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"colour": "not a colour"}, "invalid colour 'not a colour'"),
-    ({"quote": "", "start": 0, "end": 0}, "start/end are not a valid range"),
-    ({"article": "a\x1b]0;t\x07b"}, "'article' contains a control character"),
-])
-def test_malformed_import_is_one_line_and_writes_nothing(run_cli, samples_dir, store_a,
-                                                         tmp_path, change, message) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"colour": "not a colour"}, "invalid colour 'not a colour'"),
+        ({"quote": "", "start": 0, "end": 0}, "start/end are not a valid range"),
+        ({"article": "a\x1b]0;t\x07b"}, "'article' contains a control character"),
+    ],
+)
+def test_malformed_import_is_one_line_and_writes_nothing(
+    run_cli, samples_dir, store_a, tmp_path, change, message
+) -> None:
     exported = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "json").out
     doc = json.loads(exported)
     doc["annotations"].append(dict(doc["annotations"][0], id="new-one", **change))
@@ -212,14 +238,26 @@ def test_malformed_import_is_one_line_and_writes_nothing(run_cli, samples_dir, s
     assert store_a.path.read_bytes() == before
 
 
-def test_messages_count_one_thing_in_the_singular(run_cli, samples_dir, store_a, tmp_path
-                                                  ) -> None:
+def test_messages_count_one_thing_in_the_singular(run_cli, samples_dir, store_a, tmp_path) -> None:
     out = tmp_path / "one.bib"
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "bibtex",
-                  "--article", "003", "-o", str(out))
+    result = _cli(
+        run_cli,
+        samples_dir,
+        store_a.path,
+        "export",
+        "--format",
+        "bibtex",
+        "--article",
+        "003",
+        "-o",
+        str(out),
+    )
     assert result.code == 0 and "exported 1 article to" in result.err
     bad = tmp_path / "bad.json"
-    bad.write_text('{"newsmark": 1, "annotations": [{"id": "x", "article": "a", "quote": "q",'
-                   ' "start": "0", "end": 1}]}', encoding="utf-8")
+    bad.write_text(
+        '{"newsmark": 1, "annotations": [{"id": "x", "article": "a", "quote": "q",'
+        ' "start": "0", "end": 1}]}',
+        encoding="utf-8",
+    )
     refused = _cli(run_cli, samples_dir, store_a.path, "import", str(bad))
     assert refused.code == 1 and "'start' is not an integer" in refused.err

@@ -36,8 +36,20 @@ def test_an_option_before_the_command_is_not_reset_by_the_command(
     run_cli: RunCli, samples_dir: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "before.json"
-    result = run_cli("--db", str(db), "--library", str(samples_dir),
-                     "annotate", "001", "--start", "0", "--end", "16", "--tag", "caption")
+    result = run_cli(
+        "--db",
+        str(db),
+        "--library",
+        str(samples_dir),
+        "annotate",
+        "001",
+        "--start",
+        "0",
+        "--end",
+        "16",
+        "--tag",
+        "caption",
+    )
     assert result.code == 0
     assert db.exists()  # the annotation went to --db, given before the command
 

@@ -25,8 +25,10 @@ def test_list_text(run_cli: RunCli, samples_dir: Path) -> None:
     lines = result.out.splitlines()
     assert len(lines) == 5
     assert lines[0].split("\t")[:4] == [
-        "000_e730ce0a32d34978", "Presidents vow to advance solidarity, cooperation",
-        "China Daily", "2023-12-14",
+        "000_e730ce0a32d34978",
+        "Presidents vow to advance solidarity, cooperation",
+        "China Daily",
+        "2023-12-14",
     ]
     assert "5 articles" in result.err
 

@@ -46,9 +46,9 @@ def test_reattach_by_quote_keeps_id_tags_note_colour_and_undo_takes_it_back(
     assert orphan_id[:8] in result.out and "exact" in result.out
     [after] = listed(cli)
     body = Corpus.open(library_copy).article(ARTICLE).body
-    assert body[after["start"]:after["end"]] == after["quote"] == NEW_QUOTE
-    assert after["prefix"] == body[after["start"] - 32:after["start"]]
-    assert after["suffix"] == body[after["end"]:after["end"] + 32]
+    assert body[after["start"] : after["end"]] == after["quote"] == NEW_QUOTE
+    assert after["prefix"] == body[after["start"] - 32 : after["start"]]
+    assert after["suffix"] == body[after["end"] : after["end"] + 32]
     assert after["anchor"] == "exact"
     kept = ("id", "article", "tags", "note", "colour", "created")
     assert {key: after[key] for key in kept} == {key: before[key] for key in kept}

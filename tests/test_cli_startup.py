@@ -30,7 +30,11 @@ def loaded_modules(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProc
     report = tmp_path / "modules.json"
     result = subprocess.run(
         [sys.executable, "-c", LOADED_MODULES_WRAPPER, str(report), *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
         check=False,
     )
     return result, set(json.loads(report.read_text()))
@@ -38,7 +42,8 @@ def loaded_modules(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProc
 
 def test_list_loads_no_textual_module(tmp_path: Path, samples_dir: Path) -> None:
     result, modules = loaded_modules(
-        tmp_path, "--library", str(samples_dir), "--db", str(tmp_path / "db.json"), "list")
+        tmp_path, "--library", str(samples_dir), "--db", str(tmp_path / "db.json"), "list"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == 5
     assert "tui.cli.read_commands" in modules  # the report is of the command that ran

@@ -26,15 +26,15 @@ def _store(db_path: Path, samples_dir: Path, tags: list[str]) -> None:
 
 def _stats(run_cli, samples_dir: Path, db_path: Path, monkeypatch, width: int) -> str:
     monkeypatch.setenv("COLUMNS", str(width))
-    result = run_cli("--library", str(samples_dir), "--db", str(db_path), "stats", "--by",
-                     "outlet")
+    result = run_cli("--library", str(samples_dir), "--db", str(db_path), "stats", "--by", "outlet")
     assert result.code == 0, result.err
     return result.out
 
 
 @pytest.mark.parametrize("width", [80, 120])
-def test_forty_tags_print_in_long_form_with_every_count(run_cli, samples_dir, db_path,
-                                                        monkeypatch, width) -> None:
+def test_forty_tags_print_in_long_form_with_every_count(
+    run_cli, samples_dir, db_path, monkeypatch, width
+) -> None:
     tags = [f"framing topic {n}" for n in range(40)]
     _store(db_path, samples_dir, tags)
     out = _stats(run_cli, samples_dir, db_path, monkeypatch, width)
@@ -44,8 +44,9 @@ def test_forty_tags_print_in_long_form_with_every_count(run_cli, samples_dir, db
         assert any(f"│ {tag} " in line and line.rstrip(" │").endswith("1") for line in lines)
 
 
-def test_a_dozen_tags_are_split_into_tables_that_fit(run_cli, samples_dir, db_path,
-                                                     monkeypatch) -> None:
+def test_a_dozen_tags_are_split_into_tables_that_fit(
+    run_cli, samples_dir, db_path, monkeypatch
+) -> None:
     tags = [f"security topic {n}" for n in range(12)]
     _store(db_path, samples_dir, tags)
     out = _stats(run_cli, samples_dir, db_path, monkeypatch, 120)
@@ -57,8 +58,9 @@ def test_a_dozen_tags_are_split_into_tables_that_fit(run_cli, samples_dir, db_pa
 
 
 def test_column_groups_fit_the_width() -> None:
-    table = CrossTable("outlet", ["Xinhua"], ["aaaa", "bbbb", "cccc"],
-                       {"Xinhua": {"aaaa": 1, "cccc": 12}})
+    table = CrossTable(
+        "outlet", ["Xinhua"], ["aaaa", "bbbb", "cccc"], {"Xinhua": {"aaaa": 1, "cccc": 12}}
+    )
     # "outlet" + frame = 9, plus the left border: 10; each tag column 7.
     assert column_groups(table, 31) == [["aaaa", "bbbb", "cccc"]]
     assert column_groups(table, 30) == [["aaaa", "bbbb"], ["cccc"]]

@@ -128,15 +128,19 @@ def test_a_database_without_the_new_tables_opens_and_bad_entries_are_refused(
 ) -> None:
     db_path.parent.mkdir(parents=True)
     annotation = highlight("council", "security").to_dict()
-    old = {"_newsmark": {"1": {"schema": 2, "generation": 1, "app": "newsmark"}},
-           "annotations": {annotation["id"]: annotation}}
+    old = {
+        "_newsmark": {"1": {"schema": 2, "generation": 1, "app": "newsmark"}},
+        "annotations": {annotation["id"]: annotation},
+    }
     db_path.write_text(json.dumps(old))  # as an earlier newsmark wrote it
     store = AnnotationStore.open(db_path)
     assert [(i.name, i.description) for i in store.tags()] == [("security", "")]
     store.describe_tag("security", "x")
     assert reopen(store).tags()[0].description == "x"
-    for table, doc in (("codebook", {"name": "x"}),
-                       ("memos", {"kind": "page", "target": "x", "text": "y"})):
+    for table, doc in (
+        ("codebook", {"name": "x"}),
+        ("memos", {"kind": "page", "target": "x", "text": "y"}),
+    ):
         db_path.write_text(json.dumps({**old, table: {"k": doc}}))
         Path(str(db_path) + ".journal").unlink(missing_ok=True)
         with pytest.raises(CorruptDatabaseError, match=table):

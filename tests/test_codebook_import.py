@@ -32,8 +32,9 @@ def _tags(run_cli, samples_dir: Path, db: Path) -> dict[str, dict]:
     return {info["name"]: info for info in json.loads(result.out)}
 
 
-def test_qdc_import_into_an_empty_db_keeps_every_code(run_cli, samples_dir, db_path,
-                                                      tmp_path) -> None:
+def test_qdc_import_into_an_empty_db_keeps_every_code(
+    run_cli, samples_dir, db_path, tmp_path
+) -> None:
     qdc = tmp_path / "codes.qdc"
     qdc.write_text(QDC, encoding="utf-8")
     result = _cli(run_cli, samples_dir, db_path, "import", str(qdc))
@@ -47,16 +48,20 @@ def test_qdc_import_into_an_empty_db_keeps_every_code(run_cli, samples_dir, db_p
 
     exported = _cli(run_cli, samples_dir, db_path, "export", "--format", "qdc")
     assert exported.code == 0, exported.err
-    names = {code.get("name") for code in ET.fromstring(exported.out).iter()
-             if code.tag.endswith("Code")}
+    names = {
+        code.get("name") for code in ET.fromstring(exported.out).iter() if code.tag.endswith("Code")
+    }
     assert names == {"security", "maritime", "economy", "e10"}
 
 
-def test_taguette_csv_codes_without_description_are_listed(run_cli, samples_dir, db_path,
-                                                           tmp_path) -> None:
+def test_taguette_csv_codes_without_description_are_listed(
+    run_cli, samples_dir, db_path, tmp_path
+) -> None:
     csv = tmp_path / "cb.csv"
-    csv.write_text("tag,description,number of highlights\nsolidarity,Unity,3\nplace,,0\n"
-                   "people,,0\n", encoding="utf-8")
+    csv.write_text(
+        "tag,description,number of highlights\nsolidarity,Unity,3\nplace,,0\npeople,,0\n",
+        encoding="utf-8",
+    )
     result = _cli(run_cli, samples_dir, db_path, "import", str(csv))
     assert result.code == 0, result.err
     lines = _cli(run_cli, samples_dir, db_path, "tags").out.splitlines()
@@ -64,9 +69,9 @@ def test_taguette_csv_codes_without_description_are_listed(run_cli, samples_dir,
 
 
 def test_codebook_import_keeps_the_databases_description_and_says_so(
-        run_cli, samples_dir, db_path, tmp_path) -> None:
-    assert _cli(run_cli, samples_dir, db_path, "tags", "describe", "security",
-                "mine").code == 0
+    run_cli, samples_dir, db_path, tmp_path
+) -> None:
+    assert _cli(run_cli, samples_dir, db_path, "tags", "describe", "security", "mine").code == 0
     qdc = tmp_path / "codes.qdc"
     qdc.write_text(QDC, encoding="utf-8")
     result = _cli(run_cli, samples_dir, db_path, "import", str(qdc))

@@ -61,6 +61,7 @@ def listed(cli: RunCli, *args: str) -> list[dict]:
 
 # where the coder comes from ------------------------------------------------------------
 
+
 def test_current_coder_is_option_then_environment_then_setting_then_login(
     login: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,6 +101,7 @@ def test_bad_coder_on_the_command_line_is_one_line_error(cli: RunCli) -> None:
 
 # the store -------------------------------------------------------------------------------
 
+
 def highlight(corpus: Corpus, quote: str, *tags: str, coder: str | None = None) -> Annotation:
     article = corpus.article("000")
     span = locate_quote(article.body, quote)
@@ -107,8 +109,7 @@ def highlight(corpus: Corpus, quote: str, *tags: str, coder: str | None = None) 
     return made if coder is None else made.with_changes(coder=coder)
 
 
-def test_store_gives_its_coder_to_annotations_without_one(db_path: Path,
-                                                          samples_dir: Path) -> None:
+def test_store_gives_its_coder_to_annotations_without_one(db_path: Path, samples_dir: Path) -> None:
     corpus = Corpus.open(samples_dir)
     store = AnnotationStore.open(db_path, coder="ana")
     mine = store.add(highlight(corpus, QUOTE, "economy"))
@@ -134,18 +135,37 @@ def schema2_database(db_path: Path) -> dict:
     """A database as newsmark wrote it before coders: an annotation, and an undo entry
     that deleted another one (whole document, no coder)."""
     annotation = {
-        "id": "a-1", "article": "000_e730ce0a32d34978", "quote": "six major goals",
-        "start": 661, "end": 676, "prefix": "", "suffix": "", "body_hash": "",
-        "tags": ["security"], "note": None, "colour": None, "anchor": "exact",
-        "created": "2026-01-01T10:00:00.000Z", "updated": "2026-01-01T10:00:00.000Z",
+        "id": "a-1",
+        "article": "000_e730ce0a32d34978",
+        "quote": "six major goals",
+        "start": 661,
+        "end": 676,
+        "prefix": "",
+        "suffix": "",
+        "body_hash": "",
+        "tags": ["security"],
+        "note": None,
+        "colour": None,
+        "anchor": "exact",
+        "created": "2026-01-01T10:00:00.000Z",
+        "updated": "2026-01-01T10:00:00.000Z",
     }
     deleted = {**annotation, "id": "a-0", "tags": ["economy"]}
-    entry = {"description": "delete highlight", "time": "2026-01-01T11:00:00.000Z",
-             "origin": "cli", "label": "the command line", "user": "lee", "state": "done",
-             "size": 100, "changes": [["annotations", "a-0", deleted, None]]}
-    data = {META_TABLE: {"1": {"schema": 2, "generation": 3, "app": "newsmark",
-                               "lineage": "abc"}},
-            "annotations": {"a-1": annotation}, "history": {"000000000001": entry}}
+    entry = {
+        "description": "delete highlight",
+        "time": "2026-01-01T11:00:00.000Z",
+        "origin": "cli",
+        "label": "the command line",
+        "user": "lee",
+        "state": "done",
+        "size": 100,
+        "changes": [["annotations", "a-0", deleted, None]],
+    }
+    data = {
+        META_TABLE: {"1": {"schema": 2, "generation": 3, "app": "newsmark", "lineage": "abc"}},
+        "annotations": {"a-1": annotation},
+        "history": {"000000000001": entry},
+    }
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(orjson.dumps(data))
     return data
@@ -187,6 +207,7 @@ def test_a_coder_of_the_wrong_type_is_refused_at_open(db_path: Path) -> None:
 
 # the command line --------------------------------------------------------------------------
 
+
 def test_annotate_records_the_coder_and_coder_filters(
     cli: RunCli, monkeypatch: pytest.MonkeyPatch, login: str
 ) -> None:
@@ -204,7 +225,9 @@ def test_annotate_records_the_coder_and_coder_filters(
     assert stats["annotations"] == 1
     empty = cli("export", "--coder", "nobody")
     assert (empty.code, empty.err) == (
-        1, "newsmark: error: no annotations by nobody; nothing was exported\n")
+        1,
+        "newsmark: error: no annotations by nobody; nothing was exported\n",
+    )
     assert cli("coder", "--list").out == f"ana\t1\nben\t1\n{login}\t1\n"
 
 
@@ -217,6 +240,7 @@ def test_coder_command_shows_and_saves(cli: RunCli, login: str) -> None:
 
 # exports and imports ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def two_coders(cli: RunCli) -> RunCli:
     assert cli("--coder", "ana", "annotate", "000", "--quote", QUOTE, "--tag", "economy").code == 0
@@ -228,10 +252,14 @@ def test_w3c_export_names_the_creator_and_import_keeps_it(
     two_coders: RunCli, tmp_path: Path, run_cli: RunCli, samples_dir: Path
 ) -> None:
     document = json.loads(two_coders("export", "--format", "w3c").out)
-    creators = {item["target"]["selector"][0]["exact"]: item["creator"]
-                for item in document["first"]["items"]}
-    assert creators == {QUOTE: {"type": "Person", "name": "ana"},
-                        OTHER: {"type": "Person", "name": "ben"}}
+    creators = {
+        item["target"]["selector"][0]["exact"]: item["creator"]
+        for item in document["first"]["items"]
+    }
+    assert creators == {
+        QUOTE: {"type": "Person", "name": "ana"},
+        OTHER: {"type": "Person", "name": "ben"},
+    }
     # a string creator (Hypothesis writes acct: IRIs) and a missing one
     items = document["first"]["items"]
     items[0]["creator"] = "acct:cleo@hypothes.is"
@@ -239,21 +267,34 @@ def test_w3c_export_names_the_creator_and_import_keeps_it(
     path = tmp_path / "w3c.json"
     path.write_text(json.dumps(document))
     other_db = tmp_path / "other.json"
-    result = run_cli("--library", str(samples_dir), "--db", str(other_db), "--coder", "me",
-                     "import", str(path))
+    result = run_cli(
+        "--library", str(samples_dir), "--db", str(other_db), "--coder", "me", "import", str(path)
+    )
     assert result.code == 0, result.err
     store = AnnotationStore.open(other_db)
     assert sorted(a.coder or "" for a in store.all()) == ["acct:cleo@hypothes.is", "me"]
 
 
-def test_native_json_and_csv_carry_the_coder(two_coders: RunCli, tmp_path: Path,
-                                             run_cli: RunCli, samples_dir: Path) -> None:
+def test_native_json_and_csv_carry_the_coder(
+    two_coders: RunCli, tmp_path: Path, run_cli: RunCli, samples_dir: Path
+) -> None:
     exported = two_coders("export", "--format", "json").out
     path = tmp_path / "native.json"
     path.write_text(exported)
     other_db = tmp_path / "other.json"
-    assert run_cli("--library", str(samples_dir), "--db", str(other_db), "--coder", "me",
-                   "import", str(path)).code == 0
+    assert (
+        run_cli(
+            "--library",
+            str(samples_dir),
+            "--db",
+            str(other_db),
+            "--coder",
+            "me",
+            "import",
+            str(path),
+        ).code
+        == 0
+    )
     assert sorted(a.coder or "" for a in AnnotationStore.open(other_db).all()) == ["ana", "ben"]
     rows = list(csv.DictReader(io.StringIO(two_coders("export", "--format", "csv").out)))
     assert sorted(row["coder"] for row in rows) == ["ana", "ben"]
@@ -274,17 +315,19 @@ def test_qdpx_has_a_user_per_coder_and_import_keeps_them(
     root = ET.fromstring(zipfile.ZipFile(target).read("project.qde"))
     users = {u.get("guid"): u.get("name") for u in root.iter(f"{{{PROJECT_NS}}}User")}
     assert sorted(users.values()) == ["ana", "ben", "lee"]  # lee: who exported
-    selections = {s.get("name"): users[s.get("creatingUser")]
-                  for s in root.iter(f"{{{PROJECT_NS}}}PlainTextSelection")}
+    selections = {
+        s.get("name"): users[s.get("creatingUser")]
+        for s in root.iter(f"{{{PROJECT_NS}}}PlainTextSelection")
+    }
     assert selections == {QUOTE: "ana", OTHER: "ben"}
     other_db = tmp_path / "other.json"
-    result = run_cli("--library", str(library_copy), "--db", str(other_db), "import",
-                     str(target))
+    result = run_cli("--library", str(library_copy), "--db", str(other_db), "import", str(target))
     assert result.code == 0, result.err
     assert sorted(a.coder or "" for a in AnnotationStore.open(other_db).all()) == ["ana", "ben"]
 
 
 # blind coding -------------------------------------------------------------------------------
+
 
 def test_blind_view_shows_only_the_coders_own_annotations(samples_dir: Path) -> None:
     corpus = Corpus.open(samples_dir)
@@ -301,15 +344,22 @@ def test_a_blind_coder_sees_the_codebook_counted_over_their_own_annotations(
 ) -> None:
     corpus = Corpus.open(samples_dir)
     mine = highlight(corpus, QUOTE, "security/maritime", coder="ana")
-    theirs = [highlight(corpus, OTHER, "security", coder="ben"),
-              highlight(corpus, OTHER, "economy", coder="ben")]
-    infos = [TagInfo("defined", "red", 0, description="in the codebook, unused"),
-             TagInfo("economy", "blue", 1, total=1),
-             TagInfo("security", "green", 1, total=2),
-             TagInfo("security/maritime", "teal", 1, parent="security", total=1)]
+    theirs = [
+        highlight(corpus, OTHER, "security", coder="ben"),
+        highlight(corpus, OTHER, "economy", coder="ben"),
+    ]
+    infos = [
+        TagInfo("defined", "red", 0, description="in the codebook, unused"),
+        TagInfo("economy", "blue", 1, total=1),
+        TagInfo("security", "green", 1, total=2),
+        TagInfo("security/maritime", "teal", 1, parent="security", total=1),
+    ]
     # `infos` is the store's view, counting everyone: ben's economy and security too.
     seen = tags_seen_in(infos, [mine])
     assert [(i.name, i.count, i.total) for i in seen] == [
-        ("defined", 0, 0), ("security", 0, 1), ("security/maritime", 1, 1)]
+        ("defined", 0, 0),
+        ("security", 0, 1),
+        ("security/maritime", 1, 1),
+    ]
     assert [i.colour for i in seen] == ["red", "green", "teal"]
     assert [i.name for i in tags_seen_in(infos, theirs)] == ["defined", "economy", "security"]

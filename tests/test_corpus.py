@@ -111,9 +111,23 @@ def test_search_never_matches_across_articles(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"coop\w+tion", r"\bxi\b", r"[a-z]+-point", r"TAIWAN", r"[A-Z]{5}", r"\x54aiwan",
-     r"(vietnam).*\1", r"\Bnam\b", r"\bXi Jinping\b", r"\W+Vietnam\S", r"(?P<W>Xi) said",
-     r"\bxi|vietnam", r"\bx*i", r"\b20\d\d", r"\bcommunity with"],
+    [
+        r"coop\w+tion",
+        r"\bxi\b",
+        r"[a-z]+-point",
+        r"TAIWAN",
+        r"[A-Z]{5}",
+        r"\x54aiwan",
+        r"(vietnam).*\1",
+        r"\Bnam\b",
+        r"\bXi Jinping\b",
+        r"\W+Vietnam\S",
+        r"(?P<W>Xi) said",
+        r"\bxi|vietnam",
+        r"\bx*i",
+        r"\b20\d\d",
+        r"\bcommunity with",
+    ],
 )
 def test_case_insensitive_regex_matches_ignorecase_scan(samples_dir: Path, pattern: str) -> None:
     import re

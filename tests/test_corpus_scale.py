@@ -20,13 +20,39 @@ from annotations.search import fold_case
 from annotations.search_prefilter import search_trigrams
 from tui.cli.output import JsonArrayWriter, print_json
 
-WORDS = ("Vietnam", "China", "rail", "links", "İstanbul", "Straße", "trade", "talks", "Xi",
-         "Jinping", "2023", "community", "shared", "future", "cooperation", "Hà", "Nội")
+WORDS = (
+    "Vietnam",
+    "China",
+    "rail",
+    "links",
+    "İstanbul",
+    "Straße",
+    "trade",
+    "talks",
+    "Xi",
+    "Jinping",
+    "2023",
+    "community",
+    "shared",
+    "future",
+    "cooperation",
+    "Hà",
+    "Nội",
+)
 QUERIES = [
-    ("Vietnam", False), ("rail links", False), ("ISTANBUL", False), ("straße trade", False),
-    ("zzz", False), ("Xi", False), (r"\bXi Jinping\b", True), (r"coop\w+tion", True),
-    (r"rail(way)?s? link", True), (r"\d{4}", True), (r"(?:shared|common) future", True),
-    (r"Hà\s+Nội", True), (r"^China", True),
+    ("Vietnam", False),
+    ("rail links", False),
+    ("ISTANBUL", False),
+    ("straße trade", False),
+    ("zzz", False),
+    ("Xi", False),
+    (r"\bXi Jinping\b", True),
+    (r"coop\w+tion", True),
+    (r"rail(way)?s? link", True),
+    (r"\d{4}", True),
+    (r"(?:shared|common) future", True),
+    (r"Hà\s+Nội", True),
+    (r"^China", True),
 ]
 
 
@@ -49,11 +75,16 @@ def _expected(corpus: Corpus, query: str, regex: bool, case_sensitive: bool) -> 
     for meta in corpus:
         body = corpus.article(meta.id).body
         if not regex and not case_sensitive:  # literal queries compare case-folded text
-            found += [(meta.id, m.start(), m.end())
-                      for m in re.finditer(re.escape(fold_case(query)), fold_case(body))]
+            found += [
+                (meta.id, m.start(), m.end())
+                for m in re.finditer(re.escape(fold_case(query)), fold_case(body))
+            ]
             continue
-        found += [(meta.id, m.start(), m.end()) for m in re.finditer(pattern, body, flags)
-                  if m.end() > m.start()]
+        found += [
+            (meta.id, m.start(), m.end())
+            for m in re.finditer(pattern, body, flags)
+            if m.end() > m.start()
+        ]
     return found
 
 
@@ -145,10 +176,15 @@ def test_unwritable_index_falls_back_to_memory(
 
 @pytest.mark.parametrize(
     ("pattern", "expected"),
-    [(r"\bXi Jinping\b", {"xi ", "i j", " ji", "jin", "inp", "npi", "pin", "ing"}),
-     (r"rail(way)?s? link", {"rai", "ail", " li", "lin", "ink"}),
-     (r"(?:abc)+d", {"abc"}), (r"abc|def", set()), (r"\p{Han}+abc", set()),
-     (r"(?i)abcd", set()), (r"ab", set())],
+    [
+        (r"\bXi Jinping\b", {"xi ", "i j", " ji", "jin", "inp", "npi", "pin", "ing"}),
+        (r"rail(way)?s? link", {"rai", "ail", " li", "lin", "ink"}),
+        (r"(?:abc)+d", {"abc"}),
+        (r"abc|def", set()),
+        (r"\p{Han}+abc", set()),
+        (r"(?i)abcd", set()),
+        (r"ab", set()),
+    ],
 )
 def test_regex_prefilter_trigrams(pattern: str, expected: set[str]) -> None:
     assert set(search_trigrams(pattern, regex=True, case_sensitive=False)) == expected
@@ -164,14 +200,16 @@ def test_prefilter_never_rules_out_a_match() -> None:
                     assert trigram in fold_case(text), (pattern, text, trigram)
 
 
-@pytest.mark.parametrize("text", ["a_b c-d 12x", "don't stop", "  ", "", "x\ty\nz", "ümlaut ok",
-                                  "中文 abc", "tab\u00a0nbsp"])
+@pytest.mark.parametrize(
+    "text",
+    ["a_b c-d 12x", "don't stop", "  ", "", "x\ty\nz", "ümlaut ok", "中文 abc", "tab\u00a0nbsp"],
+)
 def test_word_count_fast_path_counts_as_the_pattern(text: str) -> None:
     assert count_words(text) == len(_WORD.findall(text))
 
 
 def test_json_array_writer_prints_what_print_json_prints(
-    capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     items = [{"a": 1, "b": ["x", "é"]}, {"c": None}]
     for data in (items, []):

@@ -58,9 +58,12 @@ def test_keyboard_tagging_in_a_real_terminal(
     terminal.wait_for_exit()
 
     listed = subprocess.run(
-        [str(NEWSMARK), "--db", str(db), "--library", str(samples_dir),
-         "annotations", "--json"],
-        capture_output=True, text=True, check=True, env=terminal.env, timeout=30,
+        [str(NEWSMARK), "--db", str(db), "--library", str(samples_dir), "annotations", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=terminal.env,
+        timeout=30,
     )
     annotations = json.loads(listed.stdout)
     assert len(annotations) == 1
@@ -70,8 +73,12 @@ def test_keyboard_tagging_in_a_real_terminal(
     assert annotation["anchor"] == "exact"
     shown = subprocess.run(
         [str(NEWSMARK), "--library", str(samples_dir), "show", "000", "--body-only"],
-        capture_output=True, text=True, check=True, env=terminal.env, timeout=30,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=terminal.env,
+        timeout=30,
     )
     body = shown.stdout
-    assert body[annotation["start"]:annotation["end"]] == annotation["quote"]
+    assert body[annotation["start"] : annotation["end"]] == annotation["quote"]
     assert annotation["quote"].count(".") >= 2, "two sentences were selected"

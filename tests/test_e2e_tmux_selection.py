@@ -27,7 +27,11 @@ PHRASE = "more practical security cooperation"
 def _annotations(terminal: Terminal, library: Path, db: Path) -> list[dict]:
     listed = subprocess.run(
         [str(NEWSMARK), "--db", str(db), "--library", str(library), "annotations", "--json"],
-        capture_output=True, text=True, check=True, env=terminal.env, timeout=30,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=terminal.env,
+        timeout=30,
     )
     return json.loads(listed.stdout)
 
@@ -78,7 +82,9 @@ def test_a_chinese_word_by_keyboard(terminal: Terminal, tmp_path: Path) -> None:
     library.mkdir()
     (library / "zh1.md").write_text(
         "---\ntitle: 中越关系\nsource: 新华社\ndate: 2023-12-13\n---\n\n"
-        "中越双方要维护南海和平稳定，加强安全合作。\n", encoding="utf-8")
+        "中越双方要维护南海和平稳定，加强安全合作。\n",
+        encoding="utf-8",
+    )
     db = tmp_path / "annotations.json"
     terminal.start([str(NEWSMARK), "--library", str(library), "--db", str(db)], 80, 24)
     terminal.wait_for("1 of 1 article")

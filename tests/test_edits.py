@@ -11,8 +11,17 @@ from annotations.edits import merge_edit
 
 BODY = "The council agreed to freeze parking charges."
 ARTICLE = Article(
-    meta=ArticleMeta(id="a", title="t", source=None, date=None, authors=(), url=None,
-                     path=Path("a.txt"), words=7, format="txt"),
+    meta=ArticleMeta(
+        id="a",
+        title="t",
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("a.txt"),
+        words=7,
+        format="txt",
+    ),
     body=BODY,
 )
 

@@ -21,18 +21,44 @@ from tests.test_export_golden import build_fixture
 ACCESSED = "2026-01-15"
 
 
-def _meta(article_id: str, title: str, *, authors: tuple[str, ...] = (), source: str | None,
-          date: str | None, url: str | None = None) -> ArticleMeta:
-    return ArticleMeta(id=article_id, title=title, source=source, date=date, authors=authors,
-                       url=url, path=Path(f"{article_id}.html"), words=100, format="html")
+def _meta(
+    article_id: str,
+    title: str,
+    *,
+    authors: tuple[str, ...] = (),
+    source: str | None,
+    date: str | None,
+    url: str | None = None,
+) -> ArticleMeta:
+    return ArticleMeta(
+        id=article_id,
+        title=title,
+        source=source,
+        date=date,
+        authors=authors,
+        url=url,
+        path=Path(f"{article_id}.html"),
+        words=100,
+        format="html",
+    )
 
 
-XU = _meta("000", "Presidents vow to advance solidarity, cooperation", authors=("Xu Wei",),
-           source="China Daily", date="2023-12-14T08:35",
-           url="https://www.chinadaily.com.cn/a/202312/14/WS657a.html")
-REUTERS = _meta("001", "'Parasite' scores historic upset at SAG awards", source="Reuters",
-                authors=("Jill Serjeant", "Reuters Staff"), date="2020-01-20",
-                url="https://www.reuters.com/article/us-awards-sag-idUSKBN1ZI0EH")
+XU = _meta(
+    "000",
+    "Presidents vow to advance solidarity, cooperation",
+    authors=("Xu Wei",),
+    source="China Daily",
+    date="2023-12-14T08:35",
+    url="https://www.chinadaily.com.cn/a/202312/14/WS657a.html",
+)
+REUTERS = _meta(
+    "001",
+    "'Parasite' scores historic upset at SAG awards",
+    source="Reuters",
+    authors=("Jill Serjeant", "Reuters Staff"),
+    date="2020-01-20",
+    url="https://www.reuters.com/article/us-awards-sag-idUSKBN1ZI0EH",
+)
 UNSIGNED = _meta("002", "Rates & 100% of the {budget}", source=None, date=None)
 
 
@@ -47,10 +73,13 @@ def test_names_people_family_given_and_organisations_literal() -> None:
 def test_csl_item_has_the_fields_reference_managers_read() -> None:
     item = csl_item(XU, "xu2023presidents", accessed=ACCESSED)
     assert item == {
-        "id": "xu2023presidents", "type": "article-newspaper",
+        "id": "xu2023presidents",
+        "type": "article-newspaper",
         "title": "Presidents vow to advance solidarity, cooperation",
-        "author": [{"family": "Xu", "given": "Wei"}], "container-title": "China Daily",
-        "issued": {"date-parts": [[2023, 12, 14]]}, "URL": XU.url,
+        "author": [{"family": "Xu", "given": "Wei"}],
+        "container-title": "China Daily",
+        "issued": {"date-parts": [[2023, 12, 14]]},
+        "URL": XU.url,
         "accessed": {"date-parts": [[2026, 1, 15]]},
     }
     bare = csl_item(UNSIGNED, "k", accessed=ACCESSED)
@@ -58,8 +87,9 @@ def test_csl_item_has_the_fields_reference_managers_read() -> None:
 
 
 def test_citation_keys_are_stable_and_told_apart() -> None:
-    twin = _meta("003", "Presidents meet again", authors=("Xu Wei",), source="China Daily",
-                 date="2023-05-01")
+    twin = _meta(
+        "003", "Presidents meet again", authors=("Xu Wei",), source="China Daily", date="2023-05-01"
+    )
     keys = citation_keys([twin, XU, REUTERS, UNSIGNED])
     assert keys["001"] == "serjeant2020parasite"
     assert keys["002"] == "nd" + "rates"
@@ -67,22 +97,39 @@ def test_citation_keys_are_stable_and_told_apart() -> None:
     assert citation_keys([XU])["000"] == "xu2023presidents"
 
 
-@pytest.mark.parametrize(("style", "expected"), [
-    ("apa", "Xu, W. (2023, December 14). Presidents vow to advance solidarity, cooperation. "
-            "China Daily. https://www.chinadaily.com.cn/a/202312/14/WS657a.html"),
-    ("chicago-author-date",
-     "Xu, Wei. 2023. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
-     "December 14. https://www.chinadaily.com.cn/a/202312/14/WS657a.html."),
-    ("mla", "Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
-            "14 Dec. 2023, https://www.chinadaily.com.cn/a/202312/14/WS657a.html."),
-    ("harvard", "Xu, W. (2023) “Presidents vow to advance solidarity, cooperation”, China "
-                "Daily, 14 December. Available at: "
-                "https://www.chinadaily.com.cn/a/202312/14/WS657a.html "
-                "(Accessed: January 15, 2026)."),
-    ("ieee", "W. Xu, “Presidents vow to advance solidarity, cooperation”, China Daily, "
-             "Dec. 14, 2023. Accessed: Jan. 15, 2026. [Online]. Available: "
-             "https://www.chinadaily.com.cn/a/202312/14/WS657a.html"),
-])
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "apa",
+            "Xu, W. (2023, December 14). Presidents vow to advance solidarity, cooperation. "
+            "China Daily. https://www.chinadaily.com.cn/a/202312/14/WS657a.html",
+        ),
+        (
+            "chicago-author-date",
+            "Xu, Wei. 2023. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
+            "December 14. https://www.chinadaily.com.cn/a/202312/14/WS657a.html.",
+        ),
+        (
+            "mla",
+            "Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
+            "14 Dec. 2023, https://www.chinadaily.com.cn/a/202312/14/WS657a.html.",
+        ),
+        (
+            "harvard",
+            "Xu, W. (2023) “Presidents vow to advance solidarity, cooperation”, China "
+            "Daily, 14 December. Available at: "
+            "https://www.chinadaily.com.cn/a/202312/14/WS657a.html "
+            "(Accessed: January 15, 2026).",
+        ),
+        (
+            "ieee",
+            "W. Xu, “Presidents vow to advance solidarity, cooperation”, China Daily, "
+            "Dec. 14, 2023. Accessed: Jan. 15, 2026. [Online]. Available: "
+            "https://www.chinadaily.com.cn/a/202312/14/WS657a.html",
+        ),
+    ],
+)
 def test_each_style_cites_author_title_outlet_date(style: str, expected: str) -> None:
     assert article_references({"000": XU}, style=style, accessed=ACCESSED) == {"000": expected}
 
@@ -130,13 +177,16 @@ def test_csl_json_lists_only_the_cited_articles_unless_all(run_cli, samples_dir,
     assert len(items) == len(cited) == 4
     assert {item["type"] for item in items} == {"article-newspaper"}
     assert items[0]["id"] == "xu2023presidents"
-    every = json.loads(_cli(run_cli, samples_dir, store, "export", "--format", "csl-json",
-                            "--all-articles").out)
+    every = json.loads(
+        _cli(run_cli, samples_dir, store, "export", "--format", "csl-json", "--all-articles").out
+    )
     assert len(every) == len(Corpus.open(samples_dir)) == 5
-    one = json.loads(_cli(run_cli, samples_dir, store, "export", "--format", "csl-json",
-                          "--article", "003").out)
+    one = json.loads(
+        _cli(run_cli, samples_dir, store, "export", "--format", "csl-json", "--article", "003").out
+    )
     assert [item["title"] for item in one] == [
-        "Xi and senior Vietnamese official pledge stronger bilateral ties"]
+        "Xi and senior Vietnamese official pledge stronger bilateral ties"
+    ]
 
 
 def test_bibtex_export_from_the_command_line(run_cli, samples_dir, store, tmp_path) -> None:
@@ -148,22 +198,36 @@ def test_bibtex_export_from_the_command_line(run_cli, samples_dir, store, tmp_pa
 
 
 def test_markdown_style_option(run_cli, samples_dir, store) -> None:
-    result = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--style",
-                  "mla", "--tag", "xi")
+    result = _cli(
+        run_cli,
+        samples_dir,
+        store,
+        "export",
+        "--format",
+        "markdown",
+        "--style",
+        "mla",
+        "--tag",
+        "xi",
+    )
     assert result.code == 0
-    assert "— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, " \
-           "14 Dec. 2023. (article 000_e730ce0a32d34978, chars" in result.out
+    assert (
+        "— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
+        "14 Dec. 2023. (article 000_e730ce0a32d34978, chars" in result.out
+    )
     bad = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--style", "zz")
     assert bad.code == 1 and bad.out == ""
     assert bad.err.startswith("newsmark: error: unknown citation style 'zz'")
     assert bad.err.count("\n") == 1
 
 
-def test_pandoc_export_writes_the_bibliography_beside_it(run_cli, samples_dir, store,
-                                                         tmp_path) -> None:
+def test_pandoc_export_writes_the_bibliography_beside_it(
+    run_cli, samples_dir, store, tmp_path
+) -> None:
     draft = tmp_path / "draft.md"
-    result = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc",
-                  "-o", str(draft))
+    result = _cli(
+        run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc", "-o", str(draft)
+    )
     assert result.code == 0, result.err
     text = draft.read_text(encoding="utf-8")
     bibliography = json.loads((tmp_path / "draft.json").read_text(encoding="utf-8"))
@@ -171,16 +235,28 @@ def test_pandoc_export_writes_the_bibliography_beside_it(run_cli, samples_dir, s
     cited = {part.split(",")[0] for part in text.split("[@")[1:]}
     assert cited == keys  # every citation resolves, every reference is cited
     assert text.startswith('---\nbibliography: "draft.json"\n---\n')
-    again = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc",
-                 "-o", str(draft))
+    again = _cli(
+        run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc", "-o", str(draft)
+    )
     assert again.code == 1 and "draft.md already exists; use --force" in again.err
     draft.unlink()  # the Markdown file may go, its bibliography is still refused
-    again = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc",
-                 "-o", str(draft))
+    again = _cli(
+        run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc", "-o", str(draft)
+    )
     assert again.code == 1 and "draft.json already exists; use --force" in again.err
     assert not draft.exists()
-    forced = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc",
-                  "-o", str(draft), "--force")
+    forced = _cli(
+        run_cli,
+        samples_dir,
+        store,
+        "export",
+        "--format",
+        "markdown",
+        "--pandoc",
+        "-o",
+        str(draft),
+        "--force",
+    )
     assert forced.code == 0, forced.err
     stdout = _cli(run_cli, samples_dir, store, "export", "--format", "markdown", "--pandoc")
     assert stdout.code == 1 and "--pandoc needs -o FILE" in stdout.err
@@ -191,21 +267,44 @@ def test_bibliography_formats_ignore_annotation_order(samples_dir) -> None:
     metas = {meta.id: meta for meta in corpus}
     for fmt in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX):
         first = render_export(fmt, [], metas, {}, collection="c", generated=ACCESSED)
-        again = render_export(fmt, [], dict(reversed(metas.items())), {}, collection="c",
-                              generated=ACCESSED)
+        again = render_export(
+            fmt, [], dict(reversed(metas.items())), {}, collection="c", generated=ACCESSED
+        )
         assert first == again
 
 
 def test_an_articles_key_does_not_change_with_what_else_is_exported(
-        run_cli, samples_dir, db_path, tmp_path) -> None:
+    run_cli, samples_dir, db_path, tmp_path
+) -> None:
     # 001 and 004 are both Xinhua 2023 "China, …": their keys need a suffix.
     for article in ("001", "004"):
-        assert run_cli("--library", str(samples_dir), "--db", str(db_path), "annotate",
-                       article, "--quote", "Vietnam", "--tag", "x").code == 0
+        assert (
+            run_cli(
+                "--library",
+                str(samples_dir),
+                "--db",
+                str(db_path),
+                "annotate",
+                article,
+                "--quote",
+                "Vietnam",
+                "--tag",
+                "x",
+            ).code
+            == 0
+        )
 
     def keys(*args: str) -> dict[str, str]:
-        result = run_cli("--library", str(samples_dir), "--db", str(db_path), "export",
-                         "--format", "csl-json", *args)
+        result = run_cli(
+            "--library",
+            str(samples_dir),
+            "--db",
+            str(db_path),
+            "export",
+            "--format",
+            "csl-json",
+            *args,
+        )
         assert result.code == 0, result.err
         return {item["title"]: item["id"] for item in json.loads(result.out)}
 
@@ -214,12 +313,36 @@ def test_an_articles_key_does_not_change_with_what_else_is_exported(
     every = keys("--all-articles")
     assert len(set(every.values())) == 5
     assert only_001.items() <= cited.items() <= every.items()
-    bibtex = run_cli("--library", str(samples_dir), "--db", str(db_path), "export", "--format",
-                     "bibtex", "--article", "001")
+    bibtex = run_cli(
+        "--library",
+        str(samples_dir),
+        "--db",
+        str(db_path),
+        "export",
+        "--format",
+        "bibtex",
+        "--article",
+        "001",
+    )
     assert set(only_001.values()) == {bibtex.out.split("{")[1].split(",")[0]}
     draft = tmp_path / "draft.md"
-    assert run_cli("--library", str(samples_dir), "--db", str(db_path), "export", "--format",
-                   "markdown", "--pandoc", "--article", "001", "-o", str(draft)).code == 0
+    assert (
+        run_cli(
+            "--library",
+            str(samples_dir),
+            "--db",
+            str(db_path),
+            "export",
+            "--format",
+            "markdown",
+            "--pandoc",
+            "--article",
+            "001",
+            "-o",
+            str(draft),
+        ).code
+        == 0
+    )
     cited_keys = {part.split(",")[0] for part in draft.read_text().split("[@")[1:]}
     bibliography = json.loads((tmp_path / "draft.json").read_text(encoding="utf-8"))
     assert cited_keys == {item["id"] for item in bibliography} == set(only_001.values())

@@ -19,9 +19,18 @@ def _parse(text: str) -> list[dict[str, str]]:
 
 
 def _annotation(**changes) -> Annotation:
-    base = Annotation(id="a1", article="art", quote="q", start=0, end=1, prefix="", suffix="",
-                      body_hash="", created="2026-01-01T00:00:00Z",
-                      updated="2026-01-01T00:00:00Z")
+    base = Annotation(
+        id="a1",
+        article="art",
+        quote="q",
+        start=0,
+        end=1,
+        prefix="",
+        suffix="",
+        body_hash="",
+        created="2026-01-01T00:00:00Z",
+        updated="2026-01-01T00:00:00Z",
+    )
     return replace(base, **changes)
 
 
@@ -33,13 +42,27 @@ def test_header_and_crlf_line_ends() -> None:
 
 
 def test_one_row_per_tag_and_one_for_untagged(corpus, metas) -> None:
-    rows = _parse(render_export(ExportFormat.CSV, build_fixture(corpus), metas, {},
-                                collection="samples", generated=GENERATED))
+    rows = _parse(
+        render_export(
+            ExportFormat.CSV,
+            build_fixture(corpus),
+            metas,
+            {},
+            collection="samples",
+            generated=GENERATED,
+        )
+    )
     by_id: dict[str, list[str]] = {}
     for row in rows:
         by_id.setdefault(row["annotation_id"][-1], []).append(row["tag"])
-    assert by_id == {"1": ["cooperation", "Xi"], "2": ["cooperation"], "3": ["Xi"],
-                     "4": ["solidarity", "cooperation"], "5": [""], "6": ["solidarity"]}
+    assert by_id == {
+        "1": ["cooperation", "Xi"],
+        "2": ["cooperation"],
+        "3": ["Xi"],
+        "4": ["solidarity", "cooperation"],
+        "5": [""],
+        "6": ["solidarity"],
+    }
     first = rows[0]
     assert first["title"] == "Presidents vow to advance solidarity, cooperation"
     assert (first["source"], first["author"], first["start"]) == ("China Daily", "Xu Wei", "200")
@@ -55,7 +78,7 @@ def test_commas_quotes_and_newlines_survive_a_round_trip() -> None:
 
 
 def test_formula_cells_are_neutralised() -> None:
-    for risky in ("=HYPERLINK(\"http://evil\")", "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+    for risky in ('=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise_formula(risky) == "'" + risky
     assert neutralise_formula("plain =1") == "plain =1"
     rows = _parse(render_csv([_annotation(quote="=1+1", note="@me", tags=("-x",))], {}))

@@ -26,7 +26,8 @@ def _sections(text: str) -> dict[str, str]:
 
 def test_block_quote_prefixes_every_line_and_blank_lines() -> None:
     assert block_quote("# not a heading\n\nsecond\nthird") == (
-        "> \\# not a heading\n>\n> second\n> third")
+        "> \\# not a heading\n>\n> second\n> third"
+    )
 
 
 def test_citation_line_with_full_and_partial_metadata(corpus, metas) -> None:
@@ -36,12 +37,14 @@ def test_citation_line_with_full_and_partial_metadata(corpus, metas) -> None:
     assert citation_line(annotation, meta) == (
         "— Xu, W. (2023, December 14). Presidents vow to advance solidarity, cooperation. "
         "China Daily. https://www.chinadaily.com.cn/a/1.html "
-        "(article 000_e730ce0a32d34978, chars 200–305)")
+        "(article 000_e730ce0a32d34978, chars 200–305)"
+    )
     # MLA keeps the given name whole and puts the date after the outlet.
     assert citation_line(annotation, meta, style="mla") == (
         "— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
         "14 Dec. 2023, https://www.chinadaily.com.cn/a/1.html. "
-        "(article 000_e730ce0a32d34978, chars 200–305)")
+        "(article 000_e730ce0a32d34978, chars 200–305)"
+    )
     assert citation_line(annotation, None) == "— (article 000_e730ce0a32d34978, chars 200–305)"
 
 
@@ -66,8 +69,16 @@ def test_quote_with_citation(corpus, metas) -> None:
 
 def test_pandoc_markdown_cites_by_key_with_offsets(corpus, metas) -> None:
     fixture = build_fixture(corpus)
-    text = render_export(ExportFormat.MARKDOWN, fixture, metas, {}, collection="samples",
-                         generated=GENERATED, pandoc=True, bibliography="draft.json")
+    text = render_export(
+        ExportFormat.MARKDOWN,
+        fixture,
+        metas,
+        {},
+        collection="samples",
+        generated=GENERATED,
+        pandoc=True,
+        bibliography="draft.json",
+    )
     assert text.startswith('---\nbibliography: "draft.json"\n---\n\n# Tagged quotes')
     first = fixture[0]
     assert f"[@xu2023presidents, chars {first.start}–{first.end}]" in text
@@ -75,8 +86,14 @@ def test_pandoc_markdown_cites_by_key_with_offsets(corpus, metas) -> None:
 
 
 def test_annotation_with_two_tags_appears_in_both_sections(corpus, metas) -> None:
-    text = render_export(ExportFormat.MARKDOWN, build_fixture(corpus), metas, {},
-                         collection="samples", generated=GENERATED)
+    text = render_export(
+        ExportFormat.MARKDOWN,
+        build_fixture(corpus),
+        metas,
+        {},
+        collection="samples",
+        generated=GENERATED,
+    )
     sections = _sections(text)
     assert list(sections) == ["cooperation", "solidarity", "Xi", "Untagged"]
     shared = "consolidate political mutual trust"
@@ -87,8 +104,16 @@ def test_annotation_with_two_tags_appears_in_both_sections(corpus, metas) -> Non
 
 def test_tag_filter_limits_sections_and_is_named_in_header(corpus, metas) -> None:
     chosen = [a for a in build_fixture(corpus) if "xi" in {t.casefold() for t in a.tags}]
-    text = render_export(ExportFormat.MARKDOWN, chosen, metas, {}, collection="samples",
-                         generated=GENERATED, tags=["XI"], article=None)
+    text = render_export(
+        ExportFormat.MARKDOWN,
+        chosen,
+        metas,
+        {},
+        collection="samples",
+        generated=GENERATED,
+        tags=["XI"],
+        article=None,
+    )
     assert "- Tags: XI" in text
     # The section is headed with the tag as stored, not as the filter spelled it.
     assert list(_sections(text)) == ["Xi"]
@@ -106,12 +131,30 @@ def test_tag_quotes_markdown_matches_tags_case_insensitively(corpus, metas) -> N
 
 
 def test_untrusted_quote_text_cannot_leave_the_block_quote() -> None:
-    meta = ArticleMeta(id="a", title="T", source=None, date=None, authors=(), url=None,
-                       path=Path("a.txt"), words=1, format="txt")
-    annotation = Annotation(id="x", article="a", quote="line\n## Fake heading\n\n---",
-                            start=0, end=30, prefix="", suffix="", body_hash="")
-    text = render_export(ExportFormat.MARKDOWN, [annotation], {"a": meta}, {},
-                         collection="c", generated=GENERATED)
+    meta = ArticleMeta(
+        id="a",
+        title="T",
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("a.txt"),
+        words=1,
+        format="txt",
+    )
+    annotation = Annotation(
+        id="x",
+        article="a",
+        quote="line\n## Fake heading\n\n---",
+        start=0,
+        end=30,
+        prefix="",
+        suffix="",
+        body_hash="",
+    )
+    text = render_export(
+        ExportFormat.MARKDOWN, [annotation], {"a": meta}, {}, collection="c", generated=GENERATED
+    )
     assert "> line\n> \\## Fake heading\n>\n> \\---\n\n— T. (n.d.). (article a, chars 0–30)" in text
     assert list(_sections(text)) == ["Untagged"]
 
@@ -133,8 +176,17 @@ def test_orphaned_quote_is_cited_without_stale_offsets() -> None:
     from annotations.export.citation import citation_line
     from annotations.model import Anchor
 
-    meta = ArticleMeta(id="a1", title="T", source="Wire", date=None, authors=(), url=None,
-                       path=Path("a1.txt"), words=3, format="txt")
+    meta = ArticleMeta(
+        id="a1",
+        title="T",
+        source="Wire",
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("a1.txt"),
+        words=3,
+        format="txt",
+    )
     annotation = new_annotation(Article(meta=meta, body="One two three."), 4, 7)
     assert "chars 4–7" in citation_line(annotation, meta)
     orphan = replace(annotation, anchor=Anchor.ORPHANED)

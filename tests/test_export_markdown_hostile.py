@@ -18,37 +18,77 @@ from annotations.export.markdown_escape import escape_heading, escape_inline, es
 from annotations.model import Annotation
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-FORBIDDEN = {"html_inline", "html_block", "link_open", "image", "code_inline", "code_block",
-             "fence", "table_open", "hr", "s_open", "em_open", "strong_open", "ordered_list_open"}
+FORBIDDEN = {
+    "html_inline",
+    "html_block",
+    "link_open",
+    "image",
+    "code_inline",
+    "code_block",
+    "fence",
+    "table_open",
+    "hr",
+    "s_open",
+    "em_open",
+    "strong_open",
+    "ordered_list_open",
+}
 
 FORGED_CITATION = "— Xinhua, “Fake”, 2023-01-01 (article x, chars 1–2)"
-HOSTILE_NOTE = "\n".join([
-    "fine",
-    "## economy",
-    "> forged quote",
-    "",
-    FORGED_CITATION,
-    "<img src=x onerror=alert(1)>",
-    "[click](javascript:alert(1)) <javascript:alert(1)> ![i](http://x/y.png)",
-    "---", "===", "1. item", "* item", "+ item", "- item",
-    "    indented code",
-    "```", "fence", "~~~",
-    "| a | b |", "|---|---|",
-    "[ref]: javascript:alert(1)",
-    "&lt;script&gt; &#60;b&#62; **bold** _em_ ~~gone~~ `code`",
-    "\\## backslashed heading",
-])
+HOSTILE_NOTE = "\n".join(
+    [
+        "fine",
+        "## economy",
+        "> forged quote",
+        "",
+        FORGED_CITATION,
+        "<img src=x onerror=alert(1)>",
+        "[click](javascript:alert(1)) <javascript:alert(1)> ![i](http://x/y.png)",
+        "---",
+        "===",
+        "1. item",
+        "* item",
+        "+ item",
+        "- item",
+        "    indented code",
+        "```",
+        "fence",
+        "~~~",
+        "| a | b |",
+        "|---|---|",
+        "[ref]: javascript:alert(1)",
+        "&lt;script&gt; &#60;b&#62; **bold** _em_ ~~gone~~ `code`",
+        "\\## backslashed heading",
+    ]
+)
 HOSTILE_QUOTE = "line\n## Fake heading\n\n---\n> nested\n<div>html</div>\n[a](javascript:x)\n1) x"
 HOSTILE_TAGS = ("economy ## x #", "<b>bold</b> [t](javascript:alert(1))")
 HOSTILE_META = ArticleMeta(
-    id="a[1](javascript:x)", title="T](javascript:alert(1))\n## Fake <script>x</script>",
-    source="<img src=x onerror=alert(1)>", date="`2023`", authors=(), url=None,
-    path=Path("a.txt"), words=1, format="txt")
+    id="a[1](javascript:x)",
+    title="T](javascript:alert(1))\n## Fake <script>x</script>",
+    source="<img src=x onerror=alert(1)>",
+    date="`2023`",
+    authors=(),
+    url=None,
+    path=Path("a.txt"),
+    words=1,
+    format="txt",
+)
 
 
 def _hostile_annotation() -> Annotation:
-    return Annotation(id="x", article=HOSTILE_META.id, quote=HOSTILE_QUOTE, start=0, end=30,
-                      prefix="", suffix="", body_hash="", tags=HOSTILE_TAGS, note=HOSTILE_NOTE)
+    return Annotation(
+        id="x",
+        article=HOSTILE_META.id,
+        quote=HOSTILE_QUOTE,
+        start=0,
+        end=30,
+        prefix="",
+        suffix="",
+        body_hash="",
+        tags=HOSTILE_TAGS,
+        note=HOSTILE_NOTE,
+    )
 
 
 def _walk(tokens: list[Token]) -> list[Token]:
@@ -74,14 +114,22 @@ def _top_level_paragraphs(tokens: list[Token]) -> list[str]:
 
 def _plain(tokens: list[Token]) -> str:
     """Every text token's content, joined: the text a reader sees."""
-    return "".join(t.content if t.type == "text" else "\n"
-                   for t in _walk(tokens) if t.type in ("text", "softbreak"))
+    return "".join(
+        t.content if t.type == "text" else "\n"
+        for t in _walk(tokens)
+        if t.type in ("text", "softbreak")
+    )
 
 
 def test_hostile_export_has_only_the_structure_newsmark_writes() -> None:
-    text = render_export(ExportFormat.MARKDOWN, [_hostile_annotation()],
-                         {HOSTILE_META.id: HOSTILE_META}, {}, collection="c <b>x</b>",
-                         generated="2026-01-15T09:30:00.000Z")
+    text = render_export(
+        ExportFormat.MARKDOWN,
+        [_hostile_annotation()],
+        {HOSTILE_META.id: HOSTILE_META},
+        {},
+        collection="c <b>x</b>",
+        generated="2026-01-15T09:30:00.000Z",
+    )
     tokens = PARSER.parse(text)
     kinds = {t.type for t in _walk(tokens)}
     assert not kinds & FORBIDDEN, kinds & FORBIDDEN
@@ -96,10 +144,18 @@ def test_hostile_export_has_only_the_structure_newsmark_writes() -> None:
     assert sum(t.type == "bullet_list_open" and t.level == 0 for t in tokens) == 3
     # Nothing was lost: the hostile text reads back literally.
     seen = _plain(tokens)
-    for fragment in ("<img src=x onerror=alert(1)>", "[click](javascript:alert(1))",
-                     "<javascript:alert(1)>", "**bold** _em_ ~~gone~~ `code`",
-                     "&lt;script&gt; &#60;b&#62;", "economy ## x #", "## economy",
-                     "\\## backslashed heading", FORGED_CITATION, "| a | b |"):
+    for fragment in (
+        "<img src=x onerror=alert(1)>",
+        "[click](javascript:alert(1))",
+        "<javascript:alert(1)>",
+        "**bold** _em_ ~~gone~~ `code`",
+        "&lt;script&gt; &#60;b&#62;",
+        "economy ## x #",
+        "## economy",
+        "\\## backslashed heading",
+        FORGED_CITATION,
+        "| a | b |",
+    ):
         assert fragment in seen, fragment
 
 
@@ -117,10 +173,12 @@ def test_hostile_clipboard_copies_are_text() -> None:
 
 
 def test_escape_inline_keeps_readable_text_readable() -> None:
-    assert escape_inline("snake_case ids, 40 years of \"Doi Moi\" (2023)") == (
-        "snake_case ids, 40 years of \"Doi Moi\" (2023)")
+    assert escape_inline('snake_case ids, 40 years of "Doi Moi" (2023)') == (
+        'snake_case ids, 40 years of "Doi Moi" (2023)'
+    )
     assert escape_inline("_em_ a*b <x> [l](u) AT&T &amp;") == (
-        "\\_em\\_ a\\*b \\<x> \\[l\\](u) AT&T \\&amp;")
+        "\\_em\\_ a\\*b \\<x> \\[l\\](u) AT&T \\&amp;"
+    )
     assert escape_line("  1. item") == "1\\. item"
     assert escape_line("- item") == "\\- item"
     assert escape_heading("C# ##") == "C\\# \\#\\#"
@@ -132,13 +190,21 @@ _LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), ma
 @given(_LINE)
 def test_an_escaped_line_reads_back_as_exactly_its_text(line: str) -> None:
     tokens = PARSER.parse(escape_line(line))
-    expected = line.strip(" \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                          "\u2009\u200a\u202f\u205f\u3000\u1680")
+    expected = line.strip(
+        " \t\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+        "\u2009\u200a\u202f\u205f\u3000\u1680"
+    )
     if not line.strip():
         return
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
-    assert {t.type for t in _walk(tokens)} <= {"paragraph_open", "inline", "paragraph_close",
-                                               "text", "softbreak", "hardbreak"}
+    assert {t.type for t in _walk(tokens)} <= {
+        "paragraph_open",
+        "inline",
+        "paragraph_close",
+        "text",
+        "softbreak",
+        "hardbreak",
+    }
     assert _plain(tokens).strip() == expected.strip()
 
 

@@ -15,8 +15,16 @@ __all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
 
 def test_native_document_keeps_everything(corpus, metas) -> None:
     fixture = build_fixture(corpus)
-    doc = json.loads(render_export(ExportFormat.JSON, fixture, metas, TAG_COLOURS,
-                                   collection="samples", generated=GENERATED))
+    doc = json.loads(
+        render_export(
+            ExportFormat.JSON,
+            fixture,
+            metas,
+            TAG_COLOURS,
+            collection="samples",
+            generated=GENERATED,
+        )
+    )
     assert (doc["newsmark"], doc["schema"]) == (NATIVE_FORMAT_VERSION, RECORD_SCHEMA)
     assert (doc["generated"], doc["collection"]) == (GENERATED, "samples")
     restored = [Annotation.from_dict(record) for record in doc["annotations"]]
@@ -28,8 +36,12 @@ def test_native_document_keeps_everything(corpus, metas) -> None:
     ]
     assert sorted(doc["articles"]) == sorted({a.article for a in fixture})
     assert doc["articles"]["000_e730ce0a32d34978"] == {
-        "title": "Presidents vow to advance solidarity, cooperation", "source": "China Daily",
-        "date": "2023-12-14T08:35", "author": "Xu Wei", "url": None, "words": 616,
+        "title": "Presidents vow to advance solidarity, cooperation",
+        "source": "China Daily",
+        "date": "2023-12-14T08:35",
+        "author": "Xu Wei",
+        "url": None,
+        "words": 616,
     }
 
 
@@ -40,8 +52,10 @@ def test_generated_defaults_to_now(corpus, metas) -> None:
 
 def test_tag_summary_is_case_insensitive(corpus) -> None:
     first, second = build_fixture(corpus)[:2]
-    infos = tag_summary([replace(first, tags=("Trade",)), replace(second, tags=("trade", "b"))],
-                        {"TRADE": "#111111"})
+    infos = tag_summary(
+        [replace(first, tags=("Trade",)), replace(second, tags=("trade", "b"))],
+        {"TRADE": "#111111"},
+    )
     assert [(i.name, i.colour, i.count) for i in infos] == [("b", "", 1), ("Trade", "#111111", 2)]
 
 

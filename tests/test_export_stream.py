@@ -23,8 +23,9 @@ def _whole(document: object) -> bytes:
 
 @pytest.mark.parametrize("items", [[], [1], [{"a": [1, {"b": "é\n"}]}, None, "x"] * 7])
 @pytest.mark.parametrize("shape", ["top", "nested", "in a list", "none"])
-def test_streamed_json_is_the_whole_document(items: list[object], shape: str,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_streamed_json_is_the_whole_document(
+    items: list[object], shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(json_stream, "CHUNK_ITEMS", 3)
 
     def document(value: object) -> object:
@@ -71,4 +72,5 @@ def test_annotation_to_dict_has_every_field_in_order(corpus) -> None:
             assert list(data) == list(expected) and data == expected
             assert Annotation.from_dict(data) == scored
     assert [f.name for f in fields(Annotation)] == list(
-        replace(annotation, anchor_score=0.5).to_dict())
+        replace(annotation, anchor_score=0.5).to_dict()
+    )

@@ -26,8 +26,14 @@ __all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
 
 @pytest.fixture(scope="module")
 def document(corpus, metas) -> dict[str, Any]:
-    text = render_export(ExportFormat.W3C, build_fixture(corpus), metas, TAG_COLOURS,
-                         collection="samples", generated=GENERATED)
+    text = render_export(
+        ExportFormat.W3C,
+        build_fixture(corpus),
+        metas,
+        TAG_COLOURS,
+        collection="samples",
+        generated=GENERATED,
+    )
     return json.loads(text)
 
 
@@ -50,16 +56,20 @@ def test_item_maps_tags_note_and_selectors(document, corpus) -> None:
     assert item["modified"] == "2026-01-02T11:30:00.000Z"
     assert item["body"] == [
         {"type": "TextualBody", "purpose": "tagging", "value": "cooperation"},
-        {"type": "TextualBody", "purpose": "commenting", "format": "text/plain",
-         "value": 'Concrete areas: "digital economy", green development.'},
+        {
+            "type": "TextualBody",
+            "purpose": "commenting",
+            "format": "text/plain",
+            "value": 'Concrete areas: "digital economy", green development.',
+        },
     ]
     target = item["target"]
     assert target["source"] == "urn:newsmark:samples:000_e730ce0a32d34978"
     quote, position = target["selector"]
     body = corpus.article("000_e730ce0a32d34978").body
-    assert body[position["start"]:position["end"]] == quote["exact"]
-    assert body[:position["start"]].endswith(quote["prefix"])
-    assert body[position["end"]:].startswith(quote["suffix"])
+    assert body[position["start"] : position["end"]] == quote["exact"]
+    assert body[: position["start"]].endswith(quote["prefix"])
+    assert body[position["end"] :].startswith(quote["suffix"])
 
 
 def test_motivation_and_body_follow_tags_and_note(corpus, metas) -> None:
@@ -70,8 +80,9 @@ def test_motivation_and_body_follow_tags_and_note(corpus, metas) -> None:
         "commenting": replace(base, note="why?"),
     }
     for expected, annotation in variants.items():
-        doc = json.loads(render_export("w3c", [annotation], metas, {}, collection="c",
-                                       generated=GENERATED))
+        doc = json.loads(
+            render_export("w3c", [annotation], metas, {}, collection="c", generated=GENERATED)
+        )
         item = doc["first"]["items"][0]
         assert item["motivation"] == expected
         assert ("body" in item) is (expected != "highlighting")
@@ -80,16 +91,17 @@ def test_motivation_and_body_follow_tags_and_note(corpus, metas) -> None:
 def test_target_source_is_the_article_url_when_known(corpus, metas) -> None:
     annotation = build_fixture(corpus)[0]
     with_url = dict(metas)
-    with_url[annotation.article] = replace(metas[annotation.article],
-                                           url="https://example.com/news/1")
-    doc = json.loads(render_export("w3c", [annotation], with_url, {}, collection="samples",
-                                   generated=GENERATED))
+    with_url[annotation.article] = replace(
+        metas[annotation.article], url="https://example.com/news/1"
+    )
+    doc = json.loads(
+        render_export("w3c", [annotation], with_url, {}, collection="samples", generated=GENERATED)
+    )
     assert doc["first"]["items"][0]["target"]["source"] == "https://example.com/news/1"
 
 
 def test_empty_export_is_a_valid_collection_without_pages() -> None:
-    doc = json.loads(render_export("w3c", [], {}, {}, collection="my notes",
-                                   generated=GENERATED))
+    doc = json.loads(render_export("w3c", [], {}, {}, collection="my notes", generated=GENERATED))
     assert doc["total"] == 0 and "first" not in doc
     assert doc["id"] == "urn:newsmark:my%20notes"
     assert validate_w3c(doc) == []
@@ -116,15 +128,22 @@ def _selector(doc: dict[str, Any], kind: str) -> dict[str, Any]:
 
 BREAKAGES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "no context": (lambda d: d.pop("@context"), "has no @context"),
-    "wrong context": (lambda d: d.update({"@context": "http://example.com/ctx"}),
-                      "does not include"),
-    "single-item context list": (lambda d: d.update({"@context": [ANNO_CONTEXT]}),
-                                 "must be a string"),
+    "wrong context": (
+        lambda d: d.update({"@context": "http://example.com/ctx"}),
+        "does not include",
+    ),
+    "single-item context list": (
+        lambda d: d.update({"@context": [ANNO_CONTEXT]}),
+        "must be a string",
+    ),
     "context list without anno": (
         lambda d: d.update({"@context": ["http://example.com/a", "http://example.com/b"]}),
-        "does not include"),
-    "item context wrong": (lambda d: _first_item(d).update({"@context": "http://x.org/c"}),
-                           "item 1: @context"),
+        "does not include",
+    ),
+    "item context wrong": (
+        lambda d: _first_item(d).update({"@context": "http://x.org/c"}),
+        "item 1: @context",
+    ),
     "collection without id": (lambda d: d.pop("id"), "collection: has no id"),
     "collection type": (lambda d: d.update({"type": "Collection"}), "type is not"),
     "negative total": (lambda d: d.update({"total": -1}), "total is not"),
@@ -133,31 +152,52 @@ BREAKAGES: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
     "page without id": (lambda d: d["first"].pop("id"), "first: has no id"),
     "page without items": (lambda d: d["first"].pop("items"), "items is not"),
     "annotation without id": (lambda d: _first_item(d).pop("id"), "item 1: has no id"),
-    "annotation id not an IRI": (lambda d: _first_item(d).update({"id": "just words"}),
-                                 "id is not a single IRI"),
-    "annotation type": (lambda d: _first_item(d).update({"type": "Note"}),
-                        "type does not include Annotation"),
+    "annotation id not an IRI": (
+        lambda d: _first_item(d).update({"id": "just words"}),
+        "id is not a single IRI",
+    ),
+    "annotation type": (
+        lambda d: _first_item(d).update({"type": "Note"}),
+        "type does not include Annotation",
+    ),
     "no target": (lambda d: _first_item(d).pop("target"), "has no target"),
-    "target without source": (lambda d: _first_item(d)["target"].pop("source"),
-                              "has no source"),
-    "textual body without value": (lambda d: _first_item(d)["body"][0].pop("value"),
-                                   "TextualBody has no single string value"),
-    "unknown purpose": (lambda d: _first_item(d)["body"][0].update({"purpose": "liking"}),
-                        "purpose 'liking'"),
-    "unknown motivation": (lambda d: _first_item(d).update({"motivation": "liking"}),
-                           "motivation 'liking'"),
-    "quote selector without exact": (lambda d: _selector(d, "TextQuoteSelector").pop("exact"),
-                                     "TextQuoteSelector has no single exact"),
-    "negative position": (lambda d: _selector(d, "TextPositionSelector").update({"start": -1}),
-                          "non-negative"),
+    "target without source": (lambda d: _first_item(d)["target"].pop("source"), "has no source"),
+    "textual body without value": (
+        lambda d: _first_item(d)["body"][0].pop("value"),
+        "TextualBody has no single string value",
+    ),
+    "unknown purpose": (
+        lambda d: _first_item(d)["body"][0].update({"purpose": "liking"}),
+        "purpose 'liking'",
+    ),
+    "unknown motivation": (
+        lambda d: _first_item(d).update({"motivation": "liking"}),
+        "motivation 'liking'",
+    ),
+    "quote selector without exact": (
+        lambda d: _selector(d, "TextQuoteSelector").pop("exact"),
+        "TextQuoteSelector has no single exact",
+    ),
+    "negative position": (
+        lambda d: _selector(d, "TextPositionSelector").update({"start": -1}),
+        "non-negative",
+    ),
     "non-integer position": (
-        lambda d: _selector(d, "TextPositionSelector").update({"end": "12"}), "non-negative"),
+        lambda d: _selector(d, "TextPositionSelector").update({"end": "12"}),
+        "non-negative",
+    ),
     "start after end": (
-        lambda d: _selector(d, "TextPositionSelector").update({"start": 10**6}), "after end"),
+        lambda d: _selector(d, "TextPositionSelector").update({"start": 10**6}),
+        "after end",
+    ),
     "created without timezone": (
-        lambda d: _first_item(d).update({"created": "2026-01-01T10:00:00"}), "created is not"),
+        lambda d: _first_item(d).update({"created": "2026-01-01T10:00:00"}),
+        "created is not",
+    ),
     "modified not a datetime": (
-        lambda d: _first_item(d).update({"modified": "yesterday"}), "modified is not"),
+        lambda d: _first_item(d).update({"modified": "yesterday"}),
+        "modified is not",
+    ),
 }
 
 

@@ -26,10 +26,16 @@ ARTICLE = "000_e730ce0a32d34978"
 
 def newsmark(library: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `newsmark --library L --db D ARGS` in a fresh process; fail if it hangs."""
-    command = [sys.executable, "-m", "tui.cli", "--library", str(library), "--db", str(db),
-               *args]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=TIMEOUT, stdin=subprocess.DEVNULL, check=False)
+    command = [sys.executable, "-m", "tui.cli", "--library", str(library), "--db", str(db), *args]
+    return subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def test_list_skips_a_fifo_in_the_library(library_copy: Path, db_path: Path) -> None:
@@ -46,8 +52,9 @@ def test_list_skips_a_fifo_in_the_library(library_copy: Path, db_path: Path) -> 
 
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "link to a device"])
-def test_import_of_a_non_regular_file_is_an_error(samples_dir: Path, db_path: Path,
-                                                 tmp_path: Path, kind: str) -> None:
+def test_import_of_a_non_regular_file_is_an_error(
+    samples_dir: Path, db_path: Path, tmp_path: Path, kind: str
+) -> None:
     path = tmp_path / "shared.json"
     if kind == "fifo":
         os.mkfifo(path)
@@ -66,16 +73,18 @@ def test_import_of_a_non_regular_file_is_an_error(samples_dir: Path, db_path: Pa
 
 @pytest.fixture
 def annotated(library_copy: Path, db_path: Path) -> tuple[Path, Path]:
-    result = newsmark(library_copy, db_path, "annotate", ARTICLE, "--quote", "six major goals",
-                      "--tag", "goals")
+    result = newsmark(
+        library_copy, db_path, "annotate", ARTICLE, "--quote", "six major goals", "--tag", "goals"
+    )
     assert result.returncode == 0, result.stderr
     return library_copy, db_path
 
 
 @pytest.mark.parametrize("kind", ["fifo", "symlink", "directory"])
 @pytest.mark.parametrize("force", [False, True])
-def test_export_refuses_non_regular_targets(annotated: tuple[Path, Path], tmp_path: Path,
-                                            kind: str, force: bool) -> None:
+def test_export_refuses_non_regular_targets(
+    annotated: tuple[Path, Path], tmp_path: Path, kind: str, force: bool
+) -> None:
     library, db = annotated
     target = tmp_path / "out" / "quotes.md"
     target.parent.mkdir()
@@ -111,15 +120,15 @@ def test_export_needs_force_to_overwrite_and_a_directory_that_exists(
         f"newsmark: error: {target} already exists; use --force to overwrite it\n"
     )
     assert target.read_text() == "my draft"
-    forced = newsmark(library, db, "export", "--format", "markdown", "-o", str(target),
-                      "--force")
+    forced = newsmark(library, db, "export", "--format", "markdown", "-o", str(target), "--force")
     assert forced.returncode == 0 and "> six major goals" in target.read_text()
 
     missing = tmp_path / "no" / "such" / "quotes.md"
     result = newsmark(library, db, "export", "-o", str(missing))
     assert result.returncode == 1
-    assert result.stderr == (f"newsmark: error: cannot write {missing}: directory "
-                             f"{missing.parent} does not exist\n")
+    assert result.stderr == (
+        f"newsmark: error: cannot write {missing}: directory {missing.parent} does not exist\n"
+    )
     assert not (tmp_path / "no").exists()
 
     empty = newsmark(library, db, "export", "--tag", "nosuch", "-o", str(tmp_path / "e.json"))
@@ -132,8 +141,11 @@ def read_only_mount(directory: Path, files_from: Path) -> Iterator[Path]:
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a read-only file system needs root")
     directory.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(directory)],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(directory)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     try:
@@ -145,15 +157,23 @@ def read_only_mount(directory: Path, files_from: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(directory)], check=False)
 
 
-def test_read_commands_on_a_read_only_mount(library_copy: Path, db_path: Path,
-                                            tmp_path: Path) -> None:
+def test_read_commands_on_a_read_only_mount(
+    library_copy: Path, db_path: Path, tmp_path: Path
+) -> None:
     make_orphan(library_copy, db_path, ARTICLE)  # re-anchoring has something to save
     with read_only_mount(tmp_path / "ro", db_path.parent) as directory:
         db = directory / db_path.name
         with pytest.raises(OSError):
             (directory / "probe").write_text("x")  # really read-only
-        for command in (["annotations"], ["export", "--format", "csv"], ["list"], ["tags"],
-                        ["stats"], ["search", "Vietnam"], ["show", ARTICLE]):
+        for command in (
+            ["annotations"],
+            ["export", "--format", "csv"],
+            ["list"],
+            ["tags"],
+            ["stats"],
+            ["search", "Vietnam"],
+            ["show", ARTICLE],
+        ):
             result = newsmark(library_copy, db, *command)
             assert result.returncode == 0, (command, result.stderr)
             assert "Traceback" not in result.stderr and "error" not in result.stderr

@@ -59,7 +59,10 @@ def test_markdown_front_matter_and_plain_body(tmp_path: Path) -> None:
     corpus = library_with(tmp_path, {"coast.md": MARKDOWN})
     meta = corpus.meta("coast")
     assert (meta.title, meta.date, meta.source, meta.url) == (
-        "Coast guards meet", "2024-03-02", "Example Times", "https://example.com/coast"
+        "Coast guards meet",
+        "2024-03-02",
+        "Example Times",
+        "https://example.com/coast",
     )
     assert meta.authors == ("Jane Roe", "John Doe")
     article = corpus.article("coast")
@@ -101,8 +104,15 @@ def test_html_without_article_text_is_skipped(tmp_path: Path) -> None:
 
 def test_jsonl_records_become_articles(tmp_path: Path) -> None:
     records = [
-        {"id": "a1", "title": "First", "text": "One.\n\nTwo.", "date": "March 3, 2024",
-         "source": "Wire", "author": ["A. Writer"], "url": "https://example.com/1"},
+        {
+            "id": "a1",
+            "title": "First",
+            "text": "One.\n\nTwo.",
+            "date": "March 3, 2024",
+            "source": "Wire",
+            "author": ["A. Writer"],
+            "url": "https://example.com/1",
+        },
         {"title": "Second", "text": "Body of the second record."},
         {"title": "Broken"},
         "not an object",
@@ -112,7 +122,11 @@ def test_jsonl_records_become_articles(tmp_path: Path) -> None:
     assert [meta.id for meta in corpus] == ["feed-0002", "feed-a1"]
     first = corpus.meta("feed-a1")
     assert (first.title, first.date, first.source, first.author, first.url) == (
-        "First", "2024-03-03", "Wire", "A. Writer", "https://example.com/1"
+        "First",
+        "2024-03-03",
+        "Wire",
+        "A. Writer",
+        "https://example.com/1",
     )
     assert corpus.article("feed-a1").body == "One.\n\nTwo."
     assert corpus.article("feed-0002").body == "Body of the second record."

@@ -34,7 +34,10 @@ def test_a_change_records_only_the_fields_that_changed() -> None:
     before = {"id": "a", "tags": ["x"], "note": None, "quote": "q" * 1000}
     after = {"id": "a", "tags": ["x", "y"], "note": None, "quote": "q" * 1000}
     assert diff_documents("annotations", "a", before, after) == [
-        "annotations", "a", {"tags": ["x"]}, {"tags": ["x", "y"]}
+        "annotations",
+        "a",
+        {"tags": ["x"]},
+        {"tags": ["x", "y"]},
     ]
     assert diff_documents("annotations", "a", before, before) is None
     assert diff_documents("annotations", "a", None, after) == ["annotations", "a", None, after]
@@ -49,8 +52,12 @@ def test_undo_keeps_a_tag_someone_else_added_since() -> None:
 
 
 def test_undo_keeps_a_field_changed_again_since_and_says_so() -> None:
-    change = ["annotations", "a", {"note": None, "colour": None},
-              {"note": "mine", "colour": "#ffffff"}]
+    change = [
+        "annotations",
+        "a",
+        {"note": None, "colour": None},
+        {"note": "mine", "colour": "#ffffff"},
+    ]
     current = {"id": "a", "note": "theirs, later", "colour": "#ffffff"}
     result = revert_change(change, current)
     assert result.kept
@@ -101,7 +108,9 @@ def test_a_window_undoes_only_its_own_changes_in_order(db_path: Path) -> None:
     second = window.add(note("", "two", start=20))
     undone = [window.undo(mine=True), window.undo(mine=True), window.undo(mine=True)]
     assert [u.description if u else None for u in undone] == [
-        f"add highlight “{second.quote}”", f"add highlight “{first.quote}”", None
+        f"add highlight “{second.quote}”",
+        f"add highlight “{first.quote}”",
+        None,
     ]
     assert [a.id for a in window.all()] == [other.id]
     # Redo brings them back in reverse order of undoing.
@@ -122,19 +131,31 @@ def test_cli_undo_takes_the_newest_change_and_says_whose(db_path: Path) -> None:
     annotation = window.add(note("", "x"))
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "--db", str(db_path), "undo"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert result.stdout.startswith(f"undone: add highlight “{annotation.quote}” (made ")
     assert "in a newsmark window (pid 1)" in result.stdout
     history = subprocess.run(
         [sys.executable, "-m", "tui.cli", "--db", str(db_path), "history", "--json"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     (entry,) = orjson.loads(history.stdout)
     assert entry["state"] == "undone" and entry["where"] == "a newsmark window (pid 1)"
     redo = subprocess.run(
         [sys.executable, "-m", "tui.cli", "--db", str(db_path), "redo", "1"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert redo.stdout.startswith("redone: add highlight")
     assert [a.id for a in AnnotationStore.open(db_path).all()] == [annotation.id]
@@ -166,8 +187,9 @@ def test_history_is_bounded_in_bytes_and_the_newest_change_stays_undoable(
 
 def _database(history: object = None, colours: object = None) -> dict[str, object]:
     data: dict[str, object] = {
-        META_TABLE: {"1": {"schema": SCHEMA_VERSION, "generation": 1, "app": "newsmark",
-                           "lineage": "0" * 32}},
+        META_TABLE: {
+            "1": {"schema": SCHEMA_VERSION, "generation": 1, "app": "newsmark", "lineage": "0" * 32}
+        },
         "annotations": {},
     }
     if history is not None:
@@ -196,7 +218,10 @@ def test_malformed_history_or_colours_are_refused_at_open_in_one_line(
         AnnotationStore.open(db_path)
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "--db", str(db_path), "tags"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -206,8 +231,11 @@ def test_a_malformed_history_line_in_the_journal_is_refused(db_path: Path) -> No
     store = AnnotationStore.open(db_path)
     store.add(note("", "x"))
     store.add(note("", "y", start=10))
-    bad = {"g": store._storage.generation, "l": store._storage.lineage,
-           "ops": [["put", "history", "000000000099", {"description": "no fields"}]]}
+    bad = {
+        "g": store._storage.generation,
+        "l": store._storage.lineage,
+        "ops": [["put", "history", "000000000099", {"description": "no fields"}]],
+    }
     good = {"g": store._storage.generation, "l": store._storage.lineage, "ops": []}
     with journal_path(db_path).open("ab") as journal:
         journal.write(orjson.dumps(bad) + b"\n" + orjson.dumps(good) + b"\n")
@@ -223,21 +251,25 @@ def test_a_schema_1_history_is_migrated_and_still_undoes(db_path: Path) -> None:
     doc = annotation.to_dict()
     edited = {**doc, "tags": ["first", "second"], "updated": "2030-01-01T00:00:00.000Z"}
     v1 = {
-        META_TABLE: {"1": {"schema": 1, "generation": 3, "app": "newsmark",
-                           "lineage": "a" * 32}},
+        META_TABLE: {"1": {"schema": 1, "generation": 3, "app": "newsmark", "lineage": "a" * 32}},
         "annotations": {annotation.id: edited},
         HISTORY_TABLE: {
-            "000000000001": {"description": "add highlight", "time": "t",
-                             "before": {"annotations": {annotation.id: None}}},
-            "000000000002": {"description": "edit highlight", "time": "t",
-                             "before": {"annotations": {annotation.id: doc}}},
+            "000000000001": {
+                "description": "add highlight",
+                "time": "t",
+                "before": {"annotations": {annotation.id: None}},
+            },
+            "000000000002": {
+                "description": "edit highlight",
+                "time": "t",
+                "before": {"annotations": {annotation.id: doc}},
+            },
         },
     }
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(orjson.dumps(v1))
     store = AnnotationStore.open(db_path)
-    assert [item.description for item in store.history()] == ["edit highlight",
-                                                                "add highlight"]
+    assert [item.description for item in store.history()] == ["edit highlight", "add highlight"]
     assert store.undo().description == "edit highlight"
     assert store.get(annotation.id).tags == ("first",)
     assert store.undo().description == "add highlight"
@@ -314,20 +346,40 @@ def test_a_named_pipe_as_the_database_is_refused_at_once(tmp_path: Path) -> None
     os.mkfifo(fifo)
     result = subprocess.run(
         [sys.executable, "-m", "tui.cli", "--db", str(fifo), "annotations"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=30,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 1
     assert "is a named pipe (FIFO), not a database file" in result.stderr
 
 
-def test_a_command_that_starts_a_new_database_says_where(tmp_path: Path,
-                                                         samples_dir: Path) -> None:
+def test_a_command_that_starts_a_new_database_says_where(tmp_path: Path, samples_dir: Path) -> None:
     db = tmp_path / "typo" / "annotations.json"
-    command = [sys.executable, "-m", "tui.cli", "--db", str(db), "--library",
-               str(samples_dir), "annotate", "000", "--quote", "Vietnam"]
-    first = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True,
-                           timeout=60, check=True)
+    command = [
+        sys.executable,
+        "-m",
+        "tui.cli",
+        "--db",
+        str(db),
+        "--library",
+        str(samples_dir),
+        "annotate",
+        "000",
+        "--quote",
+        "Vietnam",
+    ]
+    first = subprocess.run(
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
     assert f"started a new annotation database at {db}" in first.stderr
-    second = subprocess.run([*command[:-2], "--quote", "China"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=60, check=True)
+    second = subprocess.run(
+        [*command[:-2], "--quote", "China"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert "started a new" not in second.stderr

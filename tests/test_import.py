@@ -26,8 +26,9 @@ __all__ = ["corpus", "metas"]  # module fixtures shared with the golden tests
 
 
 def _export(fmt: ExportFormat, annotations, metas, colours=TAG_COLOURS) -> str:
-    return render_export(fmt, annotations, metas, colours, collection="samples",
-                         generated=GENERATED)
+    return render_export(
+        fmt, annotations, metas, colours, collection="samples", generated=GENERATED
+    )
 
 
 # ---------------------------------------------------------------------------- reading
@@ -49,7 +50,11 @@ def test_w3c_export_reads_back_ids_quotes_tags_notes_and_offsets(corpus, metas) 
     for original in fixture:
         back = restored[original.id]
         assert (back.article, back.quote, back.start, back.end) == (
-            original.article, original.quote, original.start, original.end)
+            original.article,
+            original.quote,
+            original.start,
+            original.end,
+        )
         assert (back.prefix, back.suffix) == (original.prefix, original.suffix)
         assert (back.tags, back.note) == (original.tags, original.note)
         assert (back.created, back.updated) == (original.created, original.updated)
@@ -57,8 +62,7 @@ def test_w3c_export_reads_back_ids_quotes_tags_notes_and_offsets(corpus, metas) 
 
 def test_w3c_source_url_is_mapped_to_an_article(corpus, metas) -> None:
     annotation = build_fixture(corpus)[0]
-    with_url = {annotation.article: replace(metas[annotation.article],
-                                            url="https://example.com/a")}
+    with_url = {annotation.article: replace(metas[annotation.article], url="https://example.com/a")}
     text = _export(ExportFormat.W3C, [annotation], with_url)
     lookup = {"https://example.com/a": "local-id"}.get
     parsed = read_export(text, source_name="w.json", article_for_url=lookup)
@@ -74,13 +78,18 @@ def test_foreign_w3c_annotation_is_accepted() -> None:
         "type": "Annotation",
         "motivation": "tagging",
         "body": {"type": "TextualBody", "value": "  Trade  "},
-        "target": {"source": "urn:newsmark:other:art-1",
-                   "selector": {"type": "TextQuoteSelector", "exact": "tariffs"}},
+        "target": {
+            "source": "urn:newsmark:other:art-1",
+            "selector": {"type": "TextQuoteSelector", "exact": "tariffs"},
+        },
     }
     (annotation,) = read_export(json.dumps(single), source_name="x.json").annotations
     assert annotation.id == "https://example.org/anno/7"
-    assert (annotation.article, annotation.quote, annotation.tags) == ("art-1", "tariffs",
-                                                                        ("Trade",))
+    assert (annotation.article, annotation.quote, annotation.tags) == (
+        "art-1",
+        "tariffs",
+        ("Trade",),
+    )
     assert (annotation.start, annotation.end, annotation.note) == (0, 7, None)
 
 
@@ -94,20 +103,32 @@ def _drop_quote_selector(item: dict[str, Any]) -> None:
     item["target"]["selector"] = item["target"]["selector"][1:]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{not json", "colleague.json: not valid JSON (line 1"),
-    ("[1, 2]", "colleague.json: not a newsmark json or W3C annotation export"),
-    ('{"newsmark": 99, "annotations": []}', "colleague.json: written by a newer newsmark"),
-    ('{"newsmark": 1, "annotations": {}}', "colleague.json: 'annotations' is not a list"),
-    ('{"newsmark": 1, "annotations": [{"id": "a", "article": "b", "start": 0, "end": 1}]}',
-     "colleague.json: annotation 1 has no 'quote'"),
-    ('{"newsmark": 1, "annotations": [{"id": "a", "article": "b", "quote": "q", '
-     '"start": 5, "end": 1}]}', "colleague.json: annotation 1: start/end are not a valid range"),
-    ('{"newsmark": 1, "annotations": [], "tags": [{"name": "x", "colour": "plaid"}]}',
-     "colleague.json: tag 1: invalid colour"),
-    ('{"type": "AnnotationCollection", "first": "https://example.org/page/1"}',
-     "colleague.json: the collection's first page is not embedded"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "colleague.json: not valid JSON (line 1"),
+        ("[1, 2]", "colleague.json: not a newsmark json or W3C annotation export"),
+        ('{"newsmark": 99, "annotations": []}', "colleague.json: written by a newer newsmark"),
+        ('{"newsmark": 1, "annotations": {}}', "colleague.json: 'annotations' is not a list"),
+        (
+            '{"newsmark": 1, "annotations": [{"id": "a", "article": "b", "start": 0, "end": 1}]}',
+            "colleague.json: annotation 1 has no 'quote'",
+        ),
+        (
+            '{"newsmark": 1, "annotations": [{"id": "a", "article": "b", "quote": "q", '
+            '"start": 5, "end": 1}]}',
+            "colleague.json: annotation 1: start/end are not a valid range",
+        ),
+        (
+            '{"newsmark": 1, "annotations": [], "tags": [{"name": "x", "colour": "plaid"}]}',
+            "colleague.json: tag 1: invalid colour",
+        ),
+        (
+            '{"type": "AnnotationCollection", "first": "https://example.org/page/1"}',
+            "colleague.json: the collection's first page is not embedded",
+        ),
+    ],
+)
 def test_invalid_files_are_rejected_with_the_file_name(text: str, message: str) -> None:
     with pytest.raises(ImportFormatError) as caught:
         read_export(text, source_name="colleague.json")
@@ -119,11 +140,14 @@ def test_w3c_item_faults_name_the_item(corpus, metas) -> None:
     with pytest.raises(ImportFormatError, match=r"^c\.json: item 3 has no TextQuoteSelector$"):
         read_export(_w3c_with_item(corpus, metas, _drop_quote_selector), source_name="c.json")
     with pytest.raises(ImportFormatError, match=r"^c\.json: item 3 has no id$"):
-        read_export(_w3c_with_item(corpus, metas, lambda item: item.pop("id")),
-                    source_name="c.json")
+        read_export(
+            _w3c_with_item(corpus, metas, lambda item: item.pop("id")), source_name="c.json"
+        )
     with pytest.raises(ImportFormatError, match="item 3: target has no source"):
-        read_export(_w3c_with_item(corpus, metas, lambda item: item["target"].pop("source")),
-                    source_name="c.json")
+        read_export(
+            _w3c_with_item(corpus, metas, lambda item: item["target"].pop("source")),
+            source_name="c.json",
+        )
 
 
 def test_duplicate_ids_in_a_file_are_counted(corpus, metas) -> None:
@@ -157,8 +181,7 @@ def store(tmp_path: Path) -> AnnotationStore:
 def test_merge_adds_updates_and_keeps_unchanged(corpus, metas, store) -> None:
     fixture = build_fixture(corpus)
     store.put_many(fixture[:3])
-    newer = replace(fixture[0], note="edited by a colleague",
-                    updated="2026-02-01T00:00:00.000Z")
+    newer = replace(fixture[0], note="edited by a colleague", updated="2026-02-01T00:00:00.000Z")
     older = replace(fixture[1], note="stale copy", updated="2025-01-01T00:00:00.000Z")
     text = _export(ExportFormat.JSON, [newer, older, fixture[2], *fixture[3:]], metas)
     report = import_annotations(read_export(text, source_name="c.json"), store, corpus)
@@ -175,7 +198,8 @@ def test_import_is_one_undo_step(corpus, metas, store) -> None:
     import_annotations(read_export(text, source_name="c.json"), store, corpus)
     assert len(store.all()) == 6
     assert {info.name: info.colour for info in store.tags()}.items() >= {
-        tag: colour for tag, colour in TAG_COLOURS.items()
+        tag: colour
+        for tag, colour in TAG_COLOURS.items()
         if any(tag in a.tags for a in store.all())
     }.items()
     store.undo()
@@ -201,8 +225,11 @@ def test_w3c_import_is_reanchored_against_the_article(corpus, metas, store) -> N
     position["end"] += 5
     import_annotations(read_export(json.dumps(doc), source_name="w.json"), store, corpus)
     stored = store.get(annotation.id)
-    assert (stored.start, stored.end, stored.anchor) == (annotation.start, annotation.end,
-                                                         Anchor.EXACT)
+    assert (stored.start, stored.end, stored.anchor) == (
+        annotation.start,
+        annotation.end,
+        Anchor.EXACT,
+    )
     assert stored.body_hash == corpus.article(annotation.article).content_hash
 
 
@@ -210,16 +237,22 @@ def test_tag_colours_apply_only_to_tags_the_store_lacks(corpus, metas, store) ->
     fixture = build_fixture(corpus)
     store.put_many([fixture[0]])  # tags cooperation, Xi
     store.set_tag_colour("Xi", "#000000")
-    text = _export(ExportFormat.JSON, fixture, metas,
-                   {"Xi": "#ffffff", "solidarity": "#123456", "cooperation": "#654321"})
+    text = _export(
+        ExportFormat.JSON,
+        fixture,
+        metas,
+        {"Xi": "#ffffff", "solidarity": "#123456", "cooperation": "#654321"},
+    )
     import_annotations(read_export(text, source_name="c.json"), store, corpus)
     assert store.tag_colour("Xi") == "#000000"
     assert store.tag_colour("solidarity") == "#123456"
 
 
 def _codebook_and_memos(store: AnnotationStore) -> tuple[list[tuple[str, str]], list[Any]]:
-    return ([(info.name, info.description) for info in store.tags() if info.description],
-            [(m["kind"], m["target"], m["text"], m["updated"]) for m in store.memos()])
+    return (
+        [(info.name, info.description) for info in store.tags() if info.description],
+        [(m["kind"], m["target"], m["text"], m["updated"]) for m in store.memos()],
+    )
 
 
 def test_native_round_trip_keeps_the_codebook_and_memos(corpus, store, tmp_path) -> None:
@@ -234,9 +267,13 @@ def test_native_round_trip_keeps_the_codebook_and_memos(corpus, store, tmp_path)
     report = import_annotations(read_export(text, source_name="c.json"), empty, corpus)
     assert _codebook_and_memos(empty) == _codebook_and_memos(store)
     assert [(i.name, i.parent) for i in empty.tags() if i.name.startswith("framing")] == [
-        ("framing", None), ("framing/conflict", "framing")]
-    assert report.summary() == ("6 added, 0 updated, 0 unchanged, 0 orphaned; descriptions: "
-                                "2 added; memos: 2 added, 0 updated, 0 unchanged")
+        ("framing", None),
+        ("framing/conflict", "framing"),
+    ]
+    assert report.summary() == (
+        "6 added, 0 updated, 0 unchanged, 0 orphaned; descriptions: "
+        "2 added; memos: 2 added, 0 updated, 0 unchanged"
+    )
     again = import_annotations(read_export(text, source_name="c.json"), empty, corpus)
     assert again.summary().endswith("; memos: 0 added, 0 updated, 2 unchanged")
     assert again.descriptions_added == 0
@@ -253,17 +290,26 @@ def test_imported_descriptions_never_replace_the_stores_and_newer_memos_win(
     store.set_memo("tag", "cooperation", "our memo")
     store.set_memo("article", fixture[0].article, "our article memo")
     doc = json.loads(_export(ExportFormat.JSON, fixture[:1], metas))
-    doc["codebook"] = [{"name": "Cooperation", "description": "Their definition"},
-                       {"name": "Xi", "description": "The president"}]
+    doc["codebook"] = [
+        {"name": "Cooperation", "description": "Their definition"},
+        {"name": "Xi", "description": "The president"},
+    ]
     doc["memos"] = [
-        {"kind": "tag", "target": "COOPERATION", "text": "their newer memo",
-         "updated": "2999-01-01T00:00:00.000Z"},
-        {"kind": "article", "target": fixture[0].article, "text": "their older memo",
-         "updated": "2000-01-01T00:00:00.000Z"},
+        {
+            "kind": "tag",
+            "target": "COOPERATION",
+            "text": "their newer memo",
+            "updated": "2999-01-01T00:00:00.000Z",
+        },
+        {
+            "kind": "article",
+            "target": fixture[0].article,
+            "text": "their older memo",
+            "updated": "2000-01-01T00:00:00.000Z",
+        },
         {"kind": "article", "target": "999_elsewhere", "text": "memo\x1b[31m on another"},
     ]
-    report = import_annotations(read_export(json.dumps(doc), source_name="c.json"), store,
-                                corpus)
+    report = import_annotations(read_export(json.dumps(doc), source_name="c.json"), store, corpus)
     assert (report.descriptions_added, report.descriptions_kept) == (1, 1)
     assert report.memos == {"added": 1, "updated": 1, "unchanged": 1}
     assert {i.name: i.description for i in store.tags()}["cooperation"] == "Our definition"
@@ -273,17 +319,29 @@ def test_imported_descriptions_never_replace_the_stores_and_newer_memos_win(
     assert store.memo("article", "999_elsewhere") == "memo on another"
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"codebook": {"a": "b"}}, "c.json: 'codebook' is not a list"),
-    ({"codebook": [{"name": "a"}]}, "c.json: codebook entry 1 is not a name with a description"),
-    ({"codebook": [{"name": "a,b", "description": "x"}]}, "c.json: codebook entry 1: "),
-    ({"memos": [{"kind": "page", "target": "a", "text": "x"}]},
-     "c.json: memo 1 is not an article or tag memo with a text"),
-    ({"memos": [{"kind": "article", "target": "a", "text": "x", "updated": "soon"}]},
-     "c.json: memo 1: 'updated' is not an ISO 8601 time"),
-    ({"memos": [{"kind": "article", "target": "a\x00", "text": "x"}]},
-     "c.json: memo 1: 'target' contains a control character"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"codebook": {"a": "b"}}, "c.json: 'codebook' is not a list"),
+        (
+            {"codebook": [{"name": "a"}]},
+            "c.json: codebook entry 1 is not a name with a description",
+        ),
+        ({"codebook": [{"name": "a,b", "description": "x"}]}, "c.json: codebook entry 1: "),
+        (
+            {"memos": [{"kind": "page", "target": "a", "text": "x"}]},
+            "c.json: memo 1 is not an article or tag memo with a text",
+        ),
+        (
+            {"memos": [{"kind": "article", "target": "a", "text": "x", "updated": "soon"}]},
+            "c.json: memo 1: 'updated' is not an ISO 8601 time",
+        ),
+        (
+            {"memos": [{"kind": "article", "target": "a\x00", "text": "x"}]},
+            "c.json: memo 1: 'target' contains a control character",
+        ),
+    ],
+)
 def test_malformed_codebook_or_memos_are_refused_and_nothing_is_written(
     corpus, metas, store, changes, message
 ) -> None:
@@ -309,8 +367,14 @@ def _native_with(corpus, metas, **changes: Any) -> str:
 
 def test_native_text_fields_are_normalised(corpus, metas) -> None:
     original = build_fixture(corpus)[0]
-    text = _native_with(corpus, metas, quote=f"{original.quote}{OSC52}",
-                        note=f"note {CLEAR}end", prefix=f"{OSC52}p", suffix=f"s{CLEAR}")
+    text = _native_with(
+        corpus,
+        metas,
+        quote=f"{original.quote}{OSC52}",
+        note=f"note {CLEAR}end",
+        prefix=f"{OSC52}p",
+        suffix=f"s{CLEAR}",
+    )
     (annotation,) = read_export(text, source_name="n.json").annotations
     assert annotation.quote == original.quote
     assert (annotation.note, annotation.prefix, annotation.suffix) == ("note end", "p", "s")
@@ -322,34 +386,44 @@ def test_w3c_text_fields_are_normalised(corpus, metas) -> None:
     def poison(item: dict[str, Any]) -> None:
         quote = item["target"]["selector"][0]
         clean.update(quote)
-        quote.update(exact=quote["exact"] + CLEAR, prefix=OSC52 + quote["prefix"],
-                     suffix=quote["suffix"] + OSC52)
-        item["body"].append({"type": "TextualBody", "purpose": "commenting",
-                             "value": f"look {OSC52}here"})
+        quote.update(
+            exact=quote["exact"] + CLEAR,
+            prefix=OSC52 + quote["prefix"],
+            suffix=quote["suffix"] + OSC52,
+        )
+        item["body"].append(
+            {"type": "TextualBody", "purpose": "commenting", "value": f"look {OSC52}here"}
+        )
 
     parsed = read_export(_w3c_with_item(corpus, metas, poison), source_name="w.json")
     (annotation,) = [a for a in parsed.annotations if a.note and "look" in a.note]
     assert (annotation.quote, annotation.prefix, annotation.suffix) == (
-        clean["exact"], clean["prefix"], clean["suffix"])
+        clean["exact"],
+        clean["prefix"],
+        clean["suffix"],
+    )
     assert annotation.note.endswith("look here")
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"article": f"art{OSC52}"}, "'article' contains a control character"),
-    ({"id": f"id{CLEAR}"}, "'id' contains a control character"),
-    ({"tags": [f"tag{CLEAR}"]}, "tag 'tag\\x1b[2J' contains a control character"),
-    ({"quote": "   "}, "the quote is empty"),
-    ({"start": 7, "end": 7}, "start/end are not a valid range"),
-    ({"id": ""}, "'id' is empty"),
-    ({"colour": "not a colour"}, "invalid colour 'not a colour'"),
-    ({"created": 5}, "'created' is not a string"),
-    ({"updated": [1]}, "'updated' is not a string"),
-    ({"updated": "yesterday"}, "'updated' is not an ISO 8601 time"),
-    ({"suffix": 7}, "'suffix' is not a string or null"),
-    ({"body_hash": {}}, "'body_hash' is not a string or null"),
-    ({"note": 3}, "'note' is not a string or null"),
-    ({"anchor": "weird"}, "'anchor' is not one of exact, fuzzy, orphaned"),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"article": f"art{OSC52}"}, "'article' contains a control character"),
+        ({"id": f"id{CLEAR}"}, "'id' contains a control character"),
+        ({"tags": [f"tag{CLEAR}"]}, "tag 'tag\\x1b[2J' contains a control character"),
+        ({"quote": "   "}, "the quote is empty"),
+        ({"start": 7, "end": 7}, "start/end are not a valid range"),
+        ({"id": ""}, "'id' is empty"),
+        ({"colour": "not a colour"}, "invalid colour 'not a colour'"),
+        ({"created": 5}, "'created' is not a string"),
+        ({"updated": [1]}, "'updated' is not a string"),
+        ({"updated": "yesterday"}, "'updated' is not an ISO 8601 time"),
+        ({"suffix": 7}, "'suffix' is not a string or null"),
+        ({"body_hash": {}}, "'body_hash' is not a string or null"),
+        ({"note": 3}, "'note' is not a string or null"),
+        ({"anchor": "weird"}, "'anchor' is not one of exact, fuzzy, orphaned"),
+    ],
+)
 def test_malformed_native_fields_are_rejected(corpus, metas, changes, message) -> None:
     with pytest.raises(ImportFormatError) as caught:
         read_export(_native_with(corpus, metas, **changes), source_name="n.json")
@@ -358,8 +432,7 @@ def test_malformed_native_fields_are_rejected(corpus, metas, changes, message) -
 
 
 def test_null_context_is_empty_and_a_valid_colour_is_kept(corpus, metas) -> None:
-    text = _native_with(corpus, metas, prefix=None, suffix=None, body_hash=None,
-                        colour="Red")
+    text = _native_with(corpus, metas, prefix=None, suffix=None, body_hash=None, colour="Red")
     (annotation,) = read_export(text, source_name="n.json").annotations
     assert (annotation.prefix, annotation.suffix, annotation.body_hash) == ("", "", "")
     assert annotation.colour == "#e06c75"
@@ -368,23 +441,34 @@ def test_null_context_is_empty_and_a_valid_colour_is_kept(corpus, metas) -> None
 def test_newer_record_schema_is_rejected(corpus, metas) -> None:
     doc = json.loads(_native_with(corpus, metas))
     doc["schema"] = 99
-    with pytest.raises(ImportFormatError,
-                       match=r"^n\.json: written by a newer newsmark \(schema 99\)"):
+    with pytest.raises(
+        ImportFormatError, match=r"^n\.json: written by a newer newsmark \(schema 99\)"
+    ):
         read_export(json.dumps(doc), source_name="n.json")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda item: item["target"].update(source=f"urn:newsmark:x:a{OSC52}"),
-     "item 3: 'target source' contains a control character"),
-    (lambda item: item.update(id=f"urn:uuid:{CLEAR}"), "item 3: 'id' contains a control"),
-    (lambda item: item["target"]["selector"][0].update(exact=""), "item 3: the quote is empty"),
-    (lambda item: item["target"]["selector"][0].update(exact=f" {CLEAR} "),
-     "item 3: the quote is empty"),
-    (lambda item: item["target"]["selector"][1].update(end=item["target"]["selector"][1]
-                                                       ["start"]),
-     "item 3: TextPositionSelector start/end are not valid"),
-    (lambda item: item.update(modified="last week"), "item 3: 'modified' is not an ISO 8601"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda item: item["target"].update(source=f"urn:newsmark:x:a{OSC52}"),
+            "item 3: 'target source' contains a control character",
+        ),
+        (lambda item: item.update(id=f"urn:uuid:{CLEAR}"), "item 3: 'id' contains a control"),
+        (lambda item: item["target"]["selector"][0].update(exact=""), "item 3: the quote is empty"),
+        (
+            lambda item: item["target"]["selector"][0].update(exact=f" {CLEAR} "),
+            "item 3: the quote is empty",
+        ),
+        (
+            lambda item: item["target"]["selector"][1].update(
+                end=item["target"]["selector"][1]["start"]
+            ),
+            "item 3: TextPositionSelector start/end are not valid",
+        ),
+        (lambda item: item.update(modified="last week"), "item 3: 'modified' is not an ISO 8601"),
+    ],
+)
 def test_malformed_w3c_items_are_rejected(corpus, metas, change, message) -> None:
     with pytest.raises(ImportFormatError) as caught:
         read_export(_w3c_with_item(corpus, metas, change), source_name="c.json")

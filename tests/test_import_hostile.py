@@ -28,8 +28,14 @@ ARTICLE = "000_e730ce0a32d34978"
 
 
 def _record(**changes: Any) -> dict[str, Any]:
-    record = {"id": "hostile-1", "article": ARTICLE, "quote": "President Xi Jinping",
-              "start": 200, "end": 220, "tags": ["economy"]}
+    record = {
+        "id": "hostile-1",
+        "article": ARTICLE,
+        "quote": "President Xi Jinping",
+        "start": 200,
+        "end": 220,
+        "tags": ["economy"],
+    }
     record.update(changes)
     return record
 
@@ -40,8 +46,9 @@ def _native(*records: dict[str, Any]) -> str:
 
 HOSTILE_FILES: dict[str, str] = {
     "nested_5000": '{"newsmark": 1, "annotations": ' + "[" * 5000 + "]" * 5000 + "}",
-    "integer_4301_digits": _native(_record(start=0)).replace('"start": 0', '"start": '
-                                                               + "9" * 4301),
+    "integer_4301_digits": _native(_record(start=0)).replace(
+        '"start": 0', '"start": ' + "9" * 4301
+    ),
     "start_10_to_30": _native(_record(start=10**30, end=10**30 + 5)),
     "start_is_bool": _native(_record(start=False, end=True)),
     "float_offsets": _native(_record(start=1.5)),
@@ -53,25 +60,54 @@ HOSTILE_FILES: dict[str, str] = {
     "quote_too_long": _native(_record(quote="q" * (MAX_QUOTE_CHARS + 1))),
     "prefix_is_list": _native(_record(prefix=["x"])),
     "anchor_is_object": _native(_record(anchor={"exact": 1})),
-    "colour_is_list": json.dumps({"newsmark": 1, "annotations": [_record()],
-                                  "tags": [{"name": "economy", "colour": ["#fff"]}]}),
+    "colour_is_list": json.dumps(
+        {
+            "newsmark": 1,
+            "annotations": [_record()],
+            "tags": [{"name": "economy", "colour": ["#fff"]}],
+        }
+    ),
     "w3c_type_is_object": json.dumps({"type": [{}], "items": []}),
-    "w3c_selector_type_object": json.dumps({
-        "type": "AnnotationPage",
-        "items": [{"id": "urn:x:1", "type": "Annotation",
-                   "target": {"source": "urn:newsmark:samples:000",
-                              "selector": [{"type": [{}], "exact": "x"}]}}]}),
-    "w3c_start_huge": json.dumps({
-        "type": "Annotation", "id": "urn:x:1",
-        "body": [{"type": "TextualBody", "purpose": [{"a": 1}, "tagging"], "value": "t"}],
-        "target": {"source": "urn:newsmark:samples:000", "selector": [
-            {"type": "TextQuoteSelector", "exact": "x"},
-            {"type": "TextPositionSelector", "start": 10**30, "end": 10**30 + 1}]}}),
-    "w3c_note_too_long": json.dumps({
-        "type": "Annotation", "id": "urn:x:1",
-        "body": [{"type": "TextualBody", "value": "n" * (MAX_NOTE_CHARS + 1)}],
-        "target": {"source": "urn:newsmark:samples:000",
-                   "selector": {"type": "TextQuoteSelector", "exact": "x"}}}),
+    "w3c_selector_type_object": json.dumps(
+        {
+            "type": "AnnotationPage",
+            "items": [
+                {
+                    "id": "urn:x:1",
+                    "type": "Annotation",
+                    "target": {
+                        "source": "urn:newsmark:samples:000",
+                        "selector": [{"type": [{}], "exact": "x"}],
+                    },
+                }
+            ],
+        }
+    ),
+    "w3c_start_huge": json.dumps(
+        {
+            "type": "Annotation",
+            "id": "urn:x:1",
+            "body": [{"type": "TextualBody", "purpose": [{"a": 1}, "tagging"], "value": "t"}],
+            "target": {
+                "source": "urn:newsmark:samples:000",
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": "x"},
+                    {"type": "TextPositionSelector", "start": 10**30, "end": 10**30 + 1},
+                ],
+            },
+        }
+    ),
+    "w3c_note_too_long": json.dumps(
+        {
+            "type": "Annotation",
+            "id": "urn:x:1",
+            "body": [{"type": "TextualBody", "value": "n" * (MAX_NOTE_CHARS + 1)}],
+            "target": {
+                "source": "urn:newsmark:samples:000",
+                "selector": {"type": "TextQuoteSelector", "exact": "x"},
+            },
+        }
+    ),
     "top_level_string": json.dumps("newsmark"),
 }
 
@@ -102,7 +138,9 @@ def test_limits_on_file_size_and_item_count(tmp_path, run_cli, monkeypatch) -> N
     monkeypatch.setattr(importer, "MAX_ITEMS", 1)
     result = run_cli("import", str(path), "--library", str(SAMPLES_DIR), "--db", db)
     assert (result.code, result.err) == (
-        1, "newsmark: error: two.json: 2 annotations (at most 1 in one file)\n")
+        1,
+        "newsmark: error: two.json: 2 annotations (at most 1 in one file)\n",
+    )
     monkeypatch.setattr(importer, "MAX_ITEMS", 10)
     monkeypatch.setattr(importer, "MAX_FILE_BYTES", 100)
     result = run_cli("import", str(path), "--library", str(SAMPLES_DIR), "--db", db)
@@ -111,15 +149,19 @@ def test_limits_on_file_size_and_item_count(tmp_path, run_cli, monkeypatch) -> N
 
 def test_format_characters_are_stripped_from_ids_and_tags(tmp_path, run_cli) -> None:
     path = tmp_path / "bidi.json"
-    record = _record(id="hostile\u202e-1\u200b", article=ARTICLE[:5] + "\u2066" + ARTICLE[5:],
-                     tags=["eco\u200bnomy", "\u202egro\u200fwth", "👨\u200d👩\u200d👧"])
+    record = _record(
+        id="hostile\u202e-1\u200b",
+        article=ARTICLE[:5] + "\u2066" + ARTICLE[5:],
+        tags=["eco\u200bnomy", "\u202egro\u200fwth", "👨\u200d👩\u200d👧"],
+    )
     path.write_text(_native(record), encoding="utf-8")
     db = str(tmp_path / "db.json")
     result = run_cli("import", str(path), "--library", str(SAMPLES_DIR), "--db", db)
     assert result.code == 0, result
     assert "0 orphaned" in result.out  # the article id matched once cleaned
-    [stored] = json.loads(run_cli("annotations", "--json", "--library", str(SAMPLES_DIR),
-                                  "--db", db).out)
+    [stored] = json.loads(
+        run_cli("annotations", "--json", "--library", str(SAMPLES_DIR), "--db", db).out
+    )
     assert stored["id"] == "hostile-1"
     assert stored["article"] == ARTICLE
     assert stored["tags"] == ["economy", "growth", "👨\u200d👩\u200d👧"]  # emoji ZWJ kept
@@ -128,11 +170,20 @@ def test_format_characters_are_stripped_from_ids_and_tags(tmp_path, run_cli) -> 
 def test_hostile_file_through_the_real_command(tmp_path) -> None:
     path = tmp_path / "deep.json"
     path.write_text(HOSTILE_FILES["nested_5000"], encoding="utf-8")
-    env = {**os.environ, "NEWSMARK_DB": str(tmp_path / "db.json"),
-           "NEWSMARK_LIBRARY": str(SAMPLES_DIR)}
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path)],
-                            capture_output=True, text=True, env=env, cwd=REPO_ROOT,
-                            timeout=60, check=False)
+    env = {
+        **os.environ,
+        "NEWSMARK_DB": str(tmp_path / "db.json"),
+        "NEWSMARK_LIBRARY": str(SAMPLES_DIR),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr == "newsmark: error: deep.json: JSON nested too deeply\n"
 
@@ -140,10 +191,14 @@ def test_hostile_file_through_the_real_command(tmp_path) -> None:
 # ---------------------------------------------------------------------------- fuzzing
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(10**40), max_value=10**40)
-    | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**40), max_value=10**40)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -170,9 +225,14 @@ def _replaced(document: Any, path: tuple[Any, ...], value: Any) -> Any:
 @pytest.fixture(scope="module")
 def valid_exports(corpus, metas) -> list[Any]:
     fixture = build_fixture(corpus)[:2]
-    return [json.loads(render_export(fmt, fixture, metas, {"Xi": "#ff0000"},
-                                     collection="samples", generated=GENERATED))
-            for fmt in (ExportFormat.JSON, ExportFormat.W3C)]
+    return [
+        json.loads(
+            render_export(
+                fmt, fixture, metas, {"Xi": "#ff0000"}, collection="samples", generated=GENERATED
+            )
+        )
+        for fmt in (ExportFormat.JSON, ExportFormat.W3C)
+    ]
 
 
 @settings(max_examples=300, deadline=None)

@@ -16,11 +16,34 @@ from annotations.errors import UnknownArticleError
 from annotations.indexed_collection import IndexedCollection
 from tests.conftest import RunCli
 
-WORDS = ("Vietnam", "China", "rail", "links", "İstanbul", "Straße", "trade", "talks", "Xi",
-         "Jinping", "2023", "community", "shared", "future", "Hà", "Nội")
-QUERIES = [("Vietnam", False, False), ("rail links", False, False), ("ISTANBUL", False, False),
-           ("zzz", False, False), ("Xi", False, True), (r"\bXi Jinping\b", True, False),
-           (r"\d{4}", True, False), ("a", False, False)]
+WORDS = (
+    "Vietnam",
+    "China",
+    "rail",
+    "links",
+    "İstanbul",
+    "Straße",
+    "trade",
+    "talks",
+    "Xi",
+    "Jinping",
+    "2023",
+    "community",
+    "shared",
+    "future",
+    "Hà",
+    "Nội",
+)
+QUERIES = [
+    ("Vietnam", False, False),
+    ("rail links", False, False),
+    ("ISTANBUL", False, False),
+    ("zzz", False, False),
+    ("Xi", False, True),
+    (r"\bXi Jinping\b", True, False),
+    (r"\d{4}", True, False),
+    ("a", False, False),
+]
 AN_HOUR_AGO = time.time() - 3600
 
 
@@ -68,8 +91,9 @@ def test_listing_and_search_match_the_full_open(
         assert indexed.notices == corpus.notices
         for query, regex, case_sensitive in QUERIES:
             options = {"regex": regex, "case_sensitive": case_sensitive}
-            assert _hits(indexed.search_batches(query, **options)) == \
-                _hits(corpus.search_batches(query, **options)), query
+            assert _hits(indexed.search_batches(query, **options)) == _hits(
+                corpus.search_batches(query, **options)
+            ), query
         twins = ["a001-txt", "a001"]
         one = _hits(indexed.search_batches("a", article_ids=twins))
         assert one and one == _hits(corpus.search_batches("a", article_ids=twins))
@@ -111,16 +135,16 @@ def test_a_file_rewritten_in_place_is_searched_as_it_is_now(library: Path) -> No
     assert indexed is not None
     try:
         hits = _hits(indexed.search_batches(r"\w+", regex=True, article_ids=["a005"]))
-        assert [(start, end) for _, start, end, _ in hits] == [(0, 7), (8, 11), (12, 18),
-                                                                (19, 23)]
+        assert [(start, end) for _, start, end, _ in hits] == [(0, 7), (8, 11), (12, 18), (19, 23)]
         for word in old_words:  # a candidate by its indexed text, but no longer a match
             assert "a005" not in {h[0] for h in _hits(indexed.search_batches(word))}
     finally:
         indexed.close()
 
 
-def test_cli_list_and_search_through_the_index(library: Path, run_cli: RunCli,
-                                               db_path: Path) -> None:
+def test_cli_list_and_search_through_the_index(
+    library: Path, run_cli: RunCli, db_path: Path
+) -> None:
     common = ("--library", str(library), "--db", str(db_path))
     assert IndexedCollection.open(library) is not None  # so the commands use it
     listed, plain = run_cli(*common, "list", "--json"), run_cli(*common, "list")

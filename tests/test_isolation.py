@@ -34,8 +34,9 @@ def newsmark(*args: str, db: Path, library: Path | None = None) -> subprocess.Po
     command = [sys.executable, "-m", "tui.cli", "--db", str(db)]
     if library is not None:
         command += ["--library", str(library)]
-    return subprocess.Popen([*command, *args], cwd=REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*command, *args], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def finish(processes: list[subprocess.Popen[str]], timeout: float = 60) -> list[str]:
@@ -48,13 +49,23 @@ def finish(processes: list[subprocess.Popen[str]], timeout: float = 60) -> list[
     return outputs
 
 
-def worker(db: Path, role: str, seconds: float, seed: int, *args: str
-           ) -> subprocess.Popen[str]:
+def worker(db: Path, role: str, seconds: float, seed: int, *args: str) -> subprocess.Popen[str]:
     """A store worker process (see tests/helpers/load_worker.py)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.helpers.load_worker", str(db), role, str(seconds),
-         str(seed), *args],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tests.helpers.load_worker",
+            str(db),
+            role,
+            str(seconds),
+            str(seed),
+            *args,
+        ],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -83,11 +94,13 @@ def test_concurrent_add_tag_edits_of_one_annotation_are_all_kept(db_path: Path) 
 @pytest.mark.timeout(120)
 def test_edits_of_different_fields_at_once_keep_each_other(db_path: Path) -> None:
     (target,) = seed_fox(db_path, 1, "base")
-    finish([
-        newsmark("edit", target, "--note", "from one terminal", db=db_path),
-        newsmark("edit", target, "--colour", "red", db=db_path),
-        newsmark("edit", target, "--remove-tag", "base", "--add-tag", "other", db=db_path),
-    ])
+    finish(
+        [
+            newsmark("edit", target, "--note", "from one terminal", db=db_path),
+            newsmark("edit", target, "--colour", "red", db=db_path),
+            newsmark("edit", target, "--remove-tag", "base", "--add-tag", "other", db=db_path),
+        ]
+    )
     annotation = AnnotationStore.open(db_path).get(target)
     assert annotation.note == "from one terminal"
     assert annotation.colour == "#e06c75"
@@ -123,13 +136,15 @@ def test_import_of_older_copies_never_overwrites_a_newer_edit(
     annotations = [new_annotation(body, n, n + 20, tags=["base"]) for n in range(0, 3900, 2)]
     store.put_many(annotations)
     export = tmp_path / "older.json"
-    finish([newsmark("export", "--format", "json", "-o", str(export), db=db_path,
-                     library=samples_dir)])
+    finish(
+        [newsmark("export", "--format", "json", "-o", str(export), db=db_path, library=samples_dir)]
+    )
     for trial in range(3):
         target = annotations[trial * 500].id
         importer = newsmark("import", str(export), db=db_path, library=samples_dir)
-        editor = newsmark("edit", target, "--note", f"newer {trial}", "--add-tag", "edited",
-                          db=db_path)
+        editor = newsmark(
+            "edit", target, "--note", f"newer {trial}", "--add-tag", "edited", db=db_path
+        )
         finish([importer, editor])
         current = AnnotationStore.open(db_path).get(target)
         assert current.note == f"newer {trial}"
@@ -144,8 +159,9 @@ def test_mixed_load_loses_no_acknowledged_change(db_path: Path, tmp_path: Path) 
     older = tmp_path / "older.json"
     from annotations.export import ExportFormat, render_export
 
-    older.write_text(render_export(ExportFormat.JSON, store.all(), {}, {}, collection="fox"),
-                     encoding="utf-8")
+    older.write_text(
+        render_export(ExportFormat.JSON, store.all(), {}, {}, collection="fox"), encoding="utf-8"
+    )
     library = tmp_path / "library"
     library.mkdir()
     (library / "000_fox.txt").write_text(fox().body, encoding="utf-8")
@@ -159,8 +175,11 @@ def test_mixed_load_loses_no_acknowledged_change(db_path: Path, tmp_path: Path) 
         worker(db_path, "renamer", float(duration), 8),
         worker(db_path, "importer", float(duration), 9, str(older), str(library)),
     ]
-    records = [record for out in finish(workers, timeout=SOAK_SECONDS * 3 + 30)
-               for record in acknowledged(out)]
+    records = [
+        record
+        for out in finish(workers, timeout=SOAK_SECONDS * 3 + 30)
+        for record in acknowledged(out)
+    ]
     final = {a.id: a for a in AnnotationStore.open(db_path).all()}
     added = [r["add"] for r in records if "add" in r]
     tagged = [r["tag"] for r in records if "tag" in r]

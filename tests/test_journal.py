@@ -41,8 +41,12 @@ def test_first_commit_creates_directory_and_a_complete_snapshot(db_path: Path) -
     DurableStorage(db_path).commit([put(1)])
     data = orjson.loads(db_path.read_bytes())
     meta = data[META_TABLE]["1"]
-    assert meta == {"schema": SCHEMA_VERSION, "generation": 1, "app": "newsmark",
-                    "lineage": meta["lineage"]}
+    assert meta == {
+        "schema": SCHEMA_VERSION,
+        "generation": 1,
+        "app": "newsmark",
+        "lineage": meta["lineage"],
+    }
     assert len(meta["lineage"]) == 32 and int(meta["lineage"], 16) >= 0
     assert data["annotations"] == {"id-1": doc(1)}
 
@@ -137,7 +141,8 @@ def test_failed_replace_leaves_the_old_file_and_no_temp_files(
         storage.snapshot()
     assert db_path.read_bytes() == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == [
-        db_path.name, journal_path(db_path).name
+        db_path.name,
+        journal_path(db_path).name,
     ]
     monkeypatch.undo()
     assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2"}
@@ -202,13 +207,17 @@ CORRUPT_FILES = {
             "malformed",
         )
         for field, value in [
-            ("anchor", '"weird"'), ("anchor", "1"), ("tags", '"abc"'), ("tags", "[1]"),
-            ("tags", "null"), ("note", "7"), ("colour", "[]"),
+            ("anchor", '"weird"'),
+            ("anchor", "1"),
+            ("tags", '"abc"'),
+            ("tags", "[1]"),
+            ("tags", "null"),
+            ("note", "7"),
+            ("colour", "[]"),
         ]
     },
     "bad lineage": (
-        b'{"_newsmark": {"1": {"schema": 1, "generation": 1, "app": "newsmark",'
-        b' "lineage": 5}}}',
+        b'{"_newsmark": {"1": {"schema": 1, "generation": 1, "app": "newsmark", "lineage": 5}}}',
         "is not a newsmark database",
     ),
     "newer schema": (
@@ -240,8 +249,10 @@ def test_plain_tinydb_file_is_migrated_from_schema_0(db_path: Path) -> None:
     original = db_path.read_bytes()
     storage = DurableStorage(db_path)
     coder = default_coder()  # schema 3: annotations made before coders get the default one
-    assert annotations_of(storage) == {"id-1": {**doc(1), "coder": coder},
-                                       "id-2": {**doc(2), "coder": coder}}
+    assert annotations_of(storage) == {
+        "id-1": {**doc(1), "coder": coder},
+        "id-2": {**doc(2), "coder": coder},
+    }
     assert db_path.read_bytes() == original  # nothing is written until a change
     storage.commit([put(3)])
     assert db_path.with_name(db_path.name + ".schema0.bak").read_bytes() == original
@@ -345,11 +356,14 @@ def legacy_snapshot(db_path: Path, journal_lines: list[dict[str, Any]]) -> None:
 def test_legacy_snapshot_replays_its_journal_and_gets_a_lineage_on_first_write(
     db_path: Path,
 ) -> None:
-    legacy_snapshot(db_path, [
-        {"g": 4, "ops": [put(2).to_json()]},
-        {"g": 3, "ops": [put(7).to_json()]},  # an older generation
-        {"g": 4, "l": "0" * 32, "ops": [put(8).to_json()]},  # a line of some other snapshot
-    ])
+    legacy_snapshot(
+        db_path,
+        [
+            {"g": 4, "ops": [put(2).to_json()]},
+            {"g": 3, "ops": [put(7).to_json()]},  # an older generation
+            {"g": 4, "l": "0" * 32, "ops": [put(8).to_json()]},  # a line of some other snapshot
+        ],
+    )
     storage = DurableStorage(db_path)
     assert set(annotations_of(storage)) == {"id-1", "id-2"}
     storage.commit([put(3)])
@@ -393,8 +407,11 @@ def test_a_patch_of_other_fields_is_a_damaged_line(db_path: Path, fields: dict[s
     storage = DurableStorage(db_path)
     storage.commit([put(1)])
     storage.commit([put(2)])
-    line = {"g": storage.generation, "l": storage.lineage,
-            "ops": [["patch", "annotations", "id-1", fields]]}
+    line = {
+        "g": storage.generation,
+        "l": storage.lineage,
+        "ops": [["patch", "annotations", "id-1", fields]],
+    }
     with journal_path(db_path).open("ab") as journal:
         journal.write(orjson.dumps(line) + b"\n" + orjson.dumps({**line, "ops": []}) + b"\n")
     with pytest.raises(CorruptDatabaseError, match="damaged line"):

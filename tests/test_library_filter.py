@@ -30,8 +30,14 @@ XINHUA = "001_cd3da7863ef62599"
 CGTN = "003_4a3f0146945ab2e7"
 
 
-def annotate(corpus: Corpus, article_id: str, quote: str, *tags: str,
-             note: str | None = None, coder: str = "ana") -> Annotation:
+def annotate(
+    corpus: Corpus,
+    article_id: str,
+    quote: str,
+    *tags: str,
+    note: str | None = None,
+    coder: str = "ana",
+) -> Annotation:
     article = corpus.article(article_id)
     span = locate_quote(article.body, quote)
     made = new_annotation(article, span.start, span.end, tags=tags, note=note)
@@ -60,35 +66,42 @@ def matched(corpus: Corpus, text: str, annotations: list[Annotation]) -> list[st
     return [meta.id[:3] for meta in filter_articles(query, metas, haystacks, states)]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", ["000", "001", "002", "003", "004"]),
-    ("xinhua", ["001", "004"]),
-    ("tag:security", ["000"]),  # security/maritime is below security
-    ("tag:security/maritime", ["000"]),
-    ("tag:maritime", []),
-    ("tag:security OR tag:economy", ["000", "001"]),
-    ("has:annotations", ["000", "001", "003"]),
-    ("-has:annotations", ["002", "004"]),
-    ("has:notes", ["000"]),
-    ("has:note", ["000"]),
-    ("orphaned", ["003"]),
-    ("is:exact xinhua", ["001"]),
-    ("coder:BEN", ["001"]),
-    ("has:annotations -xinhua", ["000", "003"]),
-    ('"china daily" OR cgtn', ["000", "002", "003"]),
-    ("after:2023-12 has:annotations", ["000", "001"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ["000", "001", "002", "003", "004"]),
+        ("xinhua", ["001", "004"]),
+        ("tag:security", ["000"]),  # security/maritime is below security
+        ("tag:security/maritime", ["000"]),
+        ("tag:maritime", []),
+        ("tag:security OR tag:economy", ["000", "001"]),
+        ("has:annotations", ["000", "001", "003"]),
+        ("-has:annotations", ["002", "004"]),
+        ("has:notes", ["000"]),
+        ("has:note", ["000"]),
+        ("orphaned", ["003"]),
+        ("is:exact xinhua", ["001"]),
+        ("coder:BEN", ["001"]),
+        ("has:annotations -xinhua", ["000", "003"]),
+        ('"china daily" OR cgtn', ["000", "002", "003"]),
+        ("after:2023-12 has:annotations", ["000", "001"]),
+    ],
+)
 def test_filter_matches_metadata_and_annotations(corpus, annotations, text, expected) -> None:
     assert matched(corpus, text, annotations) == expected
 
 
 def test_only_the_annotations_passed_count_and_bad_values_are_explained(
-        corpus, annotations) -> None:
+    corpus, annotations
+) -> None:
     mine = [a for a in annotations if a.coder == "ana"]  # as blind mode passes them
     assert matched(corpus, "has:annotations", mine) == ["000", "003"]
-    assert not needs_annotations(parse_library_filter("xinhua OR \"china daily\" after:2023"))
-    with pytest.raises(InvalidQueryError, match=r"^has: takes note, tag or annotation, not "
-                                                r"'memos'$"):
+    assert not needs_annotations(parse_library_filter('xinhua OR "china daily" after:2023'))
+    with pytest.raises(
+        InvalidQueryError,
+        match=r"^has: takes note, tag or annotation, not "
+        r"'memos'$",
+    ):
         parse_library_filter("has:memos")
     assert parse_library_filter("tag:") == parse_library_filter("")  # still being typed
 
@@ -98,9 +111,9 @@ def row_ids(table: ArticleTable) -> list[str]:
 
 
 async def test_library_filters_by_tag_and_state_and_search_stays_within_the_filter(
-        samples_dir: Path, db_path: Path) -> None:
-    seed_annotation(samples_dir, db_path, CHINA_DAILY, "six major goals", ("security",),
-                    note="key")
+    samples_dir: Path, db_path: Path
+) -> None:
+    seed_annotation(samples_dir, db_path, CHINA_DAILY, "six major goals", ("security",), note="key")
     seed_annotation(samples_dir, db_path, XINHUA, "Taiwan", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         table = app.screen.query_one("#articles", ArticleTable)
@@ -111,8 +124,9 @@ async def test_library_filters_by_tag_and_state_and_search_stays_within_the_filt
         field.value = "has:annotations"
         await wait_until(pilot, lambda: row_ids(table) == ["000", "001"])
         field.value = "has:memos"
-        await wait_until(pilot, lambda: "has: takes note, tag or annotation"
-                         in str(status.render()))
+        await wait_until(
+            pilot, lambda: "has: takes note, tag or annotation" in str(status.render())
+        )
         assert row_ids(table) == ["000", "001"]  # the rows stay while the filter is wrong
 
         field.value = "xinhua"
@@ -123,8 +137,9 @@ async def test_library_filters_by_tag_and_state_and_search_stays_within_the_filt
         found = {hit.article for hit in app.screen._hits}
         assert found == {XINHUA, "004_f7a2648440f22fec"}
         expected = Corpus.open(samples_dir).search("Vietnam", article_ids=sorted(found))
-        assert hits.border_title == (f"{expected.total} matches for 'Vietnam' in 2 articles "
-                                     "of the 2 filtered")
+        assert hits.border_title == (
+            f"{expected.total} matches for 'Vietnam' in 2 articles of the 2 filtered"
+        )
 
         # A new annotation (here from another process) is seen by the next filter.
         seed_annotation(samples_dir, db_path, CGTN, "Luong Cuong", ("security",))

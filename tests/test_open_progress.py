@@ -25,9 +25,7 @@ class SlowWorkspace(Workspace):
         super().open(progress)
 
 
-async def test_the_library_shows_how_far_opening_has_got(
-    samples_dir: Path, db_path: Path
-) -> None:
+async def test_the_library_shows_how_far_opening_has_got(samples_dir: Path, db_path: Path) -> None:
     workspace = SlowWorkspace(library=samples_dir, db_path=db_path)
     workspace.release = threading.Event()
     app = NewsmarkApp(workspace)

@@ -83,8 +83,9 @@ def _directory(path: Path) -> Path:
     ],
 )
 @pytest.mark.parametrize("force", [False, True])
-def test_non_regular_targets_are_refused_even_with_force(tmp_path: Path, make, kind: str,
-                                                         force: bool) -> None:
+def test_non_regular_targets_are_refused_even_with_force(
+    tmp_path: Path, make, kind: str, force: bool
+) -> None:
     path = make(tmp_path / "out.md")
     before = sorted((p.name, p.is_symlink()) for p in tmp_path.iterdir())
     with pytest.raises(OutputTargetError) as raised:

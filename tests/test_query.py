@@ -14,8 +14,17 @@ from annotations.query import AnnotationRow, annotation_row, facet_query, parse_
 
 
 def meta(article_id: str, title: str, source: str | None, date: str | None) -> ArticleMeta:
-    return ArticleMeta(id=article_id, title=title, source=source, date=date, authors=(),
-                       url=None, path=Path(f"{article_id}.txt"), words=100, format="txt")
+    return ArticleMeta(
+        id=article_id,
+        title=title,
+        source=source,
+        date=date,
+        authors=(),
+        url=None,
+        path=Path(f"{article_id}.txt"),
+        words=100,
+        format="txt",
+    )
 
 
 XINHUA = meta("001_x", "Community with a shared future", "Xinhua", "2023-12-19T14:32:46")
@@ -23,19 +32,49 @@ DAILY = meta("000_d", "Presidents vow cooperation", "China Daily", "2023-12-14")
 UNDATED = meta("003_c", "Senior official pledges ties", "CGTN", None)
 
 
-def annotation(key: str, article: ArticleMeta, quote: str, *tags: str,
-               note: str | None = None, anchor: Anchor = Anchor.EXACT) -> Annotation:
-    return Annotation(id=key, article=article.id, quote=quote, start=0, end=len(quote),
-                      prefix="", suffix="", body_hash="", tags=tags, note=note, anchor=anchor)
+def annotation(
+    key: str,
+    article: ArticleMeta,
+    quote: str,
+    *tags: str,
+    note: str | None = None,
+    anchor: Anchor = Anchor.EXACT,
+) -> Annotation:
+    return Annotation(
+        id=key,
+        article=article.id,
+        quote=quote,
+        start=0,
+        end=len(quote),
+        prefix="",
+        suffix="",
+        body_hash="",
+        tags=tags,
+        note=note,
+        anchor=anchor,
+    )
 
 
 ROWS: list[AnnotationRow] = [
-    annotation_row(annotation("a1", XINHUA, "a community with\na shared future", "Community",
-                              "security/maritime"), XINHUA),
-    annotation_row(annotation("a2", DAILY, "more practical security cooperation", "security",
-                              note="Second of six goals"), DAILY),
-    annotation_row(annotation("a3", DAILY, "make the pie bigger", "economy",
-                              anchor=Anchor.ORPHANED), DAILY),
+    annotation_row(
+        annotation(
+            "a1", XINHUA, "a community with\na shared future", "Community", "security/maritime"
+        ),
+        XINHUA,
+    ),
+    annotation_row(
+        annotation(
+            "a2",
+            DAILY,
+            "more practical security cooperation",
+            "security",
+            note="Second of six goals",
+        ),
+        DAILY,
+    ),
+    annotation_row(
+        annotation("a3", DAILY, "make the pie bigger", "economy", anchor=Anchor.ORPHANED), DAILY
+    ),
     annotation_row(annotation("a4", UNDATED, "stronger bilateral ties"), UNDATED),
     annotation_row(annotation("a5", XINHUA, "South China Sea", "South China Sea"), None),
 ]
@@ -147,8 +186,10 @@ def test_narrows_says_when_the_last_result_can_be_filtered_again(
 
 
 def test_coder_facet_reads_the_coder_the_annotation_records() -> None:
-    rows = [annotation_row(replace(annotation(key, DAILY, "q"), coder=coder), DAILY)
-            for key, coder in (("b1", "ben"), ("a1", "Ana"), ("n1", None))]
+    rows = [
+        annotation_row(replace(annotation(key, DAILY, "q"), coder=coder), DAILY)
+        for key, coder in (("b1", "ben"), ("a1", "Ana"), ("n1", None))
+    ]
     assert [r.annotation.id for r in parse_query("coder:ben").filter(rows)] == ["b1"]
     assert [r.annotation.id for r in parse_query("coder:ana").filter(rows)] == ["a1"]
     assert [r.annotation.id for r in parse_query("-coder:ben").filter(rows)] == ["a1", "n1"]

@@ -81,7 +81,10 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("with_lock_file", [True, False])
 def test_read_commands_work_and_report_unsaved_reanchoring(
-    run_cli: RunCli, library_copy: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
+    library_copy: Path,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     with_lock_file: bool,
 ) -> None:
     make_orphan(library_copy, db_path, ARTICLE)  # re-anchoring now has something to save
@@ -110,8 +113,18 @@ def test_a_write_on_a_read_only_database_is_a_one_line_error(
     make_orphan(library_copy, db_path, ARTICLE)
     before = _snapshot(db_path.parent)
     make_read_only(monkeypatch, db_path.parent)
-    result = run_cli("--library", str(library_copy), "--db", str(db_path), "annotate",
-                     ARTICLE, "--quote", "Vietnam", "--tag", "x")
+    result = run_cli(
+        "--library",
+        str(library_copy),
+        "--db",
+        str(db_path),
+        "annotate",
+        ARTICLE,
+        "--quote",
+        "Vietnam",
+        "--tag",
+        "x",
+    )
     assert result.code == 1
     assert result.err.count("\n") == 1 and result.err.startswith("newsmark: error: could not save")
     assert _snapshot(db_path.parent) == before
@@ -124,8 +137,12 @@ async def test_tui_opens_a_read_only_database_with_a_notice(
     before = _snapshot(db_path.parent)
     make_read_only(monkeypatch, db_path.parent)
     async with running_app(library_copy, db_path) as (app, pilot):
-        await wait_until(pilot, lambda: any("re-anchoring after article changes was not saved"
-                                            in m for m in notifications(app)))
+        await wait_until(
+            pilot,
+            lambda: any(
+                "re-anchoring after article changes was not saved" in m for m in notifications(app)
+            ),
+        )
         assert len(app.workspace.require_store().all()) == 1
         await pilot.press("g")  # the tag browser reads the store
         await pilot.pause()

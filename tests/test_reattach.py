@@ -37,9 +37,14 @@ def test_reattach_takes_the_new_passage_and_keeps_everything_else() -> None:
     assert result.suffix == REWRITTEN[end : end + CONTEXT_CHARS]
     assert result.body_hash == new_body.content_hash != old.body_hash
     assert (result.anchor, result.anchor_score) == (Anchor.EXACT, None)
-    assert (result.id, result.article, result.tags, result.note, result.colour,
-            result.created) == (old.id, old.article, old.tags, old.note, old.colour,
-                                old.created)
+    assert (result.id, result.article, result.tags, result.note, result.colour, result.created) == (
+        old.id,
+        old.article,
+        old.tags,
+        old.note,
+        old.colour,
+        old.created,
+    )
     assert result.updated >= old.updated
     # Attached where the text is: re-anchoring against the same body leaves it alone.
     assert reanchor(result, new_body) is result
@@ -68,8 +73,7 @@ def test_reattach_clears_the_score_of_a_fuzzy_annotation() -> None:
         (REWRITTEN.index("\n\n"), REWRITTEN.index("\n\n") + 2, "only whitespace"),
     ],
 )
-def test_reattach_rejects_offsets_that_select_nothing(start: int, end: int,
-                                                      message: str) -> None:
+def test_reattach_rejects_offsets_that_select_nothing(start: int, end: int, message: str) -> None:
     with pytest.raises(QuoteNotFoundError, match=message):
         reattach(orphan(), article(REWRITTEN), start, end)
 
@@ -88,12 +92,16 @@ def test_reattach_through_the_store_keeps_a_concurrent_edit_and_is_one_undo_step
     other.edit(old.id, add_tags=["housing"])  # made meanwhile in another process
     start = REWRITTEN.index(NEW_PASSAGE)
     result = store.modify(
-        old.id, lambda current: reattach(current, article(REWRITTEN), start,
-                                         start + len(NEW_PASSAGE)))
+        old.id,
+        lambda current: reattach(current, article(REWRITTEN), start, start + len(NEW_PASSAGE)),
+    )
     assert store.get(old.id) == result
     assert (result.quote, result.anchor) == (NEW_PASSAGE, Anchor.EXACT)
     assert result.tags == ("Budget", "housing")
     store.undo()
     restored = store.get(old.id)
-    assert (restored.quote, restored.anchor, restored.tags) == (QUOTE, Anchor.ORPHANED,
-                                                                ("Budget", "housing"))
+    assert (restored.quote, restored.anchor, restored.tags) == (
+        QUOTE,
+        Anchor.ORPHANED,
+        ("Budget", "housing"),
+    )

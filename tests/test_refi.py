@@ -46,24 +46,30 @@ def _cli(run_cli, library: Path, db: Path, *args: str):
 
 def _state(library: Path, db: Path) -> tuple[dict[str, bytes], bytes | None]:
     """Every file of the library with its content, and the DB's bytes (None if absent)."""
-    files = {str(p.relative_to(library)): p.read_bytes()
-             for p in sorted(library.rglob("*")) if p.is_file()}
+    files = {
+        str(p.relative_to(library)): p.read_bytes()
+        for p in sorted(library.rglob("*"))
+        if p.is_file()
+    }
     return files, db.read_bytes() if db.exists() else None
 
 
 def _project_xml(sources: str, codes: str = "") -> str:
-    codes = codes or (f'<Code guid="{CODE_A}" name="economy" isCodable="true" color="#AA0000">'
-                      f'<Description>Money matters</Description>'
-                      f'<Code guid="{CODE_B}" name="trade" isCodable="true"/></Code>')
-    return (f'<?xml version="1.0" encoding="utf-8"?>'
-            f'<Project xmlns="{PROJECT_NS}" name="Field study">'
-            f'<Users><User guid="{USER}" name="alice"/></Users>'
-            f'<CodeBook><Codes>{codes}</Codes></CodeBook>'
-            f'<Sources>{sources}</Sources></Project>')
+    codes = codes or (
+        f'<Code guid="{CODE_A}" name="economy" isCodable="true" color="#AA0000">'
+        f"<Description>Money matters</Description>"
+        f'<Code guid="{CODE_B}" name="trade" isCodable="true"/></Code>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>'
+        f'<Project xmlns="{PROJECT_NS}" name="Field study">'
+        f'<Users><User guid="{USER}" name="alice"/></Users>'
+        f"<CodeBook><Codes>{codes}</Codes></CodeBook>"
+        f"<Sources>{sources}</Sources></Project>"
+    )
 
 
-def _qdpx(path: Path, project: str | bytes | None, files: dict[str, str] | None = None
-          ) -> Path:
+def _qdpx(path: Path, project: str | bytes | None, files: dict[str, str] | None = None) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         if project is not None:
             archive.writestr("project.qde", project)
@@ -73,23 +79,27 @@ def _qdpx(path: Path, project: str | bytes | None, files: dict[str, str] | None 
 
 
 def _selection(guid: str, start: int, end: int, *codes: str, note: str | None = None) -> str:
-    codings = "".join(f'<Coding guid="{guid[:-4]}{index:04d}" creatingUser="{USER}">'
-                      f'<CodeRef targetGUID="{code}"/></Coding>'
-                      for index, code in enumerate(codes))
+    codings = "".join(
+        f'<Coding guid="{guid[:-4]}{index:04d}" creatingUser="{USER}">'
+        f'<CodeRef targetGUID="{code}"/></Coding>'
+        for index, code in enumerate(codes)
+    )
     description = f"<Description>{note}</Description>" if note else ""
-    return (f'<PlainTextSelection guid="{guid}" startPosition="{start}" endPosition="{end}" '
-            f'creatingUser="{USER}" creationDateTime="2024-03-01T10:00:00Z">'
-            f'{description}{codings}</PlainTextSelection>')
+    return (
+        f'<PlainTextSelection guid="{guid}" startPosition="{start}" endPosition="{end}" '
+        f'creatingUser="{USER}" creationDateTime="2024-03-01T10:00:00Z">'
+        f"{description}{codings}</PlainTextSelection>"
+    )
 
 
 # ---------------------------------------------------------------------------- export
 
 
 def test_qdpx_export_validates_and_its_selections_index_the_source_text(
-        run_cli, samples_dir, store_a, tmp_path) -> None:
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     out = tmp_path / "project.qdpx"
-    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o",
-                  str(out))
+    result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o", str(out))
     assert result.code == 0, result.err
     assert "exported 6 annotations" in result.err
     with zipfile.ZipFile(out) as archive:
@@ -104,17 +114,18 @@ def test_qdpx_export_validates_and_its_selections_index_the_source_text(
         stored = {a.id: a for a in store_a.all()}
         seen = set()
         for source in root.iterfind(".//q:TextSource", ns):
-            text = archive.read("sources/" + source.get("plainTextPath").removeprefix(
-                "internal://")).decode("utf-8")
+            text = archive.read(
+                "sources/" + source.get("plainTextPath").removeprefix("internal://")
+            ).decode("utf-8")
             for selection in source.iterfind("q:PlainTextSelection", ns):
                 annotation = stored[selection.get("guid")]
-                start, end = int(selection.get("startPosition")), int(
-                    selection.get("endPosition"))
+                start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
                 assert text[start:end] == annotation.quote
                 assert (start, end) == (annotation.start, annotation.end)
                 assert selection.findtext("q:Description", None, ns) == annotation.note
-                tags = [codes[c.get("targetGUID")] for c in
-                        selection.iterfind("q:Coding/q:CodeRef", ns)]
+                tags = [
+                    codes[c.get("targetGUID")] for c in selection.iterfind("q:Coding/q:CodeRef", ns)
+                ]
                 assert [t.rsplit("/", 1)[-1] for t in annotation.tags] == tags
                 seen.add(annotation.id)
     assert seen == set(stored)
@@ -129,27 +140,31 @@ def test_qdpx_is_refused_on_stdout(run_cli, samples_dir, store_a) -> None:
 
 
 def test_qdc_export_validates_and_csv_codebook_lists_every_tag(
-        run_cli, samples_dir, store_a) -> None:
+    run_cli, samples_dir, store_a
+) -> None:
     result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdc")
     assert result.code == 0
     xmlschema.XMLSchema(REFI_DIR / "Codebook-mrt2019.xsd").validate(result.out)
     assert 'color="#123456"' in result.out
-    csv_result = _cli(run_cli, samples_dir, store_a.path, "export", "--format",
-                      "codebook-csv")
+    csv_result = _cli(run_cli, samples_dir, store_a.path, "export", "--format", "codebook-csv")
     lines = csv_result.out.splitlines()
     assert lines[0] == "name,description"
     assert sorted(line.rstrip(",") for line in lines[1:]) == sorted(
-        info.name for info in store_a.tags())
+        info.name for info in store_a.tags()
+    )
 
 
 # ---------------------------------------------------------------------------- round trip
 
 
 def test_round_trip_gives_the_same_quotes_tags_notes_and_offsets(
-        run_cli, samples_dir, store_a, tmp_path) -> None:
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     out = tmp_path / "project.qdpx"
-    assert _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o",
-                str(out)).code == 0
+    assert (
+        _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o", str(out)).code
+        == 0
+    )
     library, db = tmp_path / "empty-library", tmp_path / "b" / "annotations.json"
     library.mkdir()
     result = _cli(run_cli, library, db, "import", str(out))
@@ -164,13 +179,23 @@ def test_round_trip_gives_the_same_quotes_tags_notes_and_offsets(
         copy = imported[original.id]
         assert copy.article == f"samples/{original.article}"
         assert (copy.quote, copy.start, copy.end, copy.tags, copy.note, copy.anchor) == (
-            original.quote, original.start, original.end, original.tags, original.note,
-            original.anchor)
+            original.quote,
+            original.start,
+            original.end,
+            original.tags,
+            original.note,
+            original.anchor,
+        )
         assert imported_corpus.body(copy.article) == original_corpus.body(original.article)
-        meta, original_meta = imported_corpus.meta(copy.article), original_corpus.meta(
-            original.article)
+        meta, original_meta = (
+            imported_corpus.meta(copy.article),
+            original_corpus.meta(original.article),
+        )
         assert (meta.title, meta.source, meta.author) == (
-            original_meta.title, original_meta.source, original_meta.author)
+            original_meta.title,
+            original_meta.source,
+            original_meta.author,
+        )
     colours = {info.name: info.colour for info in AnnotationStore.open(db).tags()}
     assert colours["solidarity"] == "#123456"
     again = _cli(run_cli, library, db, "import", str(out))  # importing twice changes nothing
@@ -178,25 +203,29 @@ def test_round_trip_gives_the_same_quotes_tags_notes_and_offsets(
 
 
 def test_memos_travel_as_notes_and_descriptions_come_back(
-        run_cli, samples_dir, store_a, tmp_path) -> None:
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     article = store_a.all()[0].article
     store_a.describe_tag("security/maritime", "At sea")
     store_a.set_memo("article", article, "Frames the visit as a milestone")
     store_a.set_memo("tag", "security/maritime", "Only China Daily uses it")
     store_a.set_memo("article", "999_not_exported", "left out: not in the project")
     out = tmp_path / "project.qdpx"
-    assert _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o",
-                str(out)).code == 0
+    assert (
+        _cli(run_cli, samples_dir, store_a.path, "export", "--format", "qdpx", "-o", str(out)).code
+        == 0
+    )
     with zipfile.ZipFile(out) as archive:
         qde = archive.read("project.qde")
     schema = xmlschema.XMLSchema(REFI_DIR / "Project-mrt2019.xsd")
     schema.validate(io.BytesIO(qde))
     root = schema.to_etree(schema.decode(io.BytesIO(qde)))
     ns = {"q": PROJECT_NS}
-    notes = {n.get("guid"): n.findtext("q:PlainTextContent", None, ns)
-             for n in root.iterfind("q:Notes/q:Note", ns)}
-    assert sorted(notes.values()) == ["Frames the visit as a milestone",
-                                      "Only China Daily uses it"]
+    notes = {
+        n.get("guid"): n.findtext("q:PlainTextContent", None, ns)
+        for n in root.iterfind("q:Notes/q:Note", ns)
+    }
+    assert sorted(notes.values()) == ["Frames the visit as a milestone", "Only China Daily uses it"]
     source = root.find(f".//q:TextSource[@name='{article}']", ns)
     maritime = root.find(".//q:Code[@name='security']/q:Code[@name='maritime']", ns)
     assert notes[source.find("q:NoteRef", ns).get("targetGUID")].startswith("Frames")
@@ -210,9 +239,11 @@ def test_memos_travel_as_notes_and_descriptions_come_back(
     imported = AnnotationStore.open(db)
     assert {(m["kind"], m["target"], m["text"]) for m in imported.memos()} == {
         ("article", f"samples/{article}", "Frames the visit as a milestone"),
-        ("tag", "security/maritime", "Only China Daily uses it")}
+        ("tag", "security/maritime", "Only China Daily uses it"),
+    }
     assert {i.name: i.description for i in imported.tags() if i.description} == {
-        i.name: i.description for i in store_a.tags() if i.description}
+        i.name: i.description for i in store_a.tags() if i.description
+    }
 
 
 # ---------------------------------------------------------------------------- foreign files
@@ -220,14 +251,25 @@ def test_memos_travel_as_notes_and_descriptions_come_back(
 
 def test_foreign_text_with_crlf_tabs_and_cjk_is_anchored_exactly(run_cli, tmp_path) -> None:
     text = "  第一段：经济合作。\r\n\r\n第二段\t\t中文　测试 trade deal.\r\nLast  line\x07 here\r\n"
-    picks = [("经济合作", CODE_A), ("中文　测试 trade", CODE_B), ("trade deal.\r\nLast  line",
-                                                             CODE_A)]
+    picks = [
+        ("经济合作", CODE_A),
+        ("中文　测试 trade", CODE_B),
+        ("trade deal.\r\nLast  line", CODE_A),
+    ]
     selections = "".join(
-        _selection(f"aaaaaaaa-0000-4000-8000-00000000000{i}", text.index(q),
-                   text.index(q) + len(q), code, note="why" if i == 0 else None)
-        for i, (q, code) in enumerate(picks))
-    source = (f'<TextSource guid="bbbbbbbb-0000-4000-8000-000000000001" name="Interview 1" '
-              f'plainTextPath="internal://bbbbbbbb.txt">{selections}</TextSource>')
+        _selection(
+            f"aaaaaaaa-0000-4000-8000-00000000000{i}",
+            text.index(q),
+            text.index(q) + len(q),
+            code,
+            note="why" if i == 0 else None,
+        )
+        for i, (q, code) in enumerate(picks)
+    )
+    source = (
+        f'<TextSource guid="bbbbbbbb-0000-4000-8000-000000000001" name="Interview 1" '
+        f'plainTextPath="internal://bbbbbbbb.txt">{selections}</TextSource>'
+    )
     path = _qdpx(tmp_path / "field.qdpx", _project_xml(source), {"sources/bbbbbbbb.txt": text})
     library, db = tmp_path / "lib", tmp_path / "db.json"
     library.mkdir()
@@ -237,30 +279,38 @@ def test_foreign_text_with_crlf_tabs_and_cjk_is_anchored_exactly(run_cli, tmp_pa
     body = corpus.body("Field-study/Interview-1")
     assert body == "第一段：经济合作。\n\n第二段 中文 测试 trade deal.\n\nLast line here"
     annotations = sorted(AnnotationStore.open(db).all(), key=lambda a: a.id)
-    assert [a.quote for a in annotations] == ["经济合作", "中文 测试 trade",
-                                              "trade deal.\n\nLast line"]
+    assert [a.quote for a in annotations] == [
+        "经济合作",
+        "中文 测试 trade",
+        "trade deal.\n\nLast line",
+    ]
     assert [a.tags for a in annotations] == [("economy",), ("economy/trade",), ("economy",)]
     assert annotations[0].note == "why"
     for annotation in annotations:
-        assert body[annotation.start:annotation.end] == annotation.quote
+        assert body[annotation.start : annotation.end] == annotation.quote
         assert annotation.created == "2024-03-01T10:00:00Z"
 
 
 def test_foreign_notes_of_sources_and_codes_become_memos(run_cli, tmp_path) -> None:
     note = "22222222-3333-4444-8555-666666666666"
     code_note = "22222222-3333-4444-8555-777777777777"
-    codes = (f'<Code guid="{CODE_A}" name="economy" isCodable="true">'
-             f'<Description>Money matters</Description><NoteRef targetGUID="{code_note}"/>'
-             f'</Code>')
-    source = (f'<TextSource guid="{USER[:-1]}d" name="Interview 1"><PlainTextContent>'
-              f'Prices rose again.</PlainTextContent>{_selection(CODE_B, 0, 6, CODE_A)}'
-              f'<NoteRef targetGUID="{note}"/></TextSource>')
+    codes = (
+        f'<Code guid="{CODE_A}" name="economy" isCodable="true">'
+        f'<Description>Money matters</Description><NoteRef targetGUID="{code_note}"/>'
+        f"</Code>"
+    )
+    source = (
+        f'<TextSource guid="{USER[:-1]}d" name="Interview 1"><PlainTextContent>'
+        f"Prices rose again.</PlainTextContent>{_selection(CODE_B, 0, 6, CODE_A)}"
+        f'<NoteRef targetGUID="{note}"/></TextSource>'
+    )
     project = _project_xml(source, codes).replace(
         "</Sources>",
         f'</Sources><Notes><Note guid="{note}" name="n" modifiedDateTime="2024-03-02T10:00:00Z">'
-        f'<PlainTextContent>  About the interview\n</PlainTextContent></Note>'
+        f"<PlainTextContent>  About the interview\n</PlainTextContent></Note>"
         f'<Note guid="{code_note}" name="m"><PlainTextContent>Analytic memo'
-        f'</PlainTextContent></Note></Notes>')
+        f"</PlainTextContent></Note></Notes>",
+    )
     path = _qdpx(tmp_path / "field.qdpx", project)
     library, db = tmp_path / "library", tmp_path / "db.json"
     library.mkdir()
@@ -268,8 +318,10 @@ def test_foreign_notes_of_sources_and_codes_become_memos(run_cli, tmp_path) -> N
     assert result.code == 0, result.err
     store = AnnotationStore.open(db)
     article_memo, tag_memo = store.memos()  # articles first
-    assert (article_memo["text"], article_memo["updated"]) == ("About the interview",
-                                                              "2024-03-02T10:00:00Z")
+    assert (article_memo["text"], article_memo["updated"]) == (
+        "About the interview",
+        "2024-03-02T10:00:00Z",
+    )
     assert article_memo["target"] in Corpus.open(library)
     assert (tag_memo["target"], tag_memo["text"]) == ("economy", "Analytic memo")
     assert tag_memo["updated"]  # the note had no time: the import's
@@ -277,14 +329,16 @@ def test_foreign_notes_of_sources_and_codes_become_memos(run_cli, tmp_path) -> N
 
 
 def test_pdf_and_audio_sources_are_skipped_with_a_notice(run_cli, tmp_path) -> None:
-    sources = ('<PDFSource guid="cccccccc-0000-4000-8000-000000000001" name="scan.pdf" '
-               'path="internal://scan.pdf"/>'
-               '<AudioSource guid="cccccccc-0000-4000-8000-000000000002" name="talk.mp3" '
-               'path="internal://talk.mp3"/>'
-               '<TextSource guid="cccccccc-0000-4000-8000-000000000003" name="notes">'
-               '<PlainTextContent>Plain words here.</PlainTextContent>'
-               + _selection("dddddddd-0000-4000-8000-000000000001", 6, 11, CODE_A)
-               + '</TextSource>')
+    sources = (
+        '<PDFSource guid="cccccccc-0000-4000-8000-000000000001" name="scan.pdf" '
+        'path="internal://scan.pdf"/>'
+        '<AudioSource guid="cccccccc-0000-4000-8000-000000000002" name="talk.mp3" '
+        'path="internal://talk.mp3"/>'
+        '<TextSource guid="cccccccc-0000-4000-8000-000000000003" name="notes">'
+        "<PlainTextContent>Plain words here.</PlainTextContent>"
+        + _selection("dddddddd-0000-4000-8000-000000000001", 6, 11, CODE_A)
+        + "</TextSource>"
+    )
     path = _qdpx(tmp_path / "mixed.qdpx", _project_xml(sources))
     library, db = tmp_path / "lib", tmp_path / "db.json"
     library.mkdir()
@@ -300,22 +354,33 @@ BAD_PROJECTS = {
     "no project.qde": ({"sources/a.txt": "text"}, "no project.qde"),
     "invalid xml": ("<Project", "not well-formed XML"),
     "wrong root": ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>', "root element"),
-    "schema": (f'<Project xmlns="{PROJECT_NS}" name="x"><Users><User guid="nope"/></Users>'
-               "</Project>", "does not follow the REFI-QDA project schema"),
-    "out of range": (_project_xml(
-        '<TextSource guid="eeeeeeee-0000-4000-8000-000000000001" name="s">'
-        "<PlainTextContent>short</PlainTextContent>"
-        + _selection("eeeeeeee-0000-4000-8000-000000000002", 2, 40, CODE_A)
-        + "</TextSource>"), "outside its text of 5 characters"),
-    "missing text": (_project_xml(
-        '<TextSource guid="eeeeeeee-0000-4000-8000-000000000001" name="s" '
-        'plainTextPath="internal://gone.txt"/>'), "missing from the archive"),
+    "schema": (
+        f'<Project xmlns="{PROJECT_NS}" name="x"><Users><User guid="nope"/></Users></Project>',
+        "does not follow the REFI-QDA project schema",
+    ),
+    "out of range": (
+        _project_xml(
+            '<TextSource guid="eeeeeeee-0000-4000-8000-000000000001" name="s">'
+            "<PlainTextContent>short</PlainTextContent>"
+            + _selection("eeeeeeee-0000-4000-8000-000000000002", 2, 40, CODE_A)
+            + "</TextSource>"
+        ),
+        "outside its text of 5 characters",
+    ),
+    "missing text": (
+        _project_xml(
+            '<TextSource guid="eeeeeeee-0000-4000-8000-000000000001" name="s" '
+            'plainTextPath="internal://gone.txt"/>'
+        ),
+        "missing from the archive",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_PROJECTS))
 def test_bad_project_files_are_refused_and_nothing_is_written(
-        run_cli, library_copy, tmp_path, case) -> None:
+    run_cli, library_copy, tmp_path, case
+) -> None:
     content, message = BAD_PROJECTS[case]
     path = tmp_path / "bad.qdpx"
     if content is None:
@@ -335,8 +400,10 @@ def test_bad_project_files_are_refused_and_nothing_is_written(
 
 
 def test_a_different_file_in_the_way_is_not_overwritten(run_cli, tmp_path) -> None:
-    source = ('<TextSource guid="ffffffff-0000-4000-8000-000000000001" name="one">'
-              "<PlainTextContent>Some text.</PlainTextContent></TextSource>")
+    source = (
+        '<TextSource guid="ffffffff-0000-4000-8000-000000000001" name="one">'
+        "<PlainTextContent>Some text.</PlainTextContent></TextSource>"
+    )
     path = _qdpx(tmp_path / "p.qdpx", _project_xml(source))
     library, db = tmp_path / "lib", tmp_path / "db.json"
     (library / "Field-study").mkdir(parents=True)
@@ -350,14 +417,17 @@ def test_a_different_file_in_the_way_is_not_overwritten(run_cli, tmp_path) -> No
 # ---------------------------------------------------------------------------- codebooks
 
 
-def test_qdc_import_sets_colours_and_reads_nested_codes(run_cli, samples_dir, store_a,
-                                                        tmp_path) -> None:
+def test_qdc_import_sets_colours_and_reads_nested_codes(
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     qdc = tmp_path / "codes.qdc"
     qdc.write_text(
         '<?xml version="1.0" encoding="utf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0">'
         f'<Codes><Code guid="{CODE_A}" name="Security" isCodable="true" color="#00FF00">'
         f'<Description>threats</Description><Code guid="{CODE_B}" name="maritime" '
-        'isCodable="true" color="#0000FF"/></Code></Codes></CodeBook>', encoding="utf-8")
+        'isCodable="true" color="#0000FF"/></Code></Codes></CodeBook>',
+        encoding="utf-8",
+    )
     result = _cli(run_cli, samples_dir, store_a.path, "import", str(qdc))
     assert result.code == 0, result.err
     assert "2 codes (1 already tags), 2 colours set, 1 description set" in result.out
@@ -368,15 +438,21 @@ def test_qdc_import_sets_colours_and_reads_nested_codes(run_cli, samples_dir, st
 
 
 def test_taguette_csv_codebook_is_read_and_annotation_csv_refused(
-        run_cli, samples_dir, store_a, tmp_path) -> None:
+    run_cli, samples_dir, store_a, tmp_path
+) -> None:
     taguette = tmp_path / "codebook.csv"
-    taguette.write_text("tag,description,number of highlights\nsolidarity,Unity,3\n"
-                        "place,,0\n", encoding="utf-8")
+    taguette.write_text(
+        "tag,description,number of highlights\nsolidarity,Unity,3\nplace,,0\n", encoding="utf-8"
+    )
     result = _cli(run_cli, samples_dir, store_a.path, "import", str(taguette))
     assert result.code == 0 and "2 codes (1 already tags), 0 colours set" in result.out
     exported = tmp_path / "annotations.csv"
-    assert _cli(run_cli, samples_dir, store_a.path, "export", "--format", "csv", "-o",
-                str(exported)).code == 0
+    assert (
+        _cli(
+            run_cli, samples_dir, store_a.path, "export", "--format", "csv", "-o", str(exported)
+        ).code
+        == 0
+    )
     before = store_a.path.read_bytes()
     refused = _cli(run_cli, samples_dir, store_a.path, "import", str(exported))
     assert refused.code == 1 and "annotation CSV export, not a codebook" in refused.err
@@ -385,8 +461,9 @@ def test_taguette_csv_codebook_is_read_and_annotation_csv_refused(
 
 # ---------------------------------------------------------------------------- source text
 
-_TEXT = st.lists(st.sampled_from(
-    [*"ab .\t\r\n\u3000\u00a0\x07\x1b中文，。", "\r\n", "\u2028"]), max_size=40).map("".join)
+_TEXT = st.lists(
+    st.sampled_from([*"ab .\t\r\n\u3000\u00a0\x07\x1b中文，。", "\r\n", "\u2028"]), max_size=40
+).map("".join)
 
 
 @settings(max_examples=200, deadline=None)
@@ -411,8 +488,7 @@ def test_canonical_text_loads_unchanged_and_maps_every_kept_character(text: str)
 def test_loader_reads_an_imported_record_file_unchanged(tmp_path) -> None:
     body = canonical_text("第一\r\n第二  段\n").body
     path = tmp_path / "a.json"
-    path.write_text(json.dumps({"title": "t", "text": body}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(json.dumps({"title": "t", "text": body}, ensure_ascii=False), encoding="utf-8")
     assert load_file(path, "a").articles[0].body == body == "第一\n\n第二 段"
 
 
@@ -421,7 +497,15 @@ def test_qdpx_export_is_deterministic(samples_dir) -> None:
     annotations = build_fixture(corpus)
     articles = {a.article: corpus.article(a.article) for a in annotations}
     codebook = [CodebookEntry("solidarity", "#123456"), CodebookEntry("cooperation")]
-    first, again = (render_qdpx(order, articles, codebook, name="samples", user="ann",
-                                generated="2026-01-15T09:30:00.000Z")
-                    for order in (annotations, list(reversed(annotations))))
+    first, again = (
+        render_qdpx(
+            order,
+            articles,
+            codebook,
+            name="samples",
+            user="ann",
+            generated="2026-01-15T09:30:00.000Z",
+        )
+        for order in (annotations, list(reversed(annotations)))
+    )
     assert first == again

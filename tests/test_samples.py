@@ -117,8 +117,9 @@ def test_body_is_free_of_boilerplate(corpus: Corpus, article_id: str) -> None:
 @pytest.mark.parametrize("article_id", sorted(EXPECTED))
 def test_captions_are_flagged(corpus: Corpus, article_id: str) -> None:
     article = corpus.article(article_id)
-    captions = [article.text(p.start, p.end) for p in article.paragraphs
-                if p.kind == ParagraphKind.CAPTION]
+    captions = [
+        article.text(p.start, p.end) for p in article.paragraphs if p.kind == ParagraphKind.CAPTION
+    ]
     assert len(captions) == EXPECTED[article_id]["captions"]
     for caption in captions:
         assert caption.endswith(("]", ")"))

@@ -27,8 +27,10 @@ def naive(bodies: dict[str, str], needle: str) -> list[tuple[str, int, int]]:
     """Every case-insensitive, non-overlapping occurrence, body by body."""
     found = []
     for article_id, body in bodies.items():
-        found += [(article_id, m.start(), m.end())
-                  for m in re.finditer(re.escape(needle), body, re.IGNORECASE)]
+        found += [
+            (article_id, m.start(), m.end())
+            for m in re.finditer(re.escape(needle), body, re.IGNORECASE)
+        ]
     return found
 
 
@@ -47,7 +49,7 @@ def test_counts_totals_and_hits_agree() -> None:
     assert spans(hits[1:4]) == spans(hits)[1:4]
     with pytest.raises(IndexError):
         hits[5]
-    assert BODIES["c"][hits[2].start:hits[2].end] == "VIETNAM"
+    assert BODIES["c"][hits[2].start : hits[2].end] == "VIETNAM"
     assert "VIETNAM third" in hits[2].context
 
 
@@ -79,12 +81,13 @@ def test_regex_supports_unicode_property_classes_case_insensitively() -> None:
     bodies = {"x": "Đà Nẵng and Hà Nội"}
     hits = make_index(bodies).search(r"\p{Lu}\p{Ll}+ N", regex=True)
     # Case-insensitive: \p{Lu} matches any cased letter, as with IGNORECASE.
-    assert [bodies["x"][hit.start:hit.end] for hit in hits] == ["Đà N", "Hà N"]
+    assert [bodies["x"][hit.start : hit.end] for hit in hits] == ["Đà N", "Hà N"]
 
 
 words = st.sampled_from(["ab", "Ab", "b", "aB", "ba", "x", " ", "\n", "ß", "AB", "é", "É"])
 bodies_strategy = st.dictionaries(
-    st.text("abc", min_size=1, max_size=3), st.lists(words, max_size=12).map("".join),
+    st.text("abc", min_size=1, max_size=3),
+    st.lists(words, max_size=12).map("".join),
     max_size=5,
 )
 
@@ -100,30 +103,44 @@ def test_literal_search_matches_a_naive_search(bodies: dict[str, str], needle: s
     assert sum(hits.counts().values()) == len(expected)
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    (r"\d{4}", "[0-9]{4}"),
-    (r"[\d.]+", "[0-9.]+"),
-    (r"[^\d]", "[^0-9]"),
-    (r"[]\d]", "[]0-9]"),  # a "]" first in brackets is a literal
-    (r"a\d\Db", "a[0-9][^0-9]b"),
-    (r"\b\d{4}\b", r"(?<!\w)[0-9]{4}\b"),
-    (r"\B\d", r"(?<=\w)[0-9]"),
-    (r"\b\d?%", r"\b[0-9]?%"),  # the digit may be absent: the boundary stays as it is
-    (r"[\b\d]", r"[\b0-9]"),  # in brackets \b is a backspace, left alone
-    (r"\\d", None),  # an escaped backslash, then a "d"
-    (r"[\D]", None),  # cannot be said with 0-9 inside brackets
-    (r"[[:digit:]]\d", None),
-    (r"(?V1)\d", None),
-    (r"plain", None),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\d{4}", "[0-9]{4}"),
+        (r"[\d.]+", "[0-9.]+"),
+        (r"[^\d]", "[^0-9]"),
+        (r"[]\d]", "[]0-9]"),  # a "]" first in brackets is a literal
+        (r"a\d\Db", "a[0-9][^0-9]b"),
+        (r"\b\d{4}\b", r"(?<!\w)[0-9]{4}\b"),
+        (r"\B\d", r"(?<=\w)[0-9]"),
+        (r"\b\d?%", r"\b[0-9]?%"),  # the digit may be absent: the boundary stays as it is
+        (r"[\b\d]", r"[\b0-9]"),  # in brackets \b is a backspace, left alone
+        (r"\\d", None),  # an escaped backslash, then a "d"
+        (r"[\D]", None),  # cannot be said with 0-9 inside brackets
+        (r"[[:digit:]]\d", None),
+        (r"(?V1)\d", None),
+        (r"plain", None),
+    ],
+)
 def test_ascii_digit_pattern(pattern: str, expected: str | None) -> None:
     from annotations.search import ascii_digit_pattern
 
     assert ascii_digit_pattern(pattern) == expected
 
 
-DIGIT_PATTERNS = [r"\d{2}", r"\b\d+\b", r"\B\d", r"[\d,]+", r"\D\d", r"[^\d ]+", r"x\d?\b",
-                  r"\b\d?[%.]", r"\b\d*\s", r"\B\d*,", r"\b\d{0,2}x"]
+DIGIT_PATTERNS = [
+    r"\d{2}",
+    r"\b\d+\b",
+    r"\B\d",
+    r"[\d,]+",
+    r"\D\d",
+    r"[^\d ]+",
+    r"x\d?\b",
+    r"\b\d?[%.]",
+    r"\b\d*\s",
+    r"\B\d*,",
+    r"\b\d{0,2}x",
+]
 
 
 @settings(max_examples=150, deadline=None)
@@ -143,17 +160,19 @@ def test_digit_regexes_still_find_other_scripts_digits() -> None:
     bodies = {"cn": "二〇二三年 ２０２３年 and 2023", "en": "In 2024, 12 people."}
     index = make_index(bodies)
     assert not index._digits_are_ascii()  # full-width digits: \d is left as it is
-    found = [bodies[h.article][h.start:h.end] for h in index.search(r"\d{4}", regex=True)]
+    found = [bodies[h.article][h.start : h.end] for h in index.search(r"\d{4}", regex=True)]
     assert found == ["２０２３", "2023", "2024"]
     ascii_only = make_index({"en": bodies["en"]})
     assert ascii_only._digits_are_ascii()
     hits = ascii_only.search(r"\b\d+\b", regex=True)
-    assert [bodies["en"][h.start:h.end] for h in hits] == ["2024", "12"]
+    assert [bodies["en"][h.start : h.end] for h in hits] == ["2024", "12"]
 
 
 def test_context_is_cut_on_whole_words() -> None:
-    body = ("Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda "
-            "Vietnam mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega")
+    body = (
+        "Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda "
+        "Vietnam mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega"
+    )
     index = make_index({"a": body})
     [hit] = index.search("vietnam")
     before, match, after = hit.context_parts()
@@ -171,14 +190,31 @@ def naive_regex(bodies: dict[str, str], pattern: str) -> list[tuple[str, int, in
     """Every non-empty case-insensitive match, each body searched on its own."""
     import regex
 
-    return [(article_id, m.start(), m.end()) for article_id, body in bodies.items()
-            for m in regex.finditer(pattern, body, regex.IGNORECASE) if m.end() > m.start()]
+    return [
+        (article_id, m.start(), m.end())
+        for article_id, body in bodies.items()
+        for m in regex.finditer(pattern, body, regex.IGNORECASE)
+        if m.end() > m.start()
+    ]
 
 
-@pytest.mark.parametrize("pattern", [
-    r"^\w+", r"\w+$", r"\.$", r"(?m)^\w+", r"\A\w", r"(?<=\W)Xinhua", r"\w+(?=\W)",
-    r"vietnam[^!]*!", r"said[^?]*\?", r"(?-i:VIETNAM)", r"(?i:vietnam)", r"\bİstanbul",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^\w+",
+        r"\w+$",
+        r"\.$",
+        r"(?m)^\w+",
+        r"\A\w",
+        r"(?<=\W)Xinhua",
+        r"\w+(?=\W)",
+        r"vietnam[^!]*!",
+        r"said[^?]*\?",
+        r"(?-i:VIETNAM)",
+        r"(?i:vietnam)",
+        r"\bİstanbul",
+    ],
+)
 def test_regexes_see_each_body_as_a_text_of_its_own(pattern: str) -> None:
     bodies = {
         "a": "Xinhua reports. Vietnam and China agreed!",
@@ -190,8 +226,7 @@ def test_regexes_see_each_body_as_a_text_of_its_own(pattern: str) -> None:
     assert spans(index.search(pattern, regex=True)) == naive_regex(bodies, pattern)
     for article_id in bodies:  # an article filter gives the same hits for that article
         only = index.search(pattern, regex=True, article_ids={article_id})
-        assert spans(only) == [hit for hit in naive_regex(bodies, pattern)
-                               if hit[0] == article_id]
+        assert spans(only) == [hit for hit in naive_regex(bodies, pattern) if hit[0] == article_id]
 
 
 def test_an_article_with_a_dotted_capital_i_is_searched_case_insensitively() -> None:

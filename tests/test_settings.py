@@ -28,10 +28,15 @@ def test_settings_round_trip_and_keep_unknown_keys(tmp_path: Path) -> None:
     path.write_text(json.dumps({"coder": "ann", "theme": "nord"}), encoding="utf-8")
     settings, notices = load_settings(path)
     assert notices == [] and settings.theme == "nord" and settings.extra == {"coder": "ann"}
-    changed = Settings(theme="nord", annotation_panel=False, citation_style="mla",
-                       export_format="csv", export_destination="file",
-                       export_directory=str(tmp_path), extra=settings.extra
-                       ).with_position(tmp_path, ReadingPosition("000", 42, True))
+    changed = Settings(
+        theme="nord",
+        annotation_panel=False,
+        citation_style="mla",
+        export_format="csv",
+        export_destination="file",
+        export_directory=str(tmp_path),
+        extra=settings.extra,
+    ).with_position(tmp_path, ReadingPosition("000", 42, True))
     save_settings(changed, path)
     again, notices = load_settings(path)
     assert notices == []
@@ -53,12 +58,21 @@ def test_a_key_of_the_wrong_type_keeps_its_default_and_the_others_are_read(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps({
-        "theme": 3, "annotation_panel": "no", "citation_style": "mla",
-        "export_destination": "printer",
-        "reading": {"/lib": {"article": "a", "offset": -1}, "/ok": {"article": "b",
-                                                                    "offset": 5}},
-    }), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "theme": 3,
+                "annotation_panel": "no",
+                "citation_style": "mla",
+                "export_destination": "printer",
+                "reading": {
+                    "/lib": {"article": "a", "offset": -1},
+                    "/ok": {"article": "b", "offset": 5},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     settings, notices = load_settings(path)
     assert settings.theme is None and settings.annotation_panel is True
     assert settings.export_destination == "clipboard"
@@ -89,8 +103,9 @@ def test_only_the_latest_collections_are_remembered(tmp_path: Path) -> None:
     assert settings.position(tmp_path / "24") == ReadingPosition("a", 24)
 
 
-def test_the_file_lives_in_the_user_config_directory(monkeypatch: pytest.MonkeyPatch,
-                                                     tmp_path: Path) -> None:
+def test_the_file_lives_in_the_user_config_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     assert settings_path() == tmp_path / "cfg" / "newsmark" / "settings.json"
     monkeypatch.setenv("NEWSMARK_SETTINGS", str(tmp_path / "mine.json"))

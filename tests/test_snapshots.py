@@ -42,11 +42,14 @@ class SnapshotApp(NewsmarkApp):
 
 
 @pytest.fixture
-def make_app(samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
-             ) -> Callable[[], NewsmarkApp]:
+def make_app(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], NewsmarkApp]:
     monkeypatch.setenv("NEWSMARK_CODER", "ana")  # shown in the title: not the login name
-    monkeypatch.setattr("tui.screens.export_dialog.default_export_path",
-                        lambda fmt, directory=None: Path(f"newsmark-2026-01-15.{EXTENSIONS[fmt]}"))
+    monkeypatch.setattr(
+        "tui.screens.export_dialog.default_export_path",
+        lambda fmt, directory=None: Path(f"newsmark-2026-01-15.{EXTENSIONS[fmt]}"),
+    )
 
     def make() -> NewsmarkApp:
         app = SnapshotApp(Workspace(library=samples_dir, db_path=db_path))
@@ -73,8 +76,13 @@ async def _reader_with_selection(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, NewsmarkApp)
     app.open_reader(ARTICLE, find="more practical")
-    await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
-                     and any(view.match_count for view in app.screen.query(ArticleView)))
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ReaderScreen)
+            and any(view.match_count for view in app.screen.query(ArticleView))
+        ),
+    )
     await pilot.press("n", "v", "w", "w", "w")
     view = app.screen.query_one(ArticleView)
     await _settled(pilot, lambda: _scroll_state(view))
@@ -84,16 +92,28 @@ async def _reader_with_selection(pilot: Pilot) -> None:
 def _scroll_state(view: ArticleView) -> object:
     """The view's scroll position and what its scroll bar shows of it."""
     bar = view.vertical_scrollbar
-    return (view.scroll_y, view.max_scroll_y, view.size, bar.position, bar.window_size,
-            bar.window_virtual_size)
+    return (
+        view.scroll_y,
+        view.max_scroll_y,
+        view.size,
+        bar.position,
+        bar.window_size,
+        bar.window_virtual_size,
+    )
 
 
 async def _dialog_settled(pilot: Pilot) -> None:
     """Wait until the dialog and the reader under it stop moving; stop the cursor blinking."""
     dialog = pilot.app.screen
     view = pilot.app.screen_stack[-2].query_one(ArticleView)
-    await _settled(pilot, lambda: (_scroll_state(view), dialog.query_one(".dialog").scroll_y,
-                                   dialog.query_one(".dialog").size))
+    await _settled(
+        pilot,
+        lambda: (
+            _scroll_state(view),
+            dialog.query_one(".dialog").scroll_y,
+            dialog.query_one(".dialog").size,
+        ),
+    )
     _still(pilot)
     await pilot.pause()
 
@@ -127,9 +147,15 @@ async def _side_by_side(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, NewsmarkApp)
     app.open_side_by_side(ARTICLE, OTHER)
-    await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
-                     and len(views := app.screen.query(ArticleView)) == 2
-                     and all(v.article_layout for v in views), timeout=30)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, SideBySideScreen)
+            and len(views := app.screen.query(ArticleView)) == 2
+            and all(v.article_layout for v in views)
+        ),
+        timeout=30,
+    )
     view = app.screen.query_one("#right-view", ArticleView)
     before = view.cursor_offset
     await pilot.press("J", "J", "m")
@@ -159,18 +185,21 @@ async def _help(pilot: Pilot) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("step", [_library, _reader_with_selection, _tag_dialog,
-                                  _export_dialog, _help, _side_by_side, _aligned],
-                         ids=["library", "reader", "tag-dialog", "export-dialog", "help",
-                              "side-by-side", "aligned"])
-def test_snapshot(snap_compare, make_app: Callable[[], NewsmarkApp], size: tuple[int, int],
-                  step: Step) -> None:
+@pytest.mark.parametrize(
+    "step",
+    [_library, _reader_with_selection, _tag_dialog, _export_dialog, _help, _side_by_side, _aligned],
+    ids=["library", "reader", "tag-dialog", "export-dialog", "help", "side-by-side", "aligned"],
+)
+def test_snapshot(
+    snap_compare, make_app: Callable[[], NewsmarkApp], size: tuple[int, int], step: Step
+) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=step)
 
 
 @pytest.fixture
-def make_annotated_app(make_app: Callable[[], NewsmarkApp], samples_dir: Path, db_path: Path
-                       ) -> Callable[[], NewsmarkApp]:
+def make_annotated_app(
+    make_app: Callable[[], NewsmarkApp], samples_dir: Path, db_path: Path
+) -> Callable[[], NewsmarkApp]:
     """The app on a DB with overlapping highlights on ARTICLE and one on OTHER (fixed ids,
     so nothing on screen depends on the run)."""
     from dataclasses import replace
@@ -182,8 +211,12 @@ def make_annotated_app(make_app: Callable[[], NewsmarkApp], samples_dir: Path, d
     corpus = Corpus.open(samples_dir)
     seeds = [
         (ARTICLE, "more practical security cooperation", ("security",), None),
-        (ARTICLE, "practical security cooperation, deeper pragmatic cooperation",
-         ("economy", "security/maritime"), "overlaps the first"),
+        (
+            ARTICLE,
+            "practical security cooperation, deeper pragmatic cooperation",
+            ("economy", "security/maritime"),
+            "overlaps the first",
+        ),
         (ARTICLE, "higher political mutual trust", ("politics",), None),
         (OTHER, "Vietnam", ("Vietnam",), "a note"),
     ]
@@ -193,8 +226,11 @@ def make_annotated_app(make_app: Callable[[], NewsmarkApp], samples_dir: Path, d
         span = locate_quote(article.body, quote)
         annotation = new_annotation(article, span.start, span.end, tags=tags, note=note)
         stamp = "2026-01-15T10:00:00.000Z"
-        annotations.append(replace(annotation, id=f"0000000{number}-snap", created=stamp,
-                                   updated=stamp, coder="ana"))
+        annotations.append(
+            replace(
+                annotation, id=f"0000000{number}-snap", created=stamp, updated=stamp, coder="ana"
+            )
+        )
     AnnotationStore.open(db_path).put_many(annotations)
     return make_app
 
@@ -204,8 +240,13 @@ async def _reader_with_highlights(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, NewsmarkApp)
     app.open_reader(ARTICLE, find="more practical")
-    await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
-                     and any(view.highlights for view in app.screen.query(ArticleView)))
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ReaderScreen)
+            and any(view.highlights for view in app.screen.query(ArticleView))
+        ),
+    )
     await pilot.press("n")
     view = app.screen.query_one(ArticleView)
     await _settled(pilot, lambda: _scroll_state(view))
@@ -215,15 +256,24 @@ async def _reader_with_highlights(pilot: Pilot) -> None:
 async def _annotation_browser(pilot: Pilot) -> None:
     await _library(pilot)
     await pilot.press("a")
-    await wait_until(pilot, lambda: bool(pilot.app.screen.query("AnnotationTable"))
-                     and len(pilot.app.screen.query_one("AnnotationTable").rows) == 4)
+    await wait_until(
+        pilot,
+        lambda: (
+            bool(pilot.app.screen.query("AnnotationTable"))
+            and len(pilot.app.screen.query_one("AnnotationTable").rows) == 4
+        ),
+    )
     await pilot.pause()
     _still(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("step", [_reader_with_highlights, _annotation_browser],
-                         ids=["reader-overlapping-highlights", "annotation-browser"])
-def test_snapshot_with_annotations(snap_compare, make_annotated_app: Callable[[], NewsmarkApp],
-                                   size: tuple[int, int], step: Step) -> None:
+@pytest.mark.parametrize(
+    "step",
+    [_reader_with_highlights, _annotation_browser],
+    ids=["reader-overlapping-highlights", "annotation-browser"],
+)
+def test_snapshot_with_annotations(
+    snap_compare, make_annotated_app: Callable[[], NewsmarkApp], size: tuple[int, int], step: Step
+) -> None:
     assert snap_compare(make_annotated_app(), terminal_size=size, run_before=step)

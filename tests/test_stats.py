@@ -103,8 +103,9 @@ def test_without_articles_only_overlap_is_counted(
 def test_orphans_and_unknown_articles(
     corpus: Corpus, metas: dict[str, ArticleMeta], annotations: list[Annotation]
 ) -> None:
-    orphan = replace(annotations[0], id="orphan", tags=("Peace", "Community"),
-                     anchor=Anchor.ORPHANED)
+    orphan = replace(
+        annotations[0], id="orphan", tags=("Peace", "Community"), anchor=Anchor.ORPHANED
+    )
     gone = replace(annotations[4], id="gone", article="999_deleted", tags=("Community",))
 
     def load(article_id: str) -> Article:
@@ -123,9 +124,17 @@ def test_empty_and_to_dict(
     corpus: Corpus, metas: dict[str, ArticleMeta], annotations: list[Annotation]
 ) -> None:
     empty = tag_stats([], metas, corpus.article)
-    assert empty.to_dict() == {"annotations": 0, "per_tag": {}, "per_article": {},
-                               "per_outlet": {}, "cooccurrence": []}
+    assert empty.to_dict() == {
+        "annotations": 0,
+        "per_tag": {},
+        "per_article": {},
+        "per_outlet": {},
+        "cooccurrence": [],
+    }
     data = orjson.loads(orjson.dumps(tag_stats(annotations, metas, corpus.article).to_dict()))
     assert data["per_tag"]["maritime"] == 3
-    assert data["cooccurrence"][0] == {"tags": ["maritime", "Security"], "overlap": 2,
-                                       "same_paragraph": 1}
+    assert data["cooccurrence"][0] == {
+        "tags": ["maritime", "Security"],
+        "overlap": 2,
+        "same_paragraph": 1,
+    }

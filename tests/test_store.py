@@ -34,8 +34,15 @@ BODY_B = "Rain is expected across the north tomorrow.\n\nTemperatures will fall 
 
 def article(article_id: str, body: str) -> Article:
     meta = ArticleMeta(
-        id=article_id, title=article_id, source=None, date=None, authors=(), url=None,
-        path=Path(f"{article_id}.txt"), words=len(body.split()), format="txt",
+        id=article_id,
+        title=article_id,
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path(f"{article_id}.txt"),
+        words=len(body.split()),
+        format="txt",
     )
     return Article(meta=meta, body=body)
 
@@ -66,9 +73,15 @@ def undo(store: AnnotationStore, **options: object) -> str | None:
 
 # annotations -------------------------------------------------------------------------
 
+
 def test_round_trip_keeps_every_field(store: AnnotationStore) -> None:
-    ann = replace(highlight("parking charges", "Budget", "Parking"), note="a “note”\nline 2",
-                  colour="#aabbcc", anchor=Anchor.FUZZY, coder="Zoë K.")
+    ann = replace(
+        highlight("parking charges", "Budget", "Parking"),
+        note="a “note”\nline 2",
+        colour="#aabbcc",
+        anchor=Anchor.FUZZY,
+        coder="Zoë K.",
+    )
     store.add(ann)
     assert reopen(store).get(ann.id) == ann
 
@@ -124,6 +137,7 @@ def test_for_article_is_sorted_by_start_and_with_tags_is_case_insensitive(
 
 
 # tags --------------------------------------------------------------------------------
+
 
 def test_tags_lists_most_common_spelling_count_and_colour(store: AnnotationStore) -> None:
     store.add(highlight("council", "economy", "Politics"))
@@ -201,6 +215,7 @@ def test_delete_tag_never_deletes_annotations(store: AnnotationStore) -> None:
 
 # undo --------------------------------------------------------------------------------
 
+
 def test_undo_of_each_kind_of_change(store: AnnotationStore) -> None:
     assert undo(store) is None
     ann = store.add(highlight("parking charges", "Econ"))
@@ -257,12 +272,16 @@ def test_history_keeps_only_undo_limit_entries(db_path: Path) -> None:
     for quote in ("council", "parking", "Shop", "decision", "Tuesday"):
         store.add(highlight(quote))
     assert [undo(store) for _ in range(4)] == [
-        "add highlight “Tuesday”", "add highlight “decision”", "add highlight “Shop”", None
+        "add highlight “Tuesday”",
+        "add highlight “decision”",
+        "add highlight “Shop”",
+        None,
     ]
     assert [a.quote for a in store.all()] == ["council", "parking"]
 
 
 # failures ----------------------------------------------------------------------------
+
 
 def test_os_error_on_write_is_a_store_error_and_rolls_back(
     store: AnnotationStore, monkeypatch: pytest.MonkeyPatch
@@ -356,6 +375,7 @@ def test_changes_by_another_store_are_seen(store: AnnotationStore) -> None:
 
 
 # re-anchoring ------------------------------------------------------------------------
+
 
 class FakeCorpus:
     """The two methods of the Corpus contract that reanchor_all uses."""
@@ -474,8 +494,12 @@ def test_edit_many_changes_tags_as_they_are_in_one_undo_step(store: AnnotationSt
     third = store.add(highlight("Rain", art=ARTICLE_B))
     other = reopen(store)
     other.edit(second.id, add_tags=["Shops"])  # made elsewhere after `store` last read
-    changed = store.edit_many([first.id, second.id, "gone"], add_tags=["Framing"],
-                              remove_tags=["BUDGET"], description="retag 2 annotations")
+    changed = store.edit_many(
+        [first.id, second.id, "gone"],
+        add_tags=["Framing"],
+        remove_tags=["BUDGET"],
+        description="retag 2 annotations",
+    )
     assert changed == 2
     assert store.get(first.id).tags == ("Framing",)
     assert store.get(second.id).tags == ("Local", "Shops", "Framing")

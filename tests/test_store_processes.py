@@ -22,10 +22,17 @@ def writer(
     db: Path, count: int, compact_bytes: int, *, wait: bool = False
 ) -> subprocess.Popen[str]:
     """A child process adding `count` annotations (0: until killed), printing each id."""
-    args = [sys.executable, "-m", "tests.helpers.store_writer", str(db), str(count),
-            str(compact_bytes)] + (["wait"] if wait else [])
-    return subprocess.Popen(args, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+    args = [
+        sys.executable,
+        "-m",
+        "tests.helpers.store_writer",
+        str(db),
+        str(count),
+        str(compact_bytes),
+    ] + (["wait"] if wait else [])
+    return subprocess.Popen(
+        args, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
 
 
 @pytest.mark.timeout(60)
@@ -50,7 +57,10 @@ def test_replacing_while_another_process_adds_loses_nothing(db_path: Path) -> No
     adder = writer(db_path, 80, 30_000)
     replacer = subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.replace_writer", str(db_path), "60"],
-        cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     added = adder.communicate(timeout=50)[0].split()
     replaced = replacer.communicate(timeout=50)[0].split()
     assert (adder.returncode, replacer.returncode) == (0, 0)
@@ -88,9 +98,13 @@ def test_two_processes_bulk_tagging_at_once_keep_every_tag(db_path: Path) -> Non
     store = AnnotationStore.open(db_path)
     store.put_many(new_annotation(article, start, start + 5) for start in range(0, 40, 8))
     children = [
-        subprocess.Popen([sys.executable, "-m", "tests.helpers.bulk_tagger", str(db_path),
-                          prefix, "25"], cwd=REPO_ROOT, stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.bulk_tagger", str(db_path), prefix, "25"],
+            cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for prefix in ("a", "b")
     ]
     time.sleep(1.0)  # let both import and open the DB, then start them together

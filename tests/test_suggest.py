@@ -36,8 +36,9 @@ def _per_article(suggestions: list[Suggestion]) -> dict[str, int]:
     return dict(Counter(s.article[:3] for s in suggestions))
 
 
-def _annotate(corpus: Corpus, article_id: str, quote: str, tags: tuple[str, ...],
-              occurrence: int = 1) -> Annotation:
+def _annotate(
+    corpus: Corpus, article_id: str, quote: str, tags: tuple[str, ...], occurrence: int = 1
+) -> Annotation:
     article = corpus.article(article_id)
     span = locate_quote(article.body, quote, occurrence)
     return new_annotation(article, span.start, span.end, tags=tags)
@@ -113,8 +114,9 @@ def test_orphaned_annotations_do_not_hide_matches(corpus: Corpus) -> None:
 
 
 def test_overlapping_suggestions_keep_the_best(corpus: Corpus) -> None:
-    found = suggest_phrases(corpus, [SHARED_FUTURE, "a shared future that carries"],
-                            tags=["x"], fuzzy=False)
+    found = suggest_phrases(
+        corpus, [SHARED_FUTURE, "a shared future that carries"], tags=["x"], fuzzy=False
+    )
     _assert_valid(corpus, found)
     assert {s.quote for s in found} == {SHARED_FUTURE}
 
@@ -149,8 +151,7 @@ def test_suggest_for_tag_needs_examples_or_a_phrase(corpus: Corpus) -> None:
 
 def test_accept_builds_annotations(corpus: Corpus) -> None:
     found = suggest(corpus, SHARED_FUTURE, tags=["x"], limit=2)
-    created = accept(found, corpus, tags=[" Community ", "community", "Diplomacy"],
-                     note="auto")
+    created = accept(found, corpus, tags=[" Community ", "community", "Diplomacy"], note="auto")
     assert len(created) == 2
     for suggestion, annotation in zip(found, created, strict=True):
         body = corpus.article(annotation.article).body
@@ -163,8 +164,15 @@ def test_accept_builds_annotations(corpus: Corpus) -> None:
 
 def test_accept_refuses_stale_suggestions(corpus: Corpus) -> None:
     (found, *_) = suggest(corpus, SHARED_FUTURE, tags=["x"])
-    stale = Suggestion(found.article, found.start + 1, found.end + 1, found.quote,
-                       found.context, found.kind, found.score)
+    stale = Suggestion(
+        found.article,
+        found.start + 1,
+        found.end + 1,
+        found.quote,
+        found.context,
+        found.kind,
+        found.score,
+    )
     with pytest.raises(SuggestError, match="changed"):
         accept([stale], corpus, tags=["x"])
 

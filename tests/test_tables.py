@@ -19,8 +19,10 @@ XINHUA = "001_cd3da7863ef62599"
 @pytest.fixture
 def tables(corpus, metas, annotations):  # type: ignore[no-untyped-def]  # noqa: F811
     stats = tag_stats(annotations, metas, corpus.article)
-    return {by: cross_table(by, stats, annotations, metas)
-            for by in ("outlet", "article", "month", "tag")}
+    return {
+        by: cross_table(by, stats, annotations, metas)
+        for by in ("outlet", "article", "month", "tag")
+    }
 
 
 def test_tags_by_outlet_article_month_and_tag(tables) -> None:  # type: ignore[no-untyped-def]
@@ -32,8 +34,10 @@ def test_tags_by_outlet_article_month_and_tag(tables) -> None:  # type: ignore[n
     assert tables["article"].count(XINHUA, "Security") == 2
     month = tables["month"]
     assert month.rows == ["2023-12", "unknown"]  # CGTN's article has no date
-    assert month.counts == {"2023-12": {"maritime": 3, "Security": 2, "Peace": 1},
-                            "unknown": {"Community": 1}}
+    assert month.counts == {
+        "2023-12": {"maritime": 3, "Security": 2, "Peace": 1},
+        "unknown": {"Community": 1},
+    }
     pairs = tables["tag"]
     assert pairs.count("maritime", "Security") == pairs.count("Security", "maritime") == 2
     assert pairs.paragraph["maritime"]["Security"] == 1  # one paragraph holds both
@@ -54,7 +58,9 @@ def test_csv_and_json(tables) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_every_cell_query_lists_the_annotations_counted_in_it(
-    tables, annotations: list[Annotation], metas: dict[str, ArticleMeta]  # noqa: F811
+    tables,
+    annotations: list[Annotation],  # noqa: F811
+    metas: dict[str, ArticleMeta],  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     rows = annotation_rows(annotations, metas)
     for by in ("outlet", "article", "month"):
@@ -69,15 +75,18 @@ def test_every_cell_query_lists_the_annotations_counted_in_it(
     assert cell_query(tables["tag"], "maritime", "Security") == "tag:maritime tag:Security"
 
 
-
 def test_a_tag_cell_counts_its_subtree_as_the_query_behind_it_lists(
-    corpus, annotations: list[Annotation], metas: dict[str, ArticleMeta]  # noqa: F811
+    corpus,  # noqa: F811
+    annotations: list[Annotation],  # noqa: F811
+    metas: dict[str, ArticleMeta],  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.test_stats import _annotate
 
-    nested = [*annotations,
-              _annotate(corpus, "000", "Vo Van Thuong", "security/Naval"),
-              _annotate(corpus, "000", "six major goals", "Security", "security/naval")]
+    nested = [
+        *annotations,
+        _annotate(corpus, "000", "Vo Van Thuong", "security/Naval"),
+        _annotate(corpus, "000", "six major goals", "Security", "security/naval"),
+    ]
     stats = tag_stats(nested, metas, corpus.article)
     rows = annotation_rows(nested, metas)
     for by in ("outlet", "article", "month"):

@@ -61,7 +61,8 @@ def test_with_subtree_adds_the_carried_tags_below_the_roots() -> None:
 
 
 def test_store_with_tags_and_export_selection_include_sub_codes(
-        store: AnnotationStore, annotations: list[Annotation]) -> None:
+    store: AnnotationStore, annotations: list[Annotation]
+) -> None:
     expected = {annotations[0].id, annotations[1].id}
     assert {a.id for a in store.with_tags(["security"])} == expected
     assert {a.id for a in select_annotations(annotations, tags=["Security"])} == expected
@@ -72,15 +73,15 @@ def _cli(run_cli, samples_dir: Path, db: Path, *args: str):
     return run_cli("--library", str(samples_dir), "--db", str(db), *args)
 
 
-def test_cli_annotations_export_and_search_agree(run_cli, samples_dir, store, annotations
-                                                 ) -> None:
+def test_cli_annotations_export_and_search_agree(run_cli, samples_dir, store, annotations) -> None:
     expected = {annotations[0].id, annotations[1].id}
-    listed = _cli(run_cli, samples_dir, store.path, "annotations", "--tag", "security",
-                  "--json")
-    searched = _cli(run_cli, samples_dir, store.path, "annotations", "--search",
-                    "tag:security", "--json")
-    exported = _cli(run_cli, samples_dir, store.path, "export", "--format", "json", "--tag",
-                    "security")
+    listed = _cli(run_cli, samples_dir, store.path, "annotations", "--tag", "security", "--json")
+    searched = _cli(
+        run_cli, samples_dir, store.path, "annotations", "--search", "tag:security", "--json"
+    )
+    exported = _cli(
+        run_cli, samples_dir, store.path, "export", "--format", "json", "--tag", "security"
+    )
     assert {a["id"] for a in json.loads(listed.out)} == expected
     assert {a["id"] for a in json.loads(searched.out)} == expected
     assert {a["id"] for a in json.loads(exported.out)["annotations"]} == expected
@@ -88,9 +89,11 @@ def test_cli_annotations_export_and_search_agree(run_cli, samples_dir, store, an
 
 
 def test_markdown_export_by_tag_puts_sub_codes_under_their_own_heading(
-        run_cli, samples_dir, store) -> None:
-    result = _cli(run_cli, samples_dir, store.path, "export", "--format", "markdown",
-                  "--tag", "security")
+    run_cli, samples_dir, store
+) -> None:
+    result = _cli(
+        run_cli, samples_dir, store.path, "export", "--format", "markdown", "--tag", "security"
+    )
     assert result.code == 0
     headings = [line for line in result.out.splitlines() if line.startswith("## ")]
     assert headings == ["## security", "## Security/Maritime"]
@@ -98,7 +101,8 @@ def test_markdown_export_by_tag_puts_sub_codes_under_their_own_heading(
 
 
 def test_suggest_learns_from_and_skips_passages_tagged_below(
-        corpus: Corpus, annotations: list[Annotation]) -> None:
+    corpus: Corpus, annotations: list[Annotation]
+) -> None:
     maritime_only = [annotations[1]]
     found = suggest_for_tag(corpus, maritime_only, ["security"], fuzzy=False)
     assert found, "the quote tagged security/maritime is a phrase to learn from"

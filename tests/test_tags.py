@@ -108,12 +108,32 @@ def test_natural_key_orders_numbers_by_value_and_paths_before_siblings() -> None
 
     tags = ["e10", "E2", "e1", "a b", "a/b", "a", "a/b2", "a/b10", "x²"]
     assert sorted(tags, key=natural_key) == [
-        "a", "a/b", "a/b2", "a/b10", "a b", "e1", "E2", "e10", "x²"]
+        "a",
+        "a/b",
+        "a/b2",
+        "a/b10",
+        "a b",
+        "e1",
+        "E2",
+        "e10",
+        "x²",
+    ]
 
 
 def test_store_tags_and_the_cli_list_tags_naturally(run_cli, samples_dir, db_path) -> None:
     for tag in ("e10", "e2", "e1"):
-        assert run_cli("--library", str(samples_dir), "--db", str(db_path), "tags",
-                       "describe", tag, "a code").code == 0
+        assert (
+            run_cli(
+                "--library",
+                str(samples_dir),
+                "--db",
+                str(db_path),
+                "tags",
+                "describe",
+                tag,
+                "a code",
+            ).code
+            == 0
+        )
     listed = run_cli("--library", str(samples_dir), "--db", str(db_path), "tags").out
     assert [line.split("\t")[0] for line in listed.splitlines()] == ["e1", "e2", "e10"]

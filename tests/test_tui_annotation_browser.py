@@ -19,12 +19,24 @@ CHINA_DAILY, XINHUA = "000_e730ce0a32d34978", "001_cd3da7863ef62599"
 
 
 def seed(samples_dir: Path, db_path: Path) -> None:
-    seed_annotation(samples_dir, db_path, CHINA_DAILY, "more practical security cooperation",
-                    ("security",), note="second of six goals")
-    seed_annotation(samples_dir, db_path, CHINA_DAILY, "make the pie of common interests",
-                    ("economy",))
-    seed_annotation(samples_dir, db_path, XINHUA, "community with a shared future",
-                    ("community", "security/maritime"))
+    seed_annotation(
+        samples_dir,
+        db_path,
+        CHINA_DAILY,
+        "more practical security cooperation",
+        ("security",),
+        note="second of six goals",
+    )
+    seed_annotation(
+        samples_dir, db_path, CHINA_DAILY, "make the pie of common interests", ("economy",)
+    )
+    seed_annotation(
+        samples_dir,
+        db_path,
+        XINHUA,
+        "community with a shared future",
+        ("community", "security/maritime"),
+    )
 
 
 async def open_browser(app: NewsmarkApp, pilot, count: int) -> AnnotationTable:  # type: ignore[no-untyped-def]
@@ -53,8 +65,7 @@ async def test_browser_lists_every_annotation_with_its_article(
         assert "Quote" in header and "Tags" in header and "Outlet" in header
         assert "Coder" not in header  # every annotation is by the one coder
         lines = [table.render_line(y).text for y in range(1, 4)]
-        assert any("community with a shared future" in line and "Xinhua" in line
-                   for line in lines)
+        assert any("community with a shared future" in line and "Xinhua" in line for line in lines)
 
 
 async def test_filter_as_you_type_with_words_and_facets(samples_dir: Path, db_path: Path) -> None:
@@ -67,17 +78,23 @@ async def test_filter_as_you_type_with_words_and_facets(samples_dir: Path, db_pa
 
         filter_input = app.screen.query_one("#annotation-filter", Input)
         for query, expected in [
-            ("tag:security", {"more practical security cooperation",
-                              "community with a shared future"}),  # with security/maritime
+            (
+                "tag:security",
+                {"more practical security cooperation", "community with a shared future"},
+            ),  # with security/maritime
             ("outlet:xinhua", {"community with a shared future"}),
             ("has:note", {"more practical security cooperation"}),
-            ("tag:economy OR tag:community", {"make the pie of common interests",
-                                              "community with a shared future"}),
+            (
+                "tag:economy OR tag:community",
+                {"make the pie of common interests", "community with a shared future"},
+            ),
             ('"pie of common"', {"make the pie of common interests"}),
             ("-tag:security", {"make the pie of common interests"}),
             ("after:2023-12-15", {"community with a shared future"}),
-            ("before:2023-12-14", {"more practical security cooperation",
-                                   "make the pie of common interests"}),
+            (
+                "before:2023-12-14",
+                {"more practical security cooperation", "make the pie of common interests"},
+            ),
             ("orphaned", set()),
         ]:
             filter_input.value = query
@@ -169,8 +186,9 @@ async def test_copy_and_export_act_on_the_marked_rows(
         assert app.screen._annotation_ids == (table.rows[index].annotation.id,)
 
 
-async def test_two_coders_show_the_coder_column_and_coder_facet(samples_dir: Path,
-                                                                db_path: Path) -> None:
+async def test_two_coders_show_the_coder_column_and_coder_facet(
+    samples_dir: Path, db_path: Path
+) -> None:
     from dataclasses import replace
 
     from annotations.store import AnnotationStore

@@ -35,8 +35,9 @@ def edit_article(library: Path) -> None:
     path = library / f"{ARTICLE}.txt"
     text = path.read_text(encoding="utf-8").replace(OLD_PHRASE, NEW_PHRASE)
     first_break = text.index("\n\n", text.index(NEW_PHRASE))
-    path.write_text(f"{text[:first_break]}\n\n{LONG_PARAGRAPH}{text[first_break:]}",
-                    encoding="utf-8")
+    path.write_text(
+        f"{text[:first_break]}\n\n{LONG_PARAGRAPH}{text[first_break:]}", encoding="utf-8"
+    )
 
 
 def highlights_on_their_quotes(app: NewsmarkApp, view: ArticleView) -> bool:
@@ -68,8 +69,9 @@ async def test_the_poll_reloads_an_article_changed_on_disk(
         # Any command re-anchors the database to the new text (another process).
         assert run_cli("--library", str(library_copy), "--db", str(db_path), "list").code == 0
         app._check_external_changes()  # what the 2 s poll does
-        await wait_until(pilot, lambda: view.article is not None
-                         and NEW_PHRASE in view.article.body)
+        await wait_until(
+            pilot, lambda: view.article is not None and NEW_PHRASE in view.article.body
+        )
         assert view.article is not None and OLD_PHRASE not in view.article.body
         assert LONG_PARAGRAPH in view.article.body
         await wait_until(pilot, lambda: highlights_on_their_quotes(app, view))
@@ -78,7 +80,8 @@ async def test_the_poll_reloads_an_article_changed_on_disk(
         assert any(message.startswith(RELOADED) for message in notifications(app))
         assert app.workspace.require_store().get(seeded.id).anchor == Anchor.EXACT
         assert library_words(app) == words + 1_500 + len(NEW_PHRASE.split()) - len(
-            OLD_PHRASE.split())
+            OLD_PHRASE.split()
+        )
 
 
 async def test_the_poll_reloads_without_a_command_and_reanchors_itself(
@@ -89,8 +92,9 @@ async def test_the_poll_reloads_without_a_command_and_reanchors_itself(
         view = await open_reader(app, pilot, ARTICLE)
         await wait_until(pilot, lambda: bool(view.highlights))
         edit_article(library_copy)
-        await wait_until(pilot, lambda: view.article is not None
-                         and NEW_PHRASE in view.article.body, timeout=6.0)  # the real poll
+        await wait_until(
+            pilot, lambda: view.article is not None and NEW_PHRASE in view.article.body, timeout=6.0
+        )  # the real poll
         await wait_until(pilot, lambda: highlights_on_their_quotes(app, view))
         stored = app.workspace.require_store().get(seeded.id)
         assert view.article is not None and view.article.text(stored.start, stored.end) == QUOTE
@@ -123,12 +127,17 @@ async def test_a_highlight_made_on_the_old_text_is_refused(
         await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
         edit_article(library_copy)  # before the poll has seen it
         await pilot.press(*"economy", "enter", "enter")
-        await wait_until(pilot, lambda: any("changed on disk since it was shown" in message
-                                            for message in notifications(app)))
+        await wait_until(
+            pilot,
+            lambda: any(
+                "changed on disk since it was shown" in message for message in notifications(app)
+            ),
+        )
         assert app.workspace.require_store().all() == []
         # The refusal reads the article again at once: select on the new text and save.
-        await wait_until(pilot, lambda: view.article is not None
-                         and NEW_PHRASE in view.article.body)
+        await wait_until(
+            pilot, lambda: view.article is not None and NEW_PHRASE in view.article.body
+        )
         start = view.article.body.index(NEW_PHRASE)
         view.select_range(start, start + len(NEW_PHRASE))
         await pilot.press("t")
@@ -143,25 +152,37 @@ async def test_a_highlight_made_on_the_old_text_is_refused(
 async def test_a_reattach_on_the_old_text_is_refused(library_copy: Path, db_path: Path) -> None:
     orphan = make_orphan(library_copy, db_path, ARTICLE)  # ORPHANED_QUOTE became "grow trade"
     async with running_app(library_copy, db_path) as (app, pilot):
-        app.push_screen(ReaderScreen(ARTICLE, reattach=app.workspace.require_store()
-                                     .get(orphan.id)))
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
-                         and bool(app.screen.query(ArticleView)))
+        app.push_screen(
+            ReaderScreen(ARTICLE, reattach=app.workspace.require_store().get(orphan.id))
+        )
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView)),
+        )
         view = app.screen.query_one(ArticleView)
         await wait_until(pilot, lambda: view.article_layout is not None)
         assert view.article is not None
         start = view.article.body.index("grow trade")
         view.select_range(start, start + len("grow trade"))
         path = library_copy / f"{ARTICLE}.txt"
-        path.write_text(f"A new first paragraph.\n\n{path.read_text(encoding='utf-8')}",
-                        encoding="utf-8")
+        path.write_text(
+            f"A new first paragraph.\n\n{path.read_text(encoding='utf-8')}", encoding="utf-8"
+        )
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any("changed on disk since it was shown" in message
-                                            for message in notifications(app)))
+        await wait_until(
+            pilot,
+            lambda: any(
+                "changed on disk since it was shown" in message for message in notifications(app)
+            ),
+        )
         stored = app.workspace.require_store().get(orphan.id)
         assert stored.anchor == Anchor.ORPHANED and stored.quote == ORPHANED_QUOTE
-        await wait_until(pilot, lambda: view.article is not None
-                         and view.article.body.startswith("A new first paragraph."))
+        await wait_until(
+            pilot,
+            lambda: (
+                view.article is not None and view.article.body.startswith("A new first paragraph.")
+            ),
+        )
 
 
 async def test_side_by_side_shows_the_new_text_and_title(library_copy: Path, db_path: Path) -> None:
@@ -173,9 +194,14 @@ async def test_side_by_side_shows_the_new_text_and_title(library_copy: Path, db_
     other = "001_cd3da7863ef62599"
     async with running_app(library_copy, db_path) as (app, pilot):
         app.open_side_by_side(ARTICLE, other)
-        await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
-                         and bool(app.screen.query("#left-view"))
-                         and app.screen.view("left").article is not None)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SideBySideScreen)
+                and bool(app.screen.query("#left-view"))
+                and app.screen.view("left").article is not None
+            ),
+        )
         screen = app.screen
         assert isinstance(screen, SideBySideScreen)
         left = screen.view("left")
@@ -183,10 +209,12 @@ async def test_side_by_side_shows_the_new_text_and_title(library_copy: Path, db_
         path = library_copy / f"{ARTICLE}.txt"
         text = path.read_text(encoding="utf-8")
         title = "Presidents vow to advance solidarity, cooperation"
-        path.write_text(text.replace(title, "A new headline").replace(OLD_PHRASE, NEW_PHRASE),
-                        encoding="utf-8")
+        path.write_text(
+            text.replace(title, "A new headline").replace(OLD_PHRASE, NEW_PHRASE), encoding="utf-8"
+        )
         app._check_external_changes()
-        await wait_until(pilot, lambda: left.article is not None
-                         and NEW_PHRASE in left.article.body)
+        await wait_until(
+            pilot, lambda: left.article is not None and NEW_PHRASE in left.article.body
+        )
         await wait_until(pilot, lambda: highlights_on_their_quotes(app, left))
         assert "A new headline" in str(screen.query_one("#left-title", Static).visual)

@@ -16,10 +16,12 @@ ARTICLE = "000_e730ce0a32d34978"
 
 
 def seed(samples_dir: Path, db_path: Path) -> None:
-    seed_annotation(samples_dir, db_path, ARTICLE, "more practical security cooperation",
-                    ("security/maritime",))
-    seed_annotation(samples_dir, db_path, ARTICLE, "make the pie of common interests",
-                    ("security", "economy"))
+    seed_annotation(
+        samples_dir, db_path, ARTICLE, "more practical security cooperation", ("security/maritime",)
+    )
+    seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests", ("security", "economy")
+    )
     AnnotationStore.open(db_path).describe_tag("economy", "Trade, investment, growth")
 
 
@@ -33,8 +35,7 @@ async def test_tag_browser_shows_the_tree_and_writes_descriptions_and_memos(
         table = app.screen.query_one("#tag-table", DataTable)
         await wait_until(pilot, lambda: table.row_count == 3)
         rows = [[str(cell) for cell in table.get_row_at(i)[1:]] for i in range(3)]
-        assert rows == [["economy", "1", "1"], ["security", "1", "2"],
-                        ["  maritime", "1", "1"]]
+        assert rows == [["economy", "1", "1"], ["security", "1", "2"], ["  maritime", "1", "1"]]
         details = app.screen.query_one("#tag-details", Static)
         assert "Trade, investment, growth" in str(details.render())
 
@@ -46,15 +47,19 @@ async def test_tag_browser_shows_the_tree_and_writes_descriptions_and_memos(
         await wait_until(pilot, lambda: isinstance(app.screen, TextDialog))
         await pilot.press(*"Threats", "enter", *"and defence", "ctrl+s")
         store = app.workspace.require_store()
-        await wait_until(pilot, lambda: any(i.description == "Threats\nand defence"
-                                            for i in store.tags()))
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and "Threats" in str(details.render()))
+        await wait_until(
+            pilot, lambda: any(i.description == "Threats\nand defence" for i in store.tags())
+        )
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, TagBrowserScreen) and "Threats" in str(details.render()),
+        )
         await pilot.press("M")
         await wait_until(pilot, lambda: isinstance(app.screen, TextDialog))
         await pilot.press(*"China Daily pairs it with economy", "ctrl+s")
-        await wait_until(pilot, lambda: store.memo("tag", "security") ==
-                         "China Daily pairs it with economy")
+        await wait_until(
+            pilot, lambda: store.memo("tag", "security") == "China Daily pairs it with economy"
+        )
         await wait_until(pilot, lambda: "Memo: China Daily" in str(details.render()))
         await pilot.press("M")
         await wait_until(pilot, lambda: isinstance(app.screen, TextDialog))

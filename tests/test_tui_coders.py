@@ -48,8 +48,9 @@ def panel_count(app: NewsmarkApp) -> int:
     return app.screen.query_one("#reader-annotations", OptionList).option_count
 
 
-async def test_blind_mode_shows_only_the_coders_own_highlights(samples_dir: Path,
-                                                               db_path: Path) -> None:
+async def test_blind_mode_shows_only_the_coders_own_highlights(
+    samples_dir: Path, db_path: Path
+) -> None:
     mine = seed(samples_dir, db_path, ANA_QUOTE, "ana", "economy")
     seed(samples_dir, db_path, BEN_QUOTE, "ben", "security")
     app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path, coder="ana"))
@@ -109,8 +110,9 @@ async def test_blind_mode_in_the_annotation_browser_tag_browser_and_stats(
         await wait_until(pilot, lambda: len(table.rows) == 2)
         app.action_toggle_blind()
         await wait_until(pilot, lambda: [r.annotation.id for r in table.rows] == [mine.id])
-        assert "1 of 1 annotation" in str(app.screen.query_one("#annotation-status",
-                                                                Static).render())
+        assert "1 of 1 annotation" in str(
+            app.screen.query_one("#annotation-status", Static).render()
+        )
 
         await pilot.press("escape", "g")
         await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen))
@@ -128,25 +130,29 @@ async def test_blind_mode_in_the_annotation_browser_tag_browser_and_stats(
         await wait_until(pilot, lambda: stats.row_count == 2)
 
 
-async def test_blind_mode_lists_only_the_coders_own_orphans(library_copy: Path,
-                                                            db_path: Path) -> None:
+async def test_blind_mode_lists_only_the_coders_own_orphans(
+    library_copy: Path, db_path: Path
+) -> None:
     seed(library_copy, db_path, ORPHANED_QUOTE, "ana", "economy")
     seed(library_copy, db_path, ORPHANED_QUOTE, "ben", "economy")
     path = library_copy / f"{ARTICLE}.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace(ORPHANED_QUOTE, "grow trade"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(ORPHANED_QUOTE, "grow trade"), encoding="utf-8"
+    )
     app = ana_app(library_copy, db_path, blind=True)
     async with app.run_test(size=SIZE) as pilot:
         await library_shown(app, pilot)
         await open_orphans(app, pilot, count=1)
         assert app.screen.query_one("#orphan-table").border_title == "1 orphaned annotation"
         app.action_toggle_blind()
-        await wait_until(pilot, lambda: app.screen.query_one("#orphan-table",
-                                                             DataTable).row_count == 2)
+        await wait_until(
+            pilot, lambda: app.screen.query_one("#orphan-table", DataTable).row_count == 2
+        )
 
 
-async def test_blind_suggestions_ignore_other_coders_annotations(samples_dir: Path,
-                                                                 db_path: Path) -> None:
+async def test_blind_suggestions_ignore_other_coders_annotations(
+    samples_dir: Path, db_path: Path
+) -> None:
     theirs = seed(samples_dir, db_path, BEN_QUOTE, "ben", "security")
 
     async def suggested(blind: bool) -> set[tuple[str, int]]:
@@ -154,13 +160,22 @@ async def test_blind_suggestions_ignore_other_coders_annotations(samples_dir: Pa
         async with app.run_test(size=SIZE) as pilot:
             await library_shown(app, pilot)
             app.open_suggestions(["security"], phrase=BEN_QUOTE)
-            await wait_until(pilot, lambda: isinstance(app.screen, SuggestScreen)
-                             and bool(app.screen.query("#suggest-message")))
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, SuggestScreen)
+                    and bool(app.screen.query("#suggest-message"))
+                ),
+            )
             screen = app.screen
             assert isinstance(screen, SuggestScreen)
             message = screen.query_one("#suggest-message", Static)
-            await wait_until(pilot, lambda: screen.query_one(SelectionList).option_count > 0
-                             or message.has_class("-empty"))
+            await wait_until(
+                pilot,
+                lambda: (
+                    screen.query_one(SelectionList).option_count > 0 or message.has_class("-empty")
+                ),
+            )
             return {(s.article, s.start) for s in screen.suggestions}
 
     # ben's passage is "already tagged" only when his annotations count
@@ -174,15 +189,22 @@ async def test_export_dialog_filters_by_coder_and_blind_exports_only_yours(
     seed(samples_dir, db_path, ANA_QUOTE, "ana", "economy")
     seed(samples_dir, db_path, BEN_QUOTE, "ben", "security")
 
-    async def export(app: NewsmarkApp, pilot, target: Path, coders: str | None  # type: ignore[no-untyped-def]
-                     ) -> tuple[ExportDialog, Input]:
+    async def export(
+        app: NewsmarkApp,
+        pilot,
+        target: Path,
+        coders: str | None,  # type: ignore[no-untyped-def]
+    ) -> tuple[ExportDialog, Input]:
         await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog)
-                         and bool(app.screen.query("#export-coders")))
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ExportDialog) and bool(app.screen.query("#export-coders"))
+            ),
+        )
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
-        next(b for b in dialog.query("#export-format RadioButton") if b.name == "json"
-             ).value = True
+        next(b for b in dialog.query("#export-format RadioButton") if b.name == "json").value = True
         field = dialog.query_one("#export-coders", Input)
         if coders is not None:
             field.value = coders
@@ -213,12 +235,14 @@ async def test_export_dialog_filters_by_coder_and_blind_exports_only_yours(
         assert field.disabled and field.value == "ana"
         await wait_until(pilot, lambda: (tmp_path / "mine.json").exists())
         assert coders_in(tmp_path / "mine.json") == ["ana"]
-        await wait_until(pilot, lambda: any("Exported 1 annotation" in m
-                                            for m in notifications(app)))
+        await wait_until(
+            pilot, lambda: any("Exported 1 annotation" in m for m in notifications(app))
+        )
 
 
-async def test_adjudicate_a_disagreement_from_the_agreement_screen(samples_dir: Path,
-                                                                   db_path: Path) -> None:
+async def test_adjudicate_a_disagreement_from_the_agreement_screen(
+    samples_dir: Path, db_path: Path
+) -> None:
     # both code one sentence "security"; only ana codes another one
     both = "six major goals"
     seed(samples_dir, db_path, both, "ana", "security")
@@ -261,7 +285,10 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(samples_dir: 
         await wait_until(pilot, lambda: any(a.coder == CONSENSUS for a in store.all()))
         [consensus] = [a for a in store.all() if a.coder == CONSENSUS]
         assert (consensus.start, consensus.end, consensus.tags) == (
-            ana_only.start, ana_only.end, ("security",))
+            ana_only.start,
+            ana_only.end,
+            ("security",),
+        )
         option = listing.query_one("#disagreements", OptionList).get_option_at_index(0)
         assert str(option.prompt).startswith("✓")
         await pilot.press("u")  # one undo step

@@ -48,7 +48,8 @@ async def test_aligned_rows_are_selected_tagged_and_highlighted(
             content = cell.content
             return isinstance(content, Text) and any(
                 isinstance(span.style, Style) and span.style.bgcolor is not None
-                for span in content.spans)
+                for span in content.spans
+            )
 
         await wait_until(pilot, painted)
         await pilot.press("escape")  # leaves the aligned view, not the screen
@@ -69,11 +70,13 @@ async def test_summary_and_jumps_between_matched_and_unmatched_rows(
         assert f"{summary.matched} matched" in shown
         assert f"{summary.only_left} only left" in shown
         assert f"{summary.out_of_order} out of order" in shown
-        assert summary.matched + summary.only_left + summary.only_right + \
-            summary.out_of_order == len(aligned.rows)
+        assert (
+            summary.matched + summary.only_left + summary.only_right + summary.out_of_order
+            == len(aligned.rows)
+        )
         await pilot.press("right_curly_bracket")
         assert aligned.rows[aligned.cursor].score is None
-        assert all(r.score is not None for r in aligned.rows[:aligned.cursor])
+        assert all(r.score is not None for r in aligned.rows[: aligned.cursor])
         before = aligned.cursor
         await pilot.press("right_square_bracket")
         assert aligned.cursor > before and aligned.rows[aligned.cursor].score is not None
@@ -94,14 +97,14 @@ async def test_follow_and_m_agree_and_show_the_score(samples_dir: Path, db_path:
         left.move_cursor_to(body.index("building a cultural center in Vietnam"))
         await wait_until(pilot, lambda: "Follow: No similar passage" in _status(screen))
         await pilot.press("m")
-        await wait_until(pilot, lambda: any("No similar passage" in m
-                                            for m in notifications(app)))
+        await wait_until(pilot, lambda: any("No similar passage" in m for m in notifications(app)))
         # The paraphrase is found, as a weak match with its score.
         left.move_cursor_to(body.index("safeguard the security of their political systems"))
         await wait_until(pilot, lambda: "(weak)" in _status(screen))
         cursor = right.cursor_span
         assert "prioritize national political security" in right.article.text(
-            cursor.start, cursor.end)
+            cursor.start, cursor.end
+        )
         assert "similarity 0.1" in _status(screen)
 
 
@@ -112,8 +115,9 @@ async def test_the_active_column_title_stands_out(samples_dir: Path, db_path: Pa
         left_title = screen.query_one("#left-title", Static)
         right_title = screen.query_one("#right-title", Static)
         await wait_until(pilot, lambda: screen.view("left").has_focus)
-        await wait_until(pilot, lambda: left_title.styles.background
-                         != right_title.styles.background)
+        await wait_until(
+            pilot, lambda: left_title.styles.background != right_title.styles.background
+        )
         right_meta = app.workspace.require_corpus().meta(RIGHT)
         assert str(right_title.render()) == f"{right_meta.source} · {right_meta.title}"
         focused_background = left_title.styles.background

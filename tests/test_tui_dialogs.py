@@ -51,14 +51,23 @@ def on_screen(app: NewsmarkApp, widget: Widget) -> bool:
 
 
 async def open_tag_dialog(
-    app: NewsmarkApp, pilot: Pilot, results: list[TagEdit | None] | None = None,
+    app: NewsmarkApp,
+    pilot: Pilot,
+    results: list[TagEdit | None] | None = None,
     tags: tuple[str, ...] = (),
 ) -> TagDialog:
     """Push a tag dialog (its answer goes to `results`) and wait until it is composed."""
-    app.push_screen(TagDialog(QUOTE, ["economy", "sea", "security"], tags=tags),
-                    None if results is None else results.append)
-    await wait_until(pilot, lambda: isinstance(app.screen, TagDialog)
-                     and any(box.has_focus for box in app.screen.query("#tag-input")))
+    app.push_screen(
+        TagDialog(QUOTE, ["economy", "sea", "security"], tags=tags),
+        None if results is None else results.append,
+    )
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, TagDialog)
+            and any(box.has_focus for box in app.screen.query("#tag-input"))
+        ),
+    )
     return app.screen  # type: ignore[return-value]
 
 
@@ -115,8 +124,14 @@ async def test_export_dialog_fits_120_by_35(samples_dir: Path, db_path: Path) ->
         await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
         await pilot.pause()
         dialog = app.screen
-        for selector in ("#export-format", "#export-tags", "#export-destination",
-                         "#export-path", "#export-go", "#export-cancel"):
+        for selector in (
+            "#export-format",
+            "#export-tags",
+            "#export-destination",
+            "#export-path",
+            "#export-go",
+            "#export-cancel",
+        ):
             assert on_screen(app, dialog.query_one(selector)), selector
 
 
@@ -157,8 +172,13 @@ async def test_rename_onto_existing_tag_asks_before_merging(
     seed_annotation(samples_dir, db_path, RIGHT, "maritime issues", ("sea",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-table", DataTable).row_count == 2)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-table", DataTable).row_count == 2
+            ),
+        )
         store = app.workspace.require_store()
         await pilot.press("down", "r")  # rename "sea" to "Economy"
         await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
@@ -175,8 +195,12 @@ async def test_rename_onto_existing_tag_asks_before_merging(
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
         await wait_until(pilot, lambda: {t.name: t.count for t in store.tags()} == {"economy": 2})
-        await wait_until(pilot, lambda: "Merged 'sea' into 'economy' on 1 annotation; "
-                         "u undoes it." in notifications(app))
+        await wait_until(
+            pilot,
+            lambda: (
+                "Merged 'sea' into 'economy' on 1 annotation; u undoes it." in notifications(app)
+            ),
+        )
 
 
 async def test_rename_and_delete_say_what_happened(samples_dir: Path, db_path: Path) -> None:
@@ -184,30 +208,47 @@ async def test_rename_and_delete_say_what_happened(samples_dir: Path, db_path: P
     seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-table", DataTable).row_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-table", DataTable).row_count == 1
+            ),
+        )
         await pilot.press("r")
         await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
         await pilot.press("ctrl+a", "ctrl+k", *"trade", "enter")
-        await wait_until(pilot, lambda: "Renamed 'economy' to 'trade' on 2 annotations; "
-                         "u undoes it." in notifications(app))
+        await wait_until(
+            pilot,
+            lambda: (
+                "Renamed 'economy' to 'trade' on 2 annotations; u undoes it." in notifications(app)
+            ),
+        )
         table = app.screen.query_one("#tag-table", DataTable)
-        await wait_until(pilot, lambda: table.row_count == 1
-                         and str(table.get_row_at(0)[1]) == "trade")
+        await wait_until(
+            pilot, lambda: table.row_count == 1 and str(table.get_row_at(0)[1]) == "trade"
+        )
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert app.screen._question.startswith("Remove tag 'trade' from 2 annotations?")
         await pilot.press("y")
-        await wait_until(pilot, lambda: "Removed tag 'trade' from 2 annotations; "
-                         "u undoes it." in notifications(app))
+        await wait_until(
+            pilot,
+            lambda: "Removed tag 'trade' from 2 annotations; u undoes it." in notifications(app),
+        )
 
 
 async def test_delete_confirmation_is_singular_for_one(samples_dir: Path, db_path: Path) -> None:
     seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-table", DataTable).row_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-table", DataTable).row_count == 1
+            ),
+        )
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert app.screen._question.startswith("Remove tag 'economy' from 1 annotation?")
@@ -220,5 +261,6 @@ async def test_deleting_an_orphan_says_so(library_copy: Path, db_path: Path) -> 
         await pilot.press("d")
         store = app.workspace.require_store()
         await wait_until(pilot, lambda: store.all() == [])
-        await wait_until(pilot, lambda: "Deleted the orphaned annotation; u undoes it."
-                         in notifications(app))
+        await wait_until(
+            pilot, lambda: "Deleted the orphaned annotation; u undoes it." in notifications(app)
+        )

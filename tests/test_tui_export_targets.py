@@ -24,8 +24,9 @@ def annotated_db(samples_dir: Path, db_path: Path) -> Path:
     return db_path
 
 
-async def _open_dialog(app: NewsmarkApp, pilot: Pilot, *, path: Path | None = None,
-                       tags: str = "") -> ExportDialog:
+async def _open_dialog(
+    app: NewsmarkApp, pilot: Pilot, *, path: Path | None = None, tags: str = ""
+) -> ExportDialog:
     await pilot.press("e")
     await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog))
     dialog = app.screen
@@ -52,15 +53,18 @@ async def test_enter_in_the_path_field_exports(samples_dir, annotated_db, tmp_pa
     async with running_app(samples_dir, annotated_db) as (app, pilot):
         dialog = await _open_dialog(app, pilot, path=target)
         await _enter_in_path(dialog, pilot)
-        await wait_until(pilot, lambda: target.exists() and not isinstance(app.screen,
-                                                                           ExportDialog))
+        await wait_until(
+            pilot, lambda: target.exists() and not isinstance(app.screen, ExportDialog)
+        )
         assert "> deepen win-win cooperation" in target.read_text(encoding="utf-8")
-        assert any(f"Exported 1 annotation as markdown to {target}" in m
-                   for m in notifications(app))
+        assert any(
+            f"Exported 1 annotation as markdown to {target}" in m for m in notifications(app)
+        )
 
 
-async def test_existing_file_is_replaced_only_after_yes(samples_dir, annotated_db, tmp_path
-                                                        ) -> None:
+async def test_existing_file_is_replaced_only_after_yes(
+    samples_dir, annotated_db, tmp_path
+) -> None:
     target = tmp_path / "quotes.md"
     target.write_text("my notes", encoding="utf-8")
     async with running_app(samples_dir, annotated_db) as (app, pilot):
@@ -80,8 +84,9 @@ async def test_existing_file_is_replaced_only_after_yes(samples_dir, annotated_d
 
 
 @pytest.mark.parametrize("kind", ["fifo", "symlink", "directory", "missing directory"])
-async def test_refused_targets_write_nothing(samples_dir, annotated_db, tmp_path, kind: str
-                                            ) -> None:
+async def test_refused_targets_write_nothing(
+    samples_dir, annotated_db, tmp_path, kind: str
+) -> None:
     target = tmp_path / "quotes.md"
     real = tmp_path / "real.md"
     real.write_text("keep", encoding="utf-8")
@@ -128,7 +133,8 @@ async def test_export_matching_nothing_warns_and_copies_nothing(
 
 
 async def test_typing_a_path_while_clipboard_is_chosen_exports_to_that_file(
-        samples_dir, annotated_db, tmp_path) -> None:
+    samples_dir, annotated_db, tmp_path
+) -> None:
     from textual.widgets import RadioSet
 
     from tui.widgets.choice_button import ChoiceButton
@@ -146,18 +152,24 @@ async def test_typing_a_path_while_clipboard_is_chosen_exports_to_that_file(
         path_input.focus()
         path_input.value = ""
         await pilot.press(*str(target))
-        await wait_until(pilot, lambda: destination.pressed_button is not None
-                         and destination.pressed_button.name == "file")
+        await wait_until(
+            pilot,
+            lambda: (
+                destination.pressed_button is not None and destination.pressed_button.name == "file"
+            ),
+        )
         glyphs = {b.name: b.render().plain[:3] for b in destination.query(ChoiceButton)}
         assert "●" in glyphs["file"] and "○" in glyphs["clipboard"]
         await pilot.press("enter")
-        await wait_until(pilot, lambda: target.exists() and not isinstance(app.screen,
-                                                                           ExportDialog))
+        await wait_until(
+            pilot, lambda: target.exists() and not isinstance(app.screen, ExportDialog)
+        )
         assert "> deepen win-win cooperation" in target.read_text(encoding="utf-8")
 
 
 async def test_enter_in_the_untouched_path_box_exports_to_the_file(
-        samples_dir, annotated_db, tmp_path, monkeypatch) -> None:
+    samples_dir, annotated_db, tmp_path, monkeypatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     async with running_app(samples_dir, annotated_db) as (app, pilot):
         dialog = await _open_dialog(app, pilot)

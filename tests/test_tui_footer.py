@@ -140,6 +140,6 @@ async def test_a_full_footer_drops_whole_keys_and_keeps_the_palette_key(
         *keys, palette = footer.keys
         assert palette.key == "ctrl+p" and keys
         for key in keys:  # every key shown is shown whole
-            assert line[key.start:key.end] == f" {key.display} {key.description} "
+            assert line[key.start : key.end] == f" {key.display} {key.description} "
         # The reader has more keys than fit: the most important ones are kept first.
         assert [key.description for key in keys][:3] == ["Back", "Select", "Tag"]

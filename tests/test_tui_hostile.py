@@ -21,7 +21,9 @@ from tui.widgets.article_table import ArticleTable
 from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
-HOSTILE_TITLE = "Breaking [bold red]news[/] \x1b]52;c;aGFja2Vk\x07 [link=https://evil.example]x[/link]"
+HOSTILE_TITLE = (
+    "Breaking [bold red]news[/] \x1b]52;c;aGFja2Vk\x07 [link=https://evil.example]x[/link]"
+)
 HOSTILE_BODY = (
     "Clear\x1b[2J\x1b[Hthe screen. Bell\x07 and OSC 8 \x1b]8;;https://evil.example\x07link"
     "\x1b]8;;\x07 here.\r\n\r\n"
@@ -49,8 +51,10 @@ async def test_hostile_article_is_displayed_literally(tmp_path: Path, db_path: P
         assert "[bold red]news[/]" in drawn  # drawn as typed, not as markup
 
         app.open_reader("evil")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
-                         and bool(app.screen.query(ArticleView)))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView)),
+        )
         view = app.screen.query_one(ArticleView)
         await wait_until(pilot, lambda: view.article_layout is not None)
         await pilot.pause()
@@ -89,8 +93,9 @@ async def test_search_query_is_shown_literally(
 async def test_tag_with_brackets_is_shown_literally(
     samples_dir: Path, db_path: Path, tag: str, tmp_path: Path
 ) -> None:
-    seed_annotation(samples_dir, db_path, "000_e730ce0a32d34978", "deepen win-win cooperation",
-                    (tag,))
+    seed_annotation(
+        samples_dir, db_path, "000_e730ce0a32d34978", "deepen win-win cooperation", (tag,)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
         await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen))
@@ -99,8 +104,9 @@ async def test_tag_with_brackets_is_shown_literally(
         row = table.get_row_index(tag)
         table.move_cursor(row=row)
         quotes = app.screen.query_one("#tag-quotes", OptionList)
-        await wait_until(pilot, lambda: app.screen.current_tag() == tag
-                         and quotes.option_count == 1)
+        await wait_until(
+            pilot, lambda: app.screen.current_tag() == tag and quotes.option_count == 1
+        )
         await pilot.pause()
         assert shown_border_title(quotes) == f"1 quote tagged {tag}"
         app.save_screenshot(str(tmp_path / "tags.svg"))  # the parent rows drew literally too
@@ -115,8 +121,12 @@ async def test_export_dialog_shows_article_id_literally(tmp_path: Path, db_path:
         [meta] = list(app.workspace.require_corpus())
         assert "[x] [bold]y" in meta.id
         app.action_export(article=meta.id)
-        await wait_until(pilot, lambda: isinstance(app.screen, ExportDialog)
-                         and bool(app.screen.query("#export-article")))
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ExportDialog) and bool(app.screen.query("#export-article"))
+            ),
+        )
         checkbox = app.screen.query_one("#export-article", Checkbox)
         assert checkbox.label.plain == f"Only article {meta.id}"
 
@@ -149,8 +159,14 @@ async def test_many_tags_and_long_notes_keep_the_reader_quick(
     from tui.screens.reader import PANEL_NOTE_CHARS, PANEL_TAGS_CHARS
 
     tags = tuple(f"tag number {i}" for i in range(MAX_TAGS_PER_ANNOTATION))
-    seeded = seed_annotation(samples_dir, db_path, "000_e730ce0a32d34978",
-                             "make the pie of common interests", tags, note="long " * 20_000)
+    seeded = seed_annotation(
+        samples_dir,
+        db_path,
+        "000_e730ce0a32d34978",
+        "make the pie of common interests",
+        tags,
+        note="long " * 20_000,
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, seeded.article)
         panel = app.screen.query_one("#reader-annotations", OptionList)

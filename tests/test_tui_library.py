@@ -71,8 +71,9 @@ async def test_full_text_search_opens_reader_at_match(samples_dir: Path, db_path
         assert first.plain.startswith("China, Vietnam agree to build community")
         assert "  Xinhua · 2023-12-19" in first.plain
         assert "\n…the one-China principle, recognizes Taiwan as" in first.plain
-        reversed_spans = [first.plain[span.start:span.end] for span in first.spans
-                          if span.style == "reverse"]
+        reversed_spans = [
+            first.plain[span.start : span.end] for span in first.spans if span.style == "reverse"
+        ]
         assert reversed_spans == ["Taiwan"]
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
@@ -144,8 +145,9 @@ async def test_notes_column_counts_highlights_made_in_the_reader(
         await wait_until(pilot, lambda: len(app.workspace.require_store().all()) == 1)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        await wait_until(pilot, lambda: table.row(
-            table.index_of("000_e730ce0a32d34978") or 0).cells[4] == "1")
+        await wait_until(
+            pilot, lambda: table.row(table.index_of("000_e730ce0a32d34978") or 0).cells[4] == "1"
+        )
 
 
 async def test_search_panel_counts_every_match_but_lists_the_first(
@@ -207,6 +209,7 @@ def test_search_panel_title_counts_in_words() -> None:
     index = make_index(BODIES)
     assert hits_title("china", index.search("china")) == "1 match for 'china' in 1 article"
     assert hits_title("vietnam", index.search("vietnam", limit=2)) == (
-        "5 matches for 'vietnam' in 2 articles · first 2 listed")
+        "5 matches for 'vietnam' in 2 articles · first 2 listed"
+    )
     stopped = index.search(r"viet\w+", regex=True, limit=2)
     assert hits_title("viet", stopped).startswith("2+ matches for 'viet'")

@@ -23,9 +23,7 @@ def _table(app) -> ArticleTable:  # type: ignore[no-untyped-def]
     return app.screen.query_one(ArticleTable)
 
 
-async def test_dates_have_one_precision_and_are_never_cut(
-    samples_dir: Path, db_path: Path
-) -> None:
+async def test_dates_have_one_precision_and_are_never_cut(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
         for width in (120, 80, 60):
             await pilot.resize_terminal(width, 24)
@@ -63,8 +61,13 @@ async def test_stats_names_articles_by_title_and_opens_them(
     title = Corpus.open(samples_dir).meta(LEFT).title
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen)
-                         and app.screen.query_one("#stats-article", DataTable).row_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, StatsScreen)
+                and app.screen.query_one("#stats-article", DataTable).row_count == 1
+            ),
+        )
         articles = app.screen.query_one("#stats-article", DataTable)
         assert str(articles.get_row_at(0)[0]) == title
         app.screen.query_one("#stats-tabs").active = "stats-article-tab"
@@ -82,8 +85,9 @@ async def test_hovering_a_row_shows_the_full_date_and_time(
     corpus = Corpus.open(samples_dir)
     async with running_app(samples_dir, db_path) as (app, pilot):
         table = _table(app)
-        index = next(i for i in range(table.row_count)
-                     if len(corpus.meta(table.row(i).key).date or "") > 10)
+        index = next(
+            i for i in range(table.row_count) if len(corpus.meta(table.row(i).key).date or "") > 10
+        )
         full = corpus.meta(table.row(index).key).date
         await pilot.hover(table, offset=(2, index + 1 - round(table.scroll_y)))
         await wait_until(pilot, lambda: table.tooltip is not None)

@@ -62,8 +62,10 @@ async def test_ctrl_q_quits_from_the_reader(samples_dir: Path, db_path: Path) ->
 async def test_q_does_nothing_in_a_dialog(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.id != "_default" and
-                         type(app.screen).__name__ == "ExportDialog")
+        await wait_until(
+            pilot,
+            lambda: app.screen.id != "_default" and type(app.screen).__name__ == "ExportDialog",
+        )
         dialog = app.screen
         await pilot.press("tab", "q")  # focus away from the text box, then q
         await pilot.pause()
@@ -80,8 +82,10 @@ async def test_help_says_where_each_key_works_in_plain_words(
         places = {where for _, _, where in library_rows + reader_rows}
         assert "in the text" in places and "in the list of articles" in places
         assert "everywhere" in places and "Reader" in places
-        assert not any(where[0].isupper() and where[1:].isalpha() and where not in
-                       ("Reader", "Library") for where in places), places
+        assert not any(
+            where[0].isupper() and where[1:].isalpha() and where not in ("Reader", "Library")
+            for where in places
+        ), places
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
 
@@ -98,6 +102,12 @@ async def test_an_80_column_footer_keeps_the_important_keys(
         await open_reader(app, pilot, ARTICLE)
         await pilot.pause()
         line = footer(app)
-        for label in (" esc Back ", " v Select ", " t Tag ", " c Copy quote ", " / Find ",
-                      " ? Help "):
+        for label in (
+            " esc Back ",
+            " v Select ",
+            " t Tag ",
+            " c Copy quote ",
+            " / Find ",
+            " ? Help ",
+        ):
             assert label in line, line

@@ -85,7 +85,7 @@ async def test_mouse_drag_selects_and_tags(samples_dir: Path, db_path: Path) -> 
         await pilot.mouse_up(view, offset=(x2, y2))
         await pilot.pause()
         assert view.selection is not None
-        assert body[view.selection.start:view.selection.end] == "deepen win-win cooperation"
+        assert body[view.selection.start : view.selection.end] == "deepen win-win cooperation"
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
         await pilot.press(*"economy", "enter", "enter")
@@ -96,8 +96,9 @@ async def test_mouse_drag_selects_and_tags(samples_dir: Path, db_path: Path) -> 
 
 
 async def test_edit_delete_and_undo_a_highlight(samples_dir: Path, db_path: Path) -> None:
-    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
-                             "make the pie of common interests even bigger", ("economy",))
+    seeded = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests even bigger", ("economy",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
         store = app.workspace.require_store()
@@ -138,7 +139,7 @@ async def test_find_in_article(samples_dir: Path, db_path: Path) -> None:
         await pilot.press("slash", *"maritime", "enter")
         await wait_until(pilot, lambda: view.match_count > 0)
         first = view.cursor_offset
-        assert view.article.body[first:first + 8].lower() == "maritime"
+        assert view.article.body[first : first + 8].lower() == "maritime"
         await pilot.press("n")
         assert view.cursor_offset != first
         await pilot.press("N")
@@ -150,8 +151,9 @@ async def test_copy_quote_with_citation(
 ) -> None:
     copied: list[str] = []
     monkeypatch.setattr(pyperclip, "copy", copied.append)
-    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
-                             "make the pie of common interests even bigger", ("economy",))
+    seeded = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests even bigger", ("economy",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
         view.move_cursor_to(seeded.start)
@@ -159,8 +161,10 @@ async def test_copy_quote_with_citation(
         await wait_until(pilot, lambda: bool(app.clipboard))
         assert app.clipboard.startswith("“make the pie of common interests even bigger”")
         # APA, the default style: author, date, title, outlet.
-        assert "\n— Xu, W. (2023, December 14). Presidents vow to advance solidarity, " \
-               "cooperation. China Daily. (article 000" in app.clipboard
+        assert (
+            "\n— Xu, W. (2023, December 14). Presidents vow to advance solidarity, "
+            "cooperation. China Daily. (article 000" in app.clipboard
+        )
         assert copied == [app.clipboard]
         assert any("to the clipboard" in m for m in notifications(app))
         # The command palette switches the style of the next copy.
@@ -174,8 +178,10 @@ async def test_copy_quote_with_citation(
         view.move_cursor_to(seeded.start)
         await pilot.press("c")
         await wait_until(pilot, lambda: len(copied) == 2)
-        assert "\n— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, " \
-               "14 Dec. 2023. (article 000" in copied[1]
+        assert (
+            "\n— Xu, Wei. “Presidents Vow to Advance Solidarity, Cooperation”. China Daily, "
+            "14 Dec. 2023. (article 000" in copied[1]
+        )
 
 
 async def test_copy_tag_falls_back_to_file_without_clipboard(
@@ -185,8 +191,9 @@ async def test_copy_tag_falls_back_to_file_without_clipboard(
         raise pyperclip.PyperclipException("no xclip")
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
-    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
-                             "make the pie of common interests even bigger", ("economy",))
+    seeded = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests even bigger", ("economy",)
+    )
     seed_annotation(samples_dir, db_path, "001", "practical cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
@@ -231,20 +238,21 @@ async def test_article_deleted_while_open_returns_to_library(
     async with running_app(library_copy, db_path) as (app, pilot):
         (library_copy / f"{article_id}.txt").unlink()
         app.open_reader(article_id)
-        await wait_until(pilot, lambda: any("can no longer be read" in m
-                                            for m in notifications(app)))
+        await wait_until(
+            pilot, lambda: any("can no longer be read" in m for m in notifications(app))
+        )
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         await pilot.press("down")  # still responsive
         assert isinstance(app.screen, LibraryScreen)
 
 
-async def test_clicking_a_highlight_picks_its_panel_entry(
-    samples_dir: Path, db_path: Path
-) -> None:
-    first = seed_annotation(samples_dir, db_path, ARTICLE, "deepen win-win cooperation",
-                            ("economy",))
-    second = seed_annotation(samples_dir, db_path, ARTICLE,
-                             "make the pie of common interests even bigger", ("trade",))
+async def test_clicking_a_highlight_picks_its_panel_entry(samples_dir: Path, db_path: Path) -> None:
+    first = seed_annotation(
+        samples_dir, db_path, ARTICLE, "deepen win-win cooperation", ("economy",)
+    )
+    second = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests even bigger", ("trade",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
         panel = app.screen.query_one("#reader-annotations", OptionList)
@@ -257,8 +265,13 @@ async def test_clicking_a_highlight_picks_its_panel_entry(
         await pilot.pause()
         x, y = cell[0], cell[1] - round(view.scroll_y)
         await pilot.click(view, offset=(x, y))
-        await wait_until(pilot, lambda: panel.highlighted is not None
-                         and panel.get_option_at_index(panel.highlighted).id == target.id)
+        await wait_until(
+            pilot,
+            lambda: (
+                panel.highlighted is not None
+                and panel.get_option_at_index(panel.highlighted).id == target.id
+            ),
+        )
         status = str(app.screen.query_one("#article-status").render())
         assert status.startswith(f"Highlight: {target.tags[0]}")
 
@@ -266,8 +279,9 @@ async def test_clicking_a_highlight_picks_its_panel_entry(
 async def test_editing_keeps_changes_made_elsewhere_meanwhile(
     samples_dir: Path, db_path: Path
 ) -> None:
-    seeded = seed_annotation(samples_dir, db_path, ARTICLE,
-                             "make the pie of common interests even bigger", ("economy",))
+    seeded = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests even bigger", ("economy",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
         view.move_cursor_to(seeded.start)
@@ -283,10 +297,10 @@ async def test_editing_keeps_changes_made_elsewhere_meanwhile(
 
 
 async def test_panel_keys_act_on_the_chosen_entry(samples_dir: Path, db_path: Path) -> None:
-    first = seed_annotation(samples_dir, db_path, ARTICLE,
-                            "deepen win-win cooperation", ("economy",))
-    second = seed_annotation(samples_dir, db_path, ARTICLE,
-                             "six major goals", ("goals",))
+    first = seed_annotation(
+        samples_dir, db_path, ARTICLE, "deepen win-win cooperation", ("economy",)
+    )
+    second = seed_annotation(samples_dir, db_path, ARTICLE, "six major goals", ("goals",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
         view.move_cursor_to(first.start)  # the text cursor is on the first highlight
@@ -336,8 +350,9 @@ async def test_resizing_keeps_the_cursor_in_view(samples_dir: Path, db_path: Pat
 async def test_panel_keeps_entries_of_unchanged_annotations(
     samples_dir: Path, db_path: Path
 ) -> None:
-    first = seed_annotation(samples_dir, db_path, ARTICLE,
-                            "make the pie of common interests even bigger", ("economy",))
+    first = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests even bigger", ("economy",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         await open_reader(app, pilot, ARTICLE)
         panel = app.screen.query_one("#reader-annotations", OptionList)

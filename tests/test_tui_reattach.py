@@ -25,8 +25,10 @@ from tui.widgets.article_view import ArticleView
 ARTICLE = "000_e730ce0a32d34978"
 NEW_QUOTE = "grow trade"  # what make_orphan put in place of ORPHANED_QUOTE
 # The quote is cut to fit the one-line status; the old quote is shown in full above it.
-WAITING = "Re-attach “make the pie of common interests even b…”: select the passage, then enter " \
+WAITING = (
+    "Re-attach “make the pie of common interests even b…”: select the passage, then enter "
     "(esc cancels)"
+)
 
 
 async def start_reattaching(app: NewsmarkApp, pilot) -> ArticleView:
@@ -70,8 +72,7 @@ async def test_reattach_with_the_keyboard_then_undo(library_copy: Path, db_path:
         attached = store.get(orphan.id)
         assert attached.quote == view.article.text(selection.start, selection.end)
         assert NEW_QUOTE in attached.quote
-        assert (attached.tags, attached.note, attached.colour) == (("economy",), "pie",
-                                                                   "#ff8800")
+        assert (attached.tags, attached.note, attached.colour) == (("economy",), "pie", "#ff8800")
         assert len(store.all()) == 1
         await wait_until(pilot, lambda: orphan_rows(app) == 0)
         panel = app.screen.query_one("#reader-annotations", OptionList)
@@ -107,13 +108,16 @@ async def test_reattach_with_a_mouse_drag(library_copy: Path, db_path: Path) -> 
         await pilot.mouse_up(view, offset=(x2, y2 - top))
         await pilot.pause()
         assert view.selection is not None
-        assert body[view.selection.start:view.selection.end] == NEW_QUOTE
+        assert body[view.selection.start : view.selection.end] == NEW_QUOTE
         await pilot.press("enter")
         store = app.workspace.require_store()
         await wait_until(pilot, lambda: store.get(orphan.id).anchor == Anchor.EXACT)
         attached = store.get(orphan.id)
-        assert (attached.quote, attached.start, attached.end) == (NEW_QUOTE, start,
-                                                                  start + len(NEW_QUOTE))
+        assert (attached.quote, attached.start, attached.end) == (
+            NEW_QUOTE,
+            start,
+            start + len(NEW_QUOTE),
+        )
         assert attached.id == orphan.id and attached.tags == ("economy",)
         await wait_until(pilot, lambda: orphan_rows(app) == 0)
         await pilot.press("escape")
@@ -147,8 +151,15 @@ async def test_reattach_is_refused_when_the_article_left_the_collection(
     async with running_app(library_copy, db_path) as (app, pilot):
         await open_orphans(app, pilot, count=1)
         await pilot.press("r")
-        await wait_until(pilot, lambda: any(
-            m.startswith(f"Article {ARTICLE} is no longer in the collection, so this "
-                         "annotation cannot be re-attached there") for m in notifications(app)))
+        await wait_until(
+            pilot,
+            lambda: any(
+                m.startswith(
+                    f"Article {ARTICLE} is no longer in the collection, so this "
+                    "annotation cannot be re-attached there"
+                )
+                for m in notifications(app)
+            ),
+        )
         assert isinstance(app.screen, OrphansScreen)
         assert app.workspace.require_store().get(orphan.id).quote == ORPHANED_QUOTE

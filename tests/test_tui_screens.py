@@ -31,8 +31,12 @@ LEFT, RIGHT = "000_e730ce0a32d34978", "001_cd3da7863ef62599"
 
 async def open_side_by_side(app, pilot) -> SideBySideScreen:  # type: ignore[no-untyped-def]
     app.open_side_by_side(LEFT, RIGHT)
-    await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
-                     and len(app.screen.query(ArticleView)) == 2)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, SideBySideScreen) and len(app.screen.query(ArticleView)) == 2
+        ),
+    )
     screen = app.screen
     await wait_until(pilot, lambda: all(v.article_layout for v in screen.article_views()))
     return screen
@@ -115,8 +119,13 @@ async def test_tag_browser_lists_renames_and_merges(samples_dir: Path, db_path: 
     seed_annotation(samples_dir, db_path, RIGHT, "maritime issues", ("sea",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-table", DataTable).row_count == 3)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-table", DataTable).row_count == 3
+            ),
+        )
         table = app.screen.query_one("#tag-table", DataTable)
         assert [str(table.get_row_at(i)[1]) for i in range(3)] == ["Economics", "economy", "sea"]
         quotes = app.screen.query_one("#tag-quotes", OptionList)
@@ -140,8 +149,13 @@ async def test_tag_browser_delete_keeps_annotations(samples_dir: Path, db_path: 
     seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-table", DataTable).row_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-table", DataTable).row_count == 1
+            ),
+        )
         await pilot.press("x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
@@ -158,8 +172,13 @@ async def test_tag_browser_recolour_uses_the_cli_colour_names(
     seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-table", DataTable).row_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-table", DataTable).row_count == 1
+            ),
+        )
         await pilot.press("k")
         await wait_until(pilot, lambda: isinstance(app.screen, PromptDialog))
         await pilot.press("ctrl+a", "ctrl+k", *"crimson", "enter")
@@ -176,12 +195,19 @@ async def test_tag_browser_quote_opens_reader(samples_dir: Path, db_path: Path) 
     seeded = seed_annotation(samples_dir, db_path, RIGHT, "maritime issues", ("sea",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one("#tag-quotes", OptionList).option_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one("#tag-quotes", OptionList).option_count == 1
+            ),
+        )
         app.screen.query_one("#tag-quotes", OptionList).focus()
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen)
-                         and bool(app.screen.query(ArticleView)))
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView)),
+        )
         view = app.screen.query_one(ArticleView)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == RIGHT
@@ -203,23 +229,28 @@ async def test_stats_screen_counts(samples_dir: Path, db_path: Path) -> None:
     seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen)
-                         and app.screen.query_one("#stats-tags", DataTable).row_count == 2)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, StatsScreen)
+                and app.screen.query_one("#stats-tags", DataTable).row_count == 2
+            ),
+        )
         tags = app.screen.query_one("#stats-tags", DataTable)
         assert [(str(tags.get_row_at(i)[0]), tags.get_row_at(i)[1]) for i in range(2)] == [
-            ("economy", 2), ("ties", 1)
+            ("economy", 2),
+            ("ties", 1),
         ]
         outlets = app.screen.query_one("#stats-outlet", DataTable)
         assert sorted(str(outlets.get_row_at(i)[0]) for i in range(outlets.row_count)) == [
-            "China Daily", "Xinhua"
+            "China Daily",
+            "Xinhua",
         ]
         pairs = app.screen.query_one("#stats-pairs", DataTable)
         assert pairs.row_count == 1 and pairs.get_row_at(0)[2] == 1
 
 
-async def test_export_dialog_writes_file(
-    samples_dir: Path, db_path: Path, tmp_path: Path
-) -> None:
+async def test_export_dialog_writes_file(samples_dir: Path, db_path: Path, tmp_path: Path) -> None:
     seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",))
     target = tmp_path / "quotes.md"
     async with running_app(samples_dir, db_path) as (app, pilot):
@@ -278,8 +309,9 @@ async def test_changes_from_another_process_appear(
         view = await open_reader(app, pilot, LEFT)
         assert view.highlights == []
         # Another terminal (a separate store on the same file) adds a highlight.
-        seeded = seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation",
-                                 ("economy",))
+        seeded = seed_annotation(
+            samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy",)
+        )
         await wait_until(pilot, lambda: [h.annotation_id for h in view.highlights] == [seeded.id])
 
 
@@ -326,17 +358,24 @@ def test_aligned_cells_say_where_a_moved_passage_went() -> None:
     from tests.test_align import _article
     from tui.widgets.aligned_view import row_cells
 
-    left = _article("left", "Apples grow on tall green trees in the orchard.\n\n"
-                    "Cherries make a sweet red summer pie.")
-    right = _article("right", "Cherries make a sweet red summer pie.\n\n"
-                     "Apples grow on tall green trees in the orchard.\n\n"
-                     "Dates are dried in the desert.")
+    left = _article(
+        "left",
+        "Apples grow on tall green trees in the orchard.\n\nCherries make a sweet red summer pie.",
+    )
+    right = _article(
+        "right",
+        "Cherries make a sweet red summer pie.\n\n"
+        "Apples grow on tall green trees in the orchard.\n\n"
+        "Dates are dried in the desert.",
+    )
     rows = align_articles(left, right, unit="paragraph").rows()
     cells = [tuple(cell.plain for cell in row_cells(row, "paragraph")) for row in rows]
-    assert ("", "— out of order: matches left paragraph 2 (1.00) —",
-            "Cherries make a sweet red summer pie.") in cells
+    assert (
+        "",
+        "— out of order: matches left paragraph 2 (1.00) —",
+        "Cherries make a sweet red summer pie.",
+    ) in cells
     assert ("", "— only right —", "Dates are dried in the desert.") in cells
-
 
 
 async def test_stats_tables_shade_cells_and_enter_lists_the_annotations(
@@ -349,8 +388,13 @@ async def test_stats_tables_shade_cells_and_enter_lists_the_annotations(
     seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("economy",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("S")
-        await wait_until(pilot, lambda: isinstance(app.screen, StatsScreen)
-                         and app.screen.query_one("#stats-outlet", DataTable).row_count == 2)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, StatsScreen)
+                and app.screen.query_one("#stats-outlet", DataTable).row_count == 2
+            ),
+        )
         app.screen.query_one("#stats-tabs").active = "stats-month-tab"
         months = app.screen.query_one("#stats-month", DataTable)
         await pilot.pause()

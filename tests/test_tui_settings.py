@@ -57,7 +57,10 @@ async def test_theme_panel_and_citation_style_are_remembered(
         await pilot.pause()
     settings, _ = load_settings(settings_path())
     assert (settings.theme, settings.citation_style, settings.annotation_panel) == (
-        "nord", "mla", False)
+        "nord",
+        "mla",
+        False,
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         assert app.theme == "nord" and app.citation_style == "mla"
         await open_reader(app, pilot, ARTICLE)

@@ -39,8 +39,13 @@ async def open_suggestions_from_reader(app, pilot, offset: int) -> SuggestScreen
 
 
 async def wait_for_list(app, pilot) -> SuggestScreen:  # type: ignore[no-untyped-def]
-    await wait_until(pilot, lambda: isinstance(app.screen, SuggestScreen)
-                     and app.screen.query_one(SelectionList).option_count > 0)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, SuggestScreen)
+            and app.screen.query_one(SelectionList).option_count > 0
+        ),
+    )
     return app.screen
 
 
@@ -49,8 +54,11 @@ def test_prompt_is_built_from_text_not_markup(samples_dir: Path) -> None:
     [first, *_] = suggest(corpus, PHRASE, tags=["community"])
     emphasised = emphasised_context(first)
     assert PHRASE in emphasised.plain
-    assert any(emphasised.plain[span.start : span.end] == first.quote
-               for span in emphasised.spans if "reverse" in str(span.style))
+    assert any(
+        emphasised.plain[span.start : span.end] == first.quote
+        for span in emphasised.spans
+        if "reverse" in str(span.style)
+    )
     hostile = first.__class__(ARTICLE, 0, 6, "[bold]", "[bold] x", "exact", 100.0)
     assert "[bold]" in suggestion_prompt(hostile, None).plain
 
@@ -116,8 +124,13 @@ async def test_tag_browser_finds_places_like_tagged_passages(
     seed_annotation(samples_dir, db_path, ARTICLE, "win-win cooperation", ("community",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         await pilot.press("g")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen)
-                         and app.screen.query_one(DataTable).row_count == 1)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, TagBrowserScreen)
+                and app.screen.query_one(DataTable).row_count == 1
+            ),
+        )
         await pilot.press("f")
         screen = await wait_for_list(app, pilot)
         store = app.workspace.require_store()
@@ -151,15 +164,18 @@ async def test_selection_asks_for_tags_first(samples_dir: Path, db_path: Path) -
         screen = await wait_for_list(app, pilot)
         assert (screen.tags, screen.phrase) == (("headline",), selected)
         corpus = app.workspace.require_corpus()
-        assert screen.suggestions == suggest(corpus, selected, tags=["headline"],
-                                             existing=[seeded])
+        assert screen.suggestions == suggest(corpus, selected, tags=["headline"], existing=[seeded])
 
 
 async def test_error_is_shown_not_raised(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
         app.open_suggestions(["security"])
-        await wait_until(pilot, lambda: isinstance(app.screen, SuggestScreen)
-                         and bool(app.screen.query("#suggest-message")))
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SuggestScreen) and bool(app.screen.query("#suggest-message"))
+            ),
+        )
         message = app.screen.query_one("#suggest-message", Static)
         await wait_until(pilot, lambda: message.has_class("-error"))
         assert "no annotations tagged security to learn from" in str(message.render())

@@ -12,8 +12,7 @@ from tui.threads import long_lived_objects, sorted_in_steps
 
 
 @pytest.mark.parametrize("size", [0, 1, 7, 100, 1_003])
-def test_sorted_in_steps_is_sorted_and_stable(size: int, monkeypatch: pytest.MonkeyPatch
-                                              ) -> None:
+def test_sorted_in_steps_is_sorted_and_stable(size: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(threads, "SORT_STEP", 10)
     rng = random.Random(size)
     items = [(rng.randint(0, 20), number) for number in range(size)]  # many equal keys

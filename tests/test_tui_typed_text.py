@@ -53,8 +53,12 @@ def _store_ids(app: App) -> set[str]:
 
 async def _side_by_side(app, pilot) -> SideBySideScreen:  # type: ignore[no-untyped-def]
     app.open_side_by_side(LEFT, RIGHT)
-    await wait_until(pilot, lambda: isinstance(app.screen, SideBySideScreen)
-                     and len(app.screen.query(ArticleView)) == 2)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, SideBySideScreen) and len(app.screen.query(ArticleView)) == 2
+        ),
+    )
     screen = app.screen
     await wait_until(pilot, lambda: all(v.article_layout for v in screen.article_views()))
     return screen
@@ -63,8 +67,9 @@ async def _side_by_side(app, pilot) -> SideBySideScreen:  # type: ignore[no-unty
 async def test_side_by_side_find_takes_typed_text_and_searches_the_active_column(
     samples_dir: Path, db_path: Path
 ) -> None:
-    seeded = seed_annotation(samples_dir, db_path, RIGHT, "consolidate political mutual trust",
-                             ("trust",))
+    seeded = seed_annotation(
+        samples_dir, db_path, RIGHT, "consolidate political mutual trust", ("trust",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         screen = await _side_by_side(app, pilot)
         right = screen.view("right")
@@ -82,7 +87,7 @@ async def test_side_by_side_find_takes_typed_text_and_searches_the_active_column
         assert screen.view("left").match_count == 0  # the find searched the active column
         assert right.has_focus and not screen.find_input().display
         first = right.cursor_offset
-        assert right.article.body[first:first + len(WORD)].lower() == WORD
+        assert right.article.body[first : first + len(WORD)].lower() == WORD
         if expected > 1:
             await pilot.press("n")
             assert right.cursor_offset != first
@@ -101,8 +106,9 @@ async def test_side_by_side_escape_closes_find_and_keeps_the_screen(
 
 
 async def test_reader_find_takes_typed_text(samples_dir: Path, db_path: Path) -> None:
-    seeded = seed_annotation(samples_dir, db_path, LEFT, "make the pie of common interests",
-                             ("economy",))
+    seeded = seed_annotation(
+        samples_dir, db_path, LEFT, "make the pie of common interests", ("economy",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, LEFT)
         view.move_cursor_to(seeded.start)
@@ -115,8 +121,9 @@ async def test_reader_find_takes_typed_text(samples_dir: Path, db_path: Path) ->
 
 
 async def test_tag_dialog_takes_typed_text(samples_dir: Path, db_path: Path) -> None:
-    seeded = seed_annotation(samples_dir, db_path, LEFT, "make the pie of common interests",
-                             ("economy",))
+    seeded = seed_annotation(
+        samples_dir, db_path, LEFT, "make the pie of common interests", ("economy",)
+    )
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, LEFT)
         view.move_cursor_to(seeded.start)
@@ -127,8 +134,7 @@ async def test_tag_dialog_takes_typed_text(samples_dir: Path, db_path: Path) -> 
         assert _store_ids(app) == {seeded.id}
 
 
-async def test_library_filter_and_search_take_typed_text(samples_dir: Path, db_path: Path
-                                                         ) -> None:
+async def test_library_filter_and_search_take_typed_text(samples_dir: Path, db_path: Path) -> None:
     async with running_app(samples_dir, db_path) as (app, pilot):
         library = app.screen
         assert isinstance(library, LibraryScreen)

@@ -28,9 +28,26 @@ async def test_u_undoes_this_windows_change_and_keeps_another_terminals(
 
         # Another terminal highlights a passage of an article this window is not showing.
         other = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--library", str(samples_dir), "--db",
-             str(db_path), "annotate", OTHER_ARTICLE, "--quote", "Vietnam", "--tag", "theirs"],
-            cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=True,
+            [
+                sys.executable,
+                "-m",
+                "tui.cli",
+                "--library",
+                str(samples_dir),
+                "--db",
+                str(db_path),
+                "annotate",
+                OTHER_ARTICLE,
+                "--quote",
+                "Vietnam",
+                "--tag",
+                "theirs",
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
         theirs = other.stdout.strip()
         app._check_external_changes()  # what the window's 2 s poll does
@@ -38,11 +55,13 @@ async def test_u_undoes_this_windows_change_and_keeps_another_terminals(
 
         await pilot.press("u")
         await wait_until(pilot, lambda: [a.id for a in store.all()] == [theirs])
-        await wait_until(pilot, lambda: any("Undone: add highlight" in m
-                                            for m in notifications(app)))
+        await wait_until(
+            pilot, lambda: any("Undone: add highlight" in m for m in notifications(app))
+        )
         await pilot.press("u")  # nothing of this window's is left to undo
-        await wait_until(pilot, lambda: any("Nothing of this window's to undo" in m
-                                            for m in notifications(app)))
+        await wait_until(
+            pilot, lambda: any("Nothing of this window's to undo" in m for m in notifications(app))
+        )
         assert [a.id for a in store.all()] == [theirs]
 
         await pilot.press("U")  # redo brings this window's highlight back

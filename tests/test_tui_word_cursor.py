@@ -88,8 +88,9 @@ async def test_home_end_and_G_move_the_cursor(samples_dir: Path, db_path: Path) 
 
 
 async def test_brackets_jump_between_highlights(samples_dir: Path, db_path: Path) -> None:
-    first = seed_annotation(samples_dir, db_path, ARTICLE, "make the pie of common interests",
-                            ("economy",))
+    first = seed_annotation(
+        samples_dir, db_path, ARTICLE, "make the pie of common interests", ("economy",)
+    )
     second = seed_annotation(samples_dir, db_path, ARTICLE, PHRASE, ("security",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         view = await open_reader(app, pilot, ARTICLE)
@@ -129,7 +130,7 @@ async def test_chinese_words_by_keyboard_and_mouse(chinese_library: Path, db_pat
         await pilot.pause()
         assert _selected(view) == "南海"
         await pilot.press("escape", "home", "j", "w", "w", "w", "w")  # 中 越 双方 要 -> 维护
-        assert body[view.cursor_offset:view.cursor_offset + 2] == "维护"
+        assert body[view.cursor_offset : view.cursor_offset + 2] == "维护"
         await pilot.press("v", "w")
         assert _selected(view) == "维护南海"
         await pilot.press("w", "w")

@@ -16,8 +16,13 @@ def _words(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 def test_words_leave_out_punctuation_and_keep_inner_hyphens() -> None:
     text = "Win-win, China's “more practical” cooperation."
-    assert _words(text, word_spans(text)) == ["Win-win", "China's", "more", "practical",
-                                              "cooperation"]
+    assert _words(text, word_spans(text)) == [
+        "Win-win",
+        "China's",
+        "more",
+        "practical",
+        "cooperation",
+    ]
 
 
 def test_chinese_without_a_segmenter_steps_by_character() -> None:

@@ -45,12 +45,14 @@ class Terminal:
     def start(self, command: list[str], width: int = WIDTH, height: int = HEIGHT) -> None:
         """Start `command` in a `width` x `height` terminal that already has that size."""
         self.width, self.height = width, height
-        self.tmux("new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height),
-                  "sleep 600")
+        self.tmux(
+            "new-session", "-d", "-s", "e2e", "-x", str(width), "-y", str(height), "sleep 600"
+        )
         self.tmux("set-option", "-w", "-t", "e2e", "window-size", "manual")
         self.tmux("resize-window", "-t", "e2e", "-x", str(width), "-y", str(height))
-        size = self.tmux("display-message", "-p", "-t", "e2e",
-                         "#{pane_width}x#{pane_height}").strip()
+        size = self.tmux(
+            "display-message", "-p", "-t", "e2e", "#{pane_width}x#{pane_height}"
+        ).strip()
         assert size == f"{width}x{height}", f"tmux pane is {size}, not {width}x{height}"
         self.tmux("respawn-pane", "-k", "-t", "e2e", *command)
         # The footer on the last row proves the program laid itself out at full size.
@@ -85,8 +87,9 @@ class Terminal:
 
     def wait_for(self, text: str, timeout: float = 30.0) -> list[str]:
         """Wait until `text` is on screen."""
-        return self.wait_until(lambda lines: any(text in line for line in lines),
-                               repr(text), timeout)
+        return self.wait_until(
+            lambda lines: any(text in line for line in lines), repr(text), timeout
+        )
 
     def footer(self) -> str:
         """The bottom row: the key footer."""
@@ -95,9 +98,11 @@ class Terminal:
     def wait_for_footer(self, *keys: str, absent: tuple[str, ...] = ()) -> None:
         """Wait until the footer shows every key label in `keys` and none in `absent`."""
         self.wait_until(
-            lambda lines: bool(lines)
-            and all(key in lines[-1] for key in keys)
-            and not any(key in lines[-1] for key in absent),
+            lambda lines: (
+                bool(lines)
+                and all(key in lines[-1] for key in keys)
+                and not any(key in lines[-1] for key in absent)
+            ),
             f"a footer with {keys} and without {absent}",
         )
 
@@ -139,5 +144,3 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         env=env,
         check=False,
     )
-
-

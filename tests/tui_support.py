@@ -56,7 +56,11 @@ async def open_reader(app: NewsmarkApp, pilot: Pilot, article_id: str) -> Articl
 
 
 def seed_annotation(
-    library: Path, db_path: Path, article_id: str, quote: str, tags: tuple[str, ...],
+    library: Path,
+    db_path: Path,
+    article_id: str,
+    quote: str,
+    tags: tuple[str, ...],
     note: str | None = None,
 ) -> Annotation:
     """Store one annotation of `quote` directly, as a previous session would have."""
@@ -74,8 +78,9 @@ def make_orphan(library: Path, db_path: Path, article_id: str) -> Annotation:
     """Annotate ORPHANED_QUOTE in a writable library, then edit it out of the article."""
     annotation = seed_annotation(library, db_path, article_id, ORPHANED_QUOTE, ("economy",))
     path = library / f"{article_id}.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace(ORPHANED_QUOTE, "grow trade"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(ORPHANED_QUOTE, "grow trade"), encoding="utf-8"
+    )
     return annotation
 
 
@@ -87,8 +92,13 @@ async def open_orphans(app: NewsmarkApp, pilot: Pilot, *, count: int) -> None:
 
     await wait_until(pilot, lambda: any("orphaned" in m for m in notifications(app)))
     await pilot.press("o")
-    await wait_until(pilot, lambda: isinstance(app.screen, OrphansScreen)
-                     and app.screen.query_one("#orphan-table", DataTable).row_count == count)
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, OrphansScreen)
+            and app.screen.query_one("#orphan-table", DataTable).row_count == count
+        ),
+    )
 
 
 def notifications(app: NewsmarkApp) -> list[str]:

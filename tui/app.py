@@ -55,8 +55,10 @@ def tmux_hint() -> str:
     """Inside tmux, how to let OSC 52 through to the outer terminal (else nothing)."""
     if not os.environ.get("TMUX"):
         return ""
-    return (" In tmux, the terminal's clipboard (OSC 52) only works with "
-            "`set -g set-clipboard on` in ~/.tmux.conf.")
+    return (
+        " In tmux, the terminal's clipboard (OSC 52) only works with "
+        "`set -g set-clipboard on` in ~/.tmux.conf."
+    )
 
 
 class NewsmarkApp(App[int]):
@@ -172,8 +174,13 @@ class NewsmarkApp(App[int]):
         """Pick up annotations written by another newsmark (a second terminal, the CLI), and
         article files on screen that changed on disk."""
         if not self._write_lock.locked():
-            self.run_worker(partial(self._refresh_store, self._articles_on_screen()),
-                            thread=True, group="refresh", exclusive=True, exit_on_error=False)
+            self.run_worker(
+                partial(self._refresh_store, self._articles_on_screen()),
+                thread=True,
+                group="refresh",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
     def _articles_on_screen(self) -> list[str]:
         """The ids of the articles shown by the screens on the stack."""
@@ -194,8 +201,9 @@ class NewsmarkApp(App[int]):
         try:
             store.refresh()
         except NewsmarkError as error:
-            self.call_from_thread(self.notify, str(error), title="Database", severity="error",
-                                  markup=False)
+            self.call_from_thread(
+                self.notify, str(error), title="Database", severity="error", markup=False
+            )
             return
         # Compare versions rather than trusting refresh(): any read on the UI thread may
         # already have taken in another process's change without telling the screens.
@@ -218,16 +226,25 @@ class NewsmarkApp(App[int]):
             self.broadcast(partial(ArticlesReloaded, tuple(article_ids), tuple(changed)))
             if changed:
                 corpus = workspace.require_corpus()
-                titles = ", ".join(f"“{corpus.meta(i).title}”" if i in corpus else i
-                                   for i in changed)
+                titles = ", ".join(
+                    f"“{corpus.meta(i).title}”" if i in corpus else i for i in changed
+                )
                 what = "The article" if len(changed) == 1 else "Articles"
                 message = f"{what} changed on disk; reloaded: {titles}."
-                self.notify(message + (f" {notice[:1].upper()}{notice[1:]}." if notice else ""),
-                            title="Reloaded", severity="warning" if notice else "information",
-                            timeout=8, markup=False)
+                self.notify(
+                    message + (f" {notice[:1].upper()}{notice[1:]}." if notice else ""),
+                    title="Reloaded",
+                    severity="warning" if notice else "information",
+                    timeout=8,
+                    markup=False,
+                )
 
-        self.perform("read the changed article again", workspace.reload_articles, article_ids,
-                     on_done=reloaded)
+        self.perform(
+            "read the changed article again",
+            workspace.reload_articles,
+            article_ids,
+            on_done=reloaded,
+        )
 
     def broadcast(self, make_message: Callable[[], Message]) -> None:
         """Deliver a fresh message from `make_message` to every screen on the stack."""
@@ -265,8 +282,11 @@ class NewsmarkApp(App[int]):
                 result = await asyncio.to_thread(operation, *args)
             except NewsmarkError as error:
                 self.notify(
-                    f"Could not {description}: {error}", title="Not saved", severity="error",
-                    timeout=10, markup=False,
+                    f"Could not {description}: {error}",
+                    title="Not saved",
+                    severity="error",
+                    timeout=10,
+                    markup=False,
                 )
                 failed: NewsmarkError | None = error
             else:
@@ -288,8 +308,12 @@ class NewsmarkApp(App[int]):
         try:
             result = copy_text(text, fallback_dir=cache_dir())
         except NewsmarkError as error:
-            self.notify(f"Copied {what} via the terminal (OSC 52) only: {error}{tmux_hint()}",
-                        title="Copied", severity="warning", markup=False)
+            self.notify(
+                f"Copied {what} via the terminal (OSC 52) only: {error}{tmux_hint()}",
+                title="Copied",
+                severity="warning",
+                markup=False,
+            )
             return
         if result.method == "system":
             message = f"Copied {what} to the clipboard."
@@ -307,8 +331,12 @@ class NewsmarkApp(App[int]):
 
         corpus = self.workspace.require_corpus()
         meta = corpus.meta(annotation.article) if annotation.article in corpus else None
-        text = quote_with_citation(annotation, meta, style=self.citation_style or DEFAULT_STYLE,
-                                   accessed=date.today().isoformat())
+        text = quote_with_citation(
+            annotation,
+            meta,
+            style=self.citation_style or DEFAULT_STYLE,
+            accessed=date.today().isoformat(),
+        )
         self.copy_with_notice(text, "the quote with its citation")
 
     def copy_tag_quotes(self, tags: Iterable[str]) -> None:
@@ -323,11 +351,16 @@ class NewsmarkApp(App[int]):
         annotations = self.workspace.visible(store.with_tags(tags))
         metas = {a.article: corpus.meta(a.article) for a in annotations if a.article in corpus}
         headings = with_subtree(tags, (tag for a in annotations for tag in a.tags))
-        text = tag_quotes_markdown(annotations, metas, headings,
-                                   style=self.citation_style or DEFAULT_STYLE,
-                                   accessed=date.today().isoformat())
+        text = tag_quotes_markdown(
+            annotations,
+            metas,
+            headings,
+            style=self.citation_style or DEFAULT_STYLE,
+            accessed=date.today().isoformat(),
+        )
         self.copy_with_notice(
-            text, f"{count_noun(len(annotations), 'quote')} tagged {', '.join(tags)}")
+            text, f"{count_noun(len(annotations), 'quote')} tagged {', '.join(tags)}"
+        )
 
     # Settings ---------------------------------------------------------------------------
 
@@ -358,8 +391,11 @@ class NewsmarkApp(App[int]):
 
     def remember_position(self, article_id: str, offset: int, *, reading: bool) -> None:
         """Remember the reading position; `reading`: newsmark reopens in the reader there."""
-        self._save_settings(self.settings.with_position(
-            self.workspace.library, ReadingPosition(article_id, offset, reading)))
+        self._save_settings(
+            self.settings.with_position(
+                self.workspace.library, ReadingPosition(article_id, offset, reading)
+            )
+        )
 
     async def action_quit(self) -> None:
         """Quit, remembering the article being read (newsmark reopens it)."""
@@ -460,18 +496,20 @@ class NewsmarkApp(App[int]):
                 return
             message = f"{verb}: {item.description}"
             if item.kept and not item.changed:
-                message = (f"Nothing {verb.lower()} in {item.description}: all of it was "
-                           "changed again elsewhere since (kept).")
+                message = (
+                    f"Nothing {verb.lower()} in {item.description}: all of it was "
+                    "changed again elsewhere since (kept)."
+                )
             elif item.kept:
-                message += (f" (kept {count_noun(item.kept, 'later change')} made "
-                            "elsewhere since)")
+                message += f" (kept {count_noun(item.kept, 'later change')} made elsewhere since)"
             self.notify(message, markup=False)
 
         operation = store.redo if redo else store.undo
         self.perform("redo" if redo else "undo", partial(operation, mine=True), on_done=report)
 
-    def open_reader(self, article_id: str, offset: int | None = None,
-                    find: str | None = None) -> None:
+    def open_reader(
+        self, article_id: str, offset: int | None = None, find: str | None = None
+    ) -> None:
         """Open the reader on an article, optionally at a body offset and finding `find`.
 
         Without an offset, the article last read opens where the user left it."""
@@ -529,8 +567,9 @@ class NewsmarkApp(App[int]):
         """Cite copied quotes and Markdown exports in `style` (for this session)."""
         self.citation_style = style
         self.update_settings(citation_style=style)
-        self.notify(f"Quotes are now cited in the {style} style.", title="Citation style",
-                    markup=False)
+        self.notify(
+            f"Quotes are now cited in the {style} style.", title="Citation style", markup=False
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette: Textual's commands, the citation styles, and every action
@@ -541,8 +580,7 @@ class NewsmarkApp(App[int]):
         state = "on" if self.workspace.blind else "off"
         yield SystemCommand(
             f"Blind coding: turn {'off' if self.workspace.blind else 'on'}",
-            f"show only your own annotations on every screen (now {state}; key B in the "
-            "reader)",
+            f"show only your own annotations on every screen (now {state}; key B in the reader)",
             self.action_toggle_blind,
         )
         yield SystemCommand(
@@ -559,11 +597,17 @@ class NewsmarkApp(App[int]):
                     partial(self.set_citation_style, style),
                 )
         yield SystemCommand(
-            "Annotations", "browse, filter and act on every annotation (key in the library: a)",
+            "Annotations",
+            "browse, filter and act on every annotation (key in the library: a)",
             self.open_annotation_browser,
         )
-        seen: set[str] = {"quit", "quit_from_library", "close_screen", "command_palette",
-                         "annotations"}
+        seen: set[str] = {
+            "quit",
+            "quit_from_library",
+            "close_screen",
+            "command_palette",
+            "annotations",
+        }
         titles = {"Annotations"}
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -588,7 +632,8 @@ def run_app(ctx: CliContext) -> int:
 
     if not ctx.library.is_dir():
         raise LibraryNotFoundError(f"article collection not found: {ctx.library}")
-    app = NewsmarkApp(Workspace(library=ctx.library, db_path=ctx.db_path, coder=ctx.coder,
-                                blind=ctx.blind))
+    app = NewsmarkApp(
+        Workspace(library=ctx.library, db_path=ctx.db_path, coder=ctx.coder, blind=ctx.blind)
+    )
     app.run()
     return app.return_code or 0

@@ -34,13 +34,14 @@ def long_lived_objects() -> Iterator[None]:
             gc.enable()
 
 
-def sorted_in_steps(items: list[T], key: Callable[[T], Any], *, reverse: bool = False
-                    ) -> list[T]:
+def sorted_in_steps(items: list[T], key: Callable[[T], Any], *, reverse: bool = False) -> list[T]:
     """`sorted(items, key=key, reverse=reverse)` (stable too), done in steps of
     `SORT_STEP` items merged in Python: one `sorted` of 100,000 tuple keys holds the
     interpreter for 150 ms or more, which stalls the event loop beside it."""
     if len(items) <= SORT_STEP:
         return sorted(items, key=key, reverse=reverse)
-    steps = [sorted(items[start:start + SORT_STEP], key=key, reverse=reverse)
-             for start in range(0, len(items), SORT_STEP)]
+    steps = [
+        sorted(items[start : start + SORT_STEP], key=key, reverse=reverse)
+        for start in range(0, len(items), SORT_STEP)
+    ]
     return list(heapq.merge(*steps, key=key, reverse=reverse))

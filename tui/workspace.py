@@ -48,8 +48,9 @@ class Workspace:
     # Who writes: this window. Its undo and redo take back only its own changes.
     origin: str = field(default_factory=lambda: f"tui:{uuid.uuid4().hex[:12]}")
     label: str = field(
-        default_factory=lambda: f"a newsmark window (pid {os.getpid()}, "
-        f"started {datetime.now().strftime('%H:%M')})"
+        default_factory=lambda: (
+            f"a newsmark window (pid {os.getpid()}, started {datetime.now().strftime('%H:%M')})"
+        )
     )
 
     def open(self, progress: Callable[[int, int], None] | None = None) -> None:
@@ -64,7 +65,10 @@ class Workspace:
         with long_lived_objects():
             corpus = Corpus.open(self.library, progress=progress)
             store = AnnotationStore.open(
-                self.db_path, origin=self.origin, label=self.label, sync_reads=False,
+                self.db_path,
+                origin=self.origin,
+                label=self.label,
+                sync_reads=False,
                 coder=self.coder,
             )
         self.notices = list(corpus.notices)
@@ -151,8 +155,9 @@ class Workspace:
         store = self.require_store()
         if not self.blind:
             return store.article_counts()
-        return dict(Counter(a.article for a in visible_to(store.all(), self.current_coder,
-                                                          blind=True)))
+        return dict(
+            Counter(a.article for a in visible_to(store.all(), self.current_coder, blind=True))
+        )
 
     def tag_colours(self) -> dict[str, str]:
         """Every tag's colour, keyed by the tag's casefolded name."""
@@ -160,8 +165,9 @@ class Workspace:
 
     def tag_descriptions(self) -> dict[str, str]:
         """The codebook description of every described tag, by name."""
-        return {info.name: info.description for info in self.require_store().tags()
-                if info.description}
+        return {
+            info.name: info.description for info in self.require_store().tags() if info.description
+        }
 
     def tag_names(self) -> list[str]:
         """Every tag name (in blind mode those of `tag_infos`), sorted."""

@@ -64,12 +64,16 @@ class ExportFormat(StrEnum):
         """Whether the format holds the codebook only (no annotations)."""
         return self in (ExportFormat.QDC, ExportFormat.CODEBOOK_CSV)
 
+
 # The formats `render_export` returns as text (a qdpx project is a zip: `export_qdpx`).
 TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
 
 
 def select_annotations(
-    annotations: Iterable[Annotation], *, tags: Iterable[str] = (), article: str | None = None,
+    annotations: Iterable[Annotation],
+    *,
+    tags: Iterable[str] = (),
+    article: str | None = None,
     coders: Collection[str] = (),
 ) -> list[Annotation]:
     """The annotations carrying any of `tags` or a tag below one (`tags.subtree_filter`:
@@ -78,9 +82,9 @@ def select_annotations(
     tags = tuple(tags)
     carries = subtree_filter(tags)
     chosen = [
-        a for a in by_coders(annotations, coders)
-        if (article is None or a.article == article)
-        and (not tags or carries(a.tags))
+        a
+        for a in by_coders(annotations, coders)
+        if (article is None or a.article == article) and (not tags or carries(a.tags))
     ]
     return sorted(chosen, key=document_order)
 
@@ -93,8 +97,7 @@ def render_export(
     **options: Any,
 ) -> str:
     """The export of `annotations` as text: `export_chunks` joined (see there)."""
-    return b"".join(export_chunks(fmt, annotations, metas, tag_colours, **options)
-                    ).decode("utf-8")
+    return b"".join(export_chunks(fmt, annotations, metas, tag_colours, **options)).decode("utf-8")
 
 
 def export_chunks(
@@ -134,42 +137,67 @@ def export_chunks(
     """
     fmt = ExportFormat(fmt)
     ordered = sorted(annotations, key=document_order)
-    descriptions = [(entry.name, entry.description) for entry in codebook or ()
-                    if entry.description]
+    descriptions = [
+        (entry.name, entry.description) for entry in codebook or () if entry.description
+    ]
     stamp = generated or utc_now()
     if fmt is ExportFormat.CSL_JSON:
         return json_chunks(csl_items(metas, accessed=stamp[:10], keys=keys))
     if fmt is ExportFormat.W3C:
         return json_chunks(render_w3c(ordered, metas, collection=collection, generated=stamp))
     if fmt is ExportFormat.JSON:
-        return json_chunks(render_native(ordered, metas, tag_colours, collection=collection,
-                                         generated=stamp, schema=RECORD_SCHEMA,
-                                         descriptions=descriptions, memos=memos))
+        return json_chunks(
+            render_native(
+                ordered,
+                metas,
+                tag_colours,
+                collection=collection,
+                generated=stamp,
+                schema=RECORD_SCHEMA,
+                descriptions=descriptions,
+                memos=memos,
+            )
+        )
     if fmt is ExportFormat.BIBTEX:
         text = render_bibtex(metas, accessed=stamp[:10], keys=keys)
     elif fmt is ExportFormat.MARKDOWN:
-        text = render_markdown(ordered, metas, collection=collection, generated=stamp,
-                               tags=tags, article=article, style=style, pandoc=pandoc,
-                               bibliography=bibliography, descriptions=descriptions,
-                               memos=memos, keys=keys)
+        text = render_markdown(
+            ordered,
+            metas,
+            collection=collection,
+            generated=stamp,
+            tags=tags,
+            article=article,
+            style=style,
+            pandoc=pandoc,
+            bibliography=bibliography,
+            descriptions=descriptions,
+            memos=memos,
+            keys=keys,
+        )
     elif fmt is ExportFormat.QDPX:
         raise ValueError("qdpx is an archive: use export_qdpx")
     elif fmt is ExportFormat.CSV:
         text = render_csv(ordered, metas)
     else:
-        entries = (list(codebook) if codebook is not None
-                   else codebook_entries(ordered, tag_colours))
-        text = (render_qdc(entries, origin="newsmark").decode("utf-8") + "\n"
-                if fmt is ExportFormat.QDC else render_codebook_csv(entries))
+        entries = list(codebook) if codebook is not None else codebook_entries(ordered, tag_colours)
+        text = (
+            render_qdc(entries, origin="newsmark").decode("utf-8") + "\n"
+            if fmt is ExportFormat.QDC
+            else render_codebook_csv(entries)
+        )
     return iter([text.encode("utf-8")])
 
 
-def codebook_entries(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
-                     ) -> list[CodebookEntry]:
+def codebook_entries(
+    annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
+) -> list[CodebookEntry]:
     """The codebook of the tags `annotations` carry, with their colours (no descriptions:
     see `collect.store_codebook` for the store's)."""
-    return [CodebookEntry(info.name, info.colour or None)
-            for info in tag_summary(annotations, tag_colours)]
+    return [
+        CodebookEntry(info.name, info.colour or None)
+        for info in tag_summary(annotations, tag_colours)
+    ]
 
 
 def write_export_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
@@ -181,8 +209,9 @@ def write_export_bytes(path: Path, data: bytes, *, force: bool = False) -> None:
         raise ExportWriteError(f"cannot write {path}: {error.strerror or error}") from None
 
 
-def write_export(path: Path, text: str | Iterable[bytes], fmt: ExportFormat | str, *,
-                 force: bool = False) -> None:
+def write_export(
+    path: Path, text: str | Iterable[bytes], fmt: ExportFormat | str, *, force: bool = False
+) -> None:
     """Write rendered export text (or its UTF-8 pieces, `export_chunks`) to `path`
     atomically.
 

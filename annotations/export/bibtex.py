@@ -13,8 +13,16 @@ from annotations.article import ArticleMeta
 from annotations.export.csl import citation_keys, csl_date, csl_name
 
 _LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 
@@ -54,8 +62,12 @@ def bibtex_entry(meta: ArticleMeta, key: str, *, accessed: str | None = None) ->
     return f"@{kind}{{{key},\n" + "\n".join(lines) + "\n}\n"
 
 
-def render_bibtex(metas: Mapping[str, ArticleMeta], *, accessed: str | None = None,
-                  keys: Mapping[str, str] | None = None) -> str:
+def render_bibtex(
+    metas: Mapping[str, ArticleMeta],
+    *,
+    accessed: str | None = None,
+    keys: Mapping[str, str] | None = None,
+) -> str:
     """Entries for every article in `metas`, in article-id order, keyed by `keys` (article
     id -> key; default: `citation_keys` of `metas`)."""
     keys = keys if keys is not None else citation_keys(metas.values())

@@ -50,8 +50,12 @@ def article_references(
 
 
 def citation_line(
-    annotation: Annotation, meta: ArticleMeta | None, *, style: str = DEFAULT_STYLE,
-    reference: str | None = None, accessed: str | None = None,
+    annotation: Annotation,
+    meta: ArticleMeta | None,
+    *,
+    style: str = DEFAULT_STYLE,
+    reference: str | None = None,
+    accessed: str | None = None,
 ) -> str:
     """`— <reference in the style> (article <id>, chars <start>–<end>)`.
 
@@ -60,8 +64,7 @@ def citation_line(
     longer point at its quote, so they are replaced by a warning.
     """
     if reference is None and meta is not None:
-        reference = article_references({meta.id: meta}, style=style,
-                                        accessed=accessed).get(meta.id)
+        reference = article_references({meta.id: meta}, style=style, accessed=accessed).get(meta.id)
     article = inline(annotation.article)
     if annotation.anchor == Anchor.ORPHANED:
         where = f"(article {article}; quote no longer found in the article)"
@@ -75,8 +78,7 @@ def block_quote(text: str) -> str:
 
     Every line is escaped (`escape_line`), so it stays plain text inside the quote.
     """
-    return "\n".join(f"> {escape_line(line)}" if line.strip() else ">"
-                      for line in text.split("\n"))
+    return "\n".join(f"> {escape_line(line)}" if line.strip() else ">" for line in text.split("\n"))
 
 
 def note_item(note: str) -> str:
@@ -91,7 +93,10 @@ def note_item(note: str) -> str:
 
 
 def quote_with_citation(
-    annotation: Annotation, meta: ArticleMeta | None, *, style: str = DEFAULT_STYLE,
+    annotation: Annotation,
+    meta: ArticleMeta | None,
+    *,
+    style: str = DEFAULT_STYLE,
     accessed: str | None = None,
 ) -> str:
     """One quote for the clipboard: `“quote”` on one line (escaped), then its citation line."""
@@ -166,8 +171,9 @@ def _style_citer(
     return cite
 
 
-def _pandoc_citer(metas: Mapping[str, ArticleMeta], keys: Mapping[str, str] | None
-                  ) -> Callable[[Annotation], str]:
+def _pandoc_citer(
+    metas: Mapping[str, ArticleMeta], keys: Mapping[str, str] | None
+) -> Callable[[Annotation], str]:
     keys = {i: k for i, k in (keys or citation_keys(metas.values())).items() if i in metas}
 
     def cite(annotation: Annotation) -> str:
@@ -183,4 +189,3 @@ def _section(heading: str, members: list[Annotation], cite: Callable[[Annotation
     entries = [quote_entry_markdown(a, cite(a)) for a in members]
     body = "\n\n".join(entries) if entries else "_No quotes._"
     return f"## {escape_heading(heading)}\n\n{body}"
-

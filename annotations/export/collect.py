@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from annotations.corpus import Corpus
     from annotations.store import AnnotationStore
 
+
 @dataclass(frozen=True, slots=True)
 class RenderedExport:
     """An export, how many annotations it holds, and requested tags nobody carries.
@@ -78,11 +79,13 @@ def export_annotations(
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
     whole = not tags and article_id is None and annotation_ids is None
     infos = store.tags()
-    if not chosen and not (all_articles and ExportFormat(fmt).is_bibliography) and not (
-            ExportFormat(fmt).is_codebook and whole and not coders and infos):
+    if (
+        not chosen
+        and not (all_articles and ExportFormat(fmt).is_bibliography)
+        and not (ExportFormat(fmt).is_codebook and whole and not coders and infos)
+    ):
         raise EmptyExportError(empty_export_message(tags, article_id, coders))
-    unused = tuple(tag for tag in tags
-                   if not any(subtree_filter([tag])(a.tags) for a in chosen))
+    unused = tuple(tag for tag in tags if not any(subtree_filter([tag])(a.tags) for a in chosen))
     if all_articles:
         metas = {meta.id: meta for meta in corpus}
     else:
@@ -93,41 +96,79 @@ def export_annotations(
     codebook = store_codebook(infos, chosen, whole=whole)
     keys = citation_keys(corpus)  # over the collection: the same key whatever is exported
     memos = export_memos(store.memos(), chosen, codebook, whole=whole)
-    render = partial(export_chunks, fmt, chosen, metas, colours, collection=corpus.name,
-                     generated=generated, tags=tags, article=article_id, style=style,
-                     pandoc=pandoc, bibliography=pandoc_bibliography, codebook=codebook,
-                     memos=memos, keys=keys)
+    render = partial(
+        export_chunks,
+        fmt,
+        chosen,
+        metas,
+        colours,
+        collection=corpus.name,
+        generated=generated,
+        tags=tags,
+        article=article_id,
+        style=style,
+        pandoc=pandoc,
+        bibliography=pandoc_bibliography,
+        codebook=codebook,
+        memos=memos,
+        keys=keys,
+    )
     bibliography = None
     if pandoc:
-        bibliography = render_export(ExportFormat.CSL_JSON, chosen, metas, colours,
-                                     collection=corpus.name, generated=generated, keys=keys)
+        bibliography = render_export(
+            ExportFormat.CSL_JSON,
+            chosen,
+            metas,
+            colours,
+            collection=corpus.name,
+            generated=generated,
+            keys=keys,
+        )
     return RenderedExport(render, len(chosen), unused, len(metas), bibliography)
 
 
-def store_codebook(infos: Sequence[TagInfo], annotations: Sequence[Annotation], *,
-                   whole: bool) -> list[CodebookEntry]:
+def store_codebook(
+    infos: Sequence[TagInfo], annotations: Sequence[Annotation], *, whole: bool
+) -> list[CodebookEntry]:
     """The codebook of an export: the tags `annotations` carry and the tags above them, with
     their colours and descriptions; with `whole` (nothing filtered out), every tag of the
     store's codebook, also those only described."""
-    wanted = {tag_key(path) for a in annotations for tag in a.tags
-              for path in (*tag_ancestors(tag), tag)}
-    return [CodebookEntry(info.name, info.colour, info.description or None)
-            for info in infos if whole or tag_key(info.name) in wanted]
+    wanted = {
+        tag_key(path) for a in annotations for tag in a.tags for path in (*tag_ancestors(tag), tag)
+    }
+    return [
+        CodebookEntry(info.name, info.colour, info.description or None)
+        for info in infos
+        if whole or tag_key(info.name) in wanted
+    ]
 
 
-def export_memos(memos: Sequence[dict[str, str]], annotations: Sequence[Annotation],
-                 codebook: Sequence[CodebookEntry], *, whole: bool) -> list[dict[str, str]]:
+def export_memos(
+    memos: Sequence[dict[str, str]],
+    annotations: Sequence[Annotation],
+    codebook: Sequence[CodebookEntry],
+    *,
+    whole: bool,
+) -> list[dict[str, str]]:
     """The memos an export carries: on the articles of `annotations` and the tags of
     `codebook` (every memo with `whole`)."""
     articles = {a.article for a in annotations}
     tags = {tag_key(entry.name) for entry in codebook}
-    return [memo for memo in memos if whole or (
-        memo["target"] in articles if memo["kind"] == "article"
-        else tag_key(memo["target"]) in tags)]
+    return [
+        memo
+        for memo in memos
+        if whole
+        or (
+            memo["target"] in articles
+            if memo["kind"] == "article"
+            else tag_key(memo["target"]) in tags
+        )
+    ]
 
 
-def empty_export_message(tags: Sequence[str], article: str | None,
-                         coders: Sequence[str] = ()) -> str:
+def empty_export_message(
+    tags: Sequence[str], article: str | None, coders: Sequence[str] = ()
+) -> str:
     """Why an export is empty, naming the filters: "no annotations tagged x on article y"."""
     if not tags and article is None and not coders:
         return "there are no annotations to export"
@@ -169,23 +210,32 @@ def export_qdpx(
 
     article_id = corpus.resolve(article) if article else None
     chosen = select_annotations(store.all(), tags=tags, article=article_id, coders=coders)
-    unused = tuple(tag for tag in tags
-                   if not any(subtree_filter([tag])(a.tags) for a in chosen))
+    unused = tuple(tag for tag in tags if not any(subtree_filter([tag])(a.tags) for a in chosen))
     left_out: list[str] = []
     kept: list[Annotation] = []
     for annotation in chosen:
         if annotation.article not in corpus:
-            left_out.append(f"left out annotation {annotation.id}: article "
-                            f"{annotation.article} is not in the collection")
+            left_out.append(
+                f"left out annotation {annotation.id}: article "
+                f"{annotation.article} is not in the collection"
+            )
         elif annotation.anchor is Anchor.ORPHANED:
-            left_out.append(f"left out annotation {annotation.id}: it is orphaned (its "
-                            "passage is no longer in the article)")
+            left_out.append(
+                f"left out annotation {annotation.id}: it is orphaned (its "
+                "passage is no longer in the article)"
+            )
         else:
             kept.append(annotation)
     articles = {aid: corpus.article(aid) for aid in sorted({a.article for a in kept})}
     whole = not tags and article_id is None
     codebook = store_codebook(store.tags(), kept, whole=whole)
-    data = render_qdpx(kept, articles, codebook, name=corpus.name, user=store.coder,
-                       generated=utc_now(),
-                       memos=export_memos(store.memos(), kept, codebook, whole=whole))
+    data = render_qdpx(
+        kept,
+        articles,
+        codebook,
+        name=corpus.name,
+        user=store.coder,
+        generated=utc_now(),
+        memos=export_memos(store.memos(), kept, codebook, whole=whole),
+    )
     return QdpxExport(data, len(kept), unused, tuple(left_out))

@@ -67,8 +67,11 @@ def csl_name(name: str) -> dict[str, str]:
     if is_organisation(name):
         return {"literal": name}
     words = name.split()
-    if (len(words) == 2 and words[0].lower() in _PINYIN_FAMILY_NAMES
-            and _PINYIN_GIVEN.match(words[1])):
+    if (
+        len(words) == 2
+        and words[0].lower() in _PINYIN_FAMILY_NAMES
+        and _PINYIN_GIVEN.match(words[1])
+    ):
         return {"family": words[0], "given": words[1]}
     cut = len(words) - 1
     while cut > 1 and words[cut - 1][:1].islower():
@@ -142,7 +145,9 @@ def csl_item(meta: ArticleMeta, key: str, *, accessed: str | None = None) -> dic
 
 
 def csl_items(
-    metas: Mapping[str, ArticleMeta], *, accessed: str | None = None,
+    metas: Mapping[str, ArticleMeta],
+    *,
+    accessed: str | None = None,
     keys: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """CSL-JSON items for the articles in `metas`, in article-id order, keyed by `keys`

@@ -15,8 +15,22 @@ from annotations.model import Annotation
 
 CSV_FILE_ENCODING = "utf-8-sig"
 COLUMNS = (
-    "annotation_id", "tag", "article_id", "title", "source", "date", "author", "url",
-    "start", "end", "quote", "note", "anchor", "created", "updated", "coder",
+    "annotation_id",
+    "tag",
+    "article_id",
+    "title",
+    "source",
+    "date",
+    "author",
+    "url",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "anchor",
+    "created",
+    "updated",
+    "coder",
 )
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -99,24 +99,29 @@ class ImportReport:
     def summary(self) -> str:
         """`3 added, 1 updated, 0 unchanged, 1 orphaned` (`, N skipped` when any were),
         then what became of the codebook descriptions and memos, when the file had any."""
-        text = (f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
-                f"{self.orphaned} orphaned")
+        text = (
+            f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.orphaned} orphaned"
+        )
         text += f", {self.skipped} skipped" if self.skipped else ""
         if self.descriptions_added or self.descriptions_kept:
             text += f"; descriptions: {self.descriptions_added} added"
             if self.descriptions_kept:
                 text += f", {self.descriptions_kept} kept as the database has them"
         if self.memos:
-            text += (f"; memos: {self.memos['added']} added, {self.memos['updated']} updated, "
-                     f"{self.memos['unchanged']} unchanged")
+            text += (
+                f"; memos: {self.memos['added']} added, {self.memos['updated']} updated, "
+                f"{self.memos['unchanged']} unchanged"
+            )
         return text
 
 
 # ---------------------------------------------------------------------------- reading
 
 
-def read_export(text: str, *, source_name: str, article_for_url: ArticleForUrl | None = None
-                ) -> ParsedImport:
+def read_export(
+    text: str, *, source_name: str, article_for_url: ArticleForUrl | None = None
+) -> ParsedImport:
     """Parse a native json or W3C export; `ImportFormatError` names the file and the fault.
 
     `article_for_url` maps a W3C target URL to an article id of the collection; a target
@@ -126,7 +131,8 @@ def read_export(text: str, *, source_name: str, article_for_url: ArticleForUrl |
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFormatError(
-            f"{source_name}: not valid JSON (line {error.lineno}: {error.msg})") from None
+            f"{source_name}: not valid JSON (line {error.lineno}: {error.msg})"
+        ) from None
     except RecursionError:
         raise ImportFormatError(f"{source_name}: JSON nested too deeply") from None
     except ValueError as error:  # an integer of more than 4,300 digits
@@ -138,8 +144,7 @@ def read_export(text: str, *, source_name: str, article_for_url: ArticleForUrl |
     raise ImportFormatError(f"{source_name}: not a newsmark json or W3C annotation export")
 
 
-def read_export_file(path: Path, *, article_for_url: ArticleForUrl | None = None
-                     ) -> ParsedImport:
+def read_export_file(path: Path, *, article_for_url: ArticleForUrl | None = None) -> ParsedImport:
     """`read_export` of a UTF-8 file (a byte-order mark is allowed), named by its file name.
 
     Raises `ImportFileError` when the file cannot be read as UTF-8 text, or is not a
@@ -152,7 +157,8 @@ def read_export_file(path: Path, *, article_for_url: ArticleForUrl | None = None
         text = data.decode("utf-8-sig")
     except FileTooLargeError:
         raise ImportFormatError(
-            f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
+            f"{path.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
+        ) from None
     except NotRegularFileError as error:
         raise ImportFileError(f"cannot read {path}: {error.reason}") from None
     except OSError as error:
@@ -177,7 +183,8 @@ def _bounded(value: str, limit: int, where: str, key: str) -> str:
     """`value`, unless it is longer than `limit` characters."""
     if len(value) > limit:
         raise ImportFormatError(
-            f"{where}: '{key}' is {len(value):,} characters long (at most {limit:,})")
+            f"{where}: '{key}' is {len(value):,} characters long (at most {limit:,})"
+        )
     return value
 
 
@@ -194,15 +201,15 @@ def _identifier(value: str, where: str, key: str, limit: int = MAX_ID_CHARS) -> 
 
 def _offset(value: Any) -> TypeGuard[int]:
     """Whether `value` can be a start/end offset: an integer (not a bool) in range."""
-    return (isinstance(value, int) and not isinstance(value, bool)
-            and 0 <= value <= MAX_OFFSET)
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_OFFSET
 
 
 def _items(items: list[Any], name: str) -> list[Any]:
     """`items`, unless the file holds more than `MAX_ITEMS` annotations."""
     if len(items) > MAX_ITEMS:
         raise ImportFormatError(
-            f"{name}: {len(items):,} annotations (at most {MAX_ITEMS:,} in one file)")
+            f"{name}: {len(items):,} annotations (at most {MAX_ITEMS:,} in one file)"
+        )
     return items
 
 
@@ -228,8 +235,12 @@ def _timestamp(value: Any, where: str, key: str) -> str:
     return value
 
 
-def _unique(source_name: str, fmt: Literal["json", "w3c"], annotations: Iterable[Annotation],
-            tag_colours: Mapping[str, str] | None = None) -> ParsedImport:
+def _unique(
+    source_name: str,
+    fmt: Literal["json", "w3c"],
+    annotations: Iterable[Annotation],
+    tag_colours: Mapping[str, str] | None = None,
+) -> ParsedImport:
     seen: dict[str, Annotation] = {}
     duplicates = 0
     for annotation in annotations:
@@ -237,8 +248,7 @@ def _unique(source_name: str, fmt: Literal["json", "w3c"], annotations: Iterable
             duplicates += 1
         else:
             seen[annotation.id] = annotation
-    return ParsedImport(source_name, fmt, tuple(seen.values()), dict(tag_colours or {}),
-                        duplicates)
+    return ParsedImport(source_name, fmt, tuple(seen.values()), dict(tag_colours or {}), duplicates)
 
 
 def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
@@ -246,22 +256,29 @@ def _read_native(document: dict[str, Any], name: str) -> ParsedImport:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ImportFormatError(f"{name}: 'newsmark' format version is not a positive integer")
     if version > NATIVE_FORMAT_VERSION:
-        raise ImportFormatError(f"{name}: written by a newer newsmark (format {version}); "
-                                "upgrade newsmark to import it")
+        raise ImportFormatError(
+            f"{name}: written by a newer newsmark (format {version}); upgrade newsmark to import it"
+        )
     schema = document.get("schema", RECORD_SCHEMA)
     if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
         raise ImportFormatError(f"{name}: 'schema' is not a positive integer")
     if schema > RECORD_SCHEMA:
-        raise ImportFormatError(f"{name}: written by a newer newsmark (schema {schema}); "
-                                "upgrade newsmark to import it")
+        raise ImportFormatError(
+            f"{name}: written by a newer newsmark (schema {schema}); upgrade newsmark to import it"
+        )
     records = document.get("annotations")
     if not isinstance(records, list):
         raise ImportFormatError(f"{name}: 'annotations' is not a list")
-    annotations = [_native_annotation(record, index, name)
-                   for index, record in enumerate(_items(records, name), start=1)]
+    annotations = [
+        _native_annotation(record, index, name)
+        for index, record in enumerate(_items(records, name), start=1)
+    ]
     parsed = _unique(name, "json", annotations, _native_tag_colours(document.get("tags"), name))
-    return replace(parsed, descriptions=_native_codebook(document.get("codebook"), name),
-                   memos=_native_memos(document.get("memos"), name))
+    return replace(
+        parsed,
+        descriptions=_native_codebook(document.get("codebook"), name),
+        memos=_native_memos(document.get("memos"), name),
+    )
 
 
 def _native_codebook(entries: Any, name: str) -> dict[str, str]:
@@ -272,19 +289,24 @@ def _native_codebook(entries: Any, name: str) -> dict[str, str]:
         raise ImportFormatError(f"{name}: 'codebook' is not a list")
     if len(entries) > MAX_TAG_RECORDS:
         raise ImportFormatError(
-            f"{name}: {len(entries):,} codebook entries (at most {MAX_TAG_RECORDS:,})")
+            f"{name}: {len(entries):,} codebook entries (at most {MAX_TAG_RECORDS:,})"
+        )
     descriptions: dict[str, str] = {}
     for index, entry in enumerate(entries, start=1):
         where = f"{name}: codebook entry {index}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
-                or not isinstance(entry.get("description"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("name"), str)
+            or not isinstance(entry.get("description"), str)
+        ):
             raise ImportFormatError(f"{where} is not a name with a description")
         try:
             tag = normalise_tag(_bounded(entry["name"], MAX_CONTEXT_CHARS, where, "name"))
         except InvalidTagError as error:
             raise ImportFormatError(f"{where}: {error}") from None
-        text = normalise_text(_bounded(entry["description"], MAX_NOTE_CHARS, where,
-                                       "description")).strip()
+        text = normalise_text(
+            _bounded(entry["description"], MAX_NOTE_CHARS, where, "description")
+        ).strip()
         if text:
             descriptions[tag] = text
     return descriptions
@@ -302,22 +324,30 @@ def _native_memos(memos: Any, name: str) -> tuple[dict[str, str], ...]:
     cleaned: list[dict[str, str]] = []
     for index, memo in enumerate(memos, start=1):
         where = f"{name}: memo {index}"
-        if not isinstance(memo, dict) or memo.get("kind") not in ("article", "tag") \
-                or not isinstance(memo.get("target"), str) \
-                or not isinstance(memo.get("text"), str):
+        if (
+            not isinstance(memo, dict)
+            or memo.get("kind") not in ("article", "tag")
+            or not isinstance(memo.get("target"), str)
+            or not isinstance(memo.get("text"), str)
+        ):
             raise ImportFormatError(f"{where} is not an article or tag memo with a text")
         if memo["kind"] == "tag":
             try:
-                target = normalise_tag(_bounded(memo["target"], MAX_CONTEXT_CHARS, where,
-                                                "target"))
+                target = normalise_tag(_bounded(memo["target"], MAX_CONTEXT_CHARS, where, "target"))
             except InvalidTagError as error:
                 raise ImportFormatError(f"{where}: {error}") from None
         else:
             target = _identifier(memo["target"], where, "target", MAX_ARTICLE_CHARS)
         text = normalise_text(_bounded(memo["text"], MAX_NOTE_CHARS, where, "text")).strip()
         if text:
-            cleaned.append({"kind": memo["kind"], "target": target, "text": text,
-                            "updated": _timestamp(memo.get("updated"), where, "updated")})
+            cleaned.append(
+                {
+                    "kind": memo["kind"],
+                    "target": target,
+                    "text": text,
+                    "updated": _timestamp(memo.get("updated"), where, "updated"),
+                }
+            )
     return tuple(cleaned)
 
 
@@ -325,21 +355,28 @@ def _native_annotation(record: Any, index: int, name: str) -> Annotation:
     where = f"{name}: annotation {index}"
     if not isinstance(record, dict):
         raise ImportFormatError(f"{where} is not an object")
-    for key, kind, what in (("id", str, "a string"), ("article", str, "a string"),
-                            ("quote", str, "a string"), ("start", int, "an integer"),
-                            ("end", int, "an integer")):
+    for key, kind, what in (
+        ("id", str, "a string"),
+        ("article", str, "a string"),
+        ("quote", str, "a string"),
+        ("start", int, "an integer"),
+        ("end", int, "an integer"),
+    ):
         if key not in record:
             raise ImportFormatError(f"{where} has no '{key}'")
         if not isinstance(record[key], kind) or isinstance(record[key], bool):
             raise ImportFormatError(f"{where}: '{key}' is not {what}")
-    if not (_offset(record["start"]) and _offset(record["end"])
-            and record["start"] < record["end"]):
+    if not (
+        _offset(record["start"]) and _offset(record["end"]) and record["start"] < record["end"]
+    ):
         raise ImportFormatError(f"{where}: start/end are not a valid range")
     tags = record.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise ImportFormatError(f"{where}: 'tags' is not a list of strings")
-    text = {key: _optional_text(record, key, where)
-            for key in ("prefix", "suffix", "body_hash", "note", "colour", "coder")}
+    text = {
+        key: _optional_text(record, key, where)
+        for key in ("prefix", "suffix", "body_hash", "note", "colour", "coder")
+    }
     try:
         colour = validate_colour(text["colour"]) if text["colour"] is not None else None
         cleaned_tags = normalise_tags(tags)
@@ -398,8 +435,7 @@ def _native_tag_colours(tags: Any, name: str) -> dict[str, str]:
     return colours
 
 
-def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUrl
-              ) -> ParsedImport:
+def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUrl) -> ParsedImport:
     types = _strings(document.get("type"))
     fallback_time = _timestamp(document.get("generated"), name, "generated")
     if "AnnotationCollection" in types:
@@ -414,8 +450,10 @@ def _read_w3c(document: dict[str, Any], name: str, article_for_url: ArticleForUr
         items = _page_items(document, name)
     else:
         items = [document]
-    annotations = [_w3c_annotation(item, index, name, article_for_url, fallback_time)
-                   for index, item in enumerate(_items(items, name), start=1)]
+    annotations = [
+        _w3c_annotation(item, index, name, article_for_url, fallback_time)
+        for index, item in enumerate(_items(items, name), start=1)
+    ]
     return _unique(name, "w3c", annotations)
 
 
@@ -426,8 +464,9 @@ def _page_items(page: dict[str, Any], name: str) -> list[Any]:
     return items
 
 
-def _w3c_annotation(item: Any, index: int, name: str, article_for_url: ArticleForUrl,
-                    fallback_time: str) -> Annotation:
+def _w3c_annotation(
+    item: Any, index: int, name: str, article_for_url: ArticleForUrl, fallback_time: str
+) -> Annotation:
     where = f"{name}: item {index}"
     if not isinstance(item, dict):
         raise ImportFormatError(f"{where} is not an embedded annotation")
@@ -473,8 +512,14 @@ def _w3c_creator(value: Any, where: str) -> str | None:
     or an IRI string; the first of a list. None when there is none."""
     for agent in _values(value):
         if isinstance(agent, dict):
-            agent = next((agent[key] for key in ("name", "nickname", "id")
-                          if isinstance(agent.get(key), str) and agent[key].strip()), None)
+            agent = next(
+                (
+                    agent[key]
+                    for key in ("name", "nickname", "id")
+                    if isinstance(agent.get(key), str) and agent[key].strip()
+                ),
+                None,
+            )
         if isinstance(agent, str):
             return coder_or_none(_bounded(agent, MAX_CONTEXT_CHARS, where, "creator"))
     return None
@@ -485,22 +530,23 @@ def _context(value: Any, where: str, key: str) -> str:
     return _bounded(value, MAX_CONTEXT_CHARS, where, key) if isinstance(value, str) else ""
 
 
-def _w3c_target(item: dict[str, Any], where: str
-                ) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
+def _w3c_target(
+    item: dict[str, Any], where: str
+) -> tuple[str, dict[str, Any], dict[str, Any] | None]:
     targets = [t for t in _values(item.get("target")) if isinstance(t, dict)]
     if not targets:
         raise ImportFormatError(f"{where} has no target with a source and selectors")
     for target in targets:
         selectors = [s for s in _values(target.get("selector")) if isinstance(s, dict)]
-        quote = next((s for s in selectors
-                      if "TextQuoteSelector" in _strings(s.get("type"))), None)
+        quote = next((s for s in selectors if "TextQuoteSelector" in _strings(s.get("type"))), None)
         if quote is None:
             continue
         source = target.get("source")
         if not isinstance(source, str) or not source:
             raise ImportFormatError(f"{where}: target has no source")
-        position = next((s for s in selectors
-                         if "TextPositionSelector" in _strings(s.get("type"))), None)
+        position = next(
+            (s for s in selectors if "TextPositionSelector" in _strings(s.get("type"))), None
+        )
         return source, quote, position
     raise ImportFormatError(f"{where} has no TextQuoteSelector")
 
@@ -544,8 +590,9 @@ def _is_newer(incoming: str, current: str) -> bool:
         return incoming > current
 
 
-def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Corpus
-                       ) -> ImportReport:
+def import_annotations(
+    parsed: ParsedImport, store: AnnotationStore, corpus: Corpus
+) -> ImportReport:
     """Merge `parsed` into `store` in one write (one undo step) and say what changed.
 
     Each annotation is placed on its article first (the slow part, done before taking the
@@ -554,8 +601,10 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
     Tag colours carried by a native export are applied, in the same write, to the tags this
     import introduces (tags the store already had keep their colour).
     """
-    placed = [place(incoming, current_article(corpus, incoming.article))
-              for incoming in parsed.annotations]
+    placed = [
+        place(incoming, current_article(corpus, incoming.article))
+        for incoming in parsed.annotations
+    ]
     counts = Counter[str]()
 
     def choose(current: Annotation | None, new: Annotation) -> Annotation | None:
@@ -569,7 +618,8 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
     def colours(known_tags: set[str]) -> dict[str, str]:
         incoming_tags = {tag_key(tag) for a in placed for tag in a.tags}
         return {
-            tag: colour for tag, colour in parsed.tag_colours.items()
+            tag: colour
+            for tag, colour in parsed.tag_colours.items()
             if tag_key(tag) in incoming_tags - known_tags
         }
 
@@ -582,22 +632,35 @@ def import_annotations(parsed: ParsedImport, store: AnnotationStore, corpus: Cor
 
     memos = Counter[str]()
 
-    def choose_memo(current: Mapping[str, str] | None, new: Mapping[str, str]
-                    ) -> Mapping[str, str] | None:
+    def choose_memo(
+        current: Mapping[str, str] | None, new: Mapping[str, str]
+    ) -> Mapping[str, str] | None:
         if current is None:
             memos["added"] += 1
             return new
-        if current["text"] != new["text"] and _is_newer(new["updated"],
-                                                        current.get("updated", "")):
+        if current["text"] != new["text"] and _is_newer(new["updated"], current.get("updated", "")):
             memos["updated"] += 1
             return new
         memos["unchanged"] += 1
         return None
 
-    store.merge_many(placed, choose, tag_colours=colours,
-                     descriptions=parsed.descriptions, choose_description=choose_description,
-                     memos=parsed.memos, choose_memo=choose_memo,
-                     description=f"import {count_noun(len(placed), 'annotation')}")
-    return ImportReport(counts["added"], counts["updated"], counts["unchanged"],
-                        counts["orphaned"], parsed.duplicates,
-                        counts["descriptions added"], counts["descriptions kept"], memos)
+    store.merge_many(
+        placed,
+        choose,
+        tag_colours=colours,
+        descriptions=parsed.descriptions,
+        choose_description=choose_description,
+        memos=parsed.memos,
+        choose_memo=choose_memo,
+        description=f"import {count_noun(len(placed), 'annotation')}",
+    )
+    return ImportReport(
+        counts["added"],
+        counts["updated"],
+        counts["unchanged"],
+        counts["orphaned"],
+        parsed.duplicates,
+        counts["descriptions added"],
+        counts["descriptions kept"],
+        memos,
+    )

@@ -38,7 +38,7 @@ def json_chunks(document: Any) -> Iterator[bytes]:
     at = dumped.index(quoted)
     line_start = dumped.rindex(b"\n", 0, at) + 1
     pad = at - line_start  # the items' indent; `orjson` indents a top-level list by 2
-    head, tail = dumped[:line_start], dumped[at + len(quoted):]
+    head, tail = dumped[:line_start], dumped[at + len(quoted) :]
     extra = b" " * (pad - 2)
     written = False
     source = iter(items)
@@ -60,7 +60,7 @@ def json_chunks(document: Any) -> Iterator[bytes]:
     if written:
         yield tail + b"\n"
     else:  # `[]`, as for an empty list
-        yield head[:-1] + tail[1 + pad - 2:] + b"\n"
+        yield head[:-1] + tail[1 + pad - 2 :] + b"\n"
 
 
 def _with_marker(node: Any, marker: str) -> tuple[Any, Iterable[Any] | None]:

@@ -51,25 +51,42 @@ def render_markdown(
     header.append(f"- Generated: {generated}")
     if tags:
         carried = (tag for a in sorted(annotations, key=lambda a: a.id) for tag in a.tags)
-        sections = tag_quotes_markdown(annotations, metas, with_subtree(tags, carried),
-                                       style=style,
-                                       accessed=generated[:10], pandoc=pandoc, keys=keys)
+        sections = tag_quotes_markdown(
+            annotations,
+            metas,
+            with_subtree(tags, carried),
+            style=style,
+            accessed=generated[:10],
+            pandoc=pandoc,
+            keys=keys,
+        )
     else:
         every_tag = [tag for a in sorted(annotations, key=lambda a: a.id) for tag in a.tags]
-        sections = tag_quotes_markdown(annotations, metas, every_tag, include_untagged=True,
-                                       style=style, accessed=generated[:10], pandoc=pandoc,
-                                       keys=keys)
+        sections = tag_quotes_markdown(
+            annotations,
+            metas,
+            every_tag,
+            include_untagged=True,
+            style=style,
+            accessed=generated[:10],
+            pandoc=pandoc,
+            keys=keys,
+        )
     parts = ["# Tagged quotes", "\n".join(header)]
     if bibliography:
         parts.insert(0, f"---\nbibliography: {json.dumps(bibliography, ensure_ascii=False)}\n---")
     if sections:
         parts.append(sections)
     if descriptions:
-        parts.append("## Codebook\n\n" + "\n\n".join(
-            f"**{_one_line(tag)}**: {text}" for tag, text in descriptions))
+        parts.append(
+            "## Codebook\n\n"
+            + "\n\n".join(f"**{_one_line(tag)}**: {text}" for tag, text in descriptions)
+        )
     if memos:
-        parts.append("## Memos\n\n" + "\n\n".join(
-            f"### {_memo_heading(memo, metas)}\n\n{memo['text']}" for memo in memos))
+        parts.append(
+            "## Memos\n\n"
+            + "\n\n".join(f"### {_memo_heading(memo, metas)}\n\n{memo['text']}" for memo in memos)
+        )
     return "\n\n".join(parts) + "\n"
 
 

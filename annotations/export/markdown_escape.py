@@ -46,8 +46,9 @@ def escape_inline(text: str) -> str:
     text = _ENTITY.sub(r"\\&", text)
     if "_" not in text:
         return text
-    return "".join("\\_" if ch == "_" and _escape_underscore(text, i) else ch
-                   for i, ch in enumerate(text))
+    return "".join(
+        "\\_" if ch == "_" and _escape_underscore(text, i) else ch for i, ch in enumerate(text)
+    )
 
 
 def escape_line(line: str) -> str:

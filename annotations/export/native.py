@@ -12,8 +12,7 @@ from annotations.model import Annotation, TagInfo
 NATIVE_FORMAT_VERSION = 1
 
 
-def tag_summary(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
-                ) -> list[TagInfo]:
+def tag_summary(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]) -> list[TagInfo]:
     """Each tag of `annotations` (case-insensitive identity) with its colour and count.
 
     A tag keeps the spelling it first has in `annotations`; its colour is looked up in
@@ -29,9 +28,11 @@ def tag_summary(annotations: Sequence[Annotation], tag_colours: Mapping[str, str
             names.setdefault(key, tag)
             counts[key] = counts.get(key, 0) + 1
     return [
-        TagInfo(name=names[key],
-                colour=tag_colours.get(names[key]) or colours.get(key, ""),
-                count=counts[key])
+        TagInfo(
+            name=names[key],
+            colour=tag_colours.get(names[key]) or colours.get(key, ""),
+            count=counts[key],
+        )
         for key in sorted(names, key=lambda k: (k, names[k]))
     ]
 
@@ -76,13 +77,17 @@ def render_native(
         "generated": generated,
         "collection": collection,
         "annotations": Streamed(a.to_dict() for a in annotations),
-        "tags": [{"name": info.name, "colour": info.colour, "count": info.count}
-                 for info in tag_summary(annotations, tag_colours)],
+        "tags": [
+            {"name": info.name, "colour": info.colour, "count": info.count}
+            for info in tag_summary(annotations, tag_colours)
+        ],
         "articles": {aid: article_summary(metas[aid]) for aid in article_ids},
     }
     if descriptions:
         document["codebook"] = [{"name": tag, "description": text} for tag, text in descriptions]
     if memos:
-        document["memos"] = [{key: memo[key] for key in ("kind", "target", "text", "updated")
-                              if key in memo} for memo in memos]
+        document["memos"] = [
+            {key: memo[key] for key in ("kind", "target", "text", "updated") if key in memo}
+            for memo in memos
+        ]
     return document

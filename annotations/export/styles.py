@@ -102,8 +102,7 @@ def _patch_citeproc() -> None:
             return given
         return initialize(self, given, mark, context)
 
-    def label(self: Any, item: Any, variable: str | None = None, *args: Any, **kwargs: Any
-              ) -> Any:
+    def label(self: Any, item: Any, variable: str | None = None, *args: Any, **kwargs: Any) -> Any:
         name = self.get("variable")
         if variable is None and name and name != "locator":
             try:

@@ -33,11 +33,23 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NEWSMARK_URN = "urn:newsmark:"
 ID_URN = "urn:newsmark:id:"
 UUID_URN = "urn:uuid:"
-MOTIVATIONS = frozenset({
-    "assessing", "bookmarking", "classifying", "commenting", "describing", "editing",
-    "highlighting", "identifying", "linking", "moderating", "questioning", "replying",
-    "tagging",
-})
+MOTIVATIONS = frozenset(
+    {
+        "assessing",
+        "bookmarking",
+        "classifying",
+        "commenting",
+        "describing",
+        "editing",
+        "highlighting",
+        "identifying",
+        "linking",
+        "moderating",
+        "questioning",
+        "replying",
+        "tagging",
+    }
+)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _DATETIME = re.compile(
@@ -61,7 +73,7 @@ def parse_article_urn(iri: str) -> tuple[str, str] | None:
     """`(collection, article id)` from an `article_urn`, or None for any other IRI."""
     if not iri.startswith(NEWSMARK_URN) or iri.startswith(ID_URN):
         return None
-    collection, sep, article_id = iri[len(NEWSMARK_URN):].partition(":")
+    collection, sep, article_id = iri[len(NEWSMARK_URN) :].partition(":")
     if not sep or not collection or not article_id:
         return None
     return unquote(collection), unquote(article_id)
@@ -77,9 +89,9 @@ def annotation_iri(annotation_id: str) -> str:
 def annotation_id_from_iri(iri: str) -> str | None:
     """The newsmark annotation id behind an `annotation_iri`, or None for other IRIs."""
     if iri.startswith(UUID_URN):
-        return iri[len(UUID_URN):] or None
+        return iri[len(UUID_URN) :] or None
     if iri.startswith(ID_URN):
-        return unquote(iri[len(ID_URN):]) or None
+        return unquote(iri[len(ID_URN) :]) or None
     return None
 
 
@@ -90,22 +102,30 @@ def motivation(annotation: Annotation) -> str:
     return "tagging" if annotation.tags else "highlighting"
 
 
-def annotation_to_w3c(annotation: Annotation, meta: ArticleMeta | None, collection: str
-                      ) -> dict[str, Any]:
+def annotation_to_w3c(
+    annotation: Annotation, meta: ArticleMeta | None, collection: str
+) -> dict[str, Any]:
     """One annotation as an embedded W3C `Annotation` (no `@context` of its own)."""
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags
     ]
     if annotation.note:
-        bodies.append({"type": "TextualBody", "purpose": "commenting",
-                       "value": annotation.note, "format": "text/plain"})
+        bodies.append(
+            {
+                "type": "TextualBody",
+                "purpose": "commenting",
+                "value": annotation.note,
+                "format": "text/plain",
+            }
+        )
     quote_selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": annotation.quote}
     if annotation.prefix:
         quote_selector["prefix"] = annotation.prefix
     if annotation.suffix:
         quote_selector["suffix"] = annotation.suffix
-    source = meta.url if meta is not None and meta.url else article_urn(
-        collection, annotation.article)
+    source = (
+        meta.url if meta is not None and meta.url else article_urn(collection, annotation.article)
+    )
     item: dict[str, Any] = {
         "id": annotation_iri(annotation.id),
         "type": "Annotation",
@@ -181,8 +201,7 @@ def validate_w3c(document: Any) -> list[str]:
     elif "Annotation" in types:
         _check_annotation(document, "document", problems)
     else:
-        problems.append("document: type is not Annotation, AnnotationPage or "
-                        "AnnotationCollection")
+        problems.append("document: type is not Annotation, AnnotationPage or AnnotationCollection")
     return problems
 
 
@@ -200,8 +219,9 @@ def _is_count(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _check_context(node: dict[str, Any], where: str, problems: list[str], *, required: bool
-                   ) -> None:
+def _check_context(
+    node: dict[str, Any], where: str, problems: list[str], *, required: bool
+) -> None:
     if "@context" not in node:
         if required:
             problems.append(f"{where}: has no @context")
@@ -334,8 +354,9 @@ def _check_selector(selector: Any, where: str, problems: list[str]) -> None:
     if "TextPositionSelector" in kinds:
         start, end = selector.get("start"), selector.get("end")
         if not (_is_count(start) and _is_count(end)):
-            problems.append(f"{where}: TextPositionSelector start/end are not non-negative "
-                            "integers")
+            problems.append(
+                f"{where}: TextPositionSelector start/end are not non-negative integers"
+            )
         elif start > end:
             problems.append(f"{where}: TextPositionSelector start is after end")
     if "refinedBy" in selector:

@@ -43,19 +43,35 @@ def parse(text: str, path: Path) -> list[ParsedArticle]:
     page = page_metadata(text)
     url = page.url or document.url or None
     outlet = clean_outlet([page.site_name, _clean(document.sitename), page.publisher], url)
-    site_names = [name for name in (outlet, page.site_name, page.publisher,
-                                    _clean(document.sitename), url_host(url)) if name]
+    site_names = [
+        name
+        for name in (
+            outlet,
+            page.site_name,
+            page.publisher,
+            _clean(document.sitename),
+            url_host(url),
+        )
+        if name
+    ]
     raw_title = _clean(page.headline or page.og_title or document.title or "")
     title, title_date = clean_title(raw_title, site_names) if raw_title else (None, None)
-    author_sources = [page.authors, (page.meta_author,),
-                      (normalise_text(document.author or "").replace(";", ","),)]
-    authors = next((found for source in author_sources
-                    if (found := clean_authors([a for a in source if a], site_names))), ())
+    author_sources = [
+        page.authors,
+        (page.meta_author,),
+        (normalise_text(document.author or "").replace(";", ","),),
+    ]
+    authors = next(
+        (
+            found
+            for source in author_sources
+            if (found := clean_authors([a for a in source if a], site_names))
+        ),
+        (),
+    )
     paragraphs = [clean_paragraph(line) for line in normalise_text(document.text).split("\n")]
     blocks = [
-        (p, ParagraphKind.CAPTION if is_caption(p) else ParagraphKind.TEXT)
-        for p in paragraphs
-        if p
+        (p, ParagraphKind.CAPTION if is_caption(p) else ParagraphKind.TEXT) for p in paragraphs if p
     ]
     blocks = drop_headline(blocks, title)
     if not blocks:
@@ -83,7 +99,7 @@ def drop_headline(
     for index, (text, _) in enumerate(blocks[:HEADLINE_SCAN]):
         if fuzz.ratio(text.casefold(), wanted) >= HEADLINE_SIMILARITY:
             kept = [b for b in blocks[:index] if len(b[0].split()) > KICKER_MAX_WORDS]
-            return kept + blocks[index + 1:]
+            return kept + blocks[index + 1 :]
     return blocks
 
 

@@ -30,7 +30,7 @@ def parse(text: str, path: Path) -> list[ParsedArticle]:
     front = _FRONT_MATTER.match(text)
     if front:
         _read_front_matter(front.group("fields"), article)
-        text = text[front.end():]
+        text = text[front.end() :]
     for block in re.split(r"\n\s*\n", text):
         _add_block(block, article)
     if not article.blocks:

@@ -73,7 +73,8 @@ def _field_change(
 ) -> Change | None:
     """The change of the `candidates` fields that differ (not `updated`); None if none."""
     keys = [
-        key for key in candidates
+        key
+        for key in candidates
         if key != _TIMESTAMP and before.get(key, _ABSENT) != after.get(key, _ABSENT)
     ]
     if not keys:
@@ -149,9 +150,7 @@ def _merge_tags(current: list[str], before: list[str], after: list[str]) -> list
     current_keys = {tag_key(tag) for tag in current}
     kept = [tag for tag in current if tag_key(tag) not in after_keys - before_keys]
     restored = [
-        tag
-        for tag in before
-        if tag_key(tag) not in after_keys and tag_key(tag) not in current_keys
+        tag for tag in before if tag_key(tag) not in after_keys and tag_key(tag) not in current_keys
     ]
     return kept + restored
 

@@ -61,7 +61,8 @@ class AnnotationIndex:
             closure = closures.get(tags)
             if closure is None:
                 closure = closures[tags] = frozenset(
-                    tag_key(path) for tag in tags for path in (*tag_ancestors(tag), tag))
+                    tag_key(path) for tag in tags for path in (*tag_ancestors(tag), tag)
+                )
             totals.update(closure)
         for spelling, count in uses.items():  # in order of first use, as `apply` counts
             key = tag_key(spelling)
@@ -81,8 +82,7 @@ class AnnotationIndex:
             if op.kind == "put" and op.document is not None:
                 old_tags = self._tags_of.get(doc_id)
                 if (
-                    self.article_of.get(doc_id) == op.document["article"]
-                    and old_tags is not None
+                    self.article_of.get(doc_id) == op.document["article"] and old_tags is not None
                 ):  # the same article, new tags (a tag rename): only the tags move
                     self._count_tags(doc_id, old_tags, -1)
                     tags = tuple(op.document.get("tags", ()))

@@ -129,8 +129,9 @@ def looks_like_history_entry(doc: Any) -> bool:
         and type(doc.get("undone_seq", 0)) is int
         and (
             isinstance(doc.get("changes"), str)  # one JSON string, checked when undone
-            or (isinstance(doc.get("changes"), list)
-                and all(map(looks_like_change, doc["changes"])))
+            or (
+                isinstance(doc.get("changes"), list) and all(map(looks_like_change, doc["changes"]))
+            )
         )
     )
 
@@ -338,5 +339,4 @@ def _migrate_v2(data: Data) -> Data:
 
 
 # from-version → function returning the data at from-version + 1 (with its meta updated).
-MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: _migrate_v0, 1: _migrate_v1,
-                                                 2: _migrate_v2}
+MIGRATIONS: dict[int, Callable[[Data], Data]] = {0: _migrate_v0, 1: _migrate_v1, 2: _migrate_v2}

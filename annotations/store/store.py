@@ -167,14 +167,13 @@ class HistoryItem:
         if self.kept and not self.changed:
             line += "; nothing changed: all of it was changed again since by others (kept)"
         elif self.kept:
-            line += (
-                f"; {self.kept} later change{'s' if self.kept != 1 else ''} by others kept"
-            )
+            line += f"; {self.kept} later change{'s' if self.kept != 1 else ''} by others kept"
         return line
 
     @classmethod
-    def from_entry(cls, key: str, entry: dict[str, Any], kept: int = 0,
-                   changed: int = 0) -> HistoryItem:
+    def from_entry(
+        cls, key: str, entry: dict[str, Any], kept: int = 0, changed: int = 0
+    ) -> HistoryItem:
         """The item for a stored history entry."""
         return cls(
             key=key,
@@ -435,8 +434,9 @@ class AnnotationStore:
                 result.append(del_op(HISTORY_TABLE, key))
         gone = {op.doc_id for op in result}
         kept = [key for key in keys if key not in gone]
-        entry = new_entry(description, changes, origin=self.origin, label=self.label,
-                          user=self.user)
+        entry = new_entry(
+            description, changes, origin=self.origin, label=self.label, user=self.user
+        )
         sequence = int(keys[-1]) + 1 if keys else 1
         result.append(put_op(HISTORY_TABLE, f"{sequence:012d}", entry))
         total = entry["size"] + sum(history[key]["size"] for key in kept)
@@ -505,16 +505,18 @@ class AnnotationStore:
         """Every coder with how many annotations they made, sorted by name
         (case-insensitively)."""
         with self._reading() as data:
-            counts = Counter(doc.get("coder") or self.coder
-                             for doc in data.get(ANNOTATIONS_TABLE, {}).values())
+            counts = Counter(
+                doc.get("coder") or self.coder for doc in data.get(ANNOTATIONS_TABLE, {}).values()
+            )
         return {name: counts[name] for name in sorted(counts, key=lambda n: (n.casefold(), n))}
 
     def _known_tags(self, data: Data) -> dict[str, str]:
         """Tag key → usual spelling of every tag in the codebook: tags in use, the tags above
         them (`security` for `security/maritime`), and the codebook table's tags (described
         or imported, used or not)."""
-        names = {key: counter.most_common(1)[0][0]
-                 for key, counter in self._index.spellings.items()}
+        names = {
+            key: counter.most_common(1)[0][0] for key, counter in self._index.spellings.items()
+        }
         for key, entry in data.get(CODEBOOK_TABLE, {}).items():
             names.setdefault(key, entry["name"])
         for name in list(names.values()):
@@ -528,7 +530,8 @@ class AnnotationStore:
         if counter is not None:
             return counter.most_common(1)[0][0]
         name = self._known_tags(data if data is not None else self._storage.read()).get(
-            tag_key(tag))
+            tag_key(tag)
+        )
         if name is None:
             raise UnknownTagError(f"no annotation has the tag “{_flat(tag)}”")
         return name
@@ -556,14 +559,16 @@ class AnnotationStore:
                 counter = self._index.spellings.get(key)
                 parent = tag_parent(names[key])
                 entry = codebook.get(key)
-                infos.append(TagInfo(
-                    name=names[key],
-                    colour=self._colour_of(data, key),
-                    count=counter.total() if counter is not None else 0,
-                    description=entry["description"] if entry else "",
-                    parent=names[tag_key(parent)] if parent is not None else None,
-                    total=self._index.totals.get(key, 0),
-                ))
+                infos.append(
+                    TagInfo(
+                        name=names[key],
+                        colour=self._colour_of(data, key),
+                        count=counter.total() if counter is not None else 0,
+                        description=entry["description"] if entry else "",
+                        parent=names[tag_key(parent)] if parent is not None else None,
+                        total=self._index.totals.get(key, 0),
+                    )
+                )
             return infos
 
     def memo(self, kind: str, target: str) -> str:
@@ -576,8 +581,9 @@ class AnnotationStore:
         """Every memo: {"kind", "target", "text", "updated"}, articles then tags."""
         with self._reading() as data:
             docs = list(data.get(MEMOS_TABLE, {}).values())
-        return sorted((dict(doc) for doc in docs),
-                      key=lambda doc: (doc["kind"], tag_key(doc["target"])))
+        return sorted(
+            (dict(doc) for doc in docs), key=lambda doc: (doc["kind"], tag_key(doc["target"]))
+        )
 
     def tag_colour(self, tag: str) -> str:
         """The colour of a tag: the one set with `set_tag_colour`, else its default."""
@@ -588,8 +594,9 @@ class AnnotationStore:
         """The undo history, newest first (undone entries included: redo can restore them)."""
         with self._reading() as data:
             history = data.get(HISTORY_TABLE, {})
-            return [HistoryItem.from_entry(key, history[key]) for key in sorted(history,
-                                                                                reverse=True)]
+            return [
+                HistoryItem.from_entry(key, history[key]) for key in sorted(history, reverse=True)
+            ]
 
     # Writing annotations -----------------------------------------------------------
 
@@ -668,9 +675,7 @@ class AnnotationStore:
 
         def change(current: Annotation) -> Annotation:
             base = current.tags if replacement is None else replacement
-            new_tags = normalise_tags(
-                tag for tag in (*base, *added) if tag_key(tag) not in removed
-            )
+            new_tags = normalise_tags(tag for tag in (*base, *added) if tag_key(tag) not in removed)
             changes: dict[str, Any] = {}
             if new_tags != current.tags:
                 changes["tags"] = new_tags
@@ -706,8 +711,9 @@ class AnnotationStore:
                     tag for tag in (*current.tags, *added) if tag_key(tag) not in removed
                 )
                 if tags != current.tags:
-                    ops.append(put_op(ANNOTATIONS_TABLE, key,
-                                      current.with_changes(tags=tags).to_dict()))
+                    ops.append(
+                        put_op(ANNOTATIONS_TABLE, key, current.with_changes(tags=tags).to_dict())
+                    )
             self._commit(description, ops)
         return len(ops)
 
@@ -725,8 +731,11 @@ class AnnotationStore:
         """Delete the annotations with these ids that still exist: one write, one undo step."""
         with self._writing() as data:
             table = data.get(ANNOTATIONS_TABLE, {})
-            ops = [del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(annotation_ids)
-                   if key in table]
+            ops = [
+                del_op(ANNOTATIONS_TABLE, key)
+                for key in dict.fromkeys(annotation_ids)
+                if key in table
+            ]
             self._commit(description, ops)
         return len(ops)
 
@@ -742,8 +751,9 @@ class AnnotationStore:
         cleaned = [self._clean(a) for a in annotations]
         with self._writing() as data:
             table = data.get(ANNOTATIONS_TABLE, {})
-            ops = [del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(delete_ids)
-                   if key in table]
+            ops = [
+                del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(delete_ids) if key in table
+            ]
             deleted = len(ops)
             ops += [put_op(ANNOTATIONS_TABLE, a.id, a.to_dict()) for a in cleaned]
             self._commit(description, ops)
@@ -770,8 +780,11 @@ class AnnotationStore:
         for tag, text in (tag_descriptions or {}).items():
             name, cleaned_text = normalise_tag(tag), normalise_text(text).strip()
             if name and cleaned_text:
-                ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
-                                  {"name": name, "description": cleaned_text}))
+                ops.append(
+                    put_op(
+                        CODEBOOK_TABLE, tag_key(name), {"name": name, "description": cleaned_text}
+                    )
+                )
         with self._writing():
             self._commit(description or f"save {count_noun(len(cleaned), 'annotation')}", ops)
 
@@ -811,8 +824,11 @@ class AnnotationStore:
             if ops and tag_colours is not None:
                 colours = tag_colours(set(self._index.spellings))
                 ops += [
-                    put_op(TAG_COLOURS_TABLE, tag_key(tag),
-                           {"name": tag, "colour": validate_colour(colour)})
+                    put_op(
+                        TAG_COLOURS_TABLE,
+                        tag_key(tag),
+                        {"name": tag, "colour": validate_colour(colour)},
+                    )
                     for tag, colour in colours.items()
                 ]
             if descriptions and choose_description is not None:
@@ -822,8 +838,12 @@ class AnnotationStore:
             self._commit(description, ops)
         return written
 
-    def _merge_descriptions(self, data: Data, descriptions: Mapping[str, str],
-                            choose: Callable[[str | None, str], str | None]) -> list[Op]:
+    def _merge_descriptions(
+        self,
+        data: Data,
+        descriptions: Mapping[str, str],
+        choose: Callable[[str | None, str], str | None],
+    ) -> list[Op]:
         """Operations that set the codebook descriptions `choose` picks (see `merge_many`)."""
         codebook = data.get(CODEBOOK_TABLE, {})
         known = self._known_tags(data)
@@ -836,12 +856,16 @@ class AnnotationStore:
             current = codebook.get(key)
             chosen = choose(current["description"] if current else None, cleaned)
             if chosen:
-                ops.append(put_op(CODEBOOK_TABLE, key,
-                                  {"name": known.get(key, name), "description": chosen}))
+                ops.append(
+                    put_op(
+                        CODEBOOK_TABLE, key, {"name": known.get(key, name), "description": chosen}
+                    )
+                )
         return ops
 
-    def _merge_memos(self, data: Data, memos: Iterable[Mapping[str, str]],
-                     choose: MemoChooser) -> list[Op]:
+    def _merge_memos(
+        self, data: Data, memos: Iterable[Mapping[str, str]], choose: MemoChooser
+    ) -> list[Op]:
         """Operations that write the memos `choose` picks (see `merge_many`)."""
         stored = data.get(MEMOS_TABLE, {})
         known = self._known_tags(data)
@@ -854,18 +878,19 @@ class AnnotationStore:
             if not target or not text:
                 continue
             key = _memo_key(kind, target)
-            new = {"kind": kind, "target": target, "text": text,
-                   "updated": memo.get("updated", "")}
+            new = {"kind": kind, "target": target, "text": text, "updated": memo.get("updated", "")}
             chosen = choose(stored.get(key), new)
             if chosen is not None:
-                ops.append(put_op(MEMOS_TABLE, key,
-                                  {**chosen, "updated": chosen["updated"] or utc_now()}))
+                ops.append(
+                    put_op(MEMOS_TABLE, key, {**chosen, "updated": chosen["updated"] or utc_now()})
+                )
         return ops
 
     # Writing tags ------------------------------------------------------------------
 
-    def _retag(self, data: Data, keys: Iterable[str],
-               change: Callable[[tuple[str, ...]], tuple[str, ...]]) -> list[Op]:
+    def _retag(
+        self, data: Data, keys: Iterable[str], change: Callable[[tuple[str, ...]], tuple[str, ...]]
+    ) -> list[Op]:
         """Operations that apply `change` to the tags of the annotations carrying any of the
         tag `keys` (only those are looked at)."""
         table = data.get(ANNOTATIONS_TABLE, {})
@@ -880,12 +905,14 @@ class AnnotationStore:
                 if new != old:
                     fields = {"tags": list(new), "updated": now}
                     # Journaled as a patch of these two fields, not the whole document.
-                    ops.append(put_op(ANNOTATIONS_TABLE, doc_id, {**doc, **fields})
-                               ._replace(patch=fields))
+                    ops.append(
+                        put_op(ANNOTATIONS_TABLE, doc_id, {**doc, **fields})._replace(patch=fields)
+                    )
         return ops
 
-    def add_codes(self, codes: Mapping[str, str], *, colours: Mapping[str, str],
-                  description: str) -> tuple[int, int]:
+    def add_codes(
+        self, codes: Mapping[str, str], *, colours: Mapping[str, str], description: str
+    ) -> tuple[int, int]:
         """Put every tag of `codes` (tag -> description, "" for none) into the codebook,
         used or not, and give the tags of `colours` their colours: one write, one undo step.
 
@@ -894,8 +921,10 @@ class AnnotationStore:
         values = {tag: validate_colour(colour) for tag, colour in colours.items()}
         with self._writing() as data:
             codebook = data.get(CODEBOOK_TABLE, {})
-            ops = [put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
-                   for tag, colour in values.items()]
+            ops = [
+                put_op(TAG_COLOURS_TABLE, tag_key(tag), {"name": tag, "colour": colour})
+                for tag, colour in values.items()
+            ]
             added = kept = 0
             for tag, text in codes.items():
                 name, cleaned = normalise_tag(tag), normalise_text(text).strip()
@@ -951,15 +980,21 @@ class AnnotationStore:
                 known = self._known_tags(data)
                 target = known.get(tag_key(name), name)
                 if cleaned and tag_key(name) not in known:
-                    ops.append(put_op(CODEBOOK_TABLE, tag_key(name),
-                                      {"name": name, "description": ""}))
+                    ops.append(
+                        put_op(CODEBOOK_TABLE, tag_key(name), {"name": name, "description": ""})
+                    )
             key = _memo_key(kind, target)
             current = data.get(MEMOS_TABLE, {}).get(key)
             if cleaned:
                 if current is not None and current["text"] == cleaned:
                     return
-                ops.append(put_op(MEMOS_TABLE, key, {"kind": kind, "target": target,
-                                                     "text": cleaned, "updated": utc_now()}))
+                ops.append(
+                    put_op(
+                        MEMOS_TABLE,
+                        key,
+                        {"kind": kind, "target": target, "text": cleaned, "updated": utc_now()},
+                    )
+                )
             elif current is None:
                 return
             else:
@@ -976,8 +1011,7 @@ class AnnotationStore:
                 [put_op(TAG_COLOURS_TABLE, tag_key(name), {"name": name, "colour": value})],
             )
 
-    def _move_tag_documents(self, data: Data, root_key: str, new_root: str | None
-                            ) -> list[Op]:
+    def _move_tag_documents(self, data: Data, root_key: str, new_root: str | None) -> list[Op]:
         """Operations that move the colours, codebook entries and memos of the tags in the
         subtree of `root_key` below `new_root` (None: delete them). Where the new tag has
         one already (a merge), its colour is kept and descriptions and memos are joined."""
@@ -987,7 +1021,8 @@ class AnnotationStore:
             for doc_id, doc in list(docs.items()):
                 name = doc["target"] if table == MEMOS_TABLE else doc["name"]
                 if (table == MEMOS_TABLE and doc["kind"] != "tag") or not (
-                        tag_key(name) == root_key or tag_key(name).startswith(root_key + "/")):
+                    tag_key(name) == root_key or tag_key(name).startswith(root_key + "/")
+                ):
                     continue
                 ops.append(del_op(table, doc_id))
                 if new_root is None:
@@ -1023,10 +1058,14 @@ class AnnotationStore:
                     kept.append(move_subtree(tag, root_key, new_root))
             return _distinct(kept)
 
-        subtree = [key for key in self._index.spellings
-                   if key == root_key or key.startswith(root_key + "/")]
-        return (self._retag(data, subtree, change)
-                + self._move_tag_documents(data, root_key, new_root))
+        subtree = [
+            key
+            for key in self._index.spellings
+            if key == root_key or key.startswith(root_key + "/")
+        ]
+        return self._retag(data, subtree, change) + self._move_tag_documents(
+            data, root_key, new_root
+        )
 
     def rename_tag(self, old: str, new: str) -> int:
         """Rename a tag and every tag below it (`security` → `defence` makes
@@ -1065,8 +1104,7 @@ class AnnotationStore:
             if source_key == tag_key(target_name):
                 raise InvalidTagError(f"cannot merge the tag “{source_name}” into itself")
             if tag_key(target_name).startswith(source_key + "/"):
-                raise InvalidTagError(
-                    f"cannot merge the tag “{source_name}” into a tag below it")
+                raise InvalidTagError(f"cannot merge the tag “{source_name}” into a tag below it")
             ops = self._replace_subtree(data, source_name, target_name)
             self._commit(f"merge tag {source_name} into {target_name}", ops)
         return sum(op.table == ANNOTATIONS_TABLE for op in ops)
@@ -1108,7 +1146,8 @@ class AnnotationStore:
                 chosen = key
             else:
                 candidates = [
-                    k for k, entry in history.items()
+                    k
+                    for k, entry in history.items()
                     if entry["state"] == wanted
                     and (not mine or entry.get("undone_by" if redo else "origin") == self.origin)
                 ]
@@ -1123,32 +1162,44 @@ class AnnotationStore:
             kept = 0
             changes = entry_changes(entry)
             if changes is None:
-                raise StoreError(f"the undo entry {chosen.lstrip('0')} is damaged; nothing "
-                                 "was changed")
+                raise StoreError(
+                    f"the undo entry {chosen.lstrip('0')} is damaged; nothing was changed"
+                )
             for change in changes:
                 table, doc_id = change[0], change[1]
                 result = revert_change(change, data.get(table, {}).get(doc_id), redo=redo)
                 kept += result.kept
                 if result.write:
-                    ops.append(put_op(table, doc_id, result.document) if result.document
-                               is not None else del_op(table, doc_id))
+                    ops.append(
+                        put_op(table, doc_id, result.document)
+                        if result.document is not None
+                        else del_op(table, doc_id)
+                    )
             if redo:
-                updated = {k: v for k, v in entry.items()
-                           if k not in ("undone_by", "undone_at", "undone_seq")}
+                updated = {
+                    k: v
+                    for k, v in entry.items()
+                    if k not in ("undone_by", "undone_at", "undone_seq")
+                }
                 updated["state"] = "done"
             else:
-                sequence = 1 + max((e.get("undone_seq", 0) for e in history.values()),
-                                   default=0)
-                updated = {**entry, "state": "undone", "undone_by": self.origin,
-                           "undone_at": utc_now(), "undone_seq": sequence}
+                sequence = 1 + max((e.get("undone_seq", 0) for e in history.values()), default=0)
+                updated = {
+                    **entry,
+                    "state": "undone",
+                    "undone_by": self.origin,
+                    "undone_at": utc_now(),
+                    "undone_seq": sequence,
+                }
             ops.append(put_op(HISTORY_TABLE, chosen, updated))
             self._commit("", ops, undoable=False)
             return HistoryItem.from_entry(chosen, entry, kept=kept, changed=len(ops) - 1)
 
     # Re-anchoring -------------------------------------------------------------------
 
-    def reanchor_all(self, corpus: Corpus,
-                     articles: Collection[str] | None = None) -> ReanchorReport:
+    def reanchor_all(
+        self, corpus: Corpus, articles: Collection[str] | None = None
+    ) -> ReanchorReport:
         """Re-attach every annotation (or those of `articles`) to the current text of its
         article (not an undo step: it follows the articles, it is not a user's change)."""
         counts = Counter[str]()

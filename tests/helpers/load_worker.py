@@ -30,8 +30,17 @@ BODY = "The quick brown fox jumps over the lazy dog.\n\nA second paragraph of pl
 
 def fox() -> Article:
     """The one-article collection the load uses (article id 000_fox)."""
-    meta = ArticleMeta(id="000_fox", title="Fox", source=None, date=None, authors=(), url=None,
-                       path=Path("fox.txt"), words=15, format="txt")
+    meta = ArticleMeta(
+        id="000_fox",
+        title="Fox",
+        source=None,
+        date=None,
+        authors=(),
+        url=None,
+        path=Path("fox.txt"),
+        words=15,
+        format="txt",
+    )
     return Article(meta=meta, body=BODY)
 
 

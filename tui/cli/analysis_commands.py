@@ -46,68 +46,116 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `compare`, `suggest`, `stats` and `agreement` to the command line."""
     parent = [common_options()]
     compare = subparsers.add_parser(
-        "compare", parents=parent, help="align the passages of two articles",
+        "compare",
+        parents=parent,
+        help="align the passages of two articles",
         description="Pair the sentences (or paragraphs) of two articles that say the same "
         "thing, and list those found in only one of them.",
     )
     compare.add_argument("left", metavar="ID1", help="article id (a unique prefix is enough)")
     compare.add_argument("right", metavar="ID2", help="article id (a unique prefix is enough)")
-    compare.add_argument("--unit", choices=("sentence", "paragraph"), default="sentence",
-                         help="what to align (default: sentence)")
-    compare.add_argument("--min-score", type=_bounded(0, 1), default=DEFAULT_MIN_SCORE,
-                         metavar="X", help=f"lowest similarity 0..1 (default {DEFAULT_MIN_SCORE})")
+    compare.add_argument(
+        "--unit",
+        choices=("sentence", "paragraph"),
+        default="sentence",
+        help="what to align (default: sentence)",
+    )
+    compare.add_argument(
+        "--min-score",
+        type=_bounded(0, 1),
+        default=DEFAULT_MIN_SCORE,
+        metavar="X",
+        help=f"lowest similarity 0..1 (default {DEFAULT_MIN_SCORE})",
+    )
     compare.add_argument("--json", action="store_true", help="print JSON")
     compare.set_defaults(handler=compare_articles)
 
     suggest = subparsers.add_parser(
-        "suggest", parents=parent, help="suggest passages to tag",
+        "suggest",
+        parents=parent,
+        help="suggest passages to tag",
         description="Find places like the passages already tagged T (or matching --phrase) "
         "that do not carry the tags yet; --apply tags them all in one undoable step.",
     )
-    suggest.add_argument("--tag", action=TagListAction, required=True, metavar="T",
-                         help="tag to suggest for (repeat for several)")
+    suggest.add_argument(
+        "--tag",
+        action=TagListAction,
+        required=True,
+        metavar="T",
+        help="tag to suggest for (repeat for several)",
+    )
     suggest.add_argument("--phrase", metavar="P", help="look for this phrase instead")
     suggest.add_argument("--no-fuzzy", action="store_true", help="exact and case-insensitive only")
-    suggest.add_argument("--min-score", type=_bounded(0, 100), default=DEFAULT_SUGGEST_SCORE,
-                         metavar="N", help="lowest near-match similarity 0..100 "
-                         f"(default {DEFAULT_SUGGEST_SCORE:g})")
+    suggest.add_argument(
+        "--min-score",
+        type=_bounded(0, 100),
+        default=DEFAULT_SUGGEST_SCORE,
+        metavar="N",
+        help=f"lowest near-match similarity 0..100 (default {DEFAULT_SUGGEST_SCORE:g})",
+    )
     suggest.add_argument("--limit", type=positive_int, metavar="N", help="at most N suggestions")
     suggest.add_argument("--apply", action="store_true", help="annotate every suggestion")
     suggest.add_argument("--json", action="store_true", help="print a JSON array")
     suggest.set_defaults(handler=suggest_tags)
 
     stats = subparsers.add_parser(
-        "stats", parents=parent, help="tag statistics",
+        "stats",
+        parents=parent,
+        help="tag statistics",
         description="Count tags per outlet and per article, and which tags occur together.",
     )
-    stats.add_argument("--by", choices=BY_CHOICES,
-                       help="a table of tags by outlet, article, month (of the article's "
-                       "date) or tag (co-occurrence)")
+    stats.add_argument(
+        "--by",
+        choices=BY_CHOICES,
+        help="a table of tags by outlet, article, month (of the article's "
+        "date) or tag (co-occurrence)",
+    )
     formats = stats.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print JSON")
     formats.add_argument("--csv", action="store_true", help="print the --by table as CSV")
     stats.set_defaults(handler=show_stats)
 
     agreement = subparsers.add_parser(
-        "agreement", parents=parent, help="agreement between coders (alpha, kappa)",
+        "agreement",
+        parents=parent,
+        help="agreement between coders (alpha, kappa)",
         description="Per tag and overall: Krippendorff's alpha (nominal), Cohen's kappa (two "
         "coders), percent agreement, and the counts behind them. Each sentence, paragraph or "
         "character is, per tag and coder, coded or not. Only articles every coder has coded "
         "count, unless --articles all.",
     )
-    agreement.add_argument("--coders", nargs="+", required=True, metavar="NAME",
-                           help="two or more coders to compare")
-    agreement.add_argument("--tag", nargs="+", action=TagListAction, default=[], metavar="T",
-                           help="only these tags (default: every tag they used); commas "
-                                "also separate them")
-    agreement.add_argument("--article", nargs="+", action=TagListAction, default=[],
-                           metavar="ID", help="only these articles (ids or unique prefixes); "
-                                              "commas also separate them")
-    agreement.add_argument("--unit", choices=[str(u) for u in UnitKind], default="sentence",
-                           help="what one unit of coding is (default: sentence)")
-    agreement.add_argument("--articles", choices=("coded", "all"), default="coded",
-                           help="coded: only articles every coder has coded (default); all: "
-                                "every article of the library (or of --article)")
+    agreement.add_argument(
+        "--coders", nargs="+", required=True, metavar="NAME", help="two or more coders to compare"
+    )
+    agreement.add_argument(
+        "--tag",
+        nargs="+",
+        action=TagListAction,
+        default=[],
+        metavar="T",
+        help="only these tags (default: every tag they used); commas also separate them",
+    )
+    agreement.add_argument(
+        "--article",
+        nargs="+",
+        action=TagListAction,
+        default=[],
+        metavar="ID",
+        help="only these articles (ids or unique prefixes); commas also separate them",
+    )
+    agreement.add_argument(
+        "--unit",
+        choices=[str(u) for u in UnitKind],
+        default="sentence",
+        help="what one unit of coding is (default: sentence)",
+    )
+    agreement.add_argument(
+        "--articles",
+        choices=("coded", "all"),
+        default="coded",
+        help="coded: only articles every coder has coded (default); all: "
+        "every article of the library (or of --article)",
+    )
     agreement.add_argument("--json", action="store_true", help="print JSON")
     agreement.set_defaults(handler=show_agreement)
 
@@ -129,8 +177,10 @@ def compare_articles(args: argparse.Namespace, ctx: CliContext) -> int:
         # The line without the two texts, to share the rest of the width between them.
         frame = f"{pair.score:.2f}  L#{pair.left.index} “”  ↔  R#{pair.right.index} “”"
         room = max(10, (LINE_WIDTH - len(frame)) // 2)
-        print(f"{pair.score:.2f}  L#{pair.left.index} “{_shorten(pair.left.text, room)}”  ↔  "
-              f"R#{pair.right.index} “{_shorten(pair.right.text, room)}”")
+        print(
+            f"{pair.score:.2f}  L#{pair.left.index} “{_shorten(pair.left.text, room)}”  ↔  "
+            f"R#{pair.right.index} “{_shorten(pair.right.text, room)}”"
+        )
     for article_id, side, units in (
         (left.id, "L", alignment.unmatched_left),
         (right.id, "R", alignment.unmatched_right),
@@ -150,8 +200,13 @@ def suggest_tags(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark suggest --tag T [--phrase P] [--apply] [--json]`."""
     store = ctx.reanchored_store()  # so already-tagged places are recognised by offset
     suggestions = suggest_for_tag(
-        ctx.corpus, store.all(), args.tag, phrase=args.phrase,
-        fuzzy=not args.no_fuzzy, min_score=args.min_score, limit=args.limit,
+        ctx.corpus,
+        store.all(),
+        args.tag,
+        phrase=args.phrase,
+        fuzzy=not args.no_fuzzy,
+        min_score=args.min_score,
+        limit=args.limit,
     )
     if args.json:
         print_json([s.to_dict() for s in suggestions])
@@ -163,8 +218,10 @@ def suggest_tags(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.apply:
         if suggestions:
             store.put_many(accept(suggestions, ctx.corpus, tags=args.tag))
-        print(f"applied {count_noun(count, 'suggestion')}",
-              file=sys.stderr if args.json else sys.stdout)
+        print(
+            f"applied {count_noun(count, 'suggestion')}",
+            file=sys.stderr if args.json else sys.stdout,
+        )
     return 0
 
 
@@ -207,16 +264,24 @@ def show_agreement(args: argparse.Namespace, ctx: CliContext) -> int:
     corpus = ctx.corpus
     articles = [corpus.resolve(article) for article in args.article]
     report = compute_agreement(
-        ctx.reanchored_store().all(), args.coders, corpus.article, tags=args.tag,
-        articles=articles, all_article_ids=[meta.id for meta in corpus], unit=args.unit,
+        ctx.reanchored_store().all(),
+        args.coders,
+        corpus.article,
+        tags=args.tag,
+        articles=articles,
+        all_article_ids=[meta.id for meta in corpus],
+        unit=args.unit,
         all_articles=args.articles == "all",
     )
     if args.json:
         print_json(report.to_dict())
         return 0
     if not report.articles:
-        print("no article has been coded by every one of these coders (--articles all "
-              "compares every article)", file=sys.stderr)
+        print(
+            "no article has been coded by every one of these coders (--articles all "
+            "compares every article)",
+            file=sys.stderr,
+        )
     Console(highlight=False, soft_wrap=False).print(_agreement_table(report))
     return 0
 
@@ -227,18 +292,30 @@ def _number(value: float | None) -> Text:
 
 def _agreement_table(report: AgreementReport) -> Table:
     """Per tag and overall: alpha, kappa, agreement, units coded (cells are Text)."""
-    title = (f"Agreement of {', '.join(report.coders)}: {report.units} {report.unit}s in "
-             f"{count_noun(len(report.articles), 'article')}")
+    title = (
+        f"Agreement of {', '.join(report.coders)}: {report.units} {report.unit}s in "
+        f"{count_noun(len(report.articles), 'article')}"
+    )
     table = Table(title=Text(title))
-    for label in ("tag", "alpha", "kappa", "agreement", *(f"coded by {c}" for c in
-                                                          report.coders), "by all"):
+    for label in (
+        "tag",
+        "alpha",
+        "kappa",
+        "agreement",
+        *(f"coded by {c}" for c in report.coders),
+        "by all",
+    ):
         table.add_column(Text(label), justify="left" if label == "tag" else "right")
     rows = [*report.tags.items(), ("overall", report.overall)]
     for position, (name, scores) in enumerate(rows):
-        table.add_row(Text(name, style="bold" if position == len(rows) - 1 else ""),
-                      _number(scores.alpha), _number(scores.kappa), _number(scores.agreement),
-                      *(Text(str(scores.coded[c])) for c in report.coders),
-                      Text(str(scores.both)))
+        table.add_row(
+            Text(name, style="bold" if position == len(rows) - 1 else ""),
+            _number(scores.alpha),
+            _number(scores.kappa),
+            _number(scores.agreement),
+            *(Text(str(scores.coded[c])) for c in report.coders),
+            Text(str(scores.both)),
+        )
     return table
 
 
@@ -266,6 +343,10 @@ def _stats_tables(stats: TagStats) -> list[Table]:
     together.add_column(Text("overlapping"), justify="right")
     together.add_column(Text("same paragraph"), justify="right")
     for pair in stats.cooccurrence:
-        together.add_row(Text(pair.tags[0]), Text(pair.tags[1]), Text(str(pair.overlap)),
-                         Text("-" if pair.same_paragraph is None else str(pair.same_paragraph)))
+        together.add_row(
+            Text(pair.tags[0]),
+            Text(pair.tags[1]),
+            Text(str(pair.overlap)),
+            Text("-" if pair.same_paragraph is None else str(pair.same_paragraph)),
+        )
     return [tags, outlets, together] if stats.cooccurrence else [tags, outlets]

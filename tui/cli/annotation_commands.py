@@ -25,54 +25,85 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the annotation and tag commands to the command line."""
     parent = [common_options()]
     annotate = subparsers.add_parser(
-        "annotate", parents=parent, help="highlight a passage and tag it",
+        "annotate",
+        parents=parent,
+        help="highlight a passage and tag it",
         description="Create an annotation from a quote (its N-th occurrence) or from body "
         "offsets, as printed by `newsmark show ID --body-only`. Prints the new id.",
     )
     annotate.add_argument("id", metavar="ID", help="article id (a unique prefix is enough)")
     _passage_options(annotate)
-    annotate.add_argument("--tag", action=TagListAction, default=[], metavar="T",
-                          help="a tag (repeatable; commas also separate tags)")
+    annotate.add_argument(
+        "--tag",
+        action=TagListAction,
+        default=[],
+        metavar="T",
+        help="a tag (repeatable; commas also separate tags)",
+    )
     annotate.add_argument("--note", metavar="TEXT", help="a note on the passage")
     annotate.add_argument("--colour", metavar="COLOUR", help="highlight colour (#rrggbb or name)")
     annotate.set_defaults(handler=annotate_article)
 
     listing = subparsers.add_parser(
-        "annotations", parents=parent, help="list annotations",
+        "annotations",
+        parents=parent,
+        help="list annotations",
         description="List annotations (re-anchored against the current collection).",
     )
-    listing.add_argument("--tag", action=TagListAction, default=[], metavar="T",
-                         help="only annotations with this tag (repeatable: any of them)")
+    listing.add_argument(
+        "--tag",
+        action=TagListAction,
+        default=[],
+        metavar="T",
+        help="only annotations with this tag (repeatable: any of them)",
+    )
     listing.add_argument("--article", metavar="ID", help="only this article's annotations")
-    listing.add_argument("--search", metavar="QUERY",
-                         help="words, \"phrases\", OR, -negation and facets (tag:T outlet:X "
-                         "after:D before:D has:note is:orphaned ...), as the browser's filter")
+    listing.add_argument(
+        "--search",
+        metavar="QUERY",
+        help='words, "phrases", OR, -negation and facets (tag:T outlet:X '
+        "after:D before:D has:note is:orphaned ...), as the browser's filter",
+    )
     listing.add_argument("--outlet", metavar="X", help="only articles whose outlet contains X")
-    listing.add_argument("--after", metavar="DATE",
-                         help="only articles dated on or after DATE (2023, 2023-12, 2023-12-01)")
-    listing.add_argument("--before", metavar="DATE",
-                         help="only articles dated on or before DATE")
-    listing.add_argument("--orphaned", action="store_true",
-                         help="only annotations whose quote is gone from their article")
+    listing.add_argument(
+        "--after",
+        metavar="DATE",
+        help="only articles dated on or after DATE (2023, 2023-12, 2023-12-01)",
+    )
+    listing.add_argument("--before", metavar="DATE", help="only articles dated on or before DATE")
+    listing.add_argument(
+        "--orphaned",
+        action="store_true",
+        help="only annotations whose quote is gone from their article",
+    )
     listing.add_argument("--has-note", action="store_true", help="only annotations with a note")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(handler=list_annotations)
 
     edit = subparsers.add_parser(
-        "edit", parents=parent, help="change an annotation's tags, note or colour",
+        "edit",
+        parents=parent,
+        help="change an annotation's tags, note or colour",
     )
     edit.add_argument("annotation", metavar="ANNOTATION_ID", help="id or unique prefix")
-    edit.add_argument("--tag", action=ClearingTagListAction, metavar="T",
-                      help="replace all tags (repeatable; '' removes them all)")
+    edit.add_argument(
+        "--tag",
+        action=ClearingTagListAction,
+        metavar="T",
+        help="replace all tags (repeatable; '' removes them all)",
+    )
     edit.add_argument("--add-tag", action=TagListAction, default=[], metavar="T", help="add a tag")
-    edit.add_argument("--remove-tag", action=TagListAction, default=[], metavar="T",
-                      help="remove a tag")
+    edit.add_argument(
+        "--remove-tag", action=TagListAction, default=[], metavar="T", help="remove a tag"
+    )
     edit.add_argument("--note", metavar="TEXT", help="set the note ('' removes it)")
     edit.add_argument("--colour", metavar="COLOUR", help="set the colour ('' removes it)")
     edit.set_defaults(handler=edit_annotation)
 
     moved = subparsers.add_parser(
-        "reattach", parents=parent, help="attach an annotation (an orphan) to another passage",
+        "reattach",
+        parents=parent,
+        help="attach an annotation (an orphan) to another passage",
         description="Attach an annotation to a passage of its article, given as with "
         "`annotate`: a quote (its N-th occurrence) or body offsets. It keeps its id, tags, "
         "note and colour and becomes exact; `newsmark undo` takes it back.",
@@ -86,7 +117,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete.set_defaults(handler=delete_annotation)
 
     undo = subparsers.add_parser(
-        "undo", parents=parent, help="undo the newest change (or one from `history`)",
+        "undo",
+        parents=parent,
+        help="undo the newest change (or one from `history`)",
         description="Take back the newest change to the annotations, whoever made it (a TUI "
         "window, another command), and say what and whose it was; or the change KEY listed "
         "by `newsmark history`. Anything changed again since by someone else is kept.",
@@ -95,25 +128,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     undo.set_defaults(handler=undo_change)
 
     redo = subparsers.add_parser(
-        "redo", parents=parent, help="redo the change undone last (or one from `history`)",
+        "redo",
+        parents=parent,
+        help="redo the change undone last (or one from `history`)",
     )
     redo.add_argument("key", metavar="KEY", nargs="?", help="an undone change from `history`")
     redo.set_defaults(handler=redo_change)
 
     history = subparsers.add_parser(
-        "history", parents=parent, help="list the changes that undo and redo can take",
+        "history",
+        parents=parent,
+        help="list the changes that undo and redo can take",
     )
     history.add_argument("--json", action="store_true", help="print a JSON array")
     history.set_defaults(handler=list_history)
 
     coder = subparsers.add_parser(
-        "coder", parents=parent, help="show or save who is coding",
+        "coder",
+        parents=parent,
+        help="show or save who is coding",
         description="Without NAME: print the current coder (--coder, $NEWSMARK_CODER, the "
         "saved coder, else the login name). With NAME: save it as the coder from now on.",
     )
     coder.add_argument("name", metavar="NAME", nargs="?", help="the coder to save")
-    coder.add_argument("--list", action="store_true",
-                       help="list every coder in the database with their annotation counts")
+    coder.add_argument(
+        "--list",
+        action="store_true",
+        help="list every coder in the database with their annotation counts",
+    )
     coder.set_defaults(handler=coder_command)
 
     _register_tags(subparsers, parent)
@@ -122,13 +164,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _register_memo(subparsers: argparse._SubParsersAction, parent: list) -> None:
     memo = subparsers.add_parser(
-        "memo", parents=parent, help="show or write the memo on an article or a tag",
+        "memo",
+        parents=parent,
+        help="show or write the memo on an article or a tag",
         description="Without TEXT: print the memo. With TEXT: replace it ('' removes it). "
-        "Without KIND: list every memo.")
-    memo.add_argument("kind", metavar="KIND", nargs="?", choices=("article", "tag"),
-                      help="article or tag")
-    memo.add_argument("target", metavar="ID_OR_TAG", nargs="?",
-                      help="an article id (a unique prefix is enough) or a tag")
+        "Without KIND: list every memo.",
+    )
+    memo.add_argument(
+        "kind", metavar="KIND", nargs="?", choices=("article", "tag"), help="article or tag"
+    )
+    memo.add_argument(
+        "target",
+        metavar="ID_OR_TAG",
+        nargs="?",
+        help="an article id (a unique prefix is enough) or a tag",
+    )
     memo.add_argument("text", metavar="TEXT", nargs="?", help="the new memo")
     memo.add_argument("--json", action="store_true", help="print JSON")
     memo.set_defaults(handler=memo_command)
@@ -137,15 +187,22 @@ def _register_memo(subparsers: argparse._SubParsersAction, parent: list) -> None
 def _passage_options(parser: argparse.ArgumentParser) -> None:
     """`--quote TEXT [--occurrence N]` or `--start S --end E`: a passage of the article."""
     parser.add_argument("--quote", metavar="TEXT", help="the exact text to highlight")
-    parser.add_argument("--occurrence", type=int, default=1, metavar="N",
-                        help="which occurrence of the quote (default 1)")
+    parser.add_argument(
+        "--occurrence",
+        type=int,
+        default=1,
+        metavar="N",
+        help="which occurrence of the quote (default 1)",
+    )
     parser.add_argument("--start", type=int, metavar="S", help="start offset in the body")
     parser.add_argument("--end", type=int, metavar="E", help="end offset (exclusive)")
 
 
 def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None:
     tags = subparsers.add_parser(
-        "tags", parents=parent, help="list, rename, merge, recolour or delete tags",
+        "tags",
+        parents=parent,
+        help="list, rename, merge, recolour or delete tags",
         description="Without a subcommand: list every tag with its colour and count.",
     )
     tags.add_argument("--json", action="store_true", help="print a JSON array")
@@ -163,17 +220,21 @@ def _register_tags(subparsers: argparse._SubParsersAction, parent: list) -> None
     remove.add_argument("tag", metavar="T")
     remove.set_defaults(handler=delete_tag)
     describe = actions.add_parser(
-        "describe", help="set a tag's codebook description ('' removes it)",
+        "describe",
+        help="set a tag's codebook description ('' removes it)",
         description="Give a tag its description in the codebook: its definition, when to use "
-        "it, an example. The tag need not be in use yet.")
+        "it, an example. The tag need not be in use yet.",
+    )
     describe.add_argument("tag", metavar="TAG")
     describe.add_argument("text", metavar="TEXT")
     describe.set_defaults(handler=describe_tag)
     move = actions.add_parser(
-        "move", help="put a tag (and the tags below it) under another tag",
+        "move",
+        help="put a tag (and the tags below it) under another tag",
         description="Move TAG, with every tag below it, under NEW_PARENT ('' or / for the top "
         "level): `tags move maritime security` makes it security/maritime. Renaming to a "
-        "path does the same.")
+        "path does the same.",
+    )
     move.add_argument("tag", metavar="TAG")
     move.add_argument("parent", metavar="NEW_PARENT")
     move.set_defaults(handler=move_tag)
@@ -188,8 +249,9 @@ def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     article = ctx.article(args.id)
     start, end = _passage(args, article)
     tags = normalise_tags(args.tag)
-    annotation = new_annotation(article, start, end, tags=tags, note=args.note or None,
-                                colour=args.colour or None)
+    annotation = new_annotation(
+        article, start, end, tags=tags, note=args.note or None, colour=args.colour or None
+    )
     ctx.store.add(annotation)
     print(annotation.id)
     return 0
@@ -201,8 +263,7 @@ def _passage(args: argparse.Namespace, article: Article) -> tuple[int, int]:
         raise QuoteNotFoundError("give --quote TEXT, or both --start and --end")
     if args.start is not None and args.end is not None:
         if args.start >= args.end:
-            raise QuoteNotFoundError(
-                f"--start ({args.start}) must be before --end ({args.end})")
+            raise QuoteNotFoundError(f"--start ({args.start}) must be before --end ({args.end})")
         if args.quote is not None and article.text(args.start, args.end) != args.quote:
             raise QuoteNotFoundError(
                 f"the text at {args.start}-{args.end} of {article.id} is not the given quote"
@@ -227,7 +288,8 @@ def reattach_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
     article = ctx.corpus.article(annotation.article)
     start, end = _passage(args, article)
     updated = ctx.store.modify(
-        annotation.id, lambda current: reattach(current, article, start, end),
+        annotation.id,
+        lambda current: reattach(current, article, start, end),
         reattach_description(article.text(start, end)),
     )
     print(_summary(updated))
@@ -259,8 +321,7 @@ def list_annotations(args: argparse.Namespace, ctx: CliContext) -> int:
 def _listing_query(args: argparse.Namespace) -> Query:
     """The query of `annotations --search/--outlet/--after/--before/--orphaned/--has-note`."""
     query = parse_query(args.search or "")
-    for facet, value in (("outlet", args.outlet), ("after", args.after),
-                         ("before", args.before)):
+    for facet, value in (("outlet", args.outlet), ("after", args.after), ("before", args.before)):
         if value is not None:
             query &= facet_query(facet, value.strip())
     if args.orphaned:
@@ -281,8 +342,11 @@ def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
     carried = {tag_key(tag) for tag in (args.tag if args.tag is not None else before.tags)}
     for tag in normalise_tags(args.remove_tag or ()):
         if tag_key(tag) not in carried:
-            print(f"newsmark: warning: annotation {before.id[:8]} has no tag "
-                  f"{strip_control(tag)!r}; nothing removed", file=sys.stderr)
+            print(
+                f"newsmark: warning: annotation {before.id[:8]} has no tag "
+                f"{strip_control(tag)!r}; nothing removed",
+                file=sys.stderr,
+            )
     updated = ctx.store.edit(
         before.id,
         tags=args.tag,
@@ -326,17 +390,29 @@ def list_history(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark history [--json]`: the undo history, newest first."""
     items = ctx.store.history()
     if args.json:
-        print_json([
-            {"key": item.key, "state": "undone" if item.undone else "done",
-             "description": item.description, "time": item.time, "user": item.user,
-             "where": item.label, "origin": item.origin}
-            for item in items
-        ])
+        print_json(
+            [
+                {
+                    "key": item.key,
+                    "state": "undone" if item.undone else "done",
+                    "description": item.description,
+                    "time": item.time,
+                    "user": item.user,
+                    "where": item.label,
+                    "origin": item.origin,
+                }
+                for item in items
+            ]
+        )
         return 0
     for item in items:
         state = "undone" if item.undone else "done"
-        print(strip_control(f"{item.key.lstrip('0') or '0'}\t{state}\t{item.time}\t"
-                            f"{item.whose()}\t{item.description}"))
+        print(
+            strip_control(
+                f"{item.key.lstrip('0') or '0'}\t{state}\t{item.time}\t"
+                f"{item.whose()}\t{item.description}"
+            )
+        )
     print(count_noun(len(items), "change"), file=sys.stderr)
     return 0
 
@@ -362,8 +438,10 @@ def list_tags(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     for info in infos:
         description = " ".join(strip_control(info.description).split())
-        print(f"{strip_control(info.name)}\t{info.colour}\t{info.count}\t{info.total}\t"
-              f"{description}".rstrip("\t"))
+        print(
+            f"{strip_control(info.name)}\t{info.colour}\t{info.count}\t{info.total}\t"
+            f"{description}".rstrip("\t")
+        )
     return 0
 
 
@@ -446,5 +524,3 @@ def _summary(annotation: Annotation) -> str:
         f"{annotation.id[:8]}\t{safe_name(annotation.article)}\t"
         f"{annotation.start}-{annotation.end}\t{annotation.anchor}\t{tags}\t{coder}\t{quote}"
     )
-
-

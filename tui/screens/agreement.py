@@ -42,8 +42,17 @@ from tui.widgets.footer import KeyFooter
 from tui.wording import count_noun
 
 # Each compared coder's highlight colour, by position; the consensus has its own.
-CODER_COLOURS = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2",
-                 "#edc948", "#ff9da7", "#9c755f")
+CODER_COLOURS = (
+    "#4e79a7",
+    "#e15759",
+    "#59a14f",
+    "#b07aa1",
+    "#f28e2b",
+    "#76b7b2",
+    "#edc948",
+    "#ff9da7",
+    "#9c755f",
+)
 CONSENSUS_COLOUR = "#bab0ac"
 UNITS = tuple(UnitKind)
 
@@ -60,8 +69,10 @@ def _number(value: float | None) -> str:
 def scores_line(name: str, scores: Scores, coders: tuple[str, ...]) -> Text:
     """One row of the agreement table."""
     coded = "  ".join(f"{clip(c, 12)} {scores.coded[c]}" for c in coders)
-    line = Text(f"{clip(name, 24):<24} α {_number(scores.alpha)}  κ {_number(scores.kappa)}  "
-                f"agree {_number(scores.agreement)}  ")
+    line = Text(
+        f"{clip(name, 24):<24} α {_number(scores.alpha)}  κ {_number(scores.kappa)}  "
+        f"agree {_number(scores.agreement)}  "
+    )
     line.append(f"coded: {coded}  by all {scores.both}", style="dim")
     return line
 
@@ -72,12 +83,16 @@ class AgreementScreen(NewsmarkScreen):
     help_title = "Agreement"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="agreement.back"),
-        Binding("n", "next_unit", "Unit", tooltip="sentence → paragraph → character",
-                id="agreement.unit"),
+        Binding(
+            "n",
+            "next_unit",
+            "Unit",
+            tooltip="sentence → paragraph → character",
+            id="agreement.unit",
+        ),
     ]
 
-    def __init__(self, coders: tuple[str, ...] = (), unit: UnitKind = UnitKind.SENTENCE
-                 ) -> None:
+    def __init__(self, coders: tuple[str, ...] = (), unit: UnitKind = UnitKind.SENTENCE) -> None:
         super().__init__()
         self.coders = coders
         self.unit = unit
@@ -85,8 +100,9 @@ class AgreementScreen(NewsmarkScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Coders to compare, separated by commas (enter)",
-                    id="agreement-coders")
+        yield Input(
+            placeholder="Coders to compare, separated by commas (enter)", id="agreement-coders"
+        )
         yield Static(id="agreement-title")
         yield OptionList(id="agreement-tags")
         yield KeyFooter()
@@ -122,30 +138,37 @@ class AgreementScreen(NewsmarkScreen):
         tags = self.query_one("#agreement-tags", OptionList)
         tags.clear_options()
         try:
-            self.report = compute_agreement(workspace.require_store().all(), self.coders,
-                                            corpus.article, unit=self.unit)
+            self.report = compute_agreement(
+                workspace.require_store().all(), self.coders, corpus.article, unit=self.unit
+            )
         except NewsmarkError as error:
             self.report = None
             title.update(Text(str(error)))
             return
         report = self.report
-        title.update(Text(f"{', '.join(report.coders)}: {report.units} {report.unit}s in "
-                          f"{count_noun(len(report.articles), 'article')} coded by all "
-                          "(n: unit)",
-                          style="bold"))
+        title.update(
+            Text(
+                f"{', '.join(report.coders)}: {report.units} {report.unit}s in "
+                f"{count_noun(len(report.articles), 'article')} coded by all "
+                "(n: unit)",
+                style="bold",
+            )
+        )
         tags.add_options(
             Option(scores_line(tag, scores, report.coders), id=f"tag:{tag}")
             for tag, scores in report.tags.items()
         )
-        tags.add_option(Option(scores_line("overall", report.overall, report.coders),
-                               disabled=True))
+        tags.add_option(
+            Option(scores_line("overall", report.overall, report.coders), disabled=True)
+        )
 
     @on(OptionList.OptionSelected, "#agreement-tags")
     def _tag_chosen(self, event: OptionList.OptionSelected) -> None:
         if self.report is None or event.option.id is None:
             return
-        self.app.push_screen(DisagreementsScreen(self.report.coders, self.unit,
-                                                 event.option.id.removeprefix("tag:")))
+        self.app.push_screen(
+            DisagreementsScreen(self.report.coders, self.unit, event.option.id.removeprefix("tag:"))
+        )
 
 
 class DisagreementsScreen(NewsmarkScreen):
@@ -183,32 +206,42 @@ class DisagreementsScreen(NewsmarkScreen):
         corpus = workspace.require_corpus()
         annotations = workspace.require_store().all()
         try:
-            report = compute_agreement(annotations, self.coders, corpus.article,
-                                       tags=[self.tag], unit=self.unit)
+            report = compute_agreement(
+                annotations, self.coders, corpus.article, tags=[self.tag], unit=self.unit
+            )
         except AgreementError:  # the tag or a coder is gone (an undo in another window)
             self.disagreements = []
         else:
             self.disagreements = report.disagreements.get(self.tag, [])
-        consensus = [(a.article, a.start, a.end) for a in annotations
-                     if coder_key(a.coder or "") == CONSENSUS
-                     and any(tag_key(t) == tag_key(self.tag) for t in a.tags)]
+        consensus = [
+            (a.article, a.start, a.end)
+            for a in annotations
+            if coder_key(a.coder or "") == CONSENSUS
+            and any(tag_key(t) == tag_key(self.tag) for t in a.tags)
+        ]
         listing = self.query_one("#disagreements", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
         for item in self.disagreements:
             body = corpus.article(item.article).body
-            settled = any(article == item.article and start < item.end and item.start < end
-                          for article, start, end in consensus)
+            settled = any(
+                article == item.article and start < item.end and item.start < end
+                for article, start, end in consensus
+            )
             line = Text("✓ " if settled else "  ", style="green")
             line.append(f"{item.article[:12]} {item.label}  ", style="bold")
             line.append(f"coded by {', '.join(item.coded_by)}  ", style="dim")
-            line.append(clip(body[item.start:item.end], 70))
+            line.append(clip(body[item.start : item.end], 70))
             listing.add_option(Option(line))
         if self.disagreements:
             listing.highlighted = min(highlighted or 0, len(self.disagreements) - 1)
-        self.query_one("#disagreements-title", Static).update(Text(
-            f"{self.tag}: {len(self.disagreements)} {self.unit}s where "
-            f"{', '.join(self.coders)} disagree (enter: adjudicate)", style="bold"))
+        self.query_one("#disagreements-title", Static).update(
+            Text(
+                f"{self.tag}: {len(self.disagreements)} {self.unit}s where "
+                f"{', '.join(self.coders)} disagree (enter: adjudicate)",
+                style="bold",
+            )
+        )
 
     @on(OptionList.OptionSelected, "#disagreements")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -222,8 +255,12 @@ class AdjudicateScreen(NewsmarkScreen):
     help_title = "Adjudicate"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="adjudicate.back"),
-        *(Binding(str(n), f"keep({n - 1})", f"Keep coder {n}", show=n <= 3,
-                  id=f"adjudicate.keep{n}") for n in range(1, 10)),
+        *(
+            Binding(
+                str(n), f"keep({n - 1})", f"Keep coder {n}", show=n <= 3, id=f"adjudicate.keep{n}"
+            )
+            for n in range(1, 10)
+        ),
         Binding("b", "keep_all", "Keep both", id="adjudicate.both"),
         Binding("x", "keep_none", "Keep neither", id="adjudicate.neither"),
     ]
@@ -277,29 +314,34 @@ class AdjudicateScreen(NewsmarkScreen):
                 colour = coder_colour(keys.index(key))
             else:
                 continue
-            highlights.append(Highlight(annotation.start, annotation.end, colour,
-                                        annotation.id))
+            highlights.append(Highlight(annotation.start, annotation.end, colour, annotation.id))
         self.query_one("#adjudicate-view", ArticleView).set_highlights(highlights)
 
     def _decide(self, keep: tuple[str, ...]) -> None:
         workspace = self.workspace
         store = workspace.require_store()
-        decision = adjudicate(workspace.article(self.item.article),
-                              store.for_article(self.item.article), start=self.item.start,
-                              end=self.item.end, tag=self.tag, keep=keep,
-                              label=self.item.label)
+        decision = adjudicate(
+            workspace.article(self.item.article),
+            store.for_article(self.item.article),
+            start=self.item.start,
+            end=self.item.end,
+            tag=self.tag,
+            keep=keep,
+            label=self.item.label,
+        )
 
         def done(_: int) -> None:
-            self.notify(f"Consensus written ({decision.description}); u undoes it.",
-                        markup=False)
+            self.notify(f"Consensus written ({decision.description}); u undoes it.", markup=False)
             if self.app.screen is self:
                 self.app.pop_screen()
 
         self.newsmark.perform(
             "write the consensus",
-            partial(store.replace_many, decision.delete, decision.add,
-                    description=decision.description),
-            on_done=done)
+            partial(
+                store.replace_many, decision.delete, decision.add, description=decision.description
+            ),
+            on_done=done,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer a "Keep coder N" key only for the coders compared."""

@@ -40,8 +40,9 @@ def clip(text: str, limit: int) -> str:
 
 def find_box(widget_id: str) -> Input:
     """The find box a screen composes (hidden until `/`)."""
-    return Input(placeholder="Find in article (enter; then n / N)", id=widget_id,
-                 classes=FIND_CLASS)
+    return Input(
+        placeholder="Find in article (enter; then n / N)", id=widget_id, classes=FIND_CLASS
+    )
 
 
 class AnnotatingScreen(NewsmarkScreen):
@@ -49,9 +50,20 @@ class AnnotatingScreen(NewsmarkScreen):
 
     # What the footer keeps when the terminal is narrow (80 columns), in this order.
     footer_priority: ClassVar[tuple[str, ...]] = (
-        "back", "clear_selection", "toggle_selection", "tag", "copy_quote", "find", "help",
-        "toggle_panel", "delete_highlight", "export_article", "next_sentence",
-        "previous_sentence", "tag_browser", "undo",
+        "back",
+        "clear_selection",
+        "toggle_selection",
+        "tag",
+        "copy_quote",
+        "find",
+        "help",
+        "toggle_panel",
+        "delete_highlight",
+        "export_article",
+        "next_sentence",
+        "previous_sentence",
+        "tag_browser",
+        "undo",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="article.back"),
@@ -198,8 +210,7 @@ class AnnotatingScreen(NewsmarkScreen):
                 text.append(f" — {clip(annotation.note, STATUS_CHARS)}", style="italic")
             text.append("  t edit · d delete · c copy · C copy tag")
         else:
-            text.append("j/k sentence · w/b word · v select · t tag · / find · ? help",
-                        style="dim")
+            text.append("j/k sentence · w/b word · v select · t tag · / find · ? help", style="dim")
         note = self.status_note()
         if note:
             text = Text.assemble((note, "bold"), "  ", text)
@@ -242,8 +253,7 @@ class AnnotatingScreen(NewsmarkScreen):
             return
         if count:
             view.next_match()
-            self.notify(f"{count_noun(count, 'match', 'matches')}; n / N to move.",
-                        markup=False)
+            self.notify(f"{count_noun(count, 'match', 'matches')}; n / N to move.", markup=False)
         else:
             self.notify(f"Not found: {event.value}", severity="warning", markup=False)
 
@@ -270,8 +280,7 @@ class AnnotatingScreen(NewsmarkScreen):
         if selection is not None:
             quote = view.article.text(selection.start, selection.end)
             self.app.push_screen(
-                TagDialog(quote, existing,
-                          descriptions=self.workspace.tag_descriptions()),
+                TagDialog(quote, existing, descriptions=self.workspace.tag_descriptions()),
                 lambda edit: self._create(view, selection, edit),
             )
             return
@@ -280,9 +289,14 @@ class AnnotatingScreen(NewsmarkScreen):
             self.notify(SELECT_FIRST, markup=False)
             return
         self.app.push_screen(
-            TagDialog(annotation.quote, existing, tags=annotation.tags, note=annotation.note,
-                      title="Edit highlight",
-                      descriptions=self.workspace.tag_descriptions()),
+            TagDialog(
+                annotation.quote,
+                existing,
+                tags=annotation.tags,
+                note=annotation.note,
+                title="Edit highlight",
+                descriptions=self.workspace.tag_descriptions(),
+            ),
             lambda edit: self._edit(annotation, edit),
         )
 
@@ -292,8 +306,9 @@ class AnnotatingScreen(NewsmarkScreen):
         from annotations.anchoring import new_annotation
 
         try:
-            annotation = new_annotation(view.article, selection.start, selection.end,
-                                        tags=edit.tags, note=edit.note)
+            annotation = new_annotation(
+                view.article, selection.start, selection.end, tags=edit.tags, note=edit.note
+            )
         except NewsmarkError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
             return
@@ -324,8 +339,7 @@ class AnnotatingScreen(NewsmarkScreen):
             # Applied to the highlight as it is under the write lock: another terminal may
             # have changed it while the dialog was open, and those changes are kept.
             return store.modify(
-                annotation.id, lambda current: merge_edit(annotation, current, edit.tags,
-                                                          edit.note)
+                annotation.id, lambda current: merge_edit(annotation, current, edit.tags, edit.note)
             )
 
         def saved(result: Annotation) -> None:
@@ -342,9 +356,12 @@ class AnnotatingScreen(NewsmarkScreen):
             return
         store = self.workspace.require_store()
         self.newsmark.perform(
-            "delete highlight", store.delete, annotation.id,
-            on_done=lambda _: self.notify("Deleted the highlight; u undoes it.",
-                                          title="Deleted", markup=False),
+            "delete highlight",
+            store.delete,
+            annotation.id,
+            on_done=lambda _: self.notify(
+                "Deleted the highlight; u undoes it.", title="Deleted", markup=False
+            ),
         )
 
     def action_copy_quote(self) -> None:
@@ -387,21 +404,24 @@ class AnnotatingScreen(NewsmarkScreen):
         if selection is not None:
             phrase = view.article.text(selection.start, selection.end)
             self.app.push_screen(
-                TagDialog(phrase, self.workspace.tag_names(),
-                          title="Find similar places to tag"),
+                TagDialog(phrase, self.workspace.tag_names(), title="Find similar places to tag"),
                 lambda edit: self._suggest(edit.tags, phrase) if edit else None,
             )
             return
         annotation = self.annotation_under_cursor(view)
         if annotation is None:
-            self.notify("Put the cursor on a tagged highlight, or select a passage, then s "
-                        "finds similar places.", markup=False)
+            self.notify(
+                "Put the cursor on a tagged highlight, or select a passage, then s "
+                "finds similar places.",
+                markup=False,
+            )
             return
         self._suggest(annotation.tags, annotation.quote)
 
     def _suggest(self, tags: tuple[str, ...], phrase: str) -> None:
         if not tags:
-            self.notify("Give the passage a tag first: s suggests places for its tags.",
-                        markup=False)
+            self.notify(
+                "Give the passage a tag first: s suggests places for its tags.", markup=False
+            )
             return
         self.newsmark.open_suggestions(tags, phrase)

@@ -44,20 +44,51 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         Binding("s", "cycle_sort", "Sort", id="annotations.sort"),
         Binding("r", "reverse_sort", "Reverse", show=False, id="annotations.reverse"),
         Binding("space", "toggle_mark", "Mark", id="annotations.mark"),
-        Binding("A", "mark_all", "Mark all", tooltip="Mark every listed annotation (again: "
-                "unmark all)", id="annotations.mark-all"),
-        Binding("plus,t", "add_tag", "Add tag", key_display="+",
-                tooltip="Add a tag to the marked annotations (or the one under the cursor)",
-                id="annotations.add-tag"),
-        Binding("minus", "remove_tag", "Remove tag", key_display="-",
-                tooltip="Remove a tag from the marked annotations", id="annotations.remove-tag"),
-        Binding("d,delete", "delete", "Delete", key_display="d",
-                tooltip="Delete the marked annotations (one undo step)",
-                id="annotations.delete"),
-        Binding("c", "copy", "Copy", tooltip="Copy the marked quotes as Markdown with citations",
-                id="annotations.copy"),
-        Binding("e", "export", "Export", tooltip="Export the marked annotations",
-                id="annotations.export"),
+        Binding(
+            "A",
+            "mark_all",
+            "Mark all",
+            tooltip="Mark every listed annotation (again: unmark all)",
+            id="annotations.mark-all",
+        ),
+        Binding(
+            "plus,t",
+            "add_tag",
+            "Add tag",
+            key_display="+",
+            tooltip="Add a tag to the marked annotations (or the one under the cursor)",
+            id="annotations.add-tag",
+        ),
+        Binding(
+            "minus",
+            "remove_tag",
+            "Remove tag",
+            key_display="-",
+            tooltip="Remove a tag from the marked annotations",
+            id="annotations.remove-tag",
+        ),
+        Binding(
+            "d,delete",
+            "delete",
+            "Delete",
+            key_display="d",
+            tooltip="Delete the marked annotations (one undo step)",
+            id="annotations.delete",
+        ),
+        Binding(
+            "c",
+            "copy",
+            "Copy",
+            tooltip="Copy the marked quotes as Markdown with citations",
+            id="annotations.copy",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Export the marked annotations",
+            id="annotations.export",
+        ),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -73,8 +104,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(self._initial_query, placeholder=FILTER_PLACEHOLDER,
-                    id="annotation-filter")
+        yield Input(self._initial_query, placeholder=FILTER_PLACEHOLDER, id="annotation-filter")
         yield AnnotationTable(id="annotation-table")
         yield Static("Loading annotations…", id="annotation-status")
         yield KeyFooter()
@@ -161,8 +191,9 @@ class AnnotationBrowserScreen(NewsmarkScreen):
     def action_cycle_sort(self) -> None:
         """Sort by the next column."""
         keys = [column.key for column in self.table().columns]
-        self._sort = keys[(keys.index(self._sort) + 1) % len(keys)] if self._sort in keys \
-            else keys[0]
+        self._sort = (
+            keys[(keys.index(self._sort) + 1) % len(keys)] if self._sort in keys else keys[0]
+        )
         self._reverse = self._sort == "date"
         self._resort()
 
@@ -171,8 +202,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         self._reverse = not self._reverse
         self._resort()
 
-    def on_annotation_table_header_selected(self, event: AnnotationTable.HeaderSelected
-                                            ) -> None:
+    def on_annotation_table_header_selected(self, event: AnnotationTable.HeaderSelected) -> None:
         """A click on a column's label sorts by it (again: reverses)."""
         if event.column == self._sort:
             self._reverse = not self._reverse
@@ -187,8 +217,7 @@ class AnnotationBrowserScreen(NewsmarkScreen):
     def _update_status(self) -> None:
         table = self.table()
         if self._error is not None:
-            self.query_one("#annotation-status", Static).update(
-                Text(self._error, style="bold red"))
+            self.query_one("#annotation-status", Static).update(Text(self._error, style="bold red"))
             return
         status = f"{len(table.rows):,} of {count_noun(len(self._rows), 'annotation')}"
         if table.rows:
@@ -274,16 +303,22 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         def add(tag: str | None) -> None:
             if tag:
                 self.newsmark.perform(
-                    "add the tag", lambda: store.edit_many(
-                        ids, add_tags=[tag], description=f"add tag {tag} to {what}"),
+                    "add the tag",
+                    lambda: store.edit_many(
+                        ids, add_tags=[tag], description=f"add tag {tag} to {what}"
+                    ),
                     on_done=lambda changed: self.notify(
                         f"Tagged {count_noun(changed, 'annotation')} {tag}; u undoes it.",
-                        markup=False),
+                        markup=False,
+                    ),
                 )
 
         self.app.push_screen(
-            PromptDialog(f"Add a tag to {what}:", suggestions=self.workspace.tag_names(),
-                         validate=_tag_problem),
+            PromptDialog(
+                f"Add a tag to {what}:",
+                suggestions=self.workspace.tag_names(),
+                validate=_tag_problem,
+            ),
             add,
         )
 
@@ -300,16 +335,22 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         def remove(tag: str | None) -> None:
             if tag:
                 self.newsmark.perform(
-                    "remove the tag", lambda: store.edit_many(
-                        ids, remove_tags=[tag], description=f"remove tag {tag} from {what}"),
+                    "remove the tag",
+                    lambda: store.edit_many(
+                        ids, remove_tags=[tag], description=f"remove tag {tag} from {what}"
+                    ),
                     on_done=lambda changed: self.notify(
                         f"Removed {tag} from {count_noun(changed, 'annotation')}; u undoes it.",
-                        markup=False),
+                        markup=False,
+                    ),
                 )
 
         self.app.push_screen(
-            PromptDialog(f"Remove a tag from {what}:", suggestions=carried,
-                         placeholder=", ".join(carried[:5])),
+            PromptDialog(
+                f"Remove a tag from {what}:",
+                suggestions=carried,
+                placeholder=", ".join(carried[:5]),
+            ),
             remove,
         )
 
@@ -326,10 +367,11 @@ class AnnotationBrowserScreen(NewsmarkScreen):
             if confirmed:
                 self.table().marked -= set(ids)
                 self.newsmark.perform(
-                    "delete", lambda: store.delete_many(ids, f"delete {what}"),
+                    "delete",
+                    lambda: store.delete_many(ids, f"delete {what}"),
                     on_done=lambda deleted: self.notify(
-                        f"Deleted {count_noun(deleted, 'annotation')}; u undoes it.",
-                        markup=False),
+                        f"Deleted {count_noun(deleted, 'annotation')}; u undoes it.", markup=False
+                    ),
                 )
 
         self.app.push_screen(ConfirmDialog(f"Delete {what}? u undoes it."), delete)
@@ -345,9 +387,14 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         corpus = self.workspace.require_corpus()
         metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
         tags = {tag for a in chosen for tag in a.tags}
-        text = tag_quotes_markdown(chosen, metas, tags, include_untagged=True,
-                                   style=self.newsmark.citation_style or DEFAULT_STYLE,
-                                   accessed=date.today().isoformat())
+        text = tag_quotes_markdown(
+            chosen,
+            metas,
+            tags,
+            include_untagged=True,
+            style=self.newsmark.citation_style or DEFAULT_STYLE,
+            accessed=date.today().isoformat(),
+        )
         self.newsmark.copy_with_notice(text, count_noun(len(chosen), "quote"))
 
     def action_export(self) -> None:

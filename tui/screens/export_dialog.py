@@ -63,8 +63,13 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
         Binding("ctrl+s", "export", "Export", id="export.run"),
     ]
 
-    def __init__(self, *, tags: tuple[str, ...] = (), article: str | None = None,
-                 annotation_ids: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tags: tuple[str, ...] = (),
+        article: str | None = None,
+        annotation_ids: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__()
         self._tags = tags
         self._article = article
@@ -78,8 +83,10 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
             yield Static(Text(title, style="bold"))
             yield Label("Format")
             settings = self.newsmark.settings
-            chosen = next((fmt for fmt in FORMAT_LABELS if fmt.value == settings.export_format),
-                          ExportFormat.MARKDOWN)
+            chosen = next(
+                (fmt for fmt in FORMAT_LABELS if fmt.value == settings.export_format),
+                ExportFormat.MARKDOWN,
+            )
             with RadioSet(id="export-format"):
                 for fmt in FORMAT_LABELS:
                     yield ChoiceButton(FORMAT_LABELS[fmt], value=fmt is chosen, name=fmt.value)
@@ -184,8 +191,13 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="export")
     def _run_export(
-        self, fmt: ExportFormat, tags: list[str], article: str | None, coders: list[str],
-        path: Path | None, force: bool,
+        self,
+        fmt: ExportFormat,
+        tags: list[str],
+        article: str | None,
+        coders: list[str],
+        path: Path | None,
+        force: bool,
     ) -> None:
         from annotations.export import EmptyExportError, write_export
         from annotations.export.collect import export_annotations
@@ -194,10 +206,16 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
 
         workspace = self.workspace
         try:
-            rendered = export_annotations(workspace.require_store(), workspace.require_corpus(),
-                                          fmt, tags=tags, article=article,
-                                          style=self.newsmark.citation_style or DEFAULT_STYLE,
-                                          annotation_ids=self._annotation_ids, coders=coders)
+            rendered = export_annotations(
+                workspace.require_store(),
+                workspace.require_corpus(),
+                fmt,
+                tags=tags,
+                article=article,
+                style=self.newsmark.citation_style or DEFAULT_STYLE,
+                annotation_ids=self._annotation_ids,
+                coders=coders,
+            )
             text = rendered.text  # rendered once, for the file and the dialog
             if path is not None:
                 try:
@@ -230,9 +248,11 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
     def _done(self, text: str, count: int, fmt: ExportFormat, path: Path | None) -> None:
         what = f"{count_noun(count, 'annotation')} as {fmt.value}"
         directory = str(path.parent.resolve()) if path else self.newsmark.settings.export_directory
-        self.newsmark.update_settings(export_format=fmt.value,
-                                      export_destination="file" if path else "clipboard",
-                                      export_directory=directory)
+        self.newsmark.update_settings(
+            export_format=fmt.value,
+            export_destination="file" if path else "clipboard",
+            export_directory=directory,
+        )
         self.dismiss()
         if path is None:
             self.newsmark.copy_with_notice(text, what)
@@ -252,4 +272,3 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
     def action_cancel(self) -> None:
         """Close without exporting."""
         self.dismiss()
-

@@ -56,8 +56,7 @@ DATE_CHARS = 10
 COLUMNS = (
     SortColumn("title", TableColumn("Title", min_width=24)),
     SortColumn("source", TableColumn("Outlet", max_width=18, min_width=7, priority=0)),
-    SortColumn("date", TableColumn("Date", max_width=DATE_CHARS, min_width=DATE_CHARS,
-                                   priority=3)),
+    SortColumn("date", TableColumn("Date", max_width=DATE_CHARS, min_width=DATE_CHARS, priority=3)),
     SortColumn("words", TableColumn("Words", "right", max_width=7, min_width=5, priority=1)),
     SortColumn("notes", TableColumn("Notes", "right", max_width=7, min_width=5, priority=2)),
 )
@@ -116,16 +115,31 @@ class LibraryScreen(NewsmarkScreen):
         Binding("r", "reverse_sort", "Reverse", show=False, id="library.reverse"),
         Binding("space", "toggle_mark", "Mark", id="library.mark"),
         Binding("b", "side_by_side", "Side by side", id="library.side-by-side"),
-        Binding("a", "annotations", "Annotations", tooltip="Browse, filter and act on every "
-                "annotation", id="library.annotations"),
+        Binding(
+            "a",
+            "annotations",
+            "Annotations",
+            tooltip="Browse, filter and act on every annotation",
+            id="library.annotations",
+        ),
     ]
 
     help_title = "Library"
     # What the footer keeps when the terminal is narrow (80 columns), in this order.
     footer_priority: ClassVar[tuple[str, ...]] = (
-        "select_cursor", "open_article", "back", "focus_filter", "focus_search",
-        "quit_from_library", "help", "cycle_sort", "toggle_mark", "side_by_side",
-        "tag_browser", "export", "undo",
+        "select_cursor",
+        "open_article",
+        "back",
+        "focus_filter",
+        "focus_search",
+        "quit_from_library",
+        "help",
+        "cycle_sort",
+        "toggle_mark",
+        "side_by_side",
+        "tag_browser",
+        "export",
+        "undo",
     )
     AUTO_FOCUS = ""  # nothing: the table takes focus when it is mounted
 
@@ -151,8 +165,11 @@ class LibraryScreen(NewsmarkScreen):
         # The table and the search panel are mounted when first needed: the first frame
         # (what a user waits for at start-up) stays light.
         with Vertical(id="library"):
-            yield Input(placeholder="Filter by title, outlet, author, date; tag:T has:notes "
-                                    "has:annotations orphaned (f)", id="filter")
+            yield Input(
+                placeholder="Filter by title, outlet, author, date; tag:T has:notes "
+                "has:annotations orphaned (f)",
+                id="filter",
+            )
             yield Static("Opening the collection…", id="library-status")
         yield KeyFooter()
 
@@ -222,8 +239,13 @@ class LibraryScreen(NewsmarkScreen):
     def _load(self) -> None:
         self._mount_table()
         # Off the event loop: at 100,000 articles building the rows took a second.
-        self.run_worker(self._prepare_rows, thread=True, group="library-load", exclusive=True,
-                        exit_on_error=False)
+        self.run_worker(
+            self._prepare_rows,
+            thread=True,
+            group="library-load",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def _prepare_rows(self) -> None:
         """Every article's metadata, filter text, annotation count and table row (in a
@@ -240,8 +262,9 @@ class LibraryScreen(NewsmarkScreen):
             measured = table.measure_rows(rows) if table is not None else None
         self.app.call_from_thread(self._loaded, query, rows, measured)
 
-    def _loaded(self, query: str, rows: list[TableRow],
-                measured: tuple[dict[str, int], list[int]] | None) -> None:
+    def _loaded(
+        self, query: str, rows: list[TableRow], measured: tuple[dict[str, int], list[int]] | None
+    ) -> None:
         if query != self.query_one("#filter", Input).value:  # typed meanwhile
             self._refresh_rows()
         else:
@@ -291,18 +314,23 @@ class LibraryScreen(NewsmarkScreen):
 
     def _table_rows(self, metas: list[ArticleMeta]) -> list[TableRow]:
         return [
-            TableRow(meta.id, (
-                ("● " if meta.id in self._marked else "") + meta.title,
-                meta.source or "—",
-                (meta.date or "—")[:DATE_CHARS],
-                str(meta.words),
-                str(self._counts.get(meta.id, 0) or ""),
-            ), hover=_published(meta))
+            TableRow(
+                meta.id,
+                (
+                    ("● " if meta.id in self._marked else "") + meta.title,
+                    meta.source or "—",
+                    (meta.date or "—")[:DATE_CHARS],
+                    str(meta.words),
+                    str(self._counts.get(meta.id, 0) or ""),
+                ),
+                hover=_published(meta),
+            )
             for meta in metas
         ]
 
-    def _show_rows(self, rows: list[TableRow],
-                   measured: tuple[dict[str, int], list[int]] | None = None) -> None:
+    def _show_rows(
+        self, rows: list[TableRow], measured: tuple[dict[str, int], list[int]] | None = None
+    ) -> None:
         table = self.table()
         if table is None:
             return
@@ -317,7 +345,8 @@ class LibraryScreen(NewsmarkScreen):
             return
         if self._filter_error is not None:
             self.query_one("#library-status", Static).update(
-                Text(self._filter_error, style="bold red"))
+                Text(self._filter_error, style="bold red")
+            )
             return
         column = COLUMNS[self._sort_index].column
         arrow = "↓" if self._sort_reverse else "↑"
@@ -476,12 +505,11 @@ class LibraryScreen(NewsmarkScreen):
         try:
             hits = corpus.search(query, article_ids=within, limit=MAX_SEARCH_HITS)
         except NewsmarkError as error:
-            self.app.call_from_thread(
-                self.notify, str(error), severity="error", markup=False
-            )
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show_hits, query, hits,
-                                  None if within is None else len(within))
+        self.app.call_from_thread(
+            self._show_hits, query, hits, None if within is None else len(within)
+        )
 
     def _show_hits(self, query: str, hits: SearchResults, within: int | None = None) -> None:
         self._hits, self._hits_query = list(hits), query

@@ -88,8 +88,7 @@ class OrphansScreen(NewsmarkScreen):
         if orphan.article in self.workspace.require_corpus():
             self.newsmark.open_reader(orphan.article)
         else:
-            self.notify(f"Article {orphan.article} is no longer in the collection.",
-                        markup=False)
+            self.notify(f"Article {orphan.article} is no longer in the collection.", markup=False)
 
     def action_reattach(self) -> None:
         """Open the reader on the orphan's article to select the passage it should mark."""
@@ -97,9 +96,12 @@ class OrphansScreen(NewsmarkScreen):
         if orphan is None:
             return
         if orphan.article not in self.workspace.require_corpus():
-            self.notify(f"Article {orphan.article} is no longer in the collection, so this "
-                        "annotation cannot be re-attached there (c copies its quote, d "
-                        "deletes it).", markup=False)
+            self.notify(
+                f"Article {orphan.article} is no longer in the collection, so this "
+                "annotation cannot be re-attached there (c copies its quote, d "
+                "deletes it).",
+                markup=False,
+            )
             return
         from tui.screens.reader import ReaderScreen
 
@@ -111,7 +113,9 @@ class OrphansScreen(NewsmarkScreen):
         if orphan is not None:
             store = self.workspace.require_store()
             self.newsmark.perform(
-                "delete orphan", store.delete, orphan.id,
+                "delete orphan",
+                store.delete,
+                orphan.id,
                 on_done=lambda _: self.notify(
                     "Deleted the orphaned annotation; u undoes it.", markup=False
                 ),

@@ -47,7 +47,9 @@ class PromptDialog(ModalScreen[str | None]):
             yield Static(Text(self._title, style="bold"))
             # Enter takes the suggestion shown; tab cycles through the matching ones.
             yield CompletingInput(
-                self._suggestions, value=self._value, placeholder=self._placeholder,
+                self._suggestions,
+                value=self._value,
+                placeholder=self._placeholder,
                 id="prompt-input",
             )
             yield Static(id="prompt-error")

@@ -34,8 +34,7 @@ def annotation_prompt(annotation: Annotation, colour: str) -> Text:
     """
     prompt = Text()
     prompt.append("▌", style=colour)
-    prompt.append(clip(", ".join(annotation.tags), PANEL_TAGS_CHARS) or "untagged",
-                  style="bold")
+    prompt.append(clip(", ".join(annotation.tags), PANEL_TAGS_CHARS) or "untagged", style="bold")
     if annotation.coder:
         prompt.append(f"  {clip(annotation.coder, 40)}", style="dim")
     if annotation.anchor == Anchor.FUZZY:
@@ -55,15 +54,27 @@ class ReaderScreen(AnnotatingScreen):
         Binding("a", "toggle_panel", "Annotations", id="reader.panel"),
         Binding("tab", "switch_focus", "Panel/text", show=False, id="reader.focus"),
         Binding("enter", "reattach", "Re-attach", id="reader.reattach"),
-        Binding("M", "memo", "Memo", tooltip="Write your memo on the whole article",
-                id="reader.memo"),
-        Binding("B", "app.toggle_blind", "Blind coding", show=False,
-                tooltip="Show only your own annotations (or everyone's again)",
-                id="reader.blind"),
+        Binding(
+            "M", "memo", "Memo", tooltip="Write your memo on the whole article", id="reader.memo"
+        ),
+        Binding(
+            "B",
+            "app.toggle_blind",
+            "Blind coding",
+            show=False,
+            tooltip="Show only your own annotations (or everyone's again)",
+            id="reader.blind",
+        ),
     ]
 
-    def __init__(self, article_id: str, *, offset: int | None = None,
-                 find: str | None = None, reattach: Annotation | None = None) -> None:
+    def __init__(
+        self,
+        article_id: str,
+        *,
+        offset: int | None = None,
+        find: str | None = None,
+        reattach: Annotation | None = None,
+    ) -> None:
         super().__init__()
         self.article_id = article_id
         # Re-attach mode: the orphan to attach to the passage the user selects, until saved.
@@ -163,11 +174,13 @@ class ReaderScreen(AnnotatingScreen):
 
         def save(text: str | None) -> None:
             if text is not None:
-                self.newsmark.perform("save the memo", store.set_memo, "article",
-                                      self.article_id, text)
+                self.newsmark.perform(
+                    "save the memo", store.set_memo, "article", self.article_id, text
+                )
 
-        self.app.push_screen(TextDialog(f"Memo on '{title}':",
-                                        store.memo("article", self.article_id)), save)
+        self.app.push_screen(
+            TextDialog(f"Memo on '{title}':", store.memo("article", self.article_id)), save
+        )
 
     def _refresh_panel(self) -> None:
         workspace = self.workspace
@@ -230,12 +243,16 @@ class ReaderScreen(AnnotatingScreen):
             view.clear_selection()
             self.refresh_bindings()
             self.update_status()
-            self.notify(f"Re-attached to “{clip(result.quote, 60)}”; u undoes it.",
-                        title="Saved", markup=False)
+            self.notify(
+                f"Re-attached to “{clip(result.quote, 60)}”; u undoes it.",
+                title="Saved",
+                markup=False,
+            )
 
         workspace = self.workspace
-        save = reattach_saver(workspace.require_store(), workspace.require_corpus(), orphan,
-                              article, selection)
+        save = reattach_saver(
+            workspace.require_store(), workspace.require_corpus(), orphan, article, selection
+        )
         self.newsmark.perform("re-attach the highlight", save, on_done=saved)
 
     def chosen_in_list(self) -> Annotation | None:

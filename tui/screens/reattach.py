@@ -37,8 +37,9 @@ def reattach_status(orphan: Annotation, selection: Span | None) -> Text:
         text.append(": select the passage, then enter (esc cancels)")
     else:
         text.append(f"Re-attach {quote}", style="bold")
-        text.append(f" to the selection ({count_noun(len(selection), 'character')}): enter · "
-                    "esc clears it")
+        text.append(
+            f" to the selection ({count_noun(len(selection), 'character')}): enter · esc clears it"
+        )
     return text
 
 
@@ -62,15 +63,19 @@ class OldQuote(Static):
         super().__init__(text, id="reattach-quote")
 
 
-def reattach_saver(store: AnnotationStore, corpus: Corpus, orphan: Annotation,
-                   article: Article, selection: Span) -> Callable[[], Annotation]:
+def reattach_saver(
+    store: AnnotationStore, corpus: Corpus, orphan: Annotation, article: Article, selection: Span
+) -> Callable[[], Annotation]:
     """The store write (for `NewsmarkApp.perform`) that attaches `orphan` to `selection`;
     `StaleArticleError` if `article` is no longer the text of its file."""
     start, end = selection.start, selection.end
 
     def save() -> Annotation:
         ensure_current(corpus, article)
-        return store.modify(orphan.id, lambda current: reattach(current, article, start, end),
-                            reattach_description(article.text(start, end)))
+        return store.modify(
+            orphan.id,
+            lambda current: reattach(current, article, start, end),
+            reattach_description(article.text(start, end)),
+        )
 
     return save

@@ -30,9 +30,21 @@ class SideBySideScreen(AnnotatingScreen):
 
     help_title = "Side by side"
     footer_priority: ClassVar[tuple[str, ...]] = (
-        "back", "clear_selection", "switch_column", "toggle_selection", "tag", "counterparts",
-        "toggle_aligned", "jump(1, True)", "jump(1, False)", "open", "toggle_follow", "help",
-        "copy_quote", "toggle_lock", "delete_highlight",
+        "back",
+        "clear_selection",
+        "switch_column",
+        "toggle_selection",
+        "tag",
+        "counterparts",
+        "toggle_aligned",
+        "jump(1, True)",
+        "jump(1, False)",
+        "open",
+        "toggle_follow",
+        "help",
+        "copy_quote",
+        "toggle_lock",
+        "delete_highlight",
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "find", "Find", key_display="/", id="side.find"),

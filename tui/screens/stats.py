@@ -28,8 +28,7 @@ if TYPE_CHECKING:
 BAR_WIDTH = 40
 # The heat-map: a cell's background goes from the table's towards this colour with its count.
 HEAT = Color.from_rgb(214, 96, 77)
-TABLES = (("outlet", "Outlets"), ("article", "Articles"), ("month", "Months"),
-          ("tag", "Tag × tag"))
+TABLES = (("outlet", "Outlets"), ("article", "Articles"), ("month", "Months"), ("tag", "Tag × tag"))
 ARTICLE_TITLE_CHARS = 50
 
 
@@ -46,8 +45,7 @@ def heat_cell(count: int, largest: int) -> Text:
     red, green, blue = (round(30 + (channel - 30) * share) for channel in HEAT.get_truecolor())
     background = Color.from_rgb(red, green, blue)
     foreground = "black" if share > 0.6 else "white"
-    return Text(f" {count} ", style=Style(bgcolor=background, color=foreground),
-                justify="right")
+    return Text(f" {count} ", style=Style(bgcolor=background, color=foreground), justify="right")
 
 
 class StatsScreen(NewsmarkScreen):
@@ -56,8 +54,13 @@ class StatsScreen(NewsmarkScreen):
     help_title = "Tag statistics"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="stats.back"),
-        Binding("enter", "open_cell", "Annotations", tooltip="List the annotations behind "
-                "the cell in the annotation browser", id="stats.open-cell"),
+        Binding(
+            "enter",
+            "open_cell",
+            "Annotations",
+            tooltip="List the annotations behind the cell in the annotation browser",
+            id="stats.open-cell",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -100,8 +103,13 @@ class StatsScreen(NewsmarkScreen):
         titles = {article_id: meta.title or article_id for article_id, meta in metas.items()}
         self.app.call_from_thread(self._show, stats, tables, colours, titles)
 
-    def _show(self, stats: TagStats, tables: dict[str, CrossTable],
-              colours: dict[str, str], titles: dict[str, str]) -> None:
+    def _show(
+        self,
+        stats: TagStats,
+        tables: dict[str, CrossTable],
+        colours: dict[str, str],
+        titles: dict[str, str],
+    ) -> None:
         self._tables = tables
         summary = Text()
         summary.append(count_noun(stats.annotations, "annotation"), style="bold")
@@ -131,8 +139,9 @@ class StatsScreen(NewsmarkScreen):
             same = "" if pair.same_paragraph is None else str(pair.same_paragraph)
             pairs.add_row(Text(pair.tags[0]), Text(pair.tags[1]), pair.overlap, same)
 
-    def _matrix(self, table: CrossTable, colours: dict[str, str],
-                titles: dict[str, str] | None = None) -> None:
+    def _matrix(
+        self, table: CrossTable, colours: dict[str, str], titles: dict[str, str] | None = None
+    ) -> None:
         """One cross table; `titles` names rows that are articles (their key stays the id,
         and enter on the name opens the article)."""
         widget = self.query_one(f"#stats-{table.by}", DataTable)
@@ -140,15 +149,15 @@ class StatsScreen(NewsmarkScreen):
         widget.add_column(Text(table.by.capitalize()), key="row")
         widget.add_column(Text("Total"), key="total")
         for name in table.columns:
-            widget.add_column(Text(name, style=f"bold {colours.get(tag_key(name), '')}"),
-                              key=name)
+            widget.add_column(Text(name, style=f"bold {colours.get(tag_key(name), '')}"), key=name)
         largest = table.largest
         for row in table.rows:
             shown = titles.get(row, row) if titles is not None else row
             if len(shown) > ARTICLE_TITLE_CHARS:
                 shown = shown[: ARTICLE_TITLE_CHARS - 1].rstrip() + "…"
             widget.add_row(
-                Text(shown), table.row_total(row),
+                Text(shown),
+                table.row_total(row),
                 *(heat_cell(table.count(row, name), largest) for name in table.columns),
                 key=row,
             )
@@ -179,7 +188,8 @@ class StatsScreen(NewsmarkScreen):
             return
         query = cell_query(table, str(row_key.value), str(column_key.value))
         if query is None:
-            self.notify("The annotation browser cannot filter by an unknown outlet or month.",
-                        markup=False)
+            self.notify(
+                "The annotation browser cannot filter by an unknown outlet or month.", markup=False
+            )
             return
         self.newsmark.open_annotation_browser(query)

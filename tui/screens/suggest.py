@@ -103,8 +103,14 @@ class SuggestScreen(NewsmarkScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="suggest.back"),
         Binding("a", "toggle_all", "Select all/none", id="suggest.toggle-all"),
-        Binding("enter,ctrl+s", "accept", "Accept selected", key_display="enter",
-                priority=True, id="suggest.accept"),
+        Binding(
+            "enter,ctrl+s",
+            "accept",
+            "Accept selected",
+            key_display="enter",
+            priority=True,
+            id="suggest.accept",
+        ),
         Binding("o", "open_reader", "Open article", id="suggest.open"),
     ]
 
@@ -150,7 +156,10 @@ class SuggestScreen(NewsmarkScreen):
             suggestions = suggest_for_tag(
                 # In blind mode only this coder's passages are the model and "already
                 # tagged" means tagged by this coder.
-                corpus, workspace.visible_annotations(), self.tags, phrase=self.phrase,
+                corpus,
+                workspace.visible_annotations(),
+                self.tags,
+                phrase=self.phrase,
                 limit=MAX_SUGGESTIONS + 1,
             )
             metas = {s.article: corpus.meta(s.article) for s in suggestions}
@@ -183,10 +192,12 @@ class SuggestScreen(NewsmarkScreen):
         message.set_class(not has_any, "-empty")
         message.remove_class("-error")
         if not has_any:
-            message.update(Text(
-                f"Nothing left to suggest: no untagged places like {self._like()}. "
-                "Escape goes back."
-            ))
+            message.update(
+                Text(
+                    f"Nothing left to suggest: no untagged places like {self._like()}. "
+                    "Escape goes back."
+                )
+            )
             return
         header = f"{count_noun(count, 'place')} like {self._like()}"
         if truncated:
@@ -245,8 +256,7 @@ class SuggestScreen(NewsmarkScreen):
             return
         chosen = self.selected_suggestions()
         if not chosen:
-            self.notify("Nothing selected: space selects a place, a selects all.",
-                        markup=False)
+            self.notify("Nothing selected: space selects a place, a selects all.", markup=False)
             return
         workspace = self.workspace
         try:
@@ -269,7 +279,8 @@ class SuggestScreen(NewsmarkScreen):
             self.notify(
                 f"Tagged {count_noun(len(annotations), 'passage')} with {', '.join(self.tags)};"
                 " u undoes it.",
-                title="Saved", markup=False,
+                title="Saved",
+                markup=False,
             )
 
         self._saving = True

@@ -49,8 +49,10 @@ def tag_details(info: TagInfo, memo: str) -> Text:
     details = Text()
     details.append(info.name, style="bold")
     details.append(f"  {info.count} own · {info.total} with the tags below\n", style="dim")
-    details.append(info.description or "No description yet (D describes the tag).",
-                   style="" if info.description else "dim italic")
+    details.append(
+        info.description or "No description yet (D describes the tag).",
+        style="" if info.description else "dim italic",
+    )
     if memo:
         details.append("\nMemo: ", style="bold")
         details.append(memo)
@@ -69,10 +71,14 @@ class TagBrowserScreen(NewsmarkScreen):
         Binding("k", "recolour", "Colour", id="tags.colour"),
         Binding("C", "copy_tag", "Copy quotes", id="tags.copy"),
         Binding("f", "suggest", "Find similar", id="tags.suggest"),
-        Binding("D", "describe", "Describe", tooltip="Write the tag's description (definition, "
-                "when to use it, an example)", id="tags.describe"),
-        Binding("M", "memo", "Memo", tooltip="Write an analytic memo on the tag",
-                id="tags.memo"),
+        Binding(
+            "D",
+            "describe",
+            "Describe",
+            tooltip="Write the tag's description (definition, when to use it, an example)",
+            id="tags.describe",
+        ),
+        Binding("M", "memo", "Memo", tooltip="Write an analytic memo on the tag", id="tags.memo"),
     ]
 
     def __init__(self) -> None:
@@ -163,8 +169,11 @@ class TagBrowserScreen(NewsmarkScreen):
             option_list.add_option(Option(quote_prompt(annotation, title, source)))
         if quotes:
             option_list.highlighted = 0
-        below = " or below" if tag and any(
-            entry.parent and in_subtree(entry.parent, tag) for entry in self._tags) else ""
+        below = (
+            " or below"
+            if tag and any(entry.parent and in_subtree(entry.parent, tag) for entry in self._tags)
+            else ""
+        )
         option_list.border_title = Content(
             f"{count_noun(len(quotes), 'quote')} tagged {tag}{below}" if tag else "No tags yet"
         )
@@ -197,7 +206,10 @@ class TagBrowserScreen(NewsmarkScreen):
             existing = self._other_tag(tag, new_name)
             if existing is None:
                 self.newsmark.perform(
-                    f"rename tag {tag}", store.rename_tag, tag, new_name,
+                    f"rename tag {tag}",
+                    store.rename_tag,
+                    tag,
+                    new_name,
                     on_done=lambda changed: renamed(new_name, changed),
                 )
                 return
@@ -231,9 +243,7 @@ class TagBrowserScreen(NewsmarkScreen):
                 markup=False,
             )
 
-        self.newsmark.perform(
-            f"merge tag {tag}", store.merge_tags, tag, target, on_done=merged
-        )
+        self.newsmark.perform(f"merge tag {tag}", store.merge_tags, tag, target, on_done=merged)
 
     def action_merge(self) -> None:
         """Merge the current tag into another one."""
@@ -254,7 +264,9 @@ class TagBrowserScreen(NewsmarkScreen):
 
         self.app.push_screen(
             PromptDialog(
-                f"Merge '{tag}' into:", suggestions=others, validate=validate,
+                f"Merge '{tag}' into:",
+                suggestions=others,
+                validate=validate,
                 placeholder="an existing tag",
             ),
             merge,
@@ -270,16 +282,13 @@ class TagBrowserScreen(NewsmarkScreen):
 
         def deleted(changed: int) -> None:
             self.notify(
-                f"Removed tag '{tag}' from {count_noun(changed, 'annotation')}; "
-                "u undoes it.",
+                f"Removed tag '{tag}' from {count_noun(changed, 'annotation')}; u undoes it.",
                 markup=False,
             )
 
         def delete(confirmed: bool | None) -> None:
             if confirmed:
-                self.newsmark.perform(
-                    f"delete tag {tag}", store.delete_tag, tag, on_done=deleted
-                )
+                self.newsmark.perform(f"delete tag {tag}", store.delete_tag, tag, on_done=deleted)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -306,7 +315,10 @@ class TagBrowserScreen(NewsmarkScreen):
         def recolour(value: str | None) -> None:
             if value:
                 self.newsmark.perform(
-                    f"recolour tag {tag}", store.set_tag_colour, tag, value,
+                    f"recolour tag {tag}",
+                    store.set_tag_colour,
+                    tag,
+                    value,
                     on_done=lambda _: self.notify(
                         f"Tag '{tag}' is now {value}; u undoes it.", markup=False
                     ),
@@ -315,7 +327,8 @@ class TagBrowserScreen(NewsmarkScreen):
         self.app.push_screen(
             PromptDialog(
                 f"Colour for '{tag}' (#rrggbb or a name like teal):",
-                value=store.tag_colour(tag), validate=validate,
+                value=store.tag_colour(tag),
+                validate=validate,
             ),
             recolour,
         )
@@ -329,11 +342,17 @@ class TagBrowserScreen(NewsmarkScreen):
 
         def save(text: str | None) -> None:
             if text is not None:
-                self.newsmark.perform(f"describe tag {info.name}", store.describe_tag,
-                                      info.name, text)
+                self.newsmark.perform(
+                    f"describe tag {info.name}", store.describe_tag, info.name, text
+                )
 
-        self.app.push_screen(TextDialog(f"Description of '{info.name}' (definition, when to "
-                                        "use it, an example):", info.description), save)
+        self.app.push_screen(
+            TextDialog(
+                f"Description of '{info.name}' (definition, when to use it, an example):",
+                info.description,
+            ),
+            save,
+        )
 
     def action_memo(self) -> None:
         """Write the analytic memo on the current tag."""
@@ -344,11 +363,13 @@ class TagBrowserScreen(NewsmarkScreen):
 
         def save(text: str | None) -> None:
             if text is not None:
-                self.newsmark.perform(f"save the memo on {info.name}", store.set_memo, "tag",
-                                      info.name, text)
+                self.newsmark.perform(
+                    f"save the memo on {info.name}", store.set_memo, "tag", info.name, text
+                )
 
-        self.app.push_screen(TextDialog(f"Memo on the tag '{info.name}':",
-                                        store.memo("tag", info.name)), save)
+        self.app.push_screen(
+            TextDialog(f"Memo on the tag '{info.name}':", store.memo("tag", info.name)), save
+        )
 
     def action_copy_tag(self) -> None:
         """Copy every quote of the current tag as Markdown."""

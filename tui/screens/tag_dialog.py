@@ -88,8 +88,7 @@ class TagDialog(ModalScreen[TagEdit | None]):
     ) -> None:
         super().__init__()
         # Codebook descriptions by case-folded tag name: shown for the highlighted match.
-        self._descriptions = {name.casefold(): text
-                              for name, text in (descriptions or {}).items()}
+        self._descriptions = {name.casefold(): text for name, text in (descriptions or {}).items()}
         self._quote = quote
         self._existing = existing_tags
         self._chosen: tuple[str, ...] = tags
@@ -97,8 +96,10 @@ class TagDialog(ModalScreen[TagEdit | None]):
         self._title = title
 
     def compose(self) -> ComposeResult:
-        preview = self._quote if len(self._quote) <= QUOTE_PREVIEW_CHARS else (
-            self._quote[:QUOTE_PREVIEW_CHARS] + "…"
+        preview = (
+            self._quote
+            if len(self._quote) <= QUOTE_PREVIEW_CHARS
+            else (self._quote[:QUOTE_PREVIEW_CHARS] + "…")
         )
         with Vertical(id="tag-dialog", classes="dialog"):
             yield Static(Text(self._title, style="bold"), id="tag-dialog-title")
@@ -142,8 +143,9 @@ class TagDialog(ModalScreen[TagEdit | None]):
             for index, tag in enumerate(matching_tags(self._existing, typed, self._chosen)[:8])
         )
         matches.display = matches.option_count > 0
-        self._show_description(str(matches.get_option_at_index(0).prompt)
-                               if matches.option_count else None)
+        self._show_description(
+            str(matches.get_option_at_index(0).prompt) if matches.option_count else None
+        )
 
     def _show_description(self, tag: str | None) -> None:
         """The codebook description of `tag` under the matches (nothing if it has none)."""

@@ -41,8 +41,10 @@ def missing_text(row: AlignmentRow, present: Side, unit: str) -> Text:
         return Text(f"— only {present} —", style="dim italic")
     other = pair.right if present == "left" else pair.left
     side = "right" if present == "left" else "left"
-    return Text(f"— out of order: matches {side} {unit} {other.index + 1} ({pair.score:.2f}) —",
-                style="dim italic")
+    return Text(
+        f"— out of order: matches {side} {unit} {other.index + 1} ({pair.score:.2f}) —",
+        style="dim italic",
+    )
 
 
 def unit_text(unit: Unit, highlights: Sequence[Highlight]) -> Text:
@@ -52,8 +54,11 @@ def unit_text(unit: Unit, highlights: Sequence[Highlight]) -> Text:
     text = Text(unit.text)
     for run in paint_runs(unit.start, unit.end, highlights):
         colour = Color.parse(run.highlight.colour)
-        style = Style(bgcolor=colour.rich_color, color=colour.get_contrast_text(1.0).rich_color,
-                      underline=run.depth > 1)
+        style = Style(
+            bgcolor=colour.rich_color,
+            color=colour.get_contrast_text(1.0).rich_color,
+            underline=run.depth > 1,
+        )
         text.stylize(style, run.start - unit.start, run.end - unit.start)
     return text
 
@@ -69,10 +74,11 @@ def summary_text(summary: AlignmentSummary) -> Text:
     """The line above the rows: the counts and the keys that jump between them."""
     text = Text()
     text.append(f"{summary.matched} matched", style="bold")
-    text.append(f" · {summary.only_left} only left · {summary.only_right} only right"
-                f" · {summary.out_of_order} out of order")
-    text.append("   ]/[ next/prev match · }/{ next/prev unmatched · ⏎ open in columns",
-                style="dim")
+    text.append(
+        f" · {summary.only_left} only left · {summary.only_right} only right"
+        f" · {summary.out_of_order} out of order"
+    )
+    text.append("   ]/[ next/prev match · }/{ next/prev unmatched · ⏎ open in columns", style="dim")
     return text
 
 
@@ -84,14 +90,36 @@ class AlignedView(VerticalScroll, can_focus=True):
         Binding("k,up", "move(-1)", "Prev row", show=False, id="aligned.up"),
         Binding("h,left", "side('left')", "Left side", show=False, id="aligned.left"),
         Binding("l,right", "side('right')", "Right side", show=False, id="aligned.right"),
-        Binding("right_square_bracket", "jump(1, True)", "Next match", key_display="]",
-                id="aligned.next-match"),
-        Binding("left_square_bracket", "jump(-1, True)", "Prev match", key_display="[",
-                show=False, id="aligned.previous-match"),
-        Binding("right_curly_bracket", "jump(1, False)", "Next unmatched", key_display="}",
-                id="aligned.next-unmatched"),
-        Binding("left_curly_bracket", "jump(-1, False)", "Prev unmatched", key_display="{",
-                show=False, id="aligned.previous-unmatched"),
+        Binding(
+            "right_square_bracket",
+            "jump(1, True)",
+            "Next match",
+            key_display="]",
+            id="aligned.next-match",
+        ),
+        Binding(
+            "left_square_bracket",
+            "jump(-1, True)",
+            "Prev match",
+            key_display="[",
+            show=False,
+            id="aligned.previous-match",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "jump(1, False)",
+            "Next unmatched",
+            key_display="}",
+            id="aligned.next-unmatched",
+        ),
+        Binding(
+            "left_curly_bracket",
+            "jump(-1, False)",
+            "Prev unmatched",
+            key_display="{",
+            show=False,
+            id="aligned.previous-unmatched",
+        ),
         Binding("enter", "open", "Open in columns", id="aligned.open"),
     ]
 
@@ -157,8 +185,7 @@ class AlignedView(VerticalScroll, can_focus=True):
         return Horizontal(
             Static(score_text(row), classes="aligned-score"),
             Static(self._cell(row, "left"), classes="aligned-cell", id=f"aligned-left-{index}"),
-            Static(self._cell(row, "right"), classes="aligned-cell",
-                   id=f"aligned-right-{index}"),
+            Static(self._cell(row, "right"), classes="aligned-cell", id=f"aligned-right-{index}"),
             classes=classes,
             id=f"aligned-row-{index}",
         )
@@ -177,8 +204,9 @@ class AlignedView(VerticalScroll, can_focus=True):
             self.scroll_to_widget(found.first(), animate=False, immediate=True)
         current = self.current_row()
         if current is not None:
-            self.post_message(self.CellChosen(self.side, current.left if self.side == "left"
-                                              else current.right))
+            self.post_message(
+                self.CellChosen(self.side, current.left if self.side == "left" else current.right)
+            )
 
     def move_to(self, index: int) -> None:
         """Put the cursor on row `index` (clamped)."""

@@ -50,19 +50,34 @@ def _date(row: AnnotationRow) -> str:
 
 
 COLUMNS: tuple[BrowserColumn, ...] = (
-    BrowserColumn("quote", "Quote", 0, lambda r: r.annotation.quote,
-                  lambda r: r.annotation.quote.casefold()),
-    BrowserColumn("tags", "Tags", 18, lambda r: ", ".join(r.annotation.tags),
-                  lambda r: r.tag_keys),
-    BrowserColumn("note", "Note", 14, lambda r: r.annotation.note or "",
-                  lambda r: (r.annotation.note or "").casefold()),
-    BrowserColumn("title", "Article", 20, lambda r: r.title or r.annotation.article,
-                  lambda r: (r.title or r.annotation.article).casefold()),
+    BrowserColumn(
+        "quote", "Quote", 0, lambda r: r.annotation.quote, lambda r: r.annotation.quote.casefold()
+    ),
+    BrowserColumn("tags", "Tags", 18, lambda r: ", ".join(r.annotation.tags), lambda r: r.tag_keys),
+    BrowserColumn(
+        "note",
+        "Note",
+        14,
+        lambda r: r.annotation.note or "",
+        lambda r: (r.annotation.note or "").casefold(),
+    ),
+    BrowserColumn(
+        "title",
+        "Article",
+        20,
+        lambda r: r.title or r.annotation.article,
+        lambda r: (r.title or r.annotation.article).casefold(),
+    ),
     BrowserColumn("outlet", "Outlet", 12, lambda r: r.outlet, lambda r: r.outlet_key),
     BrowserColumn("date", "Date", 10, _date, lambda r: r.date),
     BrowserColumn("coder", "Coder", 10, lambda r: r.coder, lambda r: r.coder.casefold()),
-    BrowserColumn("anchor", "Anchor", 8, lambda r: str(r.annotation.anchor),
-                  lambda r: str(r.annotation.anchor)),
+    BrowserColumn(
+        "anchor",
+        "Anchor",
+        8,
+        lambda r: str(r.annotation.anchor),
+        lambda r: str(r.annotation.anchor),
+    ),
 )
 MIN_QUOTE_WIDTH = 16
 
@@ -116,8 +131,7 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("up", "cursor_up", "Up", show=False, id="annotation-table.up"),
         Binding("down", "cursor_down", "Down", show=False, id="annotation-table.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="annotation-table.page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False,
-                id="annotation-table.page-down"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="annotation-table.page-down"),
         Binding("home", "first_row", "First", show=False, id="annotation-table.first"),
         Binding("end", "last_row", "Last", show=False, id="annotation-table.last"),
     ]
@@ -227,8 +241,9 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True, force=True)
         elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True,
-                           force=True)
+            self.scroll_to(
+                y=self.cursor_row - visible + 1, animate=False, immediate=True, force=True
+            )
 
     def on_resize(self) -> None:
         """Keep the virtual size and the cursor's place in step with the new size."""
@@ -265,8 +280,7 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         if index == self.cursor_row:
             style += self.get_component_rich_style("annotation-table--cursor")
         cells = [
-            self._tag_pieces(row, style) if column.key == "tags"
-            else [(column.text(row), style)]
+            self._tag_pieces(row, style) if column.key == "tags" else [(column.text(row), style)]
             for column in columns
         ]
         mark = MARK + " " if row.annotation.id in self.marked else "  "
@@ -286,8 +300,14 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
             return column.label + (" ↓" if self._sorted[1] else " ↑")
         return column.label
 
-    def _strip(self, cells: list[list[tuple[str, Style]]], widths: list[int], width: int,
-               style: Style, mark: str) -> Strip:
+    def _strip(
+        self,
+        cells: list[list[tuple[str, Style]]],
+        widths: list[int],
+        width: int,
+        style: Style,
+        mark: str,
+    ) -> Strip:
         segments = [Segment(mark, style)]
         for pieces, cell_width in zip(cells, widths, strict=True):
             segments.append(Segment(" " * COLUMN_GAP, style))
@@ -301,8 +321,9 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         """A click on a label sorts; on a row moves the cursor; on the cursor's row opens."""
         if event.y == 0:
             x = 2
-            for column, cell_width in zip(self.columns, self.column_widths(
-                    self.scrollable_content_region.width), strict=True):
+            for column, cell_width in zip(
+                self.columns, self.column_widths(self.scrollable_content_region.width), strict=True
+            ):
                 x += COLUMN_GAP + cell_width
                 if event.x < x:
                     self.post_message(self.HeaderSelected(column.key))

@@ -103,8 +103,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("up", "cursor_up", "Up", show=False, id="article-table.up"),
         Binding("down", "cursor_down", "Down", show=False, id="article-table.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="article-table.page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False,
-                id="article-table.page-down"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="article-table.page-down"),
         Binding("home", "first_row", "First", show=False, id="article-table.first"),
         Binding("end", "last_row", "Last", show=False, id="article-table.last"),
     ]
@@ -149,13 +148,15 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         labels = [cell_len(column.label) + 2 for column in self.columns]  # room for " ↓"
         widths = [
             max(label, _widest(row.cells[index] for row in rows))
-            if column.max_width is not None else label
+            if column.max_width is not None
+            else label
             for index, (column, label) in enumerate(zip(self.columns, labels, strict=True))
         ]
         return {row.key: index for index, row in enumerate(rows)}, widths
 
-    def set_rows(self, rows: list[TableRow],
-                 measured: tuple[dict[str, int], list[int]] | None = None) -> None:
+    def set_rows(
+        self, rows: list[TableRow], measured: tuple[dict[str, int], list[int]] | None = None
+    ) -> None:
         """Show `rows` (with `measure_rows(rows)`, if already done); the cursor stays on the
         same key when it is still listed."""
         current = self.cursor_key
@@ -222,7 +223,8 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     def _fit_columns(self, width: int) -> list[int]:
         widths = [
             max(min(content, column.max_width), cell_len(column.label) + 2)
-            if column.max_width is not None else column.min_width
+            if column.max_width is not None
+            else column.min_width
             for column, content in zip(self.columns, self._content_widths, strict=True)
         ]
         flexible = [i for i, column in enumerate(self.columns) if column.max_width is None]
@@ -253,8 +255,9 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False, immediate=True, force=True)
         elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True,
-                           force=True)
+            self.scroll_to(
+                y=self.cursor_row - visible + 1, animate=False, immediate=True, force=True
+            )
 
     def on_resize(self) -> None:
         """Keep the virtual size and the cursor's place in step with the new size."""

@@ -93,15 +93,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "next_sentence", "Next sentence", id="article-view.next-sentence"),
-        Binding(
-            "k", "previous_sentence", "Prev sentence", id="article-view.previous-sentence"
-        ),
-        Binding(
-            "down", "next_sentence", "Next sentence", show=False, id="article-view.down"
-        ),
-        Binding(
-            "up", "previous_sentence", "Prev sentence", show=False, id="article-view.up"
-        ),
+        Binding("k", "previous_sentence", "Prev sentence", id="article-view.previous-sentence"),
+        Binding("down", "next_sentence", "Next sentence", show=False, id="article-view.down"),
+        Binding("up", "previous_sentence", "Prev sentence", show=False, id="article-view.up"),
         Binding(
             "J", "next_paragraph", "Next paragraph", show=False, id="article-view.next-paragraph"
         ),
@@ -146,9 +140,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding(
             "h", "shrink_end", "Selection end −1 word", show=False, id="article-view.shrink-end"
         ),
-        Binding(
-            "l", "grow_end", "Selection end +1 word", show=False, id="article-view.grow-end"
-        ),
+        Binding("l", "grow_end", "Selection end +1 word", show=False, id="article-view.grow-end"),
         Binding(
             "shift+left",
             "shrink_end",
@@ -179,9 +171,7 @@ class ArticleView(ScrollView, can_focus=True):
         ),
         Binding("escape", "clear_selection", "Clear selection", id="article-view.clear"),
         Binding("n", "next_match", "Next match", show=False, id="article-view.next-match"),
-        Binding(
-            "N", "previous_match", "Prev match", show=False, id="article-view.previous-match"
-        ),
+        Binding("N", "previous_match", "Prev match", show=False, id="article-view.previous-match"),
     ]
 
     max_width: reactive[int] = reactive(88)
@@ -300,8 +290,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._chinese = _HAN.search(article.body) is not None
         if self._chinese and chinese.segmenter() is None:
             # Load jieba's dictionary (about a second) while the user reads.
-            self.run_worker(chinese.load_segmenter, thread=True, group="segmenter",
-                            exclusive=True, exit_on_error=False)
+            self.run_worker(
+                chinese.load_segmenter,
+                thread=True,
+                group="segmenter",
+                exclusive=True,
+                exit_on_error=False,
+            )
         blocks = article_blocks(article)
         sentences = list(article.sentences) or [
             Span(block.start, block.end) for block in blocks if block.end > block.start
@@ -751,10 +746,13 @@ class ArticleView(ScrollView, can_focus=True):
                     if styles.color.auto
                     else text_under + styles.color
                 )
-            style = Style(
-                color=colour.rich_color if colour else None,
-                bgcolor=background.rich_color if background else None,
-            ) + styles.text_style
+            style = (
+                Style(
+                    color=colour.rich_color if colour else None,
+                    bgcolor=background.rich_color if background else None,
+                )
+                + styles.text_style
+            )
             self._component_cache[name] = style
         return style
 

@@ -21,13 +21,13 @@ class CompletingInput(Input):
     """An Input completing from `choices`: tab shows the next match, enter takes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "next_completion", "Next suggestion", show=False,
-                id="completing-input.next"),
+        Binding(
+            "tab", "next_completion", "Next suggestion", show=False, id="completing-input.next"
+        ),
     ]
 
     def __init__(self, choices: list[str], **kwargs: object) -> None:
-        super().__init__(suggester=SuggestFromList(choices, case_sensitive=False),
-                         **kwargs)  # type: ignore[arg-type]
+        super().__init__(suggester=SuggestFromList(choices, case_sensitive=False), **kwargs)  # type: ignore[arg-type]
         self._choices = choices
 
     def action_next_completion(self) -> None:
@@ -37,7 +37,7 @@ class CompletingInput(Input):
             raise SkipAction()
         shown = self._suggestion.casefold()
         index = next((i for i, m in enumerate(matches) if m.casefold() == shown), -1)
-        self._suggestion = self.value + matches[(index + 1) % len(matches)][len(self.value):]
+        self._suggestion = self.value + matches[(index + 1) % len(matches)][len(self.value) :]
 
     async def action_submit(self) -> None:
         """Take the suggestion shown (if any), then submit."""

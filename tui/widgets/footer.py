@@ -51,12 +51,14 @@ def footer_keys(screen: Screen) -> list[FooterKey]:
     keys: dict[str, FooterKey] = {}
     for _node, binding, enabled, tooltip in screen.active_bindings.values():
         if binding.show and binding.action not in keys:
-            keys[binding.action] = _footer_key(app.get_key_display(binding), binding, enabled,
-                                               tooltip)
+            keys[binding.action] = _footer_key(
+                app.get_key_display(binding), binding, enabled, tooltip
+            )
     priority: tuple[str, ...] = getattr(screen, "footer_priority", ())
     rank = {action: index for index, action in enumerate(priority)}
-    ordered = sorted(enumerate(keys.items()),
-                     key=lambda item: (rank.get(item[1][0], len(rank)), item[0]))
+    ordered = sorted(
+        enumerate(keys.items()), key=lambda item: (rank.get(item[1][0], len(rank)), item[0])
+    )
     return [key for _, (_action, key) in ordered]
 
 
@@ -68,19 +70,26 @@ def palette_key(screen: Screen) -> FooterKey | None:
     active = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING)
     if active is None:
         return None
-    return _footer_key(app.get_key_display(active.binding), active.binding, active.enabled,
-                       active.tooltip)
+    return _footer_key(
+        app.get_key_display(active.binding), active.binding, active.enabled, active.tooltip
+    )
 
 
 def _drawn_width(key: FooterKey) -> int:
     """Cells a key takes on the line: " k " then "Description "."""
-    return cell_len(f" {key.display} ") + (cell_len(f"{key.description} ") if key.description
-                                           else 0)
+    return cell_len(f" {key.display} ") + (
+        cell_len(f"{key.description} ") if key.description else 0
+    )
 
 
 def _footer_key(display: str, binding: Binding, enabled: bool, tooltip: str) -> FooterKey:
-    return FooterKey(binding.key, display, binding.description,
-                     tooltip or binding.tooltip or binding.description, enabled)
+    return FooterKey(
+        binding.key,
+        display,
+        binding.description,
+        tooltip or binding.tooltip or binding.description,
+        enabled,
+    )
 
 
 class KeyFooter(Widget):
@@ -163,23 +172,32 @@ class KeyFooter(Widget):
             line.append(f" {key.display} ", key_style + extra + dim)
             if key.description:
                 line.append(f"{key.description} ", description_style + extra + dim)
-            placed.append(FooterKey(key.key, key.display, key.description, key.tooltip,
-                                    key.enabled, start, line.cell_len))
+            placed.append(
+                FooterKey(
+                    key.key,
+                    key.display,
+                    key.description,
+                    key.tooltip,
+                    key.enabled,
+                    start,
+                    line.cell_len,
+                )
+            )
 
         width = self.size.width
         palette = palette_key(self.screen)
         palette_width = 0
         if palette is not None and width >= MIN_WIDTH_FOR_PALETTE:
             palette_width = cell_len(
-                f"{PALETTE_SEPARATOR} {palette.display} {palette.description} ")
+                f"{PALETTE_SEPARATOR} {palette.display} {palette.description} "
+            )
         for key in footer_keys(self.screen):
             if line.cell_len + _drawn_width(key) > width - palette_width:
                 continue
             append(key)
         if palette is not None and palette_width:
             line.append(" " * (width - palette_width - line.cell_len))
-            line.append(PALETTE_SEPARATOR,
-                        self.get_component_rich_style("key-footer--separator"))
+            line.append(PALETTE_SEPARATOR, self.get_component_rich_style("key-footer--separator"))
             append(palette)
         self._keys = placed
         return line

@@ -61,8 +61,9 @@ def check_own_output(root: ET.Element, kind: SchemaKind) -> None:
     """Raise `RefiSchemaError` if XML newsmark built does not validate."""
     problem = schema_error(root, kind)
     if problem:
-        raise RefiSchemaError(f"internal error: the {kind} XML newsmark wrote is invalid: "
-                              f"{problem}")
+        raise RefiSchemaError(
+            f"internal error: the {kind} XML newsmark wrote is invalid: {problem}"
+        )
 
 
 def parse_xml(data: bytes, kind: SchemaKind, where: str) -> ET.Element:
@@ -74,10 +75,11 @@ def parse_xml(data: bytes, kind: SchemaKind, where: str) -> ET.Element:
     namespace = PROJECT_NS if kind == "project" else CODEBOOK_NS
     expected = "Project" if kind == "project" else "CodeBook"
     if root.tag != f"{{{namespace}}}{expected}":
-        raise ImportFormatError(f"{where}: not a REFI-QDA {kind} (the root element is not "
-                                f"{expected} in namespace {namespace})")
+        raise ImportFormatError(
+            f"{where}: not a REFI-QDA {kind} (the root element is not "
+            f"{expected} in namespace {namespace})"
+        )
     problem = schema_error(root, kind)
     if problem:
-        raise ImportFormatError(f"{where}: does not follow the REFI-QDA {kind} schema: "
-                                f"{problem}")
+        raise ImportFormatError(f"{where}: does not follow the REFI-QDA {kind} schema: {problem}")
     return root

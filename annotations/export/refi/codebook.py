@@ -63,8 +63,12 @@ def _tree(entries: Iterable[CodebookEntry]) -> dict[str, _Node]:
     return roots
 
 
-def add_codes(parent: ET.Element, entries: Sequence[CodebookEntry], namespace: str,
-              note_refs: Mapping[str, str] | None = None) -> None:
+def add_codes(
+    parent: ET.Element,
+    entries: Sequence[CodebookEntry],
+    namespace: str,
+    note_refs: Mapping[str, str] | None = None,
+) -> None:
     """Append a `Codes` element for `entries` (nested by `/`) to `parent`.
 
     Intermediate codes that are not tags themselves (`security` for `security/maritime`
@@ -75,9 +79,11 @@ def add_codes(parent: ET.Element, entries: Sequence[CodebookEntry], namespace: s
     codes = ET.SubElement(parent, f"{{{namespace}}}Codes")
 
     def add(container: ET.Element, node: _Node) -> None:
-        attributes = {"guid": code_guid(node.path),
-                      "name": node.path.rsplit(HIERARCHY_SEPARATOR, 1)[-1],
-                      "isCodable": "true"}
+        attributes = {
+            "guid": code_guid(node.path),
+            "name": node.path.rsplit(HIERARCHY_SEPARATOR, 1)[-1],
+            "isCodable": "true",
+        }
         if node.entry is not None and node.entry.colour:
             attributes["color"] = node.entry.colour.upper()
         element = ET.SubElement(container, f"{{{namespace}}}Code", attributes)
@@ -113,7 +119,8 @@ def read_codes(codes: ET.Element | None, namespace: str) -> dict[str, CodebookEn
                 raise ImportFormatError(f"code {code.get('name')!r}: {error}") from None
             description = code.findtext(f"{{{namespace}}}Description")
             found[code.get("guid", "")] = CodebookEntry(
-                name, colour, description.strip() or None if description else None)
+                name, colour, description.strip() or None if description else None
+            )
             visit(code, name)
 
     if codes is not None:
@@ -162,12 +169,16 @@ def read_codebook_csv(text: str, *, source_name: str) -> list[CodebookEntry]:
     try:
         header = [cell.strip().lower() for cell in next(rows, [])]
         if "annotation_id" in header:
-            raise ImportFormatError(f"{source_name}: this is newsmark's annotation CSV export, "
-                                    "not a codebook; move annotations with --format json")
+            raise ImportFormatError(
+                f"{source_name}: this is newsmark's annotation CSV export, "
+                "not a codebook; move annotations with --format json"
+            )
         name_columns = [header.index(c) for c in ("tag", "name", "path") if c in header]
         if len(name_columns) != 1:
-            raise ImportFormatError(f"{source_name}: not a codebook CSV (it needs exactly one "
-                                    "of the columns tag, name or path)")
+            raise ImportFormatError(
+                f"{source_name}: not a codebook CSV (it needs exactly one "
+                "of the columns tag, name or path)"
+            )
         column = name_columns[0]
         described = header.index("description") if "description" in header else None
         parent_column = header.index("parent") if "parent" in header else None

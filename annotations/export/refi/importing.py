@@ -70,8 +70,10 @@ class ProjectImportReport:
 
     def summary(self) -> str:
         """`2 articles written to LIB/project (0 unchanged); 5 added, …`."""
-        return (f"{count_noun(self.written, 'article')} written to {self.folder} "
-                f"({self.unchanged} already there); {self.merge.summary()}")
+        return (
+            f"{count_noun(self.written, 'article')} written to {self.folder} "
+            f"({self.unchanged} already there); {self.merge.summary()}"
+        )
 
 
 def file_stem(name: str) -> str:
@@ -81,8 +83,10 @@ def file_stem(name: str) -> str:
 
 
 def _record(source: ParsedSource, body: str) -> str:
-    record = {"title": source.metadata.get("title") or normalise_text(source.name).strip(),
-              "text": body}
+    record = {
+        "title": source.metadata.get("title") or normalise_text(source.name).strip(),
+        "text": body,
+    }
     for key in ("source", "date", "author", "url"):
         if source.metadata.get(key):
             record[key] = source.metadata[key]
@@ -95,8 +99,9 @@ def _loaded(record: str, path: Path, article_id: str) -> Article:
     return build_article(parsed, article_id, path, "utf-8")
 
 
-def plan_sources(project: ParsedProject, library: Path) -> tuple[Path, list[PlannedSource],
-                                                                 list[list[tuple[int, int]]]]:
+def plan_sources(
+    project: ParsedProject, library: Path
+) -> tuple[Path, list[PlannedSource], list[list[tuple[int, int]]]]:
     """The folder, the record of every source, and each selection's body offsets.
 
     Raises `LibraryConflictError` if a file to write exists with other content, and
@@ -119,39 +124,55 @@ def plan_sources(project: ParsedProject, library: Path) -> tuple[Path, list[Plan
         record = _record(source, canonical.body)
         article = _loaded(record, path, printable_name(f"{folder_name}/{stem}"))
         if article.body != canonical.body:
-            raise NewsmarkError(f"internal error: source {printable_name(source.name)!r} "
-                                "would not load back unchanged")
+            raise NewsmarkError(
+                f"internal error: source {printable_name(source.name)!r} "
+                "would not load back unchanged"
+            )
         if path.exists() and path.read_text(encoding="utf-8", errors="replace") != record:
             raise LibraryConflictError(
-                f"{path} already exists with different content; move it away or rename "
-                "the project")
+                f"{path} already exists with different content; move it away or rename the project"
+            )
         planned.append(PlannedSource(path, record, article))
-        offsets.append([(canonical.start(s.start), canonical.end(s.end))
-                        for s in source.selections])
+        offsets.append(
+            [(canonical.start(s.start), canonical.end(s.end)) for s in source.selections]
+        )
     return folder, planned, offsets
 
 
-def _annotations(project: ParsedProject, planned: list[PlannedSource],
-                 offsets: list[list[tuple[int, int]]], notices: list[str]) -> list[Annotation]:
+def _annotations(
+    project: ParsedProject,
+    planned: list[PlannedSource],
+    offsets: list[list[tuple[int, int]]],
+    notices: list[str],
+) -> list[Annotation]:
     result: list[Annotation] = []
     for source, plan, spans in zip(project.sources, planned, offsets, strict=True):
         for selection, (start, end) in zip(source.selections, spans, strict=True):
             try:
-                annotation = new_annotation(plan.article, start, end, tags=selection.tags,
-                                            note=selection.note)
+                annotation = new_annotation(
+                    plan.article, start, end, tags=selection.tags, note=selection.note
+                )
             except QuoteNotFoundError:
-                notices.append(f"skipped selection {selection.guid} of "
-                               f"{printable_name(source.name)!r}: it holds only whitespace")
+                notices.append(
+                    f"skipped selection {selection.guid} of "
+                    f"{printable_name(source.name)!r}: it holds only whitespace"
+                )
                 continue
-            result.append(replace(annotation, id=selection.guid,
-                                  coder=coder_or_none(selection.user),
-                                  created=selection.created or annotation.created,
-                                  updated=selection.updated or annotation.updated))
+            result.append(
+                replace(
+                    annotation,
+                    id=selection.guid,
+                    coder=coder_or_none(selection.user),
+                    created=selection.created or annotation.created,
+                    updated=selection.updated or annotation.updated,
+                )
+            )
     return result
 
 
-def import_project(project: ParsedProject, store: AnnotationStore, library: Path
-                   ) -> ProjectImportReport:
+def import_project(
+    project: ParsedProject, store: AnnotationStore, library: Path
+) -> ProjectImportReport:
     """Write the project's text sources into the library, then merge its annotations.
 
     Everything is checked before the first write; if the merge fails, the article files
@@ -175,22 +196,37 @@ def import_project(project: ParsedProject, store: AnnotationStore, library: Path
         corpus = Corpus.open(library)
         ids = {meta.path.resolve(): meta.id for meta in corpus}
         placed: list[Annotation] = []
-        memos = [{"kind": "tag", "target": tag, "text": memo.text, "updated": memo.updated}
-                 for tag, memo in project.code_memos.items()]
+        memos = [
+            {"kind": "tag", "target": tag, "text": memo.text, "updated": memo.updated}
+            for tag, memo in project.code_memos.items()
+        ]
         for source, plan in zip(project.sources, planned, strict=True):
             article_id = ids.get(plan.path.resolve())
             if article_id is None:
-                raise NewsmarkError(f"{plan.path} was written but the library does not load "
-                                    "it")
-            placed += [replace(a, article=article_id)
-                       for a in annotations if a.article == plan.article.id]
+                raise NewsmarkError(f"{plan.path} was written but the library does not load it")
+            placed += [
+                replace(a, article=article_id) for a in annotations if a.article == plan.article.id
+            ]
             if source.memo is not None:
-                memos.append({"kind": "article", "target": article_id,
-                              "text": source.memo.text, "updated": source.memo.updated})
-        descriptions = {entry.name: entry.description for entry in project.codebook
-                        if entry.description}
-        parsed = ParsedImport(project.file_name, "qdpx", tuple(placed), colours,
-                              descriptions=descriptions, memos=tuple(memos))
+                memos.append(
+                    {
+                        "kind": "article",
+                        "target": article_id,
+                        "text": source.memo.text,
+                        "updated": source.memo.updated,
+                    }
+                )
+        descriptions = {
+            entry.name: entry.description for entry in project.codebook if entry.description
+        }
+        parsed = ParsedImport(
+            project.file_name,
+            "qdpx",
+            tuple(placed),
+            colours,
+            descriptions=descriptions,
+            memos=tuple(memos),
+        )
         merge = import_annotations(parsed, store, corpus)
     except BaseException:
         for path in created:
@@ -214,9 +250,11 @@ class CodebookImportReport:
     def summary(self) -> str:
         """`4 codes (2 already tags), 3 colours set, 1 description set, 1 kept as the
         database has it`."""
-        text = (f"{count_noun(self.codes, 'code')} ({self.in_use} already tags), "
-                f"{count_noun(self.coloured, 'colour')} set, "
-                f"{count_noun(self.descriptions, 'description')} set")
+        text = (
+            f"{count_noun(self.codes, 'code')} ({self.in_use} already tags), "
+            f"{count_noun(self.coloured, 'colour')} set, "
+            f"{count_noun(self.descriptions, 'description')} set"
+        )
         if self.kept:
             text += f", {self.kept} kept as the database has {'it' if self.kept == 1 else 'them'}"
         return text
@@ -240,8 +278,7 @@ def read_codebook_file(path: Path) -> list[CodebookEntry]:
     return read_codebook_csv(text, source_name=name)
 
 
-def import_codebook(entries: list[CodebookEntry], store: AnnotationStore
-                    ) -> CodebookImportReport:
+def import_codebook(entries: list[CodebookEntry], store: AnnotationStore) -> CodebookImportReport:
     """Put every code into the codebook, used or not, with its colour, and its description
     where the codebook has none (a description the database has is kept, as a json import
     does): one write, one undo step."""
@@ -249,9 +286,11 @@ def import_codebook(entries: list[CodebookEntry], store: AnnotationStore
     codes: dict[str, str] = {}
     for entry in entries:
         codes[entry.name] = codes.get(entry.name) or entry.description or ""
-    added, kept = store.add_codes(codes, colours=colours,
-                                  description="import the codebook of "
-                                              f"{count_noun(len(entries), 'code')}")
+    added, kept = store.add_codes(
+        codes,
+        colours=colours,
+        description=f"import the codebook of {count_noun(len(entries), 'code')}",
+    )
     in_use = {tag_key(info.name) for info in store.tags() if info.count}
     return CodebookImportReport(
         codes=len(entries),

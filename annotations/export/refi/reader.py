@@ -30,8 +30,12 @@ from annotations.loader import MAX_FILE_BYTES
 from annotations.text import normalise_text, safe_name
 
 MAX_PROJECT_BYTES = 100 * 1024 * 1024
-_OTHER_SOURCES = {"PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio",
-                  "VideoSource": "video"}
+_OTHER_SOURCES = {
+    "PDFSource": "PDF",
+    "PictureSource": "picture",
+    "AudioSource": "audio",
+    "VideoSource": "video",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +97,7 @@ def _member(archive: zipfile.ZipFile, path: str, where: str) -> bytes:
     try:
         return archive.read(info)
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
-        raise ImportFormatError(f"{where}: cannot read {path} from the archive ({error})"
-                                ) from None
+        raise ImportFormatError(f"{where}: cannot read {path} from the archive ({error})") from None
 
 
 def _find(archive: zipfile.ZipFile, wanted: str) -> str | None:
@@ -124,13 +127,13 @@ def read_qdpx(path: Path) -> ParsedProject:
     except OSError as error:
         raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
     except zipfile.BadZipFile:
-        raise ImportFormatError(f"{where}: not a REFI-QDA project (not a zip archive)"
-                                ) from None
+        raise ImportFormatError(f"{where}: not a REFI-QDA project (not a zip archive)") from None
     with archive:
         project_path = _find(archive, PROJECT_FILE)
         if project_path is None:
-            raise ImportFormatError(f"{where}: not a REFI-QDA project (no {PROJECT_FILE} "
-                                    "in the archive)")
+            raise ImportFormatError(
+                f"{where}: not a REFI-QDA project (no {PROJECT_FILE} in the archive)"
+            )
         root = parse_xml(_member(archive, project_path, where), "project", where)
         return _Reader(archive, root, where).project()
 
@@ -143,16 +146,21 @@ class _Reader:
         self.root = root
         self.where = where
         self.notices: list[str] = []
-        self.users = {u.get("guid", ""): u.get("name") or u.get("id") or ""
-                      for u in root.iterfind(f"{_q('Users')}/{_q('User')}")}
+        self.users = {
+            u.get("guid", ""): u.get("name") or u.get("id") or ""
+            for u in root.iterfind(f"{_q('Users')}/{_q('User')}")
+        }
         try:
             self.codes = read_codes(root.find(f"{_q('CodeBook')}/{_q('Codes')}"), PROJECT_NS)
         except ImportFormatError as error:
             raise ImportFormatError(f"{where}: {error}") from None
-        self.variables = {v.get("guid", ""): v.get("name", "")
-                          for v in root.iterfind(f"{_q('Variables')}/{_q('Variable')}")}
-        self.notes = {note.get("guid", ""): note for note in
-                      root.iterfind(f"{_q('Notes')}/{_q('Note')}")}
+        self.variables = {
+            v.get("guid", ""): v.get("name", "")
+            for v in root.iterfind(f"{_q('Variables')}/{_q('Variable')}")
+        }
+        self.notes = {
+            note.get("guid", ""): note for note in root.iterfind(f"{_q('Notes')}/{_q('Note')}")
+        }
 
     def project(self) -> ParsedProject:
         sources: list[ParsedSource] = []
@@ -161,8 +169,10 @@ class _Reader:
             kind = element.tag.rsplit("}", 1)[-1]
             name = element.get("name") or element.get("guid") or ""
             if kind != "TextSource":
-                self.notices.append(f"skipped {_OTHER_SOURCES.get(kind, kind)} source "
-                                    f"{safe_name(name)!r}: newsmark imports text sources only")
+                self.notices.append(
+                    f"skipped {_OTHER_SOURCES.get(kind, kind)} source "
+                    f"{safe_name(name)!r}: newsmark imports text sources only"
+                )
                 continue
             source = self._text_source(element, name)
             if source is not None:
@@ -173,8 +183,14 @@ class _Reader:
             memo = self._memo(code)
             if entry is not None and memo is not None:
                 code_memos[entry.name] = memo
-        return ParsedProject(self.where, self.root.get("name", ""), tuple(sources),
-                             tuple(self.codes.values()), self.notices, code_memos)
+        return ParsedProject(
+            self.where,
+            self.root.get("name", ""),
+            tuple(sources),
+            tuple(self.codes.values()),
+            self.notices,
+            code_memos,
+        )
 
     def _note_texts(self, element: ET.Element) -> list[tuple[str, str]]:
         """(text, time) of each note `element` refers to by its own `NoteRef`s."""
@@ -193,8 +209,10 @@ class _Reader:
         texts = self._note_texts(element)
         if not texts:
             return None
-        return ParsedMemo(normalise_text("\n\n".join(text for text, _ in texts)).strip(),
-                          max(when for _, when in texts))
+        return ParsedMemo(
+            normalise_text("\n\n".join(text for text, _ in texts)).strip(),
+            max(when for _, when in texts),
+        )
 
     def _text(self, element: ET.Element, name: str) -> str | None:
         """A text source's or note's plain text: inline, or a file inside the archive."""
@@ -203,32 +221,42 @@ class _Reader:
             return content.text or ""
         location = element.get("plainTextPath") or ""
         if not location.startswith(INTERNAL_PREFIX):
-            self.notices.append(f"skipped source {safe_name(name)!r}: its text is not inside "
-                                f"the project file ({safe_name(location) or 'no path'})")
+            self.notices.append(
+                f"skipped source {safe_name(name)!r}: its text is not inside "
+                f"the project file ({safe_name(location) or 'no path'})"
+            )
             return None
-        member = _find(self.archive, f"{SOURCES_FOLDER}/{location[len(INTERNAL_PREFIX):]}")
+        member = _find(self.archive, f"{SOURCES_FOLDER}/{location[len(INTERNAL_PREFIX) :]}")
         if member is None:
-            raise ImportFormatError(f"{self.where}: the text of source {safe_name(name)!r} "
-                                    f"({safe_name(location)}) is missing from the archive")
+            raise ImportFormatError(
+                f"{self.where}: the text of source {safe_name(name)!r} "
+                f"({safe_name(location)}) is missing from the archive"
+            )
         data = _member(self.archive, member, self.where)
         if len(data) > MAX_FILE_BYTES:
-            raise ImportFormatError(f"{self.where}: source {safe_name(name)!r} is over the "
-                                    f"{MAX_FILE_BYTES // 1_048_576} MB limit")
+            raise ImportFormatError(
+                f"{self.where}: source {safe_name(name)!r} is over the "
+                f"{MAX_FILE_BYTES // 1_048_576} MB limit"
+            )
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportFormatError(f"{self.where}: the text of source {safe_name(name)!r} "
-                                    "is not UTF-8") from None
+            raise ImportFormatError(
+                f"{self.where}: the text of source {safe_name(name)!r} is not UTF-8"
+            ) from None
 
     def _text_source(self, element: ET.Element, name: str) -> ParsedSource | None:
         text = self._text(element, name)
         if text is None:
             return None
         if element.find(_q("Coding")) is not None:
-            self.notices.append(f"source {safe_name(name)!r}: codings of the whole source "
-                                "were not imported (newsmark codes passages)")
-        selections = tuple(self._selection(s, name, len(text))
-                           for s in element.iterfind(_q("PlainTextSelection")))
+            self.notices.append(
+                f"source {safe_name(name)!r}: codings of the whole source "
+                "were not imported (newsmark codes passages)"
+            )
+        selections = tuple(
+            self._selection(s, name, len(text)) for s in element.iterfind(_q("PlainTextSelection"))
+        )
         metadata: dict[str, str] = {}
         labels = {label.lower(): attribute for label, attribute in SOURCE_VARIABLES}
         for value in element.iterfind(_q("VariableValue")):
@@ -246,14 +274,17 @@ class _Reader:
         if not 0 <= start < end <= length:
             raise ImportFormatError(
                 f"{self.where}: selection {guid} of source {safe_name(source)!r} runs from "
-                f"{start} to {end}, outside its text of {length} characters")
+                f"{start} to {end}, outside its text of {length} characters"
+            )
         tags: list[str] = []
         for coding in element.iterfind(_q("Coding")):
             target = coding.find(_q("CodeRef"))
             code = self.codes.get(target.get("targetGUID", "") if target is not None else "")
             if code is None:
-                raise ImportFormatError(f"{self.where}: selection {guid} is coded with a code "
-                                        "that is not in the codebook")
+                raise ImportFormatError(
+                    f"{self.where}: selection {guid} is coded with a code "
+                    "that is not in the codebook"
+                )
             tags.append(code.name)
         notes = [element.findtext(_q("Description")) or ""]
         notes += [text for text, _ in self._note_texts(element)]
@@ -266,6 +297,5 @@ class _Reader:
             note=note,
             user=self.users.get(element.get("creatingUser", "")),
             created=_timestamp(element.get("creationDateTime")),
-            updated=_timestamp(element.get("modifiedDateTime") or element.get(
-                "creationDateTime")),
+            updated=_timestamp(element.get("modifiedDateTime") or element.get("creationDateTime")),
         )
