@@ -45,7 +45,7 @@ async def test_sorting_by_notes_breaks_ties_by_date(samples_dir: Path, db_path: 
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         notes = [c.key for c in COLUMNS].index("notes")
-        while screen._sort_index != notes:
+        while screen.sort[0] != notes:
             await pilot.press("s")
         table = _table(app)
         keys = [table.row(i).key for i in range(table.row_count)]

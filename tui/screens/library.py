@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -143,13 +144,15 @@ class LibraryScreen(NewsmarkScreen):
     )
     AUTO_FOCUS = ""  # nothing: the table takes focus when it is mounted
 
+    # What the rows depend on besides the filter: (column index, reversed), and the marked
+    # articles (two at most). Changing either redraws the rows (`watch_sort`, `watch_marked`).
+    sort: reactive[tuple[int, bool]] = reactive((2, True), init=False)
+    marked: reactive[tuple[str, ...]] = reactive((), init=False)
+
     def __init__(self) -> None:
         super().__init__()
         self._metas: list[ArticleMeta] = []
         self._counts: dict[str, int] = {}
-        self._sort_index = 2
-        self._sort_reverse = True
-        self._marked: list[str] = []
         self._hits: list[SearchHit] = []
         self._hits_query = ""
         self._stale = False
@@ -256,7 +259,7 @@ class LibraryScreen(NewsmarkScreen):
             self._metas = list(workspace.require_corpus())
             self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
             self._counts = dict(workspace.annotation_counts())
-            query = self.query_one("#filter", Input).value
+            query = self.filter_box.value
             rows = self._table_rows(self._visible_metas(in_thread=True))
             table = self.table()
             measured = table.measure_rows(rows) if table is not None else None
@@ -265,7 +268,7 @@ class LibraryScreen(NewsmarkScreen):
     def _loaded(
         self, query: str, rows: list[TableRow], measured: tuple[dict[str, int], list[int]] | None
     ) -> None:
-        if query != self.query_one("#filter", Input).value:  # typed meanwhile
+        if query != self.filter_box.value:  # typed meanwhile
             self._refresh_rows()
         else:
             self._show_rows(rows, measured)
@@ -277,7 +280,7 @@ class LibraryScreen(NewsmarkScreen):
                 table.move_cursor(index)  # on the article last read
 
     def _sort_key(self, meta: ArticleMeta) -> tuple:
-        key = COLUMNS[self._sort_index].key
+        key = COLUMNS[self.sort[0]].key
         if key == "notes":  # ties: the newest first when reversed, like the date column
             return (self._counts.get(meta.id, 0), meta.date or "", meta.id)
         if key == "words":
@@ -289,7 +292,7 @@ class LibraryScreen(NewsmarkScreen):
         """The articles the filter matches (see `annotations.library_query`), sorted; while
         the filter has a mistake (`has:memos`), the articles listed before it."""
         try:
-            query = parse_library_filter(self.query_one("#filter", Input).value)
+            query = parse_library_filter(self.filter_box.value)
         except NewsmarkError as error:
             self._filter_error = str(error)
             return self._last_visible
@@ -301,10 +304,10 @@ class LibraryScreen(NewsmarkScreen):
             states = self._states
         rows = filter_articles(query, self._metas, self._haystacks, states)
         if in_thread:  # let the event loop run between the steps of a long sort
-            rows = sorted_in_steps(rows, self._sort_key, reverse=self._sort_reverse)
+            rows = sorted_in_steps(rows, self._sort_key, reverse=self.sort[1])
             self._last_visible = rows
             return rows
-        rows.sort(key=self._sort_key, reverse=self._sort_reverse)
+        rows.sort(key=self._sort_key, reverse=self.sort[1])
         self._last_visible = rows
         return rows
 
@@ -317,7 +320,7 @@ class LibraryScreen(NewsmarkScreen):
             TableRow(
                 meta.id,
                 (
-                    ("● " if meta.id in self._marked else "") + meta.title,
+                    ("● " if meta.id in self.marked else "") + meta.title,
                     meta.source or "—",
                     (meta.date or "—")[:DATE_CHARS],
                     str(meta.words),
@@ -335,7 +338,7 @@ class LibraryScreen(NewsmarkScreen):
         if table is None:
             return
         table.set_rows(rows, measured)
-        table.set_sort(self._sort_index, self._sort_reverse)
+        table.set_sort(*self.sort)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -348,15 +351,15 @@ class LibraryScreen(NewsmarkScreen):
                 Text(self._filter_error, style="bold red")
             )
             return
-        column = COLUMNS[self._sort_index].column
-        arrow = "↓" if self._sort_reverse else "↑"
+        column = COLUMNS[self.sort[0]].column
+        arrow = "↓" if self.sort[1] else "↑"
         status = f"{table.row_count:,} of {count_noun(len(self._metas), 'article')}"
         if table.row_count:
             status += f" · row {table.cursor_row + 1:,}"
         status += f" · sorted by {column.label} {arrow}"
-        if self._marked:
+        if self.marked:
             corpus = self.workspace.require_corpus()
-            titles = [_shortened(corpus.meta(article_id).title) for article_id in self._marked]
+            titles = [_shortened(corpus.meta(article_id).title) for article_id in self.marked]
             status += " · marked: " + " | ".join(titles)
         self.query_one("#library-status", Static).update(Text(status))
 
@@ -378,18 +381,29 @@ class LibraryScreen(NewsmarkScreen):
     def _filter_submitted(self) -> None:
         self.action_back_to_table()
 
+    def watch_sort(self) -> None:
+        """A new sort: redraw the rows."""
+        self._refresh_rows()
+
+    def watch_marked(self) -> None:
+        """Marks changed: redraw the rows (marked titles start with ●)."""
+        self._refresh_rows()
+
+    @property
+    def filter_box(self) -> Input:
+        """The filter box."""
+        return self.query_one("#filter", Input)
+
     def on_article_table_row_selected(self, event: ArticleTable.RowSelected) -> None:
         """Enter (or a click on the cursor's row) opens the article."""
         self.newsmark.open_reader(event.key)
 
     def on_article_table_header_selected(self, event: ArticleTable.HeaderSelected) -> None:
         """A click on a column's label sorts by it (again: reverses)."""
-        index = event.column_index
-        if index == self._sort_index:
-            self._sort_reverse = not self._sort_reverse
-        else:
-            self._sort_index, self._sort_reverse = index, False
-        self._refresh_rows()
+        index, reverse = self.sort
+        self.sort = (
+            (index, not reverse) if event.column_index == index else (event.column_index, False)
+        )
 
     def action_open_article(self) -> None:
         """Open the article under the cursor."""
@@ -399,7 +413,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def action_focus_filter(self) -> None:
         """Type to filter the table (focused at once: see `tui.typing_guard`)."""
-        self.set_focus(self.query_one("#filter", Input))
+        self.set_focus(self.filter_box)
 
     async def action_focus_search(self) -> None:
         """Type a full-text query for every article."""
@@ -423,7 +437,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def action_back(self) -> None:
         """One step back: close the search panel, leave the filter, or clear the filter."""
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self.filter_box
         if self._search_visible():
             self._close_search()
         elif filter_input.has_focus:
@@ -452,14 +466,12 @@ class LibraryScreen(NewsmarkScreen):
 
     def action_cycle_sort(self) -> None:
         """Sort by the next column."""
-        self._sort_index = (self._sort_index + 1) % len(COLUMNS)
-        self._sort_reverse = COLUMNS[self._sort_index].key in {"date", "words", "notes"}
-        self._refresh_rows()
+        index = (self.sort[0] + 1) % len(COLUMNS)
+        self.sort = (index, COLUMNS[index].key in {"date", "words", "notes"})
 
     def action_reverse_sort(self) -> None:
         """Reverse the sort order."""
-        self._sort_reverse = not self._sort_reverse
-        self._refresh_rows()
+        self.sort = (self.sort[0], not self.sort[1])
 
     def action_annotations(self) -> None:
         """Open the annotation browser."""
@@ -470,15 +482,14 @@ class LibraryScreen(NewsmarkScreen):
         article_id = self.current_article_id()
         if article_id is None:
             return
-        if article_id in self._marked:
-            self._marked.remove(article_id)
+        if article_id in self.marked:
+            self.marked = tuple(a for a in self.marked if a != article_id)
         else:
-            self._marked = [*self._marked, article_id][-2:]
-        self._refresh_rows()
+            self.marked = (*self.marked, article_id)[-2:]
 
     def action_side_by_side(self) -> None:
         """Open the two marked articles (or the marked one and the current) side by side."""
-        chosen = list(self._marked)
+        chosen = list(self.marked)
         current = self.current_article_id()
         if len(chosen) < 2 and current is not None and current not in chosen:
             chosen.append(current)
@@ -495,7 +506,7 @@ class LibraryScreen(NewsmarkScreen):
         elif self.workspace.is_open:
             # With a filter, only the articles it lists are searched.
             within = None
-            if self.query_one("#filter", Input).value.strip():
+            if self.filter_box.value.strip():
                 within = [meta.id for meta in self._visible_metas()]
             self._run_search(query, within)
 

@@ -85,6 +85,11 @@ class ReaderScreen(AnnotatingScreen):
         self._panel_entries: list[tuple[Annotation, str]] | None = None  # none shown yet
         self._panel_options: dict[str, tuple[tuple[Annotation, str], Option]] = {}
 
+    @property
+    def article_view(self) -> ArticleView:
+        """The view of the article."""
+        return self.query_one("#reader-view", ArticleView)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="reader"):
@@ -110,7 +115,7 @@ class ReaderScreen(AnnotatingScreen):
         """Load the article, draw its highlights and go to the requested offset."""
         if self.reload_changed_first():
             return
-        view = self.query_one("#reader-view", ArticleView)
+        view = self.article_view
         try:
             article = self.workspace.article(self.article_id)
         except NewsmarkError as error:
@@ -134,13 +139,13 @@ class ReaderScreen(AnnotatingScreen):
 
     def articles_replaced(self) -> None:
         """The article was read again: its title may have changed."""
-        article = self.query_one("#reader-view", ArticleView).article
+        article = self.article_view.article
         if article is not None:
             self.sub_title = article.meta.title
 
     def reading_position(self) -> tuple[str, int] | None:
         """The article shown and the cursor's offset in it (None before it is shown)."""
-        view = self.query_one("#reader-view", ArticleView)
+        view = self.article_view
         if view.article is None:
             return None
         return view.article.id, view.cursor_offset
@@ -184,7 +189,7 @@ class ReaderScreen(AnnotatingScreen):
 
     def _refresh_panel(self) -> None:
         workspace = self.workspace
-        view = self.query_one("#reader-view", ArticleView)
+        view = self.article_view
         if not workspace.is_open or view.article is None:
             return
         colours = workspace.tag_colours()
@@ -220,7 +225,7 @@ class ReaderScreen(AnnotatingScreen):
             super().update_status()
             return
         for status in self.query("#article-status").results(Static):
-            selection = self.query_one("#reader-view", ArticleView).selection
+            selection = self.article_view.selection
             status.update(reattach_status(self.reattaching, selection))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -229,7 +234,7 @@ class ReaderScreen(AnnotatingScreen):
 
     def action_reattach(self) -> None:
         """Attach the orphan to the selected passage (one undo step), leaving the mode."""
-        view = self.query_one("#reader-view", ArticleView)
+        view = self.article_view
         orphan, selection, article = self.reattaching, view.selection, view.article
         if orphan is None or article is None:
             return
@@ -270,7 +275,7 @@ class ReaderScreen(AnnotatingScreen):
     @on(OptionList.OptionSelected, "#reader-annotations")
     def _annotation_chosen(self, event: OptionList.OptionSelected) -> None:
         annotation = self._panel[event.option_index]
-        view = self.query_one("#reader-view", ArticleView)
+        view = self.article_view
         if annotation.anchor == Anchor.ORPHANED:
             self.notify("This annotation's quote is no longer in the article.", markup=False)
             return
@@ -304,7 +309,7 @@ class ReaderScreen(AnnotatingScreen):
 
     def action_switch_focus(self) -> None:
         """Move focus between the text and the annotation panel (showing it if hidden)."""
-        view = self.query_one("#reader-view", ArticleView)
+        view = self.article_view
         if view.has_focus:
             self.query_one("#reader-panel").display = True
             self.query_one("#reader-annotations", OptionList).focus()

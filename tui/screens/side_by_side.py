@@ -65,6 +65,11 @@ class SideBySideScreen(AnnotatingScreen):
         self._alignment: Alignment | None = None
         self._match_note: str | None = None
 
+    @property
+    def aligned_view(self) -> AlignedView:
+        """The aligned view (rows of matched passages)."""
+        return self.query_one("#aligned", AlignedView)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="side-by-side"):
@@ -125,7 +130,7 @@ class SideBySideScreen(AnnotatingScreen):
         aligned rows too, if shown)."""
         self._show_titles()
         self._alignment = None
-        aligned = self.query_one("#aligned", AlignedView)
+        aligned = self.aligned_view
         if aligned.rows:
             alignment = self.alignment()
             aligned.set_rows(alignment.rows(), alignment.unit)
@@ -233,7 +238,7 @@ class SideBySideScreen(AnnotatingScreen):
     def action_toggle_aligned(self) -> None:
         """Lay the two articles out row by row, matched passages side by side."""
         container = self.query_one("#side-by-side")
-        aligned = self.query_one("#aligned", AlignedView)
+        aligned = self.aligned_view
         if not container.has_class("-aligned") and not aligned.rows:
             alignment = self.alignment()
             aligned.set_rows(alignment.rows(), alignment.unit)
@@ -247,19 +252,19 @@ class SideBySideScreen(AnnotatingScreen):
             self.view(aligned.side).focus()
 
     def _draw_aligned_highlights(self) -> None:
-        aligned = self.query_one("#aligned", AlignedView)
+        aligned = self.aligned_view
         for side in SIDES:
             aligned.set_highlights(side, self.view(side).highlights)
 
     def refresh_highlights(self) -> None:
         """Redraw the highlights in both columns and in the aligned rows."""
         super().refresh_highlights()
-        if self.query_one("#aligned", AlignedView).rows:
+        if self.aligned_view.rows:
             self._draw_aligned_highlights()
 
     def active_view(self) -> ArticleView:
         """The focused column; in the aligned view, the side of the active cell."""
-        aligned = self.query_one("#aligned", AlignedView)
+        aligned = self.aligned_view
         if aligned.has_focus:
             return self.view(aligned.side)
         return super().active_view()
@@ -276,7 +281,7 @@ class SideBySideScreen(AnnotatingScreen):
     @on(AlignedView.OpenInColumns)
     def _open_in_columns(self, event: AlignedView.OpenInColumns) -> None:
         """Back to the columns, each with its cursor on the row's passage."""
-        aligned = self.query_one("#aligned", AlignedView)
+        aligned = self.aligned_view
         self.action_toggle_aligned()
         for side, unit in (("left", event.row.left), ("right", event.row.right)):
             if unit is not None:

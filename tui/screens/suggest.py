@@ -123,6 +123,11 @@ class SuggestScreen(NewsmarkScreen):
         self._saving = False
         self.sub_title = f"Find similar: {', '.join(self.tags)}"
 
+    @property
+    def suggestion_list(self) -> SelectionList:
+        """The list of suggested places."""
+        return self.query_one("#suggest-list", SelectionList)
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(f"Looking for places like {self._like()}…"), id="suggest-message")
@@ -176,7 +181,7 @@ class SuggestScreen(NewsmarkScreen):
         truncated = len(suggestions) > MAX_SUGGESTIONS
         self.suggestions = suggestions[:MAX_SUGGESTIONS]
         self._metas = metas
-        selection_list = self.query_one("#suggest-list", SelectionList)
+        selection_list = self.suggestion_list
         kept = set(selection_list.selected)
         highlighted = selection_list.highlighted
         selection_list.clear_options()
@@ -211,7 +216,7 @@ class SuggestScreen(NewsmarkScreen):
         if not self.is_attached:
             return
         self.suggestions = []
-        selection_list = self.query_one("#suggest-list", SelectionList)
+        selection_list = self.suggestion_list
         selection_list.clear_options()
         selection_list.display = False
         self.query_one("#suggest-detail").display = False
@@ -229,21 +234,21 @@ class SuggestScreen(NewsmarkScreen):
 
     def highlighted_suggestion(self) -> Suggestion | None:
         """The suggestion under the list's cursor."""
-        index = self.query_one("#suggest-list", SelectionList).highlighted
+        index = self.suggestion_list.highlighted
         if index is None or index >= len(self.suggestions):
             return None
         return self.suggestions[index]
 
     def selected_suggestions(self) -> list[Suggestion]:
         """The chosen suggestions, in list order."""
-        chosen = set(self.query_one("#suggest-list", SelectionList).selected)
+        chosen = set(self.suggestion_list.selected)
         return [s for s in self.suggestions if s in chosen]
 
     # Actions -------------------------------------------------------------------------------
 
     def action_toggle_all(self) -> None:
         """Select every suggestion, or none when all are selected."""
-        selection_list = self.query_one("#suggest-list", SelectionList)
+        selection_list = self.suggestion_list
         if len(selection_list.selected) == len(self.suggestions):
             selection_list.deselect_all()
         else:
@@ -275,7 +280,7 @@ class SuggestScreen(NewsmarkScreen):
 
         def saved(_: None) -> None:
             self._saving = False
-            self.query_one("#suggest-list", SelectionList).deselect_all()
+            self.suggestion_list.deselect_all()
             self.notify(
                 f"Tagged {count_noun(len(annotations), 'passage')} with {', '.join(self.tags)};"
                 " u undoes it.",
