@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
-from annotations.anchoring import new_annotation
+from annotations.anchoring import ensure_current, new_annotation
 from annotations.article import Article
 from annotations.corpus import Corpus
 from annotations.errors import NewsmarkError
@@ -296,12 +296,14 @@ def accept(
 ) -> list[Annotation]:
     """New annotations for the chosen suggestions; the caller stores them (`put_many`).
 
-    `SuggestError` if an article changed since the suggestions were made.
+    `SuggestError` if an article changed since the suggestions were made, or
+    `StaleArticleError` if its file changed on disk since the collection read it.
     """
     tag_names = normalise_tags(tags)
     created = []
     for suggestion in suggestions:
         article = corpus.article(suggestion.article)
+        ensure_current(corpus, article)  # never offsets into text the file no longer has
         if article.body[suggestion.start : suggestion.end] != suggestion.quote:
             raise SuggestError(
                 f"article {suggestion.article} changed since the suggestions were made; "

@@ -183,3 +183,20 @@ def test_to_dict(corpus: Corpus) -> None:
     assert set(data) == {"article", "start", "end", "quote", "context", "kind", "score"}
     assert data["kind"] == "near"
     assert data["score"] == round(found.score, 1)
+
+
+def test_accepting_refuses_an_article_whose_file_changed_on_disk(
+    library_copy: Path, tmp_path: Path
+) -> None:
+    from annotations.errors import StaleArticleError
+
+    corpus = Corpus.open(library_copy)
+    article_id = next(meta.id for meta in corpus)
+    body = corpus.article(article_id).body
+    phrase = body.split(".")[0][:20]
+    start = body.index(phrase)
+    suggestion = Suggestion(article_id, start, start + len(phrase), phrase, phrase, "exact", 100.0)
+    path = corpus.meta(article_id).path
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nA new paragraph.\n", encoding="utf-8")
+    with pytest.raises(StaleArticleError, match="changed on disk"):
+        accept([suggestion], corpus, tags=["x"])
