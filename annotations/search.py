@@ -25,6 +25,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, overload
 
 from annotations.errors import InvalidQueryError
+from annotations.search_query import BooleanQuery, is_boolean, parse_boolean
 
 if TYPE_CHECKING:
     import regex
@@ -231,7 +232,11 @@ class SearchIndex:
             # Asked of the query as typed: `_compile`'s own rewrites are safe either way.
             per_body = bool(_LOOKS_AT_EDGES.search(query))
             return self._regex_results(pattern, text, positions, limit, per_body=per_body)
-        needle, text = (query, self._text) if case_sensitive else (fold_case(query), self._folded)
+        text = self._text if case_sensitive else self._folded
+        if is_boolean(query):
+            boolean = parse_boolean(query)
+            return self._boolean_results(boolean, text, case_sensitive, positions, limit)
+        needle = query if case_sensitive else fold_case(query)
         return self._literal_results(needle, text, positions, limit)
 
     def _positions(self, article_ids: set[str] | None) -> range | list[int]:
@@ -268,6 +273,35 @@ class SearchIndex:
             limit=limit,
             find_spans=lambda start, end: list(_find_all(text, needle, start, end)),
         )
+
+    def _boolean_results(
+        self,
+        query: BooleanQuery,
+        text: str,
+        case_sensitive: bool,
+        positions: range | list[int],
+        limit: int | None,
+    ) -> SearchResults:
+        """Each term counted like a literal query; an article matches when the query holds
+        over the terms it contains, and its hits are the occurrences of those terms."""
+        if not case_sensitive:  # "Vietnam OR vietnam" is one term
+            query = BooleanQuery(tuple(tuple(map(fold_case, group)) for group in query.groups))
+        counts: dict[int, dict[str, int]] = {}
+        for term in query.terms:
+            for match in self._literal_results(term, text, positions, None)._matches:
+                counts.setdefault(match.position, {})[term] = match.count
+        matches = [
+            _ArticleMatches(position, sum(found.values()), None)
+            for position, found in sorted(counts.items())
+            if query.matches(found)
+        ]
+        present = {match.position: counts[match.position] for match in matches}
+
+        def find_spans(start: int, end: int) -> list[Span]:
+            terms = present[bisect_right(self._starts, start) - 1]
+            return sorted(span for term in terms for span in _find_all(text, term, start, end))
+
+        return SearchResults(self, matches, complete=True, limit=limit, find_spans=find_spans)
 
     def _regex_results(
         self,

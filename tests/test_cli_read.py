@@ -106,3 +106,22 @@ def test_errors_are_one_line_and_non_zero(
 def test_no_match_exits_one(run_cli: RunCli, samples_dir: Path) -> None:
     result = run_cli("--library", str(samples_dir), "search", "zzzzqqq")
     assert result.code == 1 and "0 matches" in result.err
+
+
+def test_search_boolean_query(run_cli: RunCli, samples_dir: Path) -> None:
+    query = '"shared future" AND Vietnam'
+    result = run_cli("--library", str(samples_dir), "search", query, "--json")
+    hits = json.loads(result.out)
+    corpus = Corpus.open(samples_dir)
+    found = {corpus.article(h["article"]).text(h["start"], h["end"]).lower() for h in hits}
+    assert found == {"shared future", "vietnam"}
+    for article in {hit["article"] for hit in hits}:
+        body = corpus.body(article).lower()
+        assert "shared future" in body and "vietnam" in body
+    counts = run_cli("--library", str(samples_dir), "search", query, "--count")
+    per_article = dict(line.split("\t") for line in counts.out.splitlines())
+    assert sum(map(int, per_article.values())) == len(hits)
+    assert counts.err == f"{len(hits)} matches in {len(per_article)} articles\n"
+    bad = run_cli("--library", str(samples_dir), "search", "Vietnam OR")
+    assert bad.code == 1 and bad.out == ""
+    assert bad.err == "newsmark: error: AND / OR without a term after it in 'Vietnam OR'\n"

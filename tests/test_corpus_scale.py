@@ -227,3 +227,23 @@ def test_json_array_writer_prints_what_print_json_prints(
         writer.write_many(data[1:])
         writer.close()
         assert capsys.readouterr().out == whole
+
+
+def test_boolean_search_through_the_full_text_index_is_exact(
+    big_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_search_query import brute_force
+
+    corpus = Corpus.open(big_library)
+    expected = {
+        query: brute_force(corpus, query)
+        for query in ('"rail links" AND trade', "Xi OR talks AND future", "zzz OR Vietnam AND Xi")
+    }
+    # Candidates per term from the full-text index: AND = intersection, OR = union.
+    monkeypatch.setattr(corpus_module, "IN_MEMORY_SEARCH_WORDS", 0)
+    for query, hits in expected.items():
+        assert hits
+        assert [(h.article, h.start, h.end) for h in corpus.search(query)] == hits, query
+        batches = corpus.search_batches(query)
+        assert [(h.article, h.start, h.end) for b in batches for h in b] == hits, query
+    assert corpus._index.fts_ready()

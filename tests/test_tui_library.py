@@ -213,3 +213,39 @@ def test_search_panel_title_counts_in_words() -> None:
     )
     stopped = index.search(r"viet\w+", regex=True, limit=2)
     assert hits_title("viet", stopped).startswith("2+ matches for 'viet'")
+
+
+async def test_boolean_full_text_search(samples_dir: Path, db_path: Path) -> None:
+    from annotations.corpus import Corpus
+
+    query = '"shared future" AND Vietnam'
+    expected = Corpus.open(samples_dir).search(query)
+    assert expected.total > 0
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await pilot.press("slash", *query, "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count > 0)
+        assert hits.option_count == len(expected)
+        assert hits.border_title == (
+            f"{expected.total} matches for {query!r} in {len(expected.counts())} articles"
+        )
+        marked = set()
+        for number in range(hits.option_count):
+            prompt = hits.get_option_at_index(number).prompt
+            marked |= {
+                prompt.plain[span.start : span.end].lower()
+                for span in prompt.spans
+                if span.style == "reverse"
+            }
+        assert marked == {"shared future", "vietnam"}
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+        view = app.screen.query_one(ArticleView)
+        await wait_until(pilot, lambda: view.article is not None)
+        assert view.article.id == expected[0].article
+        cursor = view.cursor_span
+        first = expected[0]
+        assert cursor is not None and cursor.start <= first.start < first.end <= cursor.end
+        # The reader marks the occurrences of the term that hit is.
+        term = view.article.text(first.start, first.end).lower()
+        assert view.match_count == view.article.body.lower().count(term) > 0

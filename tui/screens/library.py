@@ -24,6 +24,7 @@ from annotations.library_query import (
     needs_annotations,
     parse_library_filter,
 )
+from annotations.search_query import is_boolean
 from tui.messages import ArticlesReloaded, DataChanged, IndexProgress, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.threads import long_lived_objects, sorted_in_steps
@@ -540,5 +541,8 @@ class LibraryScreen(NewsmarkScreen):
     @on(OptionList.OptionSelected, "#hits")
     def _hit_selected(self, event: OptionList.OptionSelected) -> None:
         hit = self._hits[event.option_index]
-        # The reader marks every occurrence of the query (n / N move between them).
-        self.newsmark.open_reader(hit.article, offset=hit.start, find=self._hits_query)
+        # The reader marks every occurrence of the query (n / N move between them); of a
+        # boolean query, every occurrence of the term this hit is.
+        query = self._hits_query
+        find = hit.context_parts()[1] if is_boolean(query) else query
+        self.newsmark.open_reader(hit.article, offset=hit.start, find=find)
