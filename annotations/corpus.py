@@ -179,9 +179,7 @@ class Corpus:
                 raise UnknownArticleError(
                     f"article {id_or_prefix} can no longer be read: {gone} is gone"
                 )
-            raise UnknownArticleError(f"no article with id {id_or_prefix!r} in {self.root}")
-        shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
-        raise UnknownArticleError(f"article id {id_or_prefix!r} is ambiguous: {shown}")
+        raise unresolved_id(id_or_prefix, matches, self.root)
 
     def meta(self, article_id: str) -> ArticleMeta:
         """An article's metadata (an id prefix is accepted)."""
@@ -430,6 +428,14 @@ class Corpus:
             for article_id in chunk:
                 row = rows.get(article_id)
                 yield article_id, None if row is None else found.get(row[0])
+
+
+def unresolved_id(id_or_prefix: str, matches: list[str], root: Path) -> UnknownArticleError:
+    """The error for an id (or prefix) that matches no article, or several (`matches`)."""
+    if not matches:
+        return UnknownArticleError(f"no article with id {id_or_prefix!r} in {root}")
+    shown = ", ".join(matches[:5]) + (", …" if len(matches) > 5 else "")
+    return UnknownArticleError(f"article id {id_or_prefix!r} is ambiguous: {shown}")
 
 
 def parse_article(meta: ArticleMeta) -> Article:

@@ -22,6 +22,7 @@ from annotations.corpus import (
     index_cache_path,
     meta_of_row,
     parse_article,
+    unresolved_id,
 )
 from annotations.corpus_index import CollectionScan, CorpusIndex, split_authors
 from annotations.errors import UnknownArticleError
@@ -78,10 +79,7 @@ class IndexedCollection:
         found = [row.id for row in self._index.lookup(id_or_prefix) if row.id is not None]
         if len(found) == 1:
             return found[0]
-        if not found:
-            raise UnknownArticleError(f"no article with id {id_or_prefix!r} in {self.root}")
-        shown = ", ".join(found[:5]) + (", …" if len(found) > 5 else "")
-        raise UnknownArticleError(f"article id {id_or_prefix!r} is ambiguous: {shown}")
+        raise unresolved_id(id_or_prefix, found, self.root)
 
     def search_batches(
         self,
