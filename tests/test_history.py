@@ -18,13 +18,13 @@ from annotations.store import AnnotationStore
 from annotations.store.history import diff_documents, revert_change
 from annotations.store.journal import journal_path
 from annotations.store.schema import HISTORY_TABLE, META_TABLE, SCHEMA_VERSION
-from tests.helpers.load_worker import fox
+from tests.helpers.store_writer import fox_article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def note(text: str, *tags: str, start: int = 4) -> object:
-    return new_annotation(fox(), start, start + 5, tags=tags, note=text or None)
+    return new_annotation(fox_article(), start, start + 5, tags=tags, note=text or None)
 
 
 # Three-way revert of one recorded change ------------------------------------------------

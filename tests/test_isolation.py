@@ -21,7 +21,7 @@ import pytest
 from annotations.anchoring import new_annotation
 from annotations.errors import StoreError
 from annotations.store import AnnotationStore
-from tests.helpers.load_worker import fox
+from tests.helpers.store_writer import fox_article
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOAK_SECONDS = float(os.environ.get("NEWSMARK_SOAK_SECONDS", "30"))
@@ -77,7 +77,9 @@ def acknowledged(output: str) -> list[dict[str, list[str] | str | int | bool]]:
 def seed_fox(db: Path, count: int, *tags: str) -> list[str]:
     """`count` annotations on the fox article carrying `tags`; their ids."""
     store = AnnotationStore.open(db)
-    annotations = [new_annotation(fox(), n % 40, n % 40 + 5, tags=tags) for n in range(count)]
+    annotations = [
+        new_annotation(fox_article(), n % 40, n % 40 + 5, tags=tags) for n in range(count)
+    ]
     store.put_many(annotations)
     return [a.id for a in annotations]
 
@@ -164,7 +166,7 @@ def test_mixed_load_loses_no_acknowledged_change(db_path: Path, tmp_path: Path) 
     )
     library = tmp_path / "library"
     library.mkdir()
-    (library / "000_fox.txt").write_text(fox().body, encoding="utf-8")
+    (library / "000_fox.txt").write_text(fox_article().body, encoding="utf-8")
     duration = str(SOAK_SECONDS)
     workers = [
         worker(db_path, "adder", float(duration), 1),
@@ -206,7 +208,7 @@ def test_a_killed_lock_holder_leaves_no_stale_lock(db_path: Path) -> None:
     assert json.loads(holder.stdout.readline()) == {"locked": True}
     blocked = AnnotationStore.open(db_path, lock_timeout=0.3)
     with pytest.raises(StoreError, match="locked by another newsmark process"):
-        blocked.add(new_annotation(fox(), 0, 3))
+        blocked.add(new_annotation(fox_article(), 0, 3))
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=10)
     started = time.monotonic()

@@ -21,27 +21,9 @@ import time
 from pathlib import Path
 
 from annotations.anchoring import new_annotation
-from annotations.article import Article, ArticleMeta
 from annotations.errors import UnknownTagError
 from annotations.store import AnnotationStore
-
-BODY = "The quick brown fox jumps over the lazy dog.\n\nA second paragraph of plain words."
-
-
-def fox() -> Article:
-    """The one-article collection the load uses (article id 000_fox)."""
-    meta = ArticleMeta(
-        id="000_fox",
-        title="Fox",
-        source=None,
-        date=None,
-        authors=(),
-        url=None,
-        path=Path("fox.txt"),
-        words=15,
-        format="txt",
-    )
-    return Article(meta=meta, body=BODY)
+from tests.helpers.store_writer import fox_article
 
 
 def say(record: dict[str, object]) -> None:
@@ -64,7 +46,7 @@ def main(argv: list[str]) -> None:
         n += 1
         if role == "adder":
             start = rng.randrange(40)
-            annotation = new_annotation(fox(), start, start + 5, tags=[f"add-{seed}"])
+            annotation = new_annotation(fox_article(), start, start + 5, tags=[f"add-{seed}"])
             store.add(annotation)
             say({"add": annotation.id})
         elif role == "tagger":
