@@ -173,19 +173,6 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def bad_table(data: dict[str, Any]) -> str | None:
-    """The name of the first table that is not a newsmark table of well-formed documents."""
-    for name, table in data.items():
-        check = _CHECKS.get(name)
-        if check is None or not isinstance(table, dict):
-            return name
-        if name == HISTORY_TABLE and not all(map(_HISTORY_KEY.fullmatch, table)):
-            return name
-        if not all(map(check, table.values())):
-            return name
-    return None
-
-
 def _looks_like_v1_history_entry(doc: Any) -> bool:
     """A schema 1 history entry: the whole documents as they were before the change."""
     return (
@@ -207,16 +194,20 @@ def _checks_for(schema: int) -> dict[str, Callable[[Any], bool]]:
     return {**_CHECKS, HISTORY_TABLE: _looks_like_v1_history_entry}
 
 
-def bad_table_at(data: dict[str, Any], schema: int) -> str | None:
-    """`bad_table` for data stored at an older `schema` (before it is migrated)."""
-    if schema >= SCHEMA_VERSION:
-        return bad_table(data)
+def bad_table_at(data: dict[str, Any], schema: int = SCHEMA_VERSION) -> str | None:
+    """The name of the first table that is not a newsmark table of well-formed documents,
+    for data stored at `schema` (before it is migrated)."""
     checks = _checks_for(schema)
     for name, table in data.items():
         if name == "_default" and schema == 0:
             continue
         check = checks.get(name)
-        if check is None or not isinstance(table, dict) or not all(map(check, table.values())):
+        if check is None or not isinstance(table, dict):
+            return name
+        current = schema >= SCHEMA_VERSION  # history keys are checked in current data only
+        if current and name == HISTORY_TABLE and not all(map(_HISTORY_KEY.fullmatch, table)):
+            return name
+        if not all(map(check, table.values())):
             return name
     return None
 
