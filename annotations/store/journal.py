@@ -383,7 +383,6 @@ class DurableStorage(Storage):
         if not ops:
             return
         ops = list(ops)
-        lines = [op.to_json() for op in ops]
         try:
             if self._needs_snapshot or self._stale_journal:
                 # A new snapshot also replaces a journal holding lines of other snapshots.
@@ -392,6 +391,7 @@ class DurableStorage(Storage):
                 self._backup_before_migration()
                 self._install(Changes(data=self._write_snapshot(data), ops=ops))
                 return
+            lines = [op.to_json() for op in ops]  # only the journal needs them
             batch = {"g": self._generation, "l": self._lineage, "ops": lines}
             self._append(orjson.dumps(batch, option=orjson.OPT_APPEND_NEWLINE))
         except OSError as error:
