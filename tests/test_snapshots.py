@@ -171,7 +171,7 @@ async def _aligned(pilot: Pilot) -> None:
     await pilot.press("A")
     aligned = pilot.app.screen.query_one("#aligned", AlignedView)
     await wait_until(pilot, lambda: bool(aligned.rows) and aligned.display, timeout=30)
-    await pilot.press("j", "j", "l")
+    await pilot.press("j", "j", "tab")
     await wait_until(pilot, lambda: (aligned.cursor, aligned.side) == (2, "right"))
     await _settled(pilot, lambda: (aligned.scroll_y, aligned.size))
     _still(pilot)

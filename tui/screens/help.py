@@ -53,7 +53,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
             rank, where = 1, next((name for name in names if name), "here")
         if binding.id is None:  # Textual's built-in keys (cursor moves, focus, copy)
             rank = 3
-        ranked.append((rank, (display, binding.description, where)))
+        described = binding.description
+        if binding.id is not None and binding.tooltip and binding.tooltip != described:
+            described = f"{described} — {binding.tooltip}"
+        ranked.append((rank, (display, described, where)))
     ranked.sort(key=lambda item: item[0])
     return [row for _, row in ranked]
 
