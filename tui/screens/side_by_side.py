@@ -278,13 +278,10 @@ class SideBySideScreen(AnnotatingScreen):
             self.view(event.side).select_range(*event.span)
         self.update_status()
 
-    @on(ArticleView.SelectionChanged)
-    def _selection_dropped(self, event: ArticleView.SelectionChanged) -> None:
-        """A passage chosen in the aligned view was saved (its view's selection cleared):
-        the aligned view drops its selection too."""
-        aligned = self.aligned_view
-        if aligned.has_focus and event.view.selection is None:
-            aligned.forget_selection()
+    def selection_saved(self, view: ArticleView) -> None:
+        """A passage chosen in the aligned view was saved: its selection goes too."""
+        super().selection_saved(view)
+        self.aligned_view.forget_selection()
 
     def on_text_selected(self, _: events.TextSelected) -> None:
         """A mouse drag inside an aligned cell selects those words there."""

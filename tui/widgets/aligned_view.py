@@ -132,9 +132,7 @@ class AlignedView(VerticalScroll, can_focus=True):
         Binding("k,up", "move(-1)", "Prev row", show=False, id="aligned.up"),
         Binding("tab,shift+tab", "other_side", "Other side", id="aligned.other-side"),
         Binding("w,ctrl+right", "word('next')", "Next word", show=False, id="aligned.next-word"),
-        Binding(
-            "b,ctrl+left", "word('previous')", "Prev word", show=False, id="aligned.prev-word"
-        ),
+        Binding("b,ctrl+left", "word('previous')", "Prev word", show=False, id="aligned.prev-word"),
         Binding("e", "word('end')", "End of word", show=False, id="aligned.word-end"),
         Binding("l,right", "step(1)", "Next character", show=False, id="aligned.next-char"),
         Binding("h,left", "step(-1)", "Prev character", show=False, id="aligned.prev-char"),
