@@ -177,6 +177,15 @@ async def _aligned(pilot: Pilot) -> None:
     _still(pilot)
 
 
+async def _aligned_selection(pilot: Pilot) -> None:
+    await _aligned(pilot)
+    aligned = pilot.app.screen.query_one("#aligned", AlignedView)
+    await pilot.press(*"wwwww", "v", "w", "w", "w", "e")  # "agreed to build a community"
+    await wait_until(pilot, lambda: aligned.selection is not None)
+    await _settled(pilot, lambda: (aligned.scroll_y, aligned.selection))
+    _still(pilot)
+
+
 async def _help(pilot: Pilot) -> None:
     await _reader_with_selection(pilot)
     await pilot.press("question_mark")
@@ -187,8 +196,26 @@ async def _help(pilot: Pilot) -> None:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize(
     "step",
-    [_library, _reader_with_selection, _tag_dialog, _export_dialog, _help, _side_by_side, _aligned],
-    ids=["library", "reader", "tag-dialog", "export-dialog", "help", "side-by-side", "aligned"],
+    [
+        _library,
+        _reader_with_selection,
+        _tag_dialog,
+        _export_dialog,
+        _help,
+        _side_by_side,
+        _aligned,
+        _aligned_selection,
+    ],
+    ids=[
+        "library",
+        "reader",
+        "tag-dialog",
+        "export-dialog",
+        "help",
+        "side-by-side",
+        "aligned",
+        "aligned-selection",
+    ],
 )
 def test_snapshot(
     snap_compare, make_app: Callable[[], NewsmarkApp], size: tuple[int, int], step: Step

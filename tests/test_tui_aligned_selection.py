@@ -10,6 +10,7 @@ import pytest
 from annotations import chinese
 from tests.test_tui_screens import LEFT, RIGHT, open_side_by_side
 from tests.tui_support import open_reader, running_app, wait_until
+from tui.screens.help import binding_rows
 from tui.screens.side_by_side import SideBySideScreen
 from tui.screens.tag_browser import TagBrowserScreen
 from tui.screens.tag_dialog import TagDialog
@@ -204,3 +205,13 @@ async def test_g_g_goes_to_the_top_of_the_reader_and_g_alone_opens_the_tags(
         await wait_until(pilot, lambda: bool(app.screen.query("#tag-table")))
         await pilot.pause()
         assert view.cursor_span == sentences[1]
+
+
+async def test_the_help_lists_g_g(samples_dir: Path, db_path: Path) -> None:
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await open_reader(app, pilot, LEFT)
+        rows = binding_rows(app.screen)
+        assert ("g g", "Top", "in the text") in rows
+        assert ("g", "Tags", "in the text") in rows  # g alone still opens the tags
+        _, aligned = await _aligned(app, pilot)
+        assert ("g g", "First row", "in the aligned rows") in binding_rows(aligned.screen)

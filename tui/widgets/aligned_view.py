@@ -127,6 +127,9 @@ class AlignedView(VerticalScroll, can_focus=True):
     }
     """
 
+    HELP_CHORDS: ClassVar[tuple[tuple[str, str], ...]] = (("g g", "First row"),)
+    """Key sequences for the help screen (a binding is one key)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "move(1)", "Next row", show=False, id="aligned.down"),
         Binding("k,up", "move(-1)", "Prev row", show=False, id="aligned.up"),
@@ -138,9 +141,7 @@ class AlignedView(VerticalScroll, can_focus=True):
         Binding("h,left", "step(-1)", "Prev character", show=False, id="aligned.prev-char"),
         Binding("v", "toggle_selection", "Select", id="aligned.select"),
         Binding("escape", "clear_selection", "Clear selection", id="aligned.clear"),
-        Binding(
-            "g", "tag_browser", "Tags", tooltip=TOP_CHORD_HELP.format("first row"), id="aligned.g"
-        ),
+        Binding("g", "tag_browser", "Tags", tooltip=TOP_CHORD_HELP, id="aligned.g"),
         Binding("home", "move_to(0)", "First row", show=False, id="aligned.first"),
         Binding("G,end", "last_row", "Last row", show=False, id="aligned.last"),
         Binding(

@@ -93,6 +93,9 @@ class ArticleView(ScrollView, can_focus=True):
     }
     """
 
+    HELP_CHORDS: ClassVar[tuple[tuple[str, str], ...]] = (("g g", "Top"),)
+    """Key sequences for the help screen (a binding is one key)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "next_sentence", "Next sentence", id="article-view.next-sentence"),
         Binding("k", "previous_sentence", "Prev sentence", id="article-view.previous-sentence"),
@@ -121,9 +124,7 @@ class ArticleView(ScrollView, can_focus=True):
             id="article-view.previous-word-arrow",
         ),
         Binding("home", "first_sentence", "Top", show=False, id="article-view.top"),
-        Binding(
-            "g", "tag_browser", "Tags", tooltip=TOP_CHORD_HELP.format("top"), id="article-view.g"
-        ),
+        Binding("g", "tag_browser", "Tags", tooltip=TOP_CHORD_HELP, id="article-view.g"),
         Binding("end,G", "last_sentence", "Bottom", show=False, id="article-view.bottom"),
         Binding(
             "right_square_bracket",

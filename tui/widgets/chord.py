@@ -13,8 +13,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 CHORD_SECONDS = 0.5
-TOP_CHORD_HELP = "g g: {}; g alone (after a pause): the tag browser"
-"""The help's words for a view's `g` (`format` it with where `g g` goes)."""
+TOP_CHORD_HELP = "The tag browser (g g here goes to the top)"
+"""The tooltip of a view's `g`."""
 
 
 class TopChord:
