@@ -118,6 +118,8 @@ async def test_a_mouse_drag_inside_a_cell_selects_whole_words(
         assert _selected(aligned) == "arrival in Hanoi"
         await pilot.press("w")  # keys go on from the drag
         assert _selected(aligned) == "arrival in Hanoi, he"
+        await pilot.click(screen.query_one("#aligned-left-0", AlignedCell), offset=(3, 0))
+        assert (aligned.cursor, aligned.side, aligned.selection) == (0, "left", None)
 
 
 @pytest.fixture
