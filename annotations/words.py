@@ -13,13 +13,14 @@ from collections.abc import Iterator
 
 import regex
 
-from annotations.chinese import Segmenter
+from annotations.chinese import Segmenter, load_segmenter
 
 _WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
 _PUNCTUATION = regex.compile(r"[^\w\s]+")
 _HAN = r"\p{Han}"
 _UNSPACED = r"\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
 _NEEDS_SPLIT = regex.compile(rf"[{_HAN}{_UNSPACED}]")
+_ANY_HAN = regex.compile(_HAN)
 _PIECE = regex.compile(rf"(?P<han>{_HAN}+)|(?P<char>[{_UNSPACED}])|[^{_HAN}{_UNSPACED}]+")
 
 
@@ -46,6 +47,12 @@ def _split_unspaced(
             yield from ((offset, offset + 1) for offset in range(low, high))
         else:
             yield from ((low + a, low + b) for a, b in chinese(text[low:high]) if b > a)
+
+
+def word_index(text: str) -> WordIndex:
+    """The words of `text`; with Chinese characters, by jieba (loading its dictionary first:
+    about a second, once; usually already loaded by a view in the background)."""
+    return WordIndex(text, load_segmenter() if _ANY_HAN.search(text) else None)
 
 
 def step_spans(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -105,6 +112,18 @@ class WordIndex:
             return None
         index = min(bisect_right(self.ends, offset), len(self.starts) - 1)
         return self.starts[index], self.ends[index]
+
+    def word_within(self, offset: int, low: int, high: int) -> tuple[int, int] | None:
+        """The word holding `offset` (else the next, else the last) if it starts in
+        [low, high): the word a cursor at `offset` is on inside that sentence or passage."""
+        word = self.word_at(offset)
+        return word if word is not None and low <= word[0] < high else None
+
+    def end_of_word(self, offset: int) -> int | None:
+        """Where vim's `e` goes: the last character of the first word ending after the
+        character at `offset` (this word's if `offset` is not already its last)."""
+        index = bisect_right(self.ends, offset + 1)
+        return self.ends[index] - 1 if index < len(self.ends) else None
 
     def next_word(self, offset: int) -> tuple[int, int] | None:
         """The first word starting after `offset`."""

@@ -1,4 +1,5 @@
-"""End to end in tmux at 80x24: a phrase with the word cursor, and a Chinese word.
+"""End to end in tmux at 80x24: a phrase with the word cursor, a Chinese word, and a phrase
+in the aligned view (its punctuation only when selected).
 
 Select "more practical security cooperation" with `/`, `v` and three `w`, tag it, and check
 the stored quote (no trailing comma); in a Chinese article select 南海 alone (not the clause
@@ -36,7 +37,8 @@ def _annotations(terminal: Terminal, library: Path, db: Path) -> list[dict]:
     return json.loads(listed.stdout)
 
 
-def _tag_and_quit(terminal: Terminal, tag: str) -> None:
+def _tag_and_quit(terminal: Terminal, tag: str, leave: tuple[str, ...] = ()) -> None:
+    """Tag the selection, then press `leave` and q twice (back to the library, quit)."""
     terminal.send("t")
     terminal.wait_for("Tag passage")
     terminal.send("-l", tag)
@@ -44,6 +46,8 @@ def _tag_and_quit(terminal: Terminal, tag: str) -> None:
     terminal.wait_for(f"Tags:  {tag}")
     terminal.send("Enter")
     terminal.wait_for("Saved")
+    if leave:
+        terminal.send(*leave)
     terminal.send("q")
     terminal.wait_for_footer("q Quit")
     terminal.send("q")
@@ -103,3 +107,29 @@ def test_a_chinese_word_by_keyboard(terminal: Terminal, tmp_path: Path) -> None:
     _tag_and_quit(terminal, "maritime")
     [annotation] = _annotations(terminal, library, db)
     assert annotation["quote"] == "南海和平稳定"
+
+
+def test_a_phrase_in_the_aligned_view(
+    terminal: Terminal, samples_dir: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "annotations.json"
+    terminal.start([str(NEWSMARK), "--library", str(samples_dir), "--db", str(db)], 80, 24)
+    terminal.wait_for("5 of 5 articles")
+    terminal.wait_for_footer("⏎ Open")
+    terminal.send("Space")  # the two newest articles (Xinhua, China Daily) side by side
+    terminal.wait_for("marked:")
+    terminal.send("Down", "Space")
+    terminal.wait_for("● Presidents vow")
+    terminal.send("b")
+    terminal.wait_for("Xi Jinping, general secretary")
+    terminal.send("A")
+    terminal.wait_for("matched")
+    terminal.send("Tab")  # the right cell: "Xi Jinping, general secretary of …"
+    terminal.wait_for("Selection: 198 characters")  # the whole passage, until v
+    terminal.send("v", "w")
+    terminal.wait_for("Selection: 10 characters")
+    terminal.send("e", "l")
+    terminal.wait_for("Selection: 11 characters")
+    _tag_and_quit(terminal, "leaders", leave=("q",))
+    [annotation] = _annotations(terminal, samples_dir, db)
+    assert annotation["quote"] == "Xi Jinping,"

@@ -171,9 +171,18 @@ async def _aligned(pilot: Pilot) -> None:
     await pilot.press("A")
     aligned = pilot.app.screen.query_one("#aligned", AlignedView)
     await wait_until(pilot, lambda: bool(aligned.rows) and aligned.display, timeout=30)
-    await pilot.press("j", "j", "l")
+    await pilot.press("j", "j", "tab")
     await wait_until(pilot, lambda: (aligned.cursor, aligned.side) == (2, "right"))
     await _settled(pilot, lambda: (aligned.scroll_y, aligned.size))
+    _still(pilot)
+
+
+async def _aligned_selection(pilot: Pilot) -> None:
+    await _aligned(pilot)
+    aligned = pilot.app.screen.query_one("#aligned", AlignedView)
+    await pilot.press(*"wwwww", "v", "w", "w", "w", "e")  # "agreed to build a community"
+    await wait_until(pilot, lambda: aligned.selection is not None)
+    await _settled(pilot, lambda: (aligned.scroll_y, aligned.selection))
     _still(pilot)
 
 
@@ -187,8 +196,26 @@ async def _help(pilot: Pilot) -> None:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize(
     "step",
-    [_library, _reader_with_selection, _tag_dialog, _export_dialog, _help, _side_by_side, _aligned],
-    ids=["library", "reader", "tag-dialog", "export-dialog", "help", "side-by-side", "aligned"],
+    [
+        _library,
+        _reader_with_selection,
+        _tag_dialog,
+        _export_dialog,
+        _help,
+        _side_by_side,
+        _aligned,
+        _aligned_selection,
+    ],
+    ids=[
+        "library",
+        "reader",
+        "tag-dialog",
+        "export-dialog",
+        "help",
+        "side-by-side",
+        "aligned",
+        "aligned-selection",
+    ],
 )
 def test_snapshot(
     snap_compare, make_app: Callable[[], NewsmarkApp], size: tuple[int, int], step: Step

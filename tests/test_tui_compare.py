@@ -28,7 +28,7 @@ async def test_aligned_rows_are_selected_tagged_and_highlighted(
         await pilot.press("A")
         aligned = screen.query_one("#aligned", AlignedView)
         await wait_until(pilot, lambda: aligned.has_focus and len(aligned.rows) > 2)
-        await pilot.press("j", "j", "l")  # the third row, its right cell
+        await pilot.press("j", "j", "tab")  # the third row, its right cell
         row = aligned.current_row()
         assert row is not None and row.right is not None
         right = screen.view("right")

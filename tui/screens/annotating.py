@@ -323,10 +323,14 @@ class AnnotatingScreen(NewsmarkScreen):
             return store.add(annotation)
 
         def saved(_: Annotation) -> None:
-            view.clear_selection()
+            self.selection_saved(view)
             self.notify(f"Saved highlight ({tags}).", title="Saved", markup=False)
 
         self.newsmark.perform("add highlight", save, on_done=saved)
+
+    def selection_saved(self, view: ArticleView) -> None:
+        """The selection of `view` was saved as a highlight: clear it."""
+        view.clear_selection()
 
     def _edit(self, annotation: Annotation, edit: TagEdit | None) -> None:
         if edit is None:

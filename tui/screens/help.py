@@ -22,6 +22,7 @@ MOUSE_HELP = (
 # Where a key works, in the user's words, by the kind of widget that has the focus.
 WIDGET_NAMES = {
     "ArticleView": "in the text",
+    "AlignedView": "in the aligned rows",
     "ArticleTable": "in the list of articles",
     "DataTable": "in the table",
     "Input": "while typing",
@@ -33,8 +34,9 @@ WIDGET_NAMES = {
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     """(key, description, where) for each active binding of `screen`.
 
-    newsmark's own keys come first (this screen's, then the focused widget's, then those
-    that work everywhere); Textual's generic navigation keys come last.
+    newsmark's own keys come first (this screen's, then the focused widget's and the key
+    sequences it lists in `HELP_CHORDS`, then those that work everywhere); Textual's generic
+    navigation keys come last.
     """
     ranked: list[tuple[int, tuple[str, str, str]]] = []
     seen: set[tuple[str, str]] = set()
@@ -54,6 +56,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
         if binding.id is None:  # Textual's built-in keys (cursor moves, focus, copy)
             rank = 3
         ranked.append((rank, (display, binding.description, where)))
+    focused = screen.focused
+    for key, description in getattr(focused, "HELP_CHORDS", ()):
+        names = (WIDGET_NAMES.get(cls.__name__) for cls in type(focused).__mro__)
+        ranked.append((1, (key, description, next((name for name in names if name), "here"))))
     ranked.sort(key=lambda item: item[0])
     return [row for _, row in ranked]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -274,9 +274,19 @@ class SideBySideScreen(AnnotatingScreen):
         """The aligned cursor's passage is the selection: t, c, s act on it."""
         for side in SIDES:
             self.view(side).clear_selection()
-        if event.unit is not None:
-            self.view(event.side).select_range(event.unit.start, event.unit.end)
+        if event.span is not None:
+            self.view(event.side).select_range(*event.span)
         self.update_status()
+
+    def selection_saved(self, view: ArticleView) -> None:
+        """A passage chosen in the aligned view was saved: its selection goes too."""
+        super().selection_saved(view)
+        self.aligned_view.forget_selection()
+
+    def on_text_selected(self, _: events.TextSelected) -> None:
+        """A mouse drag inside an aligned cell selects those words there."""
+        if self.query_one("#side-by-side").has_class("-aligned"):
+            self.aligned_view.take_mouse_selection()
 
     @on(AlignedView.OpenInColumns)
     def _open_in_columns(self, event: AlignedView.OpenInColumns) -> None:

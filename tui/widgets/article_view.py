@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from annotations import chinese
 from annotations.article import Article, ParagraphKind, Span
+from annotations.caret import spanning
 from annotations.words import WordIndex
 from tui.widgets.article_render import (
     CAPTION_PREFIX,
@@ -37,6 +38,7 @@ from tui.widgets.article_render import (
     find_all,
     paint_runs,
 )
+from tui.widgets.chord import TOP_CHORD_HELP, TopChord
 
 FALLBACK_COLOUR = "#ffd54f"
 GUTTER_MARK = "▌"
@@ -91,6 +93,9 @@ class ArticleView(ScrollView, can_focus=True):
     }
     """
 
+    HELP_CHORDS: ClassVar[tuple[tuple[str, str], ...]] = (("g g", "Top"),)
+    """Key sequences for the help screen (a binding is one key)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "next_sentence", "Next sentence", id="article-view.next-sentence"),
         Binding("k", "previous_sentence", "Prev sentence", id="article-view.previous-sentence"),
@@ -119,6 +124,7 @@ class ArticleView(ScrollView, can_focus=True):
             id="article-view.previous-word-arrow",
         ),
         Binding("home", "first_sentence", "Top", show=False, id="article-view.top"),
+        Binding("g", "tag_browser", "Tags", tooltip=TOP_CHORD_HELP, id="article-view.g"),
         Binding("end,G", "last_sentence", "Bottom", show=False, id="article-view.bottom"),
         Binding(
             "right_square_bracket",
@@ -259,6 +265,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(1024)
         self._highlight_styles: dict[tuple[str, bool], Style] = {}
         self._component_cache: dict[str, Style] = {}
+        self._top_chord = TopChord(self, self.action_first_sentence)
         if article is not None:
             self.set_article(article, highlights)
 
@@ -479,6 +486,10 @@ class ArticleView(ScrollView, can_focus=True):
         if self._cursor is not None:
             self._move_cursor(0)
             self.scroll_home(animate=False, immediate=True)
+
+    def action_tag_browser(self) -> None:
+        """`g g`: the first sentence; `g` alone (after a pause): the tag browser."""
+        self._top_chord.press()
 
     def action_last_sentence(self) -> None:
         """Move the cursor to the last sentence and show the end of the article."""
@@ -787,8 +798,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._word_cursor = self._cursor_unit() if self._word_mode else None
         if self._anchor is not None:
             self._head = self._cursor_unit()
-            starts, ends = zip(self._anchor, self._head, strict=True)
-            self._set_selection((min(starts), max(ends)))
+            self._set_selection(spanning(self._anchor, self._head))
         self._invalidate()
         if self._layout is not None and self.size.height:
             top = self._layout.position_of(span.start)[0]
@@ -806,8 +816,8 @@ class ArticleView(ScrollView, can_focus=True):
         assert self._cursor is not None
         sentence = self._sentences[self._cursor]
         if self._word_mode:
-            word = self._word_index().word_at(self._point)
-            if word is not None and sentence.start <= word[0] < sentence.end:
+            word = self._word_index().word_within(self._point, sentence.start, sentence.end)
+            if word is not None:
                 return word
         return sentence.start, sentence.end
 
