@@ -217,3 +217,28 @@ async def test_the_help_lists_g_g(samples_dir: Path, db_path: Path) -> None:
         assert ("g", "Tags", "in the text") in rows  # g alone still opens the tags
         _, aligned = await _aligned(app, pilot)
         assert ("g g", "First row", "in the aligned rows") in binding_rows(aligned.screen)
+
+
+async def test_comparing_before_the_articles_are_shown_says_so(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`A`, `m` and `F` before both articles are loaded (their files being read again, say)
+    tell the user to wait instead of failing."""
+    monkeypatch.setattr(SideBySideScreen, "load_articles", lambda self: None)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        app.open_side_by_side(LEFT, RIGHT)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, SideBySideScreen) and len(app.screen.article_views()) == 2
+            ),
+        )
+        screen = app.screen
+        assert screen.view("left").article is None
+        for key in ("A", "m", "F"):
+            await pilot.press(key)
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("The articles are still loading.") == 3
+        assert not screen.query_one("#side-by-side").has_class("-aligned")
+        assert screen.follow is False

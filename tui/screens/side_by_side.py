@@ -187,8 +187,17 @@ class SideBySideScreen(AnnotatingScreen):
             self._alignment = align_articles(left, right)
         return self._alignment
 
+    def _both_loaded(self) -> bool:
+        """Whether both articles are shown (comparing needs both); says so when not."""
+        if all(self.view(side).article is not None for side in SIDES):
+            return True
+        self.notify("The articles are still loading.", markup=False)
+        return False
+
     def action_counterparts(self) -> None:
         """Go to the passage of the other article most like the sentence at the cursor."""
+        if not self._both_loaded():
+            return
         pairs = self._show_counterpart(self.active_view())
         self.notify(match_message(pairs), markup=False)
 
@@ -219,6 +228,8 @@ class SideBySideScreen(AnnotatingScreen):
 
     def action_toggle_follow(self) -> None:
         """Whenever the cursor moves, show the other article's matching passage."""
+        if not self._both_loaded():
+            return
         self.follow = not self.follow
         state = "on: the other column follows the cursor" if self.follow else "off"
         self.notify(f"Follow matches {state}.", markup=False)
@@ -239,6 +250,8 @@ class SideBySideScreen(AnnotatingScreen):
         """Lay the two articles out row by row, matched passages side by side."""
         container = self.query_one("#side-by-side")
         aligned = self.aligned_view
+        if not container.has_class("-aligned") and not self._both_loaded():
+            return
         if not container.has_class("-aligned") and not aligned.rows:
             alignment = self.alignment()
             aligned.set_rows(alignment.rows(), alignment.unit)
