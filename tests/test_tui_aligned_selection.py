@@ -242,3 +242,24 @@ async def test_comparing_before_the_articles_are_shown_says_so(
         assert messages.count("The articles are still loading.") == 3
         assert not screen.query_one("#side-by-side").has_class("-aligned")
         assert screen.follow is False
+
+
+async def test_d_deletes_the_highlight_under_the_caret(samples_dir: Path, db_path: Path) -> None:
+    """Two highlights in one aligned passage: `d` takes the one the caret is on, not the
+    first of the passage."""
+    from annotations.anchoring import new_annotation
+
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        store, corpus = app.workspace.require_store(), app.workspace.require_corpus()
+        article = corpus.article(RIGHT)
+        first = article.body.index("China and Vietnam")
+        later = article.body.index("agreed to build a community")
+        store.add(new_annotation(article, first, first + len("China and Vietnam"), tags=("a",)))
+        kept = store.all()[0]
+        store.add(new_annotation(article, later, later + len("agreed"), tags=("b",)))
+        _, aligned = await _aligned(app, pilot)
+        await pilot.press("j", "j", "tab", *"wwwww")  # the caret on "agreed"
+        assert aligned.caret is not None
+        await pilot.press("d")
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        assert [a.id for a in store.all()] == [kept.id]

@@ -284,11 +284,12 @@ class SideBySideScreen(AnnotatingScreen):
 
     @on(AlignedView.CellChosen)
     def _cell_chosen(self, event: AlignedView.CellChosen) -> None:
-        """The aligned cursor's passage is the selection: t, c, s act on it."""
+        """The aligned cursor's passage is the selection: t, c, s act on it; the column's
+        cursor is at the caret, so d and editing act on the highlight under the caret."""
         for side in SIDES:
             self.view(side).clear_selection()
         if event.span is not None:
-            self.view(event.side).select_range(*event.span)
+            self.view(event.side).select_range(*event.span, cursor=event.caret)
         self.update_status()
 
     def selection_saved(self, view: ArticleView) -> None:

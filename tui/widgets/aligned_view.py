@@ -179,13 +179,21 @@ class AlignedView(VerticalScroll, can_focus=True):
 
     class CellChosen(Message):
         """The cursor is on `unit` of `side` (None: that side of the row is empty); `span`
-        is the body range the keys act on: the selection in it, else the whole passage."""
+        is the body range the keys act on: the selection in it, else the whole passage;
+        `caret` is the body offset of the caret (what `d` and editing a highlight act on)."""
 
-        def __init__(self, side: Side, unit: Unit | None, span: tuple[int, int] | None) -> None:
+        def __init__(
+            self,
+            side: Side,
+            unit: Unit | None,
+            span: tuple[int, int] | None,
+            caret: int | None = None,
+        ) -> None:
             super().__init__()
             self.side = side
             self.unit = unit
             self.span = span
+            self.caret = caret
 
     class OpenInColumns(Message):
         """Enter: show this row's passages in the two columns."""
@@ -314,7 +322,8 @@ class AlignedView(VerticalScroll, can_focus=True):
         unit = self.current_unit()
         if self._rows:
             span = self.selection or (None if unit is None else (unit.start, unit.end))
-            self.post_message(self.CellChosen(self.side, unit, span))
+            caret = None if unit is None or self.caret is None else unit.start + self.caret.point
+            self.post_message(self.CellChosen(self.side, unit, span, caret))
         self.refresh_bindings()
 
     def move_to(self, index: int) -> None:

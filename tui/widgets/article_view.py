@@ -401,10 +401,12 @@ class ArticleView(ScrollView, can_focus=True):
         if self._cursor is not None:
             self._move_cursor(self._sentence_at(offset), point=offset)
 
-    def select_range(self, start: int, end: int) -> None:
-        """Select body [start, end) with the cursor at its start (keys then adjust it)."""
+    def select_range(self, start: int, end: int, *, cursor: int | None = None) -> None:
+        """Select body [start, end) with the cursor at `cursor` (default: its start; keys
+        then adjust the selection)."""
         self.clear_selection()
-        self._move_cursor(self._sentence_at(start), point=start)
+        point = start if cursor is None else cursor
+        self._move_cursor(self._sentence_at(point), point=point)
         self._anchor, self._head = (start, start), (end, end)
         self._set_selection((start, end))
 
