@@ -39,12 +39,13 @@ from annotations.errors import (
 from annotations.gc_pause import gc_paused
 from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
+from annotations.store.append import append_batch, read_tail
 from annotations.store.history import (
     Change,
     diff_documents,
     diff_fields,
     entry_changes,
-    new_entry,
+    entry_ops,
     revert_change,
 )
 from annotations.store.index import AnnotationIndex
@@ -246,6 +247,46 @@ def _memo_key(kind: str, target: str) -> str:
     return f"{kind}:{tag_key(target) if kind == 'tag' else target}"
 
 
+def _cleaned(annotation: Annotation, default_coder_name: str) -> Annotation:
+    """Normalised tags, a note without control sequences (notes are typed text:
+    everything shown or printed later must be safe for a terminal) and not longer than
+    an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError), and a coder
+    (`default_coder_name` when it has none)."""
+    tags = normalise_tags(annotation.tags)
+    note = normalise_text(annotation.note).strip() or None if annotation.note else None
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        raise NoteTooLongError(
+            f"the note is {len(note):,} characters long (at most {MAX_NOTE_CHARS:,}); "
+            "nothing was saved"
+        )
+    coder = clean_coder(annotation.coder) if annotation.coder else default_coder_name
+    if tags == annotation.tags and note == annotation.note and coder == annotation.coder:
+        return annotation
+    return replace(annotation, tags=tags, note=note, coder=coder)
+
+
+@contextmanager
+def _locked(lock: filelock.FileLock, path: Path, timeout: float) -> Iterator[None]:
+    """Hold the database's file lock (its directory is created first); StoreError if it is
+    not obtained within `timeout` seconds or cannot be taken."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire(timeout=timeout)
+    except filelock.Timeout:
+        raise StoreError(
+            f"the database is locked by another newsmark process (waited "
+            f"{timeout:g} s); the change was not saved"
+        ) from None
+    except OSError as error:
+        raise StoreError(
+            f"could not save to {path}: {error.strerror or error}; the change was not saved"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -376,25 +417,9 @@ class AnnotationStore:
         Only the thread holding `_io` changes the data, so the block may read it without
         the mutex; the data changes only through `_commit`.
         """
-        with self._io:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._file_lock.acquire(timeout=self.lock_timeout)
-            except filelock.Timeout:
-                raise StoreError(
-                    f"the database is locked by another newsmark process (waited "
-                    f"{self.lock_timeout:g} s); the change was not saved"
-                ) from None
-            except OSError as error:
-                raise StoreError(
-                    f"could not save to {self.path}: {error.strerror or error}; "
-                    "the change was not saved"
-                ) from None
-            try:
-                self._storage.refresh()
-                yield self._storage.read()
-            finally:
-                self._file_lock.release()
+        with self._io, _locked(self._file_lock, self.path, self.lock_timeout):
+            self._storage.refresh()
+            yield self._storage.read()
 
     def _commit(self, description: str, ops: list[Op], *, undoable: bool = True) -> None:
         """Commit `ops` (with the undo entry that reverts them, if `undoable`)."""
@@ -424,30 +449,16 @@ class AnnotationStore:
                 changes.append(change)
         if not changes:
             return []
-        history = data.get(HISTORY_TABLE, {})
-        keys = sorted(history)
-        result: list[Op] = []
-        # A new change of this origin ends what it could redo.
-        for key in keys:
-            entry = history[key]
-            if entry["state"] == "undone" and entry.get("undone_by") == self.origin:
-                result.append(del_op(HISTORY_TABLE, key))
-        gone = {op.doc_id for op in result}
-        kept = [key for key in keys if key not in gone]
-        entry = new_entry(
-            description, changes, origin=self.origin, label=self.label, user=self.user
+        return entry_ops(
+            data.get(HISTORY_TABLE, {}),
+            description,
+            changes,
+            origin=self.origin,
+            label=self.label,
+            user=self.user,
+            undo_limit=self.undo_limit,
+            history_bytes=self.history_bytes,
         )
-        sequence = int(keys[-1]) + 1 if keys else 1
-        result.append(put_op(HISTORY_TABLE, f"{sequence:012d}", entry))
-        total = entry["size"] + sum(history[key]["size"] for key in kept)
-        count = len(kept) + 1
-        for key in kept:  # oldest first; the new entry always stays
-            if count <= self.undo_limit and total <= self.history_bytes:
-                break
-            result.append(del_op(HISTORY_TABLE, key))
-            total -= history[key]["size"]
-            count -= 1
-        return result
 
     # Reading ---------------------------------------------------------------------
 
@@ -601,21 +612,57 @@ class AnnotationStore:
     # Writing annotations -----------------------------------------------------------
 
     def _clean(self, annotation: Annotation) -> Annotation:
-        """Normalised tags, a note without control sequences (notes are typed text:
-        everything shown or printed later must be safe for a terminal) and not longer than
-        an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError), and a coder (the store's,
-        when it has none)."""
-        tags = normalise_tags(annotation.tags)
-        note = normalise_text(annotation.note).strip() or None if annotation.note else None
-        if note is not None and len(note) > MAX_NOTE_CHARS:
-            raise NoteTooLongError(
-                f"the note is {len(note):,} characters long (at most {MAX_NOTE_CHARS:,}); "
-                "nothing was saved"
-            )
-        coder = clean_coder(annotation.coder) if annotation.coder else self.coder
-        if tags == annotation.tags and note == annotation.note and coder == annotation.coder:
-            return annotation
-        return replace(annotation, tags=tags, note=note, coder=coder)
+        """`annotation` as stored (see `_cleaned`), with the store's coder if it has none."""
+        return _cleaned(annotation, self.coder)
+
+    @classmethod
+    def add_new(cls, path: Path, annotation: Annotation, **options: Any) -> Annotation:
+        """Store `annotation`, just made by `new_annotation` (a new random id), in the
+        database at `path` without opening it whole; returns it as stored.
+
+        One journal line under the file lock (the annotation and its undo entry, decided on
+        the history as it is then: see append.py), the snapshot's annotations never parsed.
+        The id is looked for among the annotations written since the last snapshot only
+        (DuplicateAnnotationError): a random uuid4 is not in the snapshot. When the database
+        cannot be written that way (new, older, a journal of another snapshot), this is
+        `open(path, **options).add(annotation)`. `options` are those of `open`.
+        """
+        real = Path(os.path.realpath(path))
+        coder = options.get("coder")
+        annotation = _cleaned(
+            annotation, clean_coder(coder) if coder is not None else default_coder()
+        )
+        timeout = options.get("lock_timeout")
+        lock = filelock.FileLock(str(real) + ".lock")
+        if real.is_file():
+            with _locked(lock, real, LOCK_TIMEOUT if timeout is None else timeout):
+                tail = read_tail(real)
+                if tail is not None:
+                    if annotation.id in tail.journal_annotations:
+                        raise DuplicateAnnotationError(
+                            f"an annotation with id {annotation.id} exists"
+                        )
+                    document = annotation.to_dict()
+                    ops = [put_op(ANNOTATIONS_TABLE, annotation.id, document)]
+                    ops += entry_ops(
+                        tail.history,
+                        f"add highlight {_describe(annotation)}",
+                        [[ANNOTATIONS_TABLE, annotation.id, None, document]],
+                        origin=options.get("origin", CLI_ORIGIN),
+                        label=options.get("label", CLI_LABEL),
+                        user=_login_name(),
+                        undo_limit=max(1, options.get("undo_limit", UNDO_LIMIT)),
+                        history_bytes=options.get("history_bytes", HISTORY_BYTES),
+                    )
+                    try:
+                        append_batch(real, tail, ops)
+                    except OSError as error:
+                        raise StoreError(
+                            f"could not save to {real}: {error.strerror or error}; "
+                            "the change was not saved"
+                        ) from None
+                    return annotation
+        return cls.open(path, **options).add(annotation)
 
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation; DuplicateAnnotationError if its id is taken."""

@@ -252,7 +252,7 @@ def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     annotation = new_annotation(
         article, start, end, tags=tags, note=args.note or None, colour=args.colour or None
     )
-    ctx.store.add(annotation)
+    ctx.add_annotation(annotation)
     print(annotation.id)
     return 0
 
