@@ -53,6 +53,12 @@ def snapshot_bytes(data: Data, meta: dict[str, Any]) -> bytes:
     return head + (b"," + rest[1:] if rest != b"{}" else b"}")
 
 
+def written_with_head(raw: bytes, record: dict[str, Any]) -> bool:
+    """Whether the snapshot `raw`, whose `_newsmark` record is `record`, was written with a
+    head (else the next write rewrites it, so that the writes after it can append)."""
+    return raw.startswith(_META_START) and type(record.get("history_len")) is int
+
+
 def read_head(file: BinaryIO) -> SnapshotHead | None:
     """The head of the snapshot open as `file`, or None if it has none (or is damaged:
     the whole read that follows finds out). The history's documents are checked."""

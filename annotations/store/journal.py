@@ -68,7 +68,7 @@ from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
 from annotations.gc_pause import gc_paused
 from annotations.regular_file import describe_file_type
-from annotations.store.head import snapshot_bytes
+from annotations.store.head import snapshot_bytes, written_with_head
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
     APP_NAME,
@@ -242,6 +242,7 @@ class DurableStorage(Storage):
             with gc_paused():
                 data, version, generation, lineage = self._parse(raw)
                 journal = self._read_journal(0, generation, lineage, version)
+            headless = not written_with_head(raw, data.get(META_TABLE, {}).get("1", {}))
             if FileStamp.of(self.path) == stamp:
                 break
         with gc_paused():
@@ -251,8 +252,9 @@ class DurableStorage(Storage):
         self._lineage = lineage
         self._schema = version
         self._migrated_from = version if version < SCHEMA_VERSION else None
-        # A snapshot without a lineage gets one (a new snapshot) at the first write.
-        self._needs_snapshot = self._migrated_from is not None or lineage is None
+        # A snapshot without a lineage gets one (a new snapshot) at the first write, and
+        # one without a head (head.py) gets one, for writes that append without loading.
+        self._needs_snapshot = self._migrated_from is not None or lineage is None or headless
         self._stale_journal = journal.stale
         self._snapshot_stamp = stamp
         self._journal_offset = journal.offset
