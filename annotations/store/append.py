@@ -2,8 +2,9 @@
 
 A write that only adds a document needs, of the database, what the journal line it writes
 must carry and what its undo entry is decided on: the snapshot's generation, lineage and
-schema, and the undo history. The snapshot's head (head.py) holds these, and the journal
-holds what changed since; the annotations, most of the file, are never parsed.
+schema, and the keys, states and sizes of the undo history's entries. The snapshot's head
+(head.py) holds these, and the journal holds what changed since; the rest of the file (the
+annotations, the history's changes) is never read.
 
 `read_tail` returns None when this is not enough or not safe, and the caller then opens the
 database whole: no snapshot yet, a snapshot without a head (written by an older newsmark)

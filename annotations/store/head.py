@@ -1,10 +1,11 @@
-"""The head of a snapshot: its `_newsmark` record and the undo history, stored first.
+"""The head of a snapshot: its `_newsmark` record, stored first, with an index of the history.
 
-A snapshot is written as ``{"_newsmark": {...}, "history": {...}, <the other tables>}``,
-the `_newsmark` record carrying ``"history_len"``, the length in bytes of the history's
-JSON. A write that only adds an annotation (append.py) reads these two tables, a few
-hundred kilobytes at most (the history is capped), and never parses the annotations that
-make up the rest of the file.
+A snapshot is written as ``{"_newsmark": {"1": {...}}, <the other tables>}``, the record
+carrying ``"history_index"``: ``[key, state, undone_by or null, size]`` for every undo
+history entry, which is all a new undo entry is decided on (its key, the redo it ends, the
+entries the cap removes; see `history.entry_ops`). A write that only adds an annotation
+(append.py) reads this record, a few kilobytes at the start of the file, and never parses
+the rest.
 
 A snapshot written otherwise (by an older newsmark, or by hand) has no head: `read_head`
 returns None and the caller opens the database whole.
@@ -12,61 +13,78 @@ returns None and the caller opens the database whole.
 
 from __future__ import annotations
 
-import os
+import re
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import orjson
 
 from annotations.store.ops import Data
-from annotations.store.schema import (
-    APP_NAME,
-    HISTORY_TABLE,
-    META_TABLE,
-    bad_table_at,
-)
+from annotations.store.schema import APP_NAME, HISTORY_STATES, HISTORY_TABLE, META_TABLE
 
 _META_START = b'{"' + META_TABLE.encode() + b'":'
-_HISTORY_START = b',"' + HISTORY_TABLE.encode() + b'":'
-_MAX_META = 4096  # the record is ~150 bytes: more means it is not a head written here
+_INDEX = "history_index"
+_CHUNK = 64 * 1024
+_MAX_HEAD = 16 * 1024 * 1024  # 100 entries take ~6 KB; more is not a head written here
+_HISTORY_KEY = re.compile(r"[0-9]{12}")
 
 
 @dataclass(frozen=True, slots=True)
 class SnapshotHead:
-    """What the head of a snapshot holds: its schema, generation, lineage and history."""
+    """What the head of a snapshot holds: its schema, generation, lineage, and the history
+    as `entry_ops` needs it (key → {"state", "undone_by", "size"})."""
 
     schema: int
     generation: int
     lineage: str
-    history: dict[str, Any]
+    history: dict[str, dict[str, Any]]
 
 
 def snapshot_bytes(data: Data, meta: dict[str, Any]) -> bytes:
-    """`data` as a snapshot: the `_newsmark` table `meta` (whose record gets
-    `history_len`) first, then the history, then the other tables."""
-    history = orjson.dumps(data.get(HISTORY_TABLE, {}))
-    record = {**meta["1"], "history_len": len(history)}
-    rest = orjson.dumps(
-        {name: table for name, table in data.items() if name not in (META_TABLE, HISTORY_TABLE)}
-    )
-    head = _META_START + orjson.dumps({"1": record}) + _HISTORY_START + history
+    """`data` as a snapshot: the `_newsmark` table `meta`, its record given the history
+    index, first; then the other tables."""
+    history = data.get(HISTORY_TABLE, {})
+    index = [
+        [key, entry["state"], entry.get("undone_by"), entry["size"]]
+        for key, entry in history.items()
+    ]
+    record = {**meta["1"], _INDEX: index}
+    rest = orjson.dumps({name: table for name, table in data.items() if name != META_TABLE})
+    head = _META_START + orjson.dumps({"1": record})
     return head + (b"," + rest[1:] if rest != b"{}" else b"}")
 
 
 def written_with_head(raw: bytes, record: dict[str, Any]) -> bool:
     """Whether the snapshot `raw`, whose `_newsmark` record is `record`, was written with a
     head (else the next write rewrites it, so that the writes after it can append)."""
-    return raw.startswith(_META_START) and type(record.get("history_len")) is int
+    return raw.startswith(_META_START) and isinstance(record.get(_INDEX), list)
+
+
+def _valid_item(item: Any) -> bool:
+    return (
+        isinstance(item, list)
+        and len(item) == 4
+        and isinstance(item[0], str)
+        and _HISTORY_KEY.fullmatch(item[0]) is not None
+        and item[1] in HISTORY_STATES
+        and isinstance(item[2], str | None)
+        and type(item[3]) is int
+    )
 
 
 def read_head(file: BinaryIO) -> SnapshotHead | None:
-    """The head of the snapshot open as `file`, or None if it has none (or is damaged:
-    the whole read that follows finds out). The history's documents are checked."""
-    size = os.fstat(file.fileno()).st_size
-    start = file.read(_MAX_META)
+    """The head of the snapshot open as `file` (at its start), or None if it has none or
+    it is not as `snapshot_bytes` writes it."""
+    start = file.read(_CHUNK)
     if not start.startswith(_META_START):
         return None
     end = start.find(b"}}", len(_META_START))  # the record holds no objects
+    while end < 0 and len(start) < _MAX_HEAD:
+        more = file.read(_CHUNK)
+        if not more:
+            return None
+        start += more
+        end = start.find(b"}}", len(_META_START))
     if end < 0:
         return None
     try:
@@ -80,22 +98,12 @@ def read_head(file: BinaryIO) -> SnapshotHead | None:
         and type(record.get("schema")) is int
         and type(record.get("generation")) is int
         and isinstance(record.get("lineage"), str)
-        and type(record.get("history_len")) is int
+        and isinstance(record.get(_INDEX), list)
+        and all(map(_valid_item, record[_INDEX]))
     ):
         return None
-    history_at = end + 2 + len(_HISTORY_START)
-    history_end = history_at + record["history_len"]
-    if start[end + 2 : history_at] != _HISTORY_START or history_end >= size:
-        return None
-    file.seek(history_at)
-    raw = file.read(record["history_len"] + 1)
-    if raw[-1:] not in (b",", b"}"):
-        return None
-    try:
-        history = orjson.loads(raw[:-1])
-    except orjson.JSONDecodeError:
-        return None
-    file.seek(size - 1)
-    if file.read(1) != b"}" or bad_table_at({HISTORY_TABLE: history}, record["schema"]):
-        return None
+    history = {
+        key: {"state": state, "undone_by": undone_by, "size": size}
+        for key, state, undone_by, size in record[_INDEX]
+    }
     return SnapshotHead(record["schema"], record["generation"], record["lineage"], history)

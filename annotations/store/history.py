@@ -124,7 +124,8 @@ def entry_ops(
     """The operations that record `changes` in `history` (the history table as it is under
     the write lock): the new entry, and the deletion of the entries it makes obsolete (what
     `origin` could redo) or that no longer fit `undo_limit` entries / `history_bytes`
-    (oldest first; the new entry always stays)."""
+    (oldest first; the new entry always stays). Of each entry only its "state",
+    "undone_by" and "size" are read (what a snapshot's head holds, head.py)."""
     keys = sorted(history)
     result: list[Op] = []
     # A new change of this origin ends what it could redo.
