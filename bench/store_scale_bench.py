@@ -54,7 +54,7 @@ def measure_store_open(db: str, runs: int) -> dict[str, Any]:
     then of opening the store whole, and the memory that opening took (RSS delta)."""
     from annotations.anchoring import new_annotation
     from annotations.corpus import Corpus
-    from annotations.store import AnnotationStore
+    from annotations.store import AnnotationStore, add_new
 
     article = Corpus.open(bundled_samples_dir()).article(SAMPLE_ARTICLE)
     path = Path(db)
@@ -62,7 +62,7 @@ def measure_store_open(db: str, runs: int) -> dict[str, Any]:
     for n in range(runs):
         annotation = new_annotation(article, n, n + 10, tags=["bench"])
         start = time.perf_counter()
-        AnnotationStore.add_new(path, annotation)
+        add_new(path, annotation)
         appends.append(time.perf_counter() - start)
     before = _rss_kib()
     start, cpu = time.perf_counter(), time.process_time()

@@ -14,7 +14,7 @@ import pytest
 
 from annotations.anchoring import new_annotation
 from annotations.model import Annotation
-from annotations.store import AnnotationStore, DuplicateAnnotationError
+from annotations.store import AnnotationStore, DuplicateAnnotationError, add_new
 from annotations.store.journal import DurableStorage, journal_path
 from annotations.store.schema import META_TABLE, meta_table
 from tests.helpers.store_writer import fox_article
@@ -48,7 +48,7 @@ def test_add_new_appends_one_journal_line_without_reading_the_database(
     snapshot = db_path.read_bytes()
     lines_before = journal_path(db_path).read_bytes().count(b"\n")
     forbid_full_open(monkeypatch)
-    added = AnnotationStore.add_new(db_path, fox(10, "Economy ", "economy"), coder="ana")
+    added = add_new(db_path, fox(10, "Economy ", "economy"), coder="ana")
     monkeypatch.undo()
     assert db_path.read_bytes() == snapshot
     assert journal_path(db_path).read_bytes().count(b"\n") == lines_before + 1
@@ -67,7 +67,7 @@ def test_add_new_appends_one_journal_line_without_reading_the_database(
 
 def test_an_added_annotation_is_undone_like_one_added_by_add(db_path: Path) -> None:
     seeded(db_path, 1)
-    added = AnnotationStore.add_new(db_path, fox(12, "x"))
+    added = add_new(db_path, fox(12, "x"))
     store = AnnotationStore.open(db_path)
     item = store.undo()
     assert item is not None and item.changed == 1
@@ -82,7 +82,7 @@ def test_a_new_change_ends_what_the_same_origin_could_redo(db_path: Path) -> Non
     other.add(fox(20, "theirs"))
     assert other.undo(mine=True) is not None  # the other window's undo stays redoable
     assert store.undo() is not None  # the command line's undo
-    AnnotationStore.add_new(db_path, fox(30, "new"))
+    add_new(db_path, fox(30, "new"))
     reopened = AnnotationStore.open(db_path)
     assert reopened.redo(mine=True) is None  # the cli's undone change is gone
     assert other.redo(mine=True) is not None
@@ -91,7 +91,7 @@ def test_a_new_change_ends_what_the_same_origin_could_redo(db_path: Path) -> Non
 def test_the_history_stays_capped(db_path: Path) -> None:
     seeded(db_path, 3)
     for n in range(3):
-        AnnotationStore.add_new(db_path, fox(10 + n), undo_limit=3)
+        add_new(db_path, fox(10 + n), undo_limit=3)
     store = AnnotationStore.open(db_path)
     assert len(store.history()) == 3
     assert len(store.all()) == 6
@@ -101,9 +101,9 @@ def test_the_history_stays_capped(db_path: Path) -> None:
 
 def test_an_id_written_since_the_snapshot_is_refused(db_path: Path) -> None:
     seeded(db_path, 1)
-    added = AnnotationStore.add_new(db_path, fox(5))
+    added = add_new(db_path, fox(5))
     with pytest.raises(DuplicateAnnotationError):
-        AnnotationStore.add_new(db_path, added)
+        add_new(db_path, added)
     assert len(AnnotationStore.open(db_path).all()) == 2
 
 
@@ -111,7 +111,7 @@ def test_a_torn_last_journal_line_is_cut_off_and_nothing_is_lost(db_path: Path) 
     seeded(db_path, 2)
     with open(journal_path(db_path), "ab") as journal:
         journal.write(b'{"g":1,"l":"x","ops":[["put","annotations"')  # a crash mid-append
-    added = AnnotationStore.add_new(db_path, fox(8))
+    added = add_new(db_path, fox(8))
     store = AnnotationStore.open(db_path)
     assert len(store.all()) == 3 and store.get(added.id) == added
     assert journal_path(db_path).read_bytes().endswith(b"\n")
@@ -128,16 +128,16 @@ def test_a_database_without_a_head_is_opened_whole_and_gets_one(
         META_TABLE: meta_table(3, 4, "0" * 32),
     }
     db_path.write_bytes(orjson.dumps(old))
-    AnnotationStore.add_new(db_path, fox(2))  # the full path: a new snapshot, with a head
+    add_new(db_path, fox(2))  # the full path: a new snapshot, with a head
     assert db_path.read_bytes().startswith(b'{"_newsmark":')
     forbid_full_open(monkeypatch)
-    AnnotationStore.add_new(db_path, fox(3))
+    add_new(db_path, fox(3))
     monkeypatch.undo()
     assert len(AnnotationStore.open(db_path).all()) == 3
 
 
 def test_a_new_database_is_started(db_path: Path) -> None:
-    added = AnnotationStore.add_new(db_path, fox(1, "first"))
+    added = add_new(db_path, fox(1, "first"))
     assert AnnotationStore.open(db_path).all() == [added]
 
 
@@ -147,7 +147,7 @@ def test_a_journal_of_another_snapshot_is_replaced_by_a_full_write(db_path: Path
     with open(journal_path(db_path), "ab") as journal:
         journal.write(orjson.dumps(stale, option=orjson.OPT_APPEND_NEWLINE))
     generation = orjson.loads(db_path.read_bytes())[META_TABLE]["1"]["generation"]
-    AnnotationStore.add_new(db_path, fox(4))
+    add_new(db_path, fox(4))
     assert orjson.loads(db_path.read_bytes())[META_TABLE]["1"]["generation"] == generation + 1
     assert len(AnnotationStore.open(db_path).all()) == 3
 
@@ -155,7 +155,7 @@ def test_a_journal_of_another_snapshot_is_replaced_by_a_full_write(db_path: Path
 def test_an_open_store_takes_in_the_added_annotation(db_path: Path) -> None:
     window = seeded(db_path, 2, sync_reads=False)
     assert len(window.for_article("000_fox")) == 2  # its index is built
-    added = AnnotationStore.add_new(db_path, fox(9, "later"))
+    added = add_new(db_path, fox(9, "later"))
     assert window.refresh()
     assert added.id in {a.id for a in window.for_article("000_fox")}
     assert "later" in {tag.name for tag in window.tags()}
@@ -166,7 +166,7 @@ def test_a_locked_database_is_a_clear_error(db_path: Path) -> None:
 
     store = seeded(db_path, 1, lock_timeout=0.1)
     with store._file_lock, pytest.raises(StoreError, match="locked by another newsmark"):
-        AnnotationStore.add_new(db_path, fox(3), lock_timeout=0.1)
+        add_new(db_path, fox(3), lock_timeout=0.1)
     assert len(AnnotationStore.open(db_path).all()) == 1
 
 

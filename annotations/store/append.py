@@ -14,6 +14,7 @@ replaces it with a new snapshot).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import orjson
 
 from annotations.errors import StoreError
-from annotations.store.head import read_head
+from annotations.store.head import SnapshotHead, read_head
 from annotations.store.journal import (
     FileStamp,
     append_line,
@@ -29,22 +30,33 @@ from annotations.store.journal import (
     open_regular,
     read_journal,
 )
-from annotations.store.ops import Data, Op, apply_ops
+from annotations.store.lookup import SAFE_ID, current_documents, snapshot_matches
+from annotations.store.ops import Data, Document, Op, apply_ops
 from annotations.store.schema import ANNOTATIONS_TABLE, HISTORY_TABLE, SCHEMA_VERSION
 
 
 @dataclass(frozen=True, slots=True)
 class Tail:
-    """What a write that appends one line decides on: the snapshot's generation and
-    lineage, the history as it is now, the annotations written since the snapshot (by the
-    journal), and where the journal's last complete line ends."""
+    """What a write that appends one line decides on: the snapshot's head (generation,
+    lineage, where its annotations lie) and stamp, the history as it is now, the journal's
+    operations on annotations, and where the journal's last complete line ends."""
 
-    generation: int
-    lineage: str
+    head: SnapshotHead
+    snapshot_stamp: FileStamp
     history: dict[str, Any]
-    journal_annotations: dict[str, Any]
+    annotation_ops: list[Op]
     offset: int
     stamp: FileStamp | None
+
+    @property
+    def generation(self) -> int:
+        """The snapshot's generation (every journal line carries it)."""
+        return self.head.generation
+
+    @property
+    def lineage(self) -> str:
+        """The snapshot's lineage (every journal line carries it)."""
+        return self.head.lineage
 
 
 def read_tail(path: Path) -> Tail | None:
@@ -56,6 +68,7 @@ def read_tail(path: Path) -> Tail | None:
     """
     try:
         with open_regular(path) as file:
+            stamp = FileStamp.from_stat(os.fstat(file.fileno()))
             head = read_head(file)
     except FileNotFoundError:
         return None
@@ -66,19 +79,40 @@ def read_tail(path: Path) -> Tail | None:
     journal = read_journal(journal_path(path), 0, head.generation, head.lineage, head.schema)
     if journal.stale:
         return None
-    data: Data = {HISTORY_TABLE: dict(head.history), ANNOTATIONS_TABLE: {}}
-    apply_ops(
-        data,
-        (op for op in journal.ops if op.table in (HISTORY_TABLE, ANNOTATIONS_TABLE)),
-    )
+    data: Data = {HISTORY_TABLE: dict(head.history)}
+    apply_ops(data, (op for op in journal.ops if op.table == HISTORY_TABLE))
     return Tail(
-        generation=head.generation,
-        lineage=head.lineage,
+        head=head,
+        snapshot_stamp=stamp,
         history=data[HISTORY_TABLE],
-        journal_annotations=data[ANNOTATIONS_TABLE],
+        annotation_ops=[op for op in journal.ops if op.table == ANNOTATIONS_TABLE],
         offset=journal.offset,
         stamp=journal.stamp,
     )
+
+
+def find_annotations(
+    path: Path, tail: Tail, prefix: str, *, exact: bool = False
+) -> dict[str, Document] | None:
+    """The annotations whose id starts with `prefix` (is `prefix`, if `exact`), as they are
+    now (snapshot and journal), by id; None if they cannot be found without opening the
+    database whole (an id of other characters than `lookup.SAFE_ID`'s, a damaged
+    document). Call with the file lock held since `read_tail`."""
+    if not SAFE_ID.fullmatch(prefix):
+        return None
+    try:
+        with open_regular(path) as file:
+            if FileStamp.from_stat(os.fstat(file.fileno())) != tail.snapshot_stamp:
+                return None  # not the snapshot `tail` was read from: never under the lock
+            found = snapshot_matches(file.fileno(), tail.head, prefix, exact=exact)
+    except OSError as error:
+        raise StoreError(f"could not read {path}: {error.strerror or error}") from None
+    if found is None:
+        return None
+    current = current_documents(found, tail.annotation_ops, prefix)
+    if exact:
+        return {prefix: current[prefix]} if prefix in current else {}
+    return current
 
 
 def append_batch(path: Path, tail: Tail, ops: list[Op]) -> None:

@@ -39,7 +39,6 @@ from annotations.errors import (
 from annotations.gc_pause import gc_paused
 from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
-from annotations.store.append import append_batch, read_tail
 from annotations.store.history import (
     Change,
     diff_documents,
@@ -265,6 +264,55 @@ def _cleaned(annotation: Annotation, default_coder_name: str) -> Annotation:
     return replace(annotation, tags=tags, note=note, coder=coder)
 
 
+def check_prefix(annotation_id: str) -> None:
+    """UnknownAnnotationError if `annotation_id` (not an id) is too short for a prefix."""
+    if len(annotation_id) < MIN_PREFIX:
+        raise UnknownAnnotationError(
+            f"no annotation has the id “{_flat(annotation_id)}” "
+            f"(a prefix needs at least {MIN_PREFIX} characters)"
+        )
+
+
+def only_match(prefix: str, matches: list[str]) -> str:
+    """The one id in `matches` (the ids starting with `prefix`); UnknownAnnotationError if
+    there is none or there are several."""
+    if not matches:
+        raise UnknownAnnotationError(f"no annotation has the id “{_flat(prefix)}”")
+    if len(matches) > 1:
+        raise UnknownAnnotationError(f"the id prefix “{prefix}” matches {len(matches)} annotations")
+    return matches[0]
+
+
+def edit_change(
+    *,
+    tags: Iterable[str] | None = None,
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+    note: str | _Unchanged | None = UNCHANGED,
+    colour: str | _Unchanged | None = UNCHANGED,
+) -> Callable[[Annotation], Annotation]:
+    """The change `AnnotationStore.edit` makes, for `modify`: only the given fields, applied
+    to the annotation as it is then (InvalidTagError for a bad colour, at once)."""
+    replacement = None if tags is None else normalise_tags(tags)
+    added = normalise_tags(add_tags)
+    removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
+    new_colour = validate_colour(colour) if isinstance(colour, str) else colour
+
+    def change(current: Annotation) -> Annotation:
+        base = current.tags if replacement is None else replacement
+        new_tags = normalise_tags(tag for tag in (*base, *added) if tag_key(tag) not in removed)
+        changes: dict[str, Any] = {}
+        if new_tags != current.tags:
+            changes["tags"] = new_tags
+        if not isinstance(note, _Unchanged) and (note or None) != current.note:
+            changes["note"] = note or None
+        if not isinstance(new_colour, _Unchanged) and new_colour != current.colour:
+            changes["colour"] = new_colour
+        return current.with_changes(**changes) if changes else current
+
+    return change
+
+
 @contextmanager
 def _locked(lock: filelock.FileLock, path: Path, timeout: float) -> Iterator[None]:
     """Hold the database's file lock (its directory is created first); StoreError if it is
@@ -473,19 +521,9 @@ class AnnotationStore:
         doc = table.get(annotation_id)
         if doc is not None:
             return Annotation.from_dict(doc)
-        if len(annotation_id) < MIN_PREFIX:
-            raise UnknownAnnotationError(
-                f"no annotation has the id “{_flat(annotation_id)}” "
-                f"(a prefix needs at least {MIN_PREFIX} characters)"
-            )
+        check_prefix(annotation_id)
         matches = [key for key in self._index.article_of if key.startswith(annotation_id)]
-        if not matches:
-            raise UnknownAnnotationError(f"no annotation has the id “{_flat(annotation_id)}”")
-        if len(matches) > 1:
-            raise UnknownAnnotationError(
-                f"the id prefix “{annotation_id}” matches {len(matches)} annotations"
-            )
-        return Annotation.from_dict(table[matches[0]])
+        return Annotation.from_dict(table[only_match(annotation_id, matches)])
 
     def get(self, annotation_id: str) -> Annotation:
         """The annotation with this id or unique id prefix (at least 4 characters)."""
@@ -615,55 +653,6 @@ class AnnotationStore:
         """`annotation` as stored (see `_cleaned`), with the store's coder if it has none."""
         return _cleaned(annotation, self.coder)
 
-    @classmethod
-    def add_new(cls, path: Path, annotation: Annotation, **options: Any) -> Annotation:
-        """Store `annotation`, just made by `new_annotation` (a new random id), in the
-        database at `path` without opening it whole; returns it as stored.
-
-        One journal line under the file lock (the annotation and its undo entry, decided on
-        the history as it is then: see append.py), the snapshot's annotations never parsed.
-        The id is looked for among the annotations written since the last snapshot only
-        (DuplicateAnnotationError): a random uuid4 is not in the snapshot. When the database
-        cannot be written that way (new, older, a journal of another snapshot), this is
-        `open(path, **options).add(annotation)`. `options` are those of `open`.
-        """
-        real = Path(os.path.realpath(path))
-        coder = options.get("coder")
-        annotation = _cleaned(
-            annotation, clean_coder(coder) if coder is not None else default_coder()
-        )
-        timeout = options.get("lock_timeout")
-        lock = filelock.FileLock(str(real) + ".lock")
-        if real.is_file():
-            with _locked(lock, real, LOCK_TIMEOUT if timeout is None else timeout):
-                tail = read_tail(real)
-                if tail is not None:
-                    if annotation.id in tail.journal_annotations:
-                        raise DuplicateAnnotationError(
-                            f"an annotation with id {annotation.id} exists"
-                        )
-                    document = annotation.to_dict()
-                    ops = [put_op(ANNOTATIONS_TABLE, annotation.id, document)]
-                    ops += entry_ops(
-                        tail.history,
-                        f"add highlight {_describe(annotation)}",
-                        [[ANNOTATIONS_TABLE, annotation.id, None, document]],
-                        origin=options.get("origin", CLI_ORIGIN),
-                        label=options.get("label", CLI_LABEL),
-                        user=_login_name(),
-                        undo_limit=max(1, options.get("undo_limit", UNDO_LIMIT)),
-                        history_bytes=options.get("history_bytes", HISTORY_BYTES),
-                    )
-                    try:
-                        append_batch(real, tail, ops)
-                    except OSError as error:
-                        raise StoreError(
-                            f"could not save to {real}: {error.strerror or error}; "
-                            "the change was not saved"
-                        ) from None
-                    return annotation
-        return cls.open(path, **options).add(annotation)
-
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation; DuplicateAnnotationError if its id is taken."""
         annotation = self._clean(annotation)
@@ -715,23 +704,9 @@ class AnnotationStore:
         `tags` replaces the tags; `add_tags`/`remove_tags` change the tags as they are then
         (case-insensitively); `note`/`colour`: a new value, None to clear, or UNCHANGED.
         """
-        replacement = None if tags is None else normalise_tags(tags)
-        added = normalise_tags(add_tags)
-        removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
-        new_colour = validate_colour(colour) if isinstance(colour, str) else colour
-
-        def change(current: Annotation) -> Annotation:
-            base = current.tags if replacement is None else replacement
-            new_tags = normalise_tags(tag for tag in (*base, *added) if tag_key(tag) not in removed)
-            changes: dict[str, Any] = {}
-            if new_tags != current.tags:
-                changes["tags"] = new_tags
-            if not isinstance(note, _Unchanged) and (note or None) != current.note:
-                changes["note"] = note or None
-            if not isinstance(new_colour, _Unchanged) and new_colour != current.colour:
-                changes["colour"] = new_colour
-            return current.with_changes(**changes) if changes else current
-
+        change = edit_change(
+            tags=tags, add_tags=add_tags, remove_tags=remove_tags, note=note, colour=colour
+        )
         return self.modify(annotation_id, change)
 
     def edit_many(

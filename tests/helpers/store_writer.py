@@ -14,7 +14,7 @@ from pathlib import Path
 
 from annotations.anchoring import new_annotation
 from annotations.article import Article, ArticleMeta
-from annotations.store import AnnotationStore
+from annotations.store import AnnotationStore, add_new
 
 BODY = "The quick brown fox jumps over the lazy dog.\n\nA second paragraph of plain words."
 
@@ -49,7 +49,7 @@ def main(argv: list[str]) -> None:
         start = n % 40
         annotation = new_annotation(article, start, start + 5, tags=[f"tag{n % 7}"])
         if store is None:
-            AnnotationStore.add_new(db, annotation, compact_bytes=compact_bytes)
+            add_new(db, annotation, compact_bytes=compact_bytes)
         else:
             store.add(annotation)
         print(annotation.id, flush=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -229,16 +230,36 @@ class CliContext:
         return self._store
 
     def add_annotation(self, annotation: Annotation) -> Annotation:
-        """Store a new annotation (made by `new_annotation`): through the opened store if a
-        command opened it, else without reading the whole database (`AnnotationStore.add_new`).
+        """Store a new annotation (made by `new_annotation`): through the store if this
+        command opened it, else without reading the whole database (`store.add_new`).
         Returns it as stored."""
         if self._store is not None:
             return self._store.add(annotation)
-        from annotations.store import AnnotationStore
+        from annotations.store import add_new
 
         self._db_existed = self.db_path.exists()
         self._db_written = True
-        return AnnotationStore.add_new(self.db_path, annotation, coder=self.coder)
+        return add_new(self.db_path, annotation, coder=self.coder)
+
+    def modify_annotation(
+        self, annotation_id: str, change: Callable[[Annotation], Annotation]
+    ) -> Annotation:
+        """`AnnotationStore.modify` (id or unique prefix), without reading the whole
+        database unless this command opened it (`store.modify_at`)."""
+        if self._store is not None:
+            return self._store.modify(annotation_id, change)
+        from annotations.store import modify_at
+
+        return modify_at(self.db_path, annotation_id, change, coder=self.coder)
+
+    def delete_annotation(self, annotation_id: str) -> Annotation:
+        """`AnnotationStore.delete` (id or unique prefix), without reading the whole
+        database unless this command opened it (`store.delete_at`)."""
+        if self._store is not None:
+            return self._store.delete(annotation_id)
+        from annotations.store import delete_at
+
+        return delete_at(self.db_path, annotation_id, coder=self.coder)
 
     def report_new_database(self) -> None:
         """Say so on stderr when this command started a new database: a mistyped `--db`
