@@ -9,15 +9,17 @@ each table mapping a string document id to a document::
 
     {"_newsmark": {"1": {"schema": 3, "generation": 3, "app": "newsmark",
                          "lineage": "<32 hex digits>",
-                         "history_index": [["000000000042", "done", null, 1234], ...]}},
+                         "history_index": [["000000000042", "done", null, 1234], ...],
+                         "annotations_len": 123456}},
      "annotations": {"<annotation id>": {...Annotation.to_dict()...}},
      "tag_colours": {"<tag key>": {"name": "Politics", "colour": "#e06c75"}},
      "history": {"000000000042": {...an undo entry, see history.py...}}}
 
-The `_newsmark` table comes first, and its record carries an index of the undo history:
-the snapshot's *head* (head.py), all that a write adding one annotation reads of it
-(`AnnotationStore.add_new`, append.py: one journal line under the lock). A snapshot without
-a head (an older newsmark's) is rewritten with one at the next write.
+The `_newsmark` table comes first, then the annotations table; the record carries an index
+of the undo history and the length of the annotations table: the snapshot's *head*
+(head.py). A write of one annotation reads the head, finds its annotation with a byte
+search (lookup.py) and appends one journal line under the lock (single.py, append.py). A
+snapshot without a head (an older newsmark's) is rewritten with one at the next write.
 
 It is only ever written whole and atomically: a temporary file in the same directory is
 written, flushed and fsync'd, then ``os.replace``d over the snapshot and the directory is
