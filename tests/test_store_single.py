@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from annotations.anchoring import new_annotation
+from annotations.corpus import Corpus
 from annotations.errors import UnknownAnnotationError
 from annotations.model import Annotation
 from annotations.store import AnnotationStore, add_new, delete_at, modify_at
 from annotations.store.journal import DurableStorage, journal_path
 from annotations.store.store import edit_change
+from tests.conftest import CliResult, RunCli
 from tests.helpers.store_writer import fox_article
 from tests.test_store_append import forbid_full_open, fox, seeded
 
@@ -178,3 +180,31 @@ def test_processes_tagging_one_annotation_racing_a_snapshotting_writer_keep_ever
     assert tags == {"t0", *outputs[0], *outputs[1]} and len(tags) == 51
     assert len(AnnotationStore.open(db_path).all()) == 42
     assert DurableStorage(db_path).generation > 2  # the writer did write snapshots meanwhile
+
+
+def test_the_commands_annotate_edit_delete_never_open_the_database_whole(
+    run_cli: RunCli, samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cli(*args: str) -> CliResult:
+        return run_cli("--library", str(samples_dir), "--db", str(db_path), *args)
+
+    article = Corpus.open(samples_dir).article("000")
+    quote = "make the pie of common interests even bigger"
+    first = cli("annotate", article.id, "--quote", quote, "--tag", "economy")
+    assert first.code == 0 and "started a new annotation database" in first.err
+    forbid_full_open(monkeypatch)
+    added = cli("annotate", article.id, "--quote", quote, "--tag", "trade")
+    assert added.code == 0 and added.err == ""
+    new_id = added.out.strip()
+    edited = cli("edit", new_id[:8], "--add-tag", "Asia", "--remove-tag", "nope")
+    assert edited.code == 0, edited.err
+    assert "has no tag 'nope'; nothing removed" in edited.err
+    assert "\ttrade,Asia\t" in edited.out
+    deleted = cli("delete", first.out.strip())
+    assert deleted.code == 0 and deleted.out.startswith(f"deleted {first.out.strip()}")
+    missing = cli("delete", "0000")
+    assert (missing.code, missing.err) == (1, "newsmark: error: no annotation has the id “0000”\n")
+    monkeypatch.undo()
+    assert [(a.id, a.tags) for a in AnnotationStore.open(db_path).all()] == [
+        (new_id, ("trade", "Asia"))
+    ]
