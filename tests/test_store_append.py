@@ -218,3 +218,16 @@ def test_killed_appenders_never_lose_a_reported_annotation(db_path: Path) -> Non
     stored = {a.id for a in AnnotationStore.open(db_path).all()}
     assert len(reported) >= 6
     assert set(reported) | set(full_ids) <= stored
+
+
+def test_a_long_journal_is_compacted_by_the_next_write(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writes that read the journal whole each time never let it grow without bound."""
+    monkeypatch.setattr("annotations.store.append.FAST_JOURNAL_BYTES", 3_000)
+    seeded(db_path, 2)
+    generation = DurableStorage(db_path).generation
+    added = [add_new(db_path, fox(n)) for n in range(12)]
+    assert DurableStorage(db_path).generation > generation  # a new snapshot was written
+    assert journal_path(db_path).stat().st_size <= 3_000 + 2_000  # at most one line more
+    assert {a.id for a in added} <= {a.id for a in AnnotationStore.open(db_path).all()}

@@ -8,8 +8,9 @@ annotations, the history's changes) is never read.
 
 `read_tail` returns None when this is not enough or not safe, and the caller then opens the
 database whole: no snapshot yet, a snapshot without a head (written by an older newsmark)
-or of an older schema, or a journal holding lines of another snapshot (the full write
-replaces it with a new snapshot).
+or of an older schema, a journal holding lines of another snapshot (the full write
+replaces it with a new snapshot), or a journal longer than FAST_JOURNAL_BYTES (the caller
+then writes a new snapshot).
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ from annotations.store.journal import (
 from annotations.store.lookup import SAFE_ID, current_documents, snapshot_matches
 from annotations.store.ops import Data, Document, Op, apply_ops
 from annotations.store.schema import ANNOTATIONS_TABLE, HISTORY_TABLE, SCHEMA_VERSION
+
+# Every write here reads the whole journal: past this size the write is made by opening the
+# database whole, and the journal is then compacted (`journal_too_long`).
+FAST_JOURNAL_BYTES = 16 * 1024 * 1024
+
+
+def journal_too_long(path: Path) -> bool:
+    """Whether the journal of the database at `path` is too long for writes that read it
+    whole each time (FAST_JOURNAL_BYTES): a write that opened the database whole should then
+    write a new snapshot."""
+    stamp = FileStamp.of(journal_path(path))
+    return stamp is not None and stamp.size > FAST_JOURNAL_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +87,7 @@ def read_tail(path: Path) -> Tail | None:
         return None
     except OSError as error:
         raise StoreError(f"could not read {path}: {error.strerror or error}") from None
-    if head is None or head.schema != SCHEMA_VERSION:
+    if head is None or head.schema != SCHEMA_VERSION or journal_too_long(path):
         return None
     journal = read_journal(journal_path(path), 0, head.generation, head.lineage, head.schema)
     if journal.stale:

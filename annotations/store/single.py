@@ -24,7 +24,13 @@ import filelock
 from annotations.coder import clean_coder, default_coder
 from annotations.errors import StoreError
 from annotations.model import Annotation
-from annotations.store.append import Tail, append_batch, find_annotations, read_tail
+from annotations.store.append import (
+    Tail,
+    append_batch,
+    find_annotations,
+    journal_too_long,
+    read_tail,
+)
 from annotations.store.history import Change, diff_documents, entry_ops
 from annotations.store.lookup import current_documents
 from annotations.store.ops import Op, del_op, put_op
@@ -92,10 +98,17 @@ def _write(path: Path, options: dict[str, Any], act: _Act) -> Annotation | objec
                 append_batch(real, tail, ops)
             except OSError as error:
                 raise StoreError(
-                    f"could not save to {real}: {error.strerror or error}; "
-                    "the change was not saved"
+                    f"could not save to {real}: {error.strerror or error}; the change was not saved"
                 ) from None
         return plan.result
+
+
+def _settled(store: AnnotationStore, result: Annotation) -> Annotation:
+    """`result`, after a write made by opening the database whole: if its journal is too
+    long for the writes here, a new snapshot empties it (the next writes read it fast)."""
+    if journal_too_long(store.path):
+        store.compact()
+    return result
 
 
 def _coder(options: dict[str, Any]) -> str:
@@ -141,7 +154,8 @@ def add_new(path: Path, annotation: Annotation, **options: Any) -> Annotation:
     result = _write(path, options, act)
     if isinstance(result, Annotation):
         return result
-    return AnnotationStore.open(path, **options).add(annotation)
+    store = AnnotationStore.open(path, **options)
+    return _settled(store, store.add(annotation))
 
 
 def modify_at(
@@ -177,7 +191,8 @@ def modify_at(
     result = _write(path, options, act)
     if isinstance(result, Annotation):
         return result
-    return AnnotationStore.open(path, **options).modify(annotation_id, change, description)
+    store = AnnotationStore.open(path, **options)
+    return _settled(store, store.modify(annotation_id, change, description))
 
 
 def delete_at(path: Path, annotation_id: str, **options: Any) -> Annotation:
@@ -199,4 +214,5 @@ def delete_at(path: Path, annotation_id: str, **options: Any) -> Annotation:
     result = _write(path, options, act)
     if isinstance(result, Annotation):
         return result
-    return AnnotationStore.open(path, **options).delete(annotation_id)
+    store = AnnotationStore.open(path, **options)
+    return _settled(store, store.delete(annotation_id))

@@ -441,6 +441,11 @@ class AnnotationStore:
         elif self._built_index is not None:
             self._built_index.apply(changes.ops)
 
+    def compact(self) -> None:
+        """Write the whole data as a new snapshot and empty the journal (under the lock)."""
+        with self._writing():
+            self._storage.snapshot()
+
     def refresh(self) -> bool:
         """Take in what other processes wrote; True if anything changed."""
         with self._io:
