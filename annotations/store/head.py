@@ -15,6 +15,7 @@ returns None and the caller opens the database whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -52,21 +53,25 @@ class SnapshotHead:
     annotations_end: int
 
 
-def snapshot_bytes(data: Data, meta: dict[str, Any]) -> bytes:
-    """`data` as a snapshot: the `_newsmark` table `meta`, its record given the history
-    index and the length of the annotations table, first; then the annotations table (an
-    empty one if there is none), then the other tables."""
-    history = data.get(HISTORY_TABLE, {})
+def snapshot_pieces(data: Data, meta: dict[str, Any]) -> Iterator[bytes]:
+    """`data` as a snapshot, in pieces to write one after the other (one table's JSON in
+    memory at a time): the `_newsmark` table `meta`, its record given the history index and
+    the length of the annotations table, first; then the annotations table (an empty one if
+    there is none), then the other tables."""
     index = [
         [key, entry["state"], entry.get("undone_by"), entry["size"]]
-        for key, entry in history.items()
+        for key, entry in data.get(HISTORY_TABLE, {}).items()
     ]
-    annotations = orjson.dumps(data.get(ANNOTATIONS_TABLE, {}))
-    record = {**meta["1"], _INDEX: index, _ANNOTATIONS_LEN: len(annotations)}
-    skipped = (META_TABLE, ANNOTATIONS_TABLE)
-    rest = orjson.dumps({name: table for name, table in data.items() if name not in skipped})
-    head = _META_START + orjson.dumps({"1": record}) + _ANNOTATIONS_START + annotations
-    return head + (b"," + rest[1:] if rest != b"{}" else b"}")
+    table = orjson.dumps(data.get(ANNOTATIONS_TABLE, {}))
+    record = {**meta["1"], _INDEX: index, _ANNOTATIONS_LEN: len(table)}
+    yield _META_START + orjson.dumps({"1": record}) + _ANNOTATIONS_START
+    yield table
+    del table  # not kept while the next table is dumped
+    for name, documents in data.items():
+        if name not in (META_TABLE, ANNOTATIONS_TABLE):
+            yield b"," + orjson.dumps(name) + b":"
+            yield orjson.dumps(documents)
+    yield b"}"
 
 
 def written_with_head(raw: bytes, record: dict[str, Any]) -> bool:

@@ -76,7 +76,7 @@ from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
 from annotations.gc_pause import gc_paused
 from annotations.regular_file import describe_file_type
-from annotations.store.head import snapshot_bytes, written_with_head
+from annotations.store.head import snapshot_pieces, written_with_head
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
     APP_NAME,
@@ -438,7 +438,7 @@ class DurableStorage(Storage):
         lineage = uuid.uuid4().hex
         meta = meta_table(SCHEMA_VERSION, generation, lineage)
         out = {META_TABLE: meta, **{name: t for name, t in data.items() if name != META_TABLE}}
-        atomic_write_bytes(self.path, snapshot_bytes(out, meta))
+        atomic_write_bytes(self.path, snapshot_pieces(out, meta))
         self._generation = generation
         self._lineage = lineage
         self._schema = SCHEMA_VERSION
