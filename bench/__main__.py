@@ -26,6 +26,7 @@ from bench.report import REPORT_PATH, Machine, Section, render
 from bench.scale_bench import scale_section
 from bench.startup_bench import startup_section
 from bench.store_bench import store_section
+from bench.store_scale_bench import store_scale_section
 from bench.tui_save_bench import tui_save_section
 
 BENCHMARKS: dict[str, Callable[[Config], Section]] = {
@@ -39,6 +40,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "anchor": anchor_section,
     "annotation_browser": annotation_browser_section,
     "scale": scale_section,
+    "store_scale": store_scale_section,
 }
 
 

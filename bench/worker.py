@@ -25,6 +25,7 @@ TASKS = {
     "annotation_browser": "bench.annotation_browser_bench:measure_annotation_browser",
     "scale_library": "bench.scale_workers:measure_library",
     "scale_export": "bench.scale_workers:measure_export",
+    "store_open": "bench.store_scale_bench:measure_store_open",
 }
 
 

@@ -46,6 +46,8 @@ def test_first_commit_creates_directory_and_a_complete_snapshot(db_path: Path) -
         "generation": 1,
         "app": "newsmark",
         "lineage": meta["lineage"],
+        "history_index": [],  # [key, state, undone_by, size] of each undo entry (head.py)
+        "annotations_len": len(orjson.dumps({"id-1": doc(1)})),  # the table after it
     }
     assert len(meta["lineage"]) == 32 and int(meta["lineage"], 16) >= 0
     assert data["annotations"] == {"id-1": doc(1)}

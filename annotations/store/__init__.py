@@ -3,13 +3,18 @@
 | module | job |
 |---|---|
 | `store.py` | `AnnotationStore`: reads, isolated read-modify-writes, undo/redo, re-anchoring |
+| `single.py` | `add_new`, `modify_at`, `delete_at`: one annotation written, DB not opened whole |
 | `journal.py` | `DurableStorage`: the TinyDB storage (atomic snapshot + fsync'd journal) |
+| `head.py` | a snapshot's head: `_newsmark` record, history index, where the annotations lie |
+| `append.py` | one journal line written on the head and the journal alone, under the lock |
+| `lookup.py` | finding annotations in a snapshot by id prefix with a byte search |
 | `history.py` | undo entries: what changed, and taking it back without reverting others' work |
 | `index.py` | in-memory indexes (annotations per article, tags in use) |
 | `schema.py` | tables, document shapes checked at load, schema migrations |
 | `ops.py` | `Op`, the unit of every change |
 """
 
+from annotations.store.single import add_new, delete_at, modify_at
 from annotations.store.store import (
     CLI_LABEL,
     CLI_ORIGIN,
@@ -28,4 +33,7 @@ __all__ = [
     "DuplicateAnnotationError",
     "HistoryItem",
     "ReanchorReport",
+    "add_new",
+    "delete_at",
+    "modify_at",
 ]

@@ -33,8 +33,8 @@ from typing import Any
 import orjson
 
 from annotations.model import utc_now
-from annotations.store.ops import Document
-from annotations.store.schema import ANNOTATIONS_TABLE
+from annotations.store.ops import Document, Op, del_op, put_op
+from annotations.store.schema import ANNOTATIONS_TABLE, HISTORY_TABLE
 from annotations.tags import tag_key
 
 Change = list[Any]  # [table, doc_id, before, after]
@@ -108,6 +108,45 @@ def new_entry(
     }
     entry["size"] = entry_size(entry)
     return entry
+
+
+def entry_ops(
+    history: dict[str, Any],
+    description: str,
+    changes: list[Change],
+    *,
+    origin: str,
+    label: str,
+    user: str,
+    undo_limit: int,
+    history_bytes: int,
+) -> list[Op]:
+    """The operations that record `changes` in `history` (the history table as it is under
+    the write lock): the new entry, and the deletion of the entries it makes obsolete (what
+    `origin` could redo) or that no longer fit `undo_limit` entries / `history_bytes`
+    (oldest first; the new entry always stays). Of each entry only its "state",
+    "undone_by" and "size" are read (what a snapshot's head holds, head.py)."""
+    keys = sorted(history)
+    result: list[Op] = []
+    # A new change of this origin ends what it could redo.
+    for key in keys:
+        entry = history[key]
+        if entry["state"] == "undone" and entry.get("undone_by") == origin:
+            result.append(del_op(HISTORY_TABLE, key))
+    gone = {op.doc_id for op in result}
+    kept = [key for key in keys if key not in gone]
+    entry = new_entry(description, changes, origin=origin, label=label, user=user)
+    sequence = int(keys[-1]) + 1 if keys else 1
+    result.append(put_op(HISTORY_TABLE, f"{sequence:012d}", entry))
+    total = entry["size"] + sum(history[key]["size"] for key in kept)
+    count = len(kept) + 1
+    for key in kept:  # oldest first; the new entry always stays
+        if count <= undo_limit and total <= history_bytes:
+            break
+        result.append(del_op(HISTORY_TABLE, key))
+        total -= history[key]["size"]
+        count -= 1
+    return result
 
 
 def entry_changes(entry: dict[str, Any]) -> list[Change] | None:

@@ -7,11 +7,19 @@ Storage format
 ``annotations.json`` (the snapshot) is a TinyDB-shaped JSON object, table name → table,
 each table mapping a string document id to a document::
 
-    {"_newsmark": {"1": {"schema": 1, "generation": 3, "app": "newsmark",
-                         "lineage": "<32 hex digits>"}},
+    {"_newsmark": {"1": {"schema": 3, "generation": 3, "app": "newsmark",
+                         "lineage": "<32 hex digits>",
+                         "history_index": [["000000000042", "done", null, 1234], ...],
+                         "annotations_len": 123456}},
      "annotations": {"<annotation id>": {...Annotation.to_dict()...}},
      "tag_colours": {"<tag key>": {"name": "Politics", "colour": "#e06c75"}},
      "history": {"000000000042": {...an undo entry, see history.py...}}}
+
+The `_newsmark` table comes first, then the annotations table; the record carries an index
+of the undo history and the length of the annotations table: the snapshot's *head*
+(head.py). A write of one annotation reads the head, finds its annotation with a byte
+search (lookup.py) and appends one journal line under the lock (single.py, append.py). A
+snapshot without a head (an older newsmark's) is rewritten with one at the next write.
 
 It is only ever written whole and atomically: a temporary file in the same directory is
 written, flushed and fsync'd, then ``os.replace``d over the snapshot and the directory is
@@ -68,6 +76,7 @@ from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
 from annotations.gc_pause import gc_paused
 from annotations.regular_file import describe_file_type
+from annotations.store.head import snapshot_pieces, written_with_head
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
     APP_NAME,
@@ -222,7 +231,7 @@ class DurableStorage(Storage):
         returns the data (not yet installed) and sets everything else."""
         for _attempt in range(5):
             try:
-                with _open_regular(self.path) as file:
+                with open_regular(self.path) as file:
                     stamp = FileStamp.from_stat(os.fstat(file.fileno()))
                     raw = file.read()
             except FileNotFoundError:
@@ -241,6 +250,7 @@ class DurableStorage(Storage):
             with gc_paused():
                 data, version, generation, lineage = self._parse(raw)
                 journal = self._read_journal(0, generation, lineage, version)
+            headless = not written_with_head(raw, data.get(META_TABLE, {}).get("1", {}))
             if FileStamp.of(self.path) == stamp:
                 break
         with gc_paused():
@@ -250,8 +260,9 @@ class DurableStorage(Storage):
         self._lineage = lineage
         self._schema = version
         self._migrated_from = version if version < SCHEMA_VERSION else None
-        # A snapshot without a lineage gets one (a new snapshot) at the first write.
-        self._needs_snapshot = self._migrated_from is not None or lineage is None
+        # A snapshot without a lineage gets one (a new snapshot) at the first write, and
+        # one without a head (head.py) gets one, for writes that append without loading.
+        self._needs_snapshot = self._migrated_from is not None or lineage is None or headless
         self._stale_journal = journal.stale
         self._snapshot_stamp = stamp
         self._journal_offset = journal.offset
@@ -314,33 +325,7 @@ class DurableStorage(Storage):
     ) -> JournalRead:
         """The journal from `offset` on: the operations of the snapshot with this generation
         and lineage (lines of any other snapshot are skipped), checked against `schema`."""
-        try:
-            with _open_regular(self.journal) as file:
-                stamp = FileStamp.from_stat(os.fstat(file.fileno()))
-                file.seek(offset)
-                chunk = file.read()
-        except FileNotFoundError:
-            return JournalRead([], 0, None, stale=False)
-        except OSError as error:
-            raise StoreError(f"could not read {self.journal}: {error.strerror or error}") from None
-        *lines, _unfinished = chunk.split(b"\n")
-        ops: list[Op] = []
-        stale = False
-        for number, line in enumerate(lines):
-            batch = _parse_batch(line)
-            mine = batch is not None and batch["g"] == generation and batch.get("l") == lineage
-            if batch is None or (mine and not all(valid_op(op, schema) for op in batch["ops"])):
-                if number == len(lines) - 1:
-                    break  # a damaged last line: a crash during an append
-                raise CorruptDatabaseError(
-                    f"{self.journal} has a damaged line in the middle; the file was left untouched"
-                )
-            offset += len(line) + 1
-            if mine:
-                ops.extend(map(Op.from_json, batch["ops"]))
-            else:
-                stale = True
-        return JournalRead(ops, offset, stamp, stale=stale)
+        return read_journal(self.journal, offset, generation, lineage, schema)
 
     # Re-reading what other processes wrote ------------------------------------------
 
@@ -433,28 +418,9 @@ class DurableStorage(Storage):
         return StoreError(f"could not save to {self.path}: {reason}; the change was not saved")
 
     def _append(self, line: bytes) -> None:
-        created = not self.journal.exists()
-        fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
-        try:
-            stamp = FileStamp.from_stat(os.fstat(fd))
-            if stamp != self._journal_stamp and not (created and self._journal_offset == 0):
-                raise RuntimeError("journal changed since refresh(): commit without the lock?")
-            if stamp.size != self._journal_offset:
-                os.ftruncate(fd, self._journal_offset)  # drop a damaged tail left by a crash
-            try:
-                view = memoryview(line)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.ftruncate(fd, self._journal_offset)
-                raise
-            self._journal_stamp = FileStamp.from_stat(os.fstat(fd))
-        finally:
-            os.close(fd)
-        if created:
-            fsync_directory(self.journal.parent)
+        self._journal_stamp = append_line(
+            self.journal, line, self._journal_offset, self._journal_stamp
+        )
         self._journal_offset += len(line)
 
     def _backup_before_migration(self) -> None:
@@ -470,9 +436,9 @@ class DurableStorage(Storage):
         as written (with its new `_newsmark` table), for the caller to install."""
         generation = self._generation + 1
         lineage = uuid.uuid4().hex
-        out = dict(data)
-        out[META_TABLE] = meta_table(SCHEMA_VERSION, generation, lineage)
-        atomic_write_bytes(self.path, orjson.dumps(out))
+        meta = meta_table(SCHEMA_VERSION, generation, lineage)
+        out = {META_TABLE: meta, **{name: t for name, t in data.items() if name != META_TABLE}}
+        atomic_write_bytes(self.path, snapshot_pieces(out, meta))
         self._generation = generation
         self._lineage = lineage
         self._schema = SCHEMA_VERSION
@@ -488,7 +454,78 @@ class DurableStorage(Storage):
         return out
 
 
-def _open_regular(path: Path) -> BinaryIO:
+def read_journal(
+    journal: Path, offset: int, generation: int, lineage: str | None, schema: int
+) -> JournalRead:
+    """The journal from `offset` on: the operations of the snapshot with this generation
+    and lineage (lines of any other snapshot are skipped), checked against `schema`.
+
+    A damaged last line (a crash during an append) ends the read; a damaged line followed
+    by others raises CorruptDatabaseError.
+    """
+    try:
+        with open_regular(journal) as file:
+            stamp = FileStamp.from_stat(os.fstat(file.fileno()))
+            file.seek(offset)
+            chunk = file.read()
+    except FileNotFoundError:
+        return JournalRead([], 0, None, stale=False)
+    except OSError as error:
+        raise StoreError(f"could not read {journal}: {error.strerror or error}") from None
+    *lines, _unfinished = chunk.split(b"\n")
+    ops: list[Op] = []
+    stale = False
+    for number, line in enumerate(lines):
+        batch = _parse_batch(line)
+        mine = batch is not None and batch["g"] == generation and batch.get("l") == lineage
+        if batch is None or (mine and not all(valid_op(op, schema) for op in batch["ops"])):
+            if number == len(lines) - 1:
+                break  # a damaged last line: a crash during an append
+            raise CorruptDatabaseError(
+                f"{journal} has a damaged line in the middle; the file was left untouched"
+            )
+        offset += len(line) + 1
+        if mine:
+            ops.extend(map(Op.from_json, batch["ops"]))
+        else:
+            stale = True
+    return JournalRead(ops, offset, stamp, stale=stale)
+
+
+def append_line(journal: Path, line: bytes, offset: int, stamp: FileStamp | None) -> FileStamp:
+    """Append `line` to the journal with one write and an fsync, after cutting off what
+    follows `offset` (a damaged tail left by a crash); returns the journal's new stamp.
+
+    `offset` and `stamp` are what the last read of the journal found (under the file lock,
+    which must still be held: RuntimeError if the journal changed since). On an OSError
+    the journal is cut back to `offset`.
+    """
+    created = not journal.exists()
+    fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+    try:
+        found = FileStamp.from_stat(os.fstat(fd))
+        if found != stamp and not (created and offset == 0):
+            raise RuntimeError("journal changed since it was read: a commit without the lock?")
+        if found.size != offset:
+            os.ftruncate(fd, offset)  # drop a damaged tail left by a crash
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, offset)
+            raise
+        new_stamp = FileStamp.from_stat(os.fstat(fd))
+    finally:
+        os.close(fd)
+    if created:
+        fsync_directory(journal.parent)
+    return new_stamp
+
+
+def open_regular(path: Path) -> BinaryIO:
     """`path` opened for reading, if it is a regular file (a link to one is fine).
 
     Opened without blocking, so a named pipe put where the database should be is refused

@@ -44,7 +44,7 @@ from annotations.store.history import (
     diff_documents,
     diff_fields,
     entry_changes,
-    new_entry,
+    entry_ops,
     revert_change,
 )
 from annotations.store.index import AnnotationIndex
@@ -246,6 +246,95 @@ def _memo_key(kind: str, target: str) -> str:
     return f"{kind}:{tag_key(target) if kind == 'tag' else target}"
 
 
+def _cleaned(annotation: Annotation, default_coder_name: str) -> Annotation:
+    """Normalised tags, a note without control sequences (notes are typed text:
+    everything shown or printed later must be safe for a terminal) and not longer than
+    an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError), and a coder
+    (`default_coder_name` when it has none)."""
+    tags = normalise_tags(annotation.tags)
+    note = normalise_text(annotation.note).strip() or None if annotation.note else None
+    if note is not None and len(note) > MAX_NOTE_CHARS:
+        raise NoteTooLongError(
+            f"the note is {len(note):,} characters long (at most {MAX_NOTE_CHARS:,}); "
+            "nothing was saved"
+        )
+    coder = clean_coder(annotation.coder) if annotation.coder else default_coder_name
+    if tags == annotation.tags and note == annotation.note and coder == annotation.coder:
+        return annotation
+    return replace(annotation, tags=tags, note=note, coder=coder)
+
+
+def check_prefix(annotation_id: str) -> None:
+    """UnknownAnnotationError if `annotation_id` (not an id) is too short for a prefix."""
+    if len(annotation_id) < MIN_PREFIX:
+        raise UnknownAnnotationError(
+            f"no annotation has the id “{_flat(annotation_id)}” "
+            f"(a prefix needs at least {MIN_PREFIX} characters)"
+        )
+
+
+def only_match(prefix: str, matches: list[str]) -> str:
+    """The one id in `matches` (the ids starting with `prefix`); UnknownAnnotationError if
+    there is none or there are several."""
+    if not matches:
+        raise UnknownAnnotationError(f"no annotation has the id “{_flat(prefix)}”")
+    if len(matches) > 1:
+        raise UnknownAnnotationError(f"the id prefix “{prefix}” matches {len(matches)} annotations")
+    return matches[0]
+
+
+def edit_change(
+    *,
+    tags: Iterable[str] | None = None,
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+    note: str | _Unchanged | None = UNCHANGED,
+    colour: str | _Unchanged | None = UNCHANGED,
+) -> Callable[[Annotation], Annotation]:
+    """The change `AnnotationStore.edit` makes, for `modify`: only the given fields, applied
+    to the annotation as it is then (InvalidTagError for a bad colour, at once)."""
+    replacement = None if tags is None else normalise_tags(tags)
+    added = normalise_tags(add_tags)
+    removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
+    new_colour = validate_colour(colour) if isinstance(colour, str) else colour
+
+    def change(current: Annotation) -> Annotation:
+        base = current.tags if replacement is None else replacement
+        new_tags = normalise_tags(tag for tag in (*base, *added) if tag_key(tag) not in removed)
+        changes: dict[str, Any] = {}
+        if new_tags != current.tags:
+            changes["tags"] = new_tags
+        if not isinstance(note, _Unchanged) and (note or None) != current.note:
+            changes["note"] = note or None
+        if not isinstance(new_colour, _Unchanged) and new_colour != current.colour:
+            changes["colour"] = new_colour
+        return current.with_changes(**changes) if changes else current
+
+    return change
+
+
+@contextmanager
+def _locked(lock: filelock.FileLock, path: Path, timeout: float) -> Iterator[None]:
+    """Hold the database's file lock (its directory is created first); StoreError if it is
+    not obtained within `timeout` seconds or cannot be taken."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock.acquire(timeout=timeout)
+    except filelock.Timeout:
+        raise StoreError(
+            f"the database is locked by another newsmark process (waited "
+            f"{timeout:g} s); the change was not saved"
+        ) from None
+    except OSError as error:
+        raise StoreError(
+            f"could not save to {path}: {error.strerror or error}; the change was not saved"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -352,6 +441,11 @@ class AnnotationStore:
         elif self._built_index is not None:
             self._built_index.apply(changes.ops)
 
+    def compact(self) -> None:
+        """Write the whole data as a new snapshot and empty the journal (under the lock)."""
+        with self._writing():
+            self._storage.snapshot()
+
     def refresh(self) -> bool:
         """Take in what other processes wrote; True if anything changed."""
         with self._io:
@@ -376,25 +470,9 @@ class AnnotationStore:
         Only the thread holding `_io` changes the data, so the block may read it without
         the mutex; the data changes only through `_commit`.
         """
-        with self._io:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._file_lock.acquire(timeout=self.lock_timeout)
-            except filelock.Timeout:
-                raise StoreError(
-                    f"the database is locked by another newsmark process (waited "
-                    f"{self.lock_timeout:g} s); the change was not saved"
-                ) from None
-            except OSError as error:
-                raise StoreError(
-                    f"could not save to {self.path}: {error.strerror or error}; "
-                    "the change was not saved"
-                ) from None
-            try:
-                self._storage.refresh()
-                yield self._storage.read()
-            finally:
-                self._file_lock.release()
+        with self._io, _locked(self._file_lock, self.path, self.lock_timeout):
+            self._storage.refresh()
+            yield self._storage.read()
 
     def _commit(self, description: str, ops: list[Op], *, undoable: bool = True) -> None:
         """Commit `ops` (with the undo entry that reverts them, if `undoable`)."""
@@ -424,30 +502,16 @@ class AnnotationStore:
                 changes.append(change)
         if not changes:
             return []
-        history = data.get(HISTORY_TABLE, {})
-        keys = sorted(history)
-        result: list[Op] = []
-        # A new change of this origin ends what it could redo.
-        for key in keys:
-            entry = history[key]
-            if entry["state"] == "undone" and entry.get("undone_by") == self.origin:
-                result.append(del_op(HISTORY_TABLE, key))
-        gone = {op.doc_id for op in result}
-        kept = [key for key in keys if key not in gone]
-        entry = new_entry(
-            description, changes, origin=self.origin, label=self.label, user=self.user
+        return entry_ops(
+            data.get(HISTORY_TABLE, {}),
+            description,
+            changes,
+            origin=self.origin,
+            label=self.label,
+            user=self.user,
+            undo_limit=self.undo_limit,
+            history_bytes=self.history_bytes,
         )
-        sequence = int(keys[-1]) + 1 if keys else 1
-        result.append(put_op(HISTORY_TABLE, f"{sequence:012d}", entry))
-        total = entry["size"] + sum(history[key]["size"] for key in kept)
-        count = len(kept) + 1
-        for key in kept:  # oldest first; the new entry always stays
-            if count <= self.undo_limit and total <= self.history_bytes:
-                break
-            result.append(del_op(HISTORY_TABLE, key))
-            total -= history[key]["size"]
-            count -= 1
-        return result
 
     # Reading ---------------------------------------------------------------------
 
@@ -462,19 +526,9 @@ class AnnotationStore:
         doc = table.get(annotation_id)
         if doc is not None:
             return Annotation.from_dict(doc)
-        if len(annotation_id) < MIN_PREFIX:
-            raise UnknownAnnotationError(
-                f"no annotation has the id “{_flat(annotation_id)}” "
-                f"(a prefix needs at least {MIN_PREFIX} characters)"
-            )
+        check_prefix(annotation_id)
         matches = [key for key in self._index.article_of if key.startswith(annotation_id)]
-        if not matches:
-            raise UnknownAnnotationError(f"no annotation has the id “{_flat(annotation_id)}”")
-        if len(matches) > 1:
-            raise UnknownAnnotationError(
-                f"the id prefix “{annotation_id}” matches {len(matches)} annotations"
-            )
-        return Annotation.from_dict(table[matches[0]])
+        return Annotation.from_dict(table[only_match(annotation_id, matches)])
 
     def get(self, annotation_id: str) -> Annotation:
         """The annotation with this id or unique id prefix (at least 4 characters)."""
@@ -601,21 +655,8 @@ class AnnotationStore:
     # Writing annotations -----------------------------------------------------------
 
     def _clean(self, annotation: Annotation) -> Annotation:
-        """Normalised tags, a note without control sequences (notes are typed text:
-        everything shown or printed later must be safe for a terminal) and not longer than
-        an import may bring (`MAX_NOTE_CHARS`; NoteTooLongError), and a coder (the store's,
-        when it has none)."""
-        tags = normalise_tags(annotation.tags)
-        note = normalise_text(annotation.note).strip() or None if annotation.note else None
-        if note is not None and len(note) > MAX_NOTE_CHARS:
-            raise NoteTooLongError(
-                f"the note is {len(note):,} characters long (at most {MAX_NOTE_CHARS:,}); "
-                "nothing was saved"
-            )
-        coder = clean_coder(annotation.coder) if annotation.coder else self.coder
-        if tags == annotation.tags and note == annotation.note and coder == annotation.coder:
-            return annotation
-        return replace(annotation, tags=tags, note=note, coder=coder)
+        """`annotation` as stored (see `_cleaned`), with the store's coder if it has none."""
+        return _cleaned(annotation, self.coder)
 
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation; DuplicateAnnotationError if its id is taken."""
@@ -668,23 +709,9 @@ class AnnotationStore:
         `tags` replaces the tags; `add_tags`/`remove_tags` change the tags as they are then
         (case-insensitively); `note`/`colour`: a new value, None to clear, or UNCHANGED.
         """
-        replacement = None if tags is None else normalise_tags(tags)
-        added = normalise_tags(add_tags)
-        removed = {tag_key(tag) for tag in normalise_tags(remove_tags)}
-        new_colour = validate_colour(colour) if isinstance(colour, str) else colour
-
-        def change(current: Annotation) -> Annotation:
-            base = current.tags if replacement is None else replacement
-            new_tags = normalise_tags(tag for tag in (*base, *added) if tag_key(tag) not in removed)
-            changes: dict[str, Any] = {}
-            if new_tags != current.tags:
-                changes["tags"] = new_tags
-            if not isinstance(note, _Unchanged) and (note or None) != current.note:
-                changes["note"] = note or None
-            if not isinstance(new_colour, _Unchanged) and new_colour != current.colour:
-                changes["colour"] = new_colour
-            return current.with_changes(**changes) if changes else current
-
+        change = edit_change(
+            tags=tags, add_tags=add_tags, remove_tags=remove_tags, note=note, colour=colour
+        )
         return self.modify(annotation_id, change)
 
     def edit_many(

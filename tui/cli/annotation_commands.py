@@ -252,7 +252,7 @@ def annotate_article(args: argparse.Namespace, ctx: CliContext) -> int:
     annotation = new_annotation(
         article, start, end, tags=tags, note=args.note or None, colour=args.colour or None
     )
-    ctx.store.add(annotation)
+    ctx.add_annotation(annotation)
     print(annotation.id)
     return 0
 
@@ -337,8 +337,23 @@ def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
     Only the options given change anything, applied to the annotation as it is under the
     write lock (so concurrent edits of other fields or other tags are kept)."""
     from annotations.store import UNCHANGED
+    from annotations.store.store import edit_change
 
-    before = ctx.store.get(args.annotation)
+    edit = edit_change(
+        tags=args.tag,
+        add_tags=args.add_tag,
+        remove_tags=args.remove_tag,
+        note=UNCHANGED if args.note is None else (args.note or None),
+        colour=UNCHANGED if args.colour is None else (args.colour or None),
+    )
+    seen: list[Annotation] = []
+
+    def change(current: Annotation) -> Annotation:
+        seen.append(current)
+        return edit(current)
+
+    updated = ctx.modify_annotation(args.annotation, change)
+    before = seen[-1]
     carried = {tag_key(tag) for tag in (args.tag if args.tag is not None else before.tags)}
     for tag in normalise_tags(args.remove_tag or ()):
         if tag_key(tag) not in carried:
@@ -347,21 +362,13 @@ def edit_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
                 f"{strip_control(tag)!r}; nothing removed",
                 file=sys.stderr,
             )
-    updated = ctx.store.edit(
-        before.id,
-        tags=args.tag,
-        add_tags=args.add_tag,
-        remove_tags=args.remove_tag,
-        note=UNCHANGED if args.note is None else (args.note or None),
-        colour=UNCHANGED if args.colour is None else (args.colour or None),
-    )
     print(_summary(updated))
     return 0
 
 
 def delete_annotation(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark delete ANNOTATION_ID` (undoable)."""
-    deleted = ctx.store.delete(args.annotation)
+    deleted = ctx.delete_annotation(args.annotation)
     print(f"deleted {deleted.id} (newsmark undo restores it)")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from annotations.article import Article
     from annotations.corpus import Corpus
     from annotations.indexed_collection import IndexedCollection
+    from annotations.model import Annotation
     from annotations.store import AnnotationStore
 
 
@@ -131,6 +133,7 @@ class CliContext:
     _corpus: Corpus | None = field(default=None, repr=False)
     _store: AnnotationStore | None = field(default=None, repr=False)
     _db_existed: bool = field(default=True, repr=False)
+    _db_written: bool = field(default=False, repr=False)  # by `add_annotation`
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
@@ -226,8 +229,41 @@ class CliContext:
             gc.freeze()  # long-lived, like the corpus's objects (see `corpus`)
         return self._store
 
+    def add_annotation(self, annotation: Annotation) -> Annotation:
+        """Store a new annotation (made by `new_annotation`): through the store if this
+        command opened it, else without reading the whole database (`store.add_new`).
+        Returns it as stored."""
+        if self._store is not None:
+            return self._store.add(annotation)
+        from annotations.store import add_new
+
+        self._db_existed = self.db_path.exists()
+        self._db_written = True
+        return add_new(self.db_path, annotation, coder=self.coder)
+
+    def modify_annotation(
+        self, annotation_id: str, change: Callable[[Annotation], Annotation]
+    ) -> Annotation:
+        """`AnnotationStore.modify` (id or unique prefix), without reading the whole
+        database unless this command opened it (`store.modify_at`)."""
+        if self._store is not None:
+            return self._store.modify(annotation_id, change)
+        from annotations.store import modify_at
+
+        return modify_at(self.db_path, annotation_id, change, coder=self.coder)
+
+    def delete_annotation(self, annotation_id: str) -> Annotation:
+        """`AnnotationStore.delete` (id or unique prefix), without reading the whole
+        database unless this command opened it (`store.delete_at`)."""
+        if self._store is not None:
+            return self._store.delete(annotation_id)
+        from annotations.store import delete_at
+
+        return delete_at(self.db_path, annotation_id, coder=self.coder)
+
     def report_new_database(self) -> None:
         """Say so on stderr when this command started a new database: a mistyped `--db`
         would otherwise send work to a new file without a word."""
-        if self._store is not None and not self._db_existed and self.db_path.exists():
+        opened = self._store is not None or self._db_written
+        if opened and not self._db_existed and self.db_path.exists():
             print(f"newsmark: started a new annotation database at {self.db_path}", file=sys.stderr)
