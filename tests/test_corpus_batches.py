@@ -32,12 +32,15 @@ def test_each_batch_is_a_readable_collection_of_what_is_indexed(tmp_path: Path) 
     assert all(body.startswith("Body of article") for _, body in seen)
 
 
-def test_a_collection_indexed_already_or_small_is_opened_in_one_go(tmp_path: Path) -> None:
+def test_an_indexed_collection_is_listed_before_its_files_are_checked(tmp_path: Path) -> None:
     library = tmp_path / "library"
     write_articles(library, FIRST_BATCH_FILES * 2)
     calls: list[int] = []
     Corpus.open(library, grew=lambda corpus: calls.append(len(corpus)))
-    assert calls == [FIRST_BATCH_FILES]
+    assert calls == [FIRST_BATCH_FILES]  # two batches exactly: one shown before the end
     calls.clear()
-    assert len(Corpus.open(library, grew=lambda corpus: calls.append(len(corpus)))) == 512
-    assert calls == []  # nothing to index: nothing shown before the collection
+    (library / "0000.txt").unlink()
+    corpus = Corpus.open(library, grew=lambda corpus: calls.append(len(corpus)))
+    # What the index listed came first; the collection is what the files hold now.
+    assert calls == [FIRST_BATCH_FILES * 2]
+    assert len(corpus) == FIRST_BATCH_FILES * 2 - 1 and "0000" not in corpus

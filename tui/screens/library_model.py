@@ -21,6 +21,7 @@ from annotations.library_query import (
     needs_annotations,
     parse_library_filter,
 )
+from annotations.query import Query
 from tui.threads import long_lived_objects, sorted_in_steps
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class LibraryModel:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._metas: list[ArticleMeta] | None = None  # None: read the collection again
+        self._known: list[ArticleMeta] = []  # the articles the sort orders were made of
         self._sorted: dict[tuple[str, bool], list[ArticleMeta]] = {}
         self._haystacks: dict[str, str] | None = None
         self._states: dict[str, ArticleState] | None = None
@@ -68,29 +70,37 @@ class LibraryModel:
         same way round); `InvalidQueryError` for a filter that cannot be right. Blocking:
         call it in a thread."""
         query = parse_library_filter(text)
-        with self._lock:
-            if self._metas is None:
-                with long_lived_objects():  # the rows hold no cycles: frozen, still freed
-                    self._metas = list(workspace.require_corpus())
-                self.total = len(self._metas)
+        # What is built here holds no cycles: kept from the cyclic GC (whose full scans
+        # stalled the event loop), it is still freed when replaced.
+        with self._lock, long_lived_objects():
+            return self._listed(workspace, query, column, reverse)
+
+    def _listed(
+        self, workspace: Workspace, query: Query, column: str, reverse: bool
+    ) -> list[ArticleMeta]:
+        if self._metas is None:
+            metas = list(workspace.require_corpus())
+            if metas != self._known:  # (the same objects, when the collection is)
+                self._known = metas
+                self.total = len(metas)
                 self._sorted.clear()
                 self._haystacks = None
-            if self._counts_stale:
-                self.counts = dict(workspace.annotation_counts())
-                self._counts_stale = False
-                self._sorted = {k: v for k, v in self._sorted.items() if k[0] != "notes"}
-            ordered = self._ordered(column, reverse)
-            if not query.groups:
-                return ordered
-            if self._haystacks is None:
-                with long_lived_objects():
-                    self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
-            states = None
-            if needs_annotations(query):
-                if self._states is None:  # built once, until annotations change
-                    self._states = article_states(workspace.visible_annotations())
-                states = self._states
-            return filter_articles(query, ordered, self._haystacks, states)
+            self._metas = self._known
+        if self._counts_stale:
+            self.counts = dict(workspace.annotation_counts())
+            self._counts_stale = False
+            self._sorted = {k: v for k, v in self._sorted.items() if k[0] != "notes"}
+        ordered = self._ordered(column, reverse)
+        if not query.groups:
+            return ordered
+        if self._haystacks is None:
+            self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
+        states = None
+        if needs_annotations(query):
+            if self._states is None:  # built once, until annotations change
+                self._states = article_states(workspace.visible_annotations())
+            states = self._states
+        return filter_articles(query, ordered, self._haystacks, states)
 
     def _ordered(self, column: str, reverse: bool) -> list[ArticleMeta]:
         """Every article sorted by `column`, kept for the next time. The articles come in
