@@ -45,12 +45,11 @@ HIT_TITLE_CHARS = 60
 
 
 class RowsRequest(NamedTuple):
-    """What the rows are asked for with: the filter, the sort and the marked articles."""
+    """What the rows are asked for with: the filter and the sort."""
 
     number: int
     filter: str
     sort: tuple[int, bool]
-    marked: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -163,6 +162,7 @@ class LibraryScreen(NewsmarkScreen):
         # Requests for new rows: each has a number; only the newest one's rows are shown.
         self._request = 0
         self._placed = False  # the cursor was put on the article last read
+        self._progress: str | None = None  # how far indexing got, while it goes on
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -198,8 +198,6 @@ class LibraryScreen(NewsmarkScreen):
         else:
             self._update_status()
 
-    _progress: str | None = None
-
     def table(self) -> ArticleTable | None:
         """The article table, once mounted."""
         return next(self.query("#articles").results(ArticleTable), None)
@@ -223,7 +221,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def on_articles_reloaded(self, event: ArticlesReloaded) -> None:
         """Article files changed on disk and were read again: their rows show the new
-        metadata (title, word count), now or when the library is shown."""
+        metadata (title, word count)."""
         if not event.changed or self.table() is None:
             return
         self._model.collection_changed()
@@ -252,7 +250,7 @@ class LibraryScreen(NewsmarkScreen):
         if not self.workspace.is_open or self.table() is None:
             return
         self._request += 1
-        request = RowsRequest(self._request, self.filter_box.value, self.sort, self.marked)
+        request = RowsRequest(self._request, self.filter_box.value, self.sort)
         self.run_worker(
             partial(self._compute_rows, request, keep_place),
             thread=True,
@@ -273,7 +271,7 @@ class LibraryScreen(NewsmarkScreen):
             return
         if request.number != self._request:
             return
-        rows = LibraryRows(listed, self._model.counts, request.marked)
+        rows = LibraryRows(listed, self._model.counts)
         widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
         self.app.call_from_thread(self._show_rows, request.number, rows, widths, keep_place)
 
@@ -289,6 +287,7 @@ class LibraryScreen(NewsmarkScreen):
         if table is None or number != self._request:
             return
         self._filter_error = None
+        rows.marked = self.marked  # (marked meanwhile, perhaps)
         self._rows = rows
         table.set_source(rows, widths, keep_place=keep_place)
         table.set_sort(*self.sort)
