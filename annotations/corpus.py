@@ -110,8 +110,9 @@ class Corpus:
             # second at 100,000 files); kept as the collection if no file changed.
             with gc_paused():
                 listed = _unique_metas(root, index.article_tuples())
-            if listed[0]:
-                grew(cls(root, listed[0], [], CorpusIndex.reader(index.path), listed[1]))
+            early = cls._indexed_so_far(root, index.path, listed) if listed[0] else None
+            if early is not None:
+                grew(early)
         known = index.files()
         jobs: list[FileJob] = []
         every_file: list[tuple[str, str, int, int]] = []
@@ -140,9 +141,13 @@ class Corpus:
         parsed = index_files(jobs, progress)
         if grew is not None and index.path is not None and len(jobs) > FIRST_BATCH_FILES:
             index_path = index.path
-            updated = _update_in_batches(
-                index, parsed, removed, lambda: grew(cls._indexed_so_far(root, index_path))
-            )
+
+            def indexed_so_far() -> None:
+                corpus = cls._indexed_so_far(root, index_path)
+                if corpus is not None:
+                    grew(corpus)
+
+            updated = _update_in_batches(index, parsed, removed, indexed_so_far)
         else:
             updated = not (jobs or removed) or index.update(parsed, removed)
         if not updated:
@@ -162,12 +167,19 @@ class Corpus:
         return cls(root, metas, notices, index, rows)
 
     @classmethod
-    def _indexed_so_far(cls, root: Path, path: Path) -> Corpus:
-        """The articles the index at `path` holds now, through a connection of its own
-        (read-only: the index is being written by another)."""
+    def _indexed_so_far(
+        cls, root: Path, path: Path, listed: UniqueMetas | None = None
+    ) -> Corpus | None:
+        """The articles the index at `path` holds now (`listed`, when already read), through
+        a connection of its own (read-only: the index is being written by another); None
+        when that cannot be opened."""
         index = CorpusIndex.reader(path)
-        with gc_paused():
-            metas, rows, _renamed = _unique_metas(root, index.article_tuples())
+        if index is None:
+            return None
+        if listed is None:
+            with gc_paused():
+                listed = _unique_metas(root, index.article_tuples())
+        metas, rows, _renamed = listed
         return cls(root, metas, [], index, rows)
 
     @classmethod
@@ -602,9 +614,10 @@ def meta_of_row(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:
     )
 
 
-def _unique_metas(
-    root: Path, rows: list[tuple[Any, ...]]
-) -> tuple[list[ArticleMeta], dict[str, tuple[int, str]], list[tuple[int, str]]]:
+UniqueMetas = tuple[list[ArticleMeta], dict[str, tuple[int, str]], list[tuple[int, str]]]
+
+
+def _unique_metas(root: Path, rows: list[tuple[Any, ...]]) -> UniqueMetas:
     """Metadata of every article (rows of `CorpusIndex.article_tuples`; a duplicate id, as
     of a.txt and a.md, gets its format appended), each id's (rowid, content hash), and the
     (rowid, id) pairs whose id is not the one the index has."""
