@@ -107,6 +107,7 @@ class NewsmarkApp(App[int]):
         self.citation_style: str | None = self.settings.citation_style
         self._write_lock = asyncio.Lock()
         self._shown_version = -1
+        self._reopened = False  # the reader was reopened where the user last read (or not)
         self.sub_title = self._subtitle()
 
     def get_default_screen(self) -> Screen:
@@ -170,6 +171,7 @@ class NewsmarkApp(App[int]):
         """More of a collection being indexed can be read: the screens show it."""
         self.workspace.corpus, self.workspace.indexing = corpus, True
         self.broadcast(CollectionGrew)
+        self._reopen_last_article()
 
     def _workspace_opened(self) -> None:
         self.workspace.indexing = False
@@ -182,7 +184,17 @@ class NewsmarkApp(App[int]):
         self._shown_version = self.workspace.require_store().version
         self.broadcast(WorkspaceReady)
         self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
+        self._reopen_last_article()
+
+    def _reopen_last_article(self) -> None:
+        """Open the reader where the user last read, once: as soon as that article can be
+        read (while the collection is still indexed or checked, if it is listed by then)."""
+        if self._reopened:
+            return
         position = self.last_position()
+        if position is None and self.workspace.indexing:
+            return  # perhaps in a later batch
+        self._reopened = True
         if position is not None and position.open and len(self.screen_stack) == 1:
             self.open_reader(position.article, offset=position.offset)
 

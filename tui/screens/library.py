@@ -291,12 +291,12 @@ class LibraryScreen(NewsmarkScreen):
         self._rows = rows
         table.set_source(rows, widths, keep_place=keep_place)
         table.set_sort(*self.sort)
-        if not self._placed and self.workspace.is_open and not self.workspace.indexing:
-            self._placed = True
+        if not self._placed:  # on the article last read, as soon as it is listed
             position = self.newsmark.last_position()
             index = None if position is None else table.index_of(position.article)
             if index is not None:
-                table.move_cursor(index)  # on the article last read
+                table.move_cursor(index)
+            self._placed = index is not None or not self.workspace.indexing
         self._update_status()
 
     def _update_status(self) -> None:
