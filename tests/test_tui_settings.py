@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import RadioButton
+from textual.widgets import RadioButton, Static
 
 from annotations.settings import load_settings, settings_path
 from tests.tui_support import notifications, open_reader, running_app, wait_until
@@ -149,8 +149,11 @@ async def test_a_warm_collection_is_listed_and_reopened_before_its_files_are_che
             assert isinstance(library, LibraryScreen)
             await wait_until(pilot, lambda: library.current_article_id() == ARTICLE)
             assert app.workspace.indexing  # all before any file was looked at
+            status = library.query_one("#library-status", Static)
+            assert "Checking the collection's files…" in str(status.render())
             release.set()
             await wait_until(pilot, lambda: not app.workspace.indexing)
+            await wait_until(pilot, lambda: "Checking" not in str(status.render()))
             assert isinstance(app.screen, ReaderScreen) and view.article.id == ARTICLE
     finally:
         release.set()

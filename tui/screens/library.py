@@ -183,8 +183,10 @@ class LibraryScreen(NewsmarkScreen):
             self._load()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
-        """Fill the table once the collection is loaded."""
+        """Fill the table once the collection is loaded (the status line at once: it no
+        longer says the files are being checked)."""
         self._load()
+        self._update_status()
 
     def on_collection_grew(self, _: CollectionGrew) -> None:
         """While a collection is indexed: list the articles indexed so far."""
@@ -323,8 +325,8 @@ class LibraryScreen(NewsmarkScreen):
                 if article_id in corpus
             ]
             status += " · marked: " + " | ".join(titles)
-        if self.workspace.indexing and self._progress is not None:
-            status += " · " + self._progress
+        if self.workspace.indexing:  # what is listed may still change
+            status += " · " + (self._progress or "Checking the collection's files…")
         self.query_one("#library-status", Static).update(Text(status))
 
     def on_article_table_cursor_moved(self, _: ArticleTable.CursorMoved) -> None:
