@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,14 @@ from annotations.article import Article, ArticleMeta
 from annotations.corpus_index import ArticleRow, CollectionScan, CorpusIndex, split_authors
 from annotations.errors import LibraryNotFoundError, UnknownArticleError
 from annotations.gc_pause import gc_paused
-from annotations.indexing import FileJob, IndexedArticle, Progress, index_file, index_files
+from annotations.indexing import (
+    FileJob,
+    IndexedArticle,
+    IndexedFile,
+    Progress,
+    index_file,
+    index_files,
+)
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
@@ -40,6 +48,10 @@ ARTICLE_CACHE_SIZE = 64
 IN_MEMORY_SEARCH_WORDS = 20_000_000
 # Fewer articles than this are simply all read: the full-text index would not pay.
 FULL_TEXT_MIN_ARTICLES = 50
+# While many files are indexed, what is indexed so far is shown after a first batch of this
+# many files, then after batches as large as everything indexed before (so showing the
+# articles indexed so far costs at most the articles once more in all).
+FIRST_BATCH_FILES = 256
 
 
 class Corpus:
@@ -74,15 +86,33 @@ class Corpus:
 
     @classmethod
     def open(
-        cls, root: Path, *, use_cache: bool = True, progress: Progress | None = None
+        cls,
+        root: Path,
+        *,
+        use_cache: bool = True,
+        progress: Progress | None = None,
+        grew: Callable[[Corpus], None] | None = None,
     ) -> Corpus:
         """Index the collection at `root`; `LibraryNotFoundError` if it is not a directory.
 
-        `progress(done, total)` is called while changed files are parsed."""
+        `progress(done, total)` is called while changed files are parsed. `grew(corpus)`
+        (only with the index on disk) is called with the articles the index lists before
+        the files are checked, then, while many files are parsed, after each batch with the
+        articles indexed so far: each `corpus` has a read-only connection of its own to the
+        index, so it can be read while indexing goes on."""
         root = Path(root)
         if not root.is_dir():
             raise LibraryNotFoundError(f"article collection not found: {root}")
         index = CorpusIndex(index_cache_path(root) if use_cache else None)
+        listed = None
+        if grew is not None and index.path is not None:
+            # What the index lists, shown before every file is checked (a stat each: a
+            # second at 100,000 files); kept as the collection if no file changed.
+            with gc_paused():
+                listed = _unique_metas(root, index.article_tuples())
+            early = cls._indexed_so_far(root, index.path, listed) if listed[0] else None
+            if early is not None:
+                grew(early)
         known = index.files()
         jobs: list[FileJob] = []
         every_file: list[tuple[str, str, int, int]] = []
@@ -108,19 +138,49 @@ class Corpus:
             if known.get(relative) != state:
                 jobs.append(FileJob(path, relative, *state))
         removed = [relative for relative in known if relative not in seen]
-        if (jobs or removed) and not index.update(index_files(jobs, progress), removed):
+        parsed = index_files(jobs, progress)
+        if grew is not None and index.path is not None and len(jobs) > FIRST_BATCH_FILES:
+            index_path = index.path
+
+            def indexed_so_far() -> None:
+                corpus = cls._indexed_so_far(root, index_path)
+                if corpus is not None:
+                    grew(corpus)
+
+            updated = _update_in_batches(index, parsed, removed, indexed_so_far)
+        else:
+            updated = not (jobs or removed) or index.update(parsed, removed)
+        if not updated:
             # The index cannot be written (e.g. a read-only cache): keep one in memory.
             index.close()
             index = CorpusIndex(None)
             index.update(index_files([FileJob(*f) for f in every_file], progress), ())
-        with gc_paused():
-            metas, rows, renamed = _unique_metas(root, index.article_tuples())
+        if listed is None or jobs or removed or not updated:
+            with gc_paused():
+                listed = _unique_metas(root, index.article_tuples())
+        metas, rows, renamed = listed
         if renamed:
             index.set_ids(renamed)
         notices = sorted(unreadable) + index.notices()
         if index.path is not None:  # so that `IndexedCollection` can trust the index
             index.record_scan(CollectionScan(started_ns, tuple(dirs), tuple(notices)))
         return cls(root, metas, notices, index, rows)
+
+    @classmethod
+    def _indexed_so_far(
+        cls, root: Path, path: Path, listed: UniqueMetas | None = None
+    ) -> Corpus | None:
+        """The articles the index at `path` holds now (`listed`, when already read), through
+        a connection of its own (read-only: the index is being written by another); None
+        when that cannot be opened."""
+        index = CorpusIndex.reader(path)
+        if index is None:
+            return None
+        if listed is None:
+            with gc_paused():
+                listed = _unique_metas(root, index.article_tuples())
+        metas, rows, _renamed = listed
+        return cls(root, metas, [], index, rows)
 
     @classmethod
     def indexed_article(cls, root: Path, id_or_prefix: str) -> Article | None:
@@ -430,6 +490,38 @@ class Corpus:
                 yield article_id, None if row is None else found.get(row[0])
 
 
+def _update_in_batches(
+    index: CorpusIndex,
+    parsed: Iterable[IndexedFile],
+    removed: list[str],
+    grew: Callable[[], None],
+) -> bool:
+    """`index.update` with the parsed files a batch at a time (see `FIRST_BATCH_FILES`),
+    calling `grew()` after each batch but the last; False as soon as one cannot be written."""
+    entries = iter(parsed)
+    done = 0
+    batch = FIRST_BATCH_FILES
+    while True:
+        taken = [0]
+        if not index.update(_counted(islice(entries, batch), taken), removed):
+            return False
+        removed = []
+        done += taken[0]
+        following = next(entries, None) if taken[0] == batch else None
+        if following is None:
+            return True
+        entries = chain([following], entries)
+        grew()
+        batch = max(FIRST_BATCH_FILES, done)
+
+
+def _counted(entries: Iterable[IndexedFile], count: list[int]) -> Iterator[IndexedFile]:
+    """`entries` as they come (not held in memory), counted in `count[0]`."""
+    for entry in entries:
+        count[0] += 1
+        yield entry
+
+
 def unresolved_id(id_or_prefix: str, matches: list[str], root: Path) -> UnknownArticleError:
     """The error for an id (or prefix) that matches no article, or several (`matches`)."""
     if not matches:
@@ -522,9 +614,10 @@ def meta_of_row(root: Path, row: ArticleRow, article_id: str) -> ArticleMeta:
     )
 
 
-def _unique_metas(
-    root: Path, rows: list[tuple[Any, ...]]
-) -> tuple[list[ArticleMeta], dict[str, tuple[int, str]], list[tuple[int, str]]]:
+UniqueMetas = tuple[list[ArticleMeta], dict[str, tuple[int, str]], list[tuple[int, str]]]
+
+
+def _unique_metas(root: Path, rows: list[tuple[Any, ...]]) -> UniqueMetas:
     """Metadata of every article (rows of `CorpusIndex.article_tuples`; a duplicate id, as
     of a.txt and a.md, gets its format appended), each id's (rowid, content hash), and the
     (rowid, id) pairs whose id is not the one the index has."""

@@ -116,6 +116,23 @@ class CorpusIndex:
         self._lock = threading.RLock()
         self._db = self._connect(path)
 
+    @classmethod
+    def reader(cls, path: Path) -> CorpusIndex | None:
+        """Another connection to the index at `path`, which exists and is being written by
+        the first one: read-only, and never checked, rebuilt or thrown away as `__init__`
+        may do (which would be wrong while another connection writes it). None when it
+        cannot be opened."""
+        try:
+            db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+            db.execute("PRAGMA query_only=ON")
+        except sqlite3.Error:
+            return None
+        index = cls.__new__(cls)
+        index.path = path
+        index._lock = threading.RLock()
+        index._db = db
+        return index
+
     @staticmethod
     def _connect(path: Path | None) -> sqlite3.Connection:
         if path is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
+from tui.widgets.article_table import ArticleTable, RowList, TableColumn, TableRow
 
 COLUMNS = (
     TableColumn("Title", min_width=10),
@@ -176,3 +176,51 @@ async def test_a_cut_wide_character_leaves_no_gap_before_the_ellipsis() -> None:
         drawn = line(table, 1)
         assert "新华社新华…" in drawn  # 10 cells of text, then the ellipsis
         assert " …" not in drawn
+
+
+class CountingSource:
+    """A `RowSource` of `size` rows that makes each row when asked, counting them."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.made = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def row(self, index: int) -> TableRow:
+        self.made += 1
+        return TableRow(f"id{index}", (f"Headline {index}", "Xinhua", str(index)))
+
+    def index_of(self, key: str) -> int | None:
+        number = int(key[2:])
+        return number if number < self.size else None
+
+
+async def test_a_source_of_any_size_is_asked_only_for_the_rows_on_screen() -> None:
+    source = CountingSource(1_000_000)
+    app = TableApp([])
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ArticleTable)
+        table.set_source(source, [7, 8, 9])
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_key == "id999999"
+        assert "Headline 999999" in line(table, table.scrollable_content_region.height - 1)
+        assert 0 < source.made < 500  # a few screenfuls, not a million rows
+
+
+async def test_keep_place_keeps_the_cursor_row_on_its_line_as_rows_arrive() -> None:
+    app = TableApp(make_rows(50))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ArticleTable)
+        table.move_cursor(25)
+        table.move_cursor(20)  # in the middle of the screen (scrolled to show row 25)
+        await pilot.pause()
+        line_before = table.cursor_row - round(table.scroll_y)
+        assert 0 < line_before < table.scrollable_content_region.height - 2
+        arrived = [TableRow(f"new{i}", (f"New {i}", "CGTN", "1")) for i in range(30)]
+        table.set_source(RowList(arrived + make_rows(50)), [7, 8, 9], keep_place=True)
+        await pilot.pause()
+        assert table.cursor_key == "id20" and table.cursor_row == 50
+        assert table.cursor_row - round(table.scroll_y) == line_before

@@ -13,6 +13,7 @@ from annotations.anchoring import locate_quote, new_annotation
 from annotations.corpus import Corpus
 from annotations.errors import InvalidQueryError
 from annotations.library_query import (
+    ArticleState,
     article_states,
     filter_articles,
     filter_haystack,
@@ -147,3 +148,27 @@ async def test_library_filters_by_tag_and_state_and_search_stays_within_the_filt
         app.broadcast(DataChanged)
         field.value = "tag:security"
         await wait_until(pilot, lambda: row_ids(table) == ["000", "003"])
+
+
+async def test_the_annotation_state_of_a_facet_is_built_off_the_event_loop(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import tui.screens.library_model as library_model
+
+    built_on: list[threading.Thread] = []
+    real = library_model.article_states
+
+    def recording(annotations: list[Annotation]) -> dict[str, ArticleState]:
+        built_on.append(threading.current_thread())
+        return real(annotations)
+
+    monkeypatch.setattr(library_model, "article_states", recording)
+    seed_annotation(samples_dir, db_path, CHINA_DAILY, "six major goals", ("security",))
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", ArticleTable)
+        await pilot.press("f", *"tag:security")
+        await wait_until(pilot, lambda: row_ids(table) == ["000"])
+        # Built once (until annotations change), in a worker thread, never on the loop.
+        assert len(built_on) == 1 and built_on[0] is not threading.main_thread()

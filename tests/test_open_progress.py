@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from annotations.corpus import Corpus
 from tests.tui_support import wait_until
 from tui.app import NewsmarkApp
 from tui.workspace import Workspace
@@ -18,11 +19,15 @@ class SlowWorkspace(Workspace):
 
     release: threading.Event
 
-    def open(self, progress: Callable[[int, int], None] | None = None) -> None:
+    def open(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        grew: Callable[[Corpus], None] | None = None,
+    ) -> None:
         assert progress is not None
         progress(2_500, 10_000)
         self.release.wait(10)
-        super().open(progress)
+        super().open(progress, grew)
 
 
 async def test_the_library_shows_how_far_opening_has_got(samples_dir: Path, db_path: Path) -> None:

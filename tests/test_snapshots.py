@@ -67,7 +67,14 @@ def _still(pilot: Pilot) -> None:
 
 async def _library(pilot: Pilot) -> None:
     app = pilot.app
-    await wait_until(pilot, lambda: app.workspace.is_open and bool(app.screen.query("#articles")))
+    await wait_until(
+        pilot,
+        lambda: (
+            app.workspace.is_open
+            and not app.workspace.indexing
+            and bool(app.screen.query("#articles"))
+        ),
+    )
     await pilot.pause()
 
 

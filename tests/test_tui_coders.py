@@ -55,7 +55,7 @@ async def test_blind_mode_shows_only_the_coders_own_highlights(
     seed(samples_dir, db_path, BEN_QUOTE, "ben", "security")
     app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path, coder="ana"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.workspace.is_open)
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
         view = await open_reader(app, pilot, ARTICLE)
         await wait_until(pilot, lambda: panel_count(app) == 2)
         assert len(view.highlights) == 2
@@ -74,7 +74,7 @@ async def test_blind_from_the_start_and_new_highlights_get_the_coder(
     seed(samples_dir, db_path, BEN_QUOTE, "ben", "security")
     app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path, coder="ana", blind=True))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.workspace.is_open)
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
         view = await open_reader(app, pilot, ARTICLE)
         await pilot.pause()
         assert view.highlights == [] and panel_count(app) == 0
@@ -91,7 +91,7 @@ def ana_app(library: Path, db_path: Path, *, blind: bool = False) -> NewsmarkApp
 
 
 async def library_shown(app: NewsmarkApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await wait_until(pilot, lambda: app.workspace.is_open)
+    await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
     await wait_until(pilot, lambda: bool(app.screen.query("#articles")))
     await pilot.pause()
 
@@ -250,7 +250,7 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(
     ana_only = seed(samples_dir, db_path, ANA_QUOTE, "ana", "security")
     app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path, coder="lead"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.workspace.is_open)
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
         await pilot.pause()
         app.action_agreement()
         await wait_until(pilot, lambda: isinstance(app.screen, AgreementScreen))

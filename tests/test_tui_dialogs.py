@@ -37,7 +37,7 @@ async def app_at(
     """The app on a terminal of `size`, started and with its data open."""
     app = NewsmarkApp(Workspace(library=library, db_path=db_path))
     async with app.run_test(size=size) as pilot:
-        await wait_until(pilot, lambda: app.workspace.is_open)
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
         await wait_until(pilot, lambda: bool(app.screen.query("#articles")))
         await pilot.pause()
         yield app, pilot

@@ -3,16 +3,21 @@ export defaults; a corrupt settings file is ignored with a notice."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from textual.widgets import RadioButton
+import pytest
+from textual.widgets import RadioButton, Static
 
 from annotations.settings import load_settings, settings_path
 from tests.tui_support import notifications, open_reader, running_app, wait_until
+from tui.app import NewsmarkApp
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
+from tui.workspace import Workspace
 
 ARTICLE = "000_e730ce0a32d34978"
 OTHER = "003_4a3f0146945ab2e7"
@@ -113,3 +118,42 @@ async def test_a_corrupt_settings_file_is_ignored_with_a_notice(
         await pilot.pause()
     settings, notices = load_settings(path)
     assert notices == [] and settings.annotation_panel is False  # rewritten whole
+
+
+async def test_a_warm_collection_is_listed_and_reopened_before_its_files_are_checked(
+    samples_dir: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotations.corpus as corpus_module
+
+    async with running_app(samples_dir, db_path) as (app, pilot):  # the index is warm
+        await open_reader(app, pilot, ARTICLE)
+        await pilot.press("J", "w")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: app.return_code is not None)
+    release = threading.Event()
+    real = corpus_module._collection_files
+
+    def slow_walk(root: Path, dirs: list[tuple[str, int]]) -> Iterator[tuple[str, str]]:
+        release.wait(10)  # the check of every file waits for the test
+        yield from real(root, dirs)
+
+    monkeypatch.setattr(corpus_module, "_collection_files", slow_walk)
+    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
+    try:
+        async with app.run_test() as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+            view = app.screen.query_one(ArticleView)
+            await wait_until(pilot, lambda: view.article is not None)
+            assert view.article is not None and view.article.id == ARTICLE
+            library = app.screen_stack[0]
+            assert isinstance(library, LibraryScreen)
+            await wait_until(pilot, lambda: library.current_article_id() == ARTICLE)
+            assert app.workspace.indexing  # all before any file was looked at
+            status = library.query_one("#library-status", Static)
+            assert "Checking the collection's files…" in str(status.render())
+            release.set()
+            await wait_until(pilot, lambda: not app.workspace.indexing)
+            await wait_until(pilot, lambda: "Checking" not in str(status.render()))
+            assert isinstance(app.screen, ReaderScreen) and view.article.id == ARTICLE
+    finally:
+        release.set()

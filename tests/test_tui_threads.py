@@ -36,3 +36,33 @@ def test_long_lived_objects_are_frozen_and_the_collector_restored() -> None:
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+def test_the_collector_stays_paused_until_the_last_thread_building_is_done() -> None:
+    import threading
+
+    assert gc.isenabled()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with long_lived_objects():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with long_lived_objects():
+            second_in.set()
+            first_out.wait(5)
+            seen.append(gc.isenabled())  # the first is done; this one still builds
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == [False]
+    assert gc.isenabled()
+    gc.unfreeze()

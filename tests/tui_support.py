@@ -36,7 +36,11 @@ async def running_app(
     """The app on `library`/`db_path`, started and with its data open (within `timeout` s)."""
     app = NewsmarkApp(Workspace(library=library, db_path=db_path))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.workspace.is_open, timeout=timeout)
+        await wait_until(
+            pilot,
+            lambda: app.workspace.is_open and not app.workspace.indexing,
+            timeout=timeout,
+        )
         await wait_until(pilot, lambda: bool(app.screen_stack[0].query("#articles")))
         await pilot.pause()
         yield app, pilot

@@ -30,7 +30,13 @@ from annotations.settings import (
     save_settings,
     settings_path,
 )
-from tui.messages import ArticlesReloaded, DataChanged, IndexProgress, WorkspaceReady
+from tui.messages import (
+    ArticlesReloaded,
+    CollectionGrew,
+    DataChanged,
+    IndexProgress,
+    WorkspaceReady,
+)
 from tui.screens.library import LibraryScreen
 from tui.typing_guard import typing_target
 from tui.wording import count_noun
@@ -39,6 +45,7 @@ from tui.workspace import Workspace
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from annotations.corpus import Corpus
     from annotations.model import Annotation
     from annotations.store import HistoryItem
     from tui.cli.context import CliContext
@@ -100,6 +107,7 @@ class NewsmarkApp(App[int]):
         self.citation_style: str | None = self.settings.citation_style
         self._write_lock = asyncio.Lock()
         self._shown_version = -1
+        self._reopened = False  # the reader was reopened where the user last read (or not)
         self.sub_title = self._subtitle()
 
     def get_default_screen(self) -> Screen:
@@ -144,8 +152,11 @@ class NewsmarkApp(App[int]):
                 last = now
                 self.call_from_thread(self.broadcast, partial(IndexProgress, done, total))
 
+        def grew(corpus: Corpus) -> None:
+            self.call_from_thread(self._collection_grew, corpus)
+
         try:
-            self.workspace.open(progress)
+            self.workspace.open(progress, grew)
         except NewsmarkError as error:
             # A Text, not a str: the message (a path, say) is printed without markup.
             self.call_from_thread(self.exit, 1, 1, Text(f"newsmark: error: {error}"))
@@ -156,7 +167,14 @@ class NewsmarkApp(App[int]):
             return
         self.call_from_thread(self._workspace_opened)
 
+    def _collection_grew(self, corpus: Corpus) -> None:
+        """More of a collection being indexed can be read: the screens show it."""
+        self.workspace.corpus, self.workspace.indexing = corpus, True
+        self.broadcast(CollectionGrew)
+        self._reopen_last_article()
+
     def _workspace_opened(self) -> None:
+        self.workspace.indexing = False
         # The collection index and the annotations are long-lived: keep the cyclic garbage
         # collector from re-scanning those (possibly millions of) objects, which would
         # otherwise freeze the UI for a few hundred milliseconds now and then.
@@ -166,7 +184,17 @@ class NewsmarkApp(App[int]):
         self._shown_version = self.workspace.require_store().version
         self.broadcast(WorkspaceReady)
         self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
+        self._reopen_last_article()
+
+    def _reopen_last_article(self) -> None:
+        """Open the reader where the user last read, once: as soon as that article can be
+        read (while the collection is still indexed or checked, if it is listed by then)."""
+        if self._reopened:
+            return
         position = self.last_position()
+        if position is None and self.workspace.indexing:
+            return  # perhaps in a later batch
+        self._reopened = True
         if position is not None and position.open and len(self.screen_stack) == 1:
             self.open_reader(position.article, offset=position.offset)
 

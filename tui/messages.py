@@ -30,3 +30,7 @@ class ArticlesReloaded(Message):
         super().__init__()
         self.checked = checked
         self.changed = changed
+
+
+class CollectionGrew(Message):
+    """While a collection is indexed: more of its articles can be listed and read."""

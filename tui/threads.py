@@ -13,6 +13,8 @@ import heapq
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from annotations.gc_pause import gc_paused
+
 T = TypeVar("T")
 SORT_STEP = 5_000
 
@@ -24,14 +26,11 @@ def long_lived_objects() -> Iterator[None]:
     far out of its reach (`gc.freeze`). Re-enabled without the freeze, its first
     collections scanned every new object three times over (0.1-0.3 s each at 100,000
     articles), stalling the event loop though the work ran in a thread."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    with gc_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def sorted_in_steps(items: list[T], key: Callable[[T], Any], *, reverse: bool = False) -> list[T]:

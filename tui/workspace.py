@@ -45,6 +45,8 @@ class Workspace:
     corpus: Corpus | None = None
     store: AnnotationStore | None = None
     notices: list[str] = field(default_factory=list)
+    # While a cold collection is indexed, `corpus` holds the articles indexed so far.
+    indexing: bool = False
     # Who writes: this window. Its undo and redo take back only its own changes.
     origin: str = field(default_factory=lambda: f"tui:{uuid.uuid4().hex[:12]}")
     label: str = field(
@@ -53,17 +55,22 @@ class Workspace:
         )
     )
 
-    def open(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Load the collection index and the DB, then re-anchor changed articles (blocking).
+    def open(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        grew: Callable[[Corpus], None] | None = None,
+    ) -> None:
+        """Open the DB and the collection index, then re-anchor changed articles (blocking).
 
         Re-anchoring that cannot be saved becomes a notice, not an error. `progress(done,
-        total)` is called while changed files are parsed (see `Corpus.open`).
+        total)` is called while changed files are parsed, and `grew(corpus)` with the
+        articles indexed so far while many are (see `Corpus.open`): the DB is open by then
+        (`store`), so the caller can set `corpus` and let the user read them.
         """
         from annotations.corpus import Corpus
         from annotations.store import AnnotationStore
 
         with long_lived_objects():
-            corpus = Corpus.open(self.library, progress=progress)
             store = AnnotationStore.open(
                 self.db_path,
                 origin=self.origin,
@@ -71,6 +78,9 @@ class Workspace:
                 sync_reads=False,
                 coder=self.coder,
             )
+        self.store = store
+        with long_lived_objects():
+            corpus = Corpus.open(self.library, progress=progress, grew=grew)
         self.notices = list(corpus.notices)
         try:
             report = store.reanchor_all(corpus)
@@ -100,7 +110,8 @@ class Workspace:
 
     @property
     def is_open(self) -> bool:
-        """Whether `open` has completed."""
+        """Whether articles can be read: `open` has completed, or has given the articles
+        indexed so far (then `indexing` is still True)."""
         return self.corpus is not None and self.store is not None
 
     def require_corpus(self) -> Corpus:

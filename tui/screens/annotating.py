@@ -107,8 +107,13 @@ class AnnotatingScreen(NewsmarkScreen):
         self.refresh_highlights()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
-        """The data finished opening after this screen was shown."""
-        self.load_articles()
+        """The data finished opening after this screen was shown; or it showed articles
+        indexed early, while the rest of the collection was indexed: then only their
+        highlights are drawn again (the annotations were re-anchored meanwhile)."""
+        if any(view.article is None for view in self.article_views()):
+            self.load_articles()
+        else:
+            self.refresh_highlights()
 
     def load_articles(self) -> None:
         """Fill the views; subclasses know which articles they show."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -16,21 +17,20 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
-from annotations.library_query import (
-    ArticleState,
-    article_states,
-    filter_articles,
-    filter_haystack,
-    needs_annotations,
-    parse_library_filter,
-)
 from annotations.search_query import is_boolean
-from tui.messages import ArticlesReloaded, DataChanged, IndexProgress, WorkspaceReady
+from tui.messages import (
+    ArticlesReloaded,
+    CollectionGrew,
+    DataChanged,
+    IndexProgress,
+    WorkspaceReady,
+)
 from tui.screens.base import NewsmarkScreen
-from tui.threads import long_lived_objects, sorted_in_steps
-from tui.widgets.article_table import ArticleTable, TableColumn, TableRow
+from tui.screens.library_model import LibraryModel
+from tui.widgets.article_table import ArticleTable, TableColumn
 from tui.widgets.footer import KeyFooter
 from tui.widgets.hit_list import HitList
+from tui.widgets.library_rows import DATE_CHARS, LibraryRows
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
@@ -44,6 +44,14 @@ MARKED_TITLE_CHARS = 30
 HIT_TITLE_CHARS = 60
 
 
+class RowsRequest(NamedTuple):
+    """What the rows are asked for with: the filter and the sort."""
+
+    number: int
+    filter: str
+    sort: tuple[int, bool]
+
+
 @dataclass(frozen=True)
 class SortColumn:
     """A column of the table, which it can be sorted by."""
@@ -54,7 +62,6 @@ class SortColumn:
 
 # Titles matter most: at 80 columns they keep the room, the outlet gives way first, then the
 # counts; dates are never cut (a date reads "2023-12-14", its time is in the reader).
-DATE_CHARS = 10
 COLUMNS = (
     SortColumn("title", TableColumn("Title", min_width=24)),
     SortColumn("source", TableColumn("Outlet", max_width=18, min_width=7, priority=0)),
@@ -75,13 +82,6 @@ def hit_prompt(hit: SearchHit, meta: ArticleMeta) -> Text:
     prompt.append(match, style="reverse")
     prompt.append(after)
     return prompt
-
-
-def _published(meta: ArticleMeta) -> str | None:
-    """The full publication date and time, for the row's tooltip (None: only a day)."""
-    if meta.date is None or len(meta.date) <= DATE_CHARS:
-        return None
-    return f"Published {meta.date.replace('T', ' ')}"
 
 
 def _shortened(title: str, width: int = MARKED_TITLE_CHARS) -> str:
@@ -152,17 +152,17 @@ class LibraryScreen(NewsmarkScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._metas: list[ArticleMeta] = []
-        self._counts: dict[str, int] = {}
         self._hits: list[SearchHit] = []
         self._hits_query = ""
         self._stale = False
-        self._haystacks: dict[str, str] = {}
-        # The annotations of each article, for filters such as tag:T (None: not built yet,
-        # or annotations changed since).
-        self._states: dict[str, ArticleState] | None = None
         self._filter_error: str | None = None
-        self._last_visible: list[ArticleMeta] = []
+        # What the table lists (made in a thread, see `_compute_rows`).
+        self._rows = LibraryRows([], {})
+        self._model = LibraryModel()
+        # Requests for new rows: each has a number; only the newest one's rows are shown.
+        self._request = 0
+        self._placed = False  # the cursor was put on the article last read
+        self._progress: str | None = None  # how far indexing got, while it goes on
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,13 +183,22 @@ class LibraryScreen(NewsmarkScreen):
             self._load()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
-        """Fill the table once the collection is loaded."""
+        """Fill the table once the collection is loaded (the status line at once: it no
+        longer says the files are being checked)."""
+        self._load()
+        self._update_status()
+
+    def on_collection_grew(self, _: CollectionGrew) -> None:
+        """While a collection is indexed: list the articles indexed so far."""
         self._load()
 
     def on_index_progress(self, event: IndexProgress) -> None:
         """While the collection is indexed: how many of its changed files are read."""
-        status = f"Indexing the collection: {event.done:,} of {event.total:,} files read…"
-        self.query_one("#library-status", Static).update(Text(status))
+        self._progress = f"Indexing the collection: {event.done:,} of {event.total:,} files read…"
+        if self.table() is None:
+            self.query_one("#library-status", Static).update(Text(self._progress))
+        else:
+            self._update_status()
 
     def table(self) -> ArticleTable | None:
         """The article table, once mounted."""
@@ -214,20 +223,11 @@ class LibraryScreen(NewsmarkScreen):
 
     def on_articles_reloaded(self, event: ArticlesReloaded) -> None:
         """Article files changed on disk and were read again: their rows show the new
-        metadata (title, word count), now or when the library is shown."""
-        if not event.changed or self.table() is None or not self._metas:
+        metadata (title, word count)."""
+        if not event.changed or self.table() is None:
             return
-        corpus = self.workspace.require_corpus()
-        self._metas = list(corpus)
-        for article_id in event.changed:
-            if article_id in corpus:
-                self._haystacks[article_id] = filter_haystack(corpus.meta(article_id))
-            else:
-                self._haystacks.pop(article_id, None)
-        if self.is_active:
-            self._recount()
-        else:
-            self._stale = True
+        self._model.collection_changed()
+        self._refresh_rows()  # in a thread, and rare: also while the library is hidden
 
     def on_screen_resume(self) -> None:
         """Back on the library: bring counts up to date if annotations changed meanwhile."""
@@ -236,110 +236,69 @@ class LibraryScreen(NewsmarkScreen):
 
     def _recount(self) -> None:
         self._stale = False
-        self._states = None
-        self._counts = dict(self.workspace.annotation_counts())
+        self._model.annotations_changed()
         self._refresh_rows()
 
     def _load(self) -> None:
+        """List the collection's articles (again: more were indexed); the cursor stays on
+        its article, on the same line of the screen."""
         self._mount_table()
-        # Off the event loop: at 100,000 articles building the rows took a second.
+        self._model.collection_changed()
+        self._refresh_rows(keep_place=True)
+
+    def _refresh_rows(self, *, keep_place: bool = False) -> None:
+        """Work out the rows for the filter and sort in a thread (at a million articles a
+        sort takes seconds), then show them."""
+        if not self.workspace.is_open or self.table() is None:
+            return
+        self._request += 1
+        request = RowsRequest(self._request, self.filter_box.value, self.sort)
         self.run_worker(
-            self._prepare_rows,
+            partial(self._compute_rows, request, keep_place),
             thread=True,
-            group="library-load",
-            exclusive=True,
+            group="library-rows",
             exit_on_error=False,
         )
 
-    def _prepare_rows(self) -> None:
-        """Every article's metadata, filter text, annotation count and table row (in a
-        thread), then shown on the event loop."""
-        workspace = self.workspace
-        # The rows hold no cycles: frozen, they are still freed when replaced.
-        with long_lived_objects():
-            self._metas = list(workspace.require_corpus())
-            self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
-            self._counts = dict(workspace.annotation_counts())
-            query = self.filter_box.value
-            rows = self._table_rows(self._visible_metas(in_thread=True))
-            table = self.table()
-            measured = table.measure_rows(rows) if table is not None else None
-        self.app.call_from_thread(self._loaded, query, rows, measured)
-
-    def _loaded(
-        self, query: str, rows: list[TableRow], measured: tuple[dict[str, int], list[int]] | None
-    ) -> None:
-        if query != self.filter_box.value:  # typed meanwhile
-            self._refresh_rows()
-        else:
-            self._show_rows(rows, measured)
-        position = self.newsmark.last_position()
-        table = self.table()
-        if position is not None and table is not None:
-            index = table.index_of(position.article)
-            if index is not None:
-                table.move_cursor(index)  # on the article last read
-
-    def _sort_key(self, meta: ArticleMeta) -> tuple:
-        key = COLUMNS[self.sort[0]].key
-        if key == "notes":  # ties: the newest first when reversed, like the date column
-            return (self._counts.get(meta.id, 0), meta.date or "", meta.id)
-        if key == "words":
-            return (meta.words, meta.id)
-        value = getattr(meta, key) or ""
-        return (value.casefold(), meta.id)
-
-    def _visible_metas(self, *, in_thread: bool = False) -> list[ArticleMeta]:
-        """The articles the filter matches (see `annotations.library_query`), sorted; while
-        the filter has a mistake (`has:memos`), the articles listed before it."""
+    def _compute_rows(self, request: RowsRequest, keep_place: bool) -> None:
+        """In a thread: the listed articles for `request` (skipped when a newer request
+        came meanwhile), then shown on the event loop."""
+        if request.number != self._request:
+            return
         try:
-            query = parse_library_filter(self.filter_box.value)
-        except NewsmarkError as error:
-            self._filter_error = str(error)
-            return self._last_visible
-        self._filter_error = None
-        states = None
-        if needs_annotations(query):
-            if self._states is None:  # built once, until annotations change
-                self._states = article_states(self.workspace.visible_annotations())
-            states = self._states
-        rows = filter_articles(query, self._metas, self._haystacks, states)
-        if in_thread:  # let the event loop run between the steps of a long sort
-            rows = sorted_in_steps(rows, self._sort_key, reverse=self.sort[1])
-            self._last_visible = rows
-            return rows
-        rows.sort(key=self._sort_key, reverse=self.sort[1])
-        self._last_visible = rows
-        return rows
+            column, reverse = COLUMNS[request.sort[0]].key, request.sort[1]
+            listed = self._model.listed(self.workspace, request.filter, column, reverse)
+        except NewsmarkError as error:  # a mistake in the filter: the rows stay as they are
+            self.app.call_from_thread(self._show_filter_error, request.number, str(error))
+            return
+        if request.number != self._request:
+            return
+        rows = LibraryRows(listed, self._model.counts)
+        widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
+        self.app.call_from_thread(self._show_rows, request.number, rows, widths, keep_place)
 
-    def _refresh_rows(self) -> None:
-        if self.table() is not None:
-            self._show_rows(self._table_rows(self._visible_metas()))
-
-    def _table_rows(self, metas: list[ArticleMeta]) -> list[TableRow]:
-        return [
-            TableRow(
-                meta.id,
-                (
-                    ("● " if meta.id in self.marked else "") + meta.title,
-                    meta.source or "—",
-                    (meta.date or "—")[:DATE_CHARS],
-                    str(meta.words),
-                    str(self._counts.get(meta.id, 0) or ""),
-                ),
-                hover=_published(meta),
-            )
-            for meta in metas
-        ]
+    def _show_filter_error(self, number: int, error: str) -> None:
+        if number == self._request:
+            self._filter_error = error
+            self._update_status()
 
     def _show_rows(
-        self, rows: list[TableRow], measured: tuple[dict[str, int], list[int]] | None = None
+        self, number: int, rows: LibraryRows, widths: list[int], keep_place: bool
     ) -> None:
         table = self.table()
-        if table is None:
+        if table is None or number != self._request:
             return
-        table.set_rows(rows, measured)
+        self._filter_error = None
+        rows.marked = self.marked  # (marked meanwhile, perhaps)
+        self._rows = rows
+        table.set_source(rows, widths, keep_place=keep_place)
         table.set_sort(*self.sort)
+        if not self._placed:  # on the article last read, as soon as it is listed
+            position = self.newsmark.last_position()
+            index = None if position is None else table.index_of(position.article)
+            if index is not None:
+                table.move_cursor(index)
+            self._placed = index is not None or not self.workspace.indexing
         self._update_status()
 
     def _update_status(self) -> None:
@@ -354,14 +313,20 @@ class LibraryScreen(NewsmarkScreen):
             return
         column = COLUMNS[self.sort[0]].column
         arrow = "↓" if self.sort[1] else "↑"
-        status = f"{table.row_count:,} of {count_noun(len(self._metas), 'article')}"
+        status = f"{table.row_count:,} of {count_noun(self._model.total, 'article')}"
         if table.row_count:
             status += f" · row {table.cursor_row + 1:,}"
         status += f" · sorted by {column.label} {arrow}"
         if self.marked:
             corpus = self.workspace.require_corpus()
-            titles = [_shortened(corpus.meta(article_id).title) for article_id in self.marked]
+            titles = [
+                _shortened(corpus.meta(article_id).title)
+                for article_id in self.marked
+                if article_id in corpus
+            ]
             status += " · marked: " + " | ".join(titles)
+        if self.workspace.indexing:  # what is listed may still change
+            status += " · " + (self._progress or "Checking the collection's files…")
         self.query_one("#library-status", Static).update(Text(status))
 
     def on_article_table_cursor_moved(self, _: ArticleTable.CursorMoved) -> None:
@@ -388,7 +353,11 @@ class LibraryScreen(NewsmarkScreen):
 
     def watch_marked(self) -> None:
         """Marks changed: redraw the rows (marked titles start with ●)."""
-        self._refresh_rows()
+        self._rows.marked = self.marked
+        table = self.table()
+        if table is not None:
+            table.refresh()
+        self._update_status()
 
     @property
     def filter_box(self) -> Input:
@@ -508,7 +477,7 @@ class LibraryScreen(NewsmarkScreen):
             # With a filter, only the articles it lists are searched.
             within = None
             if self.filter_box.value.strip():
-                within = [meta.id for meta in self._visible_metas()]
+                within = [meta.id for meta in self._rows.metas]
             self._run_search(query, within)
 
     @work(exclusive=True, group="search", thread=True)

@@ -1,10 +1,11 @@
 """The library's article table: every row of a large collection, drawn only where visible.
 
 Textual's DataTable measures and stores every cell of every row; at 10,000 articles
-rebuilding it for a new filter or sort took about 0.3 s per 2,000 rows. This table keeps
-the rows as plain tuples of strings and draws, through the Line API, only the lines on
-screen, so a collection of any size is listed whole and re-sorted or filtered at once.
-Cells are drawn as plain segments: article text is never parsed as markup.
+rebuilding it for a new filter or sort took about 0.3 s per 2,000 rows. This table asks a
+`RowSource` for the rows it draws, through the Line API, only the lines on screen: a
+source can make each row when it is asked for (the library's does), so a collection of any
+size is listed whole without a row object per article. Cells are drawn as plain segments:
+article text is never parsed as markup.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Protocol
 
 from rich.cells import cell_len, get_character_cell_size, set_cell_size
 from rich.segment import Segment
@@ -51,6 +52,43 @@ class TableRow:
     cells: tuple[str, ...]
     hover: str | None = None
     """Shown as a tooltip while the mouse is over the row (the full date and time, say)."""
+
+
+class RowSource(Protocol):
+    """What the table shows: rows by position, made when they are asked for."""
+
+    def __len__(self) -> int:
+        """How many rows there are."""
+        ...
+
+    def row(self, index: int) -> TableRow:
+        """The row at `index` (0 is the first)."""
+        ...
+
+    def index_of(self, key: str) -> int | None:
+        """Where the row with `key` is, or None."""
+        ...
+
+
+class RowList:
+    """A `RowSource` over rows made in advance."""
+
+    def __init__(self, rows: list[TableRow], positions: dict[str, int] | None = None) -> None:
+        self._rows = rows
+        self._positions = (
+            positions if positions is not None else {row.key: i for i, row in enumerate(rows)}
+        )
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(self, index: int) -> TableRow:
+        """The row at `index`."""
+        return self._rows[index]
+
+    def index_of(self, key: str) -> int | None:
+        """Where the row with `key` is, or None."""
+        return self._positions.get(key)
 
 
 class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -132,8 +170,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, columns: tuple[TableColumn, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = columns
-        self._rows: list[TableRow] = []
-        self._positions: dict[str, int] = {}
+        self._rows: RowSource = RowList([])
         self._content_widths = [cell_len(column.label) + 2 for column in columns]
         self._widths: tuple[int, list[int]] | None = None  # (table width, column widths)
         self._sorted: tuple[int, bool] | None = None
@@ -147,7 +184,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         needs (this part may run in a thread; at 100,000 rows it takes a while)."""
         labels = [cell_len(column.label) + 2 for column in self.columns]  # room for " ↓"
         widths = [
-            max(label, _widest(row.cells[index] for row in rows))
+            max(label, widest(row.cells[index] for row in rows))
             if column.max_width is not None
             else label
             for index, (column, label) in enumerate(zip(self.columns, labels, strict=True))
@@ -159,14 +196,27 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         """Show `rows` (with `measure_rows(rows)`, if already done); the cursor stays on the
         same key when it is still listed."""
+        positions, widths = measured or self.measure_rows(rows)
+        self.set_source(RowList(rows, positions), widths)
+
+    def set_source(
+        self, rows: RowSource, content_widths: list[int], *, keep_place: bool = False
+    ) -> None:
+        """Show the rows of `rows`, whose columns' content is `content_widths` cells wide at
+        most (labels included); the cursor stays on the same key when it is still listed.
+        `keep_place`: the cursor's row also stays on the same line of the screen (rows
+        arriving above it scroll the view rather than move it)."""
         current = self.cursor_key
+        line = self.cursor_row - round(self.scroll_y)
         self._rows = rows
-        self._positions, self._content_widths = measured or self.measure_rows(rows)
+        self._content_widths = list(content_widths)
         self._widths = None
-        self.cursor_row = self._positions.get(current, 0) if current is not None else 0
-        self.cursor_row = min(self.cursor_row, max(len(rows) - 1, 0))
+        found = rows.index_of(current) if current is not None else None
+        self.cursor_row = min(found or 0, max(len(rows) - 1, 0))
         self._hover_row = None
         self._update_virtual_size()
+        if keep_place and found is not None:
+            self.scroll_to(y=max(found - line, 0), animate=False, immediate=True, force=True)
         self._reveal_cursor()
         self.refresh()
         self.post_message(self.CursorMoved(self.cursor_row))
@@ -183,20 +233,20 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def row(self, index: int) -> TableRow:
         """The row at `index` (0 is the first below the header)."""
-        return self._rows[index]
+        return self._rows.row(index)
 
     def index_of(self, key: str) -> int | None:
         """Where the row with `key` is, or None when it is not listed."""
-        return self._positions.get(key)
+        return self._rows.index_of(key)
 
     @property
     def cursor_key(self) -> str | None:
         """The key of the row under the cursor."""
-        return self._rows[self.cursor_row].key if self._rows else None
+        return self._rows.row(self.cursor_row).key if len(self._rows) else None
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on row `index` (clamped to the rows) and scroll it into view."""
-        if not self._rows:
+        if not len(self._rows):
             return
         row = max(0, min(index, len(self._rows) - 1))
         if row != self.cursor_row:
@@ -298,7 +348,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
             style += self.get_component_rich_style("article-table--hover")
         if index == self.cursor_row:
             style += self.get_component_rich_style("article-table--cursor")
-        return self._strip(list(self._rows[index].cells), widths, width, style)
+        return self._strip(list(self._rows.row(index).cells), widths, width, style)
 
     def _label(self, index: int) -> str:
         label = self.columns[index].label
@@ -339,7 +389,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         index = self._row_at(event.y)
         if index != self._hover_row:
             self._hover_row = index
-            self.tooltip = self._rows[index].hover if index is not None else None
+            self.tooltip = self._rows.row(index).hover if index is not None else None
             self.refresh()
 
     def on_leave(self, _: events.Leave) -> None:
@@ -359,8 +409,8 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_select_cursor(self) -> None:
         """Open the row under the cursor."""
-        if self._rows:
-            self.post_message(self.RowSelected(self._rows[self.cursor_row].key))
+        if len(self._rows):
+            self.post_message(self.RowSelected(self._rows.row(self.cursor_row).key))
 
     def action_cursor_up(self) -> None:
         """One row up."""
@@ -387,7 +437,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.move_cursor(len(self._rows) - 1)
 
 
-def _widest(cells: Iterable[str]) -> int:
+def widest(cells: Iterable[str]) -> int:
     """The width in cells of the widest of `cells` (ASCII ones measured by length: faster)."""
     return max((len(cell) if cell.isascii() else cell_len(cell) for cell in cells), default=0)
 

@@ -1,0 +1,118 @@
+"""What the library lists: the collection's articles filtered and sorted, worked out in a
+thread beside the event loop.
+
+Each sort order asked for is kept (filtering a sorted list keeps it sorted, so a keystroke
+in the filter costs only the filter); the filter's text of every article and the state of
+their annotations (for `tag:`, `has:`, `orphaned`, `coder:`) are built the first time a
+filter needs them, in the thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from annotations.library_query import (
+    ArticleState,
+    article_states,
+    filter_articles,
+    filter_haystack,
+    needs_annotations,
+    parse_library_filter,
+)
+from annotations.query import Query
+from tui.threads import long_lived_objects, sorted_in_steps
+
+if TYPE_CHECKING:
+    from annotations.article import ArticleMeta
+    from tui.workspace import Workspace
+
+
+def sort_key(column: str, counts: dict[str, int]) -> Callable[[ArticleMeta], Any]:
+    """The key of a sort by `column` (ties are left in id order: see `LibraryModel`)."""
+    if column == "notes":  # ties: the newest first when reversed, like the date column
+        return lambda meta: (counts.get(meta.id, 0), meta.date or "")
+    if column == "words":
+        return lambda meta: meta.words
+    return lambda meta: (getattr(meta, column) or "").casefold()
+
+
+class LibraryModel:
+    """The articles of the open collection, their sort orders and filter state."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._metas: list[ArticleMeta] | None = None  # None: read the collection again
+        self._known: list[ArticleMeta] = []  # the articles the sort orders were made of
+        self._sorted: dict[tuple[str, bool], list[ArticleMeta]] = {}
+        self._haystacks: dict[str, str] | None = None
+        self._states: dict[str, ArticleState] | None = None
+        self._counts_stale = True
+        self.counts: dict[str, int] = {}
+        self.total = 0
+
+    def collection_changed(self) -> None:
+        """The collection's articles changed (indexed further, or files read again)."""
+        with self._lock:
+            self._metas = None
+
+    def annotations_changed(self) -> None:
+        """Annotations changed: counts and annotation state are worked out again."""
+        with self._lock:
+            self._counts_stale = True
+            self._states = None
+
+    def listed(
+        self, workspace: Workspace, text: str, column: str, reverse: bool
+    ) -> list[ArticleMeta]:
+        """The articles the filter `text` matches, sorted by `column` (ties by id, the
+        same way round); `InvalidQueryError` for a filter that cannot be right. Blocking:
+        call it in a thread."""
+        query = parse_library_filter(text)
+        # What is built here holds no cycles: kept from the cyclic GC (whose full scans
+        # stalled the event loop), it is still freed when replaced.
+        with self._lock, long_lived_objects():
+            return self._listed(workspace, query, column, reverse)
+
+    def _listed(
+        self, workspace: Workspace, query: Query, column: str, reverse: bool
+    ) -> list[ArticleMeta]:
+        if self._metas is None:
+            metas = list(workspace.require_corpus())
+            if metas != self._known:  # (the same objects, when the collection is)
+                self._known = metas
+                self.total = len(metas)
+                self._sorted.clear()
+                self._haystacks = None
+            self._metas = self._known
+        if self._counts_stale:
+            self.counts = dict(workspace.annotation_counts())
+            self._counts_stale = False
+            self._sorted = {k: v for k, v in self._sorted.items() if k[0] != "notes"}
+        ordered = self._ordered(column, reverse)
+        if not query.groups:
+            return ordered
+        if self._haystacks is None:
+            self._haystacks = {meta.id: filter_haystack(meta) for meta in self._metas}
+        states = None
+        if needs_annotations(query):
+            if self._states is None:  # built once, until annotations change
+                self._states = article_states(workspace.visible_annotations())
+            states = self._states
+        return filter_articles(query, ordered, self._haystacks, states)
+
+    def _ordered(self, column: str, reverse: bool) -> list[ArticleMeta]:
+        """Every article sorted by `column`, kept for the next time. The articles come in
+        id order and the sort is stable, so ties are in id order; reversed, the list is
+        turned round whole, ties included (as a sort by (value, id) would)."""
+        assert self._metas is not None
+        found = self._sorted.get((column, reverse))
+        if found is None:
+            ascending = self._sorted.get((column, False))
+            if ascending is None:
+                ascending = sorted_in_steps(self._metas, sort_key(column, self.counts))
+                self._sorted[(column, False)] = ascending
+            found = ascending if not reverse else ascending[::-1]
+            self._sorted[(column, reverse)] = found
+        return found
