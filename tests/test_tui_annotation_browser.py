@@ -160,7 +160,9 @@ async def test_bulk_add_tag_delete_and_one_undo(samples_dir: Path, db_path: Path
         await wait_until(pilot, lambda: len(table.rows) == 0 and not table.marked)
         await pilot.press("u")  # the two deletions are one undo step
         await wait_until(pilot, lambda: len(store.all()) == 3)
-        assert any("Undone: delete 2 annotations" in m for m in notifications(app))
+        await wait_until(
+            pilot, lambda: any("Undone: delete 2 annotations" in m for m in notifications(app))
+        )
 
 
 async def test_copy_and_export_act_on_the_marked_rows(

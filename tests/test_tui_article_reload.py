@@ -81,7 +81,7 @@ async def test_the_poll_reloads_an_article_changed_on_disk(
         await wait_until(pilot, lambda: highlights_on_their_quotes(app, view))
         [highlight] = view.highlights
         assert highlight.annotation_id == seeded.id and highlight.start > old_start
-        assert any(message.startswith(RELOADED) for message in notifications(app))
+        await wait_until(pilot, lambda: any(m.startswith(RELOADED) for m in notifications(app)))
         assert app.workspace.require_store().get(seeded.id).anchor == Anchor.EXACT
         # The library's row follows (its rows are worked out in a thread).
         expected = words + 1_500 + len(NEW_PHRASE.split()) - len(OLD_PHRASE.split())

@@ -53,13 +53,15 @@ async def test_enter_in_the_path_field_exports(samples_dir, annotated_db, tmp_pa
     async with running_app(samples_dir, annotated_db) as (app, pilot):
         dialog = await _open_dialog(app, pilot, path=target)
         await _enter_in_path(dialog, pilot)
+        # The file is written (and the dialog closed) before the worker's notice is shown.
         await wait_until(
-            pilot, lambda: target.exists() and not isinstance(app.screen, ExportDialog)
+            pilot,
+            lambda: any(
+                f"Exported 1 annotation as markdown to {target}" in m for m in notifications(app)
+            ),
         )
+        assert not isinstance(app.screen, ExportDialog)
         assert "> deepen win-win cooperation" in target.read_text(encoding="utf-8")
-        assert any(
-            f"Exported 1 annotation as markdown to {target}" in m for m in notifications(app)
-        )
 
 
 async def test_existing_file_is_replaced_only_after_yes(

@@ -117,7 +117,7 @@ async def test_edit_delete_and_undo_a_highlight(samples_dir: Path, db_path: Path
         await wait_until(pilot, lambda: len(store.all()) == 1)
         assert store.all()[0].tags == ("economy", "cooperation")
         await wait_until(pilot, lambda: len(view.highlights) == 1)
-        assert any("Undone" in message for message in notifications(app))
+        await wait_until(pilot, lambda: any("Undone" in m for m in notifications(app)))
 
 
 async def test_panel_entry_scrolls_to_annotation(samples_dir: Path, db_path: Path) -> None:
