@@ -153,6 +153,35 @@ async def test_a_highlight_made_on_the_old_text_is_refused(
         assert store.all()[0].body_hash == app.workspace.require_corpus().content_hash(ARTICLE)
 
 
+async def test_a_selection_is_refused_when_the_text_is_reloaded_while_the_dialog_is_open(
+    library_copy: Path, db_path: Path
+) -> None:
+    """The file changes and the app reads it again while the tag dialog is open: the
+    selection's offsets belong to the old text, so the save is refused, not made on the new
+    text."""
+    async with running_app(library_copy, db_path) as (app, pilot):
+        view = await open_reader(app, pilot, ARTICLE)
+        assert view.article is not None
+        start = view.article.body.index(OLD_PHRASE)
+        view.select_range(start, start + len(OLD_PHRASE))
+        await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        edit_article(library_copy)
+        app._check_external_changes()  # the periodic check, now rather than in 2 s
+        await wait_until(
+            pilot, lambda: view.article is not None and NEW_PHRASE in view.article.body
+        )
+        assert isinstance(app.screen, TagDialog)
+        await pilot.press(*"economy", "enter", "enter")
+        await wait_until(
+            pilot,
+            lambda: any(
+                "changed on disk since it was shown" in message for message in notifications(app)
+            ),
+        )
+        assert app.workspace.require_store().all() == []
+
+
 async def test_a_reattach_on_the_old_text_is_refused(library_copy: Path, db_path: Path) -> None:
     orphan = make_orphan(library_copy, db_path, ARTICLE)  # ORPHANED_QUOTE became "grow trade"
     async with running_app(library_copy, db_path) as (app, pilot):

@@ -24,7 +24,7 @@ from tui.widgets.article_view import ArticleView
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
-    from annotations.article import Span
+    from annotations.article import Article, Span
     from annotations.model import Annotation
 
 SELECT_FIRST = "Select a passage first: v then j/k (or h/l), or drag with the mouse."
@@ -283,10 +283,11 @@ class AnnotatingScreen(NewsmarkScreen):
         existing = self.workspace.tag_names()
         selection = None if self.chosen_in_list() is not None else view.selection
         if selection is not None:
-            quote = view.article.text(selection.start, selection.end)
+            article = view.article  # the text the selection was made on, even if reloaded
+            quote = article.text(selection.start, selection.end)
             self.app.push_screen(
                 TagDialog(quote, existing, descriptions=self.workspace.tag_descriptions()),
-                lambda edit: self._create(view, selection, edit),
+                lambda edit: self._create(view, article, selection, edit),
             )
             return
         annotation = self.annotation_under_cursor(view)
@@ -305,14 +306,18 @@ class AnnotatingScreen(NewsmarkScreen):
             lambda edit: self._edit(annotation, edit),
         )
 
-    def _create(self, view: ArticleView, selection: Span, edit: TagEdit | None) -> None:
-        if edit is None or view.article is None:
+    def _create(
+        self, view: ArticleView, article: Article, selection: Span, edit: TagEdit | None
+    ) -> None:
+        """Save `selection` of `article` (the text it was made on: if the file was read
+        again while the dialog was open, `ensure_current` refuses the save)."""
+        if edit is None:
             return
         from annotations.anchoring import new_annotation
 
         try:
             annotation = new_annotation(
-                view.article, selection.start, selection.end, tags=edit.tags, note=edit.note
+                article, selection.start, selection.end, tags=edit.tags, note=edit.note
             )
         except NewsmarkError as error:
             self.notify(str(error), title="Not saved", severity="error", markup=False)
@@ -320,7 +325,7 @@ class AnnotatingScreen(NewsmarkScreen):
         from annotations.anchoring import ensure_current
 
         workspace = self.workspace
-        store, corpus, article = workspace.require_store(), workspace.require_corpus(), view.article
+        store, corpus = workspace.require_store(), workspace.require_corpus()
         tags = ", ".join(annotation.tags) or "no tags"
 
         def save() -> Annotation:
