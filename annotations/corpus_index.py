@@ -29,6 +29,7 @@ from annotations.indexing import IndexedFile
 SCHEMA_VERSION = 3  # 3: SQLite (2: HTML metadata from JSON-LD/Open Graph, cleaned bylines)
 FTS_BATCH = 2_000
 COMMIT_FILES = 5_000
+INSERT_FILES = 500  # files written by one executemany per table
 AUTHOR_SEPARATOR = "\x1f"
 _TABLES = ("meta", "files", "articles", "bodies", "fts")
 _SCHEMA = """
@@ -317,14 +318,19 @@ class CorpusIndex:
                 with self._db:
                     for relative in removed:
                         self._delete_file(relative, fts)
+                known = {path for (path,) in self._db.execute("SELECT path FROM files")}
+                batch: list[IndexedFile] = []
                 pending = 0
                 for entry in parsed:
-                    self._delete_file(entry.relative, fts)
-                    self._insert_file(entry, fts)
-                    pending += 1
+                    batch.append(entry)
+                    if len(batch) >= INSERT_FILES:
+                        self._insert_files(batch, known, fts)
+                        pending += len(batch)
+                        batch = []
                     if pending >= COMMIT_FILES:
                         self._db.commit()
                         pending = 0
+                self._insert_files(batch, known, fts)
                 self._db.commit()
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
@@ -332,38 +338,71 @@ class CorpusIndex:
                 return False
             return True
 
-    def _insert_file(self, entry: IndexedFile, fts: bool) -> None:
-        self._db.execute(
+    def _insert_files(self, entries: list[IndexedFile], known: set[bytes], fts: bool) -> None:
+        """Replace the entries of these files (inside the caller's transaction): one
+        `executemany` per table for the whole batch. `known` holds the paths the index had
+        when the update began: only those have old entries to delete."""
+        if not entries:
+            return
+        paths = [os.fsencode(entry.relative) for entry in entries]
+        for path in paths:
+            if path in known:
+                self._delete_file(os.fsdecode(path), fts)
+        self._db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?)",
-            (os.fsencode(entry.relative), entry.size, entry.mtime_ns, orjson.dumps(entry.notices)),
+            [
+                (path, entry.size, entry.mtime_ns, orjson.dumps(entry.notices))
+                for path, entry in zip(paths, entries, strict=True)
+            ],
         )
-        for seq, article in enumerate(entry.articles):
-            cursor = self._db.execute(
-                "INSERT INTO articles(path, seq, base_id, title, source, date, authors, url,"
-                " words, format, encoding, record, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    os.fsencode(entry.relative),
-                    seq,
-                    article.base_id,
-                    article.title,
-                    article.source,
-                    article.date,
-                    AUTHOR_SEPARATOR.join(article.authors),
-                    article.url,
-                    article.words,
-                    article.format,
-                    article.encoding,
-                    article.record,
-                    article.content_hash,
-                ),
-            )
-            rowid = cursor.lastrowid
-            self._db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, article.body))
-            if fts:
-                self._db.execute(
-                    "INSERT INTO fts(rowid, body) VALUES (?, ?)", (rowid, fold(article.body))
+        # The rowids are given here (the write above holds the write lock, so no other
+        # process takes them meanwhile): AUTOINCREMENT never hands out a rowid at or below
+        # the highest ever used, kept in sqlite_sequence (which an explicit rowid updates).
+        rowid = self._next_article_rowid()
+        rows: list[tuple[Any, ...]] = []
+        bodies: list[tuple[int, str]] = []
+        for path, entry in zip(paths, entries, strict=True):
+            for seq, article in enumerate(entry.articles):
+                rows.append(
+                    (
+                        rowid,
+                        path,
+                        seq,
+                        article.base_id,
+                        article.title,
+                        article.source,
+                        article.date,
+                        AUTHOR_SEPARATOR.join(article.authors),
+                        article.url,
+                        article.words,
+                        article.format,
+                        article.encoding,
+                        article.record,
+                        article.content_hash,
+                    )
                 )
+                bodies.append((rowid, article.body))
+                rowid += 1
+        self._db.executemany(
+            "INSERT INTO articles(rowid, path, seq, base_id, title, source, date, authors, url,"
+            " words, format, encoding, record, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany("INSERT INTO bodies VALUES (?, ?)", bodies)
+        if fts:
+            self._db.executemany(
+                "INSERT INTO fts(rowid, body) VALUES (?, ?)",
+                ((rowid, fold(body)) for rowid, body in bodies),
+            )
+
+    def _next_article_rowid(self) -> int:
+        """The rowid AUTOINCREMENT would give the next article."""
+        used = self._db.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0),"
+            " coalesce((SELECT max(rowid) FROM articles), 0))"
+        ).fetchone()[0]
+        return int(used) + 1
 
     def record_scan(self, scan: CollectionScan) -> None:
         """Remember a full look at the collection: its directories' modification times."""
