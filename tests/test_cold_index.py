@@ -13,8 +13,9 @@ import pytest
 from annotations import corpus_index, indexing
 from annotations.corpus import Corpus
 from annotations.loader import load_file
+from annotations.metadata import single_spaced
 from annotations.paths import bundled_samples_dir
-from annotations.text import safe_name
+from annotations.text import normalise_newlines, normalise_text, safe_name, strip_control
 from bench.generate import generate_collection
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -163,3 +164,11 @@ def test_an_update_replaces_changed_files_with_new_rowids(
     assert min(new_rowids) > max(old_rowids)  # never a rowid used before (AUTOINCREMENT)
     assert "One more paragraph." in updated.body(changed_id)
     assert "notes" not in updated and updated._index.article_count() == len(fresh)
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_ascii_fast_paths_agree_with_the_general_ones(code: int) -> None:
+    char = chr(code)
+    for text in (f"x{char}y", f"{char}a  b{char}", f" a {char} b ", char * 3):
+        assert normalise_text(text) == strip_control(normalise_newlines(text))
+        assert single_spaced(text) == " ".join(text.split())
