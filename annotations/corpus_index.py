@@ -30,7 +30,7 @@ SCHEMA_VERSION = 3  # 3: SQLite (2: HTML metadata from JSON-LD/Open Graph, clean
 FTS_BATCH = 2_000
 COMMIT_FILES = 5_000
 INSERT_FILES = 500  # files written by one executemany per table
-BULK_CACHE_SIZE = -65_536  # PRAGMA cache_size while updating (negative: in KiB), 64 MiB
+BULK_CACHE_SIZE = -16_384  # PRAGMA cache_size while updating (negative: in KiB), 16 MiB
 AUTHOR_SEPARATOR = "\x1f"
 _TABLES = ("meta", "files", "articles", "bodies", "fts")
 _SCHEMA = """
@@ -438,7 +438,7 @@ class CorpusIndex:
 
     def set_ids(self, ids: Iterable[tuple[int, str]]) -> None:
         """Record the id each article was given (by rowid)."""
-        with self._lock, contextlib.suppress(sqlite3.Error), self._db:
+        with self._lock, self._bulk_writes(), contextlib.suppress(sqlite3.Error), self._db:
             self._db.executemany(
                 "UPDATE articles SET id = ? WHERE rowid = ?",
                 ((article_id, rowid) for rowid, article_id in ids),
