@@ -319,19 +319,18 @@ class CorpusIndex:
                 with self._db:
                     for relative in removed:
                         self._delete_file(relative, fts)
-                known = {path for (path,) in self._db.execute("SELECT path FROM files")}
                 batch: list[IndexedFile] = []
                 pending = 0
                 for entry in parsed:
                     batch.append(entry)
                     if len(batch) >= INSERT_FILES:
-                        self._insert_files(batch, known, fts)
+                        self._insert_files(batch, fts)
                         pending += len(batch)
                         batch = []
                     if pending >= COMMIT_FILES:
                         self._db.commit()
                         pending = 0
-                self._insert_files(batch, known, fts)
+                self._insert_files(batch, fts)
                 self._db.commit()
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
@@ -356,16 +355,18 @@ class CorpusIndex:
                 for name, value in saved.items():
                     self._db.execute(f"PRAGMA {name}={value}")
 
-    def _insert_files(self, entries: list[IndexedFile], known: set[bytes], fts: bool) -> None:
-        """Replace the entries of these files (inside the caller's transaction): one
-        `executemany` per table for the whole batch. `known` holds the paths the index had
-        when the update began: only those have old entries to delete."""
+    def _insert_files(self, entries: list[IndexedFile], fts: bool) -> None:
+        """Replace the entries of these files (in a transaction the caller commits): one
+        `executemany` per table for the whole batch (at most `INSERT_FILES` files)."""
         if not entries:
             return
+        if not self._db.in_transaction:  # the write lock first: no other process changes
+            self._db.execute("BEGIN IMMEDIATE")  # the entries read below meanwhile
         paths = [os.fsencode(entry.relative) for entry in entries]
-        for path in paths:
-            if path in known:
-                self._delete_file(os.fsdecode(path), fts)
+        marks = ",".join("?" * len(paths))
+        indexed = self._db.execute(f"SELECT path FROM files WHERE path IN ({marks})", paths)
+        for (path,) in indexed.fetchall():
+            self._delete_file(os.fsdecode(path), fts)
         self._db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?)",
             [
@@ -373,9 +374,9 @@ class CorpusIndex:
                 for path, entry in zip(paths, entries, strict=True)
             ],
         )
-        # The rowids are given here (the write above holds the write lock, so no other
-        # process takes them meanwhile): AUTOINCREMENT never hands out a rowid at or below
-        # the highest ever used, kept in sqlite_sequence (which an explicit rowid updates).
+        # The rowids are given here (under the write lock, so no other process takes them
+        # meanwhile): AUTOINCREMENT never hands out a rowid at or below the highest ever
+        # used, kept in sqlite_sequence (which an explicit rowid updates).
         rowid = self._next_article_rowid()
         rows: list[tuple[Any, ...]] = []
         bodies: list[tuple[int, str]] = []

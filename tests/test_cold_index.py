@@ -172,3 +172,22 @@ def test_ascii_fast_paths_agree_with_the_general_ones(code: int) -> None:
     for text in (f"x{char}y", f"{char}a  b{char}", f" a {char} b ", char * 3):
         assert normalise_text(text) == strip_control(normalise_newlines(text))
         assert single_spaced(text) == " ".join(text.split())
+
+
+def test_a_file_indexed_meanwhile_by_another_process_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    ours, theirs = corpus_index.CorpusIndex(path), corpus_index.CorpusIndex(path)
+    article = indexing.IndexedArticle(
+        "x", "Title", None, None, (), None, 2, "txt", "utf-8", None, "sha256:0", "Two words"
+    )
+    entries = [indexing.IndexedFile("x.txt", 9, 1, [], [article])]
+
+    def parsed() -> Any:  # the other process writes the same file while ours parses it
+        assert theirs.update(entries, ())
+        yield from entries
+
+    assert ours.update(parsed(), ())
+    assert [row.base_id for row in ours.articles_of("x.txt")] == ["x"]
+    assert ours.article_count() == 1 and ours.body(ours.articles_of("x.txt")[0].rowid)
+    ours.close()
+    theirs.close()
