@@ -56,9 +56,7 @@ def mixed_library(tmp_path: Path) -> Path:
 
 def _index_rows(corpus: Corpus) -> dict[str, tuple[Any, ...]]:
     """Each article as the collection gives it: metadata, body and content hash, by id."""
-    return {
-        meta.id: (meta, corpus.body(meta.id), corpus.content_hash(meta.id)) for meta in corpus
-    }
+    return {meta.id: (meta, corpus.body(meta.id), corpus.content_hash(meta.id)) for meta in corpus}
 
 
 def _open(library: Path, *, pool: bool, monkeypatch: pytest.MonkeyPatch) -> Corpus:
