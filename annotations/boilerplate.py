@@ -56,4 +56,8 @@ def is_caption(paragraph: str) -> bool:
     text = paragraph.strip()
     if len(text) > CAPTION_MAX_CHARS:
         return False
-    return bool(_CAPTION_END.search(text) or _CAPTION_START.search(text))
+    # A credit ends with "]" or ")": other paragraphs skip the search, which would try
+    # every position of the text (most paragraphs are not captions).
+    return bool(
+        (text.endswith(("]", ")")) and _CAPTION_END.search(text)) or _CAPTION_START.match(text)
+    )

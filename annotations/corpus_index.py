@@ -29,6 +29,8 @@ from annotations.indexing import IndexedFile
 SCHEMA_VERSION = 3  # 3: SQLite (2: HTML metadata from JSON-LD/Open Graph, cleaned bylines)
 FTS_BATCH = 2_000
 COMMIT_FILES = 5_000
+INSERT_FILES = 500  # files written by one executemany per table
+BULK_CACHE_SIZE = -16_384  # PRAGMA cache_size while updating (negative: in KiB), 16 MiB
 AUTHOR_SEPARATOR = "\x1f"
 _TABLES = ("meta", "files", "articles", "bodies", "fts")
 _SCHEMA = """
@@ -328,20 +330,24 @@ class CorpusIndex:
         """Replace the entries of re-parsed files and drop removed files, committing every
         `COMMIT_FILES` files (each file's entry is whole). False if the index could not be
         written (a read-only or full disk): what was committed stays, the rest is lost."""
-        with self._lock:
+        with self._lock, self._bulk_writes():
             try:
                 fts = self._fts_ready()
                 with self._db:
                     for relative in removed:
                         self._delete_file(relative, fts)
+                batch: list[IndexedFile] = []
                 pending = 0
                 for entry in parsed:
-                    self._delete_file(entry.relative, fts)
-                    self._insert_file(entry, fts)
-                    pending += 1
+                    batch.append(entry)
+                    if len(batch) >= INSERT_FILES:
+                        self._insert_files(batch, fts)
+                        pending += len(batch)
+                        batch = []
                     if pending >= COMMIT_FILES:
                         self._db.commit()
                         pending = 0
+                self._insert_files(batch, fts)
                 self._db.commit()
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):
@@ -349,38 +355,90 @@ class CorpusIndex:
                 return False
             return True
 
-    def _insert_file(self, entry: IndexedFile, fts: bool) -> None:
-        self._db.execute(
+    @contextlib.contextmanager
+    def _bulk_writes(self) -> Iterator[None]:
+        """Settings for writing many entries: a bigger page cache, and no fsync (the index
+        is a cache: it is rebuilt when found corrupt, so writing the first index of a large
+        collection need not wait for the disk)."""
+        saved: dict[str, int] = {}
+        with contextlib.suppress(sqlite3.Error):  # the writes report a broken database
+            for name, value in (("synchronous", 0), ("cache_size", BULK_CACHE_SIZE)):
+                saved[name] = int(self._db.execute(f"PRAGMA {name}").fetchone()[0])
+                self._db.execute(f"PRAGMA {name}={value}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                for name, value in saved.items():
+                    self._db.execute(f"PRAGMA {name}={value}")
+
+    def _insert_files(self, entries: list[IndexedFile], fts: bool) -> None:
+        """Replace the entries of these files (in a transaction the caller commits): one
+        `executemany` per table for the whole batch (at most `INSERT_FILES` files)."""
+        if not entries:
+            return
+        if not self._db.in_transaction:  # the write lock first: no other process changes
+            self._db.execute("BEGIN IMMEDIATE")  # the entries read below meanwhile
+        paths = [os.fsencode(entry.relative) for entry in entries]
+        marks = ",".join("?" * len(paths))
+        indexed = self._db.execute(f"SELECT path FROM files WHERE path IN ({marks})", paths)
+        for (path,) in indexed.fetchall():
+            self._delete_file(os.fsdecode(path), fts)
+        self._db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?)",
-            (os.fsencode(entry.relative), entry.size, entry.mtime_ns, orjson.dumps(entry.notices)),
+            [
+                (path, entry.size, entry.mtime_ns, orjson.dumps(entry.notices))
+                for path, entry in zip(paths, entries, strict=True)
+            ],
         )
-        for seq, article in enumerate(entry.articles):
-            cursor = self._db.execute(
-                "INSERT INTO articles(path, seq, base_id, title, source, date, authors, url,"
-                " words, format, encoding, record, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    os.fsencode(entry.relative),
-                    seq,
-                    article.base_id,
-                    article.title,
-                    article.source,
-                    article.date,
-                    AUTHOR_SEPARATOR.join(article.authors),
-                    article.url,
-                    article.words,
-                    article.format,
-                    article.encoding,
-                    article.record,
-                    article.content_hash,
-                ),
-            )
-            rowid = cursor.lastrowid
-            self._db.execute("INSERT INTO bodies VALUES (?, ?)", (rowid, article.body))
-            if fts:
-                self._db.execute(
-                    "INSERT INTO fts(rowid, body) VALUES (?, ?)", (rowid, fold(article.body))
+        # The rowids are given here (under the write lock, so no other process takes them
+        # meanwhile): AUTOINCREMENT never hands out a rowid at or below the highest ever
+        # used, kept in sqlite_sequence (which an explicit rowid updates).
+        rowid = self._next_article_rowid()
+        rows: list[tuple[Any, ...]] = []
+        bodies: list[tuple[int, str]] = []
+        for path, entry in zip(paths, entries, strict=True):
+            for seq, article in enumerate(entry.articles):
+                rows.append(
+                    (
+                        rowid,
+                        path,
+                        seq,
+                        article.base_id,
+                        article.title,
+                        article.source,
+                        article.date,
+                        AUTHOR_SEPARATOR.join(article.authors),
+                        article.url,
+                        article.words,
+                        article.format,
+                        article.encoding,
+                        article.record,
+                        article.content_hash,
+                    )
                 )
+                bodies.append((rowid, article.body))
+                rowid += 1
+        self._db.executemany(
+            "INSERT INTO articles(rowid, path, seq, base_id, title, source, date, authors, url,"
+            " words, format, encoding, record, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany("INSERT INTO bodies VALUES (?, ?)", bodies)
+        if fts:
+            self._db.executemany(
+                "INSERT INTO fts(rowid, body) VALUES (?, ?)",
+                ((rowid, fold(body)) for rowid, body in bodies),
+            )
+
+    def _next_article_rowid(self) -> int:
+        """The rowid AUTOINCREMENT would give the next article."""
+        used = self._db.execute(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0),"
+            " coalesce((SELECT max(rowid) FROM articles), 0))"
+        ).fetchone()[0]
+        return int(used) + 1
 
     def record_scan(self, scan: CollectionScan) -> None:
         """Remember a full look at the collection: its directories' modification times."""
@@ -398,7 +456,7 @@ class CorpusIndex:
 
     def set_ids(self, ids: Iterable[tuple[int, str]]) -> None:
         """Record the id each article was given (by rowid)."""
-        with self._lock, contextlib.suppress(sqlite3.Error), self._db:
+        with self._lock, self._bulk_writes(), contextlib.suppress(sqlite3.Error), self._db:
             self._db.executemany(
                 "UPDATE articles SET id = ? WHERE rowid = ?",
                 ((article_id, rowid) for rowid, article_id in ids),

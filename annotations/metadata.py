@@ -121,7 +121,7 @@ class Byline:
 
 def parse_byline(line: str) -> Byline:
     """Recognise a dateline/byline/source line; an empty `Byline` if it is ordinary text."""
-    text = " ".join(line.split())
+    text = single_spaced(line)
     if match := _TIME_DATE_BYLINE.match(text):
         return Byline(
             date=_wordy_date(match, match.group("time")),
@@ -149,6 +149,15 @@ def parse_byline(line: str) -> Byline:
     if match := _SOURCE_LINE.match(text):
         return Byline(source=_clean_source(match.group("source")))
     return Byline()
+
+
+def single_spaced(line: str) -> str:
+    """`" ".join(line.split())`: without splitting and joining a line that is already
+    single-spaced (printable ASCII, no double space), as most are; every header line and
+    the first paragraph of each article pass here."""
+    if line.isascii() and line.isprintable() and "  " not in line:
+        return line.strip(" ")
+    return " ".join(line.split())
 
 
 def more_precise_date(current: str | None, candidate: str | None) -> str | None:

@@ -199,6 +199,25 @@ def test_size_limit_counts_the_bytes_read_not_st_size(
     assert load_file(path, "growing").articles[0].meta.title == "A good title"
 
 
+def test_a_file_larger_than_its_st_size_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading starts with the size fstat gives; a file that grew since is still read whole."""
+    path = tmp_path / "grew.txt"
+    path.write_bytes(GOOD * 3)
+    real_fstat = os.fstat
+
+    def smaller(fd: int) -> os.stat_result:
+        fields = list(real_fstat(fd))
+        fields[6] = 5  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", smaller)
+    assert read_regular_file(path, max_bytes=len(GOOD) * 3) == GOOD * 3
+    with pytest.raises(OSError, match="over the"):
+        read_regular_file(path, max_bytes=len(GOOD) * 3 - 1)
+
+
 def test_a_regular_file_with_st_size_zero_is_read() -> None:
     status = Path("/proc/self/status")
     if not status.exists() or status.stat().st_size != 0:

@@ -202,7 +202,21 @@ def test_prefilter_never_rules_out_a_match() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["a_b c-d 12x", "don't stop", "  ", "", "x\ty\nz", "ümlaut ok", "中文 abc", "tab\u00a0nbsp"],
+    [
+        "a_b c-d 12x",
+        "don't stop",
+        "  ",
+        "",
+        "x\ty\nz",
+        "ümlaut ok",
+        "中文 abc",
+        "tab\u00a0nbsp",
+        "goals — higher trust",
+        "don’t “quote”—dash…end",
+        "—lead and trail—",
+        "mixed—ümlaut",
+        "x\u2028y\U0001f600z ½ 2²",
+    ],
 )
 def test_word_count_fast_path_counts_as_the_pattern(text: str) -> None:
     assert count_words(text) == len(_WORD.findall(text))
