@@ -27,13 +27,24 @@ class JsonArrayWriter:
     def write_many(self, items: list[Any]) -> None:
         """Print more items of the array (one `orjson` call for all of them: a call per
         item cost more than building the items at a million search hits)."""
-        if not items:
+        self.write_fragment(json_items(items), len(items))
+
+    def write_fragment(self, fragment: str, count: int) -> None:
+        """Print `count` more items given as `json_items` made them."""
+        if not count:
             return
-        text = orjson.dumps(items, option=orjson.OPT_INDENT_2)
-        # `[\n  item,\n  item\n]`: the items are indented as in the whole array.
-        sys.stdout.write(("[\n" if not self._count else ",\n") + text[2:-2].decode("utf-8"))
-        self._count += len(items)
+        sys.stdout.write(("[\n" if not self._count else ",\n") + fragment)
+        self._count += count
 
     def close(self) -> None:
         """End the array (an empty one prints `[]`)."""
         sys.stdout.write("\n]\n" if self._count else "[]\n")
+
+
+def json_items(items: list[Any]) -> str:
+    """The items as `JsonArrayWriter` prints them, without the brackets and the separator
+    before the first one ("" for none)."""
+    if not items:
+        return ""
+    # `[\n  item,\n  item\n]`: the items are indented as in the whole array.
+    return orjson.dumps(items, option=orjson.OPT_INDENT_2)[2:-2].decode("utf-8")
