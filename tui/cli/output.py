@@ -29,11 +29,11 @@ class JsonArrayWriter:
         item cost more than building the items at a million search hits)."""
         self.write_fragment(json_items(items), len(items))
 
-    def write_fragment(self, fragment: str, count: int) -> None:
+    def write_fragment(self, fragment: bytes, count: int) -> None:
         """Print `count` more items given as `json_items` made them."""
         if not count:
             return
-        sys.stdout.write(("[\n" if not self._count else ",\n") + fragment)
+        write_bytes((b"[\n" if not self._count else b",\n") + fragment)
         self._count += count
 
     def close(self) -> None:
@@ -41,10 +41,21 @@ class JsonArrayWriter:
         sys.stdout.write("\n]\n" if self._count else "[]\n")
 
 
-def json_items(items: list[Any]) -> str:
-    """The items as `JsonArrayWriter` prints them, without the brackets and the separator
-    before the first one ("" for none)."""
+def json_items(items: list[Any]) -> bytes:
+    """The items as `JsonArrayWriter` prints them (UTF-8), without the brackets and the
+    separator before the first one (b"" for none)."""
     if not items:
-        return ""
+        return b""
     # `[\n  item,\n  item\n]`: the items are indented as in the whole array.
-    return orjson.dumps(items, option=orjson.OPT_INDENT_2)[2:-2].decode("utf-8")
+    return orjson.dumps(items, option=orjson.OPT_INDENT_2)[2:-2]
+
+
+def write_bytes(data: bytes) -> None:
+    """Print UTF-8 text given as bytes (no decoding, for long output), after what was
+    printed as text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)

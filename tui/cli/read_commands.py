@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options, positive_int
-from tui.cli.output import JsonArrayWriter, json_items
+from tui.cli.output import JsonArrayWriter, json_items, write_bytes
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
@@ -106,11 +106,11 @@ def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 class Printed(NamedTuple):
-    """One batch of a search as printed: the text (JSON items as `json_items` makes them
-    with `--json`), how many hits or articles it lists, the hits found, the articles with
+    """One batch of a search as printed: the UTF-8 text (JSON items as `json_items` makes
+    them with `--json`), how many hits or articles it lists, the hits found, the articles with
     any, and whether the batch was searched to the end (not stopped by `--limit`)."""
 
-    text: str
+    text: bytes
     items: int
     total: int
     articles: int
@@ -145,7 +145,7 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
         if writer is not None:
             writer.write_fragment(part.text, part.items)
         else:
-            sys.stdout.write(part.text)
+            write_bytes(part.text)
         sys.stdout.flush()
         shown += part.items
         total += part.total
@@ -177,7 +177,8 @@ def _render_hits(hits: SearchResults, *, as_json: bool) -> Printed:
             ]
         )
     else:
-        text = "".join([f"{article}\t{start}\t{context}\n" for article, start, _, context in rows])
+        lines = [f"{article}\t{start}\t{context}\n" for article, start, _, context in rows]
+        text = "".join(lines).encode("utf-8")
     return Printed(text, len(hits), hits.total, len(hits.counts()), hits.complete)
 
 
@@ -188,7 +189,7 @@ def _render_counts(hits: SearchResults | SearchCounts, *, as_json: bool) -> Prin
     if as_json:
         text = json_items([{"article": article, "count": n} for article, n in counts.items()])
     else:
-        text = "".join(f"{article}\t{n}\n" for article, n in counts.items())
+        text = "".join(f"{article}\t{n}\n" for article, n in counts.items()).encode("utf-8")
     return Printed(text, len(counts), hits.total, len(counts), hits.complete)
 
 
