@@ -193,25 +193,31 @@ class CorpusIndex:
             "SELECT id, title, source, date, authors, words FROM articles ORDER BY id", ()
         )
 
-    def matching(self, groups: TrigramGroups) -> Iterator[tuple[str, int, bytes, int, int]]:
-        """(id, rowid, path, size, mtime_ns of the file) of the articles that contain what
-        `groups` asks for (see `trigram_groups`; all of them when there are none), by id,
-        read a chunk at a time. The full-text index must be built (`ensure_fts`) for the
-        trigrams to narrow anything."""
+    def matching(self, groups: TrigramGroups) -> Iterator[tuple[str, int, bytes]]:
+        """(id, rowid, file path) of the articles that contain what `groups` asks for (see
+        `trigram_groups`; all of them when there are none), by id, read a chunk at a time.
+        The full-text index must be built (`ensure_fts`) for the trigrams to narrow
+        anything. (The files' recorded states are `file_states`: looked up by whoever
+        reads the bodies, as the first rows wait for all of these to be sorted.)"""
         if groups and self.fts_ready():
             # The full-text index drives the join: only its rows are looked up.
             yield from self._chunks(
-                "SELECT a.id, a.rowid, a.path, f.size, f.mtime_ns FROM fts "
-                "CROSS JOIN articles a ON a.rowid = fts.rowid "
-                "CROSS JOIN files f ON f.path = a.path WHERE fts MATCH ? ORDER BY a.id",
+                "SELECT a.id, a.rowid, a.path FROM fts CROSS JOIN articles a "
+                "ON a.rowid = fts.rowid WHERE fts MATCH ? ORDER BY a.id",
                 (_fts_query(groups),),
             )
         else:
-            yield from self._chunks(
-                "SELECT a.id, a.rowid, a.path, f.size, f.mtime_ns FROM articles a "
-                "JOIN files f ON f.path = a.path ORDER BY a.id",
-                (),
+            yield from self._chunks("SELECT id, rowid, path FROM articles ORDER BY id", ())
+
+    def file_states(self, rowids: list[int]) -> dict[int, tuple[int, int]]:
+        """(size, mtime_ns) recorded for the file of each of the given articles, by rowid."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.rowid, f.size, f.mtime_ns FROM articles a "
+                "JOIN files f ON f.path = a.path WHERE a.rowid IN (SELECT value FROM json_each(?))",
+                (orjson.dumps(rowids),),
             )
+            return {rowid: (size, mtime_ns) for rowid, size, mtime_ns in rows}
 
     def article_count(self) -> int:
         """How many articles the index lists."""

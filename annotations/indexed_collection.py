@@ -48,8 +48,8 @@ BODY_CHUNK = 1_000
 POOL_MIN_ARTICLES = 4_000
 UNIT_ARTICLES = 1_000
 Rendered = TypeVar("Rendered")
-# An article that can match: id, rowid, file path, the file's size and mtime_ns as indexed.
-Row = tuple[str, int, bytes, int, int]
+# An article that can match: id, rowid, file path (relative to the collection).
+Row = tuple[str, int, bytes]
 # The collection a worker process searches (`_start_worker`).
 _worker_collection: IndexedCollection | None = None
 
@@ -199,8 +199,7 @@ class IndexedCollection:
         rows = []
         for article_id in wanted:
             row = self._index.lookup(article_id, limit=1)[0]
-            state = self._index.file_state(row.path) or (-1, -1)
-            rows.append((article_id, row.rowid, os.fsencode(row.path), *state))
+            rows.append((article_id, row.rowid, os.fsencode(row.path)))
         return rows
 
     def _bodies(self, rows: Iterable[Row]) -> Iterator[tuple[str, str | None]]:
@@ -217,10 +216,11 @@ class IndexedCollection:
             root = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             return [(row[0], None) for row in chunk]
+        indexed = self._index.file_states([row[1] for row in chunk])
         try:  # each file's path looked up from the collection's directory, not from /
             current = [
-                row[1] if _file_state(row[2], root) == (row[3], row[4]) else None
-                for row in chunk
+                rowid if _file_state(path, root) == indexed.get(rowid, ()) else None
+                for _, rowid, path in chunk
             ]
         finally:
             os.close(root)
