@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -59,7 +60,9 @@ def ordered_map(
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
-    """In a new worker: keep freed memory for the next unit, then `initializer(*initargs)`."""
+    """In a new worker: leave ctrl-C to the parent (which stops the pool), keep freed
+    memory for the next unit, then `initializer(*initargs)`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(_M_MMAP_THRESHOLD, HEAP_BLOCK_BYTES)
