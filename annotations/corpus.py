@@ -38,8 +38,7 @@ from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
 from annotations.regular_file import non_regular_reason
 from annotations.search import SearchIndex, SearchResults, search_in_batches
-from annotations.search_prefilter import search_trigrams
-from annotations.search_query import is_boolean, parse_boolean
+from annotations.search_prefilter import trigram_groups
 from annotations.text import safe_name
 
 ARTICLE_CACHE_SIZE = 64
@@ -452,30 +451,15 @@ class Corpus:
         """The ids (in id order) of the articles that can match, from the full-text index
         (built first if it never was, after calling `prepare`)."""
         ids = self._sorted_ids if wanted is None else [i for i in self._sorted_ids if i in wanted]
-        if regex or not is_boolean(query):
-            groups = [[search_trigrams(query, regex=regex, case_sensitive=case_sensitive)]]
-        else:  # a term's candidates: AND = intersection, OR = union
-            groups = [
-                [search_trigrams(t, regex=False, case_sensitive=case_sensitive) for t in group]
-                for group in parse_boolean(query).groups
-            ]
-        # A group with a term the index cannot narrow down rules nothing out.
-        groups = [group for group in groups if all(group)]
+        groups = trigram_groups(query, regex=regex, case_sensitive=case_sensitive)
         if not groups or len(ids) < FULL_TEXT_MIN_ARTICLES:
             return ids
         if prepare is not None and not self._index.fts_ready():
             prepare()
         self._index.ensure_fts()
-        found: set[int] | None = None
-        for group in groups:
-            union: set[int] = set()
-            for trigrams in group:
-                rowids = self._index.candidates(trigrams)
-                if rowids is None:
-                    return ids
-                union.update(rowids)
-            found = union if found is None else found & union
-        assert found is not None
+        found = self._index.candidates(groups)
+        if found is None:
+            return ids
         rows = self._rows
         return [i for i in ids if i in rows and rows[i][0] in found]
 

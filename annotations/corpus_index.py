@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from annotations.indexing import IndexedFile
+from annotations.search_prefilter import TrigramGroups
 
 SCHEMA_VERSION = 3  # 3: SQLite (2: HTML metadata from JSON-LD/Open Graph, cleaned bylines)
 FTS_BATCH = 2_000
@@ -211,22 +212,31 @@ class CorpusIndex:
             "SELECT id, title, source, date, authors, words FROM articles ORDER BY id", ()
         )
 
-    def matching(self, trigrams: list[str]) -> Iterator[tuple[str, int, bytes, int, int]]:
-        """(id, rowid, path, size, mtime_ns of the file) of the articles that contain every
-        trigram (all of them when there are none), by id, read a chunk at a time. The
-        full-text index must be built (`ensure_fts`) for trigrams to narrow anything."""
-        columns = (
-            "SELECT a.id, a.rowid, a.path, f.size, f.mtime_ns FROM articles a "
-            "JOIN files f ON f.path = a.path"
-        )
-        if trigrams and self.fts_ready():
+    def matching(self, groups: TrigramGroups) -> Iterator[tuple[str, int, bytes]]:
+        """(id, rowid, file path) of the articles that contain what `groups` asks for (see
+        `trigram_groups`; all of them when there are none), by id, read a chunk at a time.
+        The full-text index must be built (`ensure_fts`) for the trigrams to narrow
+        anything. (The files' recorded states are `file_states`: looked up by whoever
+        reads the bodies, as the first rows wait for all of these to be sorted.)"""
+        if groups and self.fts_ready():
+            # The full-text index drives the join: only its rows are looked up.
             yield from self._chunks(
-                f"{columns} WHERE a.rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?) "
-                "ORDER BY a.id",
-                (_fts_query(trigrams),),
+                "SELECT a.id, a.rowid, a.path FROM fts CROSS JOIN articles a "
+                "ON a.rowid = fts.rowid WHERE fts MATCH ? ORDER BY a.id",
+                (_fts_query(groups),),
             )
         else:
-            yield from self._chunks(f"{columns} ORDER BY a.id", ())
+            yield from self._chunks("SELECT id, rowid, path FROM articles ORDER BY id", ())
+
+    def file_states(self, rowids: list[int]) -> dict[int, tuple[int, int]]:
+        """(size, mtime_ns) recorded for the file of each of the given articles, by rowid."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.rowid, f.size, f.mtime_ns FROM articles a "
+                "JOIN files f ON f.path = a.path WHERE a.rowid IN (SELECT value FROM json_each(?))",
+                (orjson.dumps(rowids),),
+            )
+            return {rowid: (size, mtime_ns) for rowid, size, mtime_ns in rows}
 
     def article_count(self) -> int:
         """How many articles the index lists."""
@@ -323,6 +333,21 @@ class CorpusIndex:
         for rowid in rowids:
             if rowid in found:
                 yield rowid, found[rowid]
+
+    def bodies_in_order(self, rowids: list[int], *, utf8: bool = False) -> list[Any]:
+        """The bodies of the given articles in the order given (None for one the index does
+        not have): one query however many there are (the fast way to read thousands).
+        `utf8`: as UTF-8 bytes, not decoded."""
+        column = "CAST(body AS BLOB)" if utf8 else "body"
+        with self._lock:
+            found = dict(
+                self._db.execute(
+                    f"SELECT rowid, {column} FROM bodies"
+                    " WHERE rowid IN (SELECT value FROM json_each(?))",
+                    (orjson.dumps(rowids),),
+                )
+            )
+        return [found.get(rowid) for rowid in rowids]
 
     # Writing ------------------------------------------------------------------------
 
@@ -534,27 +559,30 @@ class CorpusIndex:
     def _set_meta(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def candidates(self, trigrams: list[str]) -> list[int] | None:
-        """Rowids of the articles containing every trigram (of folded text), or None when
-        the full-text index is not available (then every article is a candidate)."""
-        if not trigrams:
+    def candidates(self, groups: TrigramGroups) -> set[int] | None:
+        """Rowids of the articles containing what `groups` asks for (trigrams of folded
+        text, see `trigram_groups`), or None when the full-text index is not available or
+        `groups` is empty (then every article is a candidate)."""
+        if not groups:
             return None
-        query = _fts_query(trigrams)
+        query = _fts_query(groups)
         with self._lock:
             if not self._fts_ready():
                 return None
             try:
-                rows = self._db.execute(
-                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid", (query,)
-                )
-                return [rowid for (rowid,) in rows]
+                rows = self._db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (query,))
+                return {rowid for (rowid,) in rows}
             except sqlite3.Error:
                 return None
 
 
-def _fts_query(trigrams: list[str]) -> str:
-    """An FTS5 query for rows holding every trigram."""
-    return " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
+def _fts_query(groups: TrigramGroups) -> str:
+    """An FTS5 query for rows holding, for every group, every trigram of one of its lists."""
+
+    def every(trigrams: list[str]) -> str:
+        return "(" + " AND ".join('"' + t.replace('"', '""') + '"' for t in trigrams) + ")"
+
+    return " AND ".join("(" + " OR ".join(map(every, group)) + ")" for group in groups)
 
 
 def fold(text: str) -> str:

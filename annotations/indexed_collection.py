@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from annotations.corpus import (
     FULL_TEXT_MIN_ARTICLES,
@@ -26,13 +28,30 @@ from annotations.corpus import (
 )
 from annotations.corpus_index import CollectionScan, CorpusIndex, split_authors
 from annotations.errors import UnknownArticleError
-from annotations.search import SearchIndex, SearchResults, search_in_batches
-from annotations.search_prefilter import search_trigrams
+from annotations.search import (
+    SearchIndex,
+    SearchResults,
+    count_literal,
+    countable_in_utf8,
+    search_in_batches,
+)
+from annotations.search_pool import can_fork, ordered_map
+from annotations.search_prefilter import trigram_groups
+from annotations.search_query import is_boolean
 
 # A directory modified this close to (or after) the start of the scan that recorded it may
 # have changed again within the same tick of the file system's clock: not trusted.
 RACY_NS = 2_000_000_000
-BODY_CHUNK = 500
+BODY_CHUNK = 1_000
+# A search with at least this many candidate articles runs on every core (`search_map`),
+# in units of `UNIT_ARTICLES` articles (about 3.4 MB of text in a news collection).
+POOL_MIN_ARTICLES = 4_000
+UNIT_ARTICLES = 1_000
+Rendered = TypeVar("Rendered")
+# An article that can match: id, rowid, file path (relative to the collection).
+Row = tuple[str, int, bytes]
+# The collection a worker process searches (`_start_worker`).
+_worker_collection: IndexedCollection | None = None
 
 
 class IndexedCollection:
@@ -93,20 +112,7 @@ class IndexedCollection:
     ) -> Iterator[SearchResults]:
         """As `Corpus.search_batches`: the matches a batch of articles at a time, in id
         order, reading only the articles the full-text index cannot rule out."""
-        SearchIndex([]).search(query, regex=regex, case_sensitive=case_sensitive)
-        trigrams = search_trigrams(query, regex=regex, case_sensitive=case_sensitive)
-        if article_ids is not None:
-            rows: Iterable[tuple[str, int, bytes, int, int]] = self._rows_of(article_ids)
-        else:
-            if (
-                trigrams
-                and not self._index.fts_ready()
-                and self._index.article_count() >= FULL_TEXT_MIN_ARTICLES
-            ):
-                if prepare is not None:
-                    prepare()
-                self._index.ensure_fts()
-            rows = self._index.matching(trigrams)
+        rows = self._candidate_rows(query, regex, case_sensitive, article_ids, prepare)
         return search_in_batches(
             self._bodies(rows),
             self._body_from_file,
@@ -116,41 +122,114 @@ class IndexedCollection:
             limit=limit,
         )
 
-    def _rows_of(self, article_ids: Iterable[str]) -> list[tuple[str, int, bytes, int, int]]:
+    def search_map(
+        self,
+        query: str,
+        render: Callable[[Any], Rendered],
+        *,
+        regex: bool = False,
+        case_sensitive: bool = False,
+        article_ids: Iterable[str] | None = None,
+        prepare: Callable[[], None] | None = None,
+        counts_only: bool = False,
+        workers: int | None = None,
+    ) -> Iterator[Rendered]:
+        """`render(results)` of each batch of the search (every hit counted), in id order.
+        `results` is a `SearchResults`, or with `counts_only` what its counting needs (a
+        `SearchCounts`, or the `SearchResults` of a query not counted body by body).
+
+        When `POOL_MIN_ARTICLES` or more articles can match, batches of `UNIT_ARTICLES`
+        are searched and rendered by `workers` processes (default: one per core), so
+        `render` must be picklable (a module's function, or a `functools.partial` of
+        one), and so must its result."""
+        rows = self._candidate_rows(query, regex, case_sensitive, article_ids, prepare)
+        units = iter(lambda: list(islice(rows, UNIT_ARTICLES)), [])
+        first = list(islice(units, -(-POOL_MIN_ARTICLES // UNIT_ARTICLES)))
+        counts_only = counts_only and not regex and not is_boolean(query)
+        search = partial(_search_unit, query, regex, case_sensitive, counts_only, render)
+        workers = workers or os.cpu_count() or 1
+        if sum(map(len, first)) < POOL_MIN_ARTICLES or workers < 2 or not can_fork():
+            yield from (search(self, unit) for unit in chain(first, units))
+            return
+        yield from ordered_map(
+            partial(_worker_unit, search),
+            chain(first, units),
+            workers,
+            initializer=_start_worker,
+            initargs=(self.root, self._index.path),
+        )
+
+    def _candidate_rows(
+        self,
+        query: str,
+        regex: bool,
+        case_sensitive: bool,
+        article_ids: Iterable[str] | None,
+        prepare: Callable[[], None] | None,
+    ) -> Iterator[Row]:
+        """The rows (see `CorpusIndex.matching`) of the articles that can match, by id
+        (`InvalidQueryError` for a bad query, before anything is read)."""
+        SearchIndex([]).search(query, regex=regex, case_sensitive=case_sensitive)
+        if article_ids is not None:
+            return iter(self._rows_of(article_ids))
+        groups = trigram_groups(query, regex=regex, case_sensitive=case_sensitive)
+        if (
+            groups
+            and not self._index.fts_ready()
+            and self._index.article_count() >= FULL_TEXT_MIN_ARTICLES
+        ):
+            if prepare is not None:
+                prepare()
+            self._index.ensure_fts()
+        return self._index.matching(groups)
+
+    def _rows_bodies(self, rows: list[Row], *, utf8: bool = False) -> list[tuple[str, Any]]:
+        """(id, body) of the articles of `rows`, each as its file holds it now (`utf8`: as
+        UTF-8 bytes)."""
+        found = self._chunk_bodies(rows, utf8=utf8)
+        for number, (article, body) in enumerate(found):
+            if body is None:
+                text = self._body_from_file(article)
+                found[number] = (article, text.encode("utf-8") if utf8 else text)
+        return found
+
+    def _rows_of(self, article_ids: Iterable[str]) -> list[Row]:
         """The rows of `matching` for the given ids (or prefixes), by id."""
         wanted = sorted({self.resolve(article_id) for article_id in article_ids})
         rows = []
         for article_id in wanted:
             row = self._index.lookup(article_id, limit=1)[0]
-            state = self._index.file_state(row.path) or (-1, -1)
-            rows.append((article_id, row.rowid, os.fsencode(row.path), *state))
+            rows.append((article_id, row.rowid, os.fsencode(row.path)))
         return rows
 
-    def _bodies(
-        self, rows: Iterable[tuple[str, int, bytes, int, int]]
-    ) -> Iterator[tuple[str, str | None]]:
+    def _bodies(self, rows: Iterable[Row]) -> Iterator[tuple[str, str | None]]:
         """(id, body) of each row; None for an article whose file changed since it was
         indexed (`search_in_batches` then reads it from the file)."""
-        chunk: list[tuple[str, int, bytes, int, int]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == BODY_CHUNK:
-                yield from self._chunk_bodies(chunk)
-                chunk = []
-        yield from self._chunk_bodies(chunk)
+        rows = iter(rows)
+        for chunk in iter(lambda: list(islice(rows, BODY_CHUNK)), []):
+            yield from self._chunk_bodies(chunk)
 
-    def _chunk_bodies(
-        self, chunk: list[tuple[str, int, bytes, int, int]]
-    ) -> Iterator[tuple[str, str | None]]:
-        root = os.fsencode(self.root)
-        current = [
-            rowid
-            for _, rowid, path, size, mtime_ns in chunk
-            if _file_state(os.path.join(root, path)) == (size, mtime_ns)
+    def _chunk_bodies(self, chunk: list[Row], *, utf8: bool = False) -> list[tuple[str, Any]]:
+        """(id, body) of each row, the body None when the article's file changed since it
+        was indexed (`utf8`: the bodies as UTF-8 bytes)."""
+        try:
+            root = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            return [(row[0], None) for row in chunk]
+        indexed = self._index.file_states([row[1] for row in chunk])
+        try:  # each file's path looked up from the collection's directory, not from /
+            current = [
+                rowid if _file_state(path, root) == indexed.get(rowid, ()) else None
+                for _, rowid, path in chunk
+            ]
+        finally:
+            os.close(root)
+        rowids = [rowid for rowid in current if rowid is not None]
+        bodies = iter(self._index.bodies_in_order(rowids, utf8=utf8))
+        return [
+            (row[0], None if rowid is None else next(bodies))
+            for row, rowid in zip(chunk, current, strict=True)
         ]
-        found = dict(self._index.bodies(current))
-        for article_id, rowid, *_ in chunk:
-            yield article_id, found.get(rowid)
 
     def _body_from_file(self, article_id: str) -> str:
         """The body of an article as its file holds it now ("" when it no longer does)."""
@@ -179,9 +258,42 @@ def _unchanged(root: str, scan: CollectionScan) -> bool:
     return True
 
 
-def _file_state(path: bytes) -> tuple[int, int] | None:
+def _file_state(path: bytes, root: int) -> tuple[int, int] | None:
+    """(size, mtime_ns) of the file at `path` relative to the directory open as `root`."""
     try:
-        stat = os.stat(path)
+        stat = os.stat(path, dir_fd=root)
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
+
+
+def _start_worker(root: Path, cache_path: Path) -> None:
+    """Set up a worker process of `search_map`: its own connection to the index."""
+    global _worker_collection
+    index = CorpusIndex(cache_path)
+    _worker_collection = IndexedCollection(root, index, CollectionScan(0, (), ()))
+
+
+def _worker_unit(search: Callable[[IndexedCollection, Any], Rendered], rows: Any) -> Rendered:
+    """In a worker: `search` over the collection the worker was started with."""
+    assert _worker_collection is not None, "the worker was not started"
+    return search(_worker_collection, rows)
+
+
+def _search_unit(
+    query: str,
+    regex: bool,
+    case_sensitive: bool,
+    counts_only: bool,
+    render: Callable[[Any], Rendered],
+    collection: IndexedCollection,
+    rows: list[Row],
+) -> Rendered:
+    """The hits of `query` in the articles of `rows` (or only their counts), rendered."""
+    if counts_only:
+        utf8 = countable_in_utf8(query, case_sensitive=case_sensitive)
+        bodies = collection._rows_bodies(rows, utf8=utf8)
+        return render(count_literal(bodies, query, case_sensitive=case_sensitive))
+    index = SearchIndex(collection._rows_bodies(rows))
+    index.fill_missing(collection._body_from_file)
+    return render(index.search(query, regex=regex, case_sensitive=case_sensitive))

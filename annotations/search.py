@@ -34,13 +34,13 @@ CONTEXT_CHARS = 40
 # Bodies searched at once by `search_in_batches` (characters): bounds the memory of a search.
 SEARCH_BATCH_CHARS = 4_000_000
 SEPARATOR = "\x00"
+_KELVIN_SIGN = "\u212a".encode()  # the one non-ASCII character `fold_case` makes ASCII
 _UNFOLDABLE_ESCAPE = re.compile(r"\\[xuUNpP0-9]")
 _ESCAPE_OR_TEXT = re.compile(r"\\.|[^\\]+", re.DOTALL)
 _DIGIT_ESCAPE = re.compile(r"\\[dD]")
 # Whitespace as `str.isspace` sees it (the same class for `re` on str patterns).
 _FIRST_SPACE = re.compile(r"\s")
 _SPACES = re.compile(r"\s*")
-_TWO_WORD_CHARS = re.compile(r"\w\w")  # `\w` on str: `str.isalnum()` or "_"
 _THROUGH_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 # An inline flag group turning case-insensitivity on or off, e.g. "(?-i:US)".
 _CASE_FLAG = re.compile(r"\(\?[a-zA-Z]*-?[a-zA-Z]*i")
@@ -151,6 +151,26 @@ class SearchResults(Sequence[SearchHit]):
 
     def __repr__(self) -> str:
         return f"SearchResults({self._length} hits in {len(self._matches)} articles)"
+
+    def hit_rows(self) -> list[tuple[str, int, int, str]]:
+        """(article, start, end, context) of each hit, as its `SearchHit` says, built in
+        one loop without the hit objects (the fast way to print a million hits)."""
+        index, rows = self._index, []
+        remaining = self._length
+        for match in self._matches:
+            if remaining <= 0:
+                break
+            base, body_end = index.body_range(match.position)
+            if match.spans is None:
+                assert self._find_spans is not None, "counted hits need a way to find their spans"
+                match.spans = self._find_spans(base, body_end)
+            article, context = index.article_ids[match.position], index._context_at
+            rows += [
+                (article, start - base, end - base, context(base, body_end, start, end))
+                for start, end in match.spans[:remaining]
+            ]
+            remaining -= match.count
+        return rows
 
     def counts(self) -> dict[str, int]:
         """Hits per article id (every hit counted, not only the first `limit`)."""
@@ -406,7 +426,8 @@ class SearchIndex:
         Context cut inside the article starts and ends on whole words, marked by "…".
         """
         start, end = base + start, base + end
-        low, high, cut_before, cut_after = self._context_bounds(base, start, end)
+        body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
+        low, high, cut_before, cut_after = self._context_bounds(base, body_end, start, end)
         text = self._text
         before = text[low:start]
         after = text[end:high]
@@ -418,31 +439,45 @@ class SearchIndex:
 
     def context(self, base: int, start: int, end: int) -> str:
         """The three `context_parts` joined (one string built, for many hits)."""
-        start, end = base + start, base + end
-        low, high, cut_before, cut_after = self._context_bounds(base, start, end)
+        body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
+        return self._context_at(base, body_end, base + start, base + end)
+
+    def _context_at(self, base: int, body_end: int, start: int, end: int) -> str:
+        """`context` of text[start:end] in the body text[base:body_end]."""
+        low, high, cut_before, cut_after = self._context_bounds(base, body_end, start, end)
         text = self._text[low:high].replace("\n", " ")
         return ("…" if cut_before else "") + text + ("…" if cut_after else "")
 
-    def _context_bounds(self, base: int, start: int, end: int) -> tuple[int, int, bool, bool]:
-        """Where the context of text[start:end] begins and ends, and whether it was cut."""
+    def _context_bounds(
+        self, base: int, body_end: int, start: int, end: int
+    ) -> tuple[int, int, bool, bool]:
+        """Where the context of text[start:end] (in the body text[base:body_end]) begins
+        and ends, and whether it was cut.
+
+        A word character is what `\\w` matches in a str pattern: `str.isalnum()` or "_"."""
         text = self._text
-        low = max(base, start - CONTEXT_CHARS)
+        low = start - CONTEXT_CHARS
         cut_before = low > base
-        if cut_before:
-            if _TWO_WORD_CHARS.match(text, low - 1, start):  # a word cut: from the next space
-                space = _FIRST_SPACE.search(text, low, start)
-                low = space.end() if space is not None else low
-            else:
-                low = _SPACES.match(text, low, start).end()  # type: ignore[union-attr]
-        body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
-        high = min(body_end, end + CONTEXT_CHARS)
+        if not cut_before:
+            low = base
+        elif ((char := text[low - 1]).isalnum() or char == "_") and (
+            (char := text[low]).isalnum() or char == "_"
+        ):  # a word cut: from the next space
+            space = _FIRST_SPACE.search(text, low, start)
+            low = space.end() if space is not None else low
+        else:
+            low = _SPACES.match(text, low, start).end()  # type: ignore[union-attr]
+        high = end + CONTEXT_CHARS
         cut_after = high < body_end
-        if cut_after:
-            if high > end and _TWO_WORD_CHARS.match(text, high - 1):  # a word cut: to a space
-                through_space = _THROUGH_LAST_SPACE.match(text, end, high)
-                high = through_space.end() - 1 if through_space is not None else high
-            else:
-                high = end + len(text[end:high].rstrip())
+        if not cut_after:
+            high = body_end
+        elif ((char := text[high - 1]).isalnum() or char == "_") and (
+            (char := text[high]).isalnum() or char == "_"
+        ):  # a word cut: to the last space
+            through_space = _THROUGH_LAST_SPACE.match(text, end, high)
+            high = through_space.end() - 1 if through_space is not None else high
+        else:
+            high = end + len(text[end:high].rstrip())
         return low, high, cut_before, cut_after
 
 
@@ -573,6 +608,54 @@ def _search_batch(
     index = SearchIndex(bodies)
     index.fill_missing(load_body)
     return index.search(query, regex=regex, case_sensitive=case_sensitive, limit=limit)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchCounts:
+    """The hits per article of one batch of a search, without the hits themselves (what
+    `newsmark search --count` prints); counts like `SearchResults`."""
+
+    per_article: dict[str, int]
+    complete: bool = True
+
+    @property
+    def total(self) -> int:
+        """Every hit of the batch."""
+        return sum(self.per_article.values())
+
+    def counts(self) -> dict[str, int]:
+        """Hits per article id, for the articles with any, in the order searched."""
+        return self.per_article
+
+
+def count_literal(
+    bodies: Iterable[tuple[str, str | bytes]], query: str, *, case_sensitive: bool = False
+) -> SearchCounts:
+    """The non-overlapping occurrences of the literal `query` in each (article id, body),
+    counted body by body (no joined text, no spans): the same counts as
+    `SearchIndex.search(query)` for a query that is not boolean.
+
+    A body may be given as its UTF-8 bytes when `countable_in_utf8(query, …)`: an ASCII
+    needle only ever matches ASCII characters, and the only other character that folds to
+    ASCII (the Kelvin sign, to "k") sends its body to the slower count of the text."""
+    needle = query if case_sensitive else fold_case(query)
+    encoded = needle.encode("utf-8")
+
+    def count(body: str | bytes) -> int:
+        if isinstance(body, str):
+            return (body if case_sensitive else fold_case(body)).count(needle)
+        if case_sensitive:
+            return body.count(encoded)
+        if not body.isascii() and _KELVIN_SIGN in body:
+            return fold_case(body.decode("utf-8")).count(needle)
+        return body.lower().count(encoded)
+
+    return SearchCounts({article: n for article, body in bodies if (n := count(body))})
+
+
+def countable_in_utf8(query: str, *, case_sensitive: bool) -> bool:
+    """Whether `count_literal` may be given bodies as UTF-8 bytes for this query."""
+    return (query if case_sensitive else fold_case(query)).isascii()
 
 
 def _find_all(text: str, needle: str, start: int, end: int) -> Iterator[Span]:

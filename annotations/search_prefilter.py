@@ -15,10 +15,47 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 from annotations.search import _CASE_FLAG, _fold_pattern, fold_case
+from annotations.search_query import is_boolean, parse_boolean
 
 MAX_TRIGRAMS = 16
+# The full-text index is asked for at most this many trigrams of one literal run: the ones
+# least likely to be common (a trigram in most articles costs the lookup as much as a rare
+# one, and narrows nothing down). The search itself stays exact.
+LOOKUP_TRIGRAMS = 6
+# Letters of English text from the most to the least common (what is not listed counts as
+# rarer than all of them); a space (a word's start or end) counts as more common still.
+_COMMON = "etaoinsrhldcumfpgwybvkxjqz"
+_COMMONNESS = {char: len(_COMMON) - rank for rank, char in enumerate(_COMMON)} | {" ": 35}
 _ZERO_WIDTH = {sre.AT}
 _RUN_BREAK = object()
+
+
+TrigramGroups = list[list[list[str]]]
+
+
+def trigram_groups(query: str, *, regex: bool, case_sensitive: bool) -> TrigramGroups:
+    """What an article must contain to match `query`, as an AND of OR groups of trigram
+    lists: for every group, every trigram of one of its lists. Boolean queries give one
+    group per AND and one list per OR term; a plain query or a regex one group of one list.
+    Groups that cannot narrow anything down are left out ([] = every article may match)."""
+    if regex or not is_boolean(query):
+        groups = [[search_trigrams(query, regex=regex, case_sensitive=case_sensitive)]]
+    else:
+        groups = [
+            [search_trigrams(term, regex=False, case_sensitive=case_sensitive) for term in group]
+            for group in parse_boolean(query).groups
+        ]
+    return [[_rarest(trigrams) for trigrams in group] for group in groups if all(group)]
+
+
+def _rarest(trigrams: list[str]) -> list[str]:
+    """At most `LOOKUP_TRIGRAMS` of the trigrams, the least common-looking first kept (by
+    the commonness of their characters in English), in their original order."""
+    if len(trigrams) <= LOOKUP_TRIGRAMS:
+        return trigrams
+    ranked = sorted(trigrams, key=lambda trigram: sum(_COMMONNESS.get(c, 0) for c in trigram))
+    kept = set(ranked[:LOOKUP_TRIGRAMS])
+    return [trigram for trigram in trigrams if trigram in kept]
 
 
 def search_trigrams(query: str, *, regex: bool, case_sensitive: bool) -> list[str]:

@@ -43,6 +43,8 @@ QUERIES = [
     (r"\bXi Jinping\b", True, False),
     (r"\d{4}", True, False),
     ("a", False, False),
+    ("Vietnam OR rail links", False, False),
+    ('"shared future" AND Xi', False, False),
 ]
 AN_HOUR_AGO = time.time() - 3600
 

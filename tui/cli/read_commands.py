@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from functools import partial
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options, positive_int
-from tui.cli.output import JsonArrayWriter
+from tui.cli.output import JsonArrayWriter, json_items, write_bytes
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
-    from annotations.search import SearchResults
+    from annotations.search import SearchCounts, SearchResults
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -104,70 +105,92 @@ def show_article(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+class Printed(NamedTuple):
+    """One batch of a search as printed: the UTF-8 text (JSON items as `json_items` makes
+    them with `--json`), how many hits or articles it lists, the hits found, the articles with
+    any, and whether the batch was searched to the end (not stopped by `--limit`)."""
+
+    text: bytes
+    items: int
+    total: int
+    articles: int
+    complete: bool
+
+
 def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark search QUERY [--regex] [--json] [--count]`; exit 1 when nothing matches.
 
-    Hits are printed as they are found, a batch of articles at a time; the count of every
-    match (for a literal query) comes at the end."""
-    article_ids = [args.article] if args.article else None
-    batches = ctx.collection().search_batches(
-        args.query,
-        regex=args.regex,
-        case_sensitive=args.case_sensitive,
-        article_ids=article_ids,
-        limit=args.limit,
-        prepare=_building_search_index,
-    )
-    if args.count:
-        return _print_counts(batches, as_json=args.json)
+    Hits are printed as they are found, a batch of articles at a time (batches searched
+    on every core when there are many); the count of every match (for a literal query)
+    comes at the end."""
+    from annotations.indexed_collection import IndexedCollection
+
+    collection = ctx.collection()
+    options = {
+        "regex": args.regex,
+        "case_sensitive": args.case_sensitive,
+        "article_ids": [args.article] if args.article else None,
+        "prepare": _building_search_index,
+    }
+    render = partial(_render_counts if args.count else _render_hits, as_json=args.json)
+    printed: Iterable[Printed]
+    if args.limit is None and isinstance(collection, IndexedCollection):
+        printed = collection.search_map(args.query, render, counts_only=args.count, **options)
+    else:
+        printed = map(render, collection.search_batches(args.query, limit=args.limit, **options))
     writer = JsonArrayWriter() if args.json else None
-    shown = total = 0
+    shown = total = articles = 0
     complete = True
-    for hits in batches:
-        total += hits.total
-        complete = complete and hits.complete
+    for part in printed:
         if writer is not None:
-            writer.write_many([hit.to_dict() for hit in hits])
+            writer.write_fragment(part.text, part.items)
         else:
-            sys.stdout.write(
-                "".join(f"{hit.article}\t{hit.start}\t{hit.context}\n" for hit in hits)
-            )
-        shown += len(hits)
+            write_bytes(part.text)
         sys.stdout.flush()
+        shown += part.items
+        total += part.total
+        articles += part.articles
+        complete = complete and part.complete
     if writer is not None:
         writer.close()
+    elif args.count:
+        print(
+            f"{count_noun(total, 'match', 'matches')} in {count_noun(articles, 'article')}",
+            file=sys.stderr,
+        )
     else:
         found = count_noun(total, "match", "matches")
         summary = f"{shown} of {found}" if shown < total else found
         more = "" if complete else " (stopped at --limit; there may be more)"
         print(f"{summary}{more}", file=sys.stderr)
-    return 0 if shown else 1
-
-
-def _print_counts(batches: Iterable[SearchResults], *, as_json: bool) -> int:
-    """`search --count`: ID and number of matches of each article with any, then the total
-    on stderr (`--json`: an array of {"article", "count"}); exit 1 when nothing matches."""
-    writer = JsonArrayWriter() if as_json else None
-    total = articles = 0
-    for hits in batches:
-        counts = hits.counts()
-        if writer is not None:
-            writer.write_many(
-                [{"article": article, "count": count} for article, count in counts.items()]
-            )
-        else:
-            sys.stdout.write("".join(f"{article}\t{count}\n" for article, count in counts.items()))
-        total += hits.total
-        articles += len(counts)
-        sys.stdout.flush()
-    if writer is not None:
-        writer.close()
-    else:
-        print(
-            f"{count_noun(total, 'match', 'matches')} in {count_noun(articles, 'article')}",
-            file=sys.stderr,
-        )
     return 0 if total else 1
+
+
+def _render_hits(hits: SearchResults, *, as_json: bool) -> Printed:
+    """The hits of a batch as `search` prints them: `ID\tSTART\tCONTEXT` lines, or JSON."""
+    rows = hits.hit_rows()
+    if as_json:  # as `SearchHit.to_dict`
+        text = json_items(
+            [
+                {"article": article, "start": start, "end": end, "context": context}
+                for article, start, end, context in rows
+            ]
+        )
+    else:
+        lines = [f"{article}\t{start}\t{context}\n" for article, start, _, context in rows]
+        text = "".join(lines).encode("utf-8")
+    return Printed(text, len(hits), hits.total, len(hits.counts()), hits.complete)
+
+
+def _render_counts(hits: SearchResults | SearchCounts, *, as_json: bool) -> Printed:
+    """`search --count`: `ID\tCOUNT` for each article of the batch with any match, or
+    JSON objects {"article", "count"}."""
+    counts = hits.counts()
+    if as_json:
+        text = json_items([{"article": article, "count": n} for article, n in counts.items()])
+    else:
+        text = "".join(f"{article}\t{n}\n" for article, n in counts.items()).encode("utf-8")
+    return Printed(text, len(counts), hits.total, len(counts), hits.complete)
 
 
 def _building_search_index() -> None:

@@ -1,0 +1,178 @@
+"""The command line's search path over a large collection: units of candidate articles
+searched by worker processes (`IndexedCollection.search_map`), counted body by body for
+`--count`, hits rendered in one loop; every path must say what the plain search says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotations import indexed_collection as indexed_module
+from annotations.corpus import Corpus
+from annotations.indexed_collection import IndexedCollection
+from annotations.search import SearchIndex, count_literal, countable_in_utf8
+from annotations.search_pool import can_fork, ordered_map
+from tests.conftest import RunCli
+from tests.test_indexed_collection import _age
+from tests.test_indexed_collection import library as library
+
+QUERIES = [
+    ("Vietnam", False, False),
+    ("rail links", False, False),
+    ("ISTANBUL", False, False),  # "İstanbul": folds to itself, not to "istanbul"
+    ("Xi", False, True),
+    ("hà", False, False),
+    ("zzz", False, False),
+    ("Vietnam OR rail links", False, False),
+    ('"shared future" AND Xi', False, False),
+    (r"\bXi Jinping\b", True, False),
+    (r"\d{4}", True, False),
+]
+
+
+def spy_on_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of workers of each pool `search_map` starts, from now on."""
+    started: list[int] = []
+
+    def spy(function: Any, units: Any, workers: int, **options: Any) -> Any:
+        started.append(workers)
+        return ordered_map(function, units, workers, **options)
+
+    monkeypatch.setattr(indexed_module, "ordered_map", spy)
+    return started
+
+
+def hits_of(results: object) -> list[tuple[str, int, int, str]]:
+    """A module function, so that worker processes can be handed it."""
+    return list(results.hit_rows())  # type: ignore[attr-defined]
+
+
+def counts_of(results: object) -> tuple[dict[str, int], int]:
+    return results.counts(), results.total  # type: ignore[attr-defined]
+
+
+def test_hit_rows_say_what_the_hits_say(library: Path) -> None:
+    corpus = Corpus.open(library)
+    for query, regex, case_sensitive in QUERIES:
+        for limit in (None, 7):
+            found = corpus.search(query, regex=regex, case_sensitive=case_sensitive, limit=limit)
+            expected = [(h.article, h.start, h.end, h.context) for h in found]
+            assert found.hit_rows() == expected, (query, limit)
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+def test_worker_processes_find_what_one_process_finds(
+    library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(indexed_module, "POOL_MIN_ARTICLES", 20)
+    monkeypatch.setattr(indexed_module, "UNIT_ARTICLES", 7)
+    pools = spy_on_pools(monkeypatch)
+    corpus = Corpus.open(library)
+    indexed = IndexedCollection.open(library)
+    assert indexed is not None
+    try:
+        for query, regex, case_sensitive in QUERIES:
+            options = {"regex": regex, "case_sensitive": case_sensitive}
+            expected = [
+                (h.article, h.start, h.end, h.context)
+                for b in corpus.search_batches(query, **options)
+                for h in b
+            ]
+            started = len(pools)
+            pooled = indexed.search_map(query, hits_of, workers=2, **options)
+            parts = list(pooled)
+            assert [hit for part in parts for hit in part] == expected, query
+            assert len(parts) > 1 or len(expected) < 20
+            serial = indexed.search_map(query, hits_of, workers=1, **options)
+            assert [hit for part in serial for hit in part] == expected, query
+            counts: dict[str, int] = {}
+            for article, *_ in expected:
+                counts[article] = counts.get(article, 0) + 1
+            for workers in (1, 2):
+                counted = list(
+                    indexed.search_map(
+                        query, counts_of, workers=workers, counts_only=True, **options
+                    )
+                )
+                assert {k: v for part, _ in counted for k, v in part.items()} == counts, query
+                assert sum(total for _, total in counted) == len(expected)
+            if len({hit[0] for hit in expected}) >= 20:  # so at least 20 candidates
+                assert pools[started:] == [2, 2], query  # hits, then counts
+    finally:
+        indexed.close()
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+def test_a_file_rewritten_in_place_is_counted_as_it_is_now(
+    library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(indexed_module, "POOL_MIN_ARTICLES", 20)
+    target = library / "a005.txt"
+    target.write_text("Title 5\n\nVietnam, VIETNAM and the Kelvin sign: \u212a\u212a\n", "utf-8")
+    _age(library)
+    indexed = IndexedCollection.open(library)
+    assert indexed is not None
+    try:
+        for query, expected in (("vietnam", 2), ("kk", 1), ("Vietnam OR kk", 3)):
+            for workers in (1, 2):
+                found = indexed.search_map(query, counts_of, workers=workers, counts_only=True)
+                per_article = {k: v for part, _ in found for k, v in part.items()}
+                assert per_article.get("a005") == expected, (query, workers)
+    finally:
+        indexed.close()
+
+
+def test_the_cli_prints_the_same_on_every_path(
+    library: Path,
+    run_cli: RunCli,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    common = ("--library", str(library), "--db", str(db_path), "search")
+    assert "building the full-text index" in run_cli(*common, "zzz").err  # once
+    printed = {}
+    pools = spy_on_pools(monkeypatch)
+    for pool_min in (10**9, 20):
+        monkeypatch.setattr(indexed_module, "POOL_MIN_ARTICLES", pool_min)
+        monkeypatch.setattr(indexed_module, "UNIT_ARTICLES", 9)
+        for args in (
+            ["Vietnam"],
+            ["Vietnam", "--json"],
+            ["Vietnam", "--count"],
+            ["xi", "--count", "--json"],
+        ):
+            result = run_cli(*common, *args)
+            printed.setdefault(tuple(args), set()).add((result.code, result.out, result.err))
+    assert all(len(outputs) == 1 for outputs in printed.values()), printed
+    assert len(pools) == 4 or not can_fork()
+    assert next(iter(printed[("Vietnam", "--count")]))[2].endswith("articles\n")
+
+
+TEXT = st.text(alphabet="abkK\u212a\u0130iİ I\u03a3\u03c3\u00e9\u00c9x", max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    bodies=st.lists(TEXT, max_size=4),
+    query=st.text(alphabet="akKi\u212a\u0130\u03c3\u00e9 ", min_size=1, max_size=3),
+    case_sensitive=st.booleans(),
+)
+def test_counting_body_by_body_counts_as_the_search(
+    bodies: list[str], query: str, case_sensitive: bool
+) -> None:
+    named = [(f"a{number}", body) for number, body in enumerate(bodies)]
+    index = SearchIndex(named)
+    index.fill_missing(str)
+    expected = index.search(query, case_sensitive=case_sensitive).counts()
+    assert count_literal(named, query, case_sensitive=case_sensitive).counts() == expected
+    if countable_in_utf8(query, case_sensitive=case_sensitive):
+        encoded = [(article, body.encode("utf-8")) for article, body in named]
+        found = count_literal(encoded, query, case_sensitive=case_sensitive)
+        assert found.counts() == expected
+        assert found.total == sum(expected.values())
