@@ -7,7 +7,7 @@ article, how many each article has, and the tags in use with their counts and sp
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from annotations.store.ops import Op
@@ -30,7 +30,7 @@ class AnnotationIndex:
         self.totals: Counter[str] = Counter()
 
     @classmethod
-    def build(cls, table: dict[str, Any]) -> AnnotationIndex:
+    def build(cls, table: Mapping[str, Any]) -> AnnotationIndex:
         """An index of every document of an annotations table.
 
         The same result as applying a put of each document, computed in bulk: tag keys and
