@@ -99,9 +99,9 @@ def read_table(
 ) -> CompactTable | None:
     """The table whose JSON object is `raw[start:end]`, read one document at a time (the
     documents are never all dicts at once), each passing `check`; None if that object is
-    not as `table_json` writes it (every document an object holding no objects, split by
-    ``},"``), is not valid JSON, or a document fails `check`: the caller then parses the
-    file whole, which gives the same data or says what is wrong with it.
+    not as `table_json` writes it (documents holding no objects, split by ``},"``), is not
+    valid JSON, or a document fails `check`: the caller then parses the file whole, which
+    gives the same data or says what is wrong with it.
 
     Each key and each document is parsed on its own from exactly its bytes, and the
     documents are separated by single commas inside one pair of braces: so the bytes are
@@ -119,22 +119,36 @@ def read_table(
     position = start + 1
     try:
         while True:
-            colon = raw.find(b'":', position, last)
+            key, colon = _key_at(raw, view, position, last)
+            if colon < 0:
+                return None
             close = raw.find(b'},"', colon, last)
             if close < 0:
                 close = last
-            if colon < 0:
-                return None
-            key = loads(view[position : colon + 1])
             document = loads(view[colon + 2 : close + 1])
             if type(key) is not str or type(document) is not dict or not check(document):
                 return None
-            docs[key] = raw[colon + 2 : close + 1]
+            # A document right after its key, as lookup.py finds it in the next snapshot.
+            tight = raw[colon + 2] == ord("{")
+            docs[key] = raw[colon + 2 : close + 1] if tight else encode(document)
             if close == last:
                 return table
             position = close + 2
     except orjson.JSONDecodeError:
         return None
+
+
+def _key_at(raw: bytes, view: memoryview, position: int, last: int) -> tuple[Any, int]:
+    """The key whose JSON string starts at `position` and the offset of the `":` that ends
+    it (-1 if there is none before `last`). Only the whole string parses: a `":` inside it
+    is an escaped quote, which leaves it unterminated."""
+    colon = raw.find(b'":', position, last)
+    while colon >= 0:
+        try:
+            return orjson.loads(view[position : colon + 1]), colon
+        except orjson.JSONDecodeError:
+            colon = raw.find(b'":', colon + 1, last)
+    return None, -1
 
 
 def copy_table(table: Mapping[str, Any]) -> MutableMapping[str, Any]:
