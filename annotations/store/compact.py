@@ -10,7 +10,7 @@ copy: changing it changes nothing stored (every change goes through an operation
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import orjson
@@ -72,14 +72,6 @@ class CompactTable(MutableMapping[str, Document]):
         table = CompactTable()
         table._docs = self._docs.copy()
         return table
-
-    def raw(self, key: str) -> bytes | None:
-        """The JSON of the document `key` as stored, or None if there is none."""
-        return self._docs.get(key)
-
-    def raw_values(self) -> list[bytes]:
-        """The JSON of every document, in table order (a list: safe to decode later)."""
-        return list(self._docs.values())
 
     def to_json(self) -> bytes:
         """The table as one JSON object: the same bytes as `orjson.dumps` of it as a dict."""
@@ -156,3 +148,19 @@ def copy_table(table: Mapping[str, Any]) -> MutableMapping[str, Any]:
     if isinstance(table, CompactTable):
         return table.copy()
     return dict(table)
+
+
+def documents_json(table: Mapping[str, Document], keys: Iterable[str] | None = None) -> list[bytes]:
+    """The JSON of the documents `keys` (all, in table order, if None) of a table (compact
+    or a dict): taken under the store's mutex, decoded after it (`decode`)."""
+    if isinstance(table, CompactTable):
+        docs = table._docs
+        return list(docs.values()) if keys is None else [docs[key] for key in keys]
+    chosen = table.values() if keys is None else (table[key] for key in keys)
+    return [orjson.dumps(document) for document in chosen]
+
+
+def decode(raw: bytes) -> Document:
+    """A document from its JSON (`documents_json`)."""
+    document: Document = orjson.loads(raw)
+    return document
