@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from annotations.errors import CorruptDatabaseError
-from annotations.store.compact import CompactTable, read_table
+from annotations.store.compact import CompactTable, decode, documents_json, read_table
 from annotations.store.head import snapshot_pieces
 from annotations.store.journal import DurableStorage
 from annotations.store.ops import put_op
@@ -152,3 +152,21 @@ def test_snapshot_of_a_compact_table_is_the_json_of_its_documents(db_path: Path)
     raw = db_path.read_bytes()
     assert whole(raw) == expected
     assert orjson.dumps(expected) in raw  # the table's bytes as orjson writes a dict
+
+
+def test_every_write_path_keeps_the_table_compact(db_path: Path) -> None:
+    storage = DurableStorage(db_path)  # no file yet: the first commit writes a snapshot
+    storage.commit([put_op("annotations", "a", doc("a"))])
+    assert isinstance(storage.read()["annotations"], CompactTable)
+    storage.commit([put_op("annotations", "b", doc("b"))])  # a journal line
+    storage.write({"annotations": {"c": doc("c")}})  # as TinyDB's Table writes
+    assert isinstance(storage.read()["annotations"], CompactTable)
+    assert dict(storage.read()["annotations"]) == {"c": doc("c")}
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_documents_json_of_a_table_and_of_some_keys(compact: bool) -> None:
+    documents = {"a": doc("a"), "b": doc("b", "two"), "c": doc("c")}
+    table = CompactTable(documents) if compact else documents
+    assert [decode(raw) for raw in documents_json(table)] == list(documents.values())
+    assert [decode(raw) for raw in documents_json(table, ["c", "a"])] == [doc("c"), doc("a")]

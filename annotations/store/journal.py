@@ -50,6 +50,10 @@ written, renamed or replaced. Older schemas are
 migrated in memory (see `MIGRATIONS`); the first write then replaces the file, after
 copying the original to ``annotations.json.schema<N>.bak``.
 
+In memory the annotations table is a `CompactTable` (compact.py): each document kept as its
+JSON bytes, read from a snapshot with a head one document at a time, and a new dict at every
+read (changing a document read changes nothing stored; every change is an operation).
+
 Every write must be made with the store's file lock held, after `refresh()`.
 
 Threads: the in-memory data is only ever changed inside `guard()` (the store passes its
