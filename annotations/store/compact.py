@@ -75,8 +75,14 @@ class CompactTable(MutableMapping[str, Document]):
 
     def to_json(self) -> bytes:
         """The table as one JSON object: the same bytes as `orjson.dumps` of it as a dict."""
+        if not self._docs:
+            return b"{}"
         dumps = orjson.dumps
-        return b"{" + b",".join(dumps(key) + b":" + raw for key, raw in self._docs.items()) + b"}"
+        parts = [b"{"]  # joined once: no bytes object of key and document for every document
+        for key, raw in self._docs.items():
+            parts += (dumps(key), b":", raw, b",")
+        parts[-1] = b"}"
+        return b"".join(parts)
 
 
 def table_json(table: Mapping[str, Any]) -> bytes:
