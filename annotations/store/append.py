@@ -97,7 +97,7 @@ def read_tail(path: Path) -> Tail | None:
     return Tail(
         head=head,
         snapshot_stamp=stamp,
-        history=data[HISTORY_TABLE],
+        history=dict(data[HISTORY_TABLE]),
         annotation_ops=[op for op in journal.ops if op.table == ANNOTATIONS_TABLE],
         offset=journal.offset,
         stamp=journal.stamp,

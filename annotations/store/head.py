@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from annotations.store.compact import table_json
 from annotations.store.ops import Data
 from annotations.store.schema import (
     ANNOTATIONS_TABLE,
@@ -62,7 +63,7 @@ def snapshot_pieces(data: Data, meta: dict[str, Any]) -> Iterator[bytes]:
         [key, entry["state"], entry.get("undone_by"), entry["size"]]
         for key, entry in data.get(HISTORY_TABLE, {}).items()
     ]
-    table = orjson.dumps(data.get(ANNOTATIONS_TABLE, {}))
+    table = table_json(data.get(ANNOTATIONS_TABLE, {}))
     record = {**meta["1"], _INDEX: index, _ANNOTATIONS_LEN: len(table)}
     yield _META_START + orjson.dumps({"1": record}) + _ANNOTATIONS_START
     yield table

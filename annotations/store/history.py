@@ -26,7 +26,7 @@ nobody changed its tags, note or colour since. Redo is the same merge the other 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +111,7 @@ def new_entry(
 
 
 def entry_ops(
-    history: dict[str, Any],
+    history: Mapping[str, Any],
     description: str,
     changes: list[Change],
     *,

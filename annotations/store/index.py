@@ -2,12 +2,15 @@
 
 They make the reads the UI does often cheap at 100k annotations: the annotations of one
 article, how many each article has, and the tags in use with their counts and spellings.
+Article ids and tags are interned: one string each, however many annotations name it (the
+table's documents are decoded anew at every read, each time with new strings).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from sys import intern
 from typing import Any
 
 from annotations.store.ops import Op
@@ -30,7 +33,7 @@ class AnnotationIndex:
         self.totals: Counter[str] = Counter()
 
     @classmethod
-    def build(cls, table: dict[str, Any]) -> AnnotationIndex:
+    def build(cls, table: Mapping[str, Any]) -> AnnotationIndex:
         """An index of every document of an annotations table.
 
         The same result as applying a put of each document, computed in bulk: tag keys and
@@ -43,7 +46,7 @@ class AnnotationIndex:
         closures: dict[tuple[str, ...], frozenset[str]] = {}
         totals: Counter[str] = Counter()
         for doc_id, doc in table.items():
-            article = doc["article"]
+            article = intern(doc["article"])
             article_of[doc_id] = article
             ids = by_article.get(article)
             if ids is None:
@@ -53,7 +56,7 @@ class AnnotationIndex:
             raw = doc.get("tags")
             if not raw:
                 continue
-            tags = tuple(raw)
+            tags = tuple(map(intern, raw))
             tags_of[doc_id] = tags
             uses.update(tags)
             for tag in tags:
@@ -85,7 +88,7 @@ class AnnotationIndex:
                     self.article_of.get(doc_id) == op.document["article"] and old_tags is not None
                 ):  # the same article, new tags (a tag rename): only the tags move
                     self._count_tags(doc_id, old_tags, -1)
-                    tags = tuple(op.document.get("tags", ()))
+                    tags = tuple(map(intern, op.document.get("tags", ())))
                     if tags:
                         self._tags_of[doc_id] = tags
                         self._count_tags(doc_id, tags, 1)
@@ -102,10 +105,10 @@ class AnnotationIndex:
             if old_tags:
                 self._count_tags(doc_id, old_tags, -1)
             if op.kind == "put" and op.document is not None:
-                article = op.document["article"]
+                article = intern(op.document["article"])
                 self.article_of[doc_id] = article
                 self.by_article.setdefault(article, set()).add(doc_id)
-                tags = tuple(op.document.get("tags", ()))
+                tags = tuple(map(intern, op.document.get("tags", ())))
                 if tags:
                     self._tags_of[doc_id] = tags
                     self._count_tags(doc_id, tags, 1)

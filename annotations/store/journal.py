@@ -50,6 +50,10 @@ written, renamed or replaced. Older schemas are
 migrated in memory (see `MIGRATIONS`); the first write then replaces the file, after
 copying the original to ``annotations.json.schema<N>.bak``.
 
+In memory the annotations table is a `CompactTable` (compact.py): each document kept as its
+JSON bytes, read from a snapshot with a head one document at a time, and a new dict at every
+read (changing a document read changes nothing stored; every change is an operation).
+
 Every write must be made with the store's file lock held, after `refresh()`.
 
 Threads: the in-memory data is only ever changed inside `guard()` (the store passes its
@@ -60,6 +64,7 @@ each batch whole; disk I/O happens outside it, so a reader never waits for the d
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import uuid
@@ -76,20 +81,24 @@ from annotations.atomic import atomic_write_bytes, fsync_directory
 from annotations.errors import CorruptDatabaseError, StoreError
 from annotations.gc_pause import gc_paused
 from annotations.regular_file import describe_file_type
-from annotations.store.head import snapshot_pieces, written_with_head
+from annotations.store.compact import CompactTable, copy_table, read_table
+from annotations.store.head import read_head, snapshot_pieces, written_with_head
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
+    ANNOTATIONS_TABLE,
     APP_NAME,
     META_TABLE,
     MIGRATIONS,
     SCHEMA_VERSION,
     bad_table_at,
     is_tinydb_v0,
+    looks_like_annotation,
     meta_table,
     valid_op,
 )
 
 COMPACT_BYTES = 4 * 1024 * 1024
+_ANNOTATIONS_KEY = b'"' + ANNOTATIONS_TABLE.encode() + b'":'
 
 
 def journal_path(path: Path) -> Path:
@@ -192,11 +201,11 @@ class DurableStorage(Storage):
 
     # TinyDB's Storage interface ------------------------------------------------------
 
-    def read(self) -> Data:
+    def read(self) -> Data:  # type: ignore[override]  # tables are mappings (compact.py)
         """The current data (in memory)."""
         return self._data
 
-    def write(self, data: Data) -> None:
+    def write(self, data: Data) -> None:  # type: ignore[override]
         """Replace the data in memory only; use `commit` for durable changes."""
         self._install(Changes(data=data))
 
@@ -205,6 +214,9 @@ class DurableStorage(Storage):
         returns them as installed (patches resolved)."""
         with self._guard():
             if changes.data is not None:
+                table = changes.data.get(ANNOTATIONS_TABLE)
+                if isinstance(table, dict):
+                    changes.data[ANNOTATIONS_TABLE] = CompactTable(table)
                 self._data = changes.data
             else:  # patches read from the journal become puts of the whole document
                 changes = Changes(ops=apply_ops(self._data, changes.ops))
@@ -256,6 +268,9 @@ class DurableStorage(Storage):
         with gc_paused():
             apply_ops(data, journal.ops)
             data = self._migrate(data, version)
+            table = data.get(ANNOTATIONS_TABLE)
+            if isinstance(table, dict):  # kept as JSON bytes (compact.py)
+                data[ANNOTATIONS_TABLE] = CompactTable.taking(table)
         self._generation = generation
         self._lineage = lineage
         self._schema = version
@@ -272,6 +287,9 @@ class DurableStorage(Storage):
     def _parse(self, raw: bytes) -> tuple[Data, int, int, str | None]:
         """The snapshot's data as stored, and the schema, generation and lineage it was
         stored with (its journal lines carry these; no lineage: an older snapshot)."""
+        pieces = self._parse_with_head(raw)
+        if pieces is not None:
+            return pieces
         if not raw.strip():
             raise self._corrupt("is empty, not a newsmark database")
         try:
@@ -295,6 +313,34 @@ class DurableStorage(Storage):
         generation: int = record["generation"]
         lineage: str | None = record.get("lineage")
         return data, version, generation, lineage
+
+    def _parse_with_head(self, raw: bytes) -> tuple[Data, int, int, str | None] | None:
+        """What `_parse` returns, for a snapshot of the current schema written with a head,
+        read without making every annotation a dict at once (compact.py): the annotations
+        table one document at a time, the rest of the file whole. None if the file is not
+        as this newsmark writes it, or anything in it is wrong: `_parse` then reads it whole
+        (the same data if it is sound, else the same error as always)."""
+        head = read_head(io.BytesIO(raw))
+        if head is None or head.schema != SCHEMA_VERSION:
+            return None
+        at, end = head.annotations_at, head.annotations_end
+        if raw.find(_ANNOTATIONS_KEY, end) >= 0:  # a second annotations table?
+            return None
+        try:
+            data = orjson.loads(raw[:at] + b"{}" + raw[end:])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(data, dict) or data.get(ANNOTATIONS_TABLE) != {}:
+            return None
+        version = self._schema_of(data)
+        if version != SCHEMA_VERSION or bad_table_at(data, version) is not None:
+            return None
+        table = read_table(raw, at, end, looks_like_annotation)
+        if table is None:
+            return None
+        data[ANNOTATIONS_TABLE] = table
+        record: dict[str, Any] = data[META_TABLE]["1"]
+        return data, version, record["generation"], record.get("lineage")
 
     def _migrate(self, data: Data, version: int) -> Data:
         """`data` (stored at schema `version`, journal replayed) at the current schema."""
@@ -371,7 +417,7 @@ class DurableStorage(Storage):
         try:
             if self._needs_snapshot or self._stale_journal:
                 # A new snapshot also replaces a journal holding lines of other snapshots.
-                data = {name: dict(table) for name, table in self._data.items()}
+                data = {name: copy_table(table) for name, table in self._data.items()}
                 apply_ops(data, ops)
                 self._backup_before_migration()
                 self._install(Changes(data=self._write_snapshot(data), ops=ops))

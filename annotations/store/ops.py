@@ -9,11 +9,11 @@ rename writes for each annotation, a fraction of the whole document).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from typing import Any, Literal, NamedTuple
 
 Document = dict[str, Any]
-Data = dict[str, dict[str, Any]]  # table name -> document id -> document
+Data = dict[str, MutableMapping[str, Any]]  # table name -> document id -> document
 
 
 class Op(NamedTuple):

@@ -39,6 +39,7 @@ from annotations.errors import (
 from annotations.gc_pause import gc_paused
 from annotations.limits import MAX_NOTE_CHARS
 from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
+from annotations.store.compact import decode, documents_json
 from annotations.store.history import (
     Change,
     diff_documents,
@@ -518,8 +519,8 @@ class AnnotationStore:
     def all(self) -> list[Annotation]:
         """Every annotation, by article then position."""
         with self._reading() as data:
-            docs = list(data.get(ANNOTATIONS_TABLE, {}).values())
-        return sorted(map(Annotation.from_dict, docs), key=document_order)
+            raws = documents_json(data.get(ANNOTATIONS_TABLE, {}))
+        return sorted((Annotation.from_dict(decode(raw)) for raw in raws), key=document_order)
 
     def _resolve(self, data: Data, annotation_id: str) -> Annotation:
         table = data.get(ANNOTATIONS_TABLE, {})
@@ -1231,12 +1232,15 @@ class AnnotationStore:
         article (not an undo step: it follows the articles, it is not a user's change)."""
         counts = Counter[str]()
         changed: dict[str, tuple[dict[str, Any], Annotation]] = {}
-        by_article: dict[str, list[dict[str, Any]]] = {}
-        with self._reading() as data:
-            for doc in data.get(ANNOTATIONS_TABLE, {}).values():
-                if articles is None or doc["article"] in articles:
-                    by_article.setdefault(doc["article"], []).append(doc)
-        for article_id, docs in by_article.items():
+        with self._reading() as data:  # the documents' JSON: decoded an article at a time
+            table = data.get(ANNOTATIONS_TABLE, {})
+            by_article = {
+                article: documents_json(table, ids)
+                for article, ids in self._index.by_article.items()
+                if articles is None or article in articles
+            }
+        for article_id, raws in by_article.items():
+            docs = list(map(decode, raws))
             if article_id in corpus and _unchanged_article(docs, corpus.content_hash(article_id)):
                 # Made on exactly this text: nothing can have moved (no need to parse it).
                 counts["unchanged"] += len(docs)
