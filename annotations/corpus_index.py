@@ -209,6 +209,20 @@ class CorpusIndex:
             "SELECT id, title, source, date, authors, words FROM articles ORDER BY id", ()
         )
 
+    def newest_first(self) -> list[tuple[str, str, str | None, str | None, str | None, int]]:
+        """(id, title, source, date, author, words) of every article that has an id, in one
+        query: newest first (by `date` lower-cased, no date last), ties by id descending.
+        `author` is the authors joined by ", " (None without one). The fast way to list
+        a large collection before its metadata is built (see `annotations.library_listing`)."""
+        # Sorted by SQLite, which lets go of the interpreter while it sorts.
+        with self._lock:
+            return self._db.execute(
+                "SELECT id, title, source, date, "
+                f"nullif(replace(authors, char({ord(AUTHOR_SEPARATOR)}), ', '), ''), words "
+                "FROM articles WHERE id IS NOT NULL "
+                "ORDER BY lower(coalesce(date, '')) DESC, id DESC"
+            ).fetchall()
+
     def matching(self, trigrams: list[str]) -> Iterator[tuple[str, int, bytes, int, int]]:
         """(id, rowid, path, size, mtime_ns of the file) of the articles that contain every
         trigram (all of them when there are none), by id, read a chunk at a time. The

@@ -179,7 +179,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def on_mount(self) -> None:
         """Show the table at once if the data is already open."""
-        if self.workspace.is_open:
+        if self.workspace.can_list:
             self._load()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
@@ -189,7 +189,8 @@ class LibraryScreen(NewsmarkScreen):
         self._update_status()
 
     def on_collection_grew(self, _: CollectionGrew) -> None:
-        """While a collection is indexed: list the articles indexed so far."""
+        """While a collection is indexed or checked: list the articles indexed so far (or
+        those the index listed before the collection's metadata was built)."""
         self._load()
 
     def on_index_progress(self, event: IndexProgress) -> None:
@@ -249,7 +250,7 @@ class LibraryScreen(NewsmarkScreen):
     def _refresh_rows(self, *, keep_place: bool = False) -> None:
         """Work out the rows for the filter and sort in a thread (at a million articles a
         sort takes seconds), then show them."""
-        if not self.workspace.is_open or self.table() is None:
+        if not self.workspace.can_list or self.table() is None:
             return
         self._request += 1
         request = RowsRequest(self._request, self.filter_box.value, self.sort)
@@ -318,16 +319,19 @@ class LibraryScreen(NewsmarkScreen):
             status += f" · row {table.cursor_row + 1:,}"
         status += f" · sorted by {column.label} {arrow}"
         if self.marked:
-            corpus = self.workspace.require_corpus()
-            titles = [
-                _shortened(corpus.meta(article_id).title)
-                for article_id in self.marked
-                if article_id in corpus
-            ]
-            status += " · marked: " + " | ".join(titles)
+            status += " · marked: " + " | ".join(self._marked_titles())
         if self.workspace.indexing:  # what is listed may still change
             status += " · " + (self._progress or "Checking the collection's files…")
         self.query_one("#library-status", Static).update(Text(status))
+
+    def _marked_titles(self) -> list[str]:
+        """The marked articles' titles (shortened), from the collection or from the rows
+        listed before it was open."""
+        corpus = self.workspace.corpus
+        if corpus is not None:
+            return [_shortened(corpus.meta(i).title) for i in self.marked if i in corpus]
+        found = (self._rows.index_of(i) for i in self.marked)
+        return [_shortened(self._rows.metas[n].title) for n in found if n is not None]
 
     def on_article_table_cursor_moved(self, _: ArticleTable.CursorMoved) -> None:
         """The status line says which row the cursor is on."""

@@ -1,0 +1,113 @@
+"""A warm collection is listed straight from its index (`early_listing`) before its metadata
+is built: the same rows, sorts and filter results as the collection once open (issue 18)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotations.corpus import Corpus, index_cache_path
+from annotations.corpus_index import CorpusIndex
+from annotations.library_listing import ListedArticle, early_listing, newest_first_key
+from bench.generate import generate_collection
+from tests.conftest import SAMPLES_DIR
+from tui.screens.library_model import LibraryModel
+
+SORTS = [
+    (column, reverse)
+    for column in ("title", "source", "date", "words", "notes")
+    for reverse in (False, True)
+]
+FILTERS = [
+    "",
+    "xinhua",
+    "china vietnam",
+    "-reuters",
+    "outlet:xinhua",
+    "after:2023-12",
+    '"shared future" OR trade',
+    "before:2023-05 -daily",
+]
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A generated collection, the samples (outlets, authors, an undated article), and two
+    files of one id (told apart by their format)."""
+    directory = generate_collection(tmp_path / "library", 300, seed=7)
+    for sample in SAMPLES_DIR.glob("*.txt"):
+        shutil.copy(sample, directory / sample.name)
+    (directory / "same.txt").write_text("Same id, text\n\nBody one.\n", encoding="utf-8")
+    (directory / "same.md").write_text("# Same id, markdown\n\nBody two.\n", encoding="utf-8")
+    return directory
+
+
+def listed_of(corpus: Corpus) -> list[ListedArticle]:
+    return [ListedArticle(m.id, m.title, m.source, m.date, m.author, m.words) for m in corpus]
+
+
+def test_the_early_listing_is_the_collection_newest_first(library: Path) -> None:
+    corpus = Corpus.open(library)
+    index = CorpusIndex(index_cache_path(library))
+    try:
+        early = early_listing(index)
+    finally:
+        index.close()
+    expected = sorted(listed_of(corpus), key=newest_first_key, reverse=True)
+    assert early == expected
+    assert {"same-txt", "same-md"} & {a.id for a in early}  # duplicates told apart
+    assert any(a.author and ", " in a.author for a in early)  # authors joined as listed
+    assert early[-1].date is None  # undated last
+
+
+def test_open_lists_early_only_from_a_warm_index_and_before_the_collection(
+    library: Path,
+) -> None:
+    events: list[str] = []
+    listings: list[list[ListedArticle]] = []
+
+    def listed(articles: list[ListedArticle]) -> None:
+        events.append("listed")
+        listings.append(articles)
+
+    Corpus.open(library, grew=lambda c: events.append("grew"), listed_early=listed)
+    assert "listed" not in events  # a first index has nothing to list early
+    events.clear()
+    corpus = Corpus.open(library, grew=lambda c: events.append("grew"), listed_early=listed)
+    assert events == ["listed", "grew"]
+    assert listings[0] == sorted(listed_of(corpus), key=newest_first_key, reverse=True)
+
+
+class FakeWorkspace:
+    """What `LibraryModel` asks of the workspace: the collection or its early listing, and
+    annotation counts (one article has two)."""
+
+    def __init__(self, corpus: Corpus | None, early: list[ListedArticle] | None) -> None:
+        self.corpus, self.early = corpus, early
+        self.counted = next(iter(corpus)).id if corpus else early[0].id  # type: ignore[index]
+
+    def annotation_counts(self) -> dict[str, int]:
+        return {self.counted: 2}
+
+    def visible_annotations(self) -> list[object]:
+        return []
+
+
+def test_the_early_rows_sort_and_filter_as_the_collection_does(library: Path) -> None:
+    Corpus.open(library)
+    early: list[ListedArticle] = []
+    corpus = Corpus.open(library, grew=lambda c: None, listed_early=early.extend)
+    assert len(early) == len(corpus)
+    early_model, full_model = LibraryModel(), LibraryModel()
+    early_space = FakeWorkspace(None, early)
+    full_space = FakeWorkspace(corpus, None)
+    early_space.counted = full_space.counted
+    for text in FILTERS:
+        for column, reverse in SORTS:
+            found = early_model.listed(early_space, text, column, reverse)  # type: ignore[arg-type]
+            wanted = full_model.listed(full_space, text, column, reverse)  # type: ignore[arg-type]
+            assert [a.id for a in found] == [m.id for m in wanted], (text, column, reverse)
+        assert 0 < len(found) < len(corpus) or not text  # each filter narrows the rows
+    assert early_model.total == full_model.total == len(corpus)
