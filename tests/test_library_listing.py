@@ -4,16 +4,26 @@ is built: the same rows, sorts and filter results as the collection once open (i
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.widgets import Static
 
+import annotations.corpus as corpus_module
 from annotations.corpus import Corpus, index_cache_path
 from annotations.corpus_index import CorpusIndex
 from annotations.library_listing import ListedArticle, early_listing, newest_first_key
 from bench.generate import generate_collection
 from tests.conftest import SAMPLES_DIR
+from tests.tui_support import wait_until
+from tui.app import NewsmarkApp
 from tui.screens.library_model import LibraryModel
+from tui.screens.reader import ReaderScreen
+from tui.widgets.article_table import ArticleTable
+from tui.widgets.article_view import ArticleView
+from tui.workspace import Workspace
 
 SORTS = [
     (column, reverse)
@@ -80,6 +90,19 @@ def test_open_lists_early_only_from_a_warm_index_and_before_the_collection(
     assert listings[0] == sorted(listed_of(corpus), key=newest_first_key, reverse=True)
 
 
+def status_text(app: NewsmarkApp) -> str:
+    return str(app.screen_stack[0].query_one("#library-status", Static).render())
+
+
+def article_table(app: NewsmarkApp) -> ArticleTable | None:
+    return next(app.screen_stack[0].query("#articles").results(ArticleTable), None)
+
+
+def rows(app: NewsmarkApp) -> int:
+    table = article_table(app)
+    return 0 if table is None else table.row_count
+
+
 class FakeWorkspace:
     """What `LibraryModel` asks of the workspace: the collection or its early listing, and
     annotation counts (one article has two)."""
@@ -111,3 +134,44 @@ def test_the_early_rows_sort_and_filter_as_the_collection_does(library: Path) ->
             assert [a.id for a in found] == [m.id for m in wanted], (text, column, reverse)
         assert 0 < len(found) < len(corpus) or not text  # each filter narrows the rows
     assert early_model.total == full_model.total == len(corpus)
+
+
+async def test_the_library_lists_filters_and_opens_before_the_collection_is_built(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    total = len(Corpus.open(library))  # a warm index
+    release = threading.Event()
+    real = corpus_module._unique_metas
+
+    def waiting(root: Path, rows: list[tuple[Any, ...]]) -> corpus_module.UniqueMetas:
+        release.wait(30)
+        return real(root, rows)
+
+    monkeypatch.setattr(corpus_module, "_unique_metas", waiting)
+    app = NewsmarkApp(Workspace(library=library, db_path=tmp_path / "db.json"))
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(pilot, lambda: rows(app) == total, timeout=30)
+            assert app.workspace.corpus is None and app.workspace.early is not None
+            assert f"{total} of {total} articles" in status_text(app)
+            await pilot.press("f", *"xinhua")
+            await wait_until(pilot, lambda: 0 < rows(app) < total)
+            table = article_table(app)
+            assert table is not None
+            assert "xinhua" in table.row(0).cells[1].casefold()
+            table.focus()
+            article_id = table.cursor_key
+            title = table.row(table.cursor_row).cells[0]
+            await pilot.press("space")  # marked: named by its title from the early rows
+            await wait_until(pilot, lambda: "marked: " + title[:20] in status_text(app))
+            assert app.workspace.corpus is None
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
+            view = app.screen.query_one(ArticleView)
+            assert view.article is None  # the collection is not there yet
+            release.set()
+            await wait_until(pilot, lambda: view.article is not None, timeout=30)
+            assert view.article is not None and view.article.id == article_id
+            assert app.workspace.early is None
+    finally:
+        release.set()
