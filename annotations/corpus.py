@@ -37,6 +37,7 @@ from annotations.library_listing import ListedArticle, early_listing
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
+from annotations.priority import give_way
 from annotations.regular_file import non_regular_reason
 from annotations.search import SearchIndex, SearchResults, search_in_batches
 from annotations.search_prefilter import search_trigrams
@@ -53,6 +54,8 @@ FULL_TEXT_MIN_ARTICLES = 50
 # many files, then after batches as large as everything indexed before (so showing the
 # articles indexed so far costs at most the articles once more in all).
 FIRST_BATCH_FILES = 256
+# Long loops of opening a collection give way to the interface (`give_way`) this often.
+GIVE_WAY_EVERY = 8_192
 
 
 class Corpus:
@@ -130,6 +133,8 @@ class Corpus:
         dirs: list[tuple[str, int]] = []
         started_ns = time.time_ns()
         for path, relative in _collection_files(root, dirs):
+            if not len(every_file) % GIVE_WAY_EVERY:
+                give_way()
             try:
                 stat = os.stat(path)
             except OSError as error:  # a broken link, or deleted while we were looking
@@ -651,6 +656,8 @@ def _unique_metas(root: Path, rows: list[tuple[Any, ...]]) -> UniqueMetas:
         content_hash,
         _seq,
     ) in rows:
+        if not len(metas) % GIVE_WAY_EVERY:
+            give_way()
         article_id = base_id
         if article_id in ids:
             article_id = f"{article_id}-{fmt}"

@@ -12,9 +12,10 @@ import pytest
 from textual.widgets import Static
 
 import annotations.corpus as corpus_module
+import annotations.library_listing as library_listing
 from annotations.corpus import Corpus, index_cache_path
 from annotations.corpus_index import CorpusIndex
-from annotations.library_listing import ListedArticle, early_listing, newest_first_key
+from annotations.library_listing import ListedArticle, early_listing
 from bench.generate import generate_collection
 from tests.conftest import SAMPLES_DIR
 from tests.tui_support import wait_until
@@ -54,18 +55,24 @@ def library(tmp_path: Path) -> Path:
     return directory
 
 
-def listed_of(corpus: Corpus) -> list[ListedArticle]:
-    return [ListedArticle(m.id, m.title, m.source, m.date, m.author, m.words) for m in corpus]
+def newest_first(corpus: Corpus) -> list[ListedArticle]:
+    """The collection as the library first lists it: by date then id, both descending."""
+    listed = [ListedArticle(m.id, m.title, m.source, m.date, m.author, m.words) for m in corpus]
+    return sorted(listed, key=lambda a: ((a.date or "").casefold(), a.id), reverse=True)
 
 
-def test_the_early_listing_is_the_collection_newest_first(library: Path) -> None:
+@pytest.mark.parametrize("step", [7, library_listing.SORT_STEP])  # sorted in runs, merged
+def test_the_early_listing_is_the_collection_newest_first(
+    library: Path, step: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library_listing, "SORT_STEP", step)
     corpus = Corpus.open(library)
     index = CorpusIndex(index_cache_path(library))
     try:
         early = early_listing(index)
     finally:
         index.close()
-    expected = sorted(listed_of(corpus), key=newest_first_key, reverse=True)
+    expected = newest_first(corpus)
     assert early == expected
     assert {"same-txt", "same-md"} & {a.id for a in early}  # duplicates told apart
     assert any(a.author and ", " in a.author for a in early)  # authors joined as listed
@@ -87,7 +94,7 @@ def test_open_lists_early_only_from_a_warm_index_and_before_the_collection(
     events.clear()
     corpus = Corpus.open(library, grew=lambda c: events.append("grew"), listed_early=listed)
     assert events == ["listed", "grew"]
-    assert listings[0] == sorted(listed_of(corpus), key=newest_first_key, reverse=True)
+    assert listings[0] == newest_first(corpus)
 
 
 def status_text(app: NewsmarkApp) -> str:

@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
+from annotations.priority import in_foreground
 from annotations.search_query import is_boolean
 from tui.messages import (
     ArticlesReloaded,
@@ -264,18 +265,24 @@ class LibraryScreen(NewsmarkScreen):
     def _compute_rows(self, request: RowsRequest, keep_place: bool) -> None:
         """In a thread: the listed articles for `request` (skipped when a newer request
         came meanwhile), then shown on the event loop."""
-        if request.number != self._request:
+
+        def wanted() -> bool:
+            return request.number == self._request
+
+        if not wanted():
             return
-        try:
-            column, reverse = COLUMNS[request.sort[0]].key, request.sort[1]
-            listed = self._model.listed(self.workspace, request.filter, column, reverse)
-        except NewsmarkError as error:  # a mistake in the filter: the rows stay as they are
-            self.app.call_from_thread(self._show_filter_error, request.number, str(error))
-            return
-        if request.number != self._request:
-            return
-        rows = LibraryRows(listed, self._model.counts)
-        widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
+        # Ahead of the collection's opening, if it still goes on (see `give_way`).
+        with in_foreground():
+            try:
+                column, reverse = COLUMNS[request.sort[0]].key, request.sort[1]
+                listed = self._model.listed(self.workspace, request.filter, column, reverse, wanted)
+            except NewsmarkError as error:  # a mistake in the filter: the rows stay as they are
+                self.app.call_from_thread(self._show_filter_error, request.number, str(error))
+                return
+            if listed is None or not wanted():
+                return
+            rows = LibraryRows(listed, self._model.counts)
+            widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
         self.app.call_from_thread(self._show_rows, request.number, rows, widths, keep_place)
 
     def _show_filter_error(self, number: int, error: str) -> None:

@@ -67,14 +67,24 @@ class LibraryModel:
             self._counts_stale = True
             self._states = None
 
-    def listed(self, workspace: Workspace, text: str, column: str, reverse: bool) -> list[Listed]:
+    def listed(
+        self,
+        workspace: Workspace,
+        text: str,
+        column: str,
+        reverse: bool,
+        wanted: Callable[[], bool] = lambda: True,
+    ) -> list[Listed] | None:
         """The articles the filter `text` matches, sorted by `column` (ties by id, the
-        same way round); `InvalidQueryError` for a filter that cannot be right. Blocking:
-        call it in a thread."""
+        same way round); `InvalidQueryError` for a filter that cannot be right; None when
+        no longer `wanted()` by the time the work before it is done (a key typed since).
+        Blocking: call it in a thread."""
         query = parse_library_filter(text)
         # What is built here holds no cycles: kept from the cyclic GC (whose full scans
         # stalled the event loop), it is still freed when replaced.
         with self._lock, long_lived_objects():
+            if not wanted():
+                return None
             return self._listed(workspace, query, column, reverse)
 
     def _listed(
