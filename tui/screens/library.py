@@ -284,6 +284,8 @@ class LibraryScreen(NewsmarkScreen):
             rows = LibraryRows(listed, self._model.counts)
             widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
         self.app.call_from_thread(self._show_rows, request.number, rows, widths, keep_place)
+        if not request.filter:  # a filter typed next finds its text ready
+            self._model.prepare_filter()
 
     def _show_filter_error(self, number: int, error: str) -> None:
         if number == self._request:

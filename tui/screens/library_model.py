@@ -99,14 +99,25 @@ class LibraryModel:
         ordered = self._ordered(column, reverse)
         if not query.groups:
             return ordered
-        if self._haystacks is None:
-            self._haystacks = {meta.id: filter_haystack(meta) for meta in self._known}
+        haystacks = self._filter_texts()
         states = None
         if needs_annotations(query):
             if self._states is None:  # built once, until annotations change
                 self._states = article_states(workspace.visible_annotations())
             states = self._states
-        return filter_articles(query, ordered, self._haystacks, states)
+        return filter_articles(query, ordered, haystacks, states)
+
+    def prepare_filter(self) -> None:
+        """Build the filter's text of every listed article now, before a filter needs it
+        (1.3 s of CPU time at a million articles). Blocking: call it in a thread."""
+        with self._lock, long_lived_objects():
+            if self._current:
+                self._filter_texts()
+
+    def _filter_texts(self) -> dict[str, str]:
+        if self._haystacks is None:
+            self._haystacks = {meta.id: filter_haystack(meta) for meta in self._known}
+        return self._haystacks
 
     def _take(self, workspace: Workspace) -> None:
         """Take in the collection's articles, or its early listing while there is no
