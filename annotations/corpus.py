@@ -33,9 +33,11 @@ from annotations.indexing import (
     index_file,
     index_files,
 )
+from annotations.library_listing import ListedArticle, early_listing
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
+from annotations.priority import give_way
 from annotations.regular_file import non_regular_reason
 from annotations.search import SearchIndex, SearchResults, search_in_batches
 from annotations.search_prefilter import trigram_groups
@@ -51,6 +53,8 @@ FULL_TEXT_MIN_ARTICLES = 50
 # many files, then after batches as large as everything indexed before (so showing the
 # articles indexed so far costs at most the articles once more in all).
 FIRST_BATCH_FILES = 256
+# Long loops of opening a collection give way to the interface (`give_way`) this often.
+GIVE_WAY_EVERY = 8_192
 
 
 class Corpus:
@@ -91,6 +95,7 @@ class Corpus:
         use_cache: bool = True,
         progress: Progress | None = None,
         grew: Callable[[Corpus], None] | None = None,
+        listed_early: Callable[[list[ListedArticle]], None] | None = None,
     ) -> Corpus:
         """Index the collection at `root`; `LibraryNotFoundError` if it is not a directory.
 
@@ -98,7 +103,9 @@ class Corpus:
         (only with the index on disk) is called with the articles the index lists before
         the files are checked, then, while many files are parsed, after each batch with the
         articles indexed so far: each `corpus` has a read-only connection of its own to the
-        index, so it can be read while indexing goes on."""
+        index, so it can be read while indexing goes on. Before the first `grew`,
+        `listed_early(articles)` (with `grew` only) is given what the index lists, newest
+        first (`early_listing`: seconds sooner than the metadata at a million articles)."""
         root = Path(root)
         if not root.is_dir():
             raise LibraryNotFoundError(f"article collection not found: {root}")
@@ -107,6 +114,11 @@ class Corpus:
         if grew is not None and index.path is not None:
             # What the index lists, shown before every file is checked (a stat each: a
             # second at 100,000 files); kept as the collection if no file changed.
+            with gc_paused():
+                early_rows = early_listing(index) if listed_early is not None else []
+            if listed_early is not None and early_rows:
+                listed_early(early_rows)
+            del early_rows
             with gc_paused():
                 listed = _unique_metas(root, index.article_tuples())
             early = cls._indexed_so_far(root, index.path, listed) if listed[0] else None
@@ -120,6 +132,8 @@ class Corpus:
         dirs: list[tuple[str, int]] = []
         started_ns = time.time_ns()
         for path, relative in _collection_files(root, dirs):
+            if not len(every_file) % GIVE_WAY_EVERY:
+                give_way()
             try:
                 stat = os.stat(path)
             except OSError as error:  # a broken link, or deleted while we were looking
@@ -626,6 +640,8 @@ def _unique_metas(root: Path, rows: list[tuple[Any, ...]]) -> UniqueMetas:
         content_hash,
         _seq,
     ) in rows:
+        if not len(metas) % GIVE_WAY_EVERY:
+            give_way()
         article_id = base_id
         if article_id in ids:
             article_id = f"{article_id}-{fmt}"

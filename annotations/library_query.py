@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from annotations.article import ArticleMeta
+from annotations.library_listing import Listed
 from annotations.model import Annotation
 from annotations.query import HAS_VALUES, Query, Term, parse_query, tag_index, tag_needle
 from annotations.tags import tag_key
@@ -44,9 +45,10 @@ class ArticleState:
 
 
 NO_ANNOTATIONS = ArticleState()
+L = TypeVar("L", bound=Listed)
 
 
-def filter_haystack(meta: ArticleMeta) -> str:
+def filter_haystack(meta: Listed) -> str:
     """What words look in: the id, title, outlet, author and date, case-folded."""
     parts = (meta.id, meta.title, meta.source, meta.author, meta.date)
     return " ".join(part for part in parts if part).casefold()
@@ -81,7 +83,7 @@ def needs_annotations(query: Query) -> bool:
     return any(term.facet in ANNOTATION_FACETS for group in query.groups for term in group)
 
 
-ArticleTest = Callable[[ArticleMeta, str, ArticleState], bool]
+ArticleTest = Callable[[Listed, str, ArticleState], bool]
 
 
 def _term_test(term: Term) -> ArticleTest:
@@ -118,10 +120,10 @@ def _facet_test(facet: str | None, value: str) -> ArticleTest:
 
 def filter_articles(
     query: Query,
-    metas: Sequence[ArticleMeta],
+    metas: Sequence[L],
     haystacks: dict[str, str],
     states: dict[str, ArticleState] | None = None,
-) -> list[ArticleMeta]:
+) -> list[L]:
     """The articles of `metas` (in their order) that `query` matches; `haystacks` holds
     each one's `filter_haystack`, `states` its `article_states` (needed only when
     `needs_annotations(query)`; an article without a state has no annotations)."""

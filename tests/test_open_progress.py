@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from annotations.corpus import Corpus
+from annotations.library_listing import ListedArticle
 from tests.tui_support import wait_until
 from tui.app import NewsmarkApp
 from tui.workspace import Workspace
@@ -23,11 +24,12 @@ class SlowWorkspace(Workspace):
         self,
         progress: Callable[[int, int], None] | None = None,
         grew: Callable[[Corpus], None] | None = None,
+        listed_early: Callable[[list[ListedArticle]], None] | None = None,
     ) -> None:
         assert progress is not None
         progress(2_500, 10_000)
         self.release.wait(10)
-        super().open(progress, grew)
+        super().open(progress, grew, listed_early)
 
 
 async def test_the_library_shows_how_far_opening_has_got(samples_dir: Path, db_path: Path) -> None:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from annotations.corpus import Corpus
+    from annotations.library_listing import ListedArticle
     from annotations.model import Annotation
     from annotations.store import HistoryItem
     from tui.cli.context import CliContext
@@ -155,8 +156,11 @@ class NewsmarkApp(App[int]):
         def grew(corpus: Corpus) -> None:
             self.call_from_thread(self._collection_grew, corpus)
 
+        def listed_early(articles: list[ListedArticle]) -> None:
+            self.call_from_thread(self._collection_listed, articles)
+
         try:
-            self.workspace.open(progress, grew)
+            self.workspace.open(progress, grew, listed_early)
         except NewsmarkError as error:
             # A Text, not a str: the message (a path, say) is printed without markup.
             self.call_from_thread(self.exit, 1, 1, Text(f"newsmark: error: {error}"))
@@ -167,14 +171,21 @@ class NewsmarkApp(App[int]):
             return
         self.call_from_thread(self._workspace_opened)
 
+    def _collection_listed(self, articles: list[ListedArticle]) -> None:
+        """What the index lists, before the collection's metadata is built: the library
+        shows it (the articles can be read once the collection grew)."""
+        self.workspace.early, self.workspace.indexing = articles, True
+        self.broadcast(CollectionGrew)
+
     def _collection_grew(self, corpus: Corpus) -> None:
         """More of a collection being indexed can be read: the screens show it."""
         self.workspace.corpus, self.workspace.indexing = corpus, True
+        self.workspace.early = None
         self.broadcast(CollectionGrew)
         self._reopen_last_article()
 
     def _workspace_opened(self) -> None:
-        self.workspace.indexing = False
+        self.workspace.indexing, self.workspace.early = False, None
         # The collection index and the annotations are long-lived: keep the cyclic garbage
         # collector from re-scanning those (possibly millions of) objects, which would
         # otherwise freeze the UI for a few hundred milliseconds now and then.

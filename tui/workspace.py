@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from annotations.article import Article
     from annotations.corpus import Corpus
+    from annotations.library_listing import ListedArticle
     from annotations.model import Annotation, TagInfo
     from annotations.store import AnnotationStore
 
@@ -47,6 +48,8 @@ class Workspace:
     notices: list[str] = field(default_factory=list)
     # While a cold collection is indexed, `corpus` holds the articles indexed so far.
     indexing: bool = False
+    # Before `corpus` is set: what the index lists, newest first (see `Corpus.open`).
+    early: list[ListedArticle] | None = None
     # Who writes: this window. Its undo and redo take back only its own changes.
     origin: str = field(default_factory=lambda: f"tui:{uuid.uuid4().hex[:12]}")
     label: str = field(
@@ -59,13 +62,15 @@ class Workspace:
         self,
         progress: Callable[[int, int], None] | None = None,
         grew: Callable[[Corpus], None] | None = None,
+        listed_early: Callable[[list[ListedArticle]], None] | None = None,
     ) -> None:
         """Open the DB and the collection index, then re-anchor changed articles (blocking).
 
         Re-anchoring that cannot be saved becomes a notice, not an error. `progress(done,
         total)` is called while changed files are parsed, and `grew(corpus)` with the
         articles indexed so far while many are (see `Corpus.open`): the DB is open by then
-        (`store`), so the caller can set `corpus` and let the user read them.
+        (`store`), so the caller can set `corpus` and let the user read them; before that,
+        `listed_early(articles)` with what the index lists, for the library to show.
         """
         from annotations.corpus import Corpus
         from annotations.store import AnnotationStore
@@ -80,7 +85,9 @@ class Workspace:
             )
         self.store = store
         with long_lived_objects():
-            corpus = Corpus.open(self.library, progress=progress, grew=grew)
+            corpus = Corpus.open(
+                self.library, progress=progress, grew=grew, listed_early=listed_early
+            )
         self.notices = list(corpus.notices)
         try:
             report = store.reanchor_all(corpus)
@@ -113,6 +120,12 @@ class Workspace:
         """Whether articles can be read: `open` has completed, or has given the articles
         indexed so far (then `indexing` is still True)."""
         return self.corpus is not None and self.store is not None
+
+    @property
+    def can_list(self) -> bool:
+        """Whether the library can list articles: the DB is open, and the collection or
+        its early listing (`early`) is there."""
+        return self.store is not None and (self.corpus is not None or self.early is not None)
 
     def require_corpus(self) -> Corpus:
         """The opened collection."""

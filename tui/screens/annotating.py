@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
 from tui.highlights import highlights_for
-from tui.messages import ArticlesReloaded, DataChanged, WorkspaceReady
+from tui.messages import ArticlesReloaded, CollectionGrew, DataChanged, WorkspaceReady
 from tui.screens.base import NewsmarkScreen
 from tui.screens.tag_dialog import TagDialog, TagEdit
 from tui.widgets.article_view import ArticleView
@@ -114,6 +114,17 @@ class AnnotatingScreen(NewsmarkScreen):
             self.load_articles()
         else:
             self.refresh_highlights()
+
+    def on_collection_grew(self, _: CollectionGrew) -> None:
+        """Opened from the library's early listing, before the collection was: shown as
+        soon as the collection has the articles (else when it is open in full)."""
+        corpus = self.workspace.corpus
+        if corpus is None or not self.workspace.is_open:
+            return
+        if any(view.article is None for view in self.article_views()) and all(
+            article_id in corpus for article_id in self.wanted_article_ids()
+        ):
+            self.load_articles()
 
     def load_articles(self) -> None:
         """Fill the views; subclasses know which articles they show."""

@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
+from annotations.priority import in_foreground
 from annotations.search_query import is_boolean
 from tui.messages import (
     ArticlesReloaded,
@@ -179,7 +180,7 @@ class LibraryScreen(NewsmarkScreen):
 
     def on_mount(self) -> None:
         """Show the table at once if the data is already open."""
-        if self.workspace.is_open:
+        if self.workspace.can_list:
             self._load()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
@@ -189,7 +190,8 @@ class LibraryScreen(NewsmarkScreen):
         self._update_status()
 
     def on_collection_grew(self, _: CollectionGrew) -> None:
-        """While a collection is indexed: list the articles indexed so far."""
+        """While a collection is indexed or checked: list the articles indexed so far (or
+        those the index listed before the collection's metadata was built)."""
         self._load()
 
     def on_index_progress(self, event: IndexProgress) -> None:
@@ -249,7 +251,7 @@ class LibraryScreen(NewsmarkScreen):
     def _refresh_rows(self, *, keep_place: bool = False) -> None:
         """Work out the rows for the filter and sort in a thread (at a million articles a
         sort takes seconds), then show them."""
-        if not self.workspace.is_open or self.table() is None:
+        if not self.workspace.can_list or self.table() is None:
             return
         self._request += 1
         request = RowsRequest(self._request, self.filter_box.value, self.sort)
@@ -263,19 +265,27 @@ class LibraryScreen(NewsmarkScreen):
     def _compute_rows(self, request: RowsRequest, keep_place: bool) -> None:
         """In a thread: the listed articles for `request` (skipped when a newer request
         came meanwhile), then shown on the event loop."""
-        if request.number != self._request:
+
+        def wanted() -> bool:
+            return request.number == self._request
+
+        if not wanted():
             return
-        try:
-            column, reverse = COLUMNS[request.sort[0]].key, request.sort[1]
-            listed = self._model.listed(self.workspace, request.filter, column, reverse)
-        except NewsmarkError as error:  # a mistake in the filter: the rows stay as they are
-            self.app.call_from_thread(self._show_filter_error, request.number, str(error))
-            return
-        if request.number != self._request:
-            return
-        rows = LibraryRows(listed, self._model.counts)
-        widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
+        # Ahead of the collection's opening, if it still goes on (see `give_way`).
+        with in_foreground():
+            try:
+                column, reverse = COLUMNS[request.sort[0]].key, request.sort[1]
+                listed = self._model.listed(self.workspace, request.filter, column, reverse, wanted)
+            except NewsmarkError as error:  # a mistake in the filter: the rows stay as they are
+                self.app.call_from_thread(self._show_filter_error, request.number, str(error))
+                return
+            if listed is None or not wanted():
+                return
+            rows = LibraryRows(listed, self._model.counts)
+            widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
         self.app.call_from_thread(self._show_rows, request.number, rows, widths, keep_place)
+        if not request.filter:  # a filter typed next finds its text ready
+            self._model.prepare_filter()
 
     def _show_filter_error(self, number: int, error: str) -> None:
         if number == self._request:
@@ -318,16 +328,19 @@ class LibraryScreen(NewsmarkScreen):
             status += f" · row {table.cursor_row + 1:,}"
         status += f" · sorted by {column.label} {arrow}"
         if self.marked:
-            corpus = self.workspace.require_corpus()
-            titles = [
-                _shortened(corpus.meta(article_id).title)
-                for article_id in self.marked
-                if article_id in corpus
-            ]
-            status += " · marked: " + " | ".join(titles)
+            status += " · marked: " + " | ".join(self._marked_titles())
         if self.workspace.indexing:  # what is listed may still change
             status += " · " + (self._progress or "Checking the collection's files…")
         self.query_one("#library-status", Static).update(Text(status))
+
+    def _marked_titles(self) -> list[str]:
+        """The marked articles' titles (shortened), from the collection or from the rows
+        listed before it was open."""
+        corpus = self.workspace.corpus
+        if corpus is not None:
+            return [_shortened(corpus.meta(i).title) for i in self.marked if i in corpus]
+        found = (self._rows.index_of(i) for i in self.marked)
+        return [_shortened(self._rows.metas[n].title) for n in found if n is not None]
 
     def on_article_table_cursor_moved(self, _: ArticleTable.CursorMoved) -> None:
         """The status line says which row the cursor is on."""

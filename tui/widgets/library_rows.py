@@ -1,8 +1,8 @@
 """The library table's rows, made only when the table draws them.
 
 A collection of 100,000 articles once cost 100,000 row objects (and measuring every cell)
-before the first frame; `LibraryRows` holds the listed articles' metadata, which the
-collection keeps anyway, and makes a row for each line on screen as it is drawn.
+before the first frame; `LibraryRows` holds the listed articles' metadata (the collection's,
+or its early listing), and makes a row for each line on screen as it is drawn.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from tui.widgets.article_table import TableColumn, TableRow, widest
 
 if TYPE_CHECKING:
-    from annotations.article import ArticleMeta
+    from annotations.library_listing import Listed
 
 # Dates are shown as days (`2023-12-14`): the time is in the reader and the row's tooltip.
 DATE_CHARS = 10
@@ -27,7 +27,7 @@ class LibraryRows:
 
     def __init__(
         self,
-        metas: Sequence[ArticleMeta],
+        metas: Sequence[Listed],
         counts: Mapping[str, int],
         marked: tuple[str, ...] = (),
     ) -> None:
@@ -81,7 +81,7 @@ class LibraryRows:
         ]
 
 
-def published(meta: ArticleMeta) -> str | None:
+def published(meta: Listed) -> str | None:
     """The full publication date and time, for the row's tooltip (None: only a day)."""
     if meta.date is None or len(meta.date) <= DATE_CHARS:
         return None
