@@ -155,16 +155,16 @@ async def test_the_annotation_state_of_a_facet_is_built_off_the_event_loop(
 ) -> None:
     import threading
 
-    import tui.screens.library_model as library_model
+    import annotations.library_query as library_query
 
     built_on: list[threading.Thread] = []
-    real = library_model.article_states
+    real = library_query.article_states
 
     def recording(annotations: list[Annotation]) -> dict[str, ArticleState]:
         built_on.append(threading.current_thread())
         return real(annotations)
 
-    monkeypatch.setattr(library_model, "article_states", recording)
+    monkeypatch.setattr(library_query, "article_states", recording)
     seed_annotation(samples_dir, db_path, CHINA_DAILY, "six major goals", ("security",))
     async with running_app(samples_dir, db_path) as (app, pilot):
         table = app.screen.query_one("#articles", ArticleTable)

@@ -103,12 +103,23 @@ def _write(path: Path, options: dict[str, Any], act: _Act) -> Annotation | objec
         return plan.result
 
 
-def _settled(store: AnnotationStore, result: Annotation) -> Annotation:
-    """`result`, after a write made by opening the database whole: if its journal is too
-    long for the writes here, a new snapshot empties it (the next writes read it fast)."""
+def _write_or_open(
+    path: Path,
+    options: dict[str, Any],
+    act: _Act,
+    whole: Callable[[AnnotationStore], Annotation],
+) -> Annotation:
+    """`_write` with `act`, else (`_OPENED_WHOLE`) `whole` on the database opened whole; a
+    journal then too long for the writes here is emptied by a new snapshot (the next
+    writes read it fast)."""
+    result = _write(path, options, act)
+    if isinstance(result, Annotation):
+        return result
+    store = AnnotationStore.open(path, **options)
+    written = whole(store)
     if journal_too_long(store.path):
         store.compact()
-    return result
+    return written
 
 
 def _coder(options: dict[str, Any]) -> str:
@@ -151,11 +162,7 @@ def add_new(path: Path, annotation: Annotation, **options: Any) -> Annotation:
             annotation,
         )
 
-    result = _write(path, options, act)
-    if isinstance(result, Annotation):
-        return result
-    store = AnnotationStore.open(path, **options)
-    return _settled(store, store.add(annotation))
+    return _write_or_open(path, options, act, lambda store: store.add(annotation))
 
 
 def modify_at(
@@ -188,11 +195,9 @@ def modify_at(
             updated,
         )
 
-    result = _write(path, options, act)
-    if isinstance(result, Annotation):
-        return result
-    store = AnnotationStore.open(path, **options)
-    return _settled(store, store.modify(annotation_id, change, description))
+    return _write_or_open(
+        path, options, act, lambda store: store.modify(annotation_id, change, description)
+    )
 
 
 def delete_at(path: Path, annotation_id: str, **options: Any) -> Annotation:
@@ -211,8 +216,4 @@ def delete_at(path: Path, annotation_id: str, **options: Any) -> Annotation:
             annotation,
         )
 
-    result = _write(path, options, act)
-    if isinstance(result, Annotation):
-        return result
-    store = AnnotationStore.open(path, **options)
-    return _settled(store, store.delete(annotation_id))
+    return _write_or_open(path, options, act, lambda store: store.delete(annotation_id))

@@ -14,19 +14,12 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, cast
 
-from annotations.library_query import (
-    ArticleState,
-    article_states,
-    filter_articles,
-    filter_haystack,
-    needs_annotations,
-    parse_library_filter,
-)
-from annotations.query import Query
 from tui.threads import long_lived_objects, sorted_in_steps
 
 if TYPE_CHECKING:
     from annotations.library_listing import Listed
+    from annotations.library_query import ArticleState
+    from annotations.query import Query
     from tui.workspace import Workspace
 
 
@@ -79,6 +72,9 @@ class LibraryModel:
         same way round); `InvalidQueryError` for a filter that cannot be right; None when
         no longer `wanted()` by the time the work before it is done (a key typed since).
         Blocking: call it in a thread."""
+        # Imported here, in the thread: the query language is not needed for a first paint.
+        from annotations.library_query import parse_library_filter
+
         query = parse_library_filter(text)
         # What is built here holds no cycles: kept from the cyclic GC (whose full scans
         # stalled the event loop), it is still freed when replaced.
@@ -90,6 +86,8 @@ class LibraryModel:
     def _listed(
         self, workspace: Workspace, query: Query, column: str, reverse: bool
     ) -> list[Listed]:
+        from annotations.library_query import article_states, filter_articles, needs_annotations
+
         if not self._current:
             self._take(workspace)
         if self._counts_stale:
@@ -116,6 +114,8 @@ class LibraryModel:
 
     def _filter_texts(self) -> dict[str, str]:
         if self._haystacks is None:
+            from annotations.library_query import filter_haystack
+
             self._haystacks = {meta.id: filter_haystack(meta) for meta in self._known}
         return self._haystacks
 
