@@ -53,6 +53,7 @@ class Run:
     cpu: float
     first: float | None
     mib: float
+    status: int = 0  # as `os.wait4` gives it
 
     def cells(self) -> list[str]:
         """Table cells: wall, CPU, first output, peak memory."""
@@ -60,8 +61,9 @@ class Run:
         return [f"{self.wall:.2f}", f"{self.cpu:.2f}", first, f"{self.mib:.0f} MiB"]
 
 
-def _run(args: list[str], env: dict[str, str]) -> Run:
-    """Run `newsmark ARGS` and measure it (its own rusage, via wait4)."""
+def _run(args: list[str], env: dict[str, str], output: bytearray | None = None) -> Run:
+    """Run `newsmark ARGS` and measure it (its own rusage, via wait4); what it prints is
+    added to `output` if given."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "tui.cli", *args],
@@ -72,16 +74,19 @@ def _run(args: list[str], env: dict[str, str]) -> Run:
     )
     assert process.stdout is not None
     first = None
-    while os.read(process.stdout.fileno(), 1 << 16):
+    while chunk := os.read(process.stdout.fileno(), 1 << 16):
         if first is None:
             first = time.perf_counter() - started
-    _, _, usage = os.wait4(process.pid, 0)
+        if output is not None:
+            output += chunk
+    _, status, usage = os.wait4(process.pid, 0)
     process.stdout.close()
     return Run(
         time.perf_counter() - started,
         usage.ru_utime + usage.ru_stime,
         first,
         usage.ru_maxrss / 1024,
+        status,
     )
 
 

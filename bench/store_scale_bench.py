@@ -13,7 +13,6 @@ import re
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from typing import Any
 from annotations.paths import bundled_samples_dir
 from bench.config import SEED, Config
 from bench.generate import cached_collection
-from bench.measure import REPO_ROOT, BenchmarkError, run_worker
+from bench.measure import BenchmarkError, run_worker
 from bench.report import Check, Section
 from bench.scale_bench import EXPORT_LIBRARY, EXPORT_RATE, ONE_ARTICLE_FACTOR, Run, _median, _run
 from bench.store_bench import DB_NAME, _prepared
@@ -184,23 +183,11 @@ def _commands(section: Section, label: str, database: Path, env: dict[str, str])
 
 
 def _run_capturing(args: list[str], env: dict[str, str]) -> tuple[Run, str]:
-    """Run `newsmark ARGS` and measure it (its own rusage); also its output."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.stdout.close()
-    if status != 0:
-        raise BenchmarkError(f"newsmark {' '.join(args[4:6])} failed (status {status})")
-    wall = time.perf_counter() - started
-    run = Run(wall, usage.ru_utime + usage.ru_stime, None, usage.ru_maxrss / 1024)
+    """Run `newsmark ARGS` and measure it (`scale_bench._run`); also its output."""
+    output = bytearray()
+    run = _run(args, env, output)
+    if run.status != 0:
+        raise BenchmarkError(f"newsmark {' '.join(args[4:6])} failed (status {run.status})")
     return run, output.decode()
 
 
