@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
 
 import annotations.corpus as corpus_module
 import annotations.library_listing as library_listing
@@ -18,11 +17,10 @@ from annotations.corpus_index import CorpusIndex
 from annotations.library_listing import ListedArticle, early_listing
 from bench.generate import generate_collection
 from tests.conftest import SAMPLES_DIR
-from tests.tui_support import wait_until
+from tests.tui_support import article_table, library_rows, library_status, wait_until
 from tui.app import NewsmarkApp
 from tui.screens.library_model import LibraryModel
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_table import ArticleTable
 from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
@@ -97,19 +95,6 @@ def test_open_lists_early_only_from_a_warm_index_and_before_the_collection(
     assert listings[0] == newest_first(corpus)
 
 
-def status_text(app: NewsmarkApp) -> str:
-    return str(app.screen_stack[0].query_one("#library-status", Static).render())
-
-
-def article_table(app: NewsmarkApp) -> ArticleTable | None:
-    return next(app.screen_stack[0].query("#articles").results(ArticleTable), None)
-
-
-def rows(app: NewsmarkApp) -> int:
-    table = article_table(app)
-    return 0 if table is None else table.row_count
-
-
 class FakeWorkspace:
     """What `LibraryModel` asks of the workspace: the collection or its early listing, and
     annotation counts (one article has two)."""
@@ -158,11 +143,11 @@ async def test_the_library_lists_filters_and_opens_before_the_collection_is_buil
     app = NewsmarkApp(Workspace(library=library, db_path=tmp_path / "db.json"))
     try:
         async with app.run_test(size=(100, 30)) as pilot:
-            await wait_until(pilot, lambda: rows(app) == total, timeout=30)
+            await wait_until(pilot, lambda: library_rows(app) == total, timeout=30)
             assert app.workspace.corpus is None and app.workspace.early is not None
-            assert f"{total} of {total} articles" in status_text(app)
+            assert f"{total} of {total} articles" in library_status(app)
             await pilot.press("f", *"xinhua")
-            await wait_until(pilot, lambda: 0 < rows(app) < total)
+            await wait_until(pilot, lambda: 0 < library_rows(app) < total)
             table = article_table(app)
             assert table is not None
             assert "xinhua" in table.row(0).cells[1].casefold()
@@ -170,7 +155,7 @@ async def test_the_library_lists_filters_and_opens_before_the_collection_is_buil
             article_id = table.cursor_key
             title = table.row(table.cursor_row).cells[0]
             await pilot.press("space")  # marked: named by its title from the early rows
-            await wait_until(pilot, lambda: "marked: " + title[:20] in status_text(app))
+            await wait_until(pilot, lambda: "marked: " + title[:20] in library_status(app))
             assert app.workspace.corpus is None
             await pilot.press("enter")
             await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))

@@ -119,6 +119,11 @@ async def test_opening_an_article_changed_since_the_app_started(
         await wait_until(pilot, lambda: highlights_on_their_quotes(app, view))
 
 
+def refused_as_stale(app: NewsmarkApp) -> bool:
+    """Whether a save was refused because the article changed on disk since it was shown."""
+    return any("changed on disk since it was shown" in m for m in notifications(app))
+
+
 async def test_a_highlight_made_on_the_old_text_is_refused(
     library_copy: Path, db_path: Path
 ) -> None:
@@ -131,12 +136,7 @@ async def test_a_highlight_made_on_the_old_text_is_refused(
         await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
         edit_article(library_copy)  # before the poll has seen it
         await pilot.press(*"economy", "enter", "enter")
-        await wait_until(
-            pilot,
-            lambda: any(
-                "changed on disk since it was shown" in message for message in notifications(app)
-            ),
-        )
+        await wait_until(pilot, lambda: refused_as_stale(app))
         assert app.workspace.require_store().all() == []
         # The refusal reads the article again at once: select on the new text and save.
         await wait_until(
@@ -173,12 +173,7 @@ async def test_a_selection_is_refused_when_the_text_is_reloaded_while_the_dialog
         )
         assert isinstance(app.screen, TagDialog)
         await pilot.press(*"economy", "enter", "enter")
-        await wait_until(
-            pilot,
-            lambda: any(
-                "changed on disk since it was shown" in message for message in notifications(app)
-            ),
-        )
+        await wait_until(pilot, lambda: refused_as_stale(app))
         assert app.workspace.require_store().all() == []
 
 
@@ -202,12 +197,7 @@ async def test_a_reattach_on_the_old_text_is_refused(library_copy: Path, db_path
             f"A new first paragraph.\n\n{path.read_text(encoding='utf-8')}", encoding="utf-8"
         )
         await pilot.press("enter")
-        await wait_until(
-            pilot,
-            lambda: any(
-                "changed on disk since it was shown" in message for message in notifications(app)
-            ),
-        )
+        await wait_until(pilot, lambda: refused_as_stale(app))
         stored = app.workspace.require_store().get(orphan.id)
         assert stored.anchor == Anchor.ORPHANED and stored.quote == ORPHANED_QUOTE
         await wait_until(

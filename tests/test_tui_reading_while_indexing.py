@@ -8,18 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 import annotations.corpus as corpus_module
 from annotations.corpus import FIRST_BATCH_FILES
 from annotations.indexing import FileJob, IndexedFile, Progress
 from annotations.model import Anchor
-from tests.tui_support import wait_until
+from tests.tui_support import article_table, library_rows, library_status, wait_until
 from tui.app import NewsmarkApp
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.tag_dialog import TagDialog
-from tui.widgets.article_table import ArticleTable
 from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
@@ -60,28 +58,15 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()
 
 
-def status_text(app: NewsmarkApp) -> str:
-    return str(app.screen_stack[0].query_one("#library-status", Static).render())
-
-
-def article_table(app: NewsmarkApp) -> ArticleTable | None:
-    return next(app.screen_stack[0].query("#articles").results(ArticleTable), None)
-
-
-def rows(app: NewsmarkApp) -> int:
-    table = article_table(app)
-    return 0 if table is None else table.row_count
-
-
 async def test_rows_appear_while_indexing_and_the_cursor_stays_put(
     library: Path, tmp_path: Path, gate: threading.Event
 ) -> None:
     app = NewsmarkApp(Workspace(library=library, db_path=tmp_path / "db.json"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: rows(app) == FIRST_BATCH_FILES, timeout=30)
+        await wait_until(pilot, lambda: library_rows(app) == FIRST_BATCH_FILES, timeout=30)
         assert app.workspace.indexing
-        await wait_until(pilot, lambda: "files read" in status_text(app))
-        status = status_text(app)
+        await wait_until(pilot, lambda: "files read" in library_status(app))
+        status = library_status(app)
         assert f"{FIRST_BATCH_FILES} of {FIRST_BATCH_FILES} articles" in status
         assert f"of {ARTICLES} files read" in status
         table = article_table(app)
@@ -92,8 +77,8 @@ async def test_rows_appear_while_indexing_and_the_cursor_stays_put(
         line = row - round(table.scroll_y)
         gate.set()
         await wait_until(pilot, lambda: not app.workspace.indexing, timeout=30)
-        await wait_until(pilot, lambda: rows(app) == ARTICLES, timeout=10)
-        assert f"{ARTICLES} of {ARTICLES} articles" in status_text(app)
+        await wait_until(pilot, lambda: library_rows(app) == ARTICLES, timeout=10)
+        assert f"{ARTICLES} of {ARTICLES} articles" in library_status(app)
         # Rows arrived above the cursor (newest ids first): it stayed on its article, on
         # the same line of the screen.
         assert table.cursor_key == key and table.cursor_row > row
@@ -106,7 +91,7 @@ async def test_an_indexed_article_is_read_and_annotated_while_indexing_goes_on(
     db_path = tmp_path / "db.json"
     app = NewsmarkApp(Workspace(library=library, db_path=db_path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: rows(app) == FIRST_BATCH_FILES, timeout=30)
+        await wait_until(pilot, lambda: library_rows(app) == FIRST_BATCH_FILES, timeout=30)
         table = article_table(app)
         assert table is not None
         article_id = table.cursor_key
@@ -139,7 +124,7 @@ async def test_an_indexed_article_is_read_and_annotated_while_indexing_goes_on(
         assert store.get(annotation.id).anchor == Anchor.EXACT
         await pilot.press("q")
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        await wait_until(pilot, lambda: rows(app) == ARTICLES)
+        await wait_until(pilot, lambda: library_rows(app) == ARTICLES)
 
         def notes() -> str:
             index = table.index_of(article_id)

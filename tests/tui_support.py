@@ -7,12 +7,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from annotations.anchoring import locate_quote, new_annotation
 from annotations.corpus import Corpus
 from annotations.model import Annotation
 from annotations.store import AnnotationStore
 from tui.app import NewsmarkApp
+from tui.widgets.article_table import ArticleTable
 from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
@@ -108,3 +110,19 @@ async def open_orphans(app: NewsmarkApp, pilot: Pilot, *, count: int) -> None:
 def notifications(app: NewsmarkApp) -> list[str]:
     """Every notification message shown so far."""
     return [notification.message for notification in app._notifications]
+
+
+def library_status(app: NewsmarkApp) -> str:
+    """The library's status line (the library is the bottom screen)."""
+    return str(app.screen_stack[0].query_one("#library-status", Static).render())
+
+
+def article_table(app: NewsmarkApp) -> ArticleTable | None:
+    """The library's table, once it is composed."""
+    return next(app.screen_stack[0].query("#articles").results(ArticleTable), None)
+
+
+def library_rows(app: NewsmarkApp) -> int:
+    """How many rows the library lists (0 before its table is there)."""
+    table = article_table(app)
+    return 0 if table is None else table.row_count
