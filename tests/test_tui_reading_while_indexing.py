@@ -131,3 +131,38 @@ async def test_an_indexed_article_is_read_and_annotated_while_indexing_goes_on(
             return "" if index is None else table.row(index).cells[4]
 
         await wait_until(pilot, lambda: notes() == "1")
+
+
+@pytest.fixture
+def every_id(library: Path, tmp_path: Path) -> set[str]:
+    """The ids of the library's articles, from an index of a copy (made before `gate`)."""
+    import shutil
+
+    from annotations.corpus import Corpus
+
+    copy = tmp_path / "copy" / "library"
+    shutil.copytree(library, copy)
+    return {article.id for article in Corpus.open(copy)}
+
+
+async def test_a_key_pressed_before_the_last_read_article_is_listed_stops_the_jump(
+    library: Path, tmp_path: Path, every_id: set[str], gate: threading.Event
+) -> None:
+    """The article last read comes in a later batch of a cold index; the user has moved
+    the cursor meanwhile: when it arrives, neither the cursor nor the reader jumps to it."""
+    app = NewsmarkApp(Workspace(library=library, db_path=tmp_path / "db.json"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: library_rows(app) == FIRST_BATCH_FILES, timeout=30)
+        table = article_table(app)
+        assert table is not None
+        later = sorted(i for i in every_id if table.index_of(i) is None)[0]
+        table.focus()
+        await pilot.press("down")
+        key = table.cursor_key
+        app.remember_position(later, 0, reading=True)  # as if read in an earlier session
+        gate.set()
+        await wait_until(pilot, lambda: not app.workspace.indexing, timeout=30)
+        await wait_until(pilot, lambda: library_rows(app) == ARTICLES, timeout=10)
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert table.cursor_key == key != later

@@ -209,6 +209,11 @@ class NewsmarkApp(App[int]):
         if position is not None and position.open and len(self.screen_stack) == 1:
             self.open_reader(position.article, offset=position.offset)
 
+    def forgo_reopening(self) -> None:
+        """The user has started on something else: the article last read, if it is only
+        listed later (a cold index), is not opened then."""
+        self._reopened = True
+
     def _check_external_changes(self) -> None:
         """Pick up annotations written by another newsmark (a second terminal, the CLI), and
         article files on screen that changed on disk."""

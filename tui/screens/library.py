@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -182,6 +182,20 @@ class LibraryScreen(NewsmarkScreen):
         """Show the table at once if the data is already open."""
         if self.workspace.can_list:
             self._load()
+
+    def on_key(self, _: events.Key) -> None:
+        """The user acts before the article last read is listed: neither the cursor nor
+        the reader jumps to it when it arrives."""
+        self._user_acted()
+
+    def on_mouse_down(self, _: events.MouseDown) -> None:
+        """A click, as a key (see `on_key`)."""
+        self._user_acted()
+
+    def _user_acted(self) -> None:
+        if not self._placed:
+            self._placed = True
+            self.newsmark.forgo_reopening()
 
     def on_workspace_ready(self, _: WorkspaceReady) -> None:
         """Fill the table once the collection is loaded (the status line at once: it no
