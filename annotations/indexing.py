@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -112,33 +113,30 @@ def _index_chunk(jobs: Sequence[FileJob]) -> list[IndexedFile]:
 def index_files(jobs: Sequence[FileJob], progress: Progress | None = None) -> Iterator[IndexedFile]:
     """Every job parsed, in order; `progress(done, total)` after each chunk of files."""
     total = len(jobs)
-    workers = min(os.cpu_count() or 1, 8)
     chunks = [jobs[i : i + CHUNK_FILES] for i in range(0, total, CHUNK_FILES)]
+    pool = _pool_for(total)
     done = 0
-    if total < POOL_THRESHOLD or workers < 2:
-        for chunk in chunks:
-            yield from _index_chunk(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
-        return
-    try:
-        pool = _process_pool(workers)
-    except (OSError, ValueError):
-        pool = None  # no processes to be had here: parse in this process, as for few files
-    if pool is None:
-        for chunk in chunks:
-            yield from _index_chunk(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
-        return
-    with pool:
-        for parsed in pool.map(_index_chunk, chunks):
+    with pool if pool is not None else nullcontext():
+        parsed_chunks = (
+            map(_index_chunk, chunks) if pool is None else pool.map(_index_chunk, chunks)
+        )
+        for parsed in parsed_chunks:
             yield from parsed
             done += len(parsed)
             if progress is not None:
                 progress(done, total)
+
+
+def _pool_for(total: int) -> ProcessPoolExecutor | None:
+    """A process pool for parsing `total` files, or None to parse them in this process:
+    few files, one core, or no processes to be had here."""
+    workers = min(os.cpu_count() or 1, 8)
+    if total < POOL_THRESHOLD or workers < 2:
+        return None
+    try:
+        return _process_pool(workers)
+    except (OSError, ValueError):
+        return None
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
