@@ -15,19 +15,38 @@ from importlib import import_module
 from annotations.errors import NewsmarkError
 from tui.cli.context import CliContext, VersionAction, common_options
 
-COMMAND_MODULES = (
-    "tui.cli.read_commands",
-    "tui.cli.annotation_commands",
-    "tui.cli.export_commands",
-    "tui.cli.analysis_commands",
-)
+# Each command group's module and the commands it registers, in the order `--help` lists
+# them: a command loads only its own module (and the libraries that module imports).
+COMMAND_MODULES = {
+    "tui.cli.read_commands": ("list", "show", "search"),
+    "tui.cli.annotation_commands": (
+        "annotate",
+        "annotations",
+        "edit",
+        "reattach",
+        "delete",
+        "undo",
+        "redo",
+        "history",
+        "coder",
+        "tags",
+        "memo",
+    ),
+    "tui.cli.export_commands": ("export", "import"),
+    "tui.cli.analysis_commands": ("compare", "suggest", "stats", "agreement"),
+}
+_MODULE_OF_COMMAND = {
+    command: module for module, commands in COMMAND_MODULES.items() for command in commands
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command group registered."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every command group registered, or only the group of
+    `command` (a command it declares)."""
     parser = _global_parser()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
+    modules = [_MODULE_OF_COMMAND[command]] if command in _MODULE_OF_COMMAND else COMMAND_MODULES
+    for module_name in modules:
         import_module(module_name).register(subparsers)
     return parser
 
@@ -51,17 +70,21 @@ def _global_parser() -> argparse.ArgumentParser:
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
-    """Parse the command line; without a command, skip loading the command modules.
+    """Parse the command line, loading only the command module it needs.
 
-    Launching the TUI is the common case and its start-up time is what users feel, so the
-    command modules (and the libraries they import) are only loaded when a command or
-    `--help` is given.
+    Launching the TUI is the common case and its start-up time is what users feel, so
+    without a command no command module is loaded; with one, only its own module (a
+    search need not import the agreement statistics). An unknown command, or `--help`
+    without one, loads them all, so the usage lists every command.
     """
-    if not {"-h", "--help"} & set(argv):
-        args, rest = _global_parser().parse_known_args(argv)
-        if not rest:
-            return args
-    return build_parser().parse_args(argv)
+    asks_help = bool({"-h", "--help"} & set(argv))
+    args, rest = _global_parser().parse_known_args(
+        [arg for arg in argv if arg not in ("-h", "--help")]
+    )
+    if not rest and not asks_help:
+        return args
+    command = rest[0] if rest else None
+    return build_parser(command).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
