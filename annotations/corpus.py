@@ -475,6 +475,9 @@ class Corpus:
         if found is None:
             return ids
         rows = self._rows
+        if self._index.others_removed():  # an article another process indexed again has
+            ruled_out = [rows[i][0] for i in ids if i in rows and rows[i][0] not in found]
+            found |= self._index.gone_rowids(ruled_out)  # a new rowid: cannot be ruled out
         return [i for i in ids if i in rows and rows[i][0] in found]
 
     def _bodies_of(self, ids: list[str]) -> Iterator[tuple[str, str | None]]:

@@ -1,8 +1,9 @@
 """The collection's persistent index: one SQLite file per collection in the cache directory.
 
 It holds what the library shows about every article (metadata, content hash), each file's
-size and modification time (so only changed files are parsed again), the article bodies
-(read one at a time, on demand), and a full-text index of trigrams over the case-folded
+size and modification time (so only changed files are parsed again), where each article's
+body is in the body file beside it (`annotations.body_file`: the bodies as UTF-8, read
+through a memory map, on demand), and a full-text index of trigrams over the case-folded
 bodies (FTS5, `detail=none`: about 0.4 times the text), built on the first search and
 kept up to date afterwards. The full-text index only narrows a search down to the
 articles that contain every trigram of the query; the search itself is exact.
@@ -14,7 +15,9 @@ corrupt file) it is rebuilt or kept in memory for this run, never an error.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -24,11 +27,13 @@ from typing import Any
 
 import orjson
 
+from annotations.body_file import BodyFile, MemoryBodies, Span
 from annotations.indexing import IndexedFile
 from annotations.priority import give_way
 from annotations.search_prefilter import TrigramGroups
 
-SCHEMA_VERSION = 3  # 3: SQLite (2: HTML metadata from JSON-LD/Open Graph, cleaned bylines)
+# 4: bodies in a file of their own; 3: SQLite; 2: HTML metadata from JSON-LD/Open Graph
+SCHEMA_VERSION = 4
 FTS_BATCH = 2_000
 COMMIT_FILES = 5_000
 INSERT_FILES = 500  # files written by one executemany per table
@@ -46,10 +51,17 @@ CREATE TABLE articles(
     encoding TEXT, record INTEGER, hash TEXT);
 CREATE INDEX articles_path ON articles(path, seq);
 CREATE INDEX articles_id ON articles(id);
-CREATE TABLE bodies(rowid INTEGER PRIMARY KEY, body TEXT);
+-- Where each article's body is in the body file (bytes), and its file's size and
+-- modification time as indexed (copied from `files`: a search checks them with no join).
+CREATE TABLE bodies(
+    rowid INTEGER PRIMARY KEY, at INTEGER, length INTEGER, size INTEGER, mtime_ns INTEGER);
 CREATE VIRTUAL TABLE fts USING fts5(
     body, content='', detail=none, tokenize='trigram case_sensitive 1');
 """
+# An article a search may read: id, rowid, file path (relative, bytes), where its body is in
+# the body file (offset, length) and its file's (size, mtime_ns) when it was indexed.
+BodyRow = tuple[str, int, bytes, int, int, int, int]
+_BODY_ROW = "a.id, a.rowid, a.path, b.at, b.length, b.size, b.mtime_ns"
 ARTICLE_COLUMNS = (
     "rowid, path, id, base_id, title, source, date, authors, url, words, format, encoding, "
     "record, hash"
@@ -119,7 +131,8 @@ class CorpusIndex:
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._db = self._connect(path)
+        self._db, self._body_file = self._connect(path)
+        self._removals_seen = self._removals()
 
     @classmethod
     def reader(cls, path: Path) -> CorpusIndex | None:
@@ -130,39 +143,43 @@ class CorpusIndex:
         try:
             db = sqlite3.connect(path, check_same_thread=False, timeout=30)
             db.execute("PRAGMA query_only=ON")
-        except sqlite3.Error:
+            bodies = BodyFile(_body_file_path(db, path), writable=False)
+        except (sqlite3.Error, OSError, ValueError):
             return None
         index = cls.__new__(cls)
         index.path = path
         index._lock = threading.RLock()
         index._db = db
+        index._body_file = bodies
+        index._removals_seen = index._removals()
         return index
 
     @staticmethod
-    def _connect(path: Path | None) -> sqlite3.Connection:
+    def _connect(path: Path | None) -> tuple[sqlite3.Connection, BodyFile]:
+        """The database and body file at `path` (rebuilt when corrupt or outdated), or both
+        in memory when they cannot be opened there."""
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                db = _open_checked(path)
-                if db is not None:
-                    return db
-                with contextlib.suppress(OSError):  # corrupt or from another version
-                    for suffix in ("", "-wal", "-shm"):
-                        os.unlink(f"{path}{suffix}")
-                db = _open_checked(path)
-                if db is not None:
-                    return db
+                opened = _open_checked(path)
+                if opened is not None:
+                    return opened
+                _remove_index(path)  # corrupt or from another version
+                opened = _open_checked(path)
+                if opened is not None:
+                    return opened
             except (OSError, sqlite3.Error):
                 pass
         db = sqlite3.connect(":memory:", check_same_thread=False)
         with db:
-            _create(db)
-        return db
+            _create(db, None)
+        return db, MemoryBodies()
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and the body file."""
         with self._lock:
             self._db.close()
+            self._body_file.close()
 
     # Reading ------------------------------------------------------------------------
 
@@ -227,31 +244,35 @@ class CorpusIndex:
                 "FROM articles WHERE id IS NOT NULL"
             ).fetchall()
 
-    def matching(self, groups: TrigramGroups) -> Iterator[tuple[str, int, bytes]]:
-        """(id, rowid, file path) of the articles that contain what `groups` asks for (see
+    def matching(self, groups: TrigramGroups) -> Iterator[BodyRow]:
+        """The `BodyRow` of each article that contains what `groups` asks for (see
         `trigram_groups`; all of them when there are none), by id, read a chunk at a time.
         The full-text index must be built (`ensure_fts`) for the trigrams to narrow
-        anything. (The files' recorded states are `file_states`: looked up by whoever
-        reads the bodies, as the first rows wait for all of these to be sorted.)"""
+        anything. A row says all a search needs to read the body (`read_body`) and check
+        that its file did not change since: no query per article."""
         if groups and self.fts_ready():
             # The full-text index drives the join: only its rows are looked up.
             yield from self._chunks(
-                "SELECT a.id, a.rowid, a.path FROM fts CROSS JOIN articles a "
-                "ON a.rowid = fts.rowid WHERE fts MATCH ? ORDER BY a.id",
+                f"SELECT {_BODY_ROW} FROM fts CROSS JOIN articles a ON a.rowid = fts.rowid "
+                "CROSS JOIN bodies b ON b.rowid = a.rowid WHERE fts MATCH ? ORDER BY a.id",
                 (_fts_query(groups),),
             )
         else:
-            yield from self._chunks("SELECT id, rowid, path FROM articles ORDER BY id", ())
+            yield from self._chunks(
+                f"SELECT {_BODY_ROW} FROM articles a CROSS JOIN bodies b ON b.rowid = a.rowid "
+                "WHERE a.id IS NOT NULL ORDER BY a.id",
+                (),
+            )
 
-    def file_states(self, rowids: list[int]) -> dict[int, tuple[int, int]]:
-        """(size, mtime_ns) recorded for the file of each of the given articles, by rowid."""
+    def body_rows(self, article_ids: list[str]) -> list[BodyRow]:
+        """The `BodyRow` of each of the given articles the index has (by id), in that order."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT a.rowid, f.size, f.mtime_ns FROM articles a "
-                "JOIN files f ON f.path = a.path WHERE a.rowid IN (SELECT value FROM json_each(?))",
-                (orjson.dumps(rowids),),
+                f"SELECT {_BODY_ROW} FROM json_each(?) j JOIN articles a ON a.id = j.value "
+                "JOIN bodies b ON b.rowid = a.rowid ORDER BY j.key",
+                (orjson.dumps(article_ids),),
             )
-            return {rowid: (size, mtime_ns) for rowid, size, mtime_ns in rows}
+            return rows.fetchall()
 
     def article_count(self) -> int:
         """How many articles the index lists."""
@@ -319,6 +340,29 @@ class CorpusIndex:
             ).fetchall()
         return [_row(values) for values in rows]
 
+    def others_removed(self) -> bool:
+        """Whether another connection (another process) removed or replaced articles since
+        this one was opened: rowids this one was given may then be gone (see
+        `gone_rowids`). (Also True after a write of this one was rolled back.)"""
+        with self._lock:
+            return self._removals() != self._removals_seen
+
+    def _removals(self) -> int:
+        """How many times the articles of a file were removed or replaced, ever."""
+        try:
+            return int(self._meta("removals") or 0)
+        except sqlite3.Error:
+            return 0
+
+    def gone_rowids(self, rowids: list[int]) -> set[int]:
+        """Those of the given rowids that no article has any more."""
+        with self._lock:
+            live = self._db.execute(
+                "SELECT rowid FROM articles WHERE rowid IN (SELECT value FROM json_each(?))",
+                (orjson.dumps(rowids),),
+            )
+            return set(rowids) - {rowid for (rowid,) in live}
+
     def has_article(self, rowid: int) -> bool:
         """Whether the article entry `rowid` is still in the index (re-indexing a file gives
         its articles new rowids)."""
@@ -331,8 +375,15 @@ class CorpusIndex:
     def body(self, rowid: int) -> str | None:
         """One article's body text, or None."""
         with self._lock:
-            row = self._db.execute("SELECT body FROM bodies WHERE rowid = ?", (rowid,)).fetchone()
-        return None if row is None else row[0]
+            row = self._db.execute(
+                "SELECT at, length FROM bodies WHERE rowid = ?", (rowid,)
+            ).fetchone()
+        return None if row is None else self._decoded(self._body_file.read(*row))
+
+    def read_bodies(self, spans: list[Span]) -> list[bytes | None]:
+        """The UTF-8 bytes of the bodies at the given (offset, length) of `BodyRow`s, in
+        that order (None for one the body file does not have)."""
+        return self._body_file.read_many(spans)
 
     def bodies(self, rowids: Iterable[int]) -> Iterator[tuple[int, str]]:
         """(rowid, body) of the given articles, in the order given."""
@@ -346,29 +397,40 @@ class CorpusIndex:
             yield from self._bodies(batch)
 
     def _bodies(self, rowids: list[int]) -> Iterator[tuple[int, str]]:
+        """(rowid, body) of those of the given articles the index has, in the order given."""
         marks = ",".join("?" * len(rowids))
         with self._lock:
-            found = dict(
-                self._db.execute(f"SELECT rowid, body FROM bodies WHERE rowid IN ({marks})", rowids)
-            )
-        for rowid in rowids:
-            if rowid in found:
-                yield rowid, found[rowid]
-
-    def bodies_in_order(self, rowids: list[int], *, utf8: bool = False) -> list[Any]:
-        """The bodies of the given articles in the order given (None for one the index does
-        not have): one query however many there are (the fast way to read thousands).
-        `utf8`: as UTF-8 bytes, not decoded."""
-        column = "CAST(body AS BLOB)" if utf8 else "body"
-        with self._lock:
-            found = dict(
-                self._db.execute(
-                    f"SELECT rowid, {column} FROM bodies"
-                    " WHERE rowid IN (SELECT value FROM json_each(?))",
-                    (orjson.dumps(rowids),),
+            found = {
+                rowid: (at, length)
+                for rowid, at, length in self._db.execute(
+                    f"SELECT rowid, at, length FROM bodies WHERE rowid IN ({marks})", rowids
                 )
-            )
-        return [found.get(rowid) for rowid in rowids]
+            }
+        wanted = [rowid for rowid in rowids if rowid in found]
+        read = self._body_file.read_many([found[rowid] for rowid in wanted])
+        for rowid, data in zip(wanted, read, strict=True):
+            if (body := self._decoded(data)) is not None:
+                yield rowid, body
+
+    @classmethod
+    def _readable(cls, body: bytes | None) -> str:
+        """A body the full-text index must hold; an unreadable one stops the building (left
+        unfinished, the index narrows no search, so nothing is missed)."""
+        text = cls._decoded(body)
+        if text is None:
+            raise sqlite3.DatabaseError("the body file does not have a body it should")
+        return text
+
+    @staticmethod
+    def _decoded(body: bytes | None) -> str | None:
+        """A body read from the body file as text (None for none, or bytes that are not what
+        was written there: the caller then reads the article's file)."""
+        if body is None:
+            return None
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
     # Writing ------------------------------------------------------------------------
 
@@ -378,8 +440,9 @@ class CorpusIndex:
         written (a read-only or full disk): what was committed stays, the rest is lost."""
         with self._lock, self._bulk_writes():
             try:
-                fts = self._fts_ready()
                 with self._db:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    fts = self._fts_ready()  # read under the write lock, as below
                     for relative in removed:
                         self._delete_file(relative, fts)
                 batch: list[IndexedFile] = []
@@ -387,19 +450,25 @@ class CorpusIndex:
                 for entry in parsed:
                     batch.append(entry)
                     if len(batch) >= INSERT_FILES:
-                        self._insert_files(batch, fts)
+                        self._insert_files(batch)
                         pending += len(batch)
                         batch = []
                     if pending >= COMMIT_FILES:
-                        self._db.commit()
+                        self._commit()
                         pending = 0
-                self._insert_files(batch, fts)
-                self._db.commit()
-            except sqlite3.Error:
+                self._insert_files(batch)
+                self._commit()
+            except (sqlite3.Error, OSError):  # OSError: the body file could not be written
                 with contextlib.suppress(sqlite3.Error):
                     self._db.rollback()
                 return False
             return True
+
+    def _commit(self) -> None:
+        """Commit, the bodies appended first made durable: a row committed never points at
+        bytes the body file may not have after a crash."""
+        self._body_file.sync()
+        self._db.commit()
 
     @contextlib.contextmanager
     def _bulk_writes(self) -> Iterator[None]:
@@ -418,13 +487,16 @@ class CorpusIndex:
                 for name, value in saved.items():
                     self._db.execute(f"PRAGMA {name}={value}")
 
-    def _insert_files(self, entries: list[IndexedFile], fts: bool) -> None:
+    def _insert_files(self, entries: list[IndexedFile]) -> None:
         """Replace the entries of these files (in a transaction the caller commits): one
         `executemany` per table for the whole batch (at most `INSERT_FILES` files)."""
         if not entries:
             return
         if not self._db.in_transaction:  # the write lock first: no other process changes
             self._db.execute("BEGIN IMMEDIATE")  # the entries read below meanwhile
+        # Whether the full-text index must be kept up to date, as of now: another process
+        # may have finished building it since this update began.
+        fts = self._fts_ready()
         paths = [os.fsencode(entry.relative) for entry in entries]
         marks = ",".join("?" * len(paths))
         indexed = self._db.execute(f"SELECT path FROM files WHERE path IN ({marks})", paths)
@@ -443,6 +515,7 @@ class CorpusIndex:
         rowid = self._next_article_rowid()
         rows: list[tuple[Any, ...]] = []
         bodies: list[tuple[int, str]] = []
+        states: list[tuple[int, int]] = []
         for path, entry in zip(paths, entries, strict=True):
             for seq, article in enumerate(entry.articles):
                 rows.append(
@@ -464,6 +537,7 @@ class CorpusIndex:
                     )
                 )
                 bodies.append((rowid, article.body))
+                states.append((entry.size, entry.mtime_ns))
                 rowid += 1
         self._db.executemany(
             "INSERT INTO articles(rowid, path, seq, base_id, title, source, date, authors, url,"
@@ -471,7 +545,16 @@ class CorpusIndex:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        self._db.executemany("INSERT INTO bodies VALUES (?, ?)", bodies)
+        spans = self._body_file.append([body.encode("utf-8") for _, body in bodies])
+        self._db.executemany(
+            "INSERT INTO bodies VALUES (?, ?, ?, ?, ?)",
+            [
+                (rowid, at, length, size, mtime_ns)
+                for (rowid, _), (at, length), (size, mtime_ns) in zip(
+                    bodies, spans, states, strict=True
+                )
+            ],
+        )
         if fts:
             self._db.executemany(
                 "INSERT INTO fts(rowid, body) VALUES (?, ?)",
@@ -514,6 +597,12 @@ class CorpusIndex:
             rowid
             for (rowid,) in self._db.execute("SELECT rowid FROM articles WHERE path = ?", (path,))
         ]
+        if rowids:  # counted, so that other connections know their rowids may be gone
+            self._db.execute(
+                "INSERT INTO meta VALUES ('removals', 1)"
+                " ON CONFLICT(key) DO UPDATE SET value = value + 1"
+            )
+            self._removals_seen += 1
         if fts:
             for rowid, body in self._bodies(rowids):
                 self._db.execute(
@@ -541,11 +630,14 @@ class CorpusIndex:
         and an interrupted build resumes where it stopped."""
         with self._lock:
             try:
-                state = self._meta("fts")
-                if state == "ready":
+                if self._meta("fts") == "ready":
                     return
-                if state != "building":
-                    with self._db:
+                with self._db:  # decided under the write lock: another process may have
+                    self._db.execute("BEGIN IMMEDIATE")  # started or finished it meanwhile
+                    state = self._meta("fts")
+                    if state == "ready":
+                        return
+                    if state != "building":
                         self._db.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
                         self._set_meta("fts", "building")
                         self._set_meta("fts_last", "-1")
@@ -556,15 +648,20 @@ class CorpusIndex:
                         self._db.execute("BEGIN IMMEDIATE")
                         last = int(self._meta("fts_last") or -1)
                         rows = self._db.execute(
-                            "SELECT rowid, body FROM bodies WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                            "SELECT rowid, at, length FROM bodies WHERE rowid > ?"
+                            " ORDER BY rowid LIMIT ?",
                             (last, FTS_BATCH),
                         ).fetchall()
                         if not rows:
                             self._set_meta("fts", "ready")
                             return
+                        read = self._body_file.read_many([(at, n) for _, at, n in rows])
                         self._db.executemany(
                             "INSERT INTO fts(rowid, body) VALUES (?, ?)",
-                            ((rowid, fold(body)) for rowid, body in rows),
+                            (
+                                (rowid, fold(self._readable(body)))
+                                for (rowid, _, _), body in zip(rows, read, strict=True)
+                            ),
                         )
                         self._set_meta("fts_last", str(rows[-1][0]))
                     done += len(rows)
@@ -613,16 +710,44 @@ def fold(text: str) -> str:
     return fold_case(text)
 
 
-def _create(db: sqlite3.Connection) -> None:
-    """Create the tables (inside the caller's transaction)."""
+def _create(db: sqlite3.Connection, path: Path | None) -> BodyFile | None:
+    """Create the tables (inside the caller's transaction) and, for the index at `path`,
+    a new body file (named in `meta`: never one another index may still be reading)."""
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             db.execute(statement)
     db.execute("INSERT INTO meta VALUES ('version', ?)", (str(SCHEMA_VERSION),))
+    if path is None:
+        return None
+    name = f"{path.name}.{secrets.token_hex(8)}.bodies"
+    db.execute("INSERT INTO meta VALUES ('bodies', ?)", (name,))
+    return BodyFile(path.parent / name, create=True)
 
 
-def _open_checked(path: Path) -> sqlite3.Connection | None:
-    """The index at `path` (created if missing), or None if it is corrupt or outdated.
+def _body_file_path(db: sqlite3.Connection, path: Path) -> Path:
+    """The body file of the index at `path` (ValueError when it names none)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'bodies'").fetchone()
+    name = str(row[0]) if row is not None else ""
+    if os.sep in name or not name.startswith(path.name + "."):
+        raise ValueError(f"no body file recorded in {path}")
+    return path.parent / name
+
+
+def _remove_index(path: Path) -> None:
+    """Delete the index at `path` and every body file it ever had (a process still reading
+    one keeps it until it lets go)."""
+    with contextlib.suppress(OSError):
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{path}{suffix}")
+        for body_file in path.parent.glob(glob.escape(path.name) + ".*.bodies"):
+            with contextlib.suppress(FileNotFoundError):
+                body_file.unlink()
+
+
+def _open_checked(path: Path) -> tuple[sqlite3.Connection, BodyFile] | None:
+    """The index at `path` and its body file (created if missing), or None if it is
+    corrupt or outdated.
 
     Raises `sqlite3.OperationalError` when it is busy or cannot be opened: then it must not
     be thrown away (another newsmark may be writing it)."""
@@ -636,18 +761,19 @@ def _open_checked(path: Path) -> sqlite3.Connection | None:
                 db.execute("BEGIN IMMEDIATE")
                 tables = _tables(db)
                 if not tables:
-                    _create(db)
-                    return db
+                    created = _create(db, path)
+                    assert created is not None
+                    return db, created
         if set(_TABLES) <= tables:
             row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is not None and row[0] == str(SCHEMA_VERSION):
-                return db
+                return db, BodyFile(_body_file_path(db, path))
     except sqlite3.OperationalError as error:
         db.close()
         if "locked" in str(error) or "busy" in str(error) or "unable to open" in str(error):
             raise
         return None
-    except sqlite3.DatabaseError:  # not a database, malformed
+    except (sqlite3.DatabaseError, ValueError, FileNotFoundError):  # malformed, no body file
         pass
     db.close()
     return None

@@ -26,7 +26,7 @@ from annotations.corpus import (
     parse_article,
     unresolved_id,
 )
-from annotations.corpus_index import CollectionScan, CorpusIndex, split_authors
+from annotations.corpus_index import BodyRow, CollectionScan, CorpusIndex, split_authors
 from annotations.errors import UnknownArticleError
 from annotations.search import (
     SearchIndex,
@@ -48,8 +48,6 @@ BODY_CHUNK = 1_000
 POOL_MIN_ARTICLES = 4_000
 UNIT_ARTICLES = 1_000
 Rendered = TypeVar("Rendered")
-# An article that can match: id, rowid, file path (relative to the collection).
-Row = tuple[str, int, bytes]
 # The collection a worker process searches (`_start_worker`).
 _worker_collection: IndexedCollection | None = None
 
@@ -166,7 +164,7 @@ class IndexedCollection:
         case_sensitive: bool,
         article_ids: Iterable[str] | None,
         prepare: Callable[[], None] | None,
-    ) -> Iterator[Row]:
+    ) -> Iterator[BodyRow]:
         """The rows (see `CorpusIndex.matching`) of the articles that can match, by id
         (`InvalidQueryError` for a bad query, before anything is read)."""
         SearchIndex([]).search(query, regex=regex, case_sensitive=case_sensitive)
@@ -183,7 +181,7 @@ class IndexedCollection:
             self._index.ensure_fts()
         return self._index.matching(groups)
 
-    def _rows_bodies(self, rows: list[Row], *, utf8: bool = False) -> list[tuple[str, Any]]:
+    def _rows_bodies(self, rows: list[BodyRow], *, utf8: bool = False) -> list[tuple[str, Any]]:
         """(id, body) of the articles of `rows`, each as its file holds it now (`utf8`: as
         UTF-8 bytes)."""
         found = self._chunk_bodies(rows, utf8=utf8)
@@ -193,43 +191,43 @@ class IndexedCollection:
                 found[number] = (article, text.encode("utf-8") if utf8 else text)
         return found
 
-    def _rows_of(self, article_ids: Iterable[str]) -> list[Row]:
+    def _rows_of(self, article_ids: Iterable[str]) -> list[BodyRow]:
         """The rows of `matching` for the given ids (or prefixes), by id."""
-        wanted = sorted({self.resolve(article_id) for article_id in article_ids})
-        rows = []
-        for article_id in wanted:
-            row = self._index.lookup(article_id, limit=1)[0]
-            rows.append((article_id, row.rowid, os.fsencode(row.path)))
-        return rows
+        return self._index.body_rows(sorted({self.resolve(i) for i in article_ids}))
 
-    def _bodies(self, rows: Iterable[Row]) -> Iterator[tuple[str, str | None]]:
+    def _bodies(self, rows: Iterable[BodyRow]) -> Iterator[tuple[str, str | None]]:
         """(id, body) of each row; None for an article whose file changed since it was
         indexed (`search_in_batches` then reads it from the file)."""
         rows = iter(rows)
         for chunk in iter(lambda: list(islice(rows, BODY_CHUNK)), []):
             yield from self._chunk_bodies(chunk)
 
-    def _chunk_bodies(self, chunk: list[Row], *, utf8: bool = False) -> list[tuple[str, Any]]:
+    def _chunk_bodies(self, chunk: list[BodyRow], *, utf8: bool = False) -> list[tuple[str, Any]]:
         """(id, body) of each row, the body None when the article's file changed since it
-        was indexed (`utf8`: the bodies as UTF-8 bytes)."""
+        was indexed (or the index cannot give it; `utf8`: the bodies as UTF-8 bytes)."""
         try:
             root = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             return [(row[0], None) for row in chunk]
-        indexed = self._index.file_states([row[1] for row in chunk])
+        stat, indexed = os.stat, self._index
+        unchanged: list[bool] = []
         try:  # each file's path looked up from the collection's directory, not from /
-            current = [
-                rowid if _file_state(path, root) == indexed.get(rowid, ()) else None
-                for _, rowid, path in chunk
-            ]
+            for row in chunk:
+                try:
+                    state = stat(row[2], dir_fd=root)
+                except OSError:
+                    unchanged.append(False)
+                    continue
+                unchanged.append(state.st_size == row[5] and state.st_mtime_ns == row[6])
         finally:
             os.close(root)
-        rowids = [rowid for rowid in current if rowid is not None]
-        bodies = iter(self._index.bodies_in_order(rowids, utf8=utf8))
-        return [
-            (row[0], None if rowid is None else next(bodies))
-            for row, rowid in zip(chunk, current, strict=True)
-        ]
+        spans = [(row[3], row[4]) for row, ok in zip(chunk, unchanged, strict=True) if ok]
+        read = iter(indexed.read_bodies(spans))
+        found: list[tuple[str, Any]] = []
+        for row, ok in zip(chunk, unchanged, strict=True):
+            body = next(read) if ok else None
+            found.append((row[0], body if utf8 or body is None else _decoded(body)))
+        return found
 
     def _body_from_file(self, article_id: str) -> str:
         """The body of an article as its file holds it now ("" when it no longer does)."""
@@ -240,6 +238,15 @@ class IndexedCollection:
             return parse_article(meta_of_row(self.root, found[0], article_id)).body
         except UnknownArticleError:
             return ""
+
+
+def _decoded(body: bytes) -> str | None:
+    """A body read from the index as text (None for bytes that are not UTF-8: not what the
+    index wrote, so the article is read from its file)."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _unchanged(root: str, scan: CollectionScan) -> bool:
@@ -256,15 +263,6 @@ def _unchanged(root: str, scan: CollectionScan) -> bool:
         except OSError:
             return False
     return True
-
-
-def _file_state(path: bytes, root: int) -> tuple[int, int] | None:
-    """(size, mtime_ns) of the file at `path` relative to the directory open as `root`."""
-    try:
-        stat = os.stat(path, dir_fd=root)
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _start_worker(root: Path, cache_path: Path) -> None:
@@ -287,7 +285,7 @@ def _search_unit(
     counts_only: bool,
     render: Callable[[Any], Rendered],
     collection: IndexedCollection,
-    rows: list[Row],
+    rows: list[BodyRow],
 ) -> Rendered:
     """The hits of `query` in the articles of `rows` (or only their counts), rendered."""
     if counts_only:

@@ -640,17 +640,19 @@ def count_literal(
     ASCII (the Kelvin sign, to "k") sends its body to the slower count of the text."""
     needle = query if case_sensitive else fold_case(query)
     encoded = needle.encode("utf-8")
-
-    def count(body: str | bytes) -> int:
+    counts: dict[str, int] = {}
+    for article, body in bodies:
         if isinstance(body, str):
-            return (body if case_sensitive else fold_case(body)).count(needle)
-        if case_sensitive:
-            return body.count(encoded)
-        if not body.isascii() and _KELVIN_SIGN in body:
-            return fold_case(body.decode("utf-8")).count(needle)
-        return body.lower().count(encoded)
-
-    return SearchCounts({article: n for article, body in bodies if (n := count(body))})
+            found = (body if case_sensitive else fold_case(body)).count(needle)
+        elif case_sensitive:
+            found = body.count(encoded)
+        elif body.isascii() or _KELVIN_SIGN not in body:
+            found = body.lower().count(encoded)
+        else:
+            found = fold_case(body.decode("utf-8")).count(needle)
+        if found:
+            counts[article] = found
+    return SearchCounts(counts)
 
 
 def countable_in_utf8(query: str, *, case_sensitive: bool) -> bool:
