@@ -151,6 +151,9 @@ class Corpus:
             if known.get(relative) != state:
                 jobs.append(FileJob(path, relative, *state))
         removed = [relative for relative in known if relative not in seen]
+        # In path order (the order of ids): the index then holds the bodies of neighbouring
+        # articles next to each other, and a search reads a batch of them at once.
+        jobs.sort(key=lambda job: job.relative)
         parsed = index_files(jobs, progress)
         if grew is not None and index.path is not None and len(jobs) > FIRST_BATCH_FILES:
             index_path = index.path

@@ -9,6 +9,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,9 @@ def test_bodies_are_read_back_as_written(kind: str, tmp_path: Path) -> None:
     end = spans[-1][0] + spans[-1][1]
     assert bodies.read(end, 1) is None and bodies.read(-1, 2) is None
     assert bodies.read_many([(end - 2, 5), spans[0]]) == [None, b"first"]
+    assert bodies.read_many(spans) == texts  # one after another: read in one go
+    assert bodies.read_many([*spans, (end, 3), (-1, 1)]) == [*texts, None, None]
+    assert bodies.read_many([spans[2], spans[0], spans[1]]) == [texts[2], *texts[:2]]
 
 
 def test_a_missing_body_file_is_refused_unless_created(tmp_path: Path) -> None:
@@ -72,6 +76,16 @@ def test_the_index_keeps_bodies_in_its_body_file(library_copy: Path) -> None:
     with sqlite3.connect(index_cache_path(library_copy)) as db:  # no text in the database
         columns = [row[1] for row in db.execute("PRAGMA table_info(bodies)")]
     assert columns == ["rowid", "at", "length", "size", "mtime_ns"]
+
+
+def test_a_first_index_keeps_the_bodies_in_the_order_of_ids(tmp_path: Path) -> None:
+    library = generated_library(tmp_path / "lib", 120)
+    Corpus.open(library)
+    index = corpus_index.CorpusIndex(index_cache_path(library))
+    rows = list(index.matching([]))
+    assert [row[0] for row in rows] == sorted(row[0] for row in rows)
+    assert all(a[3] + a[4] == b[3] for a, b in pairwise(rows))
+    index.close()
 
 
 def test_a_lost_body_file_rebuilds_the_index(library_copy: Path) -> None:
