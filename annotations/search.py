@@ -164,10 +164,11 @@ class SearchResults(Sequence[SearchHit]):
             if match.spans is None:
                 assert self._find_spans is not None, "counted hits need a way to find their spans"
                 match.spans = self._find_spans(base, body_end)
-            article, context = index.article_ids[match.position], index._context_at
+            article, spans = index.article_ids[match.position], match.spans[:remaining]
+            contexts = index._contexts_at(base, body_end, spans)
             rows += [
-                (article, start - base, end - base, context(base, body_end, start, end))
-                for start, end in match.spans[:remaining]
+                (article, start - base, end - base, context)
+                for (start, end), context in zip(spans, contexts, strict=True)
             ]
             remaining -= match.count
         return rows
@@ -444,41 +445,63 @@ class SearchIndex:
 
     def _context_at(self, base: int, body_end: int, start: int, end: int) -> str:
         """`context` of text[start:end] in the body text[base:body_end]."""
-        low, high, cut_before, cut_after = self._context_bounds(base, body_end, start, end)
-        text = self._text[low:high].replace("\n", " ")
-        return ("…" if cut_before else "") + text + ("…" if cut_after else "")
+        return self._contexts_at(base, body_end, [(start, end)])[0]
+
+    def _contexts_at(self, base: int, body_end: int, spans: list[Span]) -> list[str]:
+        """`_context_at` of each span, in one loop (the fast way for many hits)."""
+        text = self._text
+        return [
+            ("…" if cut_before else "")
+            + text[low:high].replace("\n", " ")
+            + ("…" if cut_after else "")
+            for low, high, cut_before, cut_after in self._bounds(base, body_end, spans)
+        ]
 
     def _context_bounds(
         self, base: int, body_end: int, start: int, end: int
     ) -> tuple[int, int, bool, bool]:
         """Where the context of text[start:end] (in the body text[base:body_end]) begins
-        and ends, and whether it was cut.
+        and ends, and whether it was cut (see `_bounds`)."""
+        return self._bounds(base, body_end, [(start, end)])[0]
+
+    def _bounds(
+        self, base: int, body_end: int, spans: list[Span]
+    ) -> list[tuple[int, int, bool, bool]]:
+        """`_context_bounds` of each span of the body text[base:body_end], in one loop.
 
         A word character is what `\\w` matches in a str pattern: `str.isalnum()` or "_"."""
         text = self._text
-        low = start - CONTEXT_CHARS
-        cut_before = low > base
-        if not cut_before:
-            low = base
-        elif ((char := text[low - 1]).isalnum() or char == "_") and (
-            (char := text[low]).isalnum() or char == "_"
-        ):  # a word cut: from the next space
-            space = _FIRST_SPACE.search(text, low, start)
-            low = space.end() if space is not None else low
-        else:
-            low = _SPACES.match(text, low, start).end()  # type: ignore[union-attr]
-        high = end + CONTEXT_CHARS
-        cut_after = high < body_end
-        if not cut_after:
-            high = body_end
-        elif ((char := text[high - 1]).isalnum() or char == "_") and (
-            (char := text[high]).isalnum() or char == "_"
-        ):  # a word cut: to the last space
-            through_space = _THROUGH_LAST_SPACE.match(text, end, high)
-            high = through_space.end() - 1 if through_space is not None else high
-        else:
-            high = end + len(text[end:high].rstrip())
-        return low, high, cut_before, cut_after
+        first_space, spaces, through_last_space = (
+            _FIRST_SPACE.search,
+            _SPACES.match,
+            _THROUGH_LAST_SPACE.match,
+        )
+        found = []
+        for start, end in spans:
+            low = start - CONTEXT_CHARS
+            cut_before = low > base
+            if not cut_before:
+                low = base
+            elif ((char := text[low - 1]).isalnum() or char == "_") and (
+                (char := text[low]).isalnum() or char == "_"
+            ):  # a word cut: from the next space
+                space = first_space(text, low, start)
+                low = space.end() if space is not None else low
+            else:
+                low = spaces(text, low, start).end()  # type: ignore[union-attr]
+            high = end + CONTEXT_CHARS
+            cut_after = high < body_end
+            if not cut_after:
+                high = body_end
+            elif ((char := text[high - 1]).isalnum() or char == "_") and (
+                (char := text[high]).isalnum() or char == "_"
+            ):  # a word cut: to the last space
+                through_space = through_last_space(text, end, high)
+                high = through_space.end() - 1 if through_space is not None else high
+            else:
+                high = end + len(text[end:high].rstrip())
+            found.append((low, high, cut_before, cut_after))
+        return found
 
 
 def _non_empty(pattern: regex.Pattern[str], text: str) -> Iterator[Span]:
