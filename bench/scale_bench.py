@@ -100,10 +100,15 @@ def _median(runs: list[Run]) -> Run:
     )
 
 
-def _grep(pattern: str, library: Path) -> Run:
+def _grep(pattern: str, library: Path, flags: str = "-rci") -> Run:
+    """`grep FLAGS PATTERN LIBRARY`, its output read (and dropped) as `_run` reads ours."""
     started = time.perf_counter()
-    process = subprocess.Popen(["grep", "-rci", pattern, str(library)], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(["grep", flags, pattern, str(library)], stdout=subprocess.PIPE)
+    assert process.stdout is not None
+    while os.read(process.stdout.fileno(), 1 << 16):
+        pass
     _, _, usage = os.wait4(process.pid, 0)
+    process.stdout.close()
     return Run(
         time.perf_counter() - started, usage.ru_utime + usage.ru_stime, None, usage.ru_maxrss / 1024
     )
@@ -131,7 +136,9 @@ def scale_section(config: Config) -> Section:
             "less); *first output* is when its first byte reached the pipe. *Cold*: no index "
             "yet (every file parsed, on every core). *Warm*: the index exists and no file "
             "changed. `grep -rci` over the same files is the yardstick for search "
-            "(`search --count` prints what it prints: matches per file). One-article "
+            "(`search --count` prints what it prints: matches per file); for printing every "
+            "hit of a word in nearly every article, `grep -rin` too (it prints every "
+            "matching line, as `search` prints every hit with its context). One-article "
             "commands are compared with the same command on the five bundled samples. "
             "*TUI library*: the app headless (`run_test`), until the table has rows (from a "
             "warm index they are listed before every file is checked; *every file checked*: "
@@ -182,6 +189,11 @@ def _measure_size(section: Section, size: int, config: Config) -> None:
         _run([*lib, "search", "zzzz not present"], env),
     )
     searches: dict[str, tuple[Run, Run, Run]] = {}
+    broad = SEARCHES[0]
+    printed = _median([_run([*lib, "search", broad], env) for _ in range(repeats)])
+    lines = _median([_grep(broad, library, "-rin") for _ in range(repeats)])
+    row(f"`search {broad!r}` (every hit, a line each)", printed)
+    row(f"`grep -rin {broad!r}` (every matching line)", lines)
     for query in SEARCHES:
         found = _median([_run([*lib, "search", query, "--json"], env) for _ in range(repeats)])
         counted = _median([_run([*lib, "search", query, "--count"], env) for _ in range(repeats)])
@@ -233,7 +245,7 @@ def _measure_size(section: Section, size: int, config: Config) -> None:
     )
     if not reused:
         shutil.rmtree(base, ignore_errors=True)
-    _size_checks(section, size, listing, cold, searches, one_article, tui)
+    _size_checks(section, size, listing, cold, searches, (printed, lines), one_article, tui)
 
 
 def _size_checks(
@@ -242,6 +254,7 @@ def _size_checks(
     listing: Run,
     cold: Run | None,
     searches: dict[str, tuple[Run, Run, Run]],
+    every_hit: tuple[Run, Run],
     one_article: list[float],
     tui: dict[str, float],
 ) -> None:
@@ -274,6 +287,13 @@ def _size_checks(
                 f"{broad[0].wall / broad[2].wall:.2f}× grep",
                 "< 1×",
                 broad[0].wall < broad[2].wall,
+            ),
+            Check(
+                f"`search {SEARCHES[0]}` {at} (every hit printed) vs `grep -rin` (every "
+                "matching line printed)",
+                f"{every_hit[0].wall / every_hit[1].wall:.2f}× grep",
+                "< 1×",
+                every_hit[0].wall < every_hit[1].wall,
             ),
             Check(
                 f"one-article commands {at} vs the samples (worst)",
