@@ -37,7 +37,10 @@ class BodyFile:
         self.path = path
         self._lock = threading.Lock()
         flags = (os.O_RDWR if writable else os.O_RDONLY) | os.O_CLOEXEC
-        self._fd = os.open(path, flags | (os.O_CREAT if create else 0), 0o644)
+        fd = os.open(path, flags | (os.O_CREAT if create else 0), 0o644)
+        # Held as a file object, so that a body file never closed is closed when collected.
+        self._file = open(fd, "r+b" if writable else "rb", buffering=0)  # noqa: SIM115
+        self._fd = fd
 
     def append(self, bodies: list[bytes]) -> list[Span]:
         """Write `bodies` at the end of the file; their (offset, length). Only under the
@@ -104,7 +107,7 @@ class BodyFile:
     def close(self) -> None:
         """Close the file."""
         with self._lock, contextlib.suppress(OSError):
-            os.close(self._fd)
+            self._file.close()
 
 
 class MemoryBodies(BodyFile):

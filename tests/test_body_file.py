@@ -4,6 +4,7 @@ processes index the same collection at once."""
 
 from __future__ import annotations
 
+import gc
 import os
 import random
 import sqlite3
@@ -180,3 +181,13 @@ def test_two_processes_indexing_at_once_find_every_hit_and_keep_every_body_whole
     indexed = {row[0]: body.decode("utf-8") for row, body in zip(rows, bodies, strict=True) if body}
     assert indexed == {meta.id: fresh.article(meta.id).body for meta in fresh}
     index.close()
+
+
+def test_a_body_file_never_closed_lets_go_of_its_descriptor(tmp_path: Path) -> None:
+    path = tmp_path / "b.bodies"
+    BodyFile(path, create=True).close()
+    open_before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        BodyFile(path).read(0, 0)  # dropped without close, as a replaced index may be
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= open_before
