@@ -245,25 +245,18 @@ class CorpusIndex:
             ).fetchall()
 
     def matching(self, groups: TrigramGroups) -> Iterator[BodyRow]:
-        """The `BodyRow` of each article (with an id) that contains what `groups` asks for
-        (see `trigram_groups`; all of them when there are none), by id.
+        """The `BodyRow` of each article that contains what `groups` asks for (see
+        `trigram_groups`; all of them when there are none), by id, read a chunk at a time.
         The full-text index must be built (`ensure_fts`) for the trigrams to narrow
         anything. A row says all a search needs to read the body (`read_body`) and check
         that its file did not change since: no query per article."""
         if groups and self.fts_ready():
-            # The full-text index drives the join: only its rows are looked up, in rowid
-            # order, then sorted here: a first index gives rowids in path order, so they
-            # are nearly sorted already, which Python's sort takes in one pass (SQLite's
-            # sort of 100,000 rows cost a third of the query).
-            with self._lock:
-                rows = self._db.execute(
-                    f"SELECT {_BODY_ROW} FROM fts CROSS JOIN articles a ON a.rowid = fts.rowid"
-                    " CROSS JOIN bodies b ON b.rowid = a.rowid"
-                    " WHERE fts MATCH ? AND a.id IS NOT NULL",
-                    (_fts_query(groups),),
-                ).fetchall()
-            rows.sort()
-            yield from rows
+            # The full-text index drives the join: only its rows are looked up.
+            yield from self._chunks(
+                f"SELECT {_BODY_ROW} FROM fts CROSS JOIN articles a ON a.rowid = fts.rowid "
+                "CROSS JOIN bodies b ON b.rowid = a.rowid WHERE fts MATCH ? ORDER BY a.id",
+                (_fts_query(groups),),
+            )
         else:
             yield from self._chunks(
                 f"SELECT {_BODY_ROW} FROM articles a CROSS JOIN bodies b ON b.rowid = a.rowid "
