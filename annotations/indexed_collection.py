@@ -209,24 +209,21 @@ class IndexedCollection:
             root = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         except OSError:
             return [(row[0], None) for row in chunk]
-        stat, indexed = os.stat, self._index
-        unchanged: list[bool] = []
+        stat = os.stat
+        bodies = self._index.read_bodies([(row[3], row[4]) for row in chunk])
+        found: list[tuple[str, Any]] = []
         try:  # each file's path looked up from the collection's directory, not from /
-            for row in chunk:
+            for row, body in zip(chunk, bodies, strict=True):
                 try:
                     state = stat(row[2], dir_fd=root)
                 except OSError:
-                    unchanged.append(False)
-                    continue
-                unchanged.append(state.st_size == row[5] and state.st_mtime_ns == row[6])
+                    body = None
+                else:
+                    if state.st_size != row[5] or state.st_mtime_ns != row[6]:
+                        body = None  # changed since it was indexed: read from the file
+                found.append((row[0], body if utf8 or body is None else _decoded(body)))
         finally:
             os.close(root)
-        spans = [(row[3], row[4]) for row, ok in zip(chunk, unchanged, strict=True) if ok]
-        read = iter(indexed.read_bodies(spans))
-        found: list[tuple[str, Any]] = []
-        for row, ok in zip(chunk, unchanged, strict=True):
-            body = next(read) if ok else None
-            found.append((row[0], body if utf8 or body is None else _decoded(body)))
         return found
 
     def _body_from_file(self, article_id: str) -> str:
