@@ -224,8 +224,12 @@ class SearchIndex:
                 parts.append(text)
                 offset += len(text) + len(SEPARATOR)
             self._text = SEPARATOR.join(parts)
-            folded = [fold_case(part) for part in parts]
-            self._folded = SEPARATOR.join(folded)
+            # Lower-cased in one go (the separators end every word, so a final sigma is the
+            # same either way), unless a character changes length ("İ": see `fold_case`).
+            lowered = self._text.lower()
+            if len(lowered) != len(self._text):
+                lowered = SEPARATOR.join(fold_case(part) for part in parts)
+            self._folded = lowered
             self._pending = []
             self._built = True
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.search import SearchIndex
+from annotations.search import SEPARATOR, SearchIndex, fold_case
 
 BODIES = {
     "a": "Vietnam and China. vietnam again.",
@@ -244,3 +245,18 @@ def test_a_limited_search_in_one_article_counts_that_article_whole() -> None:
     assert len(hits) == 2 and hits.total == 4 and hits.complete
     stopped = index.search(r"x\d", regex=True, limit=2)
     assert len(stopped) == 2 and not stopped.complete
+
+
+def test_the_joined_text_is_folded_as_each_body_is() -> None:
+    """Folded in one go, the joined bodies equal each body folded on its own (a final
+    sigma at a body's edge, "İ" which lower-cases to two characters, Turkish, German)."""
+    pieces = ["Σ", "ΑΣ", " ", "ΟΔΟΣ", "İ", "stanbul", "Straße", "ǅ", "x", "\n", "'Σ'"]
+    rng = random.Random(5)
+    for _ in range(300):
+        bodies = [
+            (str(n), "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))))
+            for n in range(rng.randint(1, 5))
+        ]
+        index = SearchIndex(bodies)
+        index.fill_missing(lambda article: "")
+        assert index._folded == SEPARATOR.join(fold_case(body) for _, body in bodies)
