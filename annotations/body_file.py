@@ -62,25 +62,27 @@ class BodyFile:
         """Make what was appended durable (before the rows pointing at it are committed)."""
         os.fsync(self._fd)
 
+    def size(self) -> int:
+        """The file's size in bytes now."""
+        return os.fstat(self._fd).st_size
+
     def read(self, at: int, length: int) -> bytes | None:
         """The `length` bytes at offset `at`, or None when the file does not have them."""
-        if at < 0 or length < 0:
-            return None
-        found = os.pread(self._fd, length, at)
-        return found if len(found) == length else None
+        return self.read_many([(at, length)])[0]
 
     def read_many(self, spans: Sequence[Span]) -> list[bytes | None]:
         """`read` of each span, in the order given: spans that follow each other in the
         file (the bodies of neighbouring articles, as a first index writes them) are read
-        with one `pread`, up to `MAX_RUN` bytes."""
-        fd, pread = self._fd, os.pread
+        with one `pread`, up to `MAX_RUN` bytes. A span outside the file (a corrupt offset
+        or length) is None, never read."""
+        fd, pread, size = self._fd, os.pread, self.size()
         found: list[bytes | None] = []
-        run: list[Span] = []
-        run_start = run_end = -1
+        run: list[Span] = []  # spans that follow each other, all inside the file
+        run_start = run_end = 0
 
         def flush() -> None:
             if len(run) == 1:
-                found.append(self.read(*run[0]))
+                found.append(pread(fd, run[0][1], run[0][0]))
             elif run:
                 block = pread(fd, run_end - run_start, run_start)
                 for at, length in run:
@@ -90,23 +92,27 @@ class BodyFile:
             run.clear()
 
         for at, length in spans:
-            if at == run_end and length >= 0 and run_end - run_start + length <= MAX_RUN:
+            if at < 0 or length < 0 or at + length > size:
+                flush()
+                found.append(None)
+            elif run and at == run_end and run_end - run_start + length <= MAX_RUN:
                 run.append((at, length))
                 run_end += length
-                continue
-            flush()
-            if at < 0 or length < 0:
-                found.append(None)
-                run_start = run_end = -1
             else:
+                flush()
                 run.append((at, length))
                 run_start, run_end = at, at + length
         flush()
-        return found
+        return [
+            body if body is None or len(body) == span[1] else None
+            for body, span in zip(found, spans, strict=True)
+        ]
 
     def close(self) -> None:
-        """Close the file."""
+        """Close the file (a read after this fails, never reads whatever file the
+        descriptor's number is given to next)."""
         with self._lock, contextlib.suppress(OSError):
+            self._fd = -1
             self._file.close()
 
 
@@ -129,6 +135,10 @@ class MemoryBodies(BodyFile):
 
     def sync(self) -> None:
         """Nothing to make durable."""
+
+    def size(self) -> int:
+        """How many bytes are kept."""
+        return len(self._data)
 
     def read(self, at: int, length: int) -> bytes | None:
         """The `length` bytes at `at`, or None."""

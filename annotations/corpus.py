@@ -121,7 +121,7 @@ class Corpus:
             del early_rows
             with gc_paused():
                 listed = _unique_metas(root, index.article_tuples())
-            early = cls._indexed_so_far(root, index.path, listed) if listed[0] else None
+            early = cls._indexed_so_far(root, index.path, (listed, index)) if listed[0] else None
             if early is not None:
                 grew(early)
         known = index.files()
@@ -184,18 +184,24 @@ class Corpus:
 
     @classmethod
     def _indexed_so_far(
-        cls, root: Path, path: Path, listed: UniqueMetas | None = None
+        cls,
+        root: Path,
+        path: Path,
+        listed: tuple[UniqueMetas, CorpusIndex] | None = None,
     ) -> Corpus | None:
-        """The articles the index at `path` holds now (`listed`, when already read), through
-        a connection of its own (read-only: the index is being written by another); None
-        when that cannot be opened."""
-        index = CorpusIndex.reader(path)
+        """The articles the index at `path` holds now, through a connection of its own
+        (read-only: the index is being written by another); None when that cannot be
+        opened. `listed`: what the given connection read already, used only if the index
+        is still the one it reads (rowids of a rebuilt index name other articles)."""
+        index = CorpusIndex.reader(path, like=None if listed is None else listed[1])
         if index is None:
             return None
         if listed is None:
             with gc_paused():
-                listed = _unique_metas(root, index.article_tuples())
-        metas, rows, _renamed = listed
+                read = _unique_metas(root, index.article_tuples())
+        else:
+            read = listed[0]
+        metas, rows, _renamed = read
         return cls(root, metas, [], index, rows)
 
     @classmethod

@@ -3,7 +3,8 @@
 It holds what the library shows about every article (metadata, content hash), each file's
 size and modification time (so only changed files are parsed again), where each article's
 body is in the body file beside it (`annotations.body_file`: the bodies as UTF-8, read
-through a memory map, on demand), and a full-text index of trigrams over the case-folded
+on demand; `meta` records how far the file was written, so a file found cut short is a
+corrupt index, rebuilt), and a full-text index of trigrams over the case-folded
 bodies (FTS5, `detail=none`: about 0.4 times the text), built on the first search and
 kept up to date afterwards. The full-text index only narrows a search down to the
 articles that contain every trigram of the query; the search itself is exact.
@@ -132,27 +133,57 @@ class CorpusIndex:
         self.path = path
         self._lock = threading.RLock()
         self._db, self._body_file = self._connect(path)
+        # Removals and replacements of files' articles (see `others_removed`): the count as
+        # of this connection's start plus its own committed ones, and its own not yet
+        # committed.
         self._removals_seen = self._removals()
+        self._pending_removals = 0
 
     @classmethod
-    def reader(cls, path: Path) -> CorpusIndex | None:
+    def reader(cls, path: Path, *, like: CorpusIndex | None = None) -> CorpusIndex | None:
         """Another connection to the index at `path`, which exists and is being written by
         the first one: read-only, and never checked, rebuilt or thrown away as `__init__`
         may do (which would be wrong while another connection writes it). None when it
-        cannot be opened."""
+        cannot be opened.
+
+        With `like` (the connection that read rowids or body spans the new one is to be
+        given): None unless the index at `path` is still the one `like` reads (not rebuilt
+        since), and the new connection counts removals from where `like` started."""
+        db = None
         try:
             db = sqlite3.connect(path, check_same_thread=False, timeout=30)
             db.execute("PRAGMA query_only=ON")
-            bodies = BodyFile(_body_file_path(db, path), writable=False)
+            body_path = _body_file_path(db, path)
+            if like is not None and body_path != like._body_file.path:
+                db.close()
+                return None
+            bodies = BodyFile(body_path, writable=False)
         except (sqlite3.Error, OSError, ValueError):
+            if db is not None:
+                db.close()
             return None
         index = cls.__new__(cls)
         index.path = path
         index._lock = threading.RLock()
         index._db = db
         index._body_file = bodies
-        index._removals_seen = index._removals()
+        index._pending_removals = 0
+        index._removals_seen = index._removals() if like is None else like._removals_seen
         return index
+
+    def in_child(self) -> CorpusIndex | None:
+        """This index for a forked process (a search worker): a connection of its own
+        (read-only) that reads bodies from the very body file this one reads, so that the
+        body spans this one gave stay right even if the index was rebuilt meanwhile (then
+        the new connection's lookups see the new index: only ever by article id). None
+        when the index cannot be opened."""
+        if self.path is None:
+            return None
+        child = CorpusIndex.reader(self.path)
+        if child is not None:
+            child._body_file.close()
+            child._body_file = self._body_file
+        return child
 
     @staticmethod
     def _connect(path: Path | None) -> tuple[sqlite3.Connection, BodyFile]:
@@ -440,11 +471,11 @@ class CorpusIndex:
         written (a read-only or full disk): what was committed stays, the rest is lost."""
         with self._lock, self._bulk_writes():
             try:
-                with self._db:
-                    self._db.execute("BEGIN IMMEDIATE")
-                    fts = self._fts_ready()  # read under the write lock, as below
-                    for relative in removed:
-                        self._delete_file(relative, fts)
+                self._db.execute("BEGIN IMMEDIATE")
+                fts = self._fts_ready()  # read under the write lock, as below
+                for relative in removed:
+                    self._delete_file(relative, fts)
+                self._commit()
                 batch: list[IndexedFile] = []
                 pending = 0
                 for entry in parsed:
@@ -461,6 +492,7 @@ class CorpusIndex:
             except (sqlite3.Error, OSError):  # OSError: the body file could not be written
                 with contextlib.suppress(sqlite3.Error):
                     self._db.rollback()
+                self._pending_removals = 0
                 return False
             return True
 
@@ -469,6 +501,8 @@ class CorpusIndex:
         bytes the body file may not have after a crash."""
         self._body_file.sync()
         self._db.commit()
+        self._removals_seen += self._pending_removals
+        self._pending_removals = 0
 
     @contextlib.contextmanager
     def _bulk_writes(self) -> Iterator[None]:
@@ -545,7 +579,12 @@ class CorpusIndex:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
+        written = int(self._meta("bodies_end") or 0)
+        if self._body_file.size() < written:  # cut short: appending would overwrite bodies
+            raise OSError(f"the body file {self._body_file.path} lost bodies it was given")
         spans = self._body_file.append([body.encode("utf-8") for _, body in bodies])
+        if spans:
+            self._set_meta("bodies_end", str(spans[-1][0] + spans[-1][1]))
         self._db.executemany(
             "INSERT INTO bodies VALUES (?, ?, ?, ?, ?)",
             [
@@ -602,7 +641,7 @@ class CorpusIndex:
                 "INSERT INTO meta VALUES ('removals', 1)"
                 " ON CONFLICT(key) DO UPDATE SET value = value + 1"
             )
-            self._removals_seen += 1
+            self._pending_removals += 1
         if fts:
             for rowid, body in self._bodies(rowids):
                 self._db.execute(
@@ -767,7 +806,13 @@ def _open_checked(path: Path) -> tuple[sqlite3.Connection, BodyFile] | None:
         if set(_TABLES) <= tables:
             row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is not None and row[0] == str(SCHEMA_VERSION):
-                return db, BodyFile(_body_file_path(db, path))
+                bodies = BodyFile(_body_file_path(db, path))
+                written = db.execute("SELECT value FROM meta WHERE key = 'bodies_end'").fetchone()
+                if bodies.size() >= int(written[0] if written else 0):
+                    return db, bodies
+                bodies.close()  # cut short: the bodies it lost must not be read as others
+                db.close()
+                return None
     except sqlite3.OperationalError as error:
         db.close()
         if "locked" in str(error) or "busy" in str(error) or "unable to open" in str(error):

@@ -27,7 +27,7 @@ from annotations.corpus import (
     unresolved_id,
 )
 from annotations.corpus_index import BodyRow, CollectionScan, CorpusIndex, split_authors
-from annotations.errors import UnknownArticleError
+from annotations.errors import LibraryNotFoundError, UnknownArticleError
 from annotations.search import (
     SearchIndex,
     SearchResults,
@@ -154,7 +154,7 @@ class IndexedCollection:
             chain(first, units),
             workers,
             initializer=_start_worker,
-            initargs=(self.root, self._index.path),
+            initargs=(self,),  # forked: the collection is the parent's, not a copy made
         )
 
     def _candidate_rows(
@@ -262,16 +262,20 @@ def _unchanged(root: str, scan: CollectionScan) -> bool:
     return True
 
 
-def _start_worker(root: Path, cache_path: Path) -> None:
-    """Set up a worker process of `search_map`: its own connection to the index."""
+def _start_worker(parent: IndexedCollection) -> None:
+    """Set up a worker process of `search_map` (forked from the parent): a connection of
+    its own to the index, reading bodies from the parent's body file, where the spans the
+    parent sends point."""
     global _worker_collection
-    index = CorpusIndex(cache_path)
-    _worker_collection = IndexedCollection(root, index, CollectionScan(0, (), ()))
+    index = parent._index.in_child()  # None: each unit says so (`_worker_unit`)
+    if index is not None:
+        _worker_collection = IndexedCollection(parent.root, index, CollectionScan(0, (), ()))
 
 
 def _worker_unit(search: Callable[[IndexedCollection, Any], Rendered], rows: Any) -> Rendered:
     """In a worker: `search` over the collection the worker was started with."""
-    assert _worker_collection is not None, "the worker was not started"
+    if _worker_collection is None:  # (an error in the set-up would start workers forever)
+        raise LibraryNotFoundError("the collection's index went away during the search")
     return search(_worker_collection, rows)
 
 
