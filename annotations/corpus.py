@@ -78,6 +78,10 @@ class Corpus:
         # Per article id: (rowid in the index, content hash).
         self._rows = rows or {}
         self._search_index: SearchIndex | None = None
+        # Rowids of `_rows` another process's re-indexing removed, as of the count of
+        # removals `_replaced_stamp` (looked up again only when that count changes).
+        self._replaced_rowids: set[int] = set()
+        self._replaced_stamp: int | None = None
         self._hashes: dict[str, str] = {}
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
@@ -484,9 +488,13 @@ class Corpus:
         if found is None:
             return ids
         rows = self._rows
-        if self._index.others_removed():  # an article another process indexed again has
-            ruled_out = [rows[i][0] for i in ids if i in rows and rows[i][0] not in found]
-            found |= self._index.gone_rowids(ruled_out)  # a new rowid: cannot be ruled out
+        stamp = self._index.others_removed()
+        if stamp is not None:  # an article another process indexed again has a new rowid:
+            if stamp != self._replaced_stamp:  # it cannot be ruled out by its old one
+                rowids = [row[0] for row in rows.values()]
+                self._replaced_rowids = self._index.gone_rowids(rowids)
+                self._replaced_stamp = stamp
+            found |= self._replaced_rowids
         return [i for i in ids if i in rows and rows[i][0] in found]
 
     def _bodies_of(self, ids: list[str]) -> Iterator[tuple[str, str | None]]:

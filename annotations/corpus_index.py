@@ -371,12 +371,14 @@ class CorpusIndex:
             ).fetchall()
         return [_row(values) for values in rows]
 
-    def others_removed(self) -> bool:
-        """Whether another connection (another process) removed or replaced articles since
-        this one was opened: rowids this one was given may then be gone (see
-        `gone_rowids`). (Also True after a write of this one was rolled back.)"""
+    def others_removed(self) -> int | None:
+        """None, or (when another connection, another process, removed or replaced articles
+        since this one was opened: rowids this one was given may then be gone, see
+        `gone_rowids`) how many removals the index has counted so far: a stamp that
+        changes with every further one."""
         with self._lock:
-            return self._removals() != self._removals_seen
+            removals = self._removals()
+            return None if removals == self._removals_seen else removals
 
     def _removals(self) -> int:
         """How many times the articles of a file were removed or replaced, ever."""

@@ -145,3 +145,25 @@ def test_read_many_never_reads_outside_the_file(tmp_path: Path) -> None:
     bodies.close()
     with pytest.raises(OSError):
         bodies.read_many(spans)  # closed: never another file's bytes
+
+
+def test_replaced_rowids_are_looked_up_once_per_change_by_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = generated_library(tmp_path / "lib", 200)
+    tui = Corpus.open(library)
+    list(tui.search_batches("talks"))
+    looked_up: list[int] = []
+    real_gone = CorpusIndex.gone_rowids
+
+    def gone_rowids(index: CorpusIndex, rowids: list[int]) -> set[int]:
+        looked_up.append(len(rowids))
+        return real_gone(index, rowids)
+
+    monkeypatch.setattr(CorpusIndex, "gone_rowids", gone_rowids)
+    for number, word in ((2, "quokka"), (3, "wombat")):
+        (library / f"a{number:04d}.txt").write_text(f"Title\n\n{word} sighting\n", "utf-8")
+        index_in_another_process(library)
+        for _ in range(3):  # a TUI searches as the user types
+            assert hits_per_article(tui.search_batches(word)) == expected_counts(library, word)
+    assert looked_up == [200, 200]
