@@ -2,9 +2,9 @@
 
 At a million articles, building every article's `ArticleMeta` (and its `Path`) takes about
 ten seconds; the library's rows, sort and filter need only six values of each. A warm
-collection is first listed from its index in one query (`early_listing`), already in the
-library's first order (newest first), as `ListedArticle` tuples; the full metadata follows
-(see `Corpus.open`). Both are `Listed`.
+collection is first listed from its index in one query (`early_listing`), as `ListedArticle`
+tuples, and in the library's first order (newest first); the full metadata follows (see
+`Corpus.open`). Both are `Listed`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 # Articles sorted in one call (a call holds the interpreter: 30 ms at this many).
 SORT_STEP = 50_000
+# Articles read in one call into C by a pass over all of them (`map` of an attribute, say):
+# 20-40 ms at this many, at a million articles.
+PASS_STEP = 20_000
 
 
 class Listed(Protocol):
@@ -55,9 +58,19 @@ def newest_first_key(article: Listed) -> str:
     return f"{(article.date or '').casefold()}\0{article.id}"
 
 
-def early_listing(index: CorpusIndex) -> list[ListedArticle]:
+class EarlyListing(NamedTuple):
+    """A collection as its index lists it: `articles` in the order the index gave them
+    (the order they were made in, so in memory: a pass over a million of them reads two
+    to four times faster than over the same articles sorted), and `newest`: the same
+    articles newest first (see `newest_first_key`)."""
+
+    articles: list[ListedArticle]
+    newest: list[ListedArticle]
+
+
+def early_listing(index: CorpusIndex) -> EarlyListing:
     """Every article the index has given an id (those of the last full open of the
-    collection), read in one query, newest first (see `newest_first_key`)."""
+    collection), read in one query, and the same newest first."""
     listed = list(map(ListedArticle._make, index.listed_rows()))
     # Sorted a step at a time, then the sorted runs merged (timsort finds them): no one
     # call holds the interpreter for long (the TUI's event loop runs beside this).
@@ -65,6 +78,6 @@ def early_listing(index: CorpusIndex) -> list[ListedArticle]:
         sorted(listed[start : start + SORT_STEP], key=newest_first_key, reverse=True)
         for start in range(0, len(listed), SORT_STEP)
     ]
-    listed = list(chain.from_iterable(runs))
-    listed.sort(key=newest_first_key, reverse=True)
-    return listed
+    newest = list(chain.from_iterable(runs))
+    newest.sort(key=newest_first_key, reverse=True)
+    return EarlyListing(listed, newest)

@@ -20,9 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import TypeVar
 
-from annotations.library_listing import Listed
+from annotations.library_listing import PASS_STEP, Listed
 from annotations.model import Annotation
 from annotations.query import HAS_VALUES, Query, Term, parse_query, tag_index, tag_needle
 from annotations.tags import tag_key
@@ -45,13 +48,22 @@ class ArticleState:
 
 
 NO_ANNOTATIONS = ArticleState()
+ID = attrgetter("id")
+HAYSTACK_FIELDS = attrgetter("id", "title", "source", "author", "date")
 L = TypeVar("L", bound=Listed)
 
 
-def filter_haystack(meta: Listed) -> str:
-    """What words look in: the id, title, outlet, author and date, case-folded."""
-    parts = (meta.id, meta.title, meta.source, meta.author, meta.date)
-    return " ".join(part for part in parts if part).casefold()
+def filter_haystacks(metas: Sequence[Listed]) -> dict[str, str]:
+    """What words look in, by article id: the id, title, outlet, author and date (those it
+    has), joined by spaces and case-folded. Made without a Python call per article (a loop
+    took twice as long), `PASS_STEP` articles at a time: one call into C holds the
+    interpreter, and a TUI's event loop may run beside this."""
+    haystacks: dict[str, str] = {}
+    for start in range(0, len(metas), PASS_STEP):
+        part = metas[start : start + PASS_STEP]
+        joined = map(" ".join, map(partial(filter, None), map(HAYSTACK_FIELDS, part)))
+        haystacks.update(zip(map(ID, part), map(str.casefold, joined), strict=True))
+    return haystacks
 
 
 def article_states(annotations: Iterable[Annotation]) -> dict[str, ArticleState]:
@@ -125,15 +137,21 @@ def filter_articles(
     states: dict[str, ArticleState] | None = None,
 ) -> list[L]:
     """The articles of `metas` (in their order) that `query` matches; `haystacks` holds
-    each one's `filter_haystack`, `states` its `article_states` (needed only when
+    each one's text (`filter_haystacks`), `states` its `article_states` (needed only when
     `needs_annotations(query)`; an article without a state has no annotations)."""
     found = list(metas)
     states = states or {}
     for group in query.groups:
         term = group[0]
         if len(group) == 1 and term.facet is None and not term.negated:
-            needle = " ".join(term.value.split()).casefold()  # inline: the common case
-            found = [meta for meta in found if needle in haystacks[meta.id]]
+            # The common case, without a Python call per article: `needle in haystack`.
+            needle = " ".join(term.value.split()).casefold()
+            kept: list[L] = []
+            for start in range(0, len(found), PASS_STEP):
+                part = found[start : start + PASS_STEP]
+                texts = map(haystacks.__getitem__, map(ID, part))
+                kept += compress(part, map(str.__contains__, texts, repeat(needle)))
+            found = kept
             continue
         tests = [_term_test(t) for t in group]
         found = [

@@ -3,25 +3,33 @@ is built: the same rows, sorts and filter results as the collection once open (i
 
 from __future__ import annotations
 
+import dataclasses
+import random
 import shutil
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 
 import annotations.corpus as corpus_module
 import annotations.library_listing as library_listing
+import annotations.library_query as library_query_module
+import tui.widgets.library_rows as library_rows_module
 from annotations.corpus import Corpus, index_cache_path
 from annotations.corpus_index import CorpusIndex
-from annotations.library_listing import ListedArticle, early_listing
+from annotations.library_listing import EarlyListing, ListedArticle, early_listing
+from annotations.library_query import filter_articles, filter_haystacks, parse_library_filter
 from bench.generate import generate_collection
 from tests.conftest import SAMPLES_DIR
 from tests.tui_support import article_table, library_rows, library_status, wait_until
 from tui.app import NewsmarkApp
+from tui.screens.library import COLUMNS
 from tui.screens.library_model import LibraryModel
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
+from tui.widgets.library_rows import LibraryRows
 from tui.workspace import Workspace
 
 SORTS = [
@@ -71,37 +79,39 @@ def test_the_early_listing_is_the_collection_newest_first(
     finally:
         index.close()
     expected = newest_first(corpus)
-    assert early == expected
-    assert {"same-txt", "same-md"} & {a.id for a in early}  # duplicates told apart
-    assert any(a.author and ", " in a.author for a in early)  # authors joined as listed
-    assert early[-1].date is None  # undated last
+    assert early.newest == expected
+    assert sorted(early.articles) == sorted(expected)  # the same, in the index's order
+    assert {id(a) for a in early.articles} == {id(a) for a in early.newest}  # the same objects
+    assert {"same-txt", "same-md"} & {a.id for a in early.newest}  # duplicates told apart
+    assert any(a.author and ", " in a.author for a in early.newest)  # authors joined as listed
+    assert early.newest[-1].date is None  # undated last
 
 
 def test_open_lists_early_only_from_a_warm_index_and_before_the_collection(
     library: Path,
 ) -> None:
     events: list[str] = []
-    listings: list[list[ListedArticle]] = []
+    listings: list[EarlyListing] = []
 
-    def listed(articles: list[ListedArticle]) -> None:
+    def listed(listing: EarlyListing) -> None:
         events.append("listed")
-        listings.append(articles)
+        listings.append(listing)
 
     Corpus.open(library, grew=lambda c: events.append("grew"), listed_early=listed)
     assert "listed" not in events  # a first index has nothing to list early
     events.clear()
     corpus = Corpus.open(library, grew=lambda c: events.append("grew"), listed_early=listed)
     assert events == ["listed", "grew"]
-    assert listings[0] == newest_first(corpus)
+    assert listings[0].newest == newest_first(corpus)
 
 
 class FakeWorkspace:
     """What `LibraryModel` asks of the workspace: the collection or its early listing, and
     annotation counts (one article has two)."""
 
-    def __init__(self, corpus: Corpus | None, early: list[ListedArticle] | None) -> None:
+    def __init__(self, corpus: Corpus | None, early: EarlyListing | None) -> None:
         self.corpus, self.early = corpus, early
-        self.counted = next(iter(corpus)).id if corpus else early[0].id  # type: ignore[index]
+        self.counted = next(iter(corpus)).id if corpus else early.newest[0].id  # type: ignore[union-attr]
 
     def annotation_counts(self) -> dict[str, int]:
         return {self.counted: 2}
@@ -112,9 +122,10 @@ class FakeWorkspace:
 
 def test_the_early_rows_sort_and_filter_as_the_collection_does(library: Path) -> None:
     Corpus.open(library)
-    early: list[ListedArticle] = []
-    corpus = Corpus.open(library, grew=lambda c: None, listed_early=early.extend)
-    assert len(early) == len(corpus)
+    listings: list[EarlyListing] = []
+    corpus = Corpus.open(library, grew=lambda c: None, listed_early=listings.append)
+    early = listings[0]
+    assert len(early.articles) == len(corpus)
     early_model, full_model = LibraryModel(), LibraryModel()
     early_space = FakeWorkspace(None, early)
     full_space = FakeWorkspace(corpus, None)
@@ -167,3 +178,44 @@ async def test_the_library_lists_filters_and_opens_before_the_collection_is_buil
             assert app.workspace.early is None
     finally:
         release.set()
+
+
+@pytest.mark.parametrize("step", [7, library_listing.PASS_STEP])  # read in steps
+def test_column_widths_are_those_of_the_widest_cells(
+    library: Path, step: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library_rows_module, "PASS_STEP", step)
+    monkeypatch.setattr(library_query_module, "PASS_STEP", step)
+    corpus = Corpus.open(library)
+    metas = list(corpus)
+    metas[0] = dataclasses.replace(metas[0], words=123_456_789)  # the widest, read first
+    assert any(m.date is None for m in metas) and any(len(m.date or "") > 10 for m in metas)
+    columns = tuple(sort.column for sort in COLUMNS)
+    for counts in ({}, {metas[2].id: 12_345_678, metas[3].id: 999_999_999, "gone": 999_999_999}):
+        rows = LibraryRows(metas[::2], counts)
+        # What the table would measure: every cell of every row (the title's: its label).
+        cells = [rows.row(i).cells for i in range(len(rows))]
+        expected = [
+            max([cell_len(column.label) + 2] + ([] if n == 0 else [cell_len(c[n]) for c in cells]))
+            for n, column in enumerate(columns)
+        ]
+        assert rows.content_widths(columns) == expected
+        shuffled = random.Random(step).sample(metas[::2], len(rows))
+        assert rows.content_widths(columns, shuffled) == expected  # the same, read in any order
+    assert expected[3:] == [len("123456789"), len("12345678")]  # not listed: left out
+
+
+@pytest.mark.parametrize("step", [7, library_listing.PASS_STEP])  # read in steps
+def test_filter_texts_and_words_match_as_written(
+    library: Path, step: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(library_query_module, "PASS_STEP", step)
+    metas = list(Corpus.open(library))
+    haystacks = filter_haystacks(metas)
+    fields = ("id", "title", "source", "author", "date")
+    for meta in metas:  # the id, title, outlet, author and date it has, case-folded
+        parts = [getattr(meta, name) for name in fields]
+        assert haystacks[meta.id] == " ".join(p for p in parts if p).casefold()
+    for word in ("xinhua", "2023-12", "vietnam", "ß", "zzz"):
+        found = filter_articles(parse_library_filter(word), metas[::-1], haystacks)
+        assert found == [m for m in metas[::-1] if word.casefold() in haystacks[m.id]]
