@@ -20,7 +20,7 @@ import tui.widgets.library_rows as library_rows_module
 from annotations.corpus import Corpus, index_cache_path
 from annotations.corpus_index import CorpusIndex
 from annotations.library_listing import EarlyListing, ListedArticle, early_listing
-from annotations.library_query import filter_articles, filter_haystacks, parse_library_filter
+from annotations.library_query import filter_articles, filter_texts, parse_library_filter
 from bench.generate import generate_collection
 from tests.conftest import SAMPLES_DIR
 from tests.tui_support import article_table, library_rows, library_status, wait_until
@@ -81,7 +81,7 @@ def test_the_early_listing_is_the_collection_newest_first(
     expected = newest_first(corpus)
     assert early.newest == expected
     assert sorted(early.articles) == sorted(expected)  # the same, in the index's order
-    assert {id(a) for a in early.articles} == {id(a) for a in early.newest}  # the same objects
+    assert [early.articles[i] for i in early.newest_at] == early.newest
     assert {"same-txt", "same-md"} & {a.id for a in early.newest}  # duplicates told apart
     assert any(a.author and ", " in a.author for a in early.newest)  # authors joined as listed
     assert early.newest[-1].date is None  # undated last
@@ -190,18 +190,21 @@ def test_column_widths_are_those_of_the_widest_cells(
     metas = list(corpus)
     metas[0] = dataclasses.replace(metas[0], words=123_456_789)  # the widest, read first
     assert any(m.date is None for m in metas) and any(len(m.date or "") > 10 for m in metas)
+    wide = dataclasses.replace(metas[2], date="２０２３年１２月１４日星期四")  # 2 cells a character
     columns = tuple(sort.column for sort in COLUMNS)
-    for counts in ({}, {metas[2].id: 12_345_678, metas[3].id: 999_999_999, "gone": 999_999_999}):
-        rows = LibraryRows(metas[::2], counts)
-        # What the table would measure: every cell of every row (the title's: its label).
-        cells = [rows.row(i).cells for i in range(len(rows))]
-        expected = [
-            max([cell_len(column.label) + 2] + ([] if n == 0 else [cell_len(c[n]) for c in cells]))
-            for n, column in enumerate(columns)
-        ]
-        assert rows.content_widths(columns) == expected
-        shuffled = random.Random(step).sample(metas[::2], len(rows))
-        assert rows.content_widths(columns, shuffled) == expected  # the same, read in any order
+    for articles in (metas, [*metas[:2], wide, *metas[3:]]):
+        for counts in ({}, {metas[2].id: 12_345_678, metas[3].id: 999_999_999, "x": 999_999_999}):
+            rows = LibraryRows(articles[::2], counts)
+            # What the table would measure: every cell of every row (the title's: its label).
+            cells = [rows.row(i).cells for i in range(len(rows))]
+            expected = [
+                max([cell_len(column.label) + 2] + [cell_len(c[n]) for c in cells if n])
+                for n, column in enumerate(columns)
+            ]
+            assert rows.content_widths(columns) == expected
+            shuffled = random.Random(step).sample(articles[::2], len(rows))
+            assert rows.content_widths(columns, shuffled) == expected  # read in any order
+        assert expected[2] == (10 if articles is metas else 20)
     assert expected[3:] == [len("123456789"), len("12345678")]  # not listed: left out
 
 
@@ -211,11 +214,27 @@ def test_filter_texts_and_words_match_as_written(
 ) -> None:
     monkeypatch.setattr(library_query_module, "PASS_STEP", step)
     metas = list(Corpus.open(library))
-    haystacks = filter_haystacks(metas)
+    texts = filter_texts(metas)
     fields = ("id", "title", "source", "author", "date")
-    for meta in metas:  # the id, title, outlet, author and date it has, case-folded
-        parts = [getattr(meta, name) for name in fields]
-        assert haystacks[meta.id] == " ".join(p for p in parts if p).casefold()
-    for word in ("xinhua", "2023-12", "vietnam", "ß", "zzz"):
-        found = filter_articles(parse_library_filter(word), metas[::-1], haystacks)
-        assert found == [m for m in metas[::-1] if word.casefold() in haystacks[m.id]]
+    expected = [" ".join(p for p in (getattr(m, f) for f in fields) if p).casefold() for m in metas]
+    assert texts == expected  # the id, title, outlet, author and date it has, case-folded
+    text_of = dict(zip((m.id for m in metas), texts, strict=True))
+    shuffled = random.Random(step).sample(range(len(metas)), len(metas))
+    for words in ("xinhua", "2023-12", "vietnam", "ß", "zzz", "china vietnam", "x -reuters"):
+        query = parse_library_filter(words)
+        wanted = [
+            m
+            for m in metas[::-1]
+            if all(
+                (w[1:] not in text_of[m.id]) if w.startswith("-") else (w in text_of[m.id])
+                for w in words.casefold().split()
+            )
+        ]
+        assert filter_articles(query, metas[::-1], texts[::-1]) == wanted
+        # The texts in another order than the articles (see `positions`); few articles
+        # asked about (each text looked up), and most (every text looked at).
+        for few in (metas[-3:], metas):
+            articles = [metas[i] for i in shuffled if metas[i] in few]
+            at = [i for i in shuffled if metas[i] in few]
+            found = filter_articles(query, articles, texts, positions=at)
+            assert found == [m for m in articles if m in wanted]

@@ -8,8 +8,8 @@ or its early listing), and makes a row for each line on screen as it is drawn.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import repeat
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, not_
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # Dates are shown as days (`2023-12-14`): the time is in the reader and the row's tooltip.
 DATE_CHARS = 10
 ID, SOURCE, DATE, WORDS = map(attrgetter, ("id", "source", "date", "words"))
+NO_DATE = {None: "—", "": "—"}  # what the date column shows without a date
 
 
 class LibraryRows:
@@ -74,22 +75,26 @@ class LibraryRows:
         articles in another order (one read faster: see `LibraryModel.known`)."""
         metas = self.metas if same is None else same
         sources: set[str | None] = set()
-        dates: set[str | None] = set()
+        ascii_days: set[int] = set()  # lengths of the ASCII dates (their width)
+        other_days: set[str] = set()
         words = 0
         # Values read by `map`, without a Python call per article (a loop took 1.5 s at a
         # million), `PASS_STEP` articles per call into C (which holds the interpreter).
         for start in range(0, len(metas), PASS_STEP):
             part = metas[start : start + PASS_STEP]
             sources.update(map(SOURCE, part))
-            dates.update(map(DATE, part))
+            dates = list(map(DATE, part))
+            shown = cast("list[str]", list(map(NO_DATE.get, dates, dates)))
+            ascii = list(map(str.isascii, shown))
+            ascii_days.update(map(len, compress(shown, ascii)))
+            other_days.update(compress(shown, map(not_, ascii)))
             words = max(words, *map(WORDS, part))
         notes = max(map(self.counts.get, self._ids, repeat(0)), default=0) if self.counts else 0
-        dated = cast("set[str]", dates - {None, ""})
-        days = set(map(str.__getitem__, dated, repeat(slice(DATE_CHARS))))
+        days = min(max(ascii_days, default=0), DATE_CHARS)
         contents = (
             0,
             widest({source or "—" for source in sources}),
-            widest(days | ({"—"} if len(dated) < len(dates) else set())),
+            max(days, widest({day[:DATE_CHARS] for day in other_days})),
             len(str(words)) if metas else 0,
             len(str(notes)) if notes else 0,
         )
