@@ -9,12 +9,16 @@ tuples, and in the library's first order (newest first); the full metadata follo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from itertools import chain
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from annotations.corpus_index import CorpusIndex
 
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Articles sorted in one call (a call holds the interpreter: 30 ms at this many).
 SORT_STEP = 50_000
@@ -58,6 +62,16 @@ def newest_first_key(article: Listed) -> str:
     return f"{(article.date or '').casefold()}\0{article.id}"
 
 
+def mapped_in_steps(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """`list(map(function, items))`, `PASS_STEP` items per call: a `map` of a function
+    written in C over a million items holds the interpreter throughout (a TUI's event loop
+    may run beside this)."""
+    mapped: list[R] = []
+    for start in range(0, len(items), PASS_STEP):
+        mapped += map(function, items[start : start + PASS_STEP])
+    return mapped
+
+
 class EarlyListing(NamedTuple):
     """A collection as its index lists it: `articles` in the order the index gave them
     (the order they were made in, so in memory: a pass over a million of them reads two
@@ -84,4 +98,4 @@ def early_listing(index: CorpusIndex) -> EarlyListing:
     ]
     order = list(chain.from_iterable(runs))
     order.sort(key=keys.__getitem__, reverse=True)
-    return EarlyListing(listed, list(map(listed.__getitem__, order)), order)
+    return EarlyListing(listed, mapped_in_steps(listed.__getitem__, order), order)

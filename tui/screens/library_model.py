@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
+from annotations.library_listing import mapped_in_steps
 from tui.threads import long_lived_objects, sorted_in_steps
 
 if TYPE_CHECKING:
@@ -191,4 +192,4 @@ class LibraryModel:
         the order of `known` (read faster than in another)."""
         keys = list(map(key, self._known))
         ordered = sorted_in_steps(positions, keys.__getitem__)
-        return Order(list(map(self._known.__getitem__, ordered)), ordered)
+        return Order(mapped_in_steps(self._known.__getitem__, ordered), ordered)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
 
-from annotations.library_listing import PASS_STEP
+from annotations.library_listing import PASS_STEP, mapped_in_steps
 from tui.widgets.article_table import TableColumn, TableRow, widest
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class LibraryRows:
         self.metas = metas
         self.counts = counts
         self.marked = marked
-        self._ids = list(map(ID, metas))
+        self._ids = mapped_in_steps(ID, metas)
 
     def __len__(self) -> int:
         return len(self.metas)
