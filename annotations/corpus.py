@@ -71,6 +71,9 @@ class Corpus:
         self.root = root
         self.name = root.resolve().name or "library"
         self.notices = notices
+        # Whether these are the articles `open` gave `listed_early`, each with the same
+        # id, title, outlet, date, author and word count.
+        self.as_listed_early = False
         self._metas = {meta.id: meta for meta in sorted(metas, key=lambda m: m.id)}
         self._sorted_ids = list(self._metas)
         self._articles: OrderedDict[str, Article] = OrderedDict()
@@ -115,6 +118,7 @@ class Corpus:
         if grew is not None and index.path is not None:
             # What the index lists, shown before every file is checked (a stat each: a
             # second at 100,000 files); kept as the collection if no file changed.
+            version = index.data_version()
             if listed_early is not None:
                 with gc_paused():
                     early_rows = early_listing(index)
@@ -125,6 +129,11 @@ class Corpus:
                 listed = _unique_metas(root, index.article_tuples())
             early = cls._indexed_so_far(root, index.path, listed) if listed[0] else None
             if early is not None:
+                # The articles the early listing had (no other process wrote the index in
+                # between, no id was renamed), with the same values: what the library
+                # worked out of those holds (see `as_listed_early`).
+                unchanged = not listed[2] and index.data_version() == version
+                early.as_listed_early = listed_early is not None and unchanged
                 grew(early)
         known = index.files()
         jobs: list[FileJob] = []

@@ -238,3 +238,56 @@ def test_filter_texts_and_words_match_as_written(
             at = [i for i in shuffled if metas[i] in few]
             found = filter_articles(query, articles, texts, positions=at)
             assert found == [m for m in articles if m in wanted]
+
+
+def test_the_collection_is_marked_as_listed_early_only_when_it_is(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grown: list[Corpus] = []
+    Corpus.open(library)  # a warm index
+    final = Corpus.open(library, grew=grown.append, listed_early=lambda listing: None)
+    assert grown[0].as_listed_early and not final.as_listed_early
+    Corpus.open(library, grew=grown.append)  # nothing listed early
+    assert not grown[-1].as_listed_early
+    versions = iter(range(100))  # another process wrote the index between the two reads
+    monkeypatch.setattr(CorpusIndex, "data_version", lambda self: next(versions))
+    Corpus.open(library, grew=grown.append, listed_early=lambda listing: None)
+    assert not grown[-1].as_listed_early
+
+
+def test_the_index_says_when_another_connection_wrote_it(library: Path) -> None:
+    Corpus.open(library)
+    reader, writer = (CorpusIndex(index_cache_path(library)) for _ in range(2))
+    try:
+        version = reader.data_version()
+        assert reader.data_version() == version
+        assert writer.update([], [next(iter(writer.files()))])
+        assert reader.data_version() != version
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_the_library_keeps_its_work_when_the_collection_is_as_listed_early(
+    library: Path,
+) -> None:
+    Corpus.open(library)
+    listings: list[EarlyListing] = []
+    grown: list[Corpus] = []
+    Corpus.open(library, grew=grown.append, listed_early=listings.append)
+    for as_listed in (True, False):
+        model = LibraryModel()
+        space = FakeWorkspace(None, listings[0])
+        newest = model.listed(space, "", "date", True)  # type: ignore[arg-type]
+        by_title = model.listed(space, "xinhua", "title", False)  # type: ignore[arg-type]
+        assert newest is listings[0].newest
+        corpus = grown[0]
+        corpus.as_listed_early = as_listed
+        space.corpus, space.early = corpus, None
+        model.collection_changed()
+        again = model.listed(space, "xinhua", "title", False)  # type: ignore[arg-type]
+        assert again is not None and by_title is not None
+        assert [a.id for a in again] == [a.id for a in by_title]
+        # Kept: the early rows (the same values), else the collection's metadata.
+        assert all(isinstance(a, ListedArticle) == as_listed for a in again)
+        assert (model.listed(space, "", "date", True) is newest) == as_listed  # type: ignore[arg-type]

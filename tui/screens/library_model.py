@@ -56,6 +56,7 @@ class LibraryModel:
         # they were made in, they are read faster than sorted otherwise (see `EarlyListing`).
         self._known: Sequence[Listed] = []
         self._taken: list[Listed] | None = None  # the collection's articles, when taken
+        self._early = False  # `known` is an early listing, the collection not yet taken
         self._by_id: Order | None = Order([], [])
         self._sorted: dict[tuple[str, bool], Order] = {}
         self._texts: list[str] | None = None  # the filter's, in the order of `known`
@@ -146,9 +147,15 @@ class LibraryModel:
         corpus = workspace.corpus
         if corpus is not None:
             metas: list[Listed] = list(corpus)
-            if metas != self._taken:  # (the same objects, when the collection is)
+            if metas == self._taken:  # (the same objects, when the collection is)
+                pass
+            elif self._early and corpus.as_listed_early:
+                # The early listing's articles with the same values: what was worked out
+                # of them holds (seconds of sorting and filter text at a million).
+                self._early = False
+            else:
                 self._reset(metas, Order(metas, list(range(len(metas)))), {})
-                self._taken = metas
+            self._taken = metas
         elif workspace.early is None:
             self._reset([], Order([], []), {})
         else:
@@ -158,13 +165,14 @@ class LibraryModel:
             if articles is not self._known:
                 newest = Order(cast("list[Listed]", early.newest), early.newest_at)
                 self._reset(articles, None, {("date", True): newest})
+                self._early = True
         self._current = True
 
     def _reset(
         self, known: Sequence[Listed], by_id: Order | None, orders: dict[tuple[str, bool], Order]
     ) -> None:
         self._known, self._by_id, self._sorted = known, by_id, orders
-        self._taken = None
+        self._taken, self._early = None, False
         self.total = len(known)
         self._texts = None
 
