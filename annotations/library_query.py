@@ -130,18 +130,24 @@ def _facet_test(facet: str | None, value: str) -> ArticleTest:
     return lambda meta, haystack, state: "" < (meta.date or "")[: len(value)] <= value
 
 
+class Superseded(Exception):
+    """A filter's answer was no longer wanted (a key typed since): its work stopped."""
+
+
 def filter_articles(
     query: Query,
     metas: Sequence[L],
     texts: Sequence[str],
     states: dict[str, ArticleState] | None = None,
     positions: Sequence[int] | None = None,
+    wanted: Callable[[], bool] = lambda: True,
 ) -> list[L]:
     """The articles of `metas` (in their order) that `query` matches. `texts` holds their
     `filter_texts`: that of `metas[i]` is `texts[positions[i]]` (`texts[i]` without
     `positions`: the texts may be in another order, the one read fastest). `states` holds
     their `article_states` (needed only when `needs_annotations(query)`; an article
-    without a state has no annotations)."""
+    without a state has no annotations). `Superseded` as soon as `wanted()` is False
+    (asked between steps)."""
     found = list(metas)
     at = list(range(len(metas)) if positions is None else positions)
     states = states or {}
@@ -150,7 +156,7 @@ def filter_articles(
         if len(group) == 1 and term.facet is None and not term.negated:
             # The common case, without a Python call per article: `needle in text`.
             needle = " ".join(term.value.split()).casefold()
-            keep = _containing(needle, texts, at)
+            keep = _containing(needle, texts, at, wanted)
         else:
             tests = [_term_test(t) for t in group]
             keep = [
@@ -161,22 +167,31 @@ def filter_articles(
     return found
 
 
-def _containing(needle: str, texts: Sequence[str], at: Sequence[int]) -> list[int]:
+def _containing(
+    needle: str, texts: Sequence[str], at: Sequence[int], wanted: Callable[[], bool]
+) -> list[int]:
     """Whether `needle` is in `texts[p]`, for each `p` of `at` (1 or 0). When most texts
     are asked about, every text is looked at in their own order (read faster than `at`'s,
     at a million articles), then the answers taken in `at`'s order; else only those."""
     keep: list[int] = []
     if len(at) * 4 < len(texts):
         for start in range(0, len(at), PASS_STEP):
+            _go_on(wanted)
             asked = map(texts.__getitem__, at[start : start + PASS_STEP])
             keep += map(str.__contains__, asked, repeat(needle))
         return keep
     found = bytearray()
     for start in range(0, len(texts), PASS_STEP):
+        _go_on(wanted)
         found += bytes(map(str.__contains__, texts[start : start + PASS_STEP], repeat(needle)))
     for start in range(0, len(at), PASS_STEP):
         keep += map(found.__getitem__, at[start : start + PASS_STEP])
     return keep
+
+
+def _go_on(wanted: Callable[[], bool]) -> None:
+    if not wanted():
+        raise Superseded
 
 
 def _compressed(items: Sequence[T], keep: Sequence[int]) -> list[T]:

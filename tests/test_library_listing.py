@@ -291,3 +291,21 @@ def test_the_library_keeps_its_work_when_the_collection_is_as_listed_early(
         # Kept: the early rows (the same values), else the collection's metadata.
         assert all(isinstance(a, ListedArticle) == as_listed for a in again)
         assert (model.listed(space, "", "date", True) is newest) == as_listed  # type: ignore[arg-type]
+
+
+def test_a_filter_no_longer_wanted_stops(library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(library_query_module, "PASS_STEP", 7)
+    Corpus.open(library)
+    listings: list[EarlyListing] = []
+    Corpus.open(library, grew=lambda c: None, listed_early=listings.append)
+    model, space = LibraryModel(), FakeWorkspace(None, listings[0])
+    asked = []
+
+    def wanted() -> bool:  # a key is typed while the filter runs
+        asked.append(True)
+        return len(asked) < 3
+
+    assert model.listed(space, "x", "date", True, wanted) is None  # type: ignore[arg-type]
+    assert len(asked) == 3  # it stopped at once
+    found = model.listed(space, "x", "date", True)  # type: ignore[arg-type]
+    assert found and all("x" in filter_texts([a])[0] for a in found)

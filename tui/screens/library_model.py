@@ -86,10 +86,11 @@ class LibraryModel:
     ) -> list[Listed] | None:
         """The articles the filter `text` matches, sorted by `column` (ties by id, the
         same way round); `InvalidQueryError` for a filter that cannot be right; None when
-        no longer `wanted()` by the time the work before it is done (a key typed since).
+        no longer `wanted()` (a key typed since) by the time the work before it is done, or
+        while the filter runs (it stops).
         Blocking: call it in a thread."""
         # Imported here, in the thread: the query language is not needed for a first paint.
-        from annotations.library_query import parse_library_filter
+        from annotations.library_query import Superseded, parse_library_filter
 
         query = parse_library_filter(text)
         # What is built here holds no cycles: kept from the cyclic GC (whose full scans
@@ -97,10 +98,18 @@ class LibraryModel:
         with self._lock, long_lived_objects():
             if not wanted():
                 return None
-            return self._listed(workspace, query, column, reverse)
+            try:
+                return self._listed(workspace, query, column, reverse, wanted)
+            except Superseded:
+                return None
 
     def _listed(
-        self, workspace: Workspace, query: Query, column: str, reverse: bool
+        self,
+        workspace: Workspace,
+        query: Query,
+        column: str,
+        reverse: bool,
+        wanted: Callable[[], bool],
     ) -> list[Listed]:
         from annotations.library_query import article_states, filter_articles, needs_annotations
 
@@ -119,7 +128,7 @@ class LibraryModel:
             if self._states is None:  # built once, until annotations change
                 self._states = article_states(workspace.visible_annotations())
             states = self._states
-        return filter_articles(query, ordered.articles, texts, states, ordered.positions)
+        return filter_articles(query, ordered.articles, texts, states, ordered.positions, wanted)
 
     @property
     def known(self) -> Sequence[Listed]:
