@@ -17,6 +17,7 @@ Only the annotations the caller passes count (in blind mode, the coder's own).
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -149,7 +150,9 @@ def filter_articles(
     without a state has no annotations). `Superseded` as soon as `wanted()` is False
     (asked between steps)."""
     found = list(metas)
-    at = list(range(len(metas)) if positions is None else positions)
+    # Positions as machine integers: read in order, where int objects would be read from
+    # all over memory (at a million, the filter took half as long again).
+    at = array("q", range(len(metas)) if positions is None else positions)
     states = states or {}
     for group in query.groups:
         term = group[0]
@@ -163,7 +166,7 @@ def filter_articles(
                 any(test(meta, texts[p], states.get(meta.id, NO_ANNOTATIONS)) for test in tests)
                 for meta, p in zip(found, at, strict=True)
             ]
-        found, at = _compressed(found, keep), _compressed(at, keep)
+        found, at = _compressed(found, keep), array("q", _compressed(at, keep))
     return found
 
 

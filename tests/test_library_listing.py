@@ -130,6 +130,8 @@ def test_the_early_rows_sort_and_filter_as_the_collection_does(library: Path) ->
     early_space = FakeWorkspace(None, early)
     full_space = FakeWorkspace(corpus, None)
     early_space.counted = full_space.counted
+    early_model.listed(early_space, "", "date", True)  # type: ignore[arg-type]
+    early_model.prepare_filter()  # (the text made, the positions packed, in advance)
     for text in FILTERS:
         for column, reverse in SORTS:
             found = early_model.listed(early_space, text, column, reverse)  # type: ignore[arg-type]
