@@ -311,3 +311,12 @@ def test_a_filter_no_longer_wanted_stops(library: Path, monkeypatch: pytest.Monk
     assert len(asked) == 3  # it stopped at once
     found = model.listed(space, "x", "date", True)  # type: ignore[arg-type]
     assert found and all("x" in filter_texts([a])[0] for a in found)
+
+
+def test_rows_find_an_article_before_and_after_being_made_quick(library: Path) -> None:
+    metas = list(Corpus.open(library))[::-1]
+    rows = LibraryRows(metas, {})
+    keys = [metas[0].id, metas[17].id, metas[-1].id, "not listed"]
+    before = [rows.index_of(key) for key in keys]
+    rows.index_ready()
+    assert [rows.index_of(key) for key in keys] == before == [0, 17, len(metas) - 1, None]

