@@ -33,7 +33,7 @@ from annotations.indexing import (
     index_file,
     index_files,
 )
-from annotations.library_listing import ListedArticle, early_listing
+from annotations.library_listing import EarlyListing, early_listing
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
 from annotations.paths import cache_dir
@@ -71,6 +71,9 @@ class Corpus:
         self.root = root
         self.name = root.resolve().name or "library"
         self.notices = notices
+        # Whether these are the articles `open` gave `listed_early`, each with the same
+        # id, title, outlet, date, author and word count.
+        self.as_listed_early = False
         self._metas = {meta.id: meta for meta in sorted(metas, key=lambda m: m.id)}
         self._sorted_ids = list(self._metas)
         self._articles: OrderedDict[str, Article] = OrderedDict()
@@ -99,7 +102,7 @@ class Corpus:
         use_cache: bool = True,
         progress: Progress | None = None,
         grew: Callable[[Corpus], None] | None = None,
-        listed_early: Callable[[list[ListedArticle]], None] | None = None,
+        listed_early: Callable[[EarlyListing], None] | None = None,
     ) -> Corpus:
         """Index the collection at `root`; `LibraryNotFoundError` if it is not a directory.
 
@@ -108,8 +111,9 @@ class Corpus:
         the files are checked, then, while many files are parsed, after each batch with the
         articles indexed so far: each `corpus` has a read-only connection of its own to the
         index, so it can be read while indexing goes on. Before the first `grew`,
-        `listed_early(articles)` (with `grew` only) is given what the index lists, newest
-        first (`early_listing`: seconds sooner than the metadata at a million articles)."""
+        `listed_early(listing)` (with `grew` only) is given what the index lists, and the
+        same newest first (`early_listing`: seconds sooner than the metadata at a million
+        articles)."""
         root = Path(root)
         if not root.is_dir():
             raise LibraryNotFoundError(f"article collection not found: {root}")
@@ -118,15 +122,22 @@ class Corpus:
         if grew is not None and index.path is not None:
             # What the index lists, shown before every file is checked (a stat each: a
             # second at 100,000 files); kept as the collection if no file changed.
-            with gc_paused():
-                early_rows = early_listing(index) if listed_early is not None else []
-            if listed_early is not None and early_rows:
-                listed_early(early_rows)
-            del early_rows
+            version = index.data_version()
+            if listed_early is not None:
+                with gc_paused():
+                    early_rows = early_listing(index)
+                if early_rows.articles:
+                    listed_early(early_rows)
+                del early_rows
             with gc_paused():
                 listed = _unique_metas(root, index.article_tuples())
             early = cls._indexed_so_far(root, index.path, (listed, index)) if listed[0] else None
             if early is not None:
+                # The articles the early listing had (no other process wrote the index in
+                # between, no id was renamed), with the same values: what the library
+                # worked out of those holds (see `as_listed_early`).
+                unchanged = not listed[2] and index.data_version() == version
+                early.as_listed_early = listed_early is not None and unchanged
                 grew(early)
         known = index.files()
         jobs: list[FileJob] = []

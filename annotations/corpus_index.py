@@ -275,6 +275,13 @@ class CorpusIndex:
                 "FROM articles WHERE id IS NOT NULL"
             ).fetchall()
 
+    def data_version(self) -> int:
+        """A number that changes when another connection commits a change to the index
+        (SQLite's `PRAGMA data_version`): two reads between which it stayed the same read
+        the same data (if this connection wrote nothing)."""
+        with self._lock:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
     def matching(self, groups: TrigramGroups) -> Iterator[BodyRow]:
         """The `BodyRow` of each article that contains what `groups` asks for (see
         `trigram_groups`; all of them when there are none), by id, read a chunk at a time.

@@ -17,12 +17,16 @@ Only the annotations the caller passes count (in blind mode, the coder's own).
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import TypeVar
 
-from annotations.library_listing import Listed
+from annotations.library_listing import PASS_STEP, Listed
 from annotations.model import Annotation
 from annotations.query import HAS_VALUES, Query, Term, parse_query, tag_index, tag_needle
 from annotations.tags import tag_key
@@ -45,13 +49,22 @@ class ArticleState:
 
 
 NO_ANNOTATIONS = ArticleState()
+TEXT_FIELDS = attrgetter("id", "title", "source", "author", "date")
 L = TypeVar("L", bound=Listed)
+T = TypeVar("T")
 
 
-def filter_haystack(meta: Listed) -> str:
-    """What words look in: the id, title, outlet, author and date, case-folded."""
-    parts = (meta.id, meta.title, meta.source, meta.author, meta.date)
-    return " ".join(part for part in parts if part).casefold()
+def filter_texts(metas: Sequence[Listed]) -> list[str]:
+    """What words look in, for each article of `metas`: the id, title, outlet, author and
+    date (those it has), joined by spaces and case-folded. Made without a Python call per
+    article (a loop took twice as long), `PASS_STEP` articles at a time: one call into C
+    holds the interpreter, and a TUI's event loop may run beside this."""
+    texts: list[str] = []
+    for start in range(0, len(metas), PASS_STEP):
+        part = metas[start : start + PASS_STEP]
+        joined = map(" ".join, map(partial(filter, None), map(TEXT_FIELDS, part)))
+        texts += map(str.casefold, joined)
+    return texts
 
 
 def article_states(annotations: Iterable[Annotation]) -> dict[str, ArticleState]:
@@ -118,30 +131,76 @@ def _facet_test(facet: str | None, value: str) -> ArticleTest:
     return lambda meta, haystack, state: "" < (meta.date or "")[: len(value)] <= value
 
 
+class Superseded(Exception):
+    """A filter's answer was no longer wanted (a key typed since): its work stopped."""
+
+
 def filter_articles(
     query: Query,
     metas: Sequence[L],
-    haystacks: dict[str, str],
+    texts: Sequence[str],
     states: dict[str, ArticleState] | None = None,
+    positions: Sequence[int] | None = None,
+    wanted: Callable[[], bool] = lambda: True,
 ) -> list[L]:
-    """The articles of `metas` (in their order) that `query` matches; `haystacks` holds
-    each one's `filter_haystack`, `states` its `article_states` (needed only when
-    `needs_annotations(query)`; an article without a state has no annotations)."""
+    """The articles of `metas` (in their order) that `query` matches. `texts` holds their
+    `filter_texts`: that of `metas[i]` is `texts[positions[i]]` (`texts[i]` without
+    `positions`: the texts may be in another order, the one read fastest). `states` holds
+    their `article_states` (needed only when `needs_annotations(query)`; an article
+    without a state has no annotations). `Superseded` as soon as `wanted()` is False
+    (asked between steps)."""
     found = list(metas)
+    # Positions as machine integers: read in order, where int objects would be read from
+    # all over memory (at a million, the filter took half as long again).
+    at = array("q", range(len(metas)) if positions is None else positions)
     states = states or {}
     for group in query.groups:
         term = group[0]
         if len(group) == 1 and term.facet is None and not term.negated:
-            needle = " ".join(term.value.split()).casefold()  # inline: the common case
-            found = [meta for meta in found if needle in haystacks[meta.id]]
-            continue
-        tests = [_term_test(t) for t in group]
-        found = [
-            meta
-            for meta in found
-            if any(
-                test(meta, haystacks[meta.id], states.get(meta.id, NO_ANNOTATIONS))
-                for test in tests
-            )
-        ]
+            # The common case, without a Python call per article: `needle in text`.
+            needle = " ".join(term.value.split()).casefold()
+            keep = _containing(needle, texts, at, wanted)
+        else:
+            tests = [_term_test(t) for t in group]
+            keep = [
+                any(test(meta, texts[p], states.get(meta.id, NO_ANNOTATIONS)) for test in tests)
+                for meta, p in zip(found, at, strict=True)
+            ]
+        found, at = _compressed(found, keep), array("q", _compressed(at, keep))
     return found
+
+
+def _containing(
+    needle: str, texts: Sequence[str], at: Sequence[int], wanted: Callable[[], bool]
+) -> list[int]:
+    """Whether `needle` is in `texts[p]`, for each `p` of `at` (1 or 0). When most texts
+    are asked about, every text is looked at in their own order (read faster than `at`'s,
+    at a million articles), then the answers taken in `at`'s order; else only those."""
+    keep: list[int] = []
+    if len(at) * 4 < len(texts):
+        for start in range(0, len(at), PASS_STEP):
+            _go_on(wanted)
+            asked = map(texts.__getitem__, at[start : start + PASS_STEP])
+            keep += map(str.__contains__, asked, repeat(needle))
+        return keep
+    found = bytearray()
+    for start in range(0, len(texts), PASS_STEP):
+        _go_on(wanted)
+        found += bytes(map(str.__contains__, texts[start : start + PASS_STEP], repeat(needle)))
+    for start in range(0, len(at), PASS_STEP):
+        keep += map(found.__getitem__, at[start : start + PASS_STEP])
+    return keep
+
+
+def _go_on(wanted: Callable[[], bool]) -> None:
+    if not wanted():
+        raise Superseded
+
+
+def _compressed(items: Sequence[T], keep: Sequence[int]) -> list[T]:
+    """The items whose `keep` is true, `PASS_STEP` at a time."""
+    kept: list[T] = []
+    for start in range(0, len(items), PASS_STEP):
+        end = start + PASS_STEP
+        kept += compress(items[start:end], keep[start:end])
+    return kept

@@ -16,7 +16,7 @@ from annotations.library_query import (
     ArticleState,
     article_states,
     filter_articles,
-    filter_haystack,
+    filter_texts,
     needs_annotations,
     parse_library_filter,
 )
@@ -63,8 +63,8 @@ def matched(corpus: Corpus, text: str, annotations: list[Annotation]) -> list[st
     metas = list(corpus)
     query = parse_library_filter(text)
     states = article_states(annotations) if needs_annotations(query) else None
-    haystacks = {meta.id: filter_haystack(meta) for meta in metas}
-    return [meta.id[:3] for meta in filter_articles(query, metas, haystacks, states)]
+    texts = filter_texts(metas)
+    return [meta.id[:3] for meta in filter_articles(query, metas, texts, states)]
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from annotations.corpus import Corpus
-    from annotations.library_listing import ListedArticle
+    from annotations.library_listing import EarlyListing
     from annotations.model import Annotation
     from annotations.store import HistoryItem
     from tui.cli.context import CliContext
@@ -156,7 +156,7 @@ class NewsmarkApp(App[int]):
         def grew(corpus: Corpus) -> None:
             self.call_from_thread(self._collection_grew, corpus)
 
-        def listed_early(articles: list[ListedArticle]) -> None:
+        def listed_early(articles: EarlyListing) -> None:
             self.call_from_thread(self._collection_listed, articles)
 
         try:
@@ -171,7 +171,7 @@ class NewsmarkApp(App[int]):
             return
         self.call_from_thread(self._workspace_opened)
 
-    def _collection_listed(self, articles: list[ListedArticle]) -> None:
+    def _collection_listed(self, articles: EarlyListing) -> None:
         """What the index lists, before the collection's metadata is built: the library
         shows it (the articles can be read once the collection grew)."""
         self.workspace.early, self.workspace.indexing = articles, True

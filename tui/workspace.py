@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from annotations.article import Article
     from annotations.corpus import Corpus
-    from annotations.library_listing import ListedArticle
+    from annotations.library_listing import EarlyListing
     from annotations.model import Annotation, TagInfo
     from annotations.store import AnnotationStore
 
@@ -49,7 +49,7 @@ class Workspace:
     # While a cold collection is indexed, `corpus` holds the articles indexed so far.
     indexing: bool = False
     # Before `corpus` is set: what the index lists, newest first (see `Corpus.open`).
-    early: list[ListedArticle] | None = None
+    early: EarlyListing | None = None
     # Who writes: this window. Its undo and redo take back only its own changes.
     origin: str = field(default_factory=lambda: f"tui:{uuid.uuid4().hex[:12]}")
     label: str = field(
@@ -62,7 +62,7 @@ class Workspace:
         self,
         progress: Callable[[int, int], None] | None = None,
         grew: Callable[[Corpus], None] | None = None,
-        listed_early: Callable[[list[ListedArticle]], None] | None = None,
+        listed_early: Callable[[EarlyListing], None] | None = None,
     ) -> None:
         """Open the DB and the collection index, then re-anchor changed articles (blocking).
 

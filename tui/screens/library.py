@@ -296,10 +296,26 @@ class LibraryScreen(NewsmarkScreen):
             if listed is None or not wanted():
                 return
             rows = LibraryRows(listed, self._model.counts)
-            widths = rows.content_widths(tuple(sort.column for sort in COLUMNS))
+            known = self._model.known  # every article: read faster than `listed`
+            widths = rows.content_widths(
+                tuple(sort.column for sort in COLUMNS),
+                known if len(known) == len(listed) else None,
+            )
+            # Shown, the rows are searched for the article under the cursor, and for the
+            # one last read until it is found: with neither to find (the first rows of a
+            # collection still being opened), they are shown sooner and made quick after.
+            table = self.table()
+            searched = (table is not None and table.row_count > 0) or (
+                not self._placed and self.newsmark.last_position() is not None
+            )
+            if searched:
+                rows.index_ready()
         self.app.call_from_thread(self._show_rows, request.number, rows, widths, keep_place)
+        if not searched:
+            rows.index_ready()
         if not request.filter:  # a filter typed next finds its text ready
-            self._model.prepare_filter()
+            with in_foreground():  # (what the user waits for next)
+                self._model.prepare_filter()
 
     def _show_filter_error(self, number: int, error: str) -> None:
         if number == self._request:
