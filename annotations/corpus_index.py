@@ -220,6 +220,12 @@ class CorpusIndex:
             rows = self._db.execute("SELECT path, size, mtime_ns FROM files")
             return {os.fsdecode(path): (size, mtime) for path, size, mtime in rows}
 
+    def file_states(self) -> list[tuple[bytes, int, int]]:
+        """(path relative to the collection, as bytes; size; mtime_ns) of every indexed file,
+        in no particular order: the fast way to check them all."""
+        with self._lock:
+            return self._db.execute("SELECT path, size, mtime_ns FROM files").fetchall()
+
     def notices(self) -> list[str]:
         """Notices recorded while parsing the files, in path order."""
         # Sorted here, not by SQLite: `ORDER BY path` walks the whole path index and looks

@@ -108,13 +108,16 @@ def test_worker_processes_find_what_one_process_finds(
 
 
 @pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
-def test_a_file_rewritten_in_place_is_counted_as_it_is_now(
+def test_a_file_rewritten_in_place_is_counted_as_it_is_now_once_indexed(
     library: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(indexed_module, "POOL_MIN_ARTICLES", 20)
     target = library / "a005.txt"
     target.write_text("Title 5\n\nVietnam, VIETNAM and the Kelvin sign: \u212a\u212a\n", "utf-8")
+    _age(library)
+    assert IndexedCollection.open(library) is None  # changed in place: not trusted …
+    Corpus.open(library)  # … until a full open has indexed it
     _age(library)
     indexed = IndexedCollection.open(library)
     assert indexed is not None
