@@ -548,9 +548,25 @@ class CorpusIndex:
         fts = self._fts_ready()
         paths = [os.fsencode(entry.relative) for entry in entries]
         marks = ",".join("?" * len(paths))
-        indexed = self._db.execute(f"SELECT path FROM files WHERE path IN ({marks})", paths)
-        for (path,) in indexed.fetchall():
-            self._delete_file(os.fsdecode(path), fts)
+        indexed = self._db.execute(
+            f"SELECT path, size, mtime_ns FROM files WHERE path IN ({marks})", paths
+        ).fetchall()
+        # A file another process indexed meanwhile in the very state parsed here is kept as
+        # it is (two processes opening a new collection at once would otherwise each write
+        # every body, and replace the other's); one in another state is replaced.
+        indexed_states = {path: (size, mtime_ns) for path, size, mtime_ns in indexed}
+        kept = [
+            indexed_states.get(path) == (entry.size, entry.mtime_ns)
+            for path, entry in zip(paths, entries, strict=True)
+        ]
+        if any(kept):
+            entries = [entry for entry, same in zip(entries, kept, strict=True) if not same]
+            paths = [path for path, same in zip(paths, kept, strict=True) if not same]
+            if not entries:
+                return
+        for path, _, _ in indexed:
+            if path in paths:
+                self._delete_file(os.fsdecode(path), fts)
         self._db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?)",
             [

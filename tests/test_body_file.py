@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from annotations import corpus_index
+from annotations import corpus_index, indexing
 from annotations.body_file import BodyFile, MemoryBodies
 from annotations.corpus import Corpus, index_cache_path
 from annotations.search import fold_case
@@ -191,3 +191,24 @@ def test_a_body_file_never_closed_lets_go_of_its_descriptor(tmp_path: Path) -> N
         BodyFile(path).read(0, 0)  # dropped without close, as a replaced index may be
     gc.collect()
     assert len(os.listdir("/proc/self/fd")) <= open_before
+
+
+def test_a_file_another_process_indexed_in_the_same_state_is_not_written_again(
+    tmp_path: Path,
+) -> None:
+    library = generated_library(tmp_path / "lib", 40)
+    Corpus.open(library)  # "the other process": everything indexed
+    [body_file] = body_files(library)
+    size = os.path.getsize(body_file)
+    index = corpus_index.CorpusIndex(index_cache_path(library))
+    rowids = {row[1] for row in index.matching([])}
+    entries = [
+        indexing.index_file(
+            indexing.FileJob(str(p), p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        )
+        for p in sorted(library.glob("*.txt"))
+    ]  # what a second process parsed meanwhile, in the same states
+    assert index.update(entries, ())
+    assert os.path.getsize(body_file) == size  # no body written twice
+    assert {row[1] for row in index.matching([])} == rowids  # nothing replaced
+    index.close()

@@ -172,7 +172,7 @@ def test_ascii_fast_paths_agree_with_the_general_ones(code: int) -> None:
         assert single_spaced(text) == " ".join(text.split())
 
 
-def test_a_file_indexed_meanwhile_by_another_process_is_replaced(tmp_path: Path) -> None:
+def test_a_file_indexed_meanwhile_by_another_process_is_indexed_once(tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite"
     ours, theirs = corpus_index.CorpusIndex(path), corpus_index.CorpusIndex(path)
     article = indexing.IndexedArticle(
