@@ -172,3 +172,30 @@ async def test_the_annotation_state_of_a_facet_is_built_off_the_event_loop(
         await wait_until(pilot, lambda: row_ids(table) == ["000"])
         # Built once (until annotations change), in a worker thread, never on the loop.
         assert len(built_on) == 1 and built_on[0] is not threading.main_thread()
+
+
+async def test_hits_searched_within_another_filter_are_not_shown_again(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """Found by a tester: the panel kept "… of the 216 filtered" once the filter was
+    cleared. Hits searched within the filter as it is now are kept."""
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        table = app.screen.query_one("#articles", ArticleTable)
+        field = app.screen.query_one("#filter", Input)
+        await pilot.press("f", *"xinhua")
+        await wait_until(pilot, lambda: row_ids(table) == ["001", "004"])
+        await pilot.press("escape", "slash", *"Vietnam", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count > 0)
+        assert "of the 2 filtered" in str(hits.border_title)
+        await pilot.press("escape", "slash")  # the same filter: the hits stay
+        assert hits.option_count > 0
+        await pilot.press("escape")
+        field.value = ""
+        await wait_until(pilot, lambda: table.row_count == 5)
+        await pilot.press("slash")
+        assert hits.option_count == 0 and not hits.border_title
+        assert app.screen.query_one("#search", Input).value == "Vietnam"
+        await pilot.press("enter")  # searched again, within every article
+        await wait_until(pilot, lambda: hits.option_count > 0)
+        assert "filtered" not in str(hits.border_title)

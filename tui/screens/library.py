@@ -155,6 +155,8 @@ class LibraryScreen(NewsmarkScreen):
         super().__init__()
         self._hits: list[SearchHit] = []
         self._hits_query = ""
+        # The filter the listed hits were searched within ("" for every article).
+        self._hits_filter = ""
         self._stale = False
         self._filter_error: str | None = None
         # What the table lists (made in a thread, see `_compute_rows`).
@@ -438,9 +440,18 @@ class LibraryScreen(NewsmarkScreen):
                     id="search-panel",
                 )
             )
+        if self._hits_filter != self.filter_box.value.strip():
+            self._clear_hits()  # searched within another filter: they would mislead
         self.query_one("#search-panel").add_class("-visible")
         self.set_focus(self.query_one("#search", Input))  # at once: see `tui.typing_guard`
         self.refresh_bindings()
+
+    def _clear_hits(self) -> None:
+        """Forget the listed hits (the query stays in the box: enter searches again)."""
+        self._hits, self._hits_filter = [], self.filter_box.value.strip()
+        option_list = self.query_one("#hits", OptionList)
+        option_list.clear_options()
+        option_list.border_title = None
 
     def action_back_to_table(self) -> None:
         """Leave the filter or search box for the table."""
@@ -521,6 +532,7 @@ class LibraryScreen(NewsmarkScreen):
             within = None
             if self.filter_box.value.strip():
                 within = [meta.id for meta in self._rows.metas]
+            self._hits_filter = self.filter_box.value.strip()
             self._run_search(query, within)
 
     @work(exclusive=True, group="search", thread=True)
