@@ -39,7 +39,9 @@ def json_chunks(document: Any) -> Iterator[bytes]:
     line_start = dumped.rindex(b"\n", 0, at) + 1
     pad = at - line_start  # the items' indent; `orjson` indents a top-level list by 2
     head, tail = dumped[:line_start], dumped[at + len(quoted) :]
-    extra = b" " * (pad - 2)
+    # A chunk is dumped inside lists nested so deep that its items are indented by `pad`
+    # (orjson indents by 2 a level), then cut out of them: no pass re-indenting it.
+    depth = pad // 2 - 1
     written = False
     source = iter(items)
     while True:
@@ -48,14 +50,19 @@ def json_chunks(document: Any) -> Iterator[bytes]:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            chunk = list(islice(source, CHUNK_ITEMS))
-            inner = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)[2:-2]  # "[\n" … "\n]"
+            chunk: Any = list(islice(source, CHUNK_ITEMS))
+            count = len(chunk)
+            for _level in range(depth):
+                chunk = [chunk]
+            nested = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)
         finally:
             if enabled:
                 gc.enable()
-        if not chunk:
+        if not count:
             break
-        yield (b",\n" if written else head) + extra + inner.replace(b"\n", b"\n" + extra)
+        # "[\n", "  [\n", … before the items; "\n", …, "  ]\n", "]" after them.
+        cut = sum(2 * level + 2 for level in range(depth + 1))
+        yield (b",\n" if written else head) + nested[cut : len(nested) - cut]
         written = True
     if written:
         yield tail + b"\n"

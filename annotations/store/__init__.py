@@ -14,6 +14,7 @@
 | `ops.py` | `Op`, the unit of every change |
 """
 
+from annotations.store.reanchor import ReanchorReport
 from annotations.store.single import add_new, delete_at, modify_at
 from annotations.store.store import (
     CLI_LABEL,
@@ -22,7 +23,6 @@ from annotations.store.store import (
     AnnotationStore,
     DuplicateAnnotationError,
     HistoryItem,
-    ReanchorReport,
 )
 
 __all__ = [

@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from annotations.anchoring import place
+from annotations.anchoring import current_article, place
 from annotations.article import Article
 from annotations.model import Anchor, Annotation
 from annotations.wording import count_noun
+
+if TYPE_CHECKING:
+    from annotations.corpus import Corpus
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +81,26 @@ def reanchor_article(
         if new.anchor == Anchor.ORPHANED and old.anchor != Anchor.ORPHANED:
             counts["newly_orphaned"] += 1
     return changed
+
+
+def check_anchors(annotations: Sequence[Annotation], corpus: Corpus) -> tuple[ReanchorReport, int]:
+    """What `reanchor_all` would report for `annotations` (all of the store's), and how
+    many of them it would change (and save); nothing is changed. Each article is looked at
+    once: its content hash, and its text only when an annotation is not anchored on it."""
+    by_article: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        group = by_article.get(annotation.article)
+        if group is None:
+            by_article[annotation.article] = [annotation]
+        else:
+            group.append(annotation)
+    counts = Counter[str]()
+    changed = 0
+    for article_id, group in by_article.items():
+        if article_id in corpus and unchanged_article(
+            corpus.content_hash(article_id), ((a.body_hash, a.anchor) for a in group)
+        ):
+            counts["unchanged"] += len(group)
+            continue
+        changed += len(reanchor_article(group, current_article(corpus, article_id), counts))
+    return ReanchorReport(**counts), changed
