@@ -5,6 +5,8 @@ store opened whole gives, byte for byte, or None when the store must be opened."
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +28,8 @@ from annotations.store.current import read_current
 from annotations.store.head import read_head
 from annotations.store.journal import journal_path
 from annotations.store.schema import ANNOTATIONS_TABLE
-from tests.conftest import RunCli
+from tests.conftest import REPO_ROOT, RunCli
+from tests.helpers.store_writer import fox_article
 
 FORMATS = (ExportFormat.W3C, ExportFormat.JSON, ExportFormat.CSV, ExportFormat.MARKDOWN)
 NOTES = (None, 'a "quoted" note},"x":{"y', "back\\slash }}", "中文 note")
@@ -218,3 +221,69 @@ def test_cli_export_reports_an_orphan_as_before(
     again = run_cli(*args)  # now read without opening the store: nothing new to say
     assert again.code == 0 and "newly orphaned" not in again.err
     assert again.out == first.out
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_reading_while_another_process_writes_sees_whole_writes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each write adds annotation wN and sets the sentinel's note to N, in one batch; the
+    writer compacts often (new snapshots). Every reading, in process and by a real
+    `newsmark export`, holds w1..wK and the note K for one K: no write seen in part."""
+    article = fox_article()
+    base = [new_annotation(article, n % 40, n % 40 + 5, tags=["base"]) for n in range(300)]
+    sentinel = replace(base[0], id="sentinel", note="0")
+    AnnotationStore.open(db_path).put_many([*base[1:], sentinel])
+    monkeypatch.setattr(current_module, "_CHUNK_BYTES", 4096)  # more steps, more overlap
+    count = 400
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.helpers.batch_writer", str(db_path), str(count), "sentinel"],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdin is not None
+    assert child.stdout.readline().strip() == "ready"
+    child.stdin.write("go\n")
+    child.stdin.flush()
+    seen: set[int] = set()
+    exports: list[subprocess.Popen[str]] = []
+    while child.poll() is None:
+        current = read_current(db_path)
+        assert current is not None
+        seen.add(_whole_writes(current.annotations))
+        if len(exports) < len(seen) <= 3:  # a real export started at a few moments
+            exports.append(_export_process(db_path))
+    assert child.returncode == 0
+    final = read_current(db_path)
+    assert final is not None and _whole_writes(final.annotations) == count
+    for export in exports:
+        out, _err = export.communicate(timeout=60)
+        assert export.returncode == 0
+        annotations = [Annotation.from_dict(a) for a in orjson.loads(out)["annotations"]]
+        seen.add(_whole_writes(annotations))
+    assert len(seen) > 2  # states between the first and the last were read
+
+
+def _whole_writes(annotations: list[Annotation]) -> int:
+    """K, if `annotations` hold exactly w1..wK, the 299 others and the sentinel noted K."""
+    written = sorted(a.id for a in annotations if a.id.startswith("w"))
+    k = len(written)
+    assert written == [f"w{n:05d}" for n in range(1, k + 1)]
+    (sentinel,) = (a for a in annotations if a.id == "sentinel")
+    assert sentinel.note == str(k)
+    assert len(annotations) == 300 + k
+    return k
+
+
+def _export_process(db: Path) -> subprocess.Popen[str]:
+    """`newsmark export --format json` of `db` (on the samples), started as a process."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "--db", str(db), "export", "--format", "json"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
