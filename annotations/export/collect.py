@@ -176,6 +176,7 @@ def export_chosen(
         codebook=codebook,
         memos=memos,
         keys=keys,
+        presorted=True,
     )
     bibliography = None
     if pandoc:

@@ -38,7 +38,7 @@ from annotations.errors import (
 )
 from annotations.gc_pause import gc_paused
 from annotations.limits import MAX_NOTE_CHARS
-from annotations.model import Annotation, TagInfo, document_order, utc_now
+from annotations.model import Annotation, TagInfo, document_order, in_document_order, utc_now
 from annotations.store.codebook_view import colour_of, known_tags, sorted_memos, tag_infos
 from annotations.store.compact import decode, documents_json
 from annotations.store.history import (
@@ -474,7 +474,7 @@ class AnnotationStore:
         """Every annotation, by article then position."""
         with self._reading() as data:
             raws = documents_json(data.get(ANNOTATIONS_TABLE, {}))
-        return sorted((Annotation.from_dict(decode(raw)) for raw in raws), key=document_order)
+        return in_document_order(Annotation.from_dict(decode(raw)) for raw in raws)
 
     def _resolve(self, data: Data, annotation_id: str) -> Annotation:
         table = data.get(ANNOTATIONS_TABLE, {})
