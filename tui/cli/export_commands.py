@@ -14,17 +14,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotations.clipboard import copy_text
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat, write_export, write_export_bytes
 from annotations.export.collect import export_annotations, export_current, export_qdpx
-from annotations.export.importer import import_annotations, read_export_file
-from annotations.export.refi.importing import (
-    import_codebook,
-    import_project,
-    read_codebook_file,
-)
-from annotations.export.refi.reader import read_qdpx
 from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE, style_path
 from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
@@ -165,6 +157,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
+        from annotations.clipboard import copy_text
+
         result = copy_text(rendered.text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
     if output is None and not args.clipboard:
@@ -214,6 +208,15 @@ def _pandoc_bibliography_path(args: argparse.Namespace) -> Path | None:
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read the file completely, then merge it into the store in one write."""
+    # Imported here: an export does not need them (start-up time).
+    from annotations.export.importer import import_annotations, read_export_file
+    from annotations.export.refi.importing import (
+        import_codebook,
+        import_project,
+        read_codebook_file,
+    )
+    from annotations.export.refi.reader import read_qdpx
+
     path = Path(args.file)
     suffix = path.suffix.lower()
     if suffix == ".qdpx":
