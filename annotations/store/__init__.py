@@ -12,6 +12,9 @@
 | `index.py` | in-memory indexes (annotations per article, tags in use) |
 | `schema.py` | tables, document shapes checked at load, schema migrations |
 | `ops.py` | `Op`, the unit of every change |
+| `current.py` | every annotation as it is now, read without opening the store (an export) |
+| `codebook_view.py` | the codebook listing and memos, from the tables |
+| `reanchor.py` | the re-anchoring rule per article, its report, and a check that changes nothing |
 """
 
 from __future__ import annotations
