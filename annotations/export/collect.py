@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,7 +153,7 @@ def export_chosen(
     if all_articles:
         metas = {meta.id: meta for meta in corpus}
     else:
-        cited = dict.fromkeys(a.article for a in chosen)  # each once, in order
+        cited = dict.fromkeys(map(_article, chosen))  # each once, in order
         metas = {article: corpus.meta(article) for article in cited if article in corpus}
     colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
@@ -198,13 +199,16 @@ def store_codebook(
     """The codebook of an export: the tags `annotations` carry and the tags above them, with
     their colours and descriptions; with `whole` (nothing filtered out), every tag of the
     store's codebook, also those only described."""
-    carried = {tag for tags in {a.tags for a in annotations} for tag in tags}
+    entries = [CodebookEntry(info.name, info.colour, info.description or None) for info in infos]
+    if whole:
+        return entries
+    carried = {tag for tags in set(map(_tags, annotations)) for tag in tags}
     wanted = {tag_key(path) for tag in carried for path in (*tag_ancestors(tag), tag)}
-    return [
-        CodebookEntry(info.name, info.colour, info.description or None)
-        for info in infos
-        if whole or tag_key(info.name) in wanted
-    ]
+    return [entry for entry in entries if tag_key(entry.name) in wanted]
+
+
+_tags = attrgetter("tags")
+_article = attrgetter("article")
 
 
 def export_memos(
@@ -216,13 +220,14 @@ def export_memos(
 ) -> list[dict[str, str]]:
     """The memos an export carries: on the articles of `annotations` and the tags of
     `codebook` (every memo with `whole`)."""
-    articles = {a.article for a in annotations}
+    if whole:
+        return list(memos)
+    articles = set(map(_article, annotations))
     tags = {tag_key(entry.name) for entry in codebook}
     return [
         memo
         for memo in memos
-        if whole
-        or (
+        if (
             memo["target"] in articles
             if memo["kind"] == "article"
             else tag_key(memo["target"]) in tags
