@@ -18,9 +18,9 @@ from annotations.gc_pause import gc_paused
 from annotations.search_pool import can_fork, ordered_map
 
 CHUNK_ITEMS = 2_000
-# A streamed list this long is converted and dumped on every core (up to MAX_WORKERS).
+# A streamed list this long is converted and dumped on every core (up to MAX_PROCESSES).
 PARALLEL_ITEMS = 20_000
-MAX_WORKERS = 4
+MAX_PROCESSES = 4
 
 
 class Streamed:
@@ -70,16 +70,9 @@ def _pieces(streamed: Streamed, depth: int) -> Iterator[bytes]:
         and len(items) >= PARALLEL_ITEMS
         and can_fork()
     ):
-        workers = min(len(os.sched_getaffinity(0)), MAX_WORKERS)
-        if workers > 1:
-            bounds = ((at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS))
-            yield from ordered_map(
-                _dump_range,
-                bounds,
-                workers,
-                initializer=_set_job,
-                initargs=(items, convert, depth),
-            )
+        helpers = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) - 1
+        if helpers > 0:
+            yield from _shared_pieces(items, convert, depth, helpers)
             return
     source = iter(items) if convert is None else map(convert, items)
     while True:
@@ -106,6 +99,28 @@ def _dump(chunk: list[Any], depth: int) -> bytes:
     return text[cut : len(text) - cut]
 
 
+def _shared_pieces(
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, helpers: int
+) -> Iterator[bytes]:
+    """`_pieces` of a long list, its chunks shared out, in turn, between this process and
+    `helpers` forked worker processes (each copies the pages of the items it reads: one
+    process fewer than the cores keeps that memory down), in order."""
+    bounds = [(at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS)]
+    turn = helpers + 1
+    theirs = ordered_map(
+        _dump_range,
+        (chunk for number, chunk in enumerate(bounds) if number % turn),
+        helpers,
+        initializer=_set_job,
+        initargs=(items, convert, depth),
+    )
+    try:
+        for number, chunk in enumerate(bounds):
+            yield next(theirs) if number % turn else _convert_and_dump(items, convert, depth, chunk)
+    finally:
+        theirs.close()  # the workers stopped, also when the output stops early
+
+
 # What a worker process converts and dumps (set when it starts, by fork: never pickled).
 _job: tuple[Sequence[Any], Callable[[Any], Any], int] | None = None
 
@@ -116,9 +131,16 @@ def _set_job(items: Sequence[Any], convert: Callable[[Any], Any], depth: int) ->
 
 
 def _dump_range(bounds: tuple[int, int]) -> bytes:
-    """In a worker: `_dump` of the job's items in `bounds`, converted."""
+    """In a worker: `_convert_and_dump` of its job's items in `bounds`."""
     assert _job is not None, "a worker started without its job"
     items, convert, depth = _job
+    return _convert_and_dump(items, convert, depth, bounds)
+
+
+def _convert_and_dump(
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, bounds: tuple[int, int]
+) -> bytes:
+    """`_dump` of `items[start:stop]`, each converted."""
     start, stop = bounds
     with gc_paused():
         return _dump([convert(item) for item in items[start:stop]], depth)
