@@ -117,8 +117,10 @@ def _shared_pieces(
     try:
         for number, chunk in enumerate(bounds):
             yield next(theirs) if number % turn else _convert_and_dump(items, convert, depth, chunk)
-    finally:
-        theirs.close()  # the workers stopped, also when the output stops early
+    finally:  # the workers stopped, also when the output stops early (it is a generator)
+        close = getattr(theirs, "close", None)
+        if close is not None:
+            close()
 
 
 # What a worker process converts and dumps (set when it starts, by fork: never pickled).
