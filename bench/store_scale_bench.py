@@ -118,8 +118,9 @@ def store_scale_section(config: Config) -> Section:
             "In process: `add_new`, `modify_at` and `delete_at` (on annotations of the "
             "snapshot), and `AnnotationStore.open` (what the TUI and other commands do), with "
             "the memory opening takes (RSS before and after) per annotation vs the database's "
-            "bytes on disk per annotation; then `export` of all M (the rendering and writing "
-            "phase)."
+            "bytes on disk per annotation; then `export` of all M (the command as a process, "
+            "start to file written; CPU includes its worker processes, peak memory is the largest "
+            "process's)."
         ),
         columns=["annotations", "what", "wall, s", "CPU, s", "peak memory"],
     )
@@ -153,7 +154,9 @@ def store_scale_section(config: Config) -> Section:
                 )
             )
         _in_process(section, size, database, disk, config)
-        _export(section, size, database, config)
+        # A fresh copy: the annotations `annotate` added are on a sample article, which is
+        # not in the export's collection (the export would re-anchor them first, once).
+        _export(section, size, _prepared("newsmark", size, config) / DB_NAME, config)
         shutil.rmtree(directory)
     return section
 
@@ -235,29 +238,31 @@ def _in_process(section: Section, size: int, database: Path, disk: int, config: 
 
 
 def _export(section: Section, size: int, database: Path, config: Config) -> None:
+    """`export --format w3c -o FILE` of all `size` annotations: the command as a process,
+    from its start to the file written."""
     library = cached_collection(EXPORT_LIBRARY, SEED)
     output = config.workdir / "store-scale-export.w3c"
-    phases = run_worker(
-        "scale_export",
-        {"library": str(library), "db": str(database), "fmt": "w3c", "output": str(output)},
-        env=config.cache_env("store-scale"),
-    )
+    env = {**os.environ, **config.cache_env("store-scale")}
+    _run(["--library", str(library), "list"], env)  # untimed: the collection's index built
+    args = ["--library", str(library), "--db", str(database), "export", "--format", "w3c"]
+    run = _run([*args, "-o", str(output), "--force"], env)
     output.unlink(missing_ok=True)
-    written = phases["phases"]["render"]
-    rate = phases["count"] / written[0]
+    if run.status:
+        raise BenchmarkError(f"export of {size:,} annotations failed (status {run.status})")
+    rate = size / run.wall
     section.rows.append(
         [
             f"{size:,}",
-            f"`export --format w3c`: rendered and written ({rate / 1000:.0f}k/s)",
-            f"{written[0]:.2f}",
-            f"{written[1]:.2f}",
-            f"{phases['peak_rss_kib'] / 1024:.0f} MiB",
+            f"`export --format w3c -o FILE`, the command end to end ({rate / 1000:.0f}k/s)",
+            f"{run.wall:.2f}",
+            f"{run.cpu:.2f}",
+            f"{run.mib:.0f} MiB",
         ]
     )
     section.checks.append(
         Check(
-            f"export of {size:,} annotations (w3c): rendered and written (wall)",
-            f"{rate / 1000:.0f}k/s (per CPU second: {phases['count'] / written[1] / 1000:.0f}k/s)",
+            f"export of {size:,} annotations (w3c): the command end to end (wall)",
+            f"{rate / 1000:.0f}k/s (per CPU second: {size / run.cpu / 1000:.0f}k/s)",
             f"≥ {EXPORT_RATE // 1000}k/s",
             rate >= EXPORT_RATE,
         )

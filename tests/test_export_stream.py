@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields, replace
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -74,3 +75,29 @@ def test_annotation_to_dict_has_every_field_in_order(corpus) -> None:
     assert [f.name for f in fields(Annotation)] == list(
         replace(annotation, anchor_score=0.5).to_dict()
     )
+
+
+@pytest.mark.skipif(not json_stream.can_fork(), reason="worker processes are forked")
+@pytest.mark.parametrize("fmt", [ExportFormat.W3C, ExportFormat.JSON])
+def test_a_long_export_dumped_by_worker_processes_is_the_same_file(
+    corpus, metas, fmt: ExportFormat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = build_fixture(corpus) * 7  # 7 times each: a list long enough
+    options = {"collection": "samples", "generated": GENERATED}
+    whole = render_export(fmt, annotations, metas, TAG_COLOURS, **options)
+    pools = []
+    ordered_map = json_stream.ordered_map
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        pools.append(args[2])
+        return ordered_map(*args, **kwargs)
+
+    monkeypatch.setattr(json_stream, "CHUNK_ITEMS", 3)
+    monkeypatch.setattr(json_stream, "PARALLEL_ITEMS", 10)
+    monkeypatch.setattr(json_stream, "MAX_PROCESSES", 3)
+    monkeypatch.setattr(json_stream.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3})
+    with monkeypatch.context() as patched:
+        patched.setattr(json_stream, "ordered_map", counted)
+        pieces = list(export_chunks(fmt, annotations, metas, TAG_COLOURS, **options))
+    assert pools == [2] and len(annotations) >= 10  # this process and two workers
+    assert b"".join(pieces).decode("utf-8") == whole

@@ -48,6 +48,7 @@ def test_first_commit_creates_directory_and_a_complete_snapshot(db_path: Path) -
         "lineage": meta["lineage"],
         "history_index": [],  # [key, state, undone_by, size] of each undo entry (head.py)
         "annotations_len": len(orjson.dumps({"id-1": doc(1)})),  # the table after it
+        "tables_len": 0,  # the tables after that but the history (none here)
     }
     assert len(meta["lineage"]) == 32 and int(meta["lineage"], 16) >= 0
     assert data["annotations"] == {"id-1": doc(1)}

@@ -28,7 +28,7 @@ from annotations.export.refi.codebook import (
 )
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.export.w3c import render_w3c
-from annotations.model import RECORD_SCHEMA, Annotation, document_order, utc_now
+from annotations.model import RECORD_SCHEMA, Annotation, in_document_order, utc_now
 from annotations.output_target import write_output_file
 from annotations.tags import subtree_filter
 
@@ -86,7 +86,7 @@ def select_annotations(
         for a in by_coders(annotations, coders)
         if (article is None or a.article == article) and (not tags or carries(a.tags))
     ]
-    return sorted(chosen, key=document_order)
+    return in_document_order(chosen)
 
 
 def render_export(
@@ -116,6 +116,7 @@ def export_chunks(
     codebook: Sequence[CodebookEntry] | None = None,
     memos: Sequence[Mapping[str, str]] = (),
     keys: Mapping[str, str] | None = None,
+    presorted: bool = False,
 ) -> Iterator[bytes]:
     """The export of `annotations` (written in article/offset order) as UTF-8 text, in
     pieces: the JSON formats (`w3c`, `json`) convert and write their annotations a chunk
@@ -133,10 +134,11 @@ def export_chunks(
     what else is exported; by default they are computed over `metas`. CSV text has no
     byte-order mark. The codebook formats write `codebook` (colours and descriptions from
     the store) when given, else the tags of `annotations` with their colours. The json and
-    Markdown exports add the descriptions of `codebook` and the `memos`.
+    Markdown exports add the descriptions of `codebook` and the `memos`. With `presorted`,
+    `annotations` are in that order already (`select_annotations`).
     """
     fmt = ExportFormat(fmt)
-    ordered = sorted(annotations, key=document_order)
+    ordered = annotations if presorted else in_document_order(annotations)
     descriptions = [
         (entry.name, entry.description) for entry in codebook or () if entry.description
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from annotations.export import (
     EmptyExportError,
@@ -17,7 +19,12 @@ from annotations.export import (
 from annotations.export.csl import citation_keys
 from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
+from annotations.gc_pause import gc_paused
 from annotations.model import Anchor, Annotation, TagInfo, utc_now
+from annotations.store.codebook_view import sorted_memos, tag_infos, tag_usage
+from annotations.store.current import read_current
+from annotations.store.reanchor import ReanchorReport, check_anchors
+from annotations.store.schema import CODEBOOK_TABLE, MEMOS_TABLE, TAG_COLOURS_TABLE
 from annotations.tags import subtree_filter, tag_ancestors, tag_key
 from annotations.text import safe_name
 
@@ -71,14 +78,71 @@ def export_annotations(
     (a misspelt tag, the wrong article), not something to write over a file; the whole
     codebook (`qdc`, `codebook-csv`, unfiltered) is exported even before any annotation.
     """
+    return export_chosen(
+        store.all(),
+        store.tags(),
+        store.memos(),
+        corpus,
+        fmt,
+        tags=tags,
+        article=article,
+        style=style,
+        all_articles=all_articles,
+        pandoc_bibliography=pandoc_bibliography,
+        annotation_ids=annotation_ids,
+        coders=coders,
+    )
+
+
+def export_current(
+    db_path: Path, corpus: Corpus, fmt: ExportFormat | str, **options: Any
+) -> tuple[RenderedExport, ReanchorReport] | None:
+    """`export_annotations` (same `options`) of the database at `db_path` as it is now,
+    read without opening the store (`store.current`: no undo history, no indexes), and
+    what re-anchoring would report. None when the store must be opened and re-anchored
+    first (its reading is not possible, or an annotation's article changed so that
+    re-anchoring would change it: the export must not hold its old quote or offsets).
+    """
+    current = read_current(db_path)
+    if current is None:
+        return None
+    with gc_paused():  # many objects, no cycles
+        report, changed = check_anchors(current.annotations, corpus)
+        if changed:
+            return None
+        spellings, totals = tag_usage(current.annotations)
+        tables = current.tables
+        infos = tag_infos(
+            spellings, totals, tables.get(CODEBOOK_TABLE, {}), tables.get(TAG_COLOURS_TABLE, {})
+        )
+        memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
+        rendered = export_chosen(current.annotations, infos, memos, corpus, fmt, **options)
+    return rendered, report
+
+
+def export_chosen(
+    stored: Sequence[Annotation],
+    infos: Sequence[TagInfo],
+    all_memos: Sequence[dict[str, str]],
+    corpus: Corpus,
+    fmt: ExportFormat | str,
+    *,
+    tags: Sequence[str] = (),
+    article: str | None = None,
+    style: str = DEFAULT_STYLE,
+    all_articles: bool = False,
+    pandoc_bibliography: str | None = None,
+    annotation_ids: Collection[str] | None = None,
+    coders: Sequence[str] = (),
+) -> RenderedExport:
+    """`export_annotations` of the store's annotations `stored`, its codebook `infos`
+    (`AnnotationStore.tags`) and its memos `all_memos` (`AnnotationStore.memos`)."""
     article_id = corpus.resolve(article) if article else None
-    stored = store.all()
     if annotation_ids is not None:
         wanted = set(annotation_ids)
         stored = [a for a in stored if a.id in wanted]
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
     whole = not tags and article_id is None and annotation_ids is None
-    infos = store.tags()
     if (
         not chosen
         and not (all_articles and ExportFormat(fmt).is_bibliography)
@@ -89,13 +153,14 @@ def export_annotations(
     if all_articles:
         metas = {meta.id: meta for meta in corpus}
     else:
-        metas = {a.article: corpus.meta(a.article) for a in chosen if a.article in corpus}
+        cited = dict.fromkeys(map(_article, chosen))  # each once, in order
+        metas = {article: corpus.meta(article) for article in cited if article in corpus}
     colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
     pandoc = pandoc_bibliography is not None
     codebook = store_codebook(infos, chosen, whole=whole)
     keys = citation_keys(corpus)  # over the collection: the same key whatever is exported
-    memos = export_memos(store.memos(), chosen, codebook, whole=whole)
+    memos = export_memos(all_memos, chosen, codebook, whole=whole)
     render = partial(
         export_chunks,
         fmt,
@@ -112,6 +177,7 @@ def export_annotations(
         codebook=codebook,
         memos=memos,
         keys=keys,
+        presorted=True,
     )
     bibliography = None
     if pandoc:
@@ -133,14 +199,16 @@ def store_codebook(
     """The codebook of an export: the tags `annotations` carry and the tags above them, with
     their colours and descriptions; with `whole` (nothing filtered out), every tag of the
     store's codebook, also those only described."""
-    wanted = {
-        tag_key(path) for a in annotations for tag in a.tags for path in (*tag_ancestors(tag), tag)
-    }
-    return [
-        CodebookEntry(info.name, info.colour, info.description or None)
-        for info in infos
-        if whole or tag_key(info.name) in wanted
-    ]
+    entries = [CodebookEntry(info.name, info.colour, info.description or None) for info in infos]
+    if whole:
+        return entries
+    carried = {tag for tags in set(map(_tags, annotations)) for tag in tags}
+    wanted = {tag_key(path) for tag in carried for path in (*tag_ancestors(tag), tag)}
+    return [entry for entry in entries if tag_key(entry.name) in wanted]
+
+
+_tags = attrgetter("tags")
+_article = attrgetter("article")
 
 
 def export_memos(
@@ -152,13 +220,14 @@ def export_memos(
 ) -> list[dict[str, str]]:
     """The memos an export carries: on the articles of `annotations` and the tags of
     `codebook` (every memo with `whole`)."""
-    articles = {a.article for a in annotations}
+    if whole:
+        return list(memos)
+    articles = set(map(_article, annotations))
     tags = {tag_key(entry.name) for entry in codebook}
     return [
         memo
         for memo in memos
-        if whole
-        or (
+        if (
             memo["target"] in articles
             if memo["kind"] == "article"
             else tag_key(memo["target"]) in tags

@@ -6,32 +6,43 @@ never in memory at once. The bytes are exactly those of one
 
 from __future__ import annotations
 
-import gc
+import os
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 import orjson
 
+from annotations.gc_pause import gc_paused
+from annotations.search_pool import can_fork, ordered_map
+
 CHUNK_ITEMS = 2_000
+# A streamed list this long is converted and dumped on every core (up to MAX_PROCESSES).
+PARALLEL_ITEMS = 20_000
+MAX_PROCESSES = 4
 
 
 class Streamed:
-    """The place of a list in a document given to `json_chunks`: its items are produced
-    (and converted) only as they are written."""
+    """The place of a list in a document given to `json_chunks`: its items, each turned
+    into JSON-ready data by `convert` (if given) only as they are written."""
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    def __init__(self, items: Iterable[Any], convert: Callable[[Any], Any] | None = None) -> None:
         self.items = items
+        self.convert = convert
 
 
 def json_chunks(document: Any) -> Iterator[bytes]:
     """`document` (holding at most one `Streamed`) as indented JSON and a final newline,
-    in pieces of about `CHUNK_ITEMS` items of the streamed list."""
+    in pieces of about `CHUNK_ITEMS` items of the streamed list.
+
+    A streamed list of at least `PARALLEL_ITEMS` items with a `convert` (a sequence) is
+    converted and dumped by worker processes, a chunk each, when they can be forked (the
+    command line; see `search_pool.ordered_map`), in order."""
     marker = "newsmark-streamed-" + secrets.token_hex(8)
-    frame, items = _with_marker(document, marker)
+    frame, streamed = _with_marker(document, marker)
     dumped = orjson.dumps(frame, option=orjson.OPT_INDENT_2)
-    if items is None:
+    if streamed is None:
         yield dumped + b"\n"
         return
     quoted = orjson.dumps(marker)
@@ -39,23 +50,9 @@ def json_chunks(document: Any) -> Iterator[bytes]:
     line_start = dumped.rindex(b"\n", 0, at) + 1
     pad = at - line_start  # the items' indent; `orjson` indents a top-level list by 2
     head, tail = dumped[:line_start], dumped[at + len(quoted) :]
-    extra = b" " * (pad - 2)
     written = False
-    source = iter(items)
-    while True:
-        # The cyclic GC paused while a chunk is built: its thousands of new (acyclic) dicts
-        # set off collections that took two thirds of the time of a W3C export.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            chunk = list(islice(source, CHUNK_ITEMS))
-            inner = orjson.dumps(chunk, option=orjson.OPT_INDENT_2)[2:-2]  # "[\n" … "\n]"
-        finally:
-            if enabled:
-                gc.enable()
-        if not chunk:
-            break
-        yield (b",\n" if written else head) + extra + inner.replace(b"\n", b"\n" + extra)
+    for piece in _pieces(streamed, pad // 2 - 1):
+        yield (b",\n" if written else head) + piece
         written = True
     if written:
         yield tail + b"\n"
@@ -63,20 +60,108 @@ def json_chunks(document: Any) -> Iterator[bytes]:
         yield head[:-1] + tail[1 + pad - 2 :] + b"\n"
 
 
-def _with_marker(node: Any, marker: str) -> tuple[Any, Iterable[Any] | None]:
+def _pieces(streamed: Streamed, depth: int) -> Iterator[bytes]:
+    """The streamed items' JSON, a chunk at a time, each item indented for `depth` lists
+    around the list (see `_dump`)."""
+    items, convert = streamed.items, streamed.convert
+    if (
+        convert is not None
+        and isinstance(items, Sequence)
+        and len(items) >= PARALLEL_ITEMS
+        and can_fork()
+    ):
+        helpers = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) - 1
+        if helpers > 0:
+            yield from _shared_pieces(items, convert, depth, helpers)
+            return
+    source = iter(items) if convert is None else map(convert, items)
+    while True:
+        # The cyclic GC paused: the thousands of new (acyclic) dicts of a chunk set off
+        # collections that took two thirds of the time of a W3C export.
+        with gc_paused():
+            chunk = list(islice(source, CHUNK_ITEMS))
+            if not chunk:
+                return
+            piece = _dump(chunk, depth)
+        yield piece
+
+
+def _dump(chunk: list[Any], depth: int) -> bytes:
+    """The items of `chunk` as indented JSON at `depth`: dumped inside lists nested so deep
+    that they are indented as in the document (orjson indents by 2 a level), then cut out
+    of them, without the line ends around them (no pass re-indenting the text)."""
+    nested: Any = chunk
+    for _level in range(depth):
+        nested = [nested]
+    text = orjson.dumps(nested, option=orjson.OPT_INDENT_2)
+    # "[\n", "  [\n", … before the items; "\n", …, "  ]\n", "]" after them.
+    cut = sum(2 * level + 2 for level in range(depth + 1))
+    return text[cut : len(text) - cut]
+
+
+def _shared_pieces(
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, helpers: int
+) -> Iterator[bytes]:
+    """`_pieces` of a long list, its chunks shared out, in turn, between this process and
+    `helpers` forked worker processes (each copies the pages of the items it reads: one
+    process fewer than the cores keeps that memory down), in order."""
+    bounds = [(at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS)]
+    turn = helpers + 1
+    theirs = ordered_map(
+        _dump_range,
+        (chunk for number, chunk in enumerate(bounds) if number % turn),
+        helpers,
+        initializer=_set_job,
+        initargs=(items, convert, depth),
+    )
+    try:
+        for number, chunk in enumerate(bounds):
+            yield next(theirs) if number % turn else _convert_and_dump(items, convert, depth, chunk)
+    finally:  # the workers stopped, also when the output stops early (it is a generator)
+        close = getattr(theirs, "close", None)
+        if close is not None:
+            close()
+
+
+# What a worker process converts and dumps (set when it starts, by fork: never pickled).
+_job: tuple[Sequence[Any], Callable[[Any], Any], int] | None = None
+
+
+def _set_job(items: Sequence[Any], convert: Callable[[Any], Any], depth: int) -> None:
+    global _job
+    _job = (items, convert, depth)
+
+
+def _dump_range(bounds: tuple[int, int]) -> bytes:
+    """In a worker: `_convert_and_dump` of its job's items in `bounds`."""
+    assert _job is not None, "a worker started without its job"
+    items, convert, depth = _job
+    return _convert_and_dump(items, convert, depth, bounds)
+
+
+def _convert_and_dump(
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, bounds: tuple[int, int]
+) -> bytes:
+    """`_dump` of `items[start:stop]`, each converted."""
+    start, stop = bounds
+    with gc_paused():
+        return _dump([convert(item) for item in items[start:stop]], depth)
+
+
+def _with_marker(node: Any, marker: str) -> tuple[Any, Streamed | None]:
     """A copy of the containers of `node` with its `Streamed` list replaced by [marker],
-    and that list's items (None when there is none)."""
+    and that `Streamed` (None when there is none)."""
     if isinstance(node, Streamed):
-        return [marker], node.items
+        return [marker], node
     if isinstance(node, dict):
-        found: Iterable[Any] | None = None
+        found: Streamed | None = None
         copy = {}
         for key, value in node.items():
-            copy[key], items = _with_marker(value, marker)
-            found = items if items is not None else found
+            copy[key], streamed = _with_marker(value, marker)
+            found = streamed if streamed is not None else found
         return copy, found
     if isinstance(node, list):
         pairs = [_with_marker(value, marker) for value in node]
-        found = next((items for _, items in pairs if items is not None), None)
+        found = next((streamed for _, streamed in pairs if streamed is not None), None)
         return [value for value, _ in pairs], found
     return node, None

@@ -76,7 +76,7 @@ def render_native(
         "schema": schema,
         "generated": generated,
         "collection": collection,
-        "annotations": Streamed(a.to_dict() for a in annotations),
+        "annotations": Streamed(annotations, Annotation.to_dict),
         "tags": [
             {"name": info.name, "colour": info.colour, "count": info.count}
             for info in tag_summary(annotations, tag_colours)

@@ -174,7 +174,7 @@ def render_w3c(
             "type": "AnnotationPage",
             "startIndex": 0,
             "items": Streamed(
-                annotation_to_w3c(a, metas.get(a.article), collection) for a in annotations
+                annotations, lambda a: annotation_to_w3c(a, metas.get(a.article), collection)
             ),
         }
     return document

@@ -12,18 +12,27 @@
 | `index.py` | in-memory indexes (annotations per article, tags in use) |
 | `schema.py` | tables, document shapes checked at load, schema migrations |
 | `ops.py` | `Op`, the unit of every change |
+| `current.py` | every annotation as it is now, read without opening the store (an export) |
+| `codebook_view.py` | the codebook listing and memos, from the tables |
+| `reanchor.py` | the re-anchoring rule per article, its report, and a check that changes nothing |
 """
 
-from annotations.store.single import add_new, delete_at, modify_at
-from annotations.store.store import (
-    CLI_LABEL,
-    CLI_ORIGIN,
-    UNCHANGED,
-    AnnotationStore,
-    DuplicateAnnotationError,
-    HistoryItem,
-    ReanchorReport,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from annotations.store.reanchor import ReanchorReport
+    from annotations.store.single import add_new, delete_at, modify_at
+    from annotations.store.store import (
+        CLI_LABEL,
+        CLI_ORIGIN,
+        UNCHANGED,
+        AnnotationStore,
+        DuplicateAnnotationError,
+        HistoryItem,
+    )
 
 __all__ = [
     "CLI_LABEL",
@@ -37,3 +46,32 @@ __all__ = [
     "delete_at",
     "modify_at",
 ]
+
+# Loaded when first asked for: a reader of one module of the package (an export reading
+# the annotations, `current.py`) does not load the store, TinyDB and the file lock.
+_HOMES = {
+    "ReanchorReport": "reanchor",
+    "add_new": "single",
+    "delete_at": "single",
+    "modify_at": "single",
+    **dict.fromkeys(
+        (
+            "CLI_LABEL",
+            "CLI_ORIGIN",
+            "UNCHANGED",
+            "AnnotationStore",
+            "DuplicateAnnotationError",
+            "HistoryItem",
+        ),
+        "store",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -34,6 +34,8 @@ from annotations.store.schema import (
 _META_START = b'{"' + META_TABLE.encode() + b'":'
 _INDEX = "history_index"
 _ANNOTATIONS_LEN = "annotations_len"
+_TABLES_LEN = "tables_len"
+_HISTORY_START = b',"' + HISTORY_TABLE.encode() + b'":'
 _ANNOTATIONS_START = b',"' + ANNOTATIONS_TABLE.encode() + b'":'
 _CHUNK = 64 * 1024
 _MAX_HEAD = 16 * 1024 * 1024  # 100 entries take ~6 KB; more is not a head written here
@@ -52,27 +54,51 @@ class SnapshotHead:
     # Where the annotations table's JSON object lies in the file: [start, end).
     annotations_at: int
     annotations_end: int
+    # Where the tables after it but the history end (None: not recorded, an older head).
+    tables_end: int | None = None
 
 
 def snapshot_pieces(data: Data, meta: dict[str, Any]) -> Iterator[bytes]:
     """`data` as a snapshot, in pieces to write one after the other (one table's JSON in
-    memory at a time): the `_newsmark` table `meta`, its record given the history index and
-    the length of the annotations table, first; then the annotations table (an empty one if
-    there is none), then the other tables."""
+    memory at a time): the `_newsmark` table `meta`, its record given the history index, the
+    length of the annotations table and that of the other tables but the history, first;
+    then the annotations table (an empty one if there is none), the other tables, and the
+    undo history last (a reader that needs no history reads the tables before it alone)."""
     index = [
         [key, entry["state"], entry.get("undone_by"), entry["size"]]
         for key, entry in data.get(HISTORY_TABLE, {}).items()
     ]
     table = table_json(data.get(ANNOTATIONS_TABLE, {}))
-    record = {**meta["1"], _INDEX: index, _ANNOTATIONS_LEN: len(table)}
+    others = b"".join(
+        b"," + orjson.dumps(name) + b":" + orjson.dumps(documents)
+        for name, documents in data.items()
+        if name not in (META_TABLE, ANNOTATIONS_TABLE, HISTORY_TABLE)
+    )
+    record = {**meta["1"], _INDEX: index, _ANNOTATIONS_LEN: len(table), _TABLES_LEN: len(others)}
     yield _META_START + orjson.dumps({"1": record}) + _ANNOTATIONS_START
     yield table
-    del table  # not kept while the next table is dumped
-    for name, documents in data.items():
-        if name not in (META_TABLE, ANNOTATIONS_TABLE):
-            yield b"," + orjson.dumps(name) + b":"
-            yield orjson.dumps(documents)
+    del table  # not kept while the history is dumped
+    yield others
+    if HISTORY_TABLE in data:
+        yield _HISTORY_START
+        yield orjson.dumps(data[HISTORY_TABLE])
     yield b"}"
+
+
+def tables_after(raw: bytes | memoryview | Any, head: SnapshotHead) -> bytes | None:
+    """The JSON of the tables between the annotations table and the history (as one
+    object), if the head says where they end and the history (or the end) follows them
+    there; else None."""
+    end = head.tables_end
+    if end is None:
+        return None
+    after = raw[end : end + len(_HISTORY_START)]
+    if after != _HISTORY_START and after != b"}":
+        return None
+    others = raw[head.annotations_end : end]
+    if others and others[:1] != b",":
+        return None
+    return b"{" + others[1:] + b"}"
 
 
 def written_with_head(raw: bytes, record: dict[str, Any]) -> bool:
@@ -135,6 +161,7 @@ def read_head(file: BinaryIO) -> SnapshotHead | None:
         key: {"state": state, "undone_by": undone_by, "size": size}
         for key, state, undone_by, size in record[_INDEX]
     }
+    tables_len = record.get(_TABLES_LEN)
     return SnapshotHead(
         record["schema"],
         record["generation"],
@@ -142,4 +169,5 @@ def read_head(file: BinaryIO) -> SnapshotHead | None:
         history,
         annotations_at,
         annotations_end,
+        annotations_end + tables_len if type(tables_len) is int and tables_len >= 0 else None,
     )

@@ -29,7 +29,7 @@ import filelock
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from annotations.anchoring import current_article, place
+from annotations.anchoring import current_article
 from annotations.coder import clean_coder, default_coder
 from annotations.errors import (
     StoreError,
@@ -38,7 +38,8 @@ from annotations.errors import (
 )
 from annotations.gc_pause import gc_paused
 from annotations.limits import MAX_NOTE_CHARS
-from annotations.model import Anchor, Annotation, TagInfo, document_order, utc_now
+from annotations.model import Annotation, TagInfo, document_order, in_document_order, utc_now
+from annotations.store.codebook_view import colour_of, known_tags, sorted_memos, tag_infos
 from annotations.store.compact import decode, documents_json
 from annotations.store.history import (
     Change,
@@ -51,6 +52,7 @@ from annotations.store.history import (
 from annotations.store.index import AnnotationIndex
 from annotations.store.journal import COMPACT_BYTES, Changes, DurableStorage
 from annotations.store.ops import Data, Document, Op, del_op, put_op
+from annotations.store.reanchor import ReanchorReport, reanchor_article, unchanged_article
 from annotations.store.schema import (
     ANNOTATIONS_TABLE,
     CODEBOOK_TABLE,
@@ -61,16 +63,12 @@ from annotations.store.schema import (
 )
 from annotations.tags import (
     InvalidTagError,
-    default_colour,
     in_subtree,
     move_subtree,
-    natural_key,
     normalise_tag,
     normalise_tags,
     subtree_filter,
-    tag_ancestors,
     tag_key,
-    tag_parent,
     validate_colour,
 )
 from annotations.text import normalise_text
@@ -105,38 +103,6 @@ class _Unchanged:
 
 
 UNCHANGED = _Unchanged()
-
-
-@dataclass(frozen=True, slots=True)
-class ReanchorReport:
-    """What `reanchor_all` did.
-
-    `exact`, `fuzzy`: annotations moved, refreshed or recovered to that anchor; `orphaned`:
-    annotations whose quote is not in their article (including ones that already were, and
-    the `missing` ones); `unchanged`: still exactly where they were; `missing`: their article
-    is not in the collection (they are marked orphaned, never deleted).
-    """
-
-    exact: int = 0
-    fuzzy: int = 0
-    orphaned: int = 0
-    unchanged: int = 0
-    missing: int = 0
-    newly_orphaned: int = 0
-
-    @property
-    def needs_notice(self) -> bool:
-        """Whether the user should hear about it: quotes moved by fuzzy match or lost."""
-        return bool(self.fuzzy or self.newly_orphaned)
-
-    def describe(self) -> str:
-        """One line for the user, e.g. 'articles changed: 2 annotations re-anchored by ...'."""
-        return (
-            f"articles changed: {count_noun(self.fuzzy, 'annotation')} re-anchored by fuzzy "
-            "match, "
-            f"{self.newly_orphaned} newly orphaned (kept with their quotes; "
-            f"{self.orphaned} orphaned in all, see Orphans)"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,18 +175,6 @@ def _flat(text: str, limit: int = 40) -> str:
 
 def _describe(annotation: Annotation) -> str:
     return f"“{_flat(annotation.quote)}”"
-
-
-def _unchanged_article(docs: list[dict[str, Any]], content_hash: str) -> bool:
-    """Whether every annotation of an article is anchored on its current text.
-
-    Never true while one is orphaned: its quote may be back (the article was missing, or
-    edited and then restored), so orphans are always looked for again.
-    """
-    return all(
-        doc.get("body_hash") == content_hash and doc.get("anchor") != Anchor.ORPHANED
-        for doc in docs
-    )
 
 
 # What `merge_many` stores for a memo: choose(stored memo or None, new memo) -> memo or None.
@@ -520,7 +474,7 @@ class AnnotationStore:
         """Every annotation, by article then position."""
         with self._reading() as data:
             raws = documents_json(data.get(ANNOTATIONS_TABLE, {}))
-        return sorted((Annotation.from_dict(decode(raw)) for raw in raws), key=document_order)
+        return in_document_order(Annotation.from_dict(decode(raw)) for raw in raws)
 
     def _resolve(self, data: Data, annotation_id: str) -> Annotation:
         table = data.get(ANNOTATIONS_TABLE, {})
@@ -566,18 +520,8 @@ class AnnotationStore:
         return {name: counts[name] for name in sorted(counts, key=lambda n: (n.casefold(), n))}
 
     def _known_tags(self, data: Data) -> dict[str, str]:
-        """Tag key → usual spelling of every tag in the codebook: tags in use, the tags above
-        them (`security` for `security/maritime`), and the codebook table's tags (described
-        or imported, used or not)."""
-        names = {
-            key: counter.most_common(1)[0][0] for key, counter in self._index.spellings.items()
-        }
-        for key, entry in data.get(CODEBOOK_TABLE, {}).items():
-            names.setdefault(key, entry["name"])
-        for name in list(names.values()):
-            for ancestor in tag_ancestors(name):
-                names.setdefault(tag_key(ancestor), ancestor)
-        return names
+        """Tag key → usual spelling of every tag in the codebook (`codebook_view.known_tags`)."""
+        return known_tags(self._index.spellings, data.get(CODEBOOK_TABLE, {}))
 
     def _tag_name(self, tag: str, data: Data | None = None) -> str:
         """The usual spelling of a tag of the codebook; UnknownTagError if there is none."""
@@ -593,8 +537,7 @@ class AnnotationStore:
 
     @staticmethod
     def _colour_of(data: Data, key: str) -> str:
-        doc = data.get(TAG_COLOURS_TABLE, {}).get(key)
-        return str(doc["colour"]) if doc else default_colour(key)
+        return colour_of(data.get(TAG_COLOURS_TABLE, {}), key)
 
     def article_counts(self) -> dict[str, int]:
         """How many annotations each article has (articles without any are left out)."""
@@ -607,24 +550,12 @@ class AnnotationStore:
         e1, e2, e10; a tag just before the tags below it), with its colour, count,
         description, parent and total."""
         with self._reading() as data:
-            names = self._known_tags(data)
-            codebook = data.get(CODEBOOK_TABLE, {})
-            infos = []
-            for key in sorted(names, key=lambda key: (natural_key(key), key)):
-                counter = self._index.spellings.get(key)
-                parent = tag_parent(names[key])
-                entry = codebook.get(key)
-                infos.append(
-                    TagInfo(
-                        name=names[key],
-                        colour=self._colour_of(data, key),
-                        count=counter.total() if counter is not None else 0,
-                        description=entry["description"] if entry else "",
-                        parent=names[tag_key(parent)] if parent is not None else None,
-                        total=self._index.totals.get(key, 0),
-                    )
-                )
-            return infos
+            return tag_infos(
+                self._index.spellings,
+                self._index.totals,
+                data.get(CODEBOOK_TABLE, {}),
+                data.get(TAG_COLOURS_TABLE, {}),
+            )
 
     def memo(self, kind: str, target: str) -> str:
         """The memo on an article (`kind` "article", `target` its id) or a tag ("tag")."""
@@ -635,10 +566,7 @@ class AnnotationStore:
     def memos(self) -> list[dict[str, str]]:
         """Every memo: {"kind", "target", "text", "updated"}, articles then tags."""
         with self._reading() as data:
-            docs = list(data.get(MEMOS_TABLE, {}).values())
-        return sorted(
-            (dict(doc) for doc in docs), key=lambda doc: (doc["kind"], tag_key(doc["target"]))
-        )
+            return sorted_memos(data.get(MEMOS_TABLE, {}))
 
     def tag_colour(self, tag: str) -> str:
         """The colour of a tag: the one set with `set_tag_colour`, else its default."""
@@ -1241,24 +1169,16 @@ class AnnotationStore:
             }
         for article_id, raws in by_article.items():
             docs = list(map(decode, raws))
-            if article_id in corpus and _unchanged_article(docs, corpus.content_hash(article_id)):
+            if article_id in corpus and unchanged_article(
+                corpus.content_hash(article_id),
+                ((doc.get("body_hash"), doc.get("anchor")) for doc in docs),
+            ):
                 # Made on exactly this text: nothing can have moved (no need to parse it).
                 counts["unchanged"] += len(docs)
                 continue
-            article = current_article(corpus, article_id)
-            for doc in docs:
-                old = Annotation.from_dict(doc)
-                new = place(old, article)
-                if article is None:
-                    counts["missing"] += 1
-                    counts["orphaned"] += 1
-                else:
-                    unchanged = new == old and new.anchor != Anchor.ORPHANED
-                    counts["unchanged" if unchanged else str(new.anchor)] += 1
-                if new != old:
-                    changed[old.id] = (doc, new)
-                if new.anchor == Anchor.ORPHANED and old.anchor != Anchor.ORPHANED:
-                    counts["newly_orphaned"] += 1
+            olds = [Annotation.from_dict(doc) for doc in docs]
+            for index, new in reanchor_article(olds, current_article(corpus, article_id), counts):
+                changed[new.id] = (docs[index], new)
         if not changed:
             return ReanchorReport(**counts)
         with self._writing() as data:

@@ -9,21 +9,14 @@ never creates directories; an export that matches no annotations is an error.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotations.clipboard import copy_text
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat, write_export, write_export_bytes
-from annotations.export.collect import export_annotations, export_qdpx
-from annotations.export.importer import import_annotations, read_export_file
-from annotations.export.refi.importing import (
-    import_codebook,
-    import_project,
-    read_codebook_file,
-)
-from annotations.export.refi.reader import read_qdpx
+from annotations.export.collect import export_annotations, export_current, export_qdpx
 from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE, style_path
 from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
@@ -123,20 +116,26 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         check_output_target(output, force=args.force)
     style_path(args.style)  # an unknown style is refused before anything is read
     bibliography_path = _pandoc_bibliography_path(args)
-    store = ctx.reanchored_store()  # offsets in the export match the current articles
     if args.format == ExportFormat.QDPX:
-        return _export_qdpx(args, ctx, store)
-    rendered = export_annotations(
-        store,
-        ctx.corpus,
-        args.format,
-        tags=args.tag,
-        article=args.article,
-        style=args.style,
-        all_articles=args.all_articles,
-        pandoc_bibliography=bibliography_path.name if bibliography_path else None,
-        coders=ctx.coder_filter,
-    )
+        return _export_qdpx(args, ctx, ctx.reanchored_store())
+    options = {
+        "tags": args.tag,
+        "article": args.article,
+        "style": args.style,
+        "all_articles": args.all_articles,
+        "pandoc_bibliography": bibliography_path.name if bibliography_path else None,
+        "coders": ctx.coder_filter,
+    }
+    # Read as the database is, without opening it, when no annotation needs re-anchoring;
+    # else re-anchored first (and saved), so the offsets match the current articles.
+    streamed = export_current(ctx.db_path, ctx.corpus, args.format, **options)
+    if streamed is not None:
+        rendered, report = streamed
+        gc.freeze()  # long-lived, like an opened store's (`CliContext.store`)
+        if report.needs_notice:
+            print(f"newsmark: {report.describe()}", file=sys.stderr)
+    else:
+        rendered = export_annotations(ctx.reanchored_store(), ctx.corpus, args.format, **options)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     if bibliography_path is not None and rendered.bibliography is not None:
@@ -158,6 +157,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
+        from annotations.clipboard import copy_text
+
         result = copy_text(rendered.text, fallback_dir=cache_dir())
         print(f"newsmark: {result.message}", file=sys.stderr)
     if output is None and not args.clipboard:
@@ -207,6 +208,15 @@ def _pandoc_bibliography_path(args: argparse.Namespace) -> Path | None:
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> int:
     """Read the file completely, then merge it into the store in one write."""
+    # Imported here: an export does not need them (start-up time).
+    from annotations.export.importer import import_annotations, read_export_file
+    from annotations.export.refi.importing import (
+        import_codebook,
+        import_project,
+        read_codebook_file,
+    )
+    from annotations.export.refi.reader import read_qdpx
+
     path = Path(args.file)
     suffix = path.suffix.lower()
     if suffix == ".qdpx":

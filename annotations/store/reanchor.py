@@ -1,0 +1,106 @@
+"""The rule of re-anchoring an article's annotations, and its report: one rule for the
+store (`AnnotationStore.reanchor_all`) and for an export read without opening it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from annotations.anchoring import current_article, place
+from annotations.article import Article
+from annotations.model import Anchor, Annotation
+from annotations.wording import count_noun
+
+if TYPE_CHECKING:
+    from annotations.corpus import Corpus
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorReport:
+    """What `reanchor_all` did.
+
+    `exact`, `fuzzy`: annotations moved, refreshed or recovered to that anchor; `orphaned`:
+    annotations whose quote is not in their article (including ones that already were, and
+    the `missing` ones); `unchanged`: still exactly where they were; `missing`: their article
+    is not in the collection (they are marked orphaned, never deleted).
+    """
+
+    exact: int = 0
+    fuzzy: int = 0
+    orphaned: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    newly_orphaned: int = 0
+
+    @property
+    def needs_notice(self) -> bool:
+        """Whether the user should hear about it: quotes moved by fuzzy match or lost."""
+        return bool(self.fuzzy or self.newly_orphaned)
+
+    def describe(self) -> str:
+        """One line for the user, e.g. 'articles changed: 2 annotations re-anchored by ...'."""
+        return (
+            f"articles changed: {count_noun(self.fuzzy, 'annotation')} re-anchored by fuzzy "
+            "match, "
+            f"{self.newly_orphaned} newly orphaned (kept with their quotes; "
+            f"{self.orphaned} orphaned in all, see Orphans)"
+        )
+
+
+def unchanged_article(content_hash: str, anchors: Iterable[tuple[object, object]]) -> bool:
+    """Whether every annotation of an article, given as its (body_hash, anchor), is
+    anchored on the article's current text (`content_hash`): then nothing can have moved.
+
+    Never true while one is orphaned: its quote may be back (the article was missing, or
+    edited and then restored), so orphans are always looked for again.
+    """
+    return all(
+        body_hash == content_hash and anchor != Anchor.ORPHANED for body_hash, anchor in anchors
+    )
+
+
+def reanchor_article(
+    annotations: Sequence[Annotation], article: Article | None, counts: Counter[str]
+) -> list[tuple[int, Annotation]]:
+    """Every annotation of one article placed on its current text (`anchoring.place`;
+    None: the article is missing): (index, new annotation) of those that changed, each
+    counted in `counts` by the keys of `ReanchorReport`."""
+    changed = []
+    for index, old in enumerate(annotations):
+        new = place(old, article)
+        if article is None:
+            counts["missing"] += 1
+            counts["orphaned"] += 1
+        else:
+            unchanged = new == old and new.anchor != Anchor.ORPHANED
+            counts["unchanged" if unchanged else str(new.anchor)] += 1
+        if new != old:
+            changed.append((index, new))
+        if new.anchor == Anchor.ORPHANED and old.anchor != Anchor.ORPHANED:
+            counts["newly_orphaned"] += 1
+    return changed
+
+
+def check_anchors(annotations: Sequence[Annotation], corpus: Corpus) -> tuple[ReanchorReport, int]:
+    """What `reanchor_all` would report for `annotations` (all of the store's), and how
+    many of them it would change (and save); nothing is changed. Each article is looked at
+    once: its content hash, and its text only when an annotation is not anchored on it."""
+    by_article: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        group = by_article.get(annotation.article)
+        if group is None:
+            by_article[annotation.article] = [annotation]
+        else:
+            group.append(annotation)
+    counts = Counter[str]()
+    changed = 0
+    for article_id, group in by_article.items():
+        if article_id in corpus and unchanged_article(
+            corpus.content_hash(article_id), ((a.body_hash, a.anchor) for a in group)
+        ):
+            counts["unchanged"] += len(group)
+            continue
+        changed += len(reanchor_article(group, current_article(corpus, article_id), counts))
+    return ReanchorReport(**counts), changed
