@@ -220,11 +220,21 @@ class CorpusIndex:
             rows = self._db.execute("SELECT path, size, mtime_ns FROM files")
             return {os.fsdecode(path): (size, mtime) for path, size, mtime in rows}
 
-    def file_states(self) -> list[tuple[bytes, int, int]]:
-        """(path relative to the collection, as bytes; size; mtime_ns) of every indexed file,
-        in no particular order: the fast way to check them all."""
+    def file_rowid_bound(self) -> int:
+        """One more than the highest rowid of the indexed files (see `file_states`)."""
         with self._lock:
-            return self._db.execute("SELECT path, size, mtime_ns FROM files").fetchall()
+            return int(
+                self._db.execute("SELECT coalesce(max(rowid), 0) + 1 FROM files").fetchone()[0]
+            )
+
+    def file_states(self, low: int, high: int) -> list[tuple[bytes, int, int]]:
+        """(path relative to the collection, as bytes; size; mtime_ns) of the indexed files
+        whose rowid is in [low, high): the fast way to check them all, a range at a time."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT path, size, mtime_ns FROM files WHERE rowid >= ? AND rowid < ?",
+                (low, high),
+            ).fetchall()
 
     def notices(self) -> list[str]:
         """Notices recorded while parsing the files, in path order."""

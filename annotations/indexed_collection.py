@@ -53,9 +53,8 @@ _worker_collection: IndexedCollection | None = None
 # Files are checked a chunk at a time, on every core from this many (`_files_unchanged`).
 STAT_CHUNK = 10_000
 POOL_MIN_FILES = 20_000
-# The files' recorded states the parent is checking (`_files_unchanged`): forked workers
-# read their chunks from here.
-_states_to_check: list[tuple[bytes, int, int]] = []
+# A worker's connection to the index whose files it checks (`_files_unchanged`).
+_checked_index: CorpusIndex | None = None
 
 
 class IndexedCollection:
@@ -80,7 +79,7 @@ class IndexedCollection:
             scan is None
             or not _unchanged(str(root), scan)
             or not index.complete()
-            or not _files_unchanged(str(root), index.file_states())
+            or not _files_unchanged(str(root), index)
         ):
             index.close()
             return None
@@ -243,31 +242,38 @@ def _decoded(body: bytes) -> str | None:
         return None
 
 
-def _files_unchanged(root: str, states: list[tuple[bytes, int, int]]) -> bool:
-    """Whether every file has the (size, mtime_ns) recorded in `states`, checked on every
-    core when there are many (forked processes, for the command line; see `can_fork`)."""
-    global _states_to_check
-    spans = [(start, start + STAT_CHUNK) for start in range(0, len(states), STAT_CHUNK)]
+def _files_unchanged(root: str, index: CorpusIndex) -> bool:
+    """Whether every file the index lists has the (size, mtime_ns) it recorded, checked a
+    range of rowids at a time: on every core when there are many (forked processes, each
+    reading its ranges through a connection of its own: for the command line, see
+    `can_fork`)."""
+    bound = index.file_rowid_bound()
+    spans = [(low, low + STAT_CHUNK) for low in range(0, bound, STAT_CHUNK)]
     workers = os.cpu_count() or 1
-    if len(states) < POOL_MIN_FILES or workers < 2 or not can_fork():
-        return all(_states_unchanged(root, states[start:end]) for start, end in spans)
-    _states_to_check = states  # the workers are forked: they have them, nothing is sent
-    try:
-        checked = ordered_map(
-            partial(_span_unchanged, root), spans, workers, initializer=_no_set_up, initargs=()
-        )
-        return all(checked)
-    finally:
-        _states_to_check = []
+    if bound < POOL_MIN_FILES or workers < 2 or not can_fork() or index.path is None:
+        return all(_states_unchanged(root, index.file_states(*span)) for span in spans)
+    checked = ordered_map(
+        partial(_span_unchanged, root),
+        spans,
+        workers,
+        initializer=_open_for_check,
+        initargs=(index.path,),
+    )
+    return all(checked)
+
+
+def _open_for_check(path: Path) -> None:
+    """Set up a worker of `_files_unchanged`: a read-only connection to the index."""
+    global _checked_index
+    _checked_index = CorpusIndex.reader(path)
 
 
 def _span_unchanged(root: str, span: tuple[int, int]) -> bool:
-    """In a worker: `_states_unchanged` of the states the parent had at `span`."""
-    return _states_unchanged(root, _states_to_check[span[0] : span[1]])
-
-
-def _no_set_up() -> None:
-    """The workers of `_files_unchanged` need no set-up."""
+    """In a worker: `_states_unchanged` of the files in a range of rowids (False when the
+    index cannot be read: then it is not trusted)."""
+    if _checked_index is None:
+        return False
+    return _states_unchanged(root, _checked_index.file_states(*span))
 
 
 def _states_unchanged(root: str, states: list[tuple[bytes, int, int]]) -> bool:

@@ -189,7 +189,7 @@ def test_every_file_is_checked_before_the_index_is_trusted(
 
     if on_every_core:  # forked processes check a chunk each
         monkeypatch.setattr(indexed_collection, "POOL_MIN_FILES", 10)
-        monkeypatch.setattr(indexed_collection, "STAT_CHUNK", 7)
+        monkeypatch.setattr(indexed_collection, "STAT_CHUNK", 7)  # ranges of rowids
     opened = IndexedCollection.open(library)
     assert opened is not None
     opened.close()
