@@ -18,7 +18,6 @@ Only the annotations the caller passes count (in blind mode, the coder's own).
 from __future__ import annotations
 
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -27,7 +26,7 @@ from operator import attrgetter
 from typing import TypeVar
 
 from annotations.library_listing import PASS_STEP, Listed
-from annotations.model import Annotation
+from annotations.model import Annotation, by_article
 from annotations.query import HAS_VALUES, Query, Term, parse_query, tag_index, tag_needle
 from annotations.tags import tag_key
 
@@ -72,9 +71,6 @@ def filter_texts(metas: Sequence[Listed]) -> list[str]:
 
 def article_states(annotations: Iterable[Annotation]) -> dict[str, ArticleState]:
     """The state of every article that has one of `annotations`."""
-    by_article: dict[str, list[Annotation]] = defaultdict(list)
-    for annotation in annotations:
-        by_article[annotation.article].append(annotation)
     return {
         article: ArticleState(
             annotations=len(found),
@@ -84,7 +80,7 @@ def article_states(annotations: Iterable[Annotation]) -> dict[str, ArticleState]
             anchors=frozenset(str(a.anchor) for a in found),
             coders=tuple({(a.coder or "").casefold() for a in found}),
         )
-        for article, found in by_article.items()
+        for article, found in by_article(annotations).items()
     }
 
 

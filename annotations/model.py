@@ -166,10 +166,9 @@ document_order: Callable[[Annotation], tuple[str, int, int, str]] = attrgetter(
 )
 
 
-def in_document_order(annotations: Iterable[Annotation]) -> list[Annotation]:
-    """`annotations` sorted by `document_order`: grouped by article, the articles sorted,
-    then each group by position (small sorts of int-led keys: half the time of one sort of
-    the tuples at 100,000 annotations, less at a million)."""
+def by_article(annotations: Iterable[Annotation]) -> dict[str, list[Annotation]]:
+    """`annotations` grouped by article id, each group in the order given (the articles in
+    the order first met)."""
     groups: dict[str, list[Annotation]] = {}
     for annotation in annotations:
         group = groups.get(annotation.article)
@@ -177,6 +176,14 @@ def in_document_order(annotations: Iterable[Annotation]) -> list[Annotation]:
             groups[annotation.article] = [annotation]
         else:
             group.append(annotation)
+    return groups
+
+
+def in_document_order(annotations: Iterable[Annotation]) -> list[Annotation]:
+    """`annotations` sorted by `document_order`: grouped by article, the articles sorted,
+    then each group by position (small sorts of int-led keys: half the time of one sort of
+    the tuples at 100,000 annotations, less at a million)."""
+    groups = by_article(annotations)
     ordered: list[Annotation] = []
     for article in sorted(groups):
         group = groups[article]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from annotations.anchoring import current_article, place
 from annotations.article import Article
-from annotations.model import Anchor, Annotation
+from annotations.model import Anchor, Annotation, by_article
 from annotations.wording import count_noun
 
 if TYPE_CHECKING:
@@ -87,16 +87,9 @@ def check_anchors(annotations: Sequence[Annotation], corpus: Corpus) -> tuple[Re
     """What `reanchor_all` would report for `annotations` (all of the store's), and how
     many of them it would change (and save); nothing is changed. Each article is looked at
     once: its content hash, and its text only when an annotation is not anchored on it."""
-    by_article: dict[str, list[Annotation]] = {}
-    for annotation in annotations:
-        group = by_article.get(annotation.article)
-        if group is None:
-            by_article[annotation.article] = [annotation]
-        else:
-            group.append(annotation)
     counts = Counter[str]()
     changed = 0
-    for article_id, group in by_article.items():
+    for article_id, group in by_article(annotations).items():
         if article_id in corpus and unchanged_article(
             corpus.content_hash(article_id), ((a.body_hash, a.anchor) for a in group)
         ):
