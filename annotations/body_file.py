@@ -28,6 +28,17 @@ Span = tuple[int, int]  # (offset, length) of a body in the file
 MAX_RUN = 4 << 20  # at most this many bytes read by one `pread` of `read_many`
 
 
+def decoded(body: bytes | None) -> str | None:
+    """A body read from a body file as text (None for none, or for bytes that are not UTF-8:
+    not what was written there, so the caller reads the article's own file)."""
+    if body is None:
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 class BodyFile:
     """The body file at `path`, read with `pread`."""
 

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from annotations.body_file import BodyFile, MemoryBodies, Span
+from annotations.body_file import BodyFile, MemoryBodies, Span, decoded
 from annotations.indexing import IndexedFile
 from annotations.priority import give_way
 from annotations.search_prefilter import TrigramGroups
@@ -140,7 +140,9 @@ class CorpusIndex:
         self._pending_removals = 0
 
     @classmethod
-    def reader(cls, path: Path, *, like: CorpusIndex | None = None) -> CorpusIndex | None:
+    def reader(
+        cls, path: Path, *, like: CorpusIndex | None = None, bodies: BodyFile | None = None
+    ) -> CorpusIndex | None:
         """Another connection to the index at `path`, which exists and is being written by
         the first one: read-only, and never checked, rebuilt or thrown away as `__init__`
         may do (which would be wrong while another connection writes it). None when it
@@ -148,7 +150,8 @@ class CorpusIndex:
 
         With `like` (the connection that read rowids or body spans the new one is to be
         given): None unless the index at `path` is still the one `like` reads (not rebuilt
-        since), and the new connection counts removals from where `like` started."""
+        since), and the new connection counts removals from where `like` started. With
+        `bodies`: the body file it reads (see `in_child`), instead of the one the index names."""
         db = None
         try:
             db = sqlite3.connect(path, check_same_thread=False, timeout=30)
@@ -157,7 +160,8 @@ class CorpusIndex:
             if like is not None and body_path != like._body_file.path:
                 db.close()
                 return None
-            bodies = BodyFile(body_path, writable=False)
+            if bodies is None:
+                bodies = BodyFile(body_path, writable=False)
         except (sqlite3.Error, OSError, ValueError):
             if db is not None:
                 db.close()
@@ -179,11 +183,7 @@ class CorpusIndex:
         when the index cannot be opened."""
         if self.path is None:
             return None
-        child = CorpusIndex.reader(self.path)
-        if child is not None:
-            child._body_file.close()
-            child._body_file = self._body_file
-        return child
+        return CorpusIndex.reader(self.path, bodies=self._body_file)
 
     @staticmethod
     def _connect(path: Path | None) -> tuple[sqlite3.Connection, BodyFile]:
@@ -434,7 +434,7 @@ class CorpusIndex:
             row = self._db.execute(
                 "SELECT at, length FROM bodies WHERE rowid = ?", (rowid,)
             ).fetchone()
-        return None if row is None else self._decoded(self._body_file.read(*row))
+        return None if row is None else decoded(self._body_file.read(*row))
 
     def read_bodies(self, spans: list[Span]) -> list[bytes | None]:
         """The UTF-8 bytes of the bodies at the given (offset, length) of `BodyRow`s, in
@@ -465,28 +465,17 @@ class CorpusIndex:
         wanted = [rowid for rowid in rowids if rowid in found]
         read = self._body_file.read_many([found[rowid] for rowid in wanted])
         for rowid, data in zip(wanted, read, strict=True):
-            if (body := self._decoded(data)) is not None:
+            if (body := decoded(data)) is not None:
                 yield rowid, body
 
-    @classmethod
-    def _readable(cls, body: bytes | None) -> str:
+    @staticmethod
+    def _readable(body: bytes | None) -> str:
         """A body the full-text index must hold; an unreadable one stops the building (left
         unfinished, the index narrows no search, so nothing is missed)."""
-        text = cls._decoded(body)
+        text = decoded(body)
         if text is None:
             raise sqlite3.DatabaseError("the body file does not have a body it should")
         return text
-
-    @staticmethod
-    def _decoded(body: bytes | None) -> str | None:
-        """A body read from the body file as text (None for none, or bytes that are not what
-        was written there: the caller then reads the article's file)."""
-        if body is None:
-            return None
-        try:
-            return body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
 
     # Writing ------------------------------------------------------------------------
 

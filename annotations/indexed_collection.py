@@ -19,6 +19,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+from annotations.body_file import decoded
 from annotations.corpus import (
     FULL_TEXT_MIN_ARTICLES,
     index_cache_path,
@@ -218,7 +219,7 @@ class IndexedCollection:
         when the collection was opened (`open`)."""
         bodies = self._index.read_bodies([(row[3], row[4]) for row in chunk])
         return [
-            (row[0], body if utf8 or body is None else _decoded(body))
+            (row[0], body if utf8 else decoded(body))
             for row, body in zip(chunk, bodies, strict=True)
         ]
 
@@ -231,15 +232,6 @@ class IndexedCollection:
             return parse_article(meta_of_row(self.root, found[0], article_id)).body
         except UnknownArticleError:
             return ""
-
-
-def _decoded(body: bytes) -> str | None:
-    """A body read from the index as text (None for bytes that are not UTF-8: not what the
-    index wrote, so the article is read from its file)."""
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def _files_unchanged(root: str, index: CorpusIndex) -> bool:
