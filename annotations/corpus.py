@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from typing import Any
 
 from annotations.article import Article, ArticleMeta
 from annotations.corpus_index import ArticleRow, CollectionScan, CorpusIndex, split_authors
-from annotations.errors import LibraryNotFoundError, UnknownArticleError
+from annotations.errors import IndexNotWritableError, LibraryNotFoundError, UnknownArticleError
 from annotations.gc_pause import gc_paused
 from annotations.indexing import (
     FileJob,
@@ -196,6 +197,32 @@ class Corpus:
         if index.path is not None:  # so that `IndexedCollection` can trust the index
             index.record_scan(CollectionScan(started_ns, tuple(dirs), tuple(notices)))
         return cls(root, metas, notices, index, rows)
+
+    def prepare_index(
+        self,
+        *,
+        append_only: bool | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[Path, bool]:
+        """Build the full-text index if it never was (`progress(done, total)` meanwhile)
+        and, unless `append_only` is None, record whether the collection is append-only
+        (`CorpusIndex.set_append_only`). The index's file and whether the collection is
+        append-only; `IndexNotWritableError` when the index is not on disk."""
+        index = self._index
+        if index.path is None:
+            raise IndexNotWritableError(
+                f"the index of {self.root} cannot be written in {cache_dir()}: "
+                "check that directory's permissions"
+            )
+        try:
+            index.ensure_fts(progress)
+            if append_only is not None:
+                index.set_append_only(append_only)
+            return index.path, index.append_only()
+        except sqlite3.Error as error:
+            raise IndexNotWritableError(
+                f"the index of {self.root} could not be written ({index.path}): {error}"
+            ) from error
 
     @classmethod
     def _indexed_so_far(

@@ -130,9 +130,10 @@ class CorpusIndex:
     """The SQLite index of one collection (in memory when `path` is None)."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
         self._lock = threading.RLock()
         self._db, self._body_file = self._connect(path)
+        # None also when the index could not be opened at `path` and is kept in memory.
+        self.path = None if isinstance(self._body_file, MemoryBodies) else path
         # Removals and replacements of files' articles (see `others_removed`): the count as
         # of this connection's start plus its own committed ones, and its own not yet
         # committed.
@@ -262,6 +263,19 @@ class CorpusIndex:
             )
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return None
+
+    def append_only(self) -> bool:
+        """Whether the user declared the collection append-only (`set_append_only`)."""
+        with self._lock:
+            return self._meta("append_only") == "1"
+
+    def set_append_only(self, append_only: bool) -> None:
+        """Record whether the collection's files are never rewritten in place (new
+        articles come as new files; a changed article replaces its file, which changes the
+        directory): then a command trusts the index when no directory changed, without
+        checking every file (`IndexedCollection.open`). A rebuilt index forgets it."""
+        with self._lock, self._db:
+            self._set_meta("append_only", "1" if append_only else "0")
 
     def complete(self) -> bool:
         """Whether every article has its id recorded (the last open finished)."""

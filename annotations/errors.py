@@ -11,6 +11,10 @@ class LibraryNotFoundError(NewsmarkError):
     """The article collection directory does not exist or is not a directory."""
 
 
+class IndexNotWritableError(NewsmarkError):
+    """The collection's index cannot be kept on disk (its cache directory is not writable)."""
+
+
 class UnknownArticleError(NewsmarkError):
     """No article (or more than one, for a prefix) matches the given id."""
 

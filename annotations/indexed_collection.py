@@ -8,6 +8,12 @@ rewritten in place leaves its directory as it was). That is one `stat` per file,
 core for a large collection (about 2.5 µs a file): a search must not miss a word added
 to a file the full-text index has not seen. When anything changed, the collection is
 opened in full instead (`Corpus.open`), which indexes what changed.
+
+A collection the user declared append-only (`newsmark index --append-only`: files are
+added, removed or replaced, never rewritten in place) is trusted when its directories are
+unchanged, without that check. Only the files whose bodies a search reads are checked
+then (a file changed anyway is read from the file itself, so no hit is printed from an
+old body); a word written in place into a file the search rules out is not found.
 """
 
 from __future__ import annotations
@@ -61,10 +67,14 @@ _checked_index: CorpusIndex | None = None
 class IndexedCollection:
     """The articles of a collection whose index is current, read from the index."""
 
-    def __init__(self, root: Path, index: CorpusIndex, scan: CollectionScan) -> None:
+    def __init__(
+        self, root: Path, index: CorpusIndex, scan: CollectionScan, *, check_read: bool = False
+    ) -> None:
         self.root = root
         self.notices = list(scan.notices)
         self._index = index
+        # Whether the file of each body read is checked (the files were not, at `open`).
+        self._check_read = check_read
 
     @classmethod
     def open(cls, root: Path) -> IndexedCollection | None:
@@ -76,15 +86,16 @@ class IndexedCollection:
             return None
         index = CorpusIndex(cache_path)
         scan = index.scan()
+        append_only = index.append_only()
         if (
             scan is None
             or not _unchanged(str(root), scan)
             or not index.complete()
-            or not _files_unchanged(str(root), index)
+            or not (append_only or _files_unchanged(str(root), index))
         ):
             index.close()
             return None
-        return cls(root, index, scan)
+        return cls(root, index, scan, check_read=append_only)
 
     def close(self) -> None:
         """Close the index."""
@@ -216,8 +227,11 @@ class IndexedCollection:
     def _chunk_bodies(self, chunk: list[BodyRow], *, utf8: bool = False) -> list[tuple[str, Any]]:
         """(id, body) of each row, the body None when the index cannot give it (then it is
         read from the file; `utf8`: the bodies as UTF-8 bytes). Every file was checked
-        when the collection was opened (`open`)."""
+        when the collection was opened (`open`), or is checked here (`check_read`)."""
         bodies = self._index.read_bodies([(row[3], row[4]) for row in chunk])
+        if self._check_read:
+            changed = _changed_rows(str(self.root), chunk)
+            bodies = [None if n in changed else b for n, b in enumerate(bodies)]
         return [
             (row[0], body if utf8 else decoded(body))
             for row, body in zip(chunk, bodies, strict=True)
@@ -287,6 +301,29 @@ def _states_unchanged(root: str, states: list[tuple[bytes, int, int]]) -> bool:
     return True
 
 
+def _changed_rows(root: str, rows: list[BodyRow]) -> set[int]:
+    """The positions in `rows` of the articles whose file no longer has the size and
+    modification time the index recorded (or cannot be looked at)."""
+    try:
+        directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return set(range(len(rows)))
+    stat = os.stat
+    changed = set()
+    try:
+        for number, (_id, _rowid, path, _at, _length, size, mtime_ns) in enumerate(rows):
+            try:
+                found = stat(path, dir_fd=directory)
+            except OSError:
+                changed.add(number)
+                continue
+            if found.st_size != size or found.st_mtime_ns != mtime_ns:
+                changed.add(number)
+    finally:
+        os.close(directory)
+    return changed
+
+
 def _unchanged(root: str, scan: CollectionScan) -> bool:
     """Whether every directory of the scan still has the modification time recorded (and
     that time was safely older than the scan)."""
@@ -310,7 +347,9 @@ def _start_worker(parent: IndexedCollection) -> None:
     global _worker_collection
     index = parent._index.in_child()  # None: each unit says so (`_worker_unit`)
     if index is not None:
-        _worker_collection = IndexedCollection(parent.root, index, CollectionScan(0, (), ()))
+        _worker_collection = IndexedCollection(
+            parent.root, index, CollectionScan(0, (), ()), check_read=parent._check_read
+        )
 
 
 def _worker_unit(search: Callable[[IndexedCollection, Any], Rendered], rows: Any) -> Rendered:

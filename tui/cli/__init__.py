@@ -19,6 +19,7 @@ from tui.cli.context import CliContext, VersionAction, common_options
 # them: a command loads only its own module (and the libraries that module imports).
 COMMAND_MODULES = {
     "tui.cli.read_commands": ("list", "show", "search"),
+    "tui.cli.index_command": ("index",),
     "tui.cli.annotation_commands": (
         "annotate",
         "annotations",
