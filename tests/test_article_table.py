@@ -224,3 +224,22 @@ async def test_keep_place_keeps_the_cursor_row_on_its_line_as_rows_arrive() -> N
         await pilot.pause()
         assert table.cursor_key == "id20" and table.cursor_row == 50
         assert table.cursor_row - round(table.scroll_y) == line_before
+
+
+async def test_an_untouched_table_keeps_its_top_as_rows_arrive_above() -> None:
+    """Rows arriving above the first row of a table nobody moved in show at the top, the
+    cursor on the first of them; once the cursor was moved, the view keeps its place."""
+    app = TableApp(make_rows(5))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ArticleTable)
+        arrived = [TableRow(f"new{i}", (f"New {i}", "CGTN", "1")) for i in range(30)]
+        table.set_source(RowList(arrived + make_rows(5)), [7, 8, 9], keep_place=True)
+        await pilot.pause()
+        assert (table.cursor_key, table.cursor_row, round(table.scroll_y)) == ("new0", 0, 0)
+        assert "New 0" in line(table, 1)  # (line 0: the labels)
+        table.move_cursor(1)
+        newer = [TableRow(f"newer{i}", (f"Newer {i}", "CGTN", "1")) for i in range(3)]
+        table.set_source(RowList(newer + arrived + make_rows(5)), [7, 8, 9], keep_place=True)
+        await pilot.pause()
+        assert (table.cursor_key, table.cursor_row, round(table.scroll_y)) == ("new1", 4, 3)
+

@@ -85,6 +85,24 @@ async def test_rows_appear_while_indexing_and_the_cursor_stays_put(
         assert table.cursor_row - round(table.scroll_y) == line
 
 
+async def test_an_untouched_library_keeps_the_newest_at_its_top(
+    library: Path, tmp_path: Path, gate: threading.Event
+) -> None:
+    """Nobody moved the cursor while the first index went on: when it ends, the table's
+    top is the newest article, under the cursor (found by a tester: the newest rows were
+    above the screen)."""
+    app = NewsmarkApp(Workspace(library=library, db_path=tmp_path / "db.json"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: library_rows(app) == FIRST_BATCH_FILES, timeout=30)
+        table = article_table(app)
+        assert table is not None
+        gate.set()
+        await wait_until(pilot, lambda: library_rows(app) == ARTICLES, timeout=30)
+        await pilot.pause()
+        newest = f"{ARTICLES - 1:04d}"
+        assert (table.cursor_key, table.cursor_row, round(table.scroll_y)) == (newest, 0, 0)
+
+
 async def test_an_indexed_article_is_read_and_annotated_while_indexing_goes_on(
     library: Path, tmp_path: Path, gate: threading.Event
 ) -> None:

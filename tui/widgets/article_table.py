@@ -176,6 +176,8 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._sorted: tuple[int, bool] | None = None
         self.cursor_row = 0
         self._hover_row: int | None = None
+        # Whether the user moved the cursor or opened a row (see `set_source`).
+        self._touched = False
 
     # Data ---------------------------------------------------------------------------------
 
@@ -205,8 +207,11 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         """Show the rows of `rows`, whose columns' content is `content_widths` cells wide at
         most (labels included); the cursor stays on the same key when it is still listed.
         `keep_place`: the cursor's row also stays on the same line of the screen (rows
-        arriving above it scroll the view rather than move it)."""
-        current = self.cursor_key
+        arriving above it scroll the view rather than move it), unless the table is as it
+        opened (the cursor never moved, the view at the top): then the cursor stays on the
+        first row, as the rows would open, so the top of the table is its top."""
+        follow_top = keep_place and not self._touched and round(self.scroll_y) == 0
+        current = None if follow_top else self.cursor_key
         line = self.cursor_row - round(self.scroll_y)
         self._rows = rows
         self._content_widths = list(content_widths)
@@ -249,6 +254,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         if not len(self._rows):
             return
         row = max(0, min(index, len(self._rows) - 1))
+        self._touched = True
         if row != self.cursor_row:
             self.cursor_row = row
             self.post_message(self.CursorMoved(row))
@@ -410,6 +416,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     def action_select_cursor(self) -> None:
         """Open the row under the cursor."""
         if len(self._rows):
+            self._touched = True
             self.post_message(self.RowSelected(self._rows.row(self.cursor_row).key))
 
     def action_cursor_up(self) -> None:
