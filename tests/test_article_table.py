@@ -242,4 +242,3 @@ async def test_an_untouched_table_keeps_its_top_as_rows_arrive_above() -> None:
         table.set_source(RowList(newer + arrived + make_rows(5)), [7, 8, 9], keep_place=True)
         await pilot.pause()
         assert (table.cursor_key, table.cursor_row, round(table.scroll_y)) == ("new1", 4, 3)
-
