@@ -61,6 +61,8 @@ async def test_keys_move_the_cursor_and_keep_it_in_view() -> None:
         assert table.cursor_key == "id0" and table.scroll_y == 0
         await pilot.press("up")  # already at the top
         assert table.cursor_key == "id0"
+        await pilot.press("j", "j", "j", "k")  # as in the reader (and vi)
+        assert table.cursor_key == "id2"
 
 
 async def test_enter_and_a_click_on_the_cursor_row_open_it() -> None:

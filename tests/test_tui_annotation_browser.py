@@ -122,7 +122,9 @@ async def test_sort_and_enter_opens_the_reader_at_the_highlight(
         await pilot.press("r")
         assert [row.annotation.quote for row in table.rows] == quotes[::-1]
 
-        target = table.rows[table.cursor_row].annotation  # the cursor kept its row
+        await pilot.press("home", "j", "j", "k")  # down, down, up (as in the reader, vi)
+        assert table.cursor_row == 1
+        target = table.rows[table.cursor_row].annotation
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
         view = app.screen.query_one(ArticleView)

@@ -128,8 +128,8 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         "annotation-table--marked",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False, id="annotation-table.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="annotation-table.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="annotation-table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="annotation-table.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="annotation-table.page-up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="annotation-table.page-down"),
         Binding("home", "first_row", "First", show=False, id="annotation-table.first"),

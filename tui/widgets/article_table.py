@@ -138,8 +138,8 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open", id="library.open-row"),
-        Binding("up", "cursor_up", "Up", show=False, id="article-table.up"),
-        Binding("down", "cursor_down", "Down", show=False, id="article-table.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="article-table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="article-table.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="article-table.page-up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="article-table.page-down"),
         Binding("home", "first_row", "First", show=False, id="article-table.first"),
