@@ -143,23 +143,20 @@ async def test_enter_without_a_selection_and_escape_change_nothing(
         assert [item.description[:13] for item in history] == ["add highlight"]  # the seed
 
 
-async def test_reattach_is_refused_when_the_article_left_the_collection(
+async def test_an_orphan_whose_article_left_the_collection_is_not_offered(
     library_copy: Path, db_path: Path
 ) -> None:
+    """Its article's file was removed (or it is another collection's article): it is
+    not listed, so neither re-attach nor delete is offered, and the screen says so."""
     orphan = make_orphan(library_copy, db_path, ARTICLE)
     (library_copy / f"{ARTICLE}.txt").unlink()
     async with running_app(library_copy, db_path) as (app, pilot):
-        await open_orphans(app, pilot, count=1)
-        await pilot.press("r")
-        await wait_until(
-            pilot,
-            lambda: any(
-                m.startswith(
-                    f"Article {ARTICLE} is no longer in the collection, so this "
-                    "annotation cannot be re-attached there"
-                )
-                for m in notifications(app)
-            ),
-        )
-        assert isinstance(app.screen, OrphansScreen)
+        await wait_until(pilot, lambda: app.workspace.store is not None)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OrphansScreen))
+        await pilot.pause()
+        assert app.screen.query_one("#orphan-table", DataTable).row_count == 0
+        note = app.screen.query_one("#orphans-elsewhere", Static)
+        assert "Not listed: 1 annotation of articles not in this collection" in str(note.render())
+        await pilot.press("d")
         assert app.workspace.require_store().get(orphan.id).quote == ORPHANED_QUOTE

@@ -224,6 +224,31 @@ async def test_orphans_are_listed(library_copy: Path, db_path: Path) -> None:
         assert annotation.quote == "make the pie of common interests even bigger"
 
 
+async def test_another_collections_annotations_are_not_orphans_here(
+    library_copy: Path, db_path: Path, tmp_path: Path
+) -> None:
+    """One database, two collections: opening one neither orphans the other's
+    annotations nor offers them for deletion; the screen says they are not listed."""
+    elsewhere = seed_annotation(library_copy, db_path, RIGHT, "practical cooperation", ("ties",))
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / f"{LEFT}.txt").write_bytes((library_copy / f"{LEFT}.txt").read_bytes())
+    make_orphan(other, db_path, LEFT)
+    async with running_app(other, db_path) as (app, pilot):
+        await open_orphans(app, pilot, count=1)
+        table = app.screen.query_one("#orphan-table", DataTable)
+        assert table.border_title == "1 orphaned annotation"
+        note = app.screen.query_one("#orphans-elsewhere")
+        assert note.display
+        assert "Not listed: 1 annotation of articles not in this collection" in str(note.render())
+        kept = app.workspace.require_store().get(elsewhere.id)
+        assert (kept.anchor, kept.start, kept.quote) == (
+            Anchor.EXACT,
+            elsewhere.start,
+            "practical cooperation",
+        )
+
+
 async def test_stats_screen_counts(samples_dir: Path, db_path: Path) -> None:
     seed_annotation(samples_dir, db_path, LEFT, "deepen win-win cooperation", ("economy", "ties"))
     seed_annotation(samples_dir, db_path, RIGHT, "practical cooperation", ("economy",))

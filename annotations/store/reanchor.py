@@ -22,9 +22,10 @@ class ReanchorReport:
     """What `reanchor_all` did.
 
     `exact`, `fuzzy`: annotations moved, refreshed or recovered to that anchor; `orphaned`:
-    annotations whose quote is not in their article (including ones that already were, and
-    the `missing` ones); `unchanged`: still exactly where they were; `missing`: their article
-    is not in the collection (they are marked orphaned, never deleted).
+    annotations whose quote is not in their article (including ones that already were);
+    `unchanged`: still exactly where they were; `missing`: their article is not in the
+    collection (one database may serve several collections, and a file may have been
+    removed): they are left as they are, to be placed when their article is there.
     """
 
     exact: int = 0
@@ -64,18 +65,19 @@ def unchanged_article(content_hash: str, anchors: Iterable[tuple[object, object]
 def reanchor_article(
     annotations: Sequence[Annotation], article: Article | None, counts: Counter[str]
 ) -> list[tuple[int, Annotation]]:
-    """Every annotation of one article placed on its current text (`anchoring.place`;
-    None: the article is missing): (index, new annotation) of those that changed, each
-    counted in `counts` by the keys of `ReanchorReport`."""
+    """Every annotation of one article placed on its current text (`anchoring.place`):
+    (index, new annotation) of those that changed, each counted in `counts` by the keys of
+    `ReanchorReport`. None: the article is not in the collection: nothing changes (it may
+    be another collection's article; marking its annotations orphaned would offer them for
+    deletion, and opening their collection would undo it)."""
+    if article is None:
+        counts["missing"] += len(annotations)
+        return []
     changed = []
     for index, old in enumerate(annotations):
         new = place(old, article)
-        if article is None:
-            counts["missing"] += 1
-            counts["orphaned"] += 1
-        else:
-            unchanged = new == old and new.anchor != Anchor.ORPHANED
-            counts["unchanged" if unchanged else str(new.anchor)] += 1
+        unchanged = new == old and new.anchor != Anchor.ORPHANED
+        counts["unchanged" if unchanged else str(new.anchor)] += 1
         if new != old:
             changed.append((index, new))
         if new.anchor == Anchor.ORPHANED and old.anchor != Anchor.ORPHANED:

@@ -21,14 +21,14 @@ if TYPE_CHECKING:
     from annotations.model import Annotation
 
 EXPLANATION = (
-    "These annotations could not be re-anchored after their article changed or "
-    "disappeared. Their quotes are kept: r re-attaches one to the passage you select in "
-    "its article; d deletes it."
+    "These annotations could not be re-anchored after their article changed. Their quotes "
+    "are kept: r re-attaches one to the passage you select in its article; d deletes it."
 )
 
 
 class OrphansScreen(NewsmarkScreen):
-    """Every orphaned annotation (in blind mode every one of this coder's), never hidden."""
+    """Every orphaned annotation of the collection's articles (in blind mode every one of
+    this coder's); how many annotations are of articles not in the collection is said."""
 
     help_title = "Orphans"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,6 +45,7 @@ class OrphansScreen(NewsmarkScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(EXPLANATION), id="orphans-help")
+        yield Static(id="orphans-elsewhere")
         yield DataTable(id="orphan-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
@@ -61,7 +62,22 @@ class OrphansScreen(NewsmarkScreen):
 
     def _reload(self) -> None:
         annotations = self.workspace.visible_annotations()
-        self._orphans = [a for a in annotations if a.anchor == Anchor.ORPHANED]
+        corpus = self.workspace.require_corpus()
+        # Another collection's annotations (one database may serve several) are not
+        # orphans here, and are not offered for deletion.
+        elsewhere = sum(1 for a in annotations if a.article not in corpus)
+        self._orphans = [
+            a for a in annotations if a.anchor == Anchor.ORPHANED and a.article in corpus
+        ]
+        note = self.query_one("#orphans-elsewhere", Static)
+        note.display = bool(elsewhere)
+        note.update(
+            Text(
+                f"Not listed: {count_noun(elsewhere, 'annotation')} of articles not in this "
+                "collection (of another collection sharing this database, or their file was "
+                "removed); `newsmark annotations` lists every one."
+            )
+        )
         table = self.query_one("#orphan-table", DataTable)
         table.clear()
         for annotation in self._orphans:
