@@ -64,6 +64,12 @@ UNSIGNED = _meta("002", "Rates & 100% of the {budget}", source=None, date=None)
 
 def test_names_people_family_given_and_organisations_literal() -> None:
     assert csl_name("Xu Wei") == {"family": "Xu", "given": "Wei"}  # pinyin: family first
+    assert csl_name("Mo Jingxi") == {"family": "Mo", "given": "Jingxi"}  # (found by a tester)
+    assert csl_name("Ouyang Xiu") == {"family": "Ouyang", "given": "Xiu"}
+    # Vietnamese: family name first, then middle and given names.
+    assert csl_name("Nguyen Thu Ha") == {"family": "Nguyen", "given": "Thu Ha"}
+    assert csl_name("Lê Văn An") == {"family": "Lê", "given": "Văn An"}
+    assert csl_name("Tran Minh") == {"family": "Tran", "given": "Minh"}
     assert csl_name("Carrie Arnold") == {"family": "Arnold", "given": "Carrie"}
     assert csl_name("Ludwig van Beethoven") == {"family": "van Beethoven", "given": "Ludwig"}
     assert csl_name("Reuters Staff") == {"literal": "Reuters Staff"}

@@ -31,9 +31,19 @@ _PINYIN_FAMILY_NAMES = frozenset(
     "wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo zheng "
     "liang xie song tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang yu du ye "
     "cheng wei su lu ding ren shen yao zhong cui tan fan jin qian qin shi xiong meng bai wen "
-    "kong mao qiu hou lei long duan hao shao fu".split()
+    "kong mao qiu hou lei long duan hao shao fu mo jia xia fang xue gu dai qiao kang yin "
+    "gong wan qi yan pang bao zhan chang niu zou jiao ji tao shang tong geng guan hong "
+    "kou kuang liao ling lou lyu lv nie ning pei qu rao rong ruan sha shan tu weng xiang "
+    "xing yi you yue zang zhai zhuang zhuo zuo ouyang sima situ zhuge".split()
 )
 _PINYIN_GIVEN = re.compile(r"^[A-Z][a-z]{1,9}(?:-?[a-z]{1,6})?$")
+# Vietnamese family names (with and without their diacritics): "Nguyen Thu Ha" is family
+# name first, then the middle and given names.
+_VIETNAMESE_FAMILY_NAMES = frozenset(
+    "nguyen nguyễn tran trần le lê pham phạm hoang hoàng huynh huỳnh phan vu vũ vo võ "
+    "dang đặng bui bùi do đỗ ho hồ ngo ngô duong dương ly lý trinh trịnh dinh đinh "
+    "truong trương doan đoàn".split()
+)
 
 
 def csl_date(value: str | None) -> dict[str, Any] | None:
@@ -61,7 +71,8 @@ def csl_name(name: str) -> dict[str, str]:
     """'Carrie Arnold' → {'family': 'Arnold', 'given': 'Carrie'}; organisations → literal.
 
     The family name is the last word (with a lower-case particle before it: "van Gogh"),
-    except for a Chinese name in pinyin, written family name first ("Xu Wei").
+    except for a Chinese name in pinyin ("Mo Jingxi") or a Vietnamese name ("Nguyen Thu
+    Ha"), written family name first.
     """
     name = " ".join(name.split())
     if is_organisation(name):
@@ -71,8 +82,12 @@ def csl_name(name: str) -> dict[str, str]:
         len(words) == 2
         and words[0].lower() in _PINYIN_FAMILY_NAMES
         and _PINYIN_GIVEN.match(words[1])
+    ) or (
+        2 <= len(words) <= 4
+        and words[0].lower() in _VIETNAMESE_FAMILY_NAMES
+        and all(word[:1].isupper() for word in words[1:])
     ):
-        return {"family": words[0], "given": words[1]}
+        return {"family": words[0], "given": " ".join(words[1:])}
     cut = len(words) - 1
     while cut > 1 and words[cut - 1][:1].islower():
         cut -= 1
