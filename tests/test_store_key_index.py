@@ -284,3 +284,14 @@ def test_a_copy_of_the_database_without_its_index_is_read_alike(
     AnnotationStore.open(copy).compact()
     assert key_index_path(copy).exists()
     assert AnnotationStore.open(copy).get(target.id).note == "copied"
+
+
+def test_a_new_database_filled_at_once_gets_its_index(db_path: Path) -> None:
+    """`put_many` into a new database: its first snapshot has a key index."""
+    AnnotationStore.open(db_path).put_many([fox(n) for n in range(5)])
+    assert key_index_path(db_path).exists()
+    with db_path.open("rb") as file:
+        head = read_head(file)
+    assert head is not None
+    everything = indexed_spans(db_path, head, db_path.stat().st_size, "", exact=False)
+    assert everything is not None and len(everything) == 5

@@ -486,6 +486,9 @@ class DurableStorage(Storage):
         lineage = uuid.uuid4().hex
         meta = meta_table(SCHEMA_VERSION, generation, lineage)
         out = {META_TABLE: meta, **{name: t for name, t in data.items() if name != META_TABLE}}
+        table = out.get(ANNOTATIONS_TABLE)
+        if isinstance(table, dict):  # written as compact tables are, and kept so when installed
+            out[ANNOTATIONS_TABLE] = CompactTable(table)
         atomic_write_bytes(self.path, snapshot_pieces(out, meta))
         self._generation = generation
         self._lineage = lineage
