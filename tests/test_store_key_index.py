@@ -295,3 +295,49 @@ def test_a_new_database_filled_at_once_gets_its_index(db_path: Path) -> None:
     assert head is not None
     everything = indexed_spans(db_path, head, db_path.stat().st_size, "", exact=False)
     assert everything is not None and len(everything) == 5
+
+
+CRASH_AFTER_SNAPSHOT = """
+import os, sys
+from pathlib import Path
+from annotations.store import AnnotationStore
+import annotations.store.journal as journal
+from tests.test_store_append import fox
+
+store = AnnotationStore.open(Path(sys.argv[1]))
+gone = store.all()[0]
+store.delete(gone.id)
+added = store.add(fox(33, "late"))
+print(gone.id, added.id, flush=True)
+journal.write_key_index = lambda *_: os._exit(9)  # killed between snapshot and key index
+store.compact()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(60)
+def test_a_process_killed_between_snapshot_and_index_leaves_a_stale_index_unused(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = snapshotted(db_path, 4)
+    kept = store.all()[1]
+    old_index = key_index_path(db_path).read_bytes()
+    child = subprocess.run(
+        [sys.executable, "-c", CRASH_AFTER_SNAPSHOT, str(db_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=50,
+    )
+    assert child.returncode == 9, child.stderr
+    gone, added = child.stdout.split()
+    assert DurableStorage(db_path).generation == 3  # the new snapshot is in place
+    assert key_index_path(db_path).read_bytes() == old_index  # its index is not
+    searched = count_searches(monkeypatch)
+    assert modify_at(db_path, added, edit_change(note="after")).note == "after"
+    assert modify_at(db_path, kept.id, edit_change(note="kept")).note == "kept"
+    with pytest.raises(UnknownAnnotationError):
+        delete_at(db_path, gone)
+    assert searched == [added, kept.id, gone]
+    final = AnnotationStore.open(db_path)
+    assert {a.id for a in final.all()} == ({a.id for a in store.all()} - {gone}) | {added}
