@@ -29,6 +29,9 @@ from bench.store_bench import DB_NAME, _prepared
 
 RUNS = 5
 RAM_FACTOR = 1.5
+# modify_at / delete_at read one annotation more than add_new: at most this factor slower
+# (fsync times swing; a search of the table at 100k took 17× add_new, at 1M 45×).
+FOUND_FACTOR = 3
 # A sentence of the first sample article (by id), annotated by every `annotate` run.
 SAMPLE_ARTICLE = "000_e730ce0a32d34978"
 SAMPLE_QUOTE = "Xi Jinping"
@@ -50,10 +53,31 @@ def _rss_kib() -> int:
 # Worker task ------------------------------------------------------------------------------
 
 
+def snapshot_ids(db: Path, count: int) -> list[str]:
+    """Ids of `count` annotations of the snapshot at `db`, taken from the start and the end
+    of its annotations table in turn (a search of the table would find the first soon and
+    the last late)."""
+    from annotations.store.head import read_head
+
+    with db.open("rb") as file:
+        head = read_head(file)
+        assert head is not None, "the database was written with a head"
+        file.seek(head.annotations_at)
+        first = file.read(min(64 * 1024, head.annotations_end - head.annotations_at))
+        last_at = max(head.annotations_at, head.annotations_end - 64 * 1024)
+        file.seek(last_at)
+        last = file.read(head.annotations_end - last_at)
+    pattern = rb'"id":"([0-9a-f-]{36})"'
+    early, late = re.findall(pattern, first), re.findall(pattern, last)[::-1]
+    ids = [found.decode() for pair in zip(early, late, strict=False) for found in pair]
+    return list(dict.fromkeys(ids))[:count]
+
+
 def measure_store_open(db: str, runs: int) -> dict[str, Any]:
     """Seconds of `runs` `add_new`, `modify_at` and `delete_at` calls (the writes of
-    `annotate`, `edit`, `delete`; the last two by full id, on annotations of the snapshot),
-    then of opening the store whole, and the memory that opening took (RSS delta)."""
+    `annotate`, `edit`, `delete`; the last two by full id, on annotations of the snapshot
+    from the start and the end of its table), then of opening the store whole, and the
+    memory that opening took (RSS delta)."""
     from annotations.anchoring import new_annotation
     from annotations.corpus import Corpus
     from annotations.store import AnnotationStore, add_new, delete_at, modify_at
@@ -62,8 +86,7 @@ def measure_store_open(db: str, runs: int) -> dict[str, Any]:
 
     article = Corpus.open(bundled_samples_dir()).article(SAMPLE_ARTICLE)
     path = Path(db)
-    with path.open("rb") as file:  # the first annotations of the snapshot
-        ids = re.findall(rb'"id":"([0-9a-f-]{36})"', file.read(64 * 1024))[: 2 * runs : 2]
+    ids = snapshot_ids(path, runs)
     timings: dict[str, list[float]] = {"add_new": [], "modify_at": [], "delete_at": []}
 
     def timed(name: str, call: Callable[..., object], *args: object) -> None:
@@ -71,8 +94,7 @@ def measure_store_open(db: str, runs: int) -> dict[str, Any]:
         call(*args)
         timings[name].append(time.perf_counter() - start)
 
-    for n, raw_id in zip(range(runs), ids, strict=False):
-        annotation_id = raw_id.decode()
+    for n, annotation_id in enumerate(ids):
         timed("add_new", add_new, path, new_annotation(article, n, n + 10, tags=["b"]))
         timed("modify_at", modify_at, path, annotation_id, edit_change(note=f"b{n}"))
         timed("delete_at", delete_at, path, annotation_id)
@@ -113,10 +135,13 @@ def store_scale_section(config: Config) -> Section:
             f"untimed run first), then `edit` and `delete` of the annotations it added: "
             f"median of {RUNS} runs, wall and CPU seconds (user + system), peak memory. "
             "The commands' writes never open the database whole (`store.single`); "
-            "`edit` and `delete` of an annotation added since the snapshot search the whole "
-            "annotations table for it (their peak memory counts the file's pages mapped). "
+            "`edit` and `delete` find an annotation added since the snapshot in the journal, "
+            "and one of the snapshot with its key index (`annotations.json.keys`, a binary "
+            f"search): *of the snapshot* rows edit and delete {RUNS} annotations of the prepared "
+            "snapshot, from the start and the end of its table. "
             "In process: `add_new`, `modify_at` and `delete_at` (on annotations of the "
-            "snapshot), and `AnnotationStore.open` (what the TUI and other commands do), with "
+            "snapshot, from the start and the end of its table), and `AnnotationStore.open` "
+            "(what the TUI and other commands do), with "
             "the memory opening takes (RSS before and after) per annotation vs the database's "
             "bytes on disk per annotation; then `export` of all M (the command as a process, "
             "start to file written; CPU includes its worker processes, peak memory is the largest "
@@ -153,6 +178,19 @@ def store_scale_section(config: Config) -> Section:
                     ratio <= ONE_ARTICLE_FACTOR,
                 )
             )
+        for command in ("edit", "delete"):
+            row = f"{command} of the snapshot"
+            ratio = runs[row].wall / base[command].wall
+            section.checks.append(
+                Check(
+                    f"`{command}` of an annotation of the snapshot at {size:,} vs an empty DB "
+                    "(wall, median)",
+                    f"{ratio:.2f}× ({runs[row].wall:.2f} vs {base[command].wall:.2f} s; "
+                    f"CPU {runs[row].cpu:.2f} vs {base[command].cpu:.2f} s)",
+                    f"≤ {ONE_ARTICLE_FACTOR}×",
+                    ratio <= ONE_ARTICLE_FACTOR,
+                )
+            )
         _in_process(section, size, database, disk, config)
         # A fresh copy: the annotations `annotate` added are on a sample article, which is
         # not in the export's collection (the export would re-anchor them first, once).
@@ -163,7 +201,10 @@ def store_scale_section(config: Config) -> Section:
 
 def _commands(section: Section, label: str, database: Path, env: dict[str, str]) -> dict[str, Run]:
     """`annotate`, then `edit` and `delete` of what it added: RUNS each (after one untimed
-    `annotate`), one row per command; their median runs by command."""
+    `annotate`), one row per command; with annotations in the snapshot (not `empty`), also
+    `edit` and `delete` of RUNS of them. Their median runs by command."""
+    # Not those the in-process writes change later (the first RUNS).
+    in_snapshot = [] if label == "empty" else snapshot_ids(database, 2 * RUNS)[RUNS:]
     common = ["--library", str(bundled_samples_dir()), "--db", str(database)]
     annotate = [*common, "annotate", SAMPLE_ARTICLE, "--quote", SAMPLE_QUOTE, "--tag", "x"]
     _run(annotate, env)
@@ -177,11 +218,18 @@ def _commands(section: Section, label: str, database: Path, env: dict[str, str])
         runs["edit"].append(_run([*common, "edit", annotation_id, "--add-tag", "y"], env))
     for annotation_id in added:
         runs["delete"].append(_run([*common, "delete", annotation_id], env))
+    for annotation_id in in_snapshot:
+        edit = [*common, "edit", annotation_id, "--add-tag", "y"]
+        runs.setdefault("edit of the snapshot", []).append(_run(edit, env))
+    for annotation_id in in_snapshot:
+        delete = [*common, "delete", annotation_id]
+        runs.setdefault("delete of the snapshot", []).append(_run(delete, env))
     medians = {command: _median(found) for command, found in runs.items()}
     for command, run in medians.items():
-        section.rows.append(
-            [label, f"`{command}`", f"{run.wall:.2f}", f"{run.cpu:.2f}", f"{run.mib:.0f} MiB"]
-        )
+        verb, _, rest = command.partition(" ")
+        what = f"`{verb}` {rest}".strip()
+        row = [label, what, f"{run.wall:.2f}", f"{run.cpu:.2f}", f"{run.mib:.0f} MiB"]
+        section.rows.append(row)
     return medians
 
 
@@ -211,6 +259,17 @@ def _in_process(section: Section, size: int, database: Path, disk: int, config: 
             f"{opened_cpu:.2f}",
             f"{result['peak_rss_kib'] / 1024:.0f} MiB",
         ]
+    )
+    found = max(writes["modify_at"], writes["delete_at"])
+    section.checks.append(
+        Check(
+            f"`modify_at` / `delete_at` of an annotation of the snapshot at {size:,} vs "
+            "`add_new` (median; a write that reads no annotation)",
+            f"{found / append:.2f}× ({writes['modify_at'] * 1000:.1f} / "
+            f"{writes['delete_at'] * 1000:.1f} vs {append * 1000:.1f} ms)",
+            f"≤ {FOUND_FACTOR}× (no search of the table)",
+            found <= FOUND_FACTOR * append,
+        )
     )
     rss = result["rss_kib"] * 1024
     ram = (rss - result["history_bytes"]) / result["count"]

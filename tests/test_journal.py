@@ -15,6 +15,7 @@ from annotations.coder import default_coder
 from annotations.errors import CorruptDatabaseError, StoreError
 from annotations.store import journal as journal_module
 from annotations.store.journal import DurableStorage, journal_path
+from annotations.store.key_index import key_index_path
 from annotations.store.ops import Op, del_op, put_op
 from annotations.store.schema import META_TABLE, SCHEMA_VERSION
 
@@ -146,6 +147,7 @@ def test_failed_replace_leaves_the_old_file_and_no_temp_files(
     assert sorted(p.name for p in db_path.parent.iterdir()) == [
         db_path.name,
         journal_path(db_path).name,
+        key_index_path(db_path).name,  # the first snapshot's (key_index.py)
     ]
     monkeypatch.undo()
     assert set(annotations_of(DurableStorage(db_path))) == {"id-1", "id-2"}

@@ -31,6 +31,7 @@ from annotations.store.journal import (
     open_regular,
     read_journal,
 )
+from annotations.store.key_index import indexed_spans
 from annotations.store.lookup import SAFE_ID, current_documents, snapshot_matches
 from annotations.store.ops import Data, Document, Op, apply_ops
 from annotations.store.schema import ANNOTATIONS_TABLE, HISTORY_TABLE, SCHEMA_VERSION
@@ -110,14 +111,18 @@ def find_annotations(
     """The annotations whose id starts with `prefix` (is `prefix`, if `exact`), as they are
     now (snapshot and journal), by id; None if they cannot be found without opening the
     database whole (an id of other characters than `lookup.SAFE_ID`'s, a damaged
-    document). Call with the file lock held since `read_tail`."""
+    document). Call with the file lock held since `read_tail`.
+
+    The snapshot's key index (key_index.py) says where they are when it is the index of
+    this snapshot; else the annotations table is searched."""
     if not SAFE_ID.fullmatch(prefix):
         return None
     try:
         with open_regular(path) as file:
             if FileStamp.from_stat(os.fstat(file.fileno())) != tail.snapshot_stamp:
                 return None  # not the snapshot `tail` was read from: never under the lock
-            found = snapshot_matches(file.fileno(), tail.head, prefix, exact=exact)
+            spans = indexed_spans(path, tail.head, tail.snapshot_stamp.size, prefix, exact=exact)
+            found = snapshot_matches(file.fileno(), tail.head, prefix, exact=exact, spans=spans)
     except OSError as error:
         raise StoreError(f"could not read {path}: {error.strerror or error}") from None
     if found is None:

@@ -10,7 +10,14 @@ copy: changing it changes nothing stored (every change goes through an operation
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+)
 from typing import Any
 
 import orjson
@@ -83,6 +90,10 @@ class CompactTable(MutableMapping[str, Document]):
             parts += (dumps(key), b":", raw, b",")
         parts[-1] = b"}"
         return b"".join(parts)
+
+    def stored_items(self) -> ItemsView[str, bytes]:
+        """Each key with its document's JSON bytes, as stored and as `to_json` writes them."""
+        return self._docs.items()
 
 
 def table_json(table: Mapping[str, Any]) -> bytes:

@@ -17,8 +17,9 @@ each table mapping a string document id to a document::
 
 The `_newsmark` table comes first, then the annotations table; the record carries an index
 of the undo history and the length of the annotations table: the snapshot's *head*
-(head.py). A write of one annotation reads the head, finds its annotation with a byte
-search (lookup.py) and appends one journal line under the lock (single.py, append.py). A
+(head.py). A write of one annotation reads the head, finds its annotation with the
+key index written beside each snapshot (``annotations.json.keys``, key_index.py) or else a
+byte search (lookup.py), and appends one journal line under the lock (single.py, append.py). A
 snapshot without a head (an older newsmark's) is rewritten with one at the next write.
 
 It is only ever written whole and atomically: a temporary file in the same directory is
@@ -83,6 +84,7 @@ from annotations.gc_pause import gc_paused
 from annotations.regular_file import describe_file_type
 from annotations.store.compact import CompactTable, copy_table, read_table
 from annotations.store.head import read_head, snapshot_pieces, written_with_head
+from annotations.store.key_index import remove_key_index, write_key_index
 from annotations.store.ops import Data, Op, apply_ops
 from annotations.store.schema import (
     ANNOTATIONS_TABLE,
@@ -484,6 +486,9 @@ class DurableStorage(Storage):
         lineage = uuid.uuid4().hex
         meta = meta_table(SCHEMA_VERSION, generation, lineage)
         out = {META_TABLE: meta, **{name: t for name, t in data.items() if name != META_TABLE}}
+        table = out.get(ANNOTATIONS_TABLE)
+        if isinstance(table, dict):  # written as compact tables are, and kept so when installed
+            out[ANNOTATIONS_TABLE] = CompactTable(table)
         atomic_write_bytes(self.path, snapshot_pieces(out, meta))
         self._generation = generation
         self._lineage = lineage
@@ -497,6 +502,11 @@ class DurableStorage(Storage):
         journal = self._read_journal(0, generation, lineage, SCHEMA_VERSION)
         self._journal_offset, self._journal_stamp = journal.offset, journal.stamp
         self._stale_journal = journal.stale
+        # Where each annotation lies in it, for writes of one annotation (key_index.py): an
+        # optimisation, so a failure leaves the old index, stale from now on (never used).
+        with contextlib.suppress(OSError):
+            if not write_key_index(self.path, out.get(ANNOTATIONS_TABLE)):
+                remove_key_index(self.path)
         return out
 
 

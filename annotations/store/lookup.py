@@ -9,13 +9,18 @@ whose id starts with a prefix, and only those documents are parsed.
 
 Ids of other characters are not looked up this way (`SAFE_ID` tells): the caller opens the
 database whole.
+
+With the snapshot's key index (key_index.py) the search is not needed: the documents it
+points at are checked to be, at those bytes, the table's documents with those ids (each
+right after its key, which follows the table's `{` or a `,`), and the table is searched if
+one is not.
 """
 
 from __future__ import annotations
 
 import mmap
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -30,31 +35,73 @@ _KEY_END = re.compile(rb'":\{')
 
 
 def snapshot_matches(
-    file_no: int, head: SnapshotHead, prefix: str, *, exact: bool = False
+    file_no: int,
+    head: SnapshotHead,
+    prefix: str,
+    *,
+    exact: bool = False,
+    spans: Sequence[tuple[str, int, int]] | None = None,
 ) -> dict[str, Document] | None:
     """The annotations of the snapshot open as `file_no` whose id starts with `prefix`
     (a `SAFE_ID`; is `prefix`, if `exact`), by id; None if a document found is not
-    readable (the caller then opens the database whole, which reports the damage)."""
-    found: dict[str, Document] = {}
+    readable (the caller then opens the database whole, which reports the damage).
+    `spans`: where the key index says they are, (id, start, end) of each document."""
     if head.annotations_end - head.annotations_at <= 2:
-        return found
-    needle = b'"' + prefix.encode("ascii")
+        return {}
     with mmap.mmap(file_no, 0, access=mmap.ACCESS_READ) as view:
-        position = view.find(needle, head.annotations_at, head.annotations_end)
-        while position >= 0:
-            key = (_KEY_END if exact else _KEY_REST).match(
-                view, position + len(needle), head.annotations_end
-            )
-            if key is not None:
-                doc_id = view[position + 1 : key.end() - 3].decode("utf-8")
-                document = _document_at(view, key.end() - 1, head.annotations_end)
-                if not looks_like_annotation(document) or document["id"] != doc_id:
-                    return None
-                found[doc_id] = document
-                position = key.end()
-            else:
-                position += len(needle)
-            position = view.find(needle, position, head.annotations_end)
+        if spans is not None:
+            indexed = _documents_at(view, head, spans)
+            if indexed is not None:
+                return indexed
+        return _searched(view, head, prefix, exact)
+
+
+def _searched(
+    view: mmap.mmap, head: SnapshotHead, prefix: str, exact: bool
+) -> dict[str, Document] | None:
+    """`snapshot_matches` by a byte search of the whole annotations table."""
+    found: dict[str, Document] = {}
+    needle = b'"' + prefix.encode("ascii")
+    position = view.find(needle, head.annotations_at, head.annotations_end)
+    while position >= 0:
+        key = (_KEY_END if exact else _KEY_REST).match(
+            view, position + len(needle), head.annotations_end
+        )
+        if key is not None:
+            doc_id = view[position + 1 : key.end() - 3].decode("utf-8")
+            document = _document_at(view, key.end() - 1, head.annotations_end)
+            if not looks_like_annotation(document) or document["id"] != doc_id:
+                return None
+            found[doc_id] = document
+            position = key.end()
+        else:
+            position += len(needle)
+        position = view.find(needle, position, head.annotations_end)
+    return found
+
+
+def _documents_at(
+    view: mmap.mmap, head: SnapshotHead, spans: Sequence[tuple[str, int, int]]
+) -> dict[str, Document] | None:
+    """The documents at `spans`, by id, if each is the table's document with its id there
+    (its key right before it, after the table's `{` or a `,`); else None."""
+    found: dict[str, Document] = {}
+    for doc_id, start, end in spans:
+        key = b'"' + doc_id.encode("ascii") + b'":'
+        opening = start - len(key) - 1
+        if not (head.annotations_at <= opening and end < head.annotations_end):
+            return None
+        if view[opening + 1 : start] != key or view[opening] not in b"{,":
+            return None
+        if view[end : end + 1] not in (b",", b"}") or view[start : start + 1] != b"{":
+            return None
+        try:
+            document = orjson.loads(view[start:end])
+        except orjson.JSONDecodeError:
+            return None
+        if not looks_like_annotation(document) or document["id"] != doc_id:
+            return None
+        found[doc_id] = document
     return found
 
 
@@ -89,3 +136,16 @@ def current_documents(
         elif op.doc_id in current and op.document is not None:  # a patch
             current[op.doc_id] = {**current[op.doc_id], **op.document}
     return current
+
+
+def journal_document(journal_ops: Sequence[Op], doc_id: str) -> Document | None:
+    """The annotation `doc_id` as it is now, when the journal alone says it: its last put
+    or delete of that id is a put (the snapshot's version, if any, no longer counts), with
+    the patches after it; else None (deleted since, or never put)."""
+    mine = [op for op in journal_ops if op.doc_id == doc_id]
+    for index in range(len(mine) - 1, -1, -1):
+        if mine[index].kind == "del":
+            return None
+        if mine[index].kind == "put":
+            return current_documents({}, mine[index:], doc_id).get(doc_id)
+    return None

@@ -2,8 +2,9 @@
 `edit` and `delete` do.
 
 Each takes the file lock, reads the snapshot's head and the journal (append.py), finds the
-one annotation it changes in the snapshot by a byte search (lookup.py), decides on its
-state as it is then (journal replayed), and appends one journal line: the change and its
+one annotation it changes in the journal or else in the snapshot, with the snapshot's key
+index (key_index.py) or a byte search (lookup.py), decides on its state as it is then
+(journal replayed), and appends one journal line: the change and its
 undo entry, made by the same rules as `AnnotationStore`'s (history.entry_ops). The same
 guarantees as `AnnotationStore`'s writes hold: decided under the lock, durable on return.
 
@@ -32,7 +33,7 @@ from annotations.store.append import (
     read_tail,
 )
 from annotations.store.history import Change, diff_documents, entry_ops
-from annotations.store.lookup import current_documents
+from annotations.store.lookup import current_documents, journal_document
 from annotations.store.ops import Op, del_op, put_op
 from annotations.store.schema import ANNOTATIONS_TABLE
 from annotations.store.store import (
@@ -131,7 +132,13 @@ def _coder(options: dict[str, Any]) -> str:
 def _current(tail: Tail, path: Path, annotation_id: str) -> dict[str, Any] | None:
     """The stored document of the annotation with this id or unique prefix, as it is now;
     None if it cannot be found without opening the database whole.
-    UnknownAnnotationError as `AnnotationStore.get`."""
+    UnknownAnnotationError as `AnnotationStore.get`.
+
+    An id the journal put last is that annotation (an exact id wins over prefixes of
+    others): the snapshot is not searched, however large."""
+    written = journal_document(tail.annotation_ops, annotation_id)
+    if written is not None:
+        return written
     found = find_annotations(path, tail, annotation_id, exact=len(annotation_id) < MIN_PREFIX)
     if found is None:
         return None
