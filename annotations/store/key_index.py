@@ -136,10 +136,10 @@ def _matches(view: mmap.mmap, body: int, prefix: bytes, exact: bool) -> list[Spa
     found: list[Span] = []
     while low < len(view):
         end = view.find(b"\n", low)
-        key, start, stop = view[low:end].split(b"\t")
+        key, at, stop = view[low:end].split(b"\t")
         if not key.startswith(prefix) or (exact and key != prefix):
             break
-        found.append((key.decode("ascii"), int(start), int(stop)))
+        found.append((key.decode("ascii"), int(at), int(stop)))
         low = end + 1
     return found
 
