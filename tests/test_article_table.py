@@ -244,3 +244,35 @@ async def test_an_untouched_table_keeps_its_top_as_rows_arrive_above() -> None:
         table.set_source(RowList(newer + arrived + make_rows(5)), [7, 8, 9], keep_place=True)
         await pilot.pause()
         assert (table.cursor_key, table.cursor_row, round(table.scroll_y)) == ("new1", 4, 3)
+
+
+async def test_new_rows_keep_the_cursor_on_its_line_and_the_rows_above_in_view() -> None:
+    """A filter leaves 3 rows above the cursor's: all three are shown, the cursor's row
+    where it was on the screen, not scrolled to the top line (found by a tester)."""
+    app = TableApp(make_rows(100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ArticleTable)
+        table.move_cursor(40)
+        table.move_cursor(37)
+        await pilot.pause()
+        line_before = table.cursor_row - round(table.scroll_y)
+        assert line_before > 3
+        rows = make_rows(100)
+        kept = [rows[7], rows[17], rows[27], *rows[37:]]  # 3 rows above id37, many below
+        table.set_source(RowList(kept), [7, 8, 9])
+        await pilot.pause()
+        assert (table.cursor_key, table.cursor_row, round(table.scroll_y)) == ("id37", 3, 0)
+
+
+async def test_centre_cursor_shows_the_rows_before_it() -> None:
+    app = TableApp(make_rows(100))
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(ArticleTable)
+        table.centre_cursor(50)
+        await pilot.pause()
+        visible = table.scrollable_content_region.height - 1
+        assert table.cursor_key == "id50"
+        assert table.cursor_row - round(table.scroll_y) == visible // 2
+        table.centre_cursor(2)  # near the top: as far as the rows allow
+        await pilot.pause()
+        assert (table.cursor_row, round(table.scroll_y)) == (2, 0)

@@ -339,7 +339,7 @@ class LibraryScreen(NewsmarkScreen):
             position = self.newsmark.last_position()
             index = None if position is None else table.index_of(position.article)
             if index is not None:
-                table.move_cursor(index)
+                table.centre_cursor(index)
             self._placed = index is not None or not self.workspace.indexing
         self._update_status()
 

@@ -206,10 +206,11 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> None:
         """Show the rows of `rows`, whose columns' content is `content_widths` cells wide at
         most (labels included); the cursor stays on the same key when it is still listed.
-        `keep_place`: the cursor's row also stays on the same line of the screen (rows
-        arriving above it scroll the view rather than move it), unless the table is as it
-        opened (the cursor never moved, the view at the top): then the cursor stays on the
-        first row, as the rows would open, so the top of the table is its top."""
+        Its row stays on the same line of the screen as far as the rows above it allow (a
+        filter that leaves fewer rows above it shows them all, rather than scroll them out
+        of view). `keep_place` (rows arriving): the same, unless the table is as it opened
+        (the cursor never moved, the view at the top): then the cursor stays on the first
+        row, as the rows would open, so the top of the table is its top."""
         follow_top = keep_place and not self._touched and round(self.scroll_y) == 0
         current = None if follow_top else self.cursor_key
         line = self.cursor_row - round(self.scroll_y)
@@ -220,7 +221,7 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor_row = min(found or 0, max(len(rows) - 1, 0))
         self._hover_row = None
         self._update_virtual_size()
-        if keep_place and found is not None:
+        if found is not None:
             self.scroll_to(y=max(found - line, 0), animate=False, immediate=True, force=True)
         self._reveal_cursor()
         self.refresh()
@@ -260,6 +261,14 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.CursorMoved(row))
         self._reveal_cursor()
         self.refresh()
+
+    def centre_cursor(self, index: int) -> None:
+        """Put the cursor on row `index` in the middle of the screen (as far as the rows
+        allow), the rows before it in view: where a table reopens at a remembered row."""
+        self.move_cursor(index)
+        top = max(self.cursor_row - self._visible_rows() // 2, 0)
+        self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self._reveal_cursor()
 
     # Geometry -------------------------------------------------------------------------------
 
