@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotations.article import Article, ArticleMeta
 from annotations.corpus_index import ArticleRow, CollectionScan, CorpusIndex, split_authors
-from annotations.errors import IndexNotWritableError, LibraryNotFoundError, UnknownArticleError
+from annotations.errors import IndexNotWritableError, UnknownArticleError
 from annotations.gc_pause import gc_paused
 from annotations.indexing import (
     FileJob,
@@ -37,7 +37,7 @@ from annotations.indexing import (
 from annotations.library_listing import EarlyListing, early_listing
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
-from annotations.paths import cache_dir
+from annotations.paths import cache_dir, library_not_found
 from annotations.priority import give_way
 from annotations.regular_file import non_regular_reason
 from annotations.search import SearchIndex, SearchResults, search_in_batches
@@ -56,6 +56,15 @@ FULL_TEXT_MIN_ARTICLES = 50
 FIRST_BATCH_FILES = 256
 # Long loops of opening a collection give way to the interface (`give_way`) this often.
 GIVE_WAY_EVERY = 8_192
+
+
+class IndexState(NamedTuple):
+    """What `Corpus.prepare_index` left: the index's file, whether the collection is
+    declared append-only, and whether the full-text index was built just now."""
+
+    path: Path
+    append_only: bool
+    full_text_built: bool
 
 
 class Corpus:
@@ -117,7 +126,7 @@ class Corpus:
         articles)."""
         root = Path(root)
         if not root.is_dir():
-            raise LibraryNotFoundError(f"article collection not found: {root}")
+            raise library_not_found(root)
         index = CorpusIndex(index_cache_path(root) if use_cache else None)
         listed = None
         if grew is not None and index.path is not None:
@@ -203,22 +212,23 @@ class Corpus:
         *,
         append_only: bool | None = None,
         progress: Progress | None = None,
-    ) -> tuple[Path, bool]:
+    ) -> IndexState:
         """Build the full-text index if it never was (`progress(done, total)` meanwhile)
         and, unless `append_only` is None, record whether the collection is append-only
-        (`CorpusIndex.set_append_only`). The index's file and whether the collection is
-        append-only; `IndexNotWritableError` when the index is not on disk."""
+        (`CorpusIndex.set_append_only`); `IndexNotWritableError` when the index is not on
+        disk."""
         index = self._index
         if index.path is None:
             raise IndexNotWritableError(
-                f"the index of {self.root} cannot be written in {cache_dir()}: "
-                "check that directory's permissions"
+                f"the index of {self.root} cannot be written in {cache_dir()}: it is not a "
+                "directory newsmark can write to"
             )
         try:
+            built = not index.fts_ready()
             index.ensure_fts(progress)
             if append_only is not None:
                 index.set_append_only(append_only)
-            return index.path, index.append_only()
+            return IndexState(index.path, index.append_only(), built)
         except sqlite3.Error as error:
             raise IndexNotWritableError(
                 f"the index of {self.root} could not be written ({index.path}): {error}"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import platformdirs
 
+from annotations.errors import LibraryNotFoundError
+
 APP_NAME = "newsmark"
 DB_FILENAME = "annotations.json"
 LIBRARY_ENV = "NEWSMARK_LIBRARY"
@@ -41,3 +43,10 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 def cache_dir() -> Path:
     """Directory for rebuildable caches (the collection's metadata index)."""
     return platformdirs.user_cache_path(APP_NAME)
+
+
+def library_not_found(root: Path) -> LibraryNotFoundError:
+    """The error for a collection directory that is missing, or is not a directory."""
+    if root.exists():
+        return LibraryNotFoundError(f"article collection is not a directory: {root}")
+    return LibraryNotFoundError(f"article collection not found: {root}")

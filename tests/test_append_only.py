@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import time
 from pathlib import Path
 
@@ -66,8 +67,14 @@ def test_index_command_declares_and_undeclares(
 ) -> None:
     result = _cli(run_cli, library, db_path, "index")
     assert result.code == 0
-    assert result.out.splitlines()[0] == f"80 articles in {library}"
+    assert result.out.splitlines()[:2] == [
+        f"80 articles in {library}",
+        "files parsed: 80 (new or changed since the last look)",
+    ]
+    assert "full-text index: built now" in result.out
     assert "each file is checked" in result.out
+    again = _cli(run_cli, library, db_path, "index").out
+    assert "files parsed: 0 " in again and "full-text index: ready" in again
     _age(library)
     declared = _cli(run_cli, library, db_path, "index", "--append-only")
     assert "append-only" in declared.out
@@ -135,3 +142,21 @@ def test_index_that_cannot_be_written_is_a_clear_error(
     assert result.err.startswith("newsmark: error: the index of ")
     assert "cannot be written" in result.err
     assert "Traceback" not in result.err
+
+
+def test_progress_line_is_cleared_when_done_and_ended_when_stopped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.cli.index_command import ProgressLine
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with ProgressLine("files parsed") as line:
+        line.report(5, 10)
+        line.report(10, 10)
+    assert capsys.readouterr().err == "\rfiles parsed: 5 of 10\rfiles parsed: 10 of 10\r\033[K"
+    with pytest.raises(KeyboardInterrupt), ProgressLine("files parsed") as line:
+        line.report(3, 10)
+        raise KeyboardInterrupt
+    assert capsys.readouterr().err == "\rfiles parsed: 3 of 10\n"  # the count stays in view
+    assert line.total == 10
+

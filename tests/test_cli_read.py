@@ -93,6 +93,10 @@ def test_errors_are_one_line_and_non_zero(
         (("--library", str(samples_dir), "show", "nope"), "no article with id 'nope'"),
         (("--library", str(samples_dir), "show", "00"), "ambiguous"),
         (("--library", str(tmp_path / "missing"), "list"), "article collection not found"),
+        (
+            ("--library", str(next(samples_dir.glob("*.txt"))), "list"),
+            "article collection is not a directory",
+        ),
         (("--library", str(samples_dir), "search", "([", "--regex"), "invalid regular expression"),
     ]
     for args, message in cases:

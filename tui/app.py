@@ -681,10 +681,10 @@ class NewsmarkApp(App[int]):
 
 def run_app(ctx: CliContext) -> int:
     """Run the TUI on the context's library and DB; returns the exit code."""
-    from annotations.errors import LibraryNotFoundError
+    from annotations.paths import library_not_found
 
     if not ctx.library.is_dir():
-        raise LibraryNotFoundError(f"article collection not found: {ctx.library}")
+        raise library_not_found(ctx.library)
     app = NewsmarkApp(
         Workspace(library=ctx.library, db_path=ctx.db_path, coder=ctx.coder, blind=ctx.blind)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
 from annotations.text import safe_name
 from tui.cli.context import CliContext, common_options
@@ -47,17 +46,18 @@ def index_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark index [--append-only | --check-every-file]`."""
     from annotations.corpus import Corpus
 
-    corpus = Corpus.open(ctx.library, progress=_progress("files parsed"))
-    _progress_done()
+    parsing = ProgressLine("files parsed")
+    with parsing:
+        corpus = Corpus.open(ctx.library, progress=parsing.report)
     for notice in corpus.notices:
         print(f"newsmark: {notice}", file=sys.stderr)
-    path, append_only = corpus.prepare_index(
-        append_only=args.append_only, progress=_progress("full-text index")
-    )
-    _progress_done()
+    with ProgressLine("full-text index") as building:
+        state = corpus.prepare_index(append_only=args.append_only, progress=building.report)
     print(f"{count_noun(len(corpus), 'article')} in {safe_name(str(ctx.library))}")
-    print(f"index: {safe_name(str(path))}")
-    if append_only:
+    print(f"files parsed: {parsing.total:,} (new or changed since the last look)")
+    print(f"index: {safe_name(str(state.path))}")
+    print(f"full-text index: {'built now' if state.full_text_built else 'ready'}")
+    if state.append_only:
         print(
             "files: append-only, only the directories are checked "
             "(after rewriting a file in place, run `newsmark index`)"
@@ -67,18 +67,26 @@ def index_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _progress(what: str) -> Callable[[int, int], None] | None:
-    """A progress line on stderr when it is a terminal."""
-    if not sys.stderr.isatty():
-        return None
+class ProgressLine:
+    """`report(done, total)` as one line on stderr, rewritten in place when stderr is a
+    terminal; the line is cleared at the end, and kept (ended) if the work is stopped.
+    `total`: the largest total reported (0 if none was)."""
 
-    def report(done: int, total: int) -> None:
-        print(f"\r{what}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.total = 0
+        self._shown = False
 
-    return report
+    def report(self, done: int, total: int) -> None:
+        """Show how far the work got."""
+        self.total = max(self.total, total)
+        if sys.stderr.isatty():
+            self._shown = True
+            print(f"\r{self.what}: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
 
+    def __enter__(self) -> ProgressLine:
+        return self
 
-def _progress_done() -> None:
-    """End the progress line (if one was shown)."""
-    if sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._shown:  # cleared when done; ended with a newline when stopped (ctrl+c)
+            print("\r\033[K" if kind is None else "\n", end="", file=sys.stderr, flush=True)
