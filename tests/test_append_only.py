@@ -159,4 +159,3 @@ def test_progress_line_is_cleared_when_done_and_ended_when_stopped(
         raise KeyboardInterrupt
     assert capsys.readouterr().err == "\rfiles parsed: 3 of 10\n"  # the count stays in view
     assert line.total == 10
-
