@@ -125,7 +125,7 @@ def test_a_phrase_in_the_aligned_view(
     terminal.send("A")
     terminal.wait_for("matched")
     terminal.send("Tab")  # the right cell: "Xi Jinping, general secretary of …"
-    terminal.wait_for("Selection: 198 characters")  # the whole passage, until v
+    terminal.wait_for("Passage: 198 characters")  # the whole passage, until v
     terminal.send("v", "w")
     terminal.wait_for("Selection: 10 characters")
     terminal.send("e", "l")

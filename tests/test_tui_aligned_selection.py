@@ -263,3 +263,22 @@ async def test_d_deletes_the_highlight_under_the_caret(samples_dir: Path, db_pat
         await pilot.press("d")
         await wait_until(pilot, lambda: len(store.all()) == 1)
         assert [a.id for a in store.all()] == [kept.id]
+
+
+async def test_the_status_line_says_passage_until_words_are_selected(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """Without `v` the keys act on the row's whole passage, and escape goes back to the
+    columns: the status line says so, not "Selection … esc clear" (found by a tester)."""
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        screen, aligned = await _aligned(app, pilot)
+        await pilot.press("j", "j", "tab")
+        status = screen.query_one("#article-status")
+        await wait_until(pilot, lambda: str(status.render()).startswith("Passage: "))
+        assert "esc back to the columns" in str(status.render())
+        await pilot.press("v")
+        await wait_until(pilot, lambda: str(status.render()).startswith("Selection: "))
+        assert "esc clear" in str(status.render())
+        await pilot.press("escape")  # clears the words: the whole passage again
+        await wait_until(pilot, lambda: str(status.render()).startswith("Passage: "))
+        assert aligned.has_focus

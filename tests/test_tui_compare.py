@@ -34,7 +34,7 @@ async def test_aligned_rows_are_selected_tagged_and_highlighted(
         right = screen.view("right")
         assert right.selection is not None
         assert (right.selection.start, right.selection.end) == (row.right.start, row.right.end)
-        assert "Selection:" in _status(screen)
+        assert "Passage:" in _status(screen)  # the whole passage (no words selected)
         await pilot.press("t")
         await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
         await pilot.press(*"community", "enter", "enter")

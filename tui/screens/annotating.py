@@ -207,6 +207,10 @@ class AnnotatingScreen(NewsmarkScreen):
     def _view_changed(self) -> None:
         self.update_status()
 
+    def selection_status(self) -> tuple[str, str]:
+        """What the status line calls the selection, and the keys it names for it."""
+        return "Selection", "t tag · c copy · esc clear"
+
     def update_status(self) -> None:
         """Say what `t`, `d` and `c` would act on."""
         statuses = list(self.query("#article-status").results(Static))
@@ -217,8 +221,9 @@ class AnnotatingScreen(NewsmarkScreen):
         selection = view.selection
         annotation = None if selection else self.annotation_under_cursor(view)
         if selection is not None:
-            text.append(f"Selection: {count_noun(len(selection), 'character')}", style="bold")
-            text.append("  t tag · c copy · esc clear")
+            label, keys = self.selection_status()
+            text.append(f"{label}: {count_noun(len(selection), 'character')}", style="bold")
+            text.append(f"  {keys}")
         elif annotation is not None:
             text.append("Highlight: ", style="bold")
             text.append(clip(", ".join(annotation.tags), STATUS_CHARS) or "untagged")

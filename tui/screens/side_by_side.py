@@ -222,6 +222,14 @@ class SideBySideScreen(AnnotatingScreen):
         self.update_status()
         return pairs
 
+    def selection_status(self) -> tuple[str, str]:
+        """In the aligned view without words selected, the keys act on the whole passage
+        under the cursor, and escape goes back to the columns."""
+        aligned = self.aligned_view
+        if aligned.has_focus and aligned.selection is None:
+            return "Passage", "t tag · c copy · v select words · esc back to the columns"
+        return super().selection_status()
+
     def status_note(self) -> str | None:
         """In follow mode, what the other column shows for the cursor sentence."""
         return f"Follow: {self._match_note}" if self.follow and self._match_note else None
