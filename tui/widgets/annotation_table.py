@@ -161,14 +161,18 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
     # Data ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: list[AnnotationRow], *, keep_cursor: bool = True) -> None:
-        """Show `rows`; the cursor stays on the same annotation when it is still listed."""
+        """Show `rows`; the cursor stays on the same annotation when it is still listed,
+        on the same line of the screen as far as the rows above it allow."""
         current = self.cursor_id if keep_cursor else None
+        line = self.cursor_row - round(self.scroll_y)
         self.rows = rows
-        index = 0
+        found = None
         if current is not None:
-            index = next((i for i, row in enumerate(rows) if row.annotation.id == current), 0)
-        self.cursor_row = index
+            found = next((i for i, row in enumerate(rows) if row.annotation.id == current), None)
+        self.cursor_row = found or 0
         self._update_virtual_size()
+        if found is not None:
+            self.scroll_to(y=max(found - line, 0), animate=False, immediate=True, force=True)
         self._reveal_cursor()
         self.refresh()
         self.post_message(self.CursorMoved())
