@@ -21,7 +21,7 @@ ANNOTATED_COLLECTION = 1_000
 DB_NAME = "annotations.json"
 # Databases prepared before snapshots recorded the length of their small tables (head.py)
 # are prepared again: an export reads those tables alone.
-DB_LAYOUT = 3  # 3: with the key index (annotations.json.keys)
+DB_LAYOUT = 4  # 4: with the key index (annotations.json.keys), version 2 (its CRC-32)
 ADDS = 100
 GROWTH_TARGET = 1.5
 ADD_TARGET_S = 0.050

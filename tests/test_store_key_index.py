@@ -194,6 +194,29 @@ def test_a_damaged_index_is_not_trusted(
     assert AnnotationStore.open(db_path).get(target.id).note == "kept"
 
 
+def test_an_id_damaged_in_the_index_is_not_left_out_of_a_prefix(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One byte of one id changed, the size kept: the prefix both ids start with must stay
+    ambiguous, not settle on the other one (found by a reviewer; the lines' CRC-32)."""
+    store = AnnotationStore.open(db_path)
+    for n, id_ in enumerate(
+        ("abcd1111-0000-4000-8000-000000000001", "abcd2222-0000-4000-8000-0000")
+    ):
+        store.add(replace(fox(n, f"t{n}"), id=id_))
+    store.compact()
+    index = key_index_path(db_path)
+    raw = index.read_bytes()
+    index.write_bytes(raw.replace(b"abcd2222", b"abcz2222"))
+    searched = count_searches(monkeypatch)
+    with pytest.raises(UnknownAnnotationError, match="matches 2 annotations"):
+        modify_at(db_path, "abcd", edit_change(note="wrong one"))
+    with pytest.raises(UnknownAnnotationError, match="matches 2 annotations"):
+        delete_at(db_path, "abcd")
+    assert searched == ["abcd", "abcd"]  # the index was not used
+    assert all(a.note is None for a in AnnotationStore.open(db_path).all())
+
+
 def test_no_index_is_kept_for_ids_it_cannot_hold(db_path: Path) -> None:
     store = snapshotted(db_path, 2)
     assert key_index_path(db_path).exists()
