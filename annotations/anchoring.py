@@ -7,8 +7,9 @@ search of `annotations.quote_match` (exact and approximate candidates scored by 
 context and position similarity, with a minimum). A match whose text differs from the quote
 is FUZZY (the quote is updated to the new text and the score recorded). If nothing is good
 enough the annotation is ORPHANED: kept, never deleted, until the user re-attaches it to
-the passage they select (`reattach`). So is an annotation whose article is missing from
-the collection (`place`, the one rule for the store and for imports).
+the passage they select (`reattach`). An annotation whose article is not in the collection
+(another collection's: one database may serve several) is left as it is (`place`, the one
+rule for the store and for imports).
 """
 
 from __future__ import annotations
@@ -244,10 +245,11 @@ def current_article(corpus: Corpus, article_id: str) -> Article | None:
 
 def place(annotation: Annotation, article: Article | None) -> Annotation:
     """The annotation attached to `article`, its article's current text (`current_article`),
-    or ORPHANED when the article is missing: kept, never deleted, and looked for again by
-    the next `place` once the article is back. Timestamps are untouched: this follows the
-    article, it is not a user's change."""
-    return _orphaned(annotation) if article is None else reanchor(annotation, article)
+    or as it is when the article is not in the collection (None): another collection's
+    annotation is not orphaned here (opening its collection would flip it back), nor offered
+    for deletion. Timestamps are untouched: this follows the article, it is not a user's
+    change."""
+    return annotation if article is None else reanchor(annotation, article)
 
 
 def ensure_current(corpus: Corpus, article: Article) -> None:

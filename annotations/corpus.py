@@ -220,8 +220,9 @@ class Corpus:
         index = self._index
         if index.path is None:
             raise IndexNotWritableError(
-                f"the index of {self.root} cannot be written in {cache_dir()}: it is not a "
-                "directory newsmark can write to"
+                f"the index of {self.root} cannot be kept in {cache_dir()}: that directory "
+                "cannot be written, or the index there could not be opened (busy with another "
+                "newsmark for 30 s, or a disk error)"
             )
         try:
             built = not index.fts_ready()

@@ -449,19 +449,12 @@ def test_anchor_score_survives_to_dict_and_is_optional_for_old_records() -> None
 # place: one rule for the store and for imports ---------------------------------------
 
 
-def test_place_orphans_an_annotation_whose_article_is_missing() -> None:
+def test_place_leaves_an_annotation_whose_article_is_missing_as_it_is() -> None:
+    """Its article is not in the collection (another collection's): not orphaned."""
     fuzzy = replace(annotate(), anchor=Anchor.FUZZY, anchor_score=0.9)
-    placed = place(fuzzy, None)
-    assert placed.anchor == Anchor.ORPHANED and placed.anchor_score is None
-    assert (
-        placed.quote,
-        placed.start,
-        placed.end,
-        placed.tags,
-        placed.created,
-        placed.updated,
-    ) == (fuzzy.quote, fuzzy.start, fuzzy.end, fuzzy.tags, fuzzy.created, fuzzy.updated)
-    assert place(placed, None) is placed
+    assert place(fuzzy, None) is fuzzy
+    orphan = replace(annotate(), anchor=Anchor.ORPHANED)
+    assert place(orphan, None) is orphan
 
 
 def test_place_reanchors_on_the_current_article() -> None:

@@ -207,13 +207,20 @@ def test_import_is_one_undo_step(corpus, metas, store) -> None:
     assert store.undo() is None  # annotations and colours were one step
 
 
-def test_missing_articles_are_kept_orphaned(corpus, metas, store) -> None:
+def test_annotations_of_articles_not_in_the_collection_are_kept_as_they_came(
+    corpus, metas, store
+) -> None:
+    """Another collection's annotations (one database may serve several) are not marked
+    orphaned on import: opening their collection would flip them back (found by a
+    reviewer); the report says how many there were."""
     fixture = build_fixture(corpus)
-    gone = replace(fixture[0], article="999_not_in_collection")
-    text = _export(ExportFormat.JSON, [gone, fixture[1]], metas)
+    elsewhere = replace(fixture[0], article="999_not_in_collection")
+    text = _export(ExportFormat.JSON, [elsewhere, fixture[1]], metas)
     report = import_annotations(read_export(text, source_name="c.json"), store, corpus)
-    assert (report.added, report.orphaned) == (2, 1)
-    assert store.get(gone.id).anchor is Anchor.ORPHANED
+    assert (report.added, report.orphaned, report.elsewhere) == (2, 0, 1)
+    assert "1 of articles not in this collection" in report.summary()
+    kept = store.get(elsewhere.id)
+    assert (kept.anchor, kept.start, kept.quote) == (Anchor.EXACT, elsewhere.start, elsewhere.quote)
     assert store.get(fixture[1].id).anchor is Anchor.EXACT
 
 

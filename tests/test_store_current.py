@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from annotations.anchoring import new_annotation, place
+from annotations.anchoring import new_annotation
 from annotations.corpus import Corpus
 from annotations.export import ExportFormat
 from annotations.export import collect as collect_module
@@ -73,7 +73,7 @@ def build_database(corpus: Corpus, db: Path) -> AnnotationStore:
     store.set_tag_colour("Tourism", "#123456")
     article = corpus.article(made[0].article)
     store.add(new_annotation(article, 0, 12, tags=["Late"], note="added after the snapshot"))
-    orphan = place(replace(made[5], id="orphan-1", article="999_missing"), None)
+    orphan = replace(made[5], id="orphan-1", article="999_missing", anchor=Anchor.ORPHANED)
     store.add(orphan)
     store.set_memo("tag", "Security", "memo on a tag")
     return store

@@ -84,7 +84,8 @@ class ParsedImport:
 @dataclass(frozen=True)
 class ImportReport:
     """What `import_annotations` did; `orphaned` counts added/updated ones left orphaned,
-    `skipped` repeated ids within the file (the first copy wins)."""
+    `skipped` repeated ids within the file (the first copy wins), `elsewhere` added/updated
+    ones whose article is not in the collection (kept as they came)."""
 
     added: int = 0
     updated: int = 0
@@ -95,6 +96,7 @@ class ImportReport:
     descriptions_added: int = 0
     descriptions_kept: int = 0
     memos: Counter[str] = field(default_factory=Counter)  # added / updated / unchanged
+    elsewhere: int = 0
 
     def summary(self) -> str:
         """`3 added, 1 updated, 0 unchanged, 1 orphaned` (`, N skipped` when any were),
@@ -104,6 +106,11 @@ class ImportReport:
             f"{self.orphaned} orphaned"
         )
         text += f", {self.skipped} skipped" if self.skipped else ""
+        if self.elsewhere:
+            text += (
+                f", {self.elsewhere} of articles not in this collection (kept as they came, "
+                "placed when their collection is opened)"
+            )
         if self.descriptions_added or self.descriptions_kept:
             text += f"; descriptions: {self.descriptions_added} added"
             if self.descriptions_kept:
@@ -613,6 +620,7 @@ def import_annotations(
             return None
         counts["added" if current is None else "updated"] += 1
         counts["orphaned"] += new.anchor is Anchor.ORPHANED
+        counts["elsewhere"] += new.article not in corpus
         return new
 
     def colours(known_tags: set[str]) -> dict[str, str]:
@@ -663,4 +671,5 @@ def import_annotations(
         counts["descriptions added"],
         counts["descriptions kept"],
         memos,
+        counts["elsewhere"],
     )

@@ -67,9 +67,7 @@ def reanchor_article(
 ) -> list[tuple[int, Annotation]]:
     """Every annotation of one article placed on its current text (`anchoring.place`):
     (index, new annotation) of those that changed, each counted in `counts` by the keys of
-    `ReanchorReport`. None: the article is not in the collection: nothing changes (it may
-    be another collection's article; marking its annotations orphaned would offer them for
-    deletion, and opening their collection would undo it)."""
+    `ReanchorReport`. None: the article is not in the collection, and nothing changes."""
     if article is None:
         counts["missing"] += len(annotations)
         return []

@@ -114,8 +114,7 @@ class OrphansScreen(NewsmarkScreen):
         if orphan.article not in self.workspace.require_corpus():
             self.notify(
                 f"Article {orphan.article} is no longer in the collection, so this "
-                "annotation cannot be re-attached there (c copies its quote, d "
-                "deletes it).",
+                "annotation cannot be re-attached there (c copies its quote).",
                 markup=False,
             )
             return
