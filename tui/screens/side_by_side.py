@@ -227,7 +227,7 @@ class SideBySideScreen(AnnotatingScreen):
         under the cursor, and escape goes back to the columns."""
         aligned = self.aligned_view
         if aligned.has_focus and aligned.selection is None:
-            return "Passage", "t tag · c copy · v select words · esc back to the columns"
+            return "Passage", "t tag · c copy · v select words · esc back"
         return super().selection_status()
 
     def status_note(self) -> str | None:
