@@ -52,6 +52,7 @@ _LOOKS_AT_EDGES = re.compile(r"[\^$]|\\[AZzG]|\(\?<?[=!]")
 _COMPLEX_CLASSES = re.compile(r"\[\[|\[:|\(\?[a-zA-Z]*V")
 
 Span = tuple[int, int]
+_SPAN = re.Match.span
 
 
 @dataclass(slots=True)
@@ -695,7 +696,7 @@ def _find_literal(
 ) -> list[Span]:
     """Spans of the non-overlapping matches of a literal's `finditer` in text[start:end] (as
     `_find_all` finds them, in one C loop)."""
-    return [match.span() for match in finditer(text, start, end)]
+    return list(map(_SPAN, finditer(text, start, end)))
 
 
 def _find_all(text: str, needle: str, start: int, end: int) -> Iterator[Span]:

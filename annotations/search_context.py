@@ -1,48 +1,48 @@
-"""The contexts of many search hits at once, for printing a million of them.
+"""The hits of a search with their contexts as `newsmark search` prints them, made in one
+loop for a million hits.
 
 `SearchHit.context` (the match with about `CONTEXT_CHARS` characters of its article each
 side, cut on whole words, "…" where it was cut, newlines as spaces) works out each hit's
-context on its own, with regular expressions: about 3 µs a hit. Here a batch's joined text
-has its newlines made spaces once, and each cut is found with a few string methods on the
-slice it falls in (about 1 µs a hit). The contexts are the same strings, character for
-character (`tests/test_search_context.py` compares them on tricky text).
+context on its own with regular expressions, and a hit object, its context and its printed
+line or JSON object each cost a loop over the hits. Here a batch's joined text has its
+newlines made spaces once, and one loop finds each cut with a few string methods on the
+slice it falls in and makes what is printed. The contexts are the same strings, character
+for character (`tests/test_search_context.py` compares them on tricky text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
-from annotations.search import CONTEXT_CHARS, SearchResults, Span
+from annotations.search import CONTEXT_CHARS, SearchResults
 
 ELLIPSIS = "…"
 
 
-def article_contexts(results: SearchResults) -> Iterator[tuple[str, int, list[Span], list[str]]]:
-    """(article, base, spans, contexts) of each article with hits, in order: `spans` are
-    its hits in the joined text (body offsets: minus `base`), `contexts` their
-    `SearchHit.context`; the first `len(results)` hits in all."""
-    cutter = ContextCutter(results.text)
+def hit_lines(results: SearchResults) -> bytes:
+    """`ARTICLE\\tSTART\\tCONTEXT` lines, one per hit (the first `len(results)`), as UTF-8."""
+    return "".join(_printed(results, as_json=False)).encode("utf-8")
+
+
+def hit_dicts(results: SearchResults) -> list[dict[str, Any]]:
+    """`SearchHit.to_dict` of each hit (the first `len(results)`), without the hits."""
+    return _printed(results, as_json=True)
+
+
+def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
+    """The line (or with `as_json` the dict) of each hit, with its context cut as
+    `SearchIndex._bounds` cuts it.
+
+    A context cut inside a word (a word character, `str.isalnum()` or "_", on both sides
+    of the cut) starts after the first whitespace after the cut and ends at the last one
+    before it, if any; cut elsewhere, it leaves out the whitespace at the cut. Whitespace
+    is what `str.split()` and `str.strip()` see (`\\s` in `re`); a newline, shown as a
+    space, is whitespace either way, so the cuts are found in the text as shown."""
+    flat = results.text.replace("\n", " ")
+    printed: list[Any] = []
+    add = printed.append
     for article, base, body_end, spans in results.by_article():
-        yield article, base, spans, cutter.contexts(base, body_end, spans)
-
-
-class ContextCutter:
-    """The contexts of hits in one joined text (`SearchResults.text`)."""
-
-    def __init__(self, text: str) -> None:
-        # Newlines are shown as spaces; both are whitespace, so the cuts are the same.
-        self._flat = text.replace("\n", " ")
-
-    def contexts(self, base: int, body_end: int, spans: list[Span]) -> list[str]:
-        """`SearchHit.context` of each span (in the joined text) of the body
-        text[base:body_end], as `SearchIndex._bounds` cuts it.
-
-        A context cut inside a word (a word character, `str.isalnum()` or "_", on both
-        sides of the cut) starts after the first whitespace after the cut and ends at the
-        last one before it, if any; cut elsewhere, it leaves out the whitespace at the
-        cut. Whitespace is what `str.split()` and `str.strip()` see, `\\s` in `re`."""
-        flat = self._flat
-        found = []
+        lead = f"{article}\t"
         for start, end in spans:
             low = start - CONTEXT_CHARS
             if low > base:
@@ -72,5 +72,16 @@ class ContextCutter:
                     high = end + len(cut.rstrip())
             else:
                 after, high = "", body_end
-            found.append(f"{before}{flat[low:high]}{after}")
-        return found
+            if as_json:
+                context = f"{before}{flat[low:high]}{after}"
+                add(
+                    {
+                        "article": article,
+                        "start": start - base,
+                        "end": end - base,
+                        "context": context,
+                    }
+                )
+            else:
+                add(f"{lead}{start - base}\t{before}{flat[low:high]}{after}\n")
+    return printed

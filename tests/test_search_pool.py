@@ -1,6 +1,6 @@
 """The command line's search path over a large collection: units of candidate articles
 searched by worker processes (`IndexedCollection.search_map`), counted body by body for
-`--count`, hits' contexts cut in one loop; every path must say what the plain search says."""
+`--count`, hits printed from one loop; every path must say what the plain search says."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from annotations import indexed_collection as indexed_module
 from annotations.corpus import Corpus
 from annotations.indexed_collection import IndexedCollection
 from annotations.search import SearchIndex, count_literal, countable_in_utf8
-from annotations.search_context import article_contexts
+from annotations.search_context import hit_dicts
 from annotations.search_pool import can_fork, ordered_map
 from tests.conftest import RunCli
 from tests.test_indexed_collection import _age
@@ -50,11 +50,7 @@ def spy_on_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def hits_of(results: Any) -> list[tuple[str, int, int, str]]:
     """(article, start, end, context) of each hit, as the command line prints them (a
     module function, so that worker processes can be handed it)."""
-    return [
-        (article, start - base, end - base, context)
-        for article, base, spans, contexts in article_contexts(results)
-        for (start, end), context in zip(spans, contexts, strict=True)
-    ]
+    return [tuple(hit.values()) for hit in hit_dicts(results)]  # type: ignore[misc]
 
 
 def counts_of(results: object) -> tuple[dict[str, int], int]:

@@ -168,26 +168,10 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _render_hits(hits: SearchResults, *, as_json: bool) -> Printed:
     """The hits of a batch as `search` prints them: `ID\tSTART\tCONTEXT` lines, or JSON
-    objects as `SearchHit.to_dict` makes them (built in one loop, without the hits)."""
-    from annotations.search_context import article_contexts
+    objects as `SearchHit.to_dict` makes them (made in one loop, without the hits)."""
+    from annotations.search_context import hit_dicts, hit_lines
 
-    if as_json:
-        items: list[dict[str, object]] = []
-        for article, base, spans, contexts in article_contexts(hits):
-            items += [
-                {"article": article, "start": start - base, "end": end - base, "context": context}
-                for (start, end), context in zip(spans, contexts, strict=True)
-            ]
-        text = json_items(items)
-    else:
-        lines: list[str] = []
-        for article, base, spans, contexts in article_contexts(hits):
-            lead = f"{article}\t"
-            lines += [
-                f"{lead}{start - base}\t{context}\n"
-                for (start, _), context in zip(spans, contexts, strict=True)
-            ]
-        text = "".join(lines).encode("utf-8")
+    text = json_items(hit_dicts(hits)) if as_json else hit_lines(hits)
     return Printed(text, len(hits), hits.total, len(hits.counts()), hits.complete)
 
 
