@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotations.gc_pause import gc_paused
 from annotations.search import CONTEXT_CHARS, SearchResults
 
 ELLIPSIS = "…"
@@ -21,12 +22,14 @@ ELLIPSIS = "…"
 
 def hit_lines(results: SearchResults) -> bytes:
     """`ARTICLE\\tSTART\\tCONTEXT` lines, one per hit (the first `len(results)`), as UTF-8."""
-    return "".join(_printed(results, as_json=False)).encode("utf-8")
+    with gc_paused():  # the hits' spans: many objects, no cycles
+        return "".join(_printed(results, as_json=False)).encode("utf-8")
 
 
 def hit_dicts(results: SearchResults) -> list[dict[str, Any]]:
     """`SearchHit.to_dict` of each hit (the first `len(results)`), without the hits."""
-    return _printed(results, as_json=True)
+    with gc_paused():  # the hits' spans and dicts: many objects, no cycles
+        return _printed(results, as_json=True)
 
 
 def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
