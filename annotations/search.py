@@ -456,7 +456,7 @@ class SearchIndex:
         return self._contexts_at(base, body_end, [(start, end)])[0]
 
     def _contexts_at(self, base: int, body_end: int, spans: list[Span]) -> list[str]:
-        """`_context_at` of each span (the reference that `search_output` must match)."""
+        """`_context_at` of each span (the reference `search_context` must match)."""
         text = self._text
         return [
             ("…" if cut_before else "")
