@@ -21,6 +21,7 @@ import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
 from typing import TYPE_CHECKING, overload
 
@@ -51,6 +52,7 @@ _LOOKS_AT_EDGES = re.compile(r"[\^$]|\\[AZzG]|\(\?<?[=!]")
 _COMPLEX_CLASSES = re.compile(r"\[\[|\[:|\(\?[a-zA-Z]*V")
 
 Span = tuple[int, int]
+_SPAN = re.Match.span
 
 
 @dataclass(slots=True)
@@ -152,26 +154,26 @@ class SearchResults(Sequence[SearchHit]):
     def __repr__(self) -> str:
         return f"SearchResults({self._length} hits in {len(self._matches)} articles)"
 
-    def hit_rows(self) -> list[tuple[str, int, int, str]]:
-        """(article, start, end, context) of each hit, as its `SearchHit` says, built in
-        one loop without the hit objects (the fast way to print a million hits)."""
-        index, rows = self._index, []
-        remaining = self._length
+    @property
+    def text(self) -> str:
+        """The joined text the spans of `by_article` point into."""
+        return self._index.text
+
+    def by_article(self) -> Iterator[tuple[str, int, int, list[Span]]]:
+        """(article, base, body_end, spans) of each article with hits: its body is
+        `text[base:body_end]` and `spans` are its hits in `text` (the first `len(self)`
+        hits in all), found without building the hit objects (for printing many)."""
+        index, remaining = self._index, self._length
         for match in self._matches:
             if remaining <= 0:
-                break
+                return
             base, body_end = index.body_range(match.position)
             if match.spans is None:
                 assert self._find_spans is not None, "counted hits need a way to find their spans"
                 match.spans = self._find_spans(base, body_end)
-            article, spans = index.article_ids[match.position], match.spans[:remaining]
-            contexts = index._contexts_at(base, body_end, spans)
-            rows += [
-                (article, start - base, end - base, context)
-                for (start, end), context in zip(spans, contexts, strict=True)
-            ]
+            spans = match.spans if match.count <= remaining else match.spans[:remaining]
+            yield index.article_ids[match.position], base, body_end, spans
             remaining -= match.count
-        return rows
 
     def counts(self) -> dict[str, int]:
         """Hits per article id (every hit counted, not only the first `limit`)."""
@@ -209,6 +211,11 @@ class SearchIndex:
     def article_ids(self) -> list[str]:
         """The indexed articles, in the order their bodies are joined."""
         return self._ids
+
+    @property
+    def text(self) -> str:
+        """Every body, joined by `SEPARATOR` (empty until `fill_missing`)."""
+        return self._text
 
     def fill_missing(self, load_body: Callable[[str], str]) -> None:
         """Build the joined text, loading bodies the caller did not have (once)."""
@@ -293,7 +300,7 @@ class SearchIndex:
             matches,
             complete=True,
             limit=limit,
-            find_spans=lambda start, end: list(_find_all(text, needle, start, end)),
+            find_spans=partial(_find_literal, re.compile(re.escape(needle)).finditer, text),
         )
 
     def _boolean_results(
@@ -449,7 +456,7 @@ class SearchIndex:
         return self._contexts_at(base, body_end, [(start, end)])[0]
 
     def _contexts_at(self, base: int, body_end: int, spans: list[Span]) -> list[str]:
-        """`_context_at` of each span, in one loop (the fast way for many hits)."""
+        """`_context_at` of each span (the reference `search_context` must match)."""
         text = self._text
         return [
             ("…" if cut_before else "")
@@ -682,6 +689,14 @@ def count_literal(
 def countable_in_utf8(query: str, *, case_sensitive: bool) -> bool:
     """Whether `count_literal` may be given bodies as UTF-8 bytes for this query."""
     return (query if case_sensitive else fold_case(query)).isascii()
+
+
+def _find_literal(
+    finditer: Callable[[str, int, int], Iterator[re.Match[str]]], text: str, start: int, end: int
+) -> list[Span]:
+    """Spans of the non-overlapping matches of a literal's `finditer` in text[start:end] (as
+    `_find_all` finds them, in one C loop)."""
+    return list(map(_SPAN, finditer(text, start, end)))
 
 
 def _find_all(text: str, needle: str, start: int, end: int) -> Iterator[Span]:

@@ -1,6 +1,6 @@
 """The command line's search path over a large collection: units of candidate articles
 searched by worker processes (`IndexedCollection.search_map`), counted body by body for
-`--count`, hits rendered in one loop; every path must say what the plain search says."""
+`--count`, hits printed from one loop; every path must say what the plain search says."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from annotations import indexed_collection as indexed_module
 from annotations.corpus import Corpus
 from annotations.indexed_collection import IndexedCollection
 from annotations.search import SearchIndex, count_literal, countable_in_utf8
+from annotations.search_context import hit_dicts
 from annotations.search_pool import can_fork, ordered_map
 from tests.conftest import RunCli
 from tests.test_indexed_collection import _age
@@ -46,22 +47,23 @@ def spy_on_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return started
 
 
-def hits_of(results: object) -> list[tuple[str, int, int, str]]:
-    """A module function, so that worker processes can be handed it."""
-    return list(results.hit_rows())  # type: ignore[attr-defined]
+def hits_of(results: Any) -> list[tuple[str, int, int, str]]:
+    """(article, start, end, context) of each hit, as the command line prints them (a
+    module function, so that worker processes can be handed it)."""
+    return [tuple(hit.values()) for hit in hit_dicts(results)]  # type: ignore[misc]
 
 
 def counts_of(results: object) -> tuple[dict[str, int], int]:
     return results.counts(), results.total  # type: ignore[attr-defined]
 
 
-def test_hit_rows_say_what_the_hits_say(library: Path) -> None:
+def test_contexts_in_one_loop_say_what_the_hits_say(library: Path) -> None:
     corpus = Corpus.open(library)
     for query, regex, case_sensitive in QUERIES:
         for limit in (None, 7):
             found = corpus.search(query, regex=regex, case_sensitive=case_sensitive, limit=limit)
             expected = [(h.article, h.start, h.end, h.context) for h in found]
-            assert found.hit_rows() == expected, (query, limit)
+            assert hits_of(found) == expected, (query, limit)
 
 
 @pytest.mark.skipif(not can_fork(), reason="worker processes are forked")

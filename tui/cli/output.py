@@ -33,7 +33,8 @@ class JsonArrayWriter:
         """Print `count` more items given as `json_items` made them."""
         if not count:
             return
-        write_bytes((b"[\n" if not self._count else b",\n") + fragment)
+        write_bytes(b"[\n" if not self._count else b",\n")  # not joined: a fragment is long
+        write_bytes(fragment)
         self._count += count
 
     def close(self) -> None:

@@ -167,18 +167,11 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _render_hits(hits: SearchResults, *, as_json: bool) -> Printed:
-    """The hits of a batch as `search` prints them: `ID\tSTART\tCONTEXT` lines, or JSON."""
-    rows = hits.hit_rows()
-    if as_json:  # as `SearchHit.to_dict`
-        text = json_items(
-            [
-                {"article": article, "start": start, "end": end, "context": context}
-                for article, start, end, context in rows
-            ]
-        )
-    else:
-        lines = [f"{article}\t{start}\t{context}\n" for article, start, _, context in rows]
-        text = "".join(lines).encode("utf-8")
+    """The hits of a batch as `search` prints them: `ID\tSTART\tCONTEXT` lines, or JSON
+    objects as `SearchHit.to_dict` makes them (made in one loop, without the hits)."""
+    from annotations.search_context import hit_dicts, hit_lines
+
+    text = json_items(hit_dicts(hits)) if as_json else hit_lines(hits)
     return Printed(text, len(hits), hits.total, len(hits.counts()), hits.complete)
 
 

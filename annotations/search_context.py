@@ -1,0 +1,90 @@
+"""The hits of a search with their contexts as `newsmark search` prints them, made in one
+loop for a million hits.
+
+`SearchHit.context` (the match with about `CONTEXT_CHARS` characters of its article each
+side, cut on whole words, "…" where it was cut, newlines as spaces) works out each hit's
+context on its own with regular expressions, and a hit object, its context and its printed
+line or JSON object each cost a loop over the hits. Here a batch's joined text has its
+newlines made spaces once, and one loop finds each cut with a few string methods on the
+slice it falls in and makes what is printed. The contexts are the same strings, character
+for character (`tests/test_search_context.py` compares them on tricky text).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotations.gc_pause import gc_paused
+from annotations.search import CONTEXT_CHARS, SearchResults
+
+ELLIPSIS = "…"
+
+
+def hit_lines(results: SearchResults) -> bytes:
+    """`ARTICLE\\tSTART\\tCONTEXT` lines, one per hit (the first `len(results)`), as UTF-8."""
+    with gc_paused():  # the hits' spans: many objects, no cycles
+        return "".join(_printed(results, as_json=False)).encode("utf-8")
+
+
+def hit_dicts(results: SearchResults) -> list[dict[str, Any]]:
+    """`SearchHit.to_dict` of each hit (the first `len(results)`), without the hits."""
+    with gc_paused():  # the hits' spans and dicts: many objects, no cycles
+        return _printed(results, as_json=True)
+
+
+def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
+    """The line (or with `as_json` the dict) of each hit, with its context cut as
+    `SearchIndex._bounds` cuts it.
+
+    A context cut inside a word (a word character, `str.isalnum()` or "_", on both sides
+    of the cut) starts after the first whitespace after the cut and ends at the last one
+    before it, if any; cut elsewhere, it leaves out the whitespace at the cut. Whitespace
+    is what `str.split()` and `str.strip()` see (`\\s` in `re`); a newline, shown as a
+    space, is whitespace either way, so the cuts are found in the text as shown."""
+    flat = results.text.replace("\n", " ")
+    printed: list[Any] = []
+    add = printed.append
+    for article, base, body_end, spans in results.by_article():
+        lead = f"{article}\t"
+        for start, end in spans:
+            low = start - CONTEXT_CHARS
+            if low > base:
+                before = ELLIPSIS
+                cut = flat[low:start]
+                if ((char := flat[low - 1]).isalnum() or char == "_") and (
+                    (char := cut[0]).isalnum() or char == "_"
+                ):
+                    word = cut.split(None, 1)[0]  # the cut word, to the first whitespace
+                    if len(word) < len(cut):
+                        low += len(word) + 1
+                else:
+                    low = start - len(cut.lstrip())
+            else:
+                before, low = "", base
+            high = end + CONTEXT_CHARS
+            if high < body_end:
+                after = ELLIPSIS
+                cut = flat[end:high]
+                if ((char := flat[high]).isalnum() or char == "_") and (
+                    (char := cut[-1]).isalnum() or char == "_"
+                ):
+                    word = cut.rsplit(None, 1)[-1]  # the cut word, from the last whitespace
+                    if len(word) < len(cut):
+                        high -= len(word) + 1
+                else:
+                    high = end + len(cut.rstrip())
+            else:
+                after, high = "", body_end
+            if as_json:
+                context = f"{before}{flat[low:high]}{after}"
+                add(
+                    {
+                        "article": article,
+                        "start": start - base,
+                        "end": end - base,
+                        "context": context,
+                    }
+                )
+            else:
+                add(f"{lead}{start - base}\t{before}{flat[low:high]}{after}\n")
+    return printed
