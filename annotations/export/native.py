@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from annotations.article import ArticleMeta
 from annotations.export.json_stream import Streamed
-from annotations.model import Annotation, TagInfo
+from annotations.model import Annotation, Placed, TagInfo
 
 NATIVE_FORMAT_VERSION = 1
+_P = TypeVar("_P", bound=Placed)
 
 
-def tag_summary(annotations: Sequence[Annotation], tag_colours: Mapping[str, str]) -> list[TagInfo]:
+def tag_summary(annotations: Sequence[Placed], tag_colours: Mapping[str, str]) -> list[TagInfo]:
     """Each tag of `annotations` (case-insensitive identity) with its colour and count.
 
     A tag keeps the spelling it first has in `annotations`; its colour is looked up in
@@ -50,7 +51,7 @@ def article_summary(meta: ArticleMeta) -> dict[str, Any]:
 
 
 def render_native(
-    annotations: Sequence[Annotation],
+    annotations: Sequence[_P],
     metas: Mapping[str, ArticleMeta],
     tag_colours: Mapping[str, str],
     *,
@@ -59,9 +60,10 @@ def render_native(
     schema: int,
     descriptions: Sequence[tuple[str, str]] = (),
     memos: Sequence[Mapping[str, str]] = (),
+    load: Callable[[_P], Annotation],
 ) -> dict[str, Any]:
-    """The native document for `json_chunks` (the annotations are converted as they are
-    written).
+    """The native document for `json_chunks` (the annotations are read whole by `load`
+    and converted as they are written).
 
     Keys: `newsmark` (this format's version), `schema` (the store's record schema),
     `generated`, `collection`, `annotations` (`Annotation.to_dict()` each), `tags`
@@ -76,7 +78,7 @@ def render_native(
         "schema": schema,
         "generated": generated,
         "collection": collection,
-        "annotations": Streamed(annotations, Annotation.to_dict),
+        "annotations": Streamed(annotations, lambda a: load(a).to_dict()),
         "tags": [
             {"name": info.name, "colour": info.colour, "count": info.count}
             for info in tag_summary(annotations, tag_colours)

@@ -20,14 +20,14 @@ the native json export keeps everything.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import quote, unquote
 
 from annotations.article import ArticleMeta
 from annotations.export.json_stream import Streamed
-from annotations.model import Annotation
+from annotations.model import Annotation, Placed
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NEWSMARK_URN = "urn:newsmark:"
@@ -50,6 +50,7 @@ MOTIVATIONS = frozenset(
         "tagging",
     }
 )
+_P = TypeVar("_P", bound=Placed)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _DATETIME = re.compile(
@@ -151,14 +152,15 @@ def annotation_to_w3c(
 
 
 def render_w3c(
-    annotations: Sequence[Annotation],
+    annotations: Sequence[_P],
     metas: Mapping[str, ArticleMeta],
     *,
     collection: str,
     generated: str,
+    load: Callable[[_P], Annotation],
 ) -> dict[str, Any]:
     """The whole export as an `AnnotationCollection` document for `json_chunks` (its
-    items are converted as they are written)."""
+    items are read whole by `load` and converted as they are written)."""
     document: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
         "id": collection_urn(collection),
@@ -174,7 +176,8 @@ def render_w3c(
             "type": "AnnotationPage",
             "startIndex": 0,
             "items": Streamed(
-                annotations, lambda a: annotation_to_w3c(a, metas.get(a.article), collection)
+                annotations,
+                lambda a: annotation_to_w3c(load(a), metas.get(a.article), collection),
             ),
         }
     return document

@@ -8,13 +8,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from annotations.model import Annotation, TagInfo
+from annotations.model import Placed, TagInfo
 from annotations.tags import default_colour, natural_key, tag_ancestors, tag_key, tag_parent
 
 Table = Mapping[str, Mapping[str, Any]]
 
 
-def tag_usage(annotations: Iterable[Annotation]) -> tuple[dict[str, Counter[str]], Counter[str]]:
+def tag_usage(annotations: Iterable[Placed]) -> tuple[dict[str, Counter[str]], Counter[str]]:
     """The tags in use by `annotations` (in the store's table order), as the store's index
     has them: tag key -> how often each spelling is used (in order of first use), and tag
     key -> annotations carrying it or a tag below it (each counted once)."""

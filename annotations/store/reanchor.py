@@ -4,17 +4,19 @@ store (`AnnotationStore.reanchor_all`) and for an export read without opening it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from annotations.anchoring import current_article, place
 from annotations.article import Article
-from annotations.model import Anchor, Annotation, by_article
+from annotations.model import Anchor, Annotation, Placed, by_article
 from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
+
+_P = TypeVar("_P", bound=Placed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +85,13 @@ def reanchor_article(
     return changed
 
 
-def check_anchors(annotations: Sequence[Annotation], corpus: Corpus) -> tuple[ReanchorReport, int]:
+def check_anchors(
+    annotations: Sequence[_P], corpus: Corpus, load: Callable[[_P], Annotation]
+) -> tuple[ReanchorReport, int]:
     """What `reanchor_all` would report for `annotations` (all of the store's), and how
     many of them it would change (and save); nothing is changed. Each article is looked at
-    once: its content hash, and its text only when an annotation is not anchored on it."""
+    once: its content hash, and its text only when an annotation is not anchored on it
+    (then its annotations are read whole, by `load`)."""
     counts = Counter[str]()
     changed = 0
     for article_id, group in by_article(annotations).items():
@@ -95,5 +100,6 @@ def check_anchors(annotations: Sequence[Annotation], corpus: Corpus) -> tuple[Re
         ):
             counts["unchanged"] += len(group)
             continue
-        changed += len(reanchor_article(group, current_article(corpus, article_id), counts))
+        whole = [load(annotation) for annotation in group]
+        changed += len(reanchor_article(whole, current_article(corpus, article_id), counts))
     return ReanchorReport(**counts), changed
