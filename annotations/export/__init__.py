@@ -82,6 +82,8 @@ def select_annotations(
     case and whitespace do not matter; all when empty) on `article` (any when None) made by
     one of `coders` (any when empty), sorted by article id then start offset."""
     tags = tuple(tags)
+    if not tags and article is None and not coders:
+        return in_document_order(annotations)
     carries = subtree_filter(tags)
     chosen = [
         a
@@ -120,6 +122,7 @@ def export_chunks(
     keys: Mapping[str, str] | None = None,
     presorted: bool = False,
     load: Callable[[_P], Annotation] | None = None,
+    record: Callable[[_P], dict[str, Any]] | None = None,
 ) -> Iterator[bytes]:
     """The export of `annotations` (written in article/offset order) as UTF-8 text, in
     pieces: the JSON formats (`w3c`, `json`) convert and write their annotations a chunk
@@ -138,13 +141,17 @@ def export_chunks(
     byte-order mark. The codebook formats write `codebook` (colours and descriptions from
     the store) when given, else the tags of `annotations` with their colours. The json and
     Markdown exports add the descriptions of `codebook` and the `memos`. With `presorted`,
-    `annotations` are in that order already (`select_annotations`). With `load`, they
-    stand for annotations (`store.scan.Stored`) that it reads whole, each only as it is
-    written (without it they are `Annotation`s).
+    `annotations` are in that order already (`select_annotations`). With `load` and
+    `record`, they stand for annotations (`store.scan.Stored`) read whole only as they are
+    written: `load` gives the `Annotation`, `record` its `to_dict()` (without them they are
+    `Annotation`s).
     """
     fmt = ExportFormat(fmt)
     ordered = annotations if presorted else in_document_order(annotations)
     whole = cast("Callable[[_P], Annotation]", _itself) if load is None else load
+    as_dict = (
+        cast("Callable[[_P], dict[str, Any]]", Annotation.to_dict) if record is None else record
+    )
     descriptions = [
         (entry.name, entry.description) for entry in codebook or () if entry.description
     ]
@@ -153,7 +160,7 @@ def export_chunks(
         return json_chunks(csl_items(metas, accessed=stamp[:10], keys=keys))
     if fmt is ExportFormat.W3C:
         return json_chunks(
-            render_w3c(ordered, metas, collection=collection, generated=stamp, load=whole)
+            render_w3c(ordered, metas, collection=collection, generated=stamp, record=as_dict)
         )
     if fmt is ExportFormat.JSON:
         return json_chunks(
@@ -166,7 +173,7 @@ def export_chunks(
                 schema=RECORD_SCHEMA,
                 descriptions=descriptions,
                 memos=memos,
-                load=whole,
+                record=as_dict,
             )
         )
     if fmt is ExportFormat.BIBTEX:

@@ -95,6 +95,7 @@ def export_annotations(
         annotation_ids=annotation_ids,
         coders=coders,
         load=_itself,
+        record=Annotation.to_dict,
     )
 
 
@@ -125,7 +126,14 @@ def export_current(
         )
         memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
         rendered = export_chosen(
-            current.annotations, infos, memos, corpus, fmt, load=current.annotation, **options
+            current.annotations,
+            infos,
+            memos,
+            corpus,
+            fmt,
+            load=current.annotation,
+            record=current.record,
+            **options,
         )
     return rendered, report
 
@@ -145,10 +153,11 @@ def export_chosen(
     annotation_ids: Collection[str] | None = None,
     coders: Sequence[str] = (),
     load: Callable[[_P], Annotation],
+    record: Callable[[_P], dict[str, Any]],
 ) -> RenderedExport:
-    """`export_annotations` of the store's annotations `stored` (each read whole by `load`
-    when it is written), its codebook `infos` (`AnnotationStore.tags`) and its memos
-    `all_memos` (`AnnotationStore.memos`)."""
+    """`export_annotations` of the store's annotations `stored` (each read whole when it
+    is written: by `load`, or as its `Annotation.to_dict` by `record`), its codebook
+    `infos` (`AnnotationStore.tags`) and its memos `all_memos` (`AnnotationStore.memos`)."""
     article_id = corpus.resolve(article) if article else None
     if annotation_ids is not None:
         wanted = set(annotation_ids)
@@ -191,6 +200,7 @@ def export_chosen(
         keys=keys,
         presorted=True,
         load=load,
+        record=record,
     )
     bibliography = None
     if pandoc:

@@ -70,9 +70,9 @@ def _pieces(streamed: Streamed, depth: int) -> Iterator[bytes]:
         and len(items) >= PARALLEL_ITEMS
         and can_fork()
     ):
-        helpers = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) - 1
-        if helpers > 0:
-            yield from _shared_pieces(items, convert, depth, helpers)
+        workers = min(len(os.sched_getaffinity(0)), MAX_PROCESSES)
+        if workers > 1:
+            yield from _shared_pieces(items, convert, depth, workers)
             return
     source = iter(items) if convert is None else map(convert, items)
     while True:
@@ -100,23 +100,17 @@ def _dump(chunk: list[Any], depth: int) -> bytes:
 
 
 def _shared_pieces(
-    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, helpers: int
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, workers: int
 ) -> Iterator[bytes]:
-    """`_pieces` of a long list, its chunks shared out, in turn, between this process and
-    `helpers` forked worker processes (each copies the pages of the items it reads: one
-    process fewer than the cores keeps that memory down), in order."""
-    bounds = [(at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS)]
-    turn = helpers + 1
+    """`_pieces` of a long list, its chunks converted and dumped by `workers` forked
+    processes, in order; this process only writes them (which keeps up with them: with a
+    share of the chunks besides, it held every worker up at each of its turns)."""
+    bounds = ((at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS))
     theirs = ordered_map(
-        _dump_range,
-        (chunk for number, chunk in enumerate(bounds) if number % turn),
-        helpers,
-        initializer=_set_job,
-        initargs=(items, convert, depth),
+        _dump_range, bounds, workers, initializer=_set_job, initargs=(items, convert, depth)
     )
     try:
-        for number, chunk in enumerate(bounds):
-            yield next(theirs) if number % turn else _convert_and_dump(items, convert, depth, chunk)
+        yield from theirs
     finally:  # the workers stopped, also when the output stops early (it is a generator)
         close = getattr(theirs, "close", None)
         if close is not None:

@@ -37,7 +37,7 @@ from annotations.store.compact import Buffer
 from annotations.store.head import SnapshotHead, read_head, tables_after
 from annotations.store.journal import FileStamp, journal_path, open_regular, read_journal
 from annotations.store.ops import Document, Op
-from annotations.store.scan import Stored, UnusualTable, load, scan_table
+from annotations.store.scan import Stored, UnusualTable, load, record, scan_table
 from annotations.store.schema import (
     ANNOTATIONS_TABLE,
     CODEBOOK_TABLE,
@@ -68,6 +68,10 @@ class CurrentAnnotations:
     def annotation(self, stored: Stored) -> Annotation:
         """The whole annotation `stored` stands for."""
         return load(self.view, stored)
+
+    def record(self, stored: Stored) -> Document:
+        """The whole annotation `stored` stands for, as its `Annotation.to_dict`."""
+        return record(self.view, stored)
 
     def whole(self) -> list[Annotation]:
         """Every annotation, whole, in the store's table order."""

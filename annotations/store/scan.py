@@ -17,12 +17,13 @@ from __future__ import annotations
 import marshal
 import os
 from collections.abc import Iterator
+from dataclasses import fields
 from functools import partial
 from typing import Any, NamedTuple
 
 import orjson
 
-from annotations.model import Anchor, Annotation
+from annotations.model import Annotation
 from annotations.search_pool import can_fork, ordered_map
 from annotations.store.compact import Buffer, key_at
 from annotations.store.schema import looks_like_annotation
@@ -31,7 +32,6 @@ RANGE_BYTES = 4 << 20  # about 5,000 annotations a unit of work
 # A table this long is scanned by worker processes (shorter ones are not worth forking).
 PARALLEL_BYTES = 16 << 20
 MAX_PROCESSES = 4
-_ANCHORS = {anchor.value: anchor for anchor in Anchor}
 
 
 class UnusualTable(Exception):
@@ -50,17 +50,12 @@ class Stored(NamedTuple):
     start: int
     end: int
     body_hash: str
-    anchor_value: str
+    anchor: str  # the value of an `Anchor` (a str, equal to it)
     tags: tuple[str, ...]
     coder: str | None
     at: int
     stop: int
     annotation: Annotation | None = None
-
-    @property
-    def anchor(self) -> Anchor:
-        """How the annotation is anchored."""
-        return _ANCHORS[self.anchor_value]
 
     @classmethod
     def of(cls, key: str, annotation: Annotation) -> Stored:
@@ -76,6 +71,33 @@ def load(view: Buffer, stored: Stored) -> Annotation:
     if stored.annotation is not None:
         return stored.annotation
     return Annotation.from_dict(orjson.loads(view[stored.at : stored.stop]))
+
+
+def record(view: Buffer, stored: Stored) -> dict[str, Any]:
+    """`load(view, stored).to_dict()`: the document as stored when it is that already (as
+    newsmark writes them), without making the annotation."""
+    if stored.annotation is not None:
+        return stored.annotation.to_dict()
+    document: dict[str, Any] = orjson.loads(view[stored.at : stored.stop])
+    return document if _as_written(document) else Annotation.from_dict(document).to_dict()
+
+
+# The keys of `Annotation.to_dict` (its fields, in order), without and with a score.
+_KEYS = tuple(field.name for field in fields(Annotation) if field.name != "anchor_score")
+_SCORED_KEYS = tuple(field.name for field in fields(Annotation))
+_STRINGS = ("prefix", "suffix", "body_hash", "created", "updated")
+
+
+def _as_written(document: dict[str, Any]) -> bool:
+    """Whether `Annotation.from_dict(document).to_dict()` is `document` as it is (its keys
+    in that order, the values of those types), for a document that passed
+    `looks_like_annotation` (which checked the other values' types)."""
+    keys = tuple(document)
+    if keys != _KEYS:
+        score = document.get("anchor_score")
+        if keys != _SCORED_KEYS or type(score) is not float or not 0 <= score <= 1:
+            return False
+    return all(type(document[key]) is str for key in _STRINGS)
 
 
 def scan_table(view: Buffer, start: int, end: int) -> list[Stored]:
