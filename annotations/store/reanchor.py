@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from annotations.anchoring import current_article, place
@@ -85,6 +86,9 @@ def reanchor_article(
     return changed
 
 
+_hash_and_anchor = attrgetter("body_hash", "anchor")
+
+
 def check_anchors(
     annotations: Sequence[_P], corpus: Corpus, load: Callable[[_P], Annotation]
 ) -> tuple[ReanchorReport, int]:
@@ -95,8 +99,9 @@ def check_anchors(
     counts = Counter[str]()
     changed = 0
     for article_id, group in by_article(annotations).items():
+        # Each (body_hash, anchor) once: an article's annotations share one or two.
         if article_id in corpus and unchanged_article(
-            corpus.content_hash(article_id), ((a.body_hash, a.anchor) for a in group)
+            corpus.content_hash(article_id), set(map(_hash_and_anchor, group))
         ):
             counts["unchanged"] += len(group)
             continue
