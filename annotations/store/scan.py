@@ -156,7 +156,7 @@ def _scan(view: Buffer, first: int, stop: int) -> bytes:
     """The rows of the members `view[first:stop]` (see `_row`), marshalled, or b"" if they
     are not as expected."""
     rows: list[tuple[Any, ...]] = []
-    tag_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
+    shared: dict[Any, Any] = {}
     position = first
     try:
         while True:
@@ -166,7 +166,7 @@ def _scan(view: Buffer, first: int, stop: int) -> bytes:
             close, document = _document(view, colon + 2, stop)
             if type(document) is not dict or not looks_like_annotation(document):
                 return b""
-            rows.append(_row(key, document, colon + 2, stop if close < 0 else close + 1, tag_sets))
+            rows.append(_row(key, document, colon + 2, stop if close < 0 else close + 1, shared))
             if close < 0:
                 return marshal.dumps(rows)
             position = close + 2
@@ -193,25 +193,29 @@ def _row(
     document: dict[str, Any],
     at: int,
     stop: int,
-    tag_sets: dict[tuple[str, ...], tuple[str, ...]],
+    shared: dict[Any, Any],
 ) -> tuple[Any, ...]:
     """The fields of `Stored` for a document that passed `looks_like_annotation`, read as
     `Annotation.from_dict` reads them. The same objects where they are equal (the key and
-    the id, every tuple of the same tags): `marshal` writes them once."""
+    the id; the article ids, body hashes, coders and tuples of tags in `shared`): `marshal`
+    writes them once, and they are one object each where they are read."""
     ident = document["id"]
     body_hash = document.get("body_hash", "")
+    if type(body_hash) is not str:
+        body_hash = str(body_hash)
     coder = document.get("coder")
     tags = tuple(document.get("tags", ()))
+    share = shared.setdefault
     return (
         ident if key == ident else key,
         ident,
-        document["article"],
+        share(document["article"], document["article"]),
         document["start"],
         document["end"],
-        body_hash if type(body_hash) is str else str(body_hash),
+        share(body_hash, body_hash),
         document.get("anchor", "exact"),
-        tag_sets.setdefault(tags, tags),
-        coder if isinstance(coder, str) else None,
+        share(tags, tags),
+        share(coder, coder) if isinstance(coder, str) else None,
         at,
         stop,
         None,
