@@ -111,6 +111,7 @@ def test_read_current_is_the_store_opened_whole(database: Path) -> None:
     for stored, annotation in zip(current.annotations, whole, strict=True):
         for name in STORED_FIELDS:  # what an export selects, sorts and checks by
             assert getattr(stored, name) == getattr(annotation, name)
+    assert current.take_whole() == whole and current.annotations == []  # let go as made
     store = AnnotationStore.open(database)
     assert current.tables["memos"] == store._storage.read()["memos"]
     assert current.tables["tag_colours"] == store._storage.read()["tag_colours"]

@@ -62,6 +62,12 @@ class ExportFormat(StrEnum):
         return self in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX)
 
     @property
+    def renders_whole(self) -> bool:
+        """Whether the format's writer takes every annotation whole at once (the JSON
+        formats take them a chunk at a time; the others need their articles and tags)."""
+        return self in (ExportFormat.CSV, ExportFormat.MARKDOWN)
+
+    @property
     def is_codebook(self) -> bool:
         """Whether the format holds the codebook only (no annotations)."""
         return self in (ExportFormat.QDC, ExportFormat.CODEBOOK_CSV)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
@@ -95,12 +95,15 @@ def export_annotations(
         annotation_ids=annotation_ids,
         coders=coders,
         load=_itself,
-        record=Annotation.to_dict,
+        record=_record,
     )
 
 
 def _itself(annotation: Annotation) -> Annotation:
     return annotation
+
+
+_record = Annotation.to_dict
 
 
 def export_current(
@@ -116,25 +119,41 @@ def export_current(
     if current is None:
         return None
     with gc_paused():  # many objects, no cycles
-        report, changed = check_anchors(current.annotations, corpus, current.annotation)
-        if changed:
-            return None
-        spellings, totals = tag_usage(current.annotations)
-        tables = current.tables
-        infos = tag_infos(
-            spellings, totals, tables.get(CODEBOOK_TABLE, {}), tables.get(TAG_COLOURS_TABLE, {})
-        )
-        memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
-        rendered = export_chosen(
+        if ExportFormat(fmt).renders_whole:  # their stand-ins let go as they are made
+            whole = current.take_whole()
+            return _export_read(whole, current.tables, corpus, fmt, _itself, _record, options)
+        return _export_read(
             current.annotations,
-            infos,
-            memos,
+            current.tables,
             corpus,
             fmt,
-            load=current.annotation,
-            record=current.record,
-            **options,
+            current.annotation,
+            current.record,
+            options,
         )
+
+
+def _export_read(
+    annotations: Sequence[_P],
+    tables: Mapping[str, Mapping[str, Any]],
+    corpus: Corpus,
+    fmt: ExportFormat | str,
+    load: Callable[[_P], Annotation],
+    record: Callable[[_P], dict[str, Any]],
+    options: dict[str, Any],
+) -> tuple[RenderedExport, ReanchorReport] | None:
+    """`export_current` of the annotations read and the small `tables`."""
+    report, changed = check_anchors(annotations, corpus, load)
+    if changed:
+        return None
+    spellings, totals = tag_usage(annotations)
+    infos = tag_infos(
+        spellings, totals, tables.get(CODEBOOK_TABLE, {}), tables.get(TAG_COLOURS_TABLE, {})
+    )
+    memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
+    rendered = export_chosen(
+        annotations, infos, memos, corpus, fmt, load=load, record=record, **options
+    )
     return rendered, report
 
 

@@ -77,6 +77,14 @@ class CurrentAnnotations:
         """Every annotation, whole, in the store's table order."""
         return [load(self.view, stored) for stored in self.annotations]
 
+    def take_whole(self) -> list[Annotation]:
+        """`whole`, emptying `annotations` meanwhile (each `Stored` let go as its
+        annotation is made: they are never all in memory beside the annotations)."""
+        stored = self.annotations
+        taken = [load(self.view, stored.pop()) for _ in range(len(stored))]
+        taken.reverse()
+        return taken
+
 
 class _Unusual(Exception):
     """The database is not as this reading expects: open it whole instead."""
