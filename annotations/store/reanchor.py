@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import product
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -86,7 +87,8 @@ def reanchor_article(
     return changed
 
 
-_hash_and_anchor = attrgetter("body_hash", "anchor")
+_body_hash = attrgetter("body_hash")
+_anchor = attrgetter("anchor")
 
 
 def check_anchors(
@@ -99,10 +101,11 @@ def check_anchors(
     counts = Counter[str]()
     changed = 0
     for article_id, group in by_article(annotations).items():
-        # Each (body_hash, anchor) once: an article's annotations share one or two.
-        if article_id in corpus and unchanged_article(
-            corpus.content_hash(article_id), set(map(_hash_and_anchor, group))
-        ):
+        # Each body hash and anchor once (an article's annotations share one or two), in
+        # every pairing: the rule holds for all of those exactly when it does for each
+        # annotation's own pair (it asks the hash and the anchor one thing each).
+        pairs = product(set(map(_body_hash, group)), set(map(_anchor, group)))
+        if article_id in corpus and unchanged_article(corpus.content_hash(article_id), pairs):
             counts["unchanged"] += len(group)
             continue
         whole = [load(annotation) for annotation in group]

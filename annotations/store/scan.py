@@ -85,7 +85,6 @@ def record(view: Buffer, stored: Stored) -> dict[str, Any]:
 # The keys of `Annotation.to_dict` (its fields, in order), without and with a score.
 _KEYS = tuple(field.name for field in fields(Annotation) if field.name != "anchor_score")
 _SCORED_KEYS = tuple(field.name for field in fields(Annotation))
-_STRINGS = ("prefix", "suffix", "body_hash", "created", "updated")
 
 
 def _as_written(document: dict[str, Any]) -> bool:
@@ -97,7 +96,13 @@ def _as_written(document: dict[str, Any]) -> bool:
         score = document.get("anchor_score")
         if keys != _SCORED_KEYS or type(score) is not float or not 0 <= score <= 1:
             return False
-    return all(type(document[key]) is str for key in _STRINGS)
+    return (  # the strings `from_dict` makes with `str()`
+        type(document["prefix"]) is str
+        and type(document["suffix"]) is str
+        and type(document["body_hash"]) is str
+        and type(document["created"]) is str
+        and type(document["updated"]) is str
+    )
 
 
 def scan_table(view: Buffer, start: int, end: int) -> list[Stored]:
@@ -197,13 +202,14 @@ def _row(
 ) -> tuple[Any, ...]:
     """The fields of `Stored` for a document that passed `looks_like_annotation`, read as
     `Annotation.from_dict` reads them. The same objects where they are equal (the key and
-    the id; the article ids, body hashes, coders and tuples of tags in `shared`): `marshal`
+    the id; the article ids, body hashes, anchors, coders and tuples of tags in `shared`): `marshal`
     writes them once, and they are one object each where they are read."""
     ident = document["id"]
     body_hash = document.get("body_hash", "")
     if type(body_hash) is not str:
         body_hash = str(body_hash)
     coder = document.get("coder")
+    anchor = document.get("anchor", "exact")
     tags = tuple(document.get("tags", ()))
     share = shared.setdefault
     return (
@@ -213,7 +219,7 @@ def _row(
         document["start"],
         document["end"],
         share(body_hash, body_hash),
-        document.get("anchor", "exact"),
+        share(anchor, anchor),
         share(tags, tags),
         share(coder, coder) if isinstance(coder, str) else None,
         at,
