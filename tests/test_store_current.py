@@ -24,7 +24,7 @@ from annotations.model import Anchor, Annotation
 from annotations.store import AnnotationStore
 from annotations.store import scan as scan_module
 from annotations.store.compact import decode, documents_json
-from annotations.store.current import read_current
+from annotations.store.current import CurrentAnnotations, read_current
 from annotations.store.head import read_head
 from annotations.store.journal import journal_path
 from annotations.store.schema import ANNOTATIONS_TABLE
@@ -99,13 +99,18 @@ def database(corpus: Corpus, db_path: Path) -> Path:
     return db_path
 
 
+def _whole(current: CurrentAnnotations) -> list[Annotation]:
+    """Every annotation read, whole, in table order."""
+    return [current.annotation(stored) for stored in current.annotations]
+
+
 STORED_FIELDS = ("id", "article", "start", "end", "body_hash", "anchor", "tags", "coder")
 
 
 def test_read_current_is_the_store_opened_whole(database: Path) -> None:
     current = read_current(database)
     assert current is not None
-    whole = current.whole()
+    whole = _whole(current)
     assert whole == stored_in_order(database)
     assert whole[-1].id == "orphan-1"
     for stored, annotation in zip(current.annotations, whole, strict=True):
@@ -124,7 +129,7 @@ def test_read_in_small_ranges_is_the_same(
     """Ranges cut every 50 bytes, by worker processes or not; cuts fall after notes ending
     in `},` (a `},"` in the file): the range is made longer, never split there."""
     store = AnnotationStore.open(database)
-    store.edit(store.all()[7].id, note='ends like a member},')
+    store.edit(store.all()[7].id, note="ends like a member},")
     store.compact()  # the journal's changes into the snapshot too
     assert database.read_bytes().count(b'member},"') == 1
     monkeypatch.setattr(scan_module, "RANGE_BYTES", 50)
@@ -136,7 +141,7 @@ def test_read_in_small_ranges_is_the_same(
     )
     current = read_current(database)
     assert current is not None
-    assert current.whole() == stored_in_order(database)
+    assert _whole(current) == stored_in_order(database)
     assert bool(scans) == (parallel and scan_module.can_fork())
 
 
@@ -149,7 +154,7 @@ def test_an_older_snapshot_without_the_tables_length_is_read_whole(database: Pat
     current = read_current(database)
     assert current is not None
     assert read_head(io.BytesIO(older)).tables_end is None  # type: ignore[union-attr]
-    assert current.whole() == stored_in_order(database)
+    assert _whole(current) == stored_in_order(database)
     assert current.tables["codebook"]
 
 
@@ -275,12 +280,12 @@ def test_reading_while_another_process_writes_sees_whole_writes(
     while child.poll() is None:
         current = read_current(db_path)
         assert current is not None
-        seen.add(_whole_writes(current.whole()))
+        seen.add(_whole_writes(_whole(current)))
         if len(exports) < len(seen) <= 3:  # a real export started at a few moments
             exports.append(_export_process(db_path))
     assert child.returncode == 0
     final = read_current(db_path)
-    assert final is not None and _whole_writes(final.whole()) == count
+    assert final is not None and _whole_writes(_whole(final)) == count
     for export in exports:
         out, _err = export.communicate(timeout=60)
         assert export.returncode == 0

@@ -74,3 +74,23 @@ def test_an_annotation_the_journal_changed_is_held_whole() -> None:
     assert (stored.key, stored.id, stored.anchor) == ("key", annotation.id, "exact")
     assert load(b"", stored) is annotation
     assert record(b"", stored) == annotation.to_dict()
+
+
+def test_a_table_is_cut_only_before_its_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notes ending in `},` (a `},"` inside a document) and a key holding `\\":{`: every
+    range starts at a member's key, and the table is read as it is."""
+    article = fox_article()
+    documents = {}
+    for number in range(40):
+        annotation = new_annotation(article, number, number + 5, note=f"note {number}}},")
+        documents[f'id-{number}":{{' if number == 7 else f"id-{number}"] = annotation.to_dict()
+    table = orjson.dumps(documents)
+    assert table.count(b'},"') == 2 * len(documents) - 1  # as many inside documents as between
+    monkeypatch.setattr(scan, "RANGE_BYTES", 30)
+    ranges = scan._ranges(table, 1, len(table) - 1)
+    assert len(ranges) > 30
+    for first, stop in ranges:
+        assert table[first : first + 4] == b'"id-' and table[stop - 1 : stop] == b"}"
+    stored = scan.scan_table(table, 0, len(table))
+    assert [item.key for item in stored] == list(documents)
+    assert [load(table, item).to_dict() for item in stored] == list(documents.values())

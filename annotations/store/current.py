@@ -73,13 +73,10 @@ class CurrentAnnotations:
         """The whole annotation `stored` stands for, as its `Annotation.to_dict`."""
         return record(self.view, stored)
 
-    def whole(self) -> list[Annotation]:
-        """Every annotation, whole, in the store's table order."""
-        return [load(self.view, stored) for stored in self.annotations]
-
     def take_whole(self) -> list[Annotation]:
-        """`whole`, emptying `annotations` meanwhile (each `Stored` let go as its
-        annotation is made: they are never all in memory beside the annotations)."""
+        """Every annotation, whole, in the store's table order, emptying `annotations`
+        meanwhile (each `Stored` let go as its annotation is made: they are never all in
+        memory beside the annotations)."""
         stored = self.annotations
         taken = [load(self.view, stored.pop()) for _ in range(len(stored))]
         taken.reverse()

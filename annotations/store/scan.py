@@ -147,11 +147,19 @@ def _ranges(view: Buffer, start: int, last: int) -> list[tuple[int, int]]:
 
 def _cut_after(view: Buffer, position: int, last: int) -> int:
     """The offset of the first key at or after `position` that a member starts with (see
-    the module docstring), or -1 if there is none before `last`."""
+    the module docstring), or -1 if there is none before `last`. A ``},"`` is taken when
+    what follows it up to the next ``":{`` is one JSON string: one parse each (a key
+    holding ``\\":{`` is passed over, which only makes the range longer)."""
     close = view.find(b'},"', position, last)
     while close >= 0:
-        key, colon = key_at(view, close + 2, last)
-        if type(key) is str and view[colon + 2 : colon + 3] == b"{":
+        colon = view.find(b'":{', close + 2, last)
+        if colon < 0:
+            return -1
+        try:
+            key = orjson.loads(view[close + 2 : colon + 1])
+        except orjson.JSONDecodeError:
+            key = None
+        if type(key) is str:
             return close + 2
         close = view.find(b'},"', close + 1, last)
     return -1
