@@ -99,5 +99,41 @@ def test_a_long_export_dumped_by_worker_processes_is_the_same_file(
     with monkeypatch.context() as patched:
         patched.setattr(json_stream, "ordered_map", counted)
         pieces = list(export_chunks(fmt, annotations, metas, TAG_COLOURS, **options))
-    assert pools == [2] and len(annotations) >= 10  # this process and two workers
+    assert pools == [3] and len(annotations) >= 10  # three workers (this process writes)
     assert b"".join(pieces).decode("utf-8") == whole
+
+
+@pytest.mark.skipif(not json_stream.can_fork(), reason="worker processes are forked")
+@pytest.mark.parametrize("spool", ["in a spool directory", "no spool directory", "spool full"])
+def test_the_workers_chunks_come_back_in_order_and_leave_nothing(
+    corpus, metas, spool: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker leaves its chunk in a file of a private directory, read and removed in
+    order; without such a directory, or when a file cannot be written there, the chunks
+    come back through the pipe: the same file either way."""
+    annotations = build_fixture(corpus) * 7
+    options = {"collection": "samples", "generated": GENERATED}
+    whole = render_export(ExportFormat.W3C, annotations, metas, TAG_COLOURS, **options)
+    monkeypatch.setattr(json_stream, "CHUNK_ITEMS", 3)
+    monkeypatch.setattr(json_stream, "PARALLEL_ITEMS", 10)
+    made: list[str] = []
+    mkdtemp = json_stream.tempfile.mkdtemp
+
+    def spool_directory(prefix: str, dir: str | None) -> str:
+        if spool == "no spool directory":
+            raise PermissionError(13, "not here")
+        if spool == "spool full":  # a file, not a directory: nothing can be written in it
+            (tmp_path / "not-a-directory").write_bytes(b"")
+            return str(tmp_path / "not-a-directory")
+        made.append(mkdtemp(prefix=prefix, dir=tmp_path))
+        return made[-1]
+
+    monkeypatch.setattr(json_stream.tempfile, "mkdtemp", spool_directory)
+    taken: list[str] = []
+    take = json_stream._taken
+    monkeypatch.setattr(json_stream, "_taken", lambda name: taken.append(name) or take(name))
+    pieces = list(export_chunks(ExportFormat.W3C, annotations, metas, TAG_COLOURS, **options))
+    assert b"".join(pieces).decode("utf-8") == whole
+    in_files = spool == "in a spool directory"
+    assert len(made) == in_files and (len(taken) == len(pieces) - 1 if in_files else not taken)
+    assert not any(Path(name).exists() for name in made)  # removed with what was left in it

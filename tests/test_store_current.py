@@ -22,9 +22,9 @@ from annotations.export import collect as collect_module
 from annotations.export.collect import export_annotations, export_current
 from annotations.model import Anchor, Annotation
 from annotations.store import AnnotationStore
-from annotations.store import current as current_module
+from annotations.store import scan as scan_module
 from annotations.store.compact import decode, documents_json
-from annotations.store.current import read_current
+from annotations.store.current import CurrentAnnotations, read_current
 from annotations.store.head import read_head
 from annotations.store.journal import journal_path
 from annotations.store.schema import ANNOTATIONS_TABLE
@@ -99,23 +99,50 @@ def database(corpus: Corpus, db_path: Path) -> Path:
     return db_path
 
 
+def _whole(current: CurrentAnnotations) -> list[Annotation]:
+    """Every annotation read, whole, in table order."""
+    return [current.annotation(stored) for stored in current.annotations]
+
+
+STORED_FIELDS = ("id", "article", "start", "end", "body_hash", "anchor", "tags", "coder")
+
+
 def test_read_current_is_the_store_opened_whole(database: Path) -> None:
     current = read_current(database)
     assert current is not None
-    assert current.annotations == stored_in_order(database)
-    assert current.annotations[-1].id == "orphan-1"
+    whole = _whole(current)
+    assert whole == stored_in_order(database)
+    assert whole[-1].id == "orphan-1"
+    for stored, annotation in zip(current.annotations, whole, strict=True):
+        for name in STORED_FIELDS:  # what an export selects, sorts and checks by
+            assert getattr(stored, name) == getattr(annotation, name)
+    assert current.take_whole() == whole and current.annotations == []  # let go as made
     store = AnnotationStore.open(database)
     assert current.tables["memos"] == store._storage.read()["memos"]
     assert current.tables["tag_colours"] == store._storage.read()["tag_colours"]
 
 
-def test_read_in_small_chunks_is_the_same(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Chunk ends fall inside notes holding `},"`: the chunk is made longer, never split."""
-    AnnotationStore.open(database).compact()  # the journal's changes into the snapshot too
-    monkeypatch.setattr(current_module, "_CHUNK_BYTES", 50)
+@pytest.mark.parametrize("parallel", [False, True], ids=["here", "workers"])
+def test_read_in_small_ranges_is_the_same(
+    database: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """Ranges cut every 50 bytes, by worker processes or not; cuts fall after notes ending
+    in `},` (a `},"` in the file): the range is made longer, never split there."""
+    store = AnnotationStore.open(database)
+    store.edit(store.all()[7].id, note="ends like a member},")
+    store.compact()  # the journal's changes into the snapshot too
+    assert database.read_bytes().count(b'member},"') == 1
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 50)
+    monkeypatch.setattr(scan_module, "PARALLEL_BYTES", 0 if parallel else 1 << 40)
+    scans = []
+    ordered_map = scan_module.ordered_map
+    monkeypatch.setattr(
+        scan_module, "ordered_map", lambda *a, **k: scans.append(a[2]) or ordered_map(*a, **k)
+    )
     current = read_current(database)
     assert current is not None
-    assert current.annotations == stored_in_order(database)
+    assert _whole(current) == stored_in_order(database)
+    assert bool(scans) == (parallel and scan_module.can_fork())
 
 
 def test_an_older_snapshot_without_the_tables_length_is_read_whole(database: Path) -> None:
@@ -127,7 +154,7 @@ def test_an_older_snapshot_without_the_tables_length_is_read_whole(database: Pat
     current = read_current(database)
     assert current is not None
     assert read_head(io.BytesIO(older)).tables_end is None  # type: ignore[union-attr]
-    assert current.annotations == stored_in_order(database)
+    assert _whole(current) == stored_in_order(database)
     assert current.tables["codebook"]
 
 
@@ -235,7 +262,7 @@ def test_reading_while_another_process_writes_sees_whole_writes(
     base = [new_annotation(article, n % 40, n % 40 + 5, tags=["base"]) for n in range(300)]
     sentinel = replace(base[0], id="sentinel", note="0")
     AnnotationStore.open(db_path).put_many([*base[1:], sentinel])
-    monkeypatch.setattr(current_module, "_CHUNK_BYTES", 4096)  # more steps, more overlap
+    monkeypatch.setattr(scan_module, "RANGE_BYTES", 4096)  # more steps, more overlap
     count = 400
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.batch_writer", str(db_path), str(count), "sentinel"],
@@ -253,12 +280,12 @@ def test_reading_while_another_process_writes_sees_whole_writes(
     while child.poll() is None:
         current = read_current(db_path)
         assert current is not None
-        seen.add(_whole_writes(current.annotations))
+        seen.add(_whole_writes(_whole(current)))
         if len(exports) < len(seen) <= 3:  # a real export started at a few moments
             exports.append(_export_process(db_path))
     assert child.returncode == 0
     final = read_current(db_path)
-    assert final is not None and _whole_writes(final.annotations) == count
+    assert final is not None and _whole_writes(_whole(final)) == count
     for export in exports:
         out, _err = export.communicate(timeout=60)
         assert export.returncode == 0

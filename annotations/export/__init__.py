@@ -6,11 +6,11 @@ Writers are pure functions of (annotations, article metadata, tag colours); pass
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from annotations.article import ArticleMeta
 from annotations.coder import by_coders
@@ -28,9 +28,11 @@ from annotations.export.refi.codebook import (
 )
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.export.w3c import render_w3c
-from annotations.model import RECORD_SCHEMA, Annotation, in_document_order, utc_now
+from annotations.model import RECORD_SCHEMA, Annotation, Placed, in_document_order, utc_now
 from annotations.output_target import write_output_file
 from annotations.tags import subtree_filter
+
+_P = TypeVar("_P", bound=Placed)
 
 
 class ExportWriteError(NewsmarkError):
@@ -60,6 +62,12 @@ class ExportFormat(StrEnum):
         return self in (ExportFormat.CSL_JSON, ExportFormat.BIBTEX)
 
     @property
+    def renders_whole(self) -> bool:
+        """Whether the format's writer takes every annotation whole at once (the JSON
+        formats take them a chunk at a time; the others need their articles and tags)."""
+        return self in (ExportFormat.CSV, ExportFormat.MARKDOWN)
+
+    @property
     def is_codebook(self) -> bool:
         """Whether the format holds the codebook only (no annotations)."""
         return self in (ExportFormat.QDC, ExportFormat.CODEBOOK_CSV)
@@ -70,16 +78,18 @@ TEXT_FORMATS = tuple(f for f in ExportFormat if f is not ExportFormat.QDPX)
 
 
 def select_annotations(
-    annotations: Iterable[Annotation],
+    annotations: Iterable[_P],
     *,
     tags: Iterable[str] = (),
     article: str | None = None,
     coders: Collection[str] = (),
-) -> list[Annotation]:
+) -> list[_P]:
     """The annotations carrying any of `tags` or a tag below one (`tags.subtree_filter`:
     case and whitespace do not matter; all when empty) on `article` (any when None) made by
     one of `coders` (any when empty), sorted by article id then start offset."""
     tags = tuple(tags)
+    if not tags and article is None and not coders:
+        return in_document_order(annotations)
     carries = subtree_filter(tags)
     chosen = [
         a
@@ -102,7 +112,7 @@ def render_export(
 
 def export_chunks(
     fmt: ExportFormat | str,
-    annotations: Sequence[Annotation],
+    annotations: Sequence[_P],
     metas: Mapping[str, ArticleMeta],
     tag_colours: Mapping[str, str],
     *,
@@ -117,6 +127,8 @@ def export_chunks(
     memos: Sequence[Mapping[str, str]] = (),
     keys: Mapping[str, str] | None = None,
     presorted: bool = False,
+    load: Callable[[_P], Annotation] | None = None,
+    record: Callable[[_P], dict[str, Any]] | None = None,
 ) -> Iterator[bytes]:
     """The export of `annotations` (written in article/offset order) as UTF-8 text, in
     pieces: the JSON formats (`w3c`, `json`) convert and write their annotations a chunk
@@ -135,10 +147,17 @@ def export_chunks(
     byte-order mark. The codebook formats write `codebook` (colours and descriptions from
     the store) when given, else the tags of `annotations` with their colours. The json and
     Markdown exports add the descriptions of `codebook` and the `memos`. With `presorted`,
-    `annotations` are in that order already (`select_annotations`).
+    `annotations` are in that order already (`select_annotations`). With `load` and
+    `record`, they stand for annotations (`store.scan.Stored`) read whole only as they are
+    written: `load` gives the `Annotation`, `record` its `to_dict()` (without them they are
+    `Annotation`s).
     """
     fmt = ExportFormat(fmt)
     ordered = annotations if presorted else in_document_order(annotations)
+    whole = cast("Callable[[_P], Annotation]", _itself) if load is None else load
+    as_dict = (
+        cast("Callable[[_P], dict[str, Any]]", Annotation.to_dict) if record is None else record
+    )
     descriptions = [
         (entry.name, entry.description) for entry in codebook or () if entry.description
     ]
@@ -146,7 +165,9 @@ def export_chunks(
     if fmt is ExportFormat.CSL_JSON:
         return json_chunks(csl_items(metas, accessed=stamp[:10], keys=keys))
     if fmt is ExportFormat.W3C:
-        return json_chunks(render_w3c(ordered, metas, collection=collection, generated=stamp))
+        return json_chunks(
+            render_w3c(ordered, metas, collection=collection, generated=stamp, record=as_dict)
+        )
     if fmt is ExportFormat.JSON:
         return json_chunks(
             render_native(
@@ -158,13 +179,14 @@ def export_chunks(
                 schema=RECORD_SCHEMA,
                 descriptions=descriptions,
                 memos=memos,
+                record=as_dict,
             )
         )
     if fmt is ExportFormat.BIBTEX:
         text = render_bibtex(metas, accessed=stamp[:10], keys=keys)
     elif fmt is ExportFormat.MARKDOWN:
         text = render_markdown(
-            ordered,
+            list(map(whole, ordered)),
             metas,
             collection=collection,
             generated=stamp,
@@ -180,7 +202,7 @@ def export_chunks(
     elif fmt is ExportFormat.QDPX:
         raise ValueError("qdpx is an archive: use export_qdpx")
     elif fmt is ExportFormat.CSV:
-        text = render_csv(ordered, metas)
+        text = render_csv(list(map(whole, ordered)), metas)
     else:
         entries = list(codebook) if codebook is not None else codebook_entries(ordered, tag_colours)
         text = (
@@ -191,8 +213,12 @@ def export_chunks(
     return iter([text.encode("utf-8")])
 
 
+def _itself(annotation: Annotation) -> Annotation:
+    return annotation
+
+
 def codebook_entries(
-    annotations: Sequence[Annotation], tag_colours: Mapping[str, str]
+    annotations: Sequence[Placed], tag_colours: Mapping[str, str]
 ) -> list[CodebookEntry]:
     """The codebook of the tags `annotations` carry, with their colours (no descriptions:
     see `collect.store_codebook` for the store's)."""

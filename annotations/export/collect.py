@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotations.export import (
     EmptyExportError,
@@ -20,7 +20,7 @@ from annotations.export.csl import citation_keys
 from annotations.export.refi.codebook import CodebookEntry
 from annotations.export.styles import DEFAULT_STYLE
 from annotations.gc_pause import gc_paused
-from annotations.model import Anchor, Annotation, TagInfo, utc_now
+from annotations.model import Anchor, Annotation, Placed, TagInfo, utc_now
 from annotations.store.codebook_view import sorted_memos, tag_infos, tag_usage
 from annotations.store.current import read_current
 from annotations.store.reanchor import ReanchorReport, check_anchors
@@ -31,6 +31,9 @@ from annotations.text import safe_name
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
     from annotations.store import AnnotationStore
+
+
+_P = TypeVar("_P", bound=Placed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,16 @@ def export_annotations(
         pandoc_bibliography=pandoc_bibliography,
         annotation_ids=annotation_ids,
         coders=coders,
+        load=_itself,
+        record=_record,
     )
+
+
+def _itself(annotation: Annotation) -> Annotation:
+    return annotation
+
+
+_record = Annotation.to_dict
 
 
 def export_current(
@@ -107,21 +119,46 @@ def export_current(
     if current is None:
         return None
     with gc_paused():  # many objects, no cycles
-        report, changed = check_anchors(current.annotations, corpus)
-        if changed:
-            return None
-        spellings, totals = tag_usage(current.annotations)
-        tables = current.tables
-        infos = tag_infos(
-            spellings, totals, tables.get(CODEBOOK_TABLE, {}), tables.get(TAG_COLOURS_TABLE, {})
+        if ExportFormat(fmt).renders_whole:  # their stand-ins let go as they are made
+            whole = current.take_whole()
+            return _export_read(whole, current.tables, corpus, fmt, _itself, _record, options)
+        return _export_read(
+            current.annotations,
+            current.tables,
+            corpus,
+            fmt,
+            current.annotation,
+            current.record,
+            options,
         )
-        memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
-        rendered = export_chosen(current.annotations, infos, memos, corpus, fmt, **options)
+
+
+def _export_read(
+    annotations: Sequence[_P],
+    tables: Mapping[str, Mapping[str, Any]],
+    corpus: Corpus,
+    fmt: ExportFormat | str,
+    load: Callable[[_P], Annotation],
+    record: Callable[[_P], dict[str, Any]],
+    options: dict[str, Any],
+) -> tuple[RenderedExport, ReanchorReport] | None:
+    """`export_current` of the annotations read and the small `tables`."""
+    report, changed = check_anchors(annotations, corpus, load)
+    if changed:
+        return None
+    spellings, totals = tag_usage(annotations)
+    infos = tag_infos(
+        spellings, totals, tables.get(CODEBOOK_TABLE, {}), tables.get(TAG_COLOURS_TABLE, {})
+    )
+    memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
+    rendered = export_chosen(
+        annotations, infos, memos, corpus, fmt, load=load, record=record, **options
+    )
     return rendered, report
 
 
 def export_chosen(
-    stored: Sequence[Annotation],
+    stored: Sequence[_P],
     infos: Sequence[TagInfo],
     all_memos: Sequence[dict[str, str]],
     corpus: Corpus,
@@ -134,9 +171,12 @@ def export_chosen(
     pandoc_bibliography: str | None = None,
     annotation_ids: Collection[str] | None = None,
     coders: Sequence[str] = (),
+    load: Callable[[_P], Annotation],
+    record: Callable[[_P], dict[str, Any]],
 ) -> RenderedExport:
-    """`export_annotations` of the store's annotations `stored`, its codebook `infos`
-    (`AnnotationStore.tags`) and its memos `all_memos` (`AnnotationStore.memos`)."""
+    """`export_annotations` of the store's annotations `stored` (each read whole when it
+    is written: by `load`, or as its `Annotation.to_dict` by `record`), its codebook
+    `infos` (`AnnotationStore.tags`) and its memos `all_memos` (`AnnotationStore.memos`)."""
     article_id = corpus.resolve(article) if article else None
     if annotation_ids is not None:
         wanted = set(annotation_ids)
@@ -178,12 +218,14 @@ def export_chosen(
         memos=memos,
         keys=keys,
         presorted=True,
+        load=load,
+        record=record,
     )
     bibliography = None
     if pandoc:
         bibliography = render_export(
             ExportFormat.CSL_JSON,
-            chosen,
+            [],
             metas,
             colours,
             collection=corpus.name,
@@ -194,7 +236,7 @@ def export_chosen(
 
 
 def store_codebook(
-    infos: Sequence[TagInfo], annotations: Sequence[Annotation], *, whole: bool
+    infos: Sequence[TagInfo], annotations: Sequence[Placed], *, whole: bool
 ) -> list[CodebookEntry]:
     """The codebook of an export: the tags `annotations` carry and the tags above them, with
     their colours and descriptions; with `whole` (nothing filtered out), every tag of the
@@ -213,7 +255,7 @@ _article = attrgetter("article")
 
 def export_memos(
     memos: Sequence[dict[str, str]],
-    annotations: Sequence[Annotation],
+    annotations: Sequence[Placed],
     codebook: Sequence[CodebookEntry],
     *,
     whole: bool,

@@ -6,8 +6,11 @@ never in memory at once. The bytes are exactly those of one
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -21,6 +24,7 @@ CHUNK_ITEMS = 2_000
 # A streamed list this long is converted and dumped on every core (up to MAX_PROCESSES).
 PARALLEL_ITEMS = 20_000
 MAX_PROCESSES = 4
+_SPOOL = "/dev/shm"  # where the workers leave their chunks, when there is one
 
 
 class Streamed:
@@ -70,9 +74,9 @@ def _pieces(streamed: Streamed, depth: int) -> Iterator[bytes]:
         and len(items) >= PARALLEL_ITEMS
         and can_fork()
     ):
-        helpers = min(len(os.sched_getaffinity(0)), MAX_PROCESSES) - 1
-        if helpers > 0:
-            yield from _shared_pieces(items, convert, depth, helpers)
+        workers = min(len(os.sched_getaffinity(0)), MAX_PROCESSES)
+        if workers > 1:
+            yield from _shared_pieces(items, convert, depth, workers)
             return
     source = iter(items) if convert is None else map(convert, items)
     while True:
@@ -100,43 +104,80 @@ def _dump(chunk: list[Any], depth: int) -> bytes:
 
 
 def _shared_pieces(
-    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, helpers: int
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, workers: int
 ) -> Iterator[bytes]:
-    """`_pieces` of a long list, its chunks shared out, in turn, between this process and
-    `helpers` forked worker processes (each copies the pages of the items it reads: one
-    process fewer than the cores keeps that memory down), in order."""
-    bounds = [(at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS)]
-    turn = helpers + 1
+    """`_pieces` of a long list, its chunks converted and dumped by `workers` forked
+    processes, in order; this process only writes them (which keeps up with them: with a
+    share of the chunks besides, it held every worker up at each of its turns).
+
+    Each chunk comes back in a file of a private spool directory (in memory: /dev/shm),
+    read at once and removed: a worker never waits for this process to read a pipe (a
+    megabyte through a pipe is sixteen waits and wakes), and no chunk is pickled."""
+    bounds = ((at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS))
+    spool = _spool_directory()
     theirs = ordered_map(
-        _dump_range,
-        (chunk for number, chunk in enumerate(bounds) if number % turn),
-        helpers,
-        initializer=_set_job,
-        initargs=(items, convert, depth),
+        _dump_range, bounds, workers, initializer=_set_job, initargs=(items, convert, depth, spool)
     )
     try:
-        for number, chunk in enumerate(bounds):
-            yield next(theirs) if number % turn else _convert_and_dump(items, convert, depth, chunk)
+        for piece in theirs:
+            yield piece if isinstance(piece, bytes) else _taken(piece)
     finally:  # the workers stopped, also when the output stops early (it is a generator)
         close = getattr(theirs, "close", None)
         if close is not None:
             close()
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
 
 
-# What a worker process converts and dumps (set when it starts, by fork: never pickled).
-_job: tuple[Sequence[Any], Callable[[Any], Any], int] | None = None
+def _spool_directory() -> str | None:
+    """A new private directory for the workers' chunks (in memory where /dev/shm is), or
+    None if none can be made (the chunks then come back through the pipe)."""
+    for place in (_SPOOL, None):  # None: the temporary directory
+        try:
+            return tempfile.mkdtemp(prefix="newsmark-export-", dir=place)
+        except OSError:
+            continue
+    return None
 
 
-def _set_job(items: Sequence[Any], convert: Callable[[Any], Any], depth: int) -> None:
+def _taken(name: str) -> bytes:
+    """The bytes a worker left in the spool file `name`, which is removed."""
+    with open(name, "rb") as file:
+        data = file.read()
+    os.unlink(name)
+    return data
+
+
+# What a worker process converts and dumps, and where it leaves the result (set when it
+# starts, by fork: never pickled).
+_job: tuple[Sequence[Any], Callable[[Any], Any], int, str | None] | None = None
+
+
+def _set_job(
+    items: Sequence[Any], convert: Callable[[Any], Any], depth: int, spool: str | None
+) -> None:
     global _job
-    _job = (items, convert, depth)
+    _job = (items, convert, depth, spool)
 
 
-def _dump_range(bounds: tuple[int, int]) -> bytes:
-    """In a worker: `_convert_and_dump` of its job's items in `bounds`."""
+def _dump_range(bounds: tuple[int, int]) -> bytes | str:
+    """In a worker: `_convert_and_dump` of its job's items in `bounds`, left in a file of
+    the spool directory (its name returned), or returned itself if that cannot be written
+    (a full /dev/shm)."""
     assert _job is not None, "a worker started without its job"
-    items, convert, depth = _job
-    return _convert_and_dump(items, convert, depth, bounds)
+    items, convert, depth, spool = _job
+    data = _convert_and_dump(items, convert, depth, bounds)
+    if spool is None:
+        return data
+    name = os.path.join(spool, str(bounds[0]))
+    try:
+        with open(name, "xb") as file:
+            file.write(data)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        return data
+    return name
 
 
 def _convert_and_dump(

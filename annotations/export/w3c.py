@@ -20,14 +20,14 @@ the native json export keeps everything.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import quote, unquote
 
 from annotations.article import ArticleMeta
 from annotations.export.json_stream import Streamed
-from annotations.model import Annotation
+from annotations.model import Placed
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NEWSMARK_URN = "urn:newsmark:"
@@ -50,6 +50,7 @@ MOTIVATIONS = frozenset(
         "tagging",
     }
 )
+_P = TypeVar("_P", bound=Placed)
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 _DATETIME = re.compile(
@@ -95,48 +96,46 @@ def annotation_id_from_iri(iri: str) -> str | None:
     return None
 
 
-def motivation(annotation: Annotation) -> str:
-    """`commenting` with a note, else `tagging` with tags, else `highlighting`."""
-    if annotation.note:
+def motivation(record: Mapping[str, Any]) -> str:
+    """`commenting` with a note, else `tagging` with tags, else `highlighting` (of an
+    annotation's record, `Annotation.to_dict`)."""
+    if record["note"]:
         return "commenting"
-    return "tagging" if annotation.tags else "highlighting"
+    return "tagging" if record["tags"] else "highlighting"
 
 
 def annotation_to_w3c(
-    annotation: Annotation, meta: ArticleMeta | None, collection: str
+    record: Mapping[str, Any], meta: ArticleMeta | None, collection: str
 ) -> dict[str, Any]:
-    """One annotation as an embedded W3C `Annotation` (no `@context` of its own)."""
+    """One annotation, given as its record (`Annotation.to_dict`), as an embedded W3C
+    `Annotation` (no `@context` of its own)."""
     bodies: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags
+        {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in record["tags"]
     ]
-    if annotation.note:
+    note = record["note"]
+    if note:
         bodies.append(
-            {
-                "type": "TextualBody",
-                "purpose": "commenting",
-                "value": annotation.note,
-                "format": "text/plain",
-            }
+            {"type": "TextualBody", "purpose": "commenting", "value": note, "format": "text/plain"}
         )
-    quote_selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": annotation.quote}
-    if annotation.prefix:
-        quote_selector["prefix"] = annotation.prefix
-    if annotation.suffix:
-        quote_selector["suffix"] = annotation.suffix
+    quote_selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": record["quote"]}
+    if record["prefix"]:
+        quote_selector["prefix"] = record["prefix"]
+    if record["suffix"]:
+        quote_selector["suffix"] = record["suffix"]
     source = (
-        meta.url if meta is not None and meta.url else article_urn(collection, annotation.article)
+        meta.url if meta is not None and meta.url else article_urn(collection, record["article"])
     )
     item: dict[str, Any] = {
-        "id": annotation_iri(annotation.id),
+        "id": annotation_iri(record["id"]),
         "type": "Annotation",
-        "motivation": motivation(annotation),
+        "motivation": motivation(record),
     }
-    if annotation.coder:
-        item["creator"] = {"type": "Person", "name": annotation.coder}
-    if annotation.created:
-        item["created"] = annotation.created
-    if annotation.updated:
-        item["modified"] = annotation.updated
+    if record["coder"]:
+        item["creator"] = {"type": "Person", "name": record["coder"]}
+    if record["created"]:
+        item["created"] = record["created"]
+    if record["updated"]:
+        item["modified"] = record["updated"]
     if bodies:
         item["body"] = bodies
     item["target"] = {
@@ -144,21 +143,23 @@ def annotation_to_w3c(
         "source": source,
         "selector": [
             quote_selector,
-            {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+            {"type": "TextPositionSelector", "start": record["start"], "end": record["end"]},
         ],
     }
     return item
 
 
 def render_w3c(
-    annotations: Sequence[Annotation],
+    annotations: Sequence[_P],
     metas: Mapping[str, ArticleMeta],
     *,
     collection: str,
     generated: str,
+    record: Callable[[_P], dict[str, Any]],
 ) -> dict[str, Any]:
     """The whole export as an `AnnotationCollection` document for `json_chunks` (its
-    items are converted as they are written)."""
+    items are read whole, as their `record` (`Annotation.to_dict`), and converted as they
+    are written)."""
     document: dict[str, Any] = {
         "@context": ANNO_CONTEXT,
         "id": collection_urn(collection),
@@ -174,7 +175,8 @@ def render_w3c(
             "type": "AnnotationPage",
             "startIndex": 0,
             "items": Streamed(
-                annotations, lambda a: annotation_to_w3c(a, metas.get(a.article), collection)
+                annotations,
+                lambda a: annotation_to_w3c(record(a), metas.get(a.article), collection),
             ),
         }
     return document

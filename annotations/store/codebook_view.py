@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import Any
 
-from annotations.model import Annotation, TagInfo
+from annotations.model import Placed, TagInfo
 from annotations.tags import default_colour, natural_key, tag_ancestors, tag_key, tag_parent
 
 Table = Mapping[str, Mapping[str, Any]]
+_tags = attrgetter("tags")
 
 
-def tag_usage(annotations: Iterable[Annotation]) -> tuple[dict[str, Counter[str]], Counter[str]]:
+def tag_usage(annotations: Iterable[Placed]) -> tuple[dict[str, Counter[str]], Counter[str]]:
     """The tags in use by `annotations` (in the store's table order), as the store's index
     has them: tag key -> how often each spelling is used (in order of first use), and tag
     key -> annotations carrying it or a tag below it (each counted once)."""
-    sets = Counter(a.tags for a in annotations if a.tags)  # in order of first occurrence
+    sets = Counter(filter(None, map(_tags, annotations)))  # in order of first occurrence
     uses: Counter[str] = Counter()
     totals: Counter[str] = Counter()
     for tags, count in sets.items():

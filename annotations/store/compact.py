@@ -10,6 +10,7 @@ copy: changing it changes nothing stored (every change goes through an operation
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import (
     Callable,
     ItemsView,
@@ -23,6 +24,7 @@ from typing import Any
 import orjson
 
 Document = dict[str, Any]
+Buffer = bytes | mmap.mmap
 
 
 def encode(document: Document) -> bytes:
@@ -128,7 +130,7 @@ def read_table(
     position = start + 1
     try:
         while True:
-            key, colon = _key_at(raw, view, position, last)
+            key, colon = key_at(raw, position, last)
             if colon < 0:
                 return None
             close = raw.find(b'},"', colon, last)
@@ -147,14 +149,15 @@ def read_table(
         return None
 
 
-def _key_at(raw: bytes, view: memoryview, position: int, last: int) -> tuple[Any, int]:
-    """The key whose JSON string starts at `position` and the offset of the `":` that ends
-    it (-1 if there is none before `last`). Only the whole string parses: a `":` inside it
-    is an escaped quote, which leaves it unterminated."""
+def key_at(raw: Buffer, position: int, last: int) -> tuple[Any, int]:
+    """The key whose JSON string starts at `position` in `raw` (bytes, or a file mapped)
+    and the offset of the `":` that ends it (-1 if there is none before `last`). Only the
+    whole string parses: a `":` inside it is an escaped quote, which leaves it
+    unterminated."""
     colon = raw.find(b'":', position, last)
     while colon >= 0:
         try:
-            return orjson.loads(view[position : colon + 1]), colon
+            return orjson.loads(raw[position : colon + 1]), colon
         except orjson.JSONDecodeError:
             colon = raw.find(b'":', colon + 1, last)
     return None, -1

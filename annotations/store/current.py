@@ -1,12 +1,13 @@
 """The annotations as they are now, read once from the snapshot and the journal (for an
 export): no undo history kept, no indexes, no table of documents' JSON in memory.
 
-The snapshot is mapped (`mmap`) and its annotations table parsed a chunk of documents at a
-time, each chunk's documents made `Annotation`s before the next is parsed; the journal's
-operations are replayed on them by the rules of `ops.apply_ops` (a put keeps an
-annotation's place, a delete then a put moves it to the end), so the annotations come in
-the order the store's table has them. The small tables (tag colours, codebook, memos) are
-read whole.
+The snapshot is mapped (`mmap`) and its annotations table scanned on every core
+(`scan.scan_table`): of each annotation only what an export selects, sorts and checks by,
+and where its document lies (`Stored`), the whole annotation parsed only when it is written
+(`CurrentAnnotations.annotation`; the file stays mapped until then). The journal's
+operations are replayed by the rules of `ops.apply_ops` (a put keeps an annotation's place,
+a delete then a put moves it to the end), so the annotations come in the order the store's
+table has them. The small tables (tag colours, codebook, memos) are read whole.
 
 Reading is consistent without any lock, as the store's own loading is: the snapshot is
 only ever replaced (a new file renamed over it, never written in place), the journal only
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,11 @@ import orjson
 from annotations.errors import StoreError
 from annotations.gc_pause import gc_paused
 from annotations.model import Annotation
+from annotations.store.compact import Buffer
 from annotations.store.head import SnapshotHead, read_head, tables_after
 from annotations.store.journal import FileStamp, journal_path, open_regular, read_journal
 from annotations.store.ops import Document, Op
+from annotations.store.scan import Stored, UnusualTable, load, record, scan_table
 from annotations.store.schema import (
     ANNOTATIONS_TABLE,
     CODEBOOK_TABLE,
@@ -50,17 +52,35 @@ from annotations.store.schema import (
 
 # The tables read besides the annotations (the undo history is not).
 SMALL_TABLES = (TAG_COLOURS_TABLE, CODEBOOK_TABLE, MEMOS_TABLE)
-_CHUNK_BYTES = 1 << 20  # about 1,500 annotations parsed at once
 _ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
 class CurrentAnnotations:
-    """Every annotation as it is now, in the store's table order, and the small tables
+    """Every annotation as it is now, in the store's table order (`Stored`: what an export
+    selects and sorts by, the whole annotation read by `annotation`), and the small tables
     (`SMALL_TABLES`, each id -> document; absent ones empty)."""
 
-    annotations: list[Annotation]
+    annotations: list[Stored]
     tables: dict[str, dict[str, Document]]
+    view: Buffer  # the snapshot (mapped): where the annotations' documents are
+
+    def annotation(self, stored: Stored) -> Annotation:
+        """The whole annotation `stored` stands for."""
+        return load(self.view, stored)
+
+    def record(self, stored: Stored) -> Document:
+        """The whole annotation `stored` stands for, as its `Annotation.to_dict`."""
+        return record(self.view, stored)
+
+    def take_whole(self) -> list[Annotation]:
+        """Every annotation, whole, in the store's table order, emptying `annotations`
+        meanwhile (each `Stored` let go as its annotation is made: they are never all in
+        memory beside the annotations)."""
+        stored = self.annotations
+        taken = [load(self.view, stored.pop()) for _ in range(len(stored))]
+        taken.reverse()
+        return taken
 
 
 class _Unusual(Exception):
@@ -79,17 +99,21 @@ def read_current(path: Path) -> CurrentAnnotations | None:
                 head = read_head(file)
                 if head is None or head.schema != SCHEMA_VERSION:
                     return None
-                with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
-                    journal = read_journal(
-                        journal_path(path), 0, head.generation, head.lineage, head.schema
-                    )
-                    if FileStamp.of(path) != stamp:
-                        continue  # a new snapshot meanwhile: its journal may be gone
-                    try:
-                        with gc_paused():
-                            return _read(view, head, journal.ops)
-                    except _Unusual:
-                        return None
+                # Kept mapped while the export is written (the file is only ever replaced,
+                # never written in place: its pages stay those of this snapshot).
+                view = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+            journal = read_journal(
+                journal_path(path), 0, head.generation, head.lineage, head.schema
+            )
+            if FileStamp.of(path) != stamp:
+                view.close()
+                continue  # a new snapshot meanwhile: its journal may be gone
+            try:
+                with gc_paused():
+                    return _read(view, head, journal.ops)
+            except _Unusual:
+                view.close()
+                return None
         except FileNotFoundError:
             return None
         except OSError as error:
@@ -106,22 +130,35 @@ def _read(view: mmap.mmap, head: SnapshotHead, ops: list[Op]) -> CurrentAnnotati
             touched.add(op.doc_id)
         elif op.table in SMALL_TABLES:
             _apply(tables.setdefault(op.table, {}), op)
-    # The documents the journal touches are held as stored until it is replayed on them
-    # (a put keeps their place in the table, a delete and a put move them to its end).
-    current: dict[str, Annotation | Document] = {}
-    for key, doc in _documents(view, head.annotations_at, head.annotations_end):
-        current[key] = doc if key in touched else Annotation.from_dict(doc)
+    try:
+        stored = scan_table(view, head.annotations_at, head.annotations_end)
+    except UnusualTable:
+        raise _Unusual from None
+    if touched:
+        stored = _replayed(view, stored, touched, ops)
+    return CurrentAnnotations(stored, tables, view)
+
+
+def _replayed(
+    view: mmap.mmap, stored: list[Stored], touched: set[str], ops: list[Op]
+) -> list[Stored]:
+    """`stored` with the journal's `ops` on the annotations table replayed. The documents
+    they touch are parsed and held as stored until then (a put keeps their place in the
+    table, a delete and a put move them to its end)."""
+    current: dict[str, Stored | Document] = {}
+    for item in stored:
+        current[item.key] = orjson.loads(view[item.at : item.stop]) if item.key in touched else item
     for op in ops:
         if op.table == ANNOTATIONS_TABLE:
             _apply(current, op)
-    annotations = []
-    for value in current.values():
+    replayed = []
+    for key, value in current.items():
         if isinstance(value, dict):
             if not looks_like_annotation(value):
                 raise _Unusual
-            value = Annotation.from_dict(value)
-        annotations.append(value)
-    return CurrentAnnotations(annotations, tables)
+            value = Stored.of(key, Annotation.from_dict(value))
+        replayed.append(value)
+    return replayed
 
 
 def _apply(table: dict[str, Any], op: Op) -> None:
@@ -164,36 +201,3 @@ def _small_tables(view: mmap.mmap, head: SnapshotHead) -> dict[str, dict[str, Do
             raise _Unusual
         tables[name] = table
     return tables
-
-
-def _documents(view: mmap.mmap, start: int, end: int) -> Iterator[tuple[str, Document]]:
-    """The documents of the annotations table whose JSON object is `view[start:end]`, by
-    id, in order, each checked (`looks_like_annotation`), parsed a chunk at a time.
-
-    A chunk ends before a ``,"`` that follows a document's ``}``, about every
-    `_CHUNK_BYTES`; such a place may lie inside a string, but then ``{chunk}`` is not valid
-    JSON (the string is unterminated at its end), and the chunk is made longer. So the
-    chunks, each a valid object, are exactly the table's members.
-    """
-    if end - start < 2 or view[start] != ord("{") or view[end - 1] != ord("}"):
-        raise _Unusual
-    last = end - 1  # the table's closing brace
-    position = start + 1
-    while position < last:
-        close = view.find(b'},"', min(position + _CHUNK_BYTES, last), last)
-        while True:
-            stop = last if close < 0 else close + 1
-            try:
-                chunk = orjson.loads(b"{" + view[position:stop] + b"}")
-                break
-            except orjson.JSONDecodeError:
-                if close < 0:
-                    raise _Unusual from None
-                close = view.find(b'},"', close + 1, last)
-        if not isinstance(chunk, dict):
-            raise _Unusual
-        for key, doc in chunk.items():
-            if not looks_like_annotation(doc):
-                raise _Unusual
-            yield key, doc
-        position = stop + 1

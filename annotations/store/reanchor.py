@@ -4,17 +4,21 @@ store (`AnnotationStore.reanchor_all`) and for an export read without opening it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import product
+from operator import attrgetter
+from typing import TYPE_CHECKING, TypeVar
 
 from annotations.anchoring import current_article, place
 from annotations.article import Article
-from annotations.model import Anchor, Annotation, by_article
+from annotations.model import Anchor, Annotation, Placed, by_article
 from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
+
+_P = TypeVar("_P", bound=Placed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +87,27 @@ def reanchor_article(
     return changed
 
 
-def check_anchors(annotations: Sequence[Annotation], corpus: Corpus) -> tuple[ReanchorReport, int]:
+_body_hash = attrgetter("body_hash")
+_anchor = attrgetter("anchor")
+
+
+def check_anchors(
+    annotations: Sequence[_P], corpus: Corpus, load: Callable[[_P], Annotation]
+) -> tuple[ReanchorReport, int]:
     """What `reanchor_all` would report for `annotations` (all of the store's), and how
     many of them it would change (and save); nothing is changed. Each article is looked at
-    once: its content hash, and its text only when an annotation is not anchored on it."""
+    once: its content hash, and its text only when an annotation is not anchored on it
+    (then its annotations are read whole, by `load`)."""
     counts = Counter[str]()
     changed = 0
     for article_id, group in by_article(annotations).items():
-        if article_id in corpus and unchanged_article(
-            corpus.content_hash(article_id), ((a.body_hash, a.anchor) for a in group)
-        ):
+        # Each body hash and anchor once (an article's annotations share one or two), in
+        # every pairing: the rule holds for all of those exactly when it does for each
+        # annotation's own pair (it asks the hash and the anchor one thing each).
+        pairs = product(set(map(_body_hash, group)), set(map(_anchor, group)))
+        if article_id in corpus and unchanged_article(corpus.content_hash(article_id), pairs):
             counts["unchanged"] += len(group)
             continue
-        changed += len(reanchor_article(group, current_article(corpus, article_id), counts))
+        whole = [load(annotation) for annotation in group]
+        changed += len(reanchor_article(whole, current_article(corpus, article_id), counts))
     return ReanchorReport(**counts), changed
