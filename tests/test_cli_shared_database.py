@@ -31,3 +31,24 @@ def test_each_collection_leaves_the_others_annotations_alone(
         assert "orphaned" not in listed.err
         anchors = {a["article"][:3]: a["anchor"] for a in orjson.loads(listed.out)}
         assert anchors == {"000": "exact", "001": "exact"}
+
+
+def test_an_export_holds_its_collections_annotations_and_says_what_it_left_out(
+    samples_dir: Path, tmp_path: Path, db_path: Path, run_cli: RunCli
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for library, pattern in ((first, "000_*"), (second, "001_*")):
+        library.mkdir()
+        shutil.copy(next(samples_dir.glob(pattern)), library)
+    common = ("--db", str(db_path))
+    run_cli("--library", str(first), *common, "annotate", "000", "--quote", "Hanoi", "--tag", "x")
+    for fmt in ("json", "markdown", "csv"):
+        empty = run_cli("--library", str(second), *common, "export", "--format", fmt)
+        assert empty.code == 1
+        assert "left out 1 annotation of articles not in this collection" in empty.err
+    run_cli("--library", str(second), *common, "annotate", "001", "--quote", "Hanoi", "--tag", "x")
+    exported = run_cli("--library", str(second), *common, "export", "--format", "json")
+    assert [a["article"][:3] for a in orjson.loads(exported.out)["annotations"]] == ["001"]
+    assert "left out 1 annotation of articles not in this collection" in exported.err
+    mine = run_cli("--library", str(first), *common, "export", "--format", "json")
+    assert [a["article"][:3] for a in orjson.loads(mine.out)["annotations"]] == ["000"]

@@ -262,6 +262,10 @@ def test_reading_while_another_process_writes_sees_whole_writes(
     base = [new_annotation(article, n % 40, n % 40 + 5, tags=["base"]) for n in range(300)]
     sentinel = replace(base[0], id="sentinel", note="0")
     AnnotationStore.open(db_path).put_many([*base[1:], sentinel])
+    library = db_path.parent / "fox-library"  # the exports' collection: the fox article
+    library.mkdir()
+    (library / "000_fox.txt").write_text(f"Fox\n\n{article.body}\n", "utf-8")
+    assert Corpus.open(library).content_hash("000_fox") == article.content_hash
     monkeypatch.setattr(scan_module, "RANGE_BYTES", 4096)  # more steps, more overlap
     count = 400
     child = subprocess.Popen(
@@ -282,7 +286,7 @@ def test_reading_while_another_process_writes_sees_whole_writes(
         assert current is not None
         seen.add(_whole_writes(_whole(current)))
         if len(exports) < len(seen) <= 3:  # a real export started at a few moments
-            exports.append(_export_process(db_path))
+            exports.append(_export_process(db_path, library))
     assert child.returncode == 0
     final = read_current(db_path)
     assert final is not None and _whole_writes(_whole(final)) == count
@@ -305,10 +309,13 @@ def _whole_writes(annotations: list[Annotation]) -> int:
     return k
 
 
-def _export_process(db: Path) -> subprocess.Popen[str]:
-    """`newsmark export --format json` of `db` (on the samples), started as a process."""
+def _export_process(db: Path, library: Path) -> subprocess.Popen[str]:
+    """`newsmark export --format json` of `db` on `library`, started as a process."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "--db", str(db), "export", "--format", "json"],
+        [
+            *(sys.executable, "-m", "tui.cli", "--db", str(db), "--library", str(library)),
+            *("export", "--format", "json"),
+        ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -27,6 +27,7 @@ from annotations.store.reanchor import ReanchorReport, check_anchors
 from annotations.store.schema import CODEBOOK_TABLE, MEMOS_TABLE, TAG_COLOURS_TABLE
 from annotations.tags import subtree_filter, tag_ancestors, tag_key
 from annotations.text import safe_name
+from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
@@ -48,6 +49,8 @@ class RenderedExport:
     unused_tags: tuple[str, ...]
     articles: int = 0
     bibliography: str | None = None
+    # Chosen annotations left out: their article is not in the collection.
+    elsewhere: int = 0
 
     @property
     def text(self) -> str:
@@ -182,13 +185,20 @@ def export_chosen(
         wanted = set(annotation_ids)
         stored = [a for a in stored if a.id in wanted]
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
+    # One database may serve several collections: the export is this collection's.
+    elsewhere = sum(1 for a in chosen if a.article not in corpus)
+    if elsewhere:
+        chosen = [a for a in chosen if a.article in corpus]
     whole = not tags and article_id is None and annotation_ids is None
     if (
         not chosen
         and not (all_articles and ExportFormat(fmt).is_bibliography)
         and not (ExportFormat(fmt).is_codebook and whole and not coders and infos)
     ):
-        raise EmptyExportError(empty_export_message(tags, article_id, coders))
+        message = empty_export_message(tags, article_id, coders)
+        if elsewhere:
+            message += f" ({left_out_elsewhere(elsewhere)})"
+        raise EmptyExportError(message)
     unused = tuple(tag for tag in tags if not any(subtree_filter([tag])(a.tags) for a in chosen))
     if all_articles:
         metas = {meta.id: meta for meta in corpus}
@@ -232,7 +242,15 @@ def export_chosen(
             generated=generated,
             keys=keys,
         )
-    return RenderedExport(render, len(chosen), unused, len(metas), bibliography)
+    return RenderedExport(render, len(chosen), unused, len(metas), bibliography, elsewhere)
+
+
+def left_out_elsewhere(count: int) -> str:
+    """What an export says of the annotations it left out as another collection's."""
+    return (
+        f"left out {count_noun(count, 'annotation')} of articles not in this collection "
+        "(another collection's, or their file was removed)"
+    )
 
 
 def store_codebook(

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat, write_export, write_export_bytes
-from annotations.export.collect import export_annotations, export_current, export_qdpx
+from annotations.export.collect import (
+    export_annotations,
+    export_current,
+    export_qdpx,
+    left_out_elsewhere,
+)
 from annotations.export.styles import COMMON_STYLES, DEFAULT_STYLE, style_path
 from annotations.output_target import check_output_target
 from annotations.paths import cache_dir
@@ -138,6 +143,8 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         rendered = export_annotations(ctx.reanchored_store(), ctx.corpus, args.format, **options)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
+    if rendered.elsewhere:
+        print(f"newsmark: {left_out_elsewhere(rendered.elsewhere)}", file=sys.stderr)
     if bibliography_path is not None and rendered.bibliography is not None:
         write_export(
             bibliography_path, rendered.bibliography, ExportFormat.CSL_JSON, force=args.force

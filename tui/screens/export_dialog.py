@@ -24,7 +24,7 @@ from tui.widgets.choice_button import ChoiceButton
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
-    pass
+    from annotations.export.collect import RenderedExport
 
 EXTENSIONS = {
     ExportFormat.W3C: "jsonld",
@@ -230,7 +230,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
         except NewsmarkError as error:
             self.app.call_from_thread(self._error, str(error))
             return
-        self.app.call_from_thread(self._done, text, rendered.count, fmt, path)
+        self.app.call_from_thread(self._done, text, rendered, fmt, path)
 
     def _ask_overwrite(self, path: Path) -> None:
         """The file exists: replace it only if the user says yes (no is the default)."""
@@ -245,8 +245,14 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
         self._warning(f"{path} already exists.")
         self.app.push_screen(ConfirmDialog(f"{path} already exists. Replace it?"), answered)
 
-    def _done(self, text: str, count: int, fmt: ExportFormat, path: Path | None) -> None:
-        what = f"{count_noun(count, 'annotation')} as {fmt.value}"
+    def _done(
+        self, text: str, rendered: RenderedExport, fmt: ExportFormat, path: Path | None
+    ) -> None:
+        from annotations.export.collect import left_out_elsewhere
+
+        what = f"{count_noun(rendered.count, 'annotation')} as {fmt.value}"
+        if rendered.elsewhere:
+            what += f" ({left_out_elsewhere(rendered.elsewhere)})"
         directory = str(path.parent.resolve()) if path else self.newsmark.settings.export_directory
         self.newsmark.update_settings(
             export_format=fmt.value,
