@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.adjudicate import adjudicate
@@ -39,6 +39,7 @@ from tui.screens.base import NewsmarkScreen
 from tui.widgets.article_render import Highlight
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.wording import count_noun
 
 # Each compared coder's highlight colour, by position; the consensus has its own.

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from annotations.errors import NewsmarkError
 from annotations.query import AnnotationRow, Query, annotation_rows, parse_query
@@ -20,6 +20,7 @@ from tui.screens.base import NewsmarkScreen
 from tui.screens.prompts import ConfirmDialog, PromptDialog
 from tui.widgets.annotation_table import COLUMNS, AnnotationTable
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.wording import count_noun
 
 if TYPE_CHECKING:

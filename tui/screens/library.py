@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
@@ -30,6 +30,7 @@ from tui.screens.base import NewsmarkScreen
 from tui.screens.library_model import LibraryModel
 from tui.widgets.article_table import ArticleTable, TableColumn
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.widgets.hit_list import HitList
 from tui.widgets.library_rows import DATE_CHARS, LibraryRows
 from tui.wording import count_noun

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from annotations.model import Anchor
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.wording import count_noun
 
 if TYPE_CHECKING:

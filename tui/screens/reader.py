@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from annotations.errors import NewsmarkError
@@ -20,6 +20,7 @@ from tui.screens.annotating import SELECT_FIRST, AnnotatingScreen, clip, find_bo
 from tui.screens.reattach import OldQuote, reattach_saver, reattach_status
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 
 PANEL_QUOTE_CHARS = 120
 PANEL_TAGS_CHARS = 120

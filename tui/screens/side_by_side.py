@@ -11,13 +11,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from annotations.errors import NewsmarkError
 from tui.screens.annotating import AnnotatingScreen, find_box
 from tui.widgets.aligned_view import AlignedView
 from tui.widgets.article_view import ArticleView
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 
 if TYPE_CHECKING:
     from annotations.align import AlignedPair, Alignment, Side

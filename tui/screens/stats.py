@@ -13,12 +13,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from annotations.tags import tag_key
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.wording import count_noun
 
 if TYPE_CHECKING:

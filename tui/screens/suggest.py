@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Header, SelectionList, Static
+from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -21,6 +21,7 @@ from annotations.suggest import CONTEXT_CHARS, Suggestion, accept, suggest_for_t
 from tui.messages import DataChanged
 from tui.screens.base import NewsmarkScreen
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.wording import count_noun
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
@@ -21,6 +21,7 @@ from tui.screens.base import NewsmarkScreen
 from tui.screens.memo_dialog import TextDialog
 from tui.screens.prompts import ConfirmDialog, PromptDialog
 from tui.widgets.footer import KeyFooter
+from tui.widgets.header import Header
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
