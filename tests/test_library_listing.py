@@ -23,12 +23,10 @@ from annotations.library_listing import EarlyListing, ListedArticle, early_listi
 from annotations.library_query import filter_articles, filter_texts, parse_library_filter
 from bench.generate import generate_collection
 from tests.conftest import SAMPLES_DIR
-from tests.tui_support import article_table, library_rows, library_status, wait_until
+from tests.tui_support import article_table, library_rows, library_status, reader_view, wait_until
 from tui.app import NewsmarkApp
 from tui.screens.library import COLUMNS
 from tui.screens.library_model import LibraryModel
-from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
 from tui.widgets.library_rows import LibraryRows
 from tui.workspace import Workspace
 
@@ -171,8 +169,7 @@ async def test_the_library_lists_filters_and_opens_before_the_collection_is_buil
             await wait_until(pilot, lambda: "marked: " + title[:20] in library_status(app))
             assert app.workspace.corpus is None
             await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-            view = app.screen.query_one(ArticleView)
+            view = await reader_view(app, pilot)
             assert view.article is None  # the collection is not there yet
             release.set()
             await wait_until(pilot, lambda: view.article is not None, timeout=30)

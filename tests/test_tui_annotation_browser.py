@@ -6,14 +6,12 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.tui_support import notifications, running_app, seed_annotation, wait_until
+from tests.tui_support import notifications, reader_view, running_app, seed_annotation, wait_until
 from tui.app import NewsmarkApp
 from tui.screens.annotation_browser import AnnotationBrowserScreen
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.prompts import ConfirmDialog, PromptDialog
-from tui.screens.reader import ReaderScreen
 from tui.widgets.annotation_table import AnnotationTable
-from tui.widgets.article_view import ArticleView
 
 CHINA_DAILY, XINHUA = "000_e730ce0a32d34978", "001_cd3da7863ef62599"
 
@@ -126,8 +124,7 @@ async def test_sort_and_enter_opens_the_reader_at_the_highlight(
         assert table.cursor_row == 1
         target = table.rows[table.cursor_row].annotation
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article_layout is not None)
         assert view.article.id == target.article
         assert view.cursor_span is not None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.tui_support import running_app, wait_until
+from tests.tui_support import reader_view, running_app, wait_until
 from tui.screens.reader import ReaderScreen
 from tui.screens.side_by_side import SideBySideScreen
 from tui.widgets.article_table import ArticleTable
@@ -76,8 +76,7 @@ async def test_full_text_search_opens_reader_at_match(samples_dir: Path, db_path
         ]
         assert reversed_spans == ["Taiwan"]
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == "001_cd3da7863ef62599"
         cursor = view.cursor_span
@@ -239,8 +238,7 @@ async def test_boolean_full_text_search(samples_dir: Path, db_path: Path) -> Non
             }
         assert marked == {"shared future", "vietnam"}
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == expected[0].article
         cursor = view.cursor_span

@@ -8,12 +8,10 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from annotations.corpus import Corpus
-from tests.tui_support import running_app, seed_annotation, wait_until
+from tests.tui_support import reader_view, running_app, seed_annotation, wait_until
 from tui.screens.library import COLUMNS, LibraryScreen
-from tui.screens.reader import ReaderScreen
 from tui.screens.stats import StatsScreen
 from tui.widgets.article_table import ArticleTable
-from tui.widgets.article_view import ArticleView
 
 LEFT = "000_e730ce0a32d34978"
 RIGHT = "001_cd3da7863ef62599"
@@ -73,8 +71,7 @@ async def test_stats_names_articles_by_title_and_opens_them(
         app.screen.query_one("#stats-tabs").active = "stats-article-tab"
         articles.focus()
         await pilot.press("enter")  # on the article's name: open it
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == LEFT
 

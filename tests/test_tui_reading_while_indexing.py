@@ -13,12 +13,11 @@ import annotations.corpus as corpus_module
 from annotations.corpus import FIRST_BATCH_FILES
 from annotations.indexing import FileJob, IndexedFile, Progress
 from annotations.model import Anchor
-from tests.tui_support import article_table, library_rows, library_status, wait_until
+from tests.tui_support import article_table, library_rows, library_status, reader_view, wait_until
 from tui.app import NewsmarkApp
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.tag_dialog import TagDialog
-from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
 # Fewer than the process pool's threshold (parsed in the process: quick to start), more
@@ -116,8 +115,7 @@ async def test_an_indexed_article_is_read_and_annotated_while_indexing_goes_on(
         assert article_id is not None
         table.focus()
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article is not None and view.article.id == article_id
         assert "Trade between the two countries" in view.article.body

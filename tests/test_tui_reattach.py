@@ -13,13 +13,13 @@ from tests.tui_support import (
     make_orphan,
     notifications,
     open_orphans,
+    reader_view,
     running_app,
     wait_until,
 )
 from tui.app import NewsmarkApp
 from tui.screens.annotating import SELECT_FIRST
 from tui.screens.orphans import OrphansScreen
-from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
 
 ARTICLE = "000_e730ce0a32d34978"
@@ -35,8 +35,7 @@ async def start_reattaching(app: NewsmarkApp, pilot) -> ArticleView:
     """From the orphans screen, `r` on the only orphan; the reader in re-attach mode."""
     await open_orphans(app, pilot, count=1)
     await pilot.press("r")
-    await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-    view = app.screen.query_one(ArticleView)
+    view = await reader_view(app, pilot)
     await wait_until(pilot, lambda: view.article_layout is not None)
     await pilot.pause()
     return view

@@ -11,12 +11,11 @@ import pytest
 from textual.widgets import RadioButton, Static
 
 from annotations.settings import load_settings, settings_path
-from tests.tui_support import notifications, open_reader, running_app, wait_until
+from tests.tui_support import notifications, open_reader, reader_view, running_app, wait_until
 from tui.app import NewsmarkApp
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.library import LibraryScreen
 from tui.screens.reader import ReaderScreen
-from tui.widgets.article_view import ArticleView
 from tui.workspace import Workspace
 
 ARTICLE = "000_e730ce0a32d34978"
@@ -34,8 +33,7 @@ async def test_newsmark_reopens_the_article_and_position_last_read(
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: app.return_code is not None)
     async with running_app(samples_dir, db_path) as (app, pilot):
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article is not None)
         assert view.article.id == ARTICLE
         await wait_until(pilot, lambda: view.cursor_offset == offset)
@@ -141,8 +139,7 @@ async def test_a_warm_collection_is_listed_and_reopened_before_its_files_are_che
     app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
     try:
         async with app.run_test() as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-            view = app.screen.query_one(ArticleView)
+            view = await reader_view(app, pilot)
             await wait_until(pilot, lambda: view.article is not None)
             assert view.article is not None and view.article.id == ARTICLE
             library = app.screen_stack[0]

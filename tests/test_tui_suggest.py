@@ -11,16 +11,15 @@ from annotations.suggest import suggest, suggest_for_tag
 from tests.tui_support import (
     notifications,
     open_reader,
+    reader_view,
     running_app,
     seed_annotation,
     wait_until,
 )
 from tui.app import NewsmarkApp
-from tui.screens.reader import ReaderScreen
 from tui.screens.suggest import SuggestScreen, emphasised_context, suggestion_prompt
 from tui.screens.tag_browser import TagBrowserScreen
 from tui.screens.tag_dialog import TagDialog
-from tui.widgets.article_view import ArticleView
 
 ARTICLE = "000_e730ce0a32d34978"
 PHRASE = "community with a shared future"
@@ -141,8 +140,7 @@ async def test_tag_browser_finds_places_like_tagged_passages(
         assert header.startswith(f"{len(expected)} places like the passages tagged community")
 
         await pilot.press("o")
-        await wait_until(pilot, lambda: isinstance(app.screen, ReaderScreen))
-        view = app.screen.query_one(ArticleView)
+        view = await reader_view(app, pilot)
         await wait_until(pilot, lambda: view.article is not None and view.cursor_span is not None)
         assert view.article.id == expected[0].article
         assert view.cursor_span is not None

@@ -61,6 +61,17 @@ async def open_reader(app: NewsmarkApp, pilot: Pilot, article_id: str) -> Articl
     return view
 
 
+async def reader_view(app: NewsmarkApp, pilot: Pilot) -> ArticleView:
+    """The reader's article view, once the reader is the screen and composed (on a busy
+    machine a screen is pushed a moment before its widgets are there)."""
+    from tui.screens.reader import ReaderScreen
+
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.query(ArticleView))
+    )
+    return app.screen.query_one(ArticleView)
+
+
 def seed_annotation(
     library: Path,
     db_path: Path,

@@ -17,7 +17,9 @@ from textual.widgets._header import HeaderTitle
 class Header(TextualHeader):
     """A `Header` whose title may change before its parts are mounted."""
 
-    def _on_mount(self, _: Mount) -> None:
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # instead of Textual's `Header._on_mount`, not as well
+
         async def set_title() -> None:
             if not self.is_attached:
                 return
