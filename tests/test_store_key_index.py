@@ -215,6 +215,10 @@ def test_an_id_damaged_in_the_index_is_not_left_out_of_a_prefix(
         delete_at(db_path, "abcd")
     assert searched == ["abcd", "abcd"]  # the index was not used
     assert all(a.note is None for a in AnnotationStore.open(db_path).all())
+    # An exact id the index has is found without its checksum (its document is checked).
+    exact = "abcd1111-0000-4000-8000-000000000001"
+    assert modify_at(db_path, exact, edit_change(note="right one")).note == "right one"
+    assert searched == ["abcd", "abcd"]
 
 
 def test_no_index_is_kept_for_ids_it_cannot_hold(db_path: Path) -> None:

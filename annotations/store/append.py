@@ -114,14 +114,28 @@ def find_annotations(
     document). Call with the file lock held since `read_tail`.
 
     The snapshot's key index (key_index.py) says where they are when it is the index of
-    this snapshot; else the annotations table is searched."""
+    this snapshot; else the annotations table is searched. A prefix that is itself the id
+    of an annotation there now is that annotation (an exact id wins, as in
+    `AnnotationStore.get`), found without reading the rest of the index."""
     if not SAFE_ID.fullmatch(prefix):
         return None
+    size = tail.snapshot_stamp.size
     try:
         with open_regular(path) as file:
             if FileStamp.from_stat(os.fstat(file.fileno())) != tail.snapshot_stamp:
                 return None  # not the snapshot `tail` was read from: never under the lock
-            spans = indexed_spans(path, tail.head, tail.snapshot_stamp.size, prefix, exact=exact)
+            if not exact:
+                spans = indexed_spans(
+                    path, tail.head, size, prefix, exact=True, confirm_absence=False
+                )
+                if spans is not None:
+                    itself = snapshot_matches(
+                        file.fileno(), tail.head, prefix, exact=True, spans=spans
+                    )
+                    current = current_documents(itself or {}, tail.annotation_ops, prefix)
+                    if prefix in current:
+                        return {prefix: current[prefix]}
+            spans = indexed_spans(path, tail.head, size, prefix, exact=exact)
             found = snapshot_matches(file.fileno(), tail.head, prefix, exact=exact, spans=spans)
     except OSError as error:
         raise StoreError(f"could not read {path}: {error.strerror or error}") from None
