@@ -3,6 +3,9 @@ the same bytes as the whole document dumped at once."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
@@ -137,3 +140,25 @@ def test_the_workers_chunks_come_back_in_order_and_leave_nothing(
     in_files = spool == "in a spool directory"
     assert len(made) == in_files and (len(taken) == len(pieces) - 1 if in_files else not taken)
     assert not any(Path(name).exists() for name in made)  # removed with what was left in it
+
+
+def test_spool_directories_of_killed_exports_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A spool directory whose export process is gone (killed before it cleaned up) is
+    removed when the next export makes its own; a running export's, and other files,
+    stay."""
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    dead = tmp_path / f"{json_stream.SPOOL_PREFIX}{finished.stdout.strip()}-abc"
+    alive = tmp_path / f"{json_stream.SPOOL_PREFIX}{os.getppid()}-def"
+    other = tmp_path / "newsmark-export-notes"
+    for directory in (dead, alive, other):
+        directory.mkdir()
+        (directory / "0").write_bytes(b"chunk")
+    monkeypatch.setattr(json_stream, "_SPOOL", str(tmp_path))
+    made = json_stream._spool_directory()
+    assert made is not None and Path(made).name.startswith(
+        f"{json_stream.SPOOL_PREFIX}{os.getpid()}-"
+    )
+    assert not dead.exists() and alive.exists() and other.exists()

@@ -25,6 +25,7 @@ CHUNK_ITEMS = 2_000
 PARALLEL_ITEMS = 20_000
 MAX_PROCESSES = 4
 _SPOOL = "/dev/shm"  # where the workers leave their chunks, when there is one
+SPOOL_PREFIX = "newsmark-export-"  # then the exporting process's id
 
 
 class Streamed:
@@ -131,13 +132,39 @@ def _shared_pieces(
 
 def _spool_directory() -> str | None:
     """A new private directory for the workers' chunks (in memory where /dev/shm is), or
-    None if none can be made (the chunks then come back through the pipe)."""
+    None if none can be made (the chunks then come back through the pipe). Its name holds
+    the process id: those left by an export that was killed are removed first."""
     for place in (_SPOOL, None):  # None: the temporary directory
         try:
-            return tempfile.mkdtemp(prefix="newsmark-export-", dir=place)
+            _remove_stale_spools(place or tempfile.gettempdir())
+            return tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", dir=place)
         except OSError:
             continue
     return None
+
+
+def _remove_stale_spools(place: str) -> None:
+    """Remove the spool directories in `place` of exports whose process is gone (killed
+    before it could clean up); a directory of another user's, or a running one, stays."""
+    with contextlib.suppress(OSError), os.scandir(place) as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.startswith(SPOOL_PREFIX) or not entry.is_dir(follow_symlinks=False):
+                continue
+            pid = name[len(SPOOL_PREFIX) :].split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)) and entry.stat().st_uid == os.getuid():
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process `pid` exists (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _taken(name: str) -> bytes:
