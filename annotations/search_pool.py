@@ -8,6 +8,9 @@ threads running, or where fork is not available, the caller searches on its own)
 two units per worker are under way or waiting to be printed, so memory stays bounded
 however slowly the output is read.
 
+A worker that dies (killed, or by the kernel's out-of-memory killer) stops the whole map
+with `WorkerDiedError` at once, rather than leaving it waiting forever for the unit it had.
+
 Each unit allocates and frees some megabytes (bodies, hits, their output); glibc would give
 them back to the system at once and take them again for the next unit (page faults cost a
 fifth of the workers' time at a million hits), so workers keep up to `KEEP_FREED_BYTES`.
@@ -21,8 +24,11 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from annotations.errors import NewsmarkError
 
 KEEP_FREED_BYTES = 256 << 20
 # Blocks up to this size come from the heap (and are kept), not from their own mapping.
@@ -30,6 +36,10 @@ HEAP_BLOCK_BYTES = 32 << 20  # glibc's largest
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")
+
+
+class WorkerDiedError(NewsmarkError):
+    """A worker process stopped before it finished its unit."""
 
 
 def can_fork() -> bool:
@@ -46,17 +56,36 @@ def ordered_map(
     initargs: tuple[Any, ...],
 ) -> Iterator[Result]:
     """`function(unit)` for each unit, computed by `workers` forked processes (each set up
-    by `initializer(*initargs)`), yielded in the order of `units` as each is ready."""
+    by `initializer(*initargs)`), yielded in the order of `units` as each is ready.
+    `WorkerDiedError` if a worker process dies. (The executor forks every worker before it
+    starts its own thread: no thread runs at a fork.)"""
     context = multiprocessing.get_context("fork")
     start = (initializer, initargs)
-    with context.Pool(workers, initializer=_start_worker, initargs=start) as pool:
-        pending: deque[AsyncResult[Result]] = deque()
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=start
+    )
+    try:
+        pending: deque[Future[Result]] = deque()
         for unit in units:
-            pending.append(pool.apply_async(function, (unit,)))
+            pending.append(pool.submit(function, unit))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft())
+    finally:  # also when the output stops early: the units not started are dropped, the
+        # running ones end, and so does the executor's thread (for the next fork)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future[Result]) -> Result:
+    """The unit's result; `WorkerDiedError` when its worker (or another) died."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerDiedError(
+            "a worker process stopped before it finished (killed, or out of memory?); "
+            "nothing after what was written came from it"
+        ) from None
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:

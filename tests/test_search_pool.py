@@ -4,6 +4,8 @@ searched by worker processes (`IndexedCollection.search_map`), counted body by b
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from annotations.corpus import Corpus
 from annotations.indexed_collection import IndexedCollection
 from annotations.search import SearchIndex, count_literal, countable_in_utf8
 from annotations.search_context import hit_dicts
-from annotations.search_pool import can_fork, ordered_map
+from annotations.search_pool import WorkerDiedError, can_fork, ordered_map
 from tests.conftest import RunCli
 from tests.test_indexed_collection import _age
 from tests.test_indexed_collection import library as library
@@ -181,3 +183,26 @@ def test_counting_body_by_body_counts_as_the_search(
         found = count_literal(encoded, query, case_sensitive=case_sensitive)
         assert found.counts() == expected
         assert found.total == sum(expected.values())
+
+
+def _die_at_three(unit: int) -> int:
+    if unit == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    return unit * 10
+
+
+def _nothing() -> None:
+    return None
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+@pytest.mark.timeout(60)
+def test_a_worker_that_dies_stops_the_map_with_an_error_not_a_hang() -> None:
+    """(Found by a reviewer: the unit a killed worker had was waited for forever.)"""
+    results = ordered_map(_die_at_three, range(8), 2, initializer=_nothing, initargs=())
+    got = []
+    with pytest.raises(WorkerDiedError, match="worker process stopped"):
+        for result in results:
+            got.append(result)
+    assert got == [0, 10, 20][: len(got)]  # what came before, in order
+    assert can_fork()  # nothing of the pool left running
