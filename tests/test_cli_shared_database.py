@@ -42,13 +42,23 @@ def test_an_export_holds_its_collections_annotations_and_says_what_it_left_out(
         shutil.copy(next(samples_dir.glob(pattern)), library)
     common = ("--db", str(db_path))
     run_cli("--library", str(first), *common, "annotate", "000", "--quote", "Hanoi", "--tag", "x")
-    for fmt in ("json", "markdown", "csv"):
+    run_cli(
+        "--library", str(first), *common, "memo", "article", "000", "a memo on the first article"
+    )
+    for fmt in ("markdown", "csv", "w3c"):
         empty = run_cli("--library", str(second), *common, "export", "--format", fmt)
         assert empty.code == 1
         assert "left out 1 annotation of articles not in this collection" in empty.err
     run_cli("--library", str(second), *common, "annotate", "001", "--quote", "Hanoi", "--tag", "x")
-    exported = run_cli("--library", str(second), *common, "export", "--format", "json")
-    assert [a["article"][:3] for a in orjson.loads(exported.out)["annotations"]] == ["001"]
+    exported = run_cli("--library", str(second), *common, "export", "--format", "markdown")
     assert "left out 1 annotation of articles not in this collection" in exported.err
-    mine = run_cli("--library", str(first), *common, "export", "--format", "json")
-    assert [a["article"][:3] for a in orjson.loads(mine.out)["annotations"]] == ["000"]
+    assert exported.out.count("> Hanoi") == 1 and "a memo on the first" not in exported.out
+    mine = run_cli("--library", str(first), *common, "export", "--format", "markdown")
+    assert mine.out.count("> Hanoi") == 1 and "a memo on the first" in mine.out
+    # The complete dump keeps every annotation of the database (a backup), memos too.
+    dump = run_cli("--library", str(second), *common, "export", "--format", "json")
+    assert sorted(a["article"][:3] for a in orjson.loads(dump.out)["annotations"]) == [
+        "000",
+        "001",
+    ]
+    assert "a memo on the first" in dump.out and "left out" not in dump.err

@@ -185,11 +185,14 @@ def export_chosen(
         wanted = set(annotation_ids)
         stored = [a for a in stored if a.id in wanted]
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
-    # One database may serve several collections: the export is this collection's.
-    elsewhere = sum(1 for a in chosen if a.article not in corpus)
+    # One database may serve several collections: the export is this collection's (its
+    # codebook and memos too), but for the complete dump (`json`), which keeps them all.
+    elsewhere = 0
+    if ExportFormat(fmt) is not ExportFormat.JSON:
+        elsewhere = sum(1 for a in chosen if a.article not in corpus)
     if elsewhere:
         chosen = [a for a in chosen if a.article in corpus]
-    whole = not tags and article_id is None and annotation_ids is None
+    whole = not tags and article_id is None and annotation_ids is None and not elsewhere
     if (
         not chosen
         and not (all_articles and ExportFormat(fmt).is_bibliography)
