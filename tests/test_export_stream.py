@@ -3,9 +3,8 @@ the same bytes as the whole document dumped at once."""
 
 from __future__ import annotations
 
+import fcntl
 import os
-import subprocess
-import sys
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
@@ -145,20 +144,28 @@ def test_the_workers_chunks_come_back_in_order_and_leave_nothing(
 def test_spool_directories_of_killed_exports_are_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A spool directory whose export process is gone (killed before it cleaned up) is
-    removed when the next export makes its own; a running export's, and other files,
-    stay."""
-    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, check=True)  # fmt: skip
-    dead = tmp_path / f"{json_stream.SPOOL_PREFIX}{finished.stdout.strip()}-abc"
-    alive = tmp_path / f"{json_stream.SPOOL_PREFIX}{os.getppid()}-def"
+    """A spool directory whose lock no process holds (its export was killed before it
+    cleaned up) is removed when the next export makes its own; a running export's (its
+    lock held), and other files, stay."""
+    dead, alive = tmp_path / "newsmark-export-dead", tmp_path / "newsmark-export-alive"
     other = tmp_path / "newsmark-export-notes"
     for directory in (dead, alive, other):
         directory.mkdir()
         (directory / "0").write_bytes(b"chunk")
+    for directory in (dead, alive):
+        (directory / json_stream.SPOOL_LOCK).write_bytes(b"")
+    holder = os.open(alive / json_stream.SPOOL_LOCK, os.O_RDWR)  # a running export
+    fcntl.flock(holder, fcntl.LOCK_EX)
     monkeypatch.setattr(json_stream, "_SPOOL", str(tmp_path))
-    made = json_stream._spool_directory()
-    assert made is not None and Path(made).name.startswith(
-        f"{json_stream.SPOOL_PREFIX}{os.getpid()}-"
-    )
-    assert not dead.exists() and alive.exists() and other.exists()
+    try:
+        made, lock = json_stream._spool_directory()
+        assert made is not None and lock is not None
+        assert not dead.exists() and alive.exists() and other.exists()
+        # Its own lock is held: another export's clean-up leaves it alone.
+        json_stream._remove_stale_spools(str(tmp_path))
+        assert Path(made).exists()
+        os.close(lock)
+        json_stream._remove_stale_spools(str(tmp_path))  # as after a kill
+        assert not Path(made).exists()
+    finally:
+        os.close(holder)

@@ -7,6 +7,7 @@ never in memory at once. The bytes are exactly those of one
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import secrets
 import shutil
@@ -25,7 +26,8 @@ CHUNK_ITEMS = 2_000
 PARALLEL_ITEMS = 20_000
 MAX_PROCESSES = 4
 _SPOOL = "/dev/shm"  # where the workers leave their chunks, when there is one
-SPOOL_PREFIX = "newsmark-export-"  # then the exporting process's id
+SPOOL_PREFIX = "newsmark-export-"
+SPOOL_LOCK = ".lock"  # held by the exporting process (`flock`) while it runs
 
 
 class Streamed:
@@ -115,7 +117,7 @@ def _shared_pieces(
     read at once and removed: a worker never waits for this process to read a pipe (a
     megabyte through a pipe is sixteen waits and wakes), and no chunk is pickled."""
     bounds = ((at, at + CHUNK_ITEMS) for at in range(0, len(items), CHUNK_ITEMS))
-    spool = _spool_directory()
+    spool, lock = _spool_directory()
     theirs = ordered_map(
         _dump_range, bounds, workers, initializer=_set_job, initargs=(items, convert, depth, spool)
     )
@@ -128,43 +130,57 @@ def _shared_pieces(
             close()
         if spool is not None:
             shutil.rmtree(spool, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
 
 
-def _spool_directory() -> str | None:
-    """A new private directory for the workers' chunks (in memory where /dev/shm is), or
-    None if none can be made (the chunks then come back through the pipe). Its name holds
-    the process id: those left by an export that was killed are removed first."""
+def _spool_directory() -> tuple[str | None, int | None]:
+    """A new private directory for the workers' chunks (in memory where /dev/shm is), and
+    the descriptor of its lock, held (`flock`) until the export ends; (None, None) if none
+    can be made (the chunks then come back through the pipe). Directories left by exports
+    that were killed (their lock free) are removed first."""
     for place in (_SPOOL, None):  # None: the temporary directory
         try:
             _remove_stale_spools(place or tempfile.gettempdir())
-            return tempfile.mkdtemp(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", dir=place)
+            directory = tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=place)
         except OSError:
             continue
-    return None
+        lock = _locked(directory, create=True)
+        if lock is not None:
+            return directory, lock
+        shutil.rmtree(directory, ignore_errors=True)
+    return None, None
+
+
+def _locked(directory: str, *, create: bool = False) -> int | None:
+    """The descriptor of the spool `directory`'s lock file, locked by this process; None
+    if another process holds it (a running export), or it cannot be opened."""
+    flags = os.O_RDWR | os.O_CLOEXEC | (os.O_CREAT if create else 0)
+    try:
+        descriptor = os.open(os.path.join(directory, SPOOL_LOCK), flags, 0o600)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
 
 
 def _remove_stale_spools(place: str) -> None:
-    """Remove the spool directories in `place` of exports whose process is gone (killed
-    before it could clean up); a directory of another user's, or a running one, stays."""
+    """Remove this user's spool directories in `place` whose lock no process holds (their
+    export was killed before it could clean up); a running export's stays."""
     with contextlib.suppress(OSError), os.scandir(place) as entries:
         for entry in entries:
-            name = entry.name
-            if not name.startswith(SPOOL_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith(SPOOL_PREFIX) or not entry.is_dir(follow_symlinks=False):
                 continue
-            pid = name[len(SPOOL_PREFIX) :].split("-", 1)[0]
-            if pid.isdigit() and not _running(int(pid)) and entry.stat().st_uid == os.getuid():
+            if entry.stat().st_uid != os.getuid():
+                continue
+            lock = _locked(entry.path)
+            if lock is not None:
                 shutil.rmtree(entry.path, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    """Whether a process `pid` exists (one of another user's counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+                os.close(lock)
 
 
 def _taken(name: str) -> bytes:
