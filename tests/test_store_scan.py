@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from annotations.anchoring import new_annotation
+from annotations.errors import StoreError
 from annotations.model import Annotation
 from annotations.store import scan
 from annotations.store.scan import Stored, load, record
@@ -94,3 +95,13 @@ def test_a_table_is_cut_only_before_its_members(monkeypatch: pytest.MonkeyPatch)
     stored = scan.scan_table(table, 0, len(table))
     assert [item.key for item in stored] == list(documents)
     assert [load(table, item).to_dict() for item in stored] == list(documents.values())
+
+
+def test_a_document_that_is_not_the_one_scanned_is_an_error() -> None:
+    """The bytes where an annotation was scanned hold another one (the file replaced in
+    place during the export): an error, never the other annotation's record."""
+    document = orjson.dumps({"id": "someone-else", "article": "a", "quote": "q"})
+    stored = scan.Stored("mine", "mine", "a", 0, 1, "h", "exact", (), None, 0, len(document))
+    for read in (scan.load, scan.record):
+        with pytest.raises(StoreError, match="changed under the export"):
+            read(document, stored)

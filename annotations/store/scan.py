@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from annotations.errors import StoreError
 from annotations.model import Annotation
 from annotations.search_pool import can_fork, ordered_map
 from annotations.store.compact import Buffer, key_at
@@ -70,7 +71,7 @@ def load(view: Buffer, stored: Stored) -> Annotation:
     it was scanned in)."""
     if stored.annotation is not None:
         return stored.annotation
-    return Annotation.from_dict(orjson.loads(view[stored.at : stored.stop]))
+    return Annotation.from_dict(_stored_document(view, stored))
 
 
 def record(view: Buffer, stored: Stored) -> dict[str, Any]:
@@ -78,8 +79,24 @@ def record(view: Buffer, stored: Stored) -> dict[str, Any]:
     newsmark writes them), without making the annotation."""
     if stored.annotation is not None:
         return stored.annotation.to_dict()
-    document: dict[str, Any] = orjson.loads(view[stored.at : stored.stop])
+    document = _stored_document(view, stored)
     return document if _as_written(document) else Annotation.from_dict(document).to_dict()
+
+
+def _stored_document(view: Buffer, stored: Stored) -> dict[str, Any]:
+    """The document of `stored` in `view`; StoreError if those bytes are not (the file was
+    replaced in place during the export, which newsmark never does: an error, never another
+    annotation's record)."""
+    try:
+        document = orjson.loads(view[stored.at : stored.stop])
+    except orjson.JSONDecodeError:
+        document = None
+    if not isinstance(document, dict) or document.get("id") != stored.id:
+        raise StoreError(
+            "the annotation database changed under the export (replaced in place?); "
+            "nothing more was written: export again"
+        )
+    return document
 
 
 # The keys of `Annotation.to_dict` (its fields, in order), without and with a score.
