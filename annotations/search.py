@@ -449,67 +449,46 @@ class SearchIndex:
     def context(self, base: int, start: int, end: int) -> str:
         """The three `context_parts` joined (one string built, for many hits)."""
         body_end = self.body_range(bisect_right(self._starts, base) - 1)[1]
-        return self._context_at(base, body_end, base + start, base + end)
-
-    def _context_at(self, base: int, body_end: int, start: int, end: int) -> str:
-        """`context` of text[start:end] in the body text[base:body_end]."""
-        return self._contexts_at(base, body_end, [(start, end)])[0]
-
-    def _contexts_at(self, base: int, body_end: int, spans: list[Span]) -> list[str]:
-        """`_context_at` of each span (the reference `search_context` must match)."""
-        text = self._text
-        return [
+        low, high, cut_before, cut_after = self._context_bounds(
+            base, body_end, base + start, base + end
+        )
+        return (
             ("…" if cut_before else "")
-            + text[low:high].replace("\n", " ")
+            + self._text[low:high].replace("\n", " ")
             + ("…" if cut_after else "")
-            for low, high, cut_before, cut_after in self._bounds(base, body_end, spans)
-        ]
+        )
 
     def _context_bounds(
         self, base: int, body_end: int, start: int, end: int
     ) -> tuple[int, int, bool, bool]:
         """Where the context of text[start:end] (in the body text[base:body_end]) begins
-        and ends, and whether it was cut (see `_bounds`)."""
-        return self._bounds(base, body_end, [(start, end)])[0]
-
-    def _bounds(
-        self, base: int, body_end: int, spans: list[Span]
-    ) -> list[tuple[int, int, bool, bool]]:
-        """`_context_bounds` of each span of the body text[base:body_end], in one loop.
+        and ends, and whether it was cut (the rule `search_context` follows too).
 
         A word character is what `\\w` matches in a str pattern: `str.isalnum()` or "_"."""
         text = self._text
-        first_space, spaces, through_last_space = (
-            _FIRST_SPACE.search,
-            _SPACES.match,
-            _THROUGH_LAST_SPACE.match,
-        )
-        found = []
-        for start, end in spans:
-            low = start - CONTEXT_CHARS
-            cut_before = low > base
-            if not cut_before:
-                low = base
-            elif ((char := text[low - 1]).isalnum() or char == "_") and (
-                (char := text[low]).isalnum() or char == "_"
-            ):  # a word cut: from the next space
-                space = first_space(text, low, start)
-                low = space.end() if space is not None else low
-            else:
-                low = spaces(text, low, start).end()  # type: ignore[union-attr]
-            high = end + CONTEXT_CHARS
-            cut_after = high < body_end
-            if not cut_after:
-                high = body_end
-            elif ((char := text[high - 1]).isalnum() or char == "_") and (
-                (char := text[high]).isalnum() or char == "_"
-            ):  # a word cut: to the last space
-                through_space = through_last_space(text, end, high)
-                high = through_space.end() - 1 if through_space is not None else high
-            else:
-                high = end + len(text[end:high].rstrip())
-            found.append((low, high, cut_before, cut_after))
-        return found
+        low = start - CONTEXT_CHARS
+        cut_before = low > base
+        if not cut_before:
+            low = base
+        elif ((char := text[low - 1]).isalnum() or char == "_") and (
+            (char := text[low]).isalnum() or char == "_"
+        ):  # a word cut: from the next space
+            space = _FIRST_SPACE.search(text, low, start)
+            low = space.end() if space is not None else low
+        else:
+            low = _SPACES.match(text, low, start).end()  # type: ignore[union-attr]
+        high = end + CONTEXT_CHARS
+        cut_after = high < body_end
+        if not cut_after:
+            high = body_end
+        elif ((char := text[high - 1]).isalnum() or char == "_") and (
+            (char := text[high]).isalnum() or char == "_"
+        ):  # a word cut: to the last space
+            through_space = _THROUGH_LAST_SPACE.match(text, end, high)
+            high = through_space.end() - 1 if through_space is not None else high
+        else:
+            high = end + len(text[end:high].rstrip())
+        return low, high, cut_before, cut_after
 
 
 def _non_empty(pattern: regex.Pattern[str], text: str) -> Iterator[Span]:

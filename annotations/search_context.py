@@ -34,7 +34,7 @@ def hit_dicts(results: SearchResults) -> list[dict[str, Any]]:
 
 def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
     """The line (or with `as_json` the dict) of each hit, with its context cut as
-    `SearchIndex._bounds` cuts it.
+    `SearchIndex._context_bounds` cuts it.
 
     A context cut inside a word (a word character, `str.isalnum()` or "_", on both sides
     of the cut) starts after the first whitespace after the cut and ends at the last one
