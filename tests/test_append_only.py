@@ -5,9 +5,7 @@ from a body its file no longer holds."""
 from __future__ import annotations
 
 import os
-import random
 import sys
-import time
 from pathlib import Path
 
 import orjson
@@ -16,17 +14,9 @@ import pytest
 from annotations import indexed_collection
 from annotations.indexed_collection import IndexedCollection
 from tests.conftest import RunCli
+from tests.helpers.collections import age_collection, write_word_articles
 
 WORDS = ("Vietnam", "China", "rail", "links", "trade", "talks", "Straße", "İstanbul", "Hà", "Nội")
-AN_HOUR_AGO = time.time() - 3600
-
-
-def _age(library: Path) -> None:
-    """Date every file and directory an hour back, as a collection untouched for a while."""
-    for directory, _, files in os.walk(library):
-        for name in files:
-            os.utime(os.path.join(directory, name), (AN_HOUR_AGO, AN_HOUR_AGO))
-        os.utime(directory, (AN_HOUR_AGO, AN_HOUR_AGO))
 
 
 def _rewrite_in_place(path: Path, text: str) -> None:
@@ -42,14 +32,11 @@ def _rewrite_in_place(path: Path, text: str) -> None:
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     """80 articles (enough for the full-text index), none mentioning 'zebra'."""
-    rng = random.Random(5)
     root = tmp_path / "news"
     root.mkdir()
-    for number in range(80):
-        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60)))
-        (root / f"a{number:03d}.txt").write_text(f"Title {number}\n\n{body}\n", "utf-8")
+    write_word_articles(root, WORDS, 80, seed=5, lengths=(20, 60))
     (root / "a050.txt").write_text("Title 50\n\nrail links only\n", "utf-8")
-    _age(root)
+    age_collection(root)
     return root
 
 
@@ -75,17 +62,17 @@ def test_index_command_declares_and_undeclares(
     assert "each file is checked" in result.out
     again = _cli(run_cli, library, db_path, "index").out
     assert "files parsed: 0 " in again and "full-text index: ready" in again
-    _age(library)
+    age_collection(library)
     declared = _cli(run_cli, library, db_path, "index", "--append-only")
     assert "append-only" in declared.out
     assert "append-only" in _cli(run_cli, library, db_path, "index").out  # remembered
-    _age(library)
+    age_collection(library)
     _rewrite_in_place(library / "a003.txt", "Title 3\n\nchanged\n")
     opened = IndexedCollection.open(library)  # the changed file is not looked at
     assert opened is not None
     opened.close()
     _cli(run_cli, library, db_path, "index", "--check-every-file")
-    _age(library)
+    age_collection(library)
     _rewrite_in_place(library / "a004.txt", "Title 4\n\nchanged\n")
     assert IndexedCollection.open(library) is None  # every file checked again
 
@@ -96,7 +83,7 @@ def test_a_file_rewritten_in_place_is_never_misquoted(
     """A hit in a file rewritten in place is read from the file: offsets and context
     are the file's, on one core and on every core."""
     _cli(run_cli, library, db_path, "index", "--append-only")
-    _age(library)
+    age_collection(library)
     target = library / "a010.txt"
     assert target.read_text("utf-8").count("Vietnam") > 0
     _rewrite_in_place(target, "Title 10\n\nxx Vietnam yy\n")
@@ -121,11 +108,11 @@ def test_what_append_only_gives_up_and_how_index_mends_it(
     the user declared cannot happen) until `newsmark index` runs; a new file is found at
     once (its directory changed)."""
     _cli(run_cli, library, db_path, "index", "--append-only")
-    _age(library)
+    age_collection(library)
     _rewrite_in_place(library / "a050.txt", "Title 50\n\nrail links and a zebra\n")
     assert _hits(run_cli, library, db_path, "zebra") == []
     _cli(run_cli, library, db_path, "index")
-    _age(library)
+    age_collection(library)
     assert _hits(run_cli, library, db_path, "zebra") == [("a050", 17)]
     (library / "a999.txt").write_text("Late\n\nanother zebra\n", "utf-8")
     assert _hits(run_cli, library, db_path, "zebra") == [("a050", 17), ("a999", 8)]

@@ -18,6 +18,7 @@ from annotations.corpus import Corpus
 from annotations.loader import _WORD, count_words
 from annotations.search import fold_case
 from annotations.search_prefilter import search_trigrams
+from tests.helpers.collections import write_word_articles
 from tui.cli.output import JsonArrayWriter, print_json
 
 WORDS = (
@@ -59,12 +60,9 @@ QUERIES = [
 @pytest.fixture
 def big_library(tmp_path: Path) -> Path:
     """120 small articles of random words: enough for the full-text index to be used."""
-    rng = random.Random(7)
     library = tmp_path / "big"
     library.mkdir()
-    for number in range(120):
-        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 60)))
-        (library / f"a{number:03d}.txt").write_text(f"Title {number}\n\n{body}\n", "utf-8")
+    write_word_articles(library, WORDS, 120, seed=7, lengths=(5, 60))
     return library
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from annotations.corpus import Corpus
 from annotations.errors import UnknownArticleError
 from annotations.indexed_collection import IndexedCollection
 from tests.conftest import RunCli
+from tests.helpers.collections import AN_HOUR_AGO, age_collection
 
 WORDS = (
     "Vietnam",
@@ -46,15 +46,6 @@ QUERIES = [
     ("Vietnam OR rail links", False, False),
     ('"shared future" AND Xi', False, False),
 ]
-AN_HOUR_AGO = time.time() - 3600
-
-
-def _age(library: Path) -> None:
-    """Date every file and directory an hour back, as a collection untouched for a while."""
-    for directory, _, files in os.walk(library):
-        for name in files:
-            os.utime(os.path.join(directory, name), (AN_HOUR_AGO, AN_HOUR_AGO))
-        os.utime(directory, (AN_HOUR_AGO, AN_HOUR_AGO))
 
 
 @pytest.fixture
@@ -70,7 +61,7 @@ def library(tmp_path: Path) -> Path:
         (folder / f"a{number:03d}.txt").write_text(f"Title {number}\n\n{body}\n", "utf-8")
     (root / "a001.md").write_text("---\ntitle: Twin\nsource: Wire\n---\n\nrail links\n", "utf-8")
     (root / "broken.txt").write_bytes(b"\x00\x01\x02binary")
-    _age(root)
+    age_collection(root)
     Corpus.open(root)
     return root
 
@@ -143,12 +134,12 @@ def test_a_file_rewritten_in_place_is_searched_as_it_is_now(
     common = ("--library", str(library), "--db", str(db_path), "search")
     assert run_cli(*common, "wombatfestival").out.startswith("a005\t")
     target.write_text("Title 5\n\nnothing but zebras here\n", "utf-8")
-    _age(library)
+    age_collection(library)
     assert IndexedCollection.open(library) is None
     assert [line.split("\t")[0] for line in run_cli(*common, "zebras").out.splitlines()] == ["a005"]
     for word in old_words:  # no longer in a005
         assert "a005" not in {h.split("\t")[0] for h in run_cli(*common, word).out.splitlines()}
-    _age(library)
+    age_collection(library)
     indexed = IndexedCollection.open(library)  # the full open indexed the change
     assert indexed is not None
     try:
