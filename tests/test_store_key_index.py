@@ -21,6 +21,7 @@ from annotations.store.journal import DurableStorage
 from annotations.store.key_index import indexed_spans, key_index_path
 from annotations.store.store import edit_change
 from tests.test_store_append import forbid_full_open, fox, seeded
+from tests.test_store_single import IDS_GIVEN, given_id, id_or_error
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,7 +82,7 @@ def test_edits_and_deletes_of_snapshot_annotations_never_search_the_table(
     assert third.id not in {a.id for a in reopened.all()} and len(reopened.all()) == 4
 
 
-@pytest.mark.parametrize("which", ["exact", "prefix", "short", "unknown", "ambiguous"])
+@pytest.mark.parametrize("which", IDS_GIVEN)
 def test_ids_resolve_with_the_index_as_in_the_store(
     db_path: Path, which: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,23 +91,10 @@ def test_ids_resolve_with_the_index_as_in_the_store(
     for n, annotation_id in enumerate(ids):
         store.add(replace(fox(n), id=annotation_id))
     store.compact()
-    given = {
-        "exact": ids[0],
-        "prefix": "ffff00",
-        "short": "fff",
-        "unknown": "0123456",
-        "ambiguous": "abcd",
-    }[which]
-    try:
-        expected: object = AnnotationStore.open(db_path).get(given).id
-    except UnknownAnnotationError as error:
-        expected = str(error)
+    given = given_id(which, ids[0])
+    expected = id_or_error(lambda: AnnotationStore.open(db_path).get(given))
     forbid_search(monkeypatch)
-    try:
-        got: object = modify_at(db_path, given, edit_change(add_tags=["x"])).id
-    except UnknownAnnotationError as error:
-        got = str(error)
-    assert got == expected
+    assert id_or_error(lambda: modify_at(db_path, given, edit_change(add_tags=["x"]))) == expected
 
 
 def test_an_annotation_the_journal_put_is_not_looked_for_in_the_snapshot(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -79,7 +80,30 @@ def test_the_state_decided_on_includes_the_journal(db_path: Path) -> None:
     assert stored(db_path, first.id).tags == ("renamed", "more")
 
 
-@pytest.mark.parametrize("which", ["exact", "prefix", "short", "unknown", "ambiguous"])
+IDS_GIVEN = ("exact", "prefix", "short", "unknown", "ambiguous")
+
+
+def given_id(which: str, exact: str) -> str:
+    """An id as a user may give it (`which` of `IDS_GIVEN`), among annotations with the id
+    `exact`, two more starting "abcd" and one starting "ffff00"."""
+    return {
+        "exact": exact,
+        "prefix": "ffff00",
+        "short": "fff",
+        "unknown": "0123456",
+        "ambiguous": "abcd",
+    }[which]
+
+
+def id_or_error(find: Callable[[], Annotation]) -> object:
+    """The id of the annotation `find` gives, or the message of its UnknownAnnotationError."""
+    try:
+        return find().id
+    except UnknownAnnotationError as error:
+        return str(error)
+
+
+@pytest.mark.parametrize("which", IDS_GIVEN)
 def test_ids_resolve_and_fail_as_in_the_store(db_path: Path, which: str) -> None:
     store = seeded(db_path, 0)
     article = fox_article()
@@ -87,23 +111,10 @@ def test_ids_resolve_and_fail_as_in_the_store(db_path: Path, which: str) -> None
     for n, annotation_id in enumerate(ids):
         store.add(replace(new_annotation(article, n, n + 5), id=annotation_id))
     store._storage.snapshot()  # all three in the snapshot
-    given = {
-        "exact": ids[0],
-        "prefix": "ffff00",
-        "short": "fff",
-        "unknown": "0123456",
-        "ambiguous": "abcd",
-    }[which]
+    given = given_id(which, ids[0])
     change = edit_change(add_tags=["x"])
-    try:
-        expected: object = AnnotationStore.open(db_path).get(given).id
-    except UnknownAnnotationError as error:
-        expected = str(error)
-    try:
-        got: object = modify_at(db_path, given, change).id
-    except UnknownAnnotationError as error:
-        got = str(error)
-    assert got == expected
+    expected = id_or_error(lambda: AnnotationStore.open(db_path).get(given))
+    assert id_or_error(lambda: modify_at(db_path, given, change)) == expected
 
 
 def test_text_that_looks_like_a_key_is_not_taken_for_one(db_path: Path) -> None:
