@@ -20,7 +20,7 @@ from annotations.search import SearchIndex, count_literal, countable_in_utf8
 from annotations.search_context import hit_dicts
 from annotations.search_pool import WorkerDiedError, can_fork, ordered_map
 from tests.conftest import RunCli
-from tests.test_indexed_collection import _age
+from tests.helpers.collections import age_collection
 from tests.test_indexed_collection import library as library
 
 QUERIES = [
@@ -119,10 +119,10 @@ def test_a_file_rewritten_in_place_is_counted_as_it_is_now_once_indexed(
     monkeypatch.setattr(indexed_module, "POOL_MIN_ARTICLES", 20)
     target = library / "a005.txt"
     target.write_text("Title 5\n\nVietnam, VIETNAM and the Kelvin sign: \u212a\u212a\n", "utf-8")
-    _age(library)
+    age_collection(library)
     assert IndexedCollection.open(library) is None  # changed in place: not trusted …
     Corpus.open(library)  # … until a full open has indexed it
-    _age(library)
+    age_collection(library)
     indexed = IndexedCollection.open(library)
     assert indexed is not None
     try:
