@@ -284,44 +284,36 @@ def _span_unchanged(root: str, span: tuple[int, int]) -> bool:
 
 def _states_unchanged(root: str, states: list[tuple[bytes, int, int]]) -> bool:
     """Whether each file (path relative to `root`) has the recorded (size, mtime_ns)."""
-    try:
-        directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    stat = os.stat
-    try:  # each file's path looked up from the collection's directory, not from /
-        for path, size, mtime_ns in states:
-            found = stat(path, dir_fd=directory)
-            if found.st_size != size or found.st_mtime_ns != mtime_ns:
-                return False
-    except OSError:
-        return False
-    finally:
-        os.close(directory)
-    return True
+    return not any(_changed(root, states))
 
 
 def _changed_rows(root: str, rows: list[BodyRow]) -> set[int]:
     """The positions in `rows` of the articles whose file no longer has the size and
     modification time the index recorded (or cannot be looked at)."""
+    states = ((path, size, mtime_ns) for _id, _rowid, path, _at, _len, size, mtime_ns in rows)
+    return {number for number, changed in enumerate(_changed(root, states)) if changed}
+
+
+def _changed(root: str, states: Iterable[tuple[bytes, int, int]]) -> Iterator[bool]:
+    """For each (path relative to `root`, size, mtime_ns) in turn, whether its file has
+    another size or modification time, or cannot be looked at (a `stat` each, the path
+    looked up from the collection's directory, not from /)."""
     try:
         directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
-        return set(range(len(rows)))
+        yield from (True for _ in states)
+        return
     stat = os.stat
-    changed = set()
     try:
-        for number, (_id, _rowid, path, _at, _length, size, mtime_ns) in enumerate(rows):
+        for path, size, mtime_ns in states:
             try:
                 found = stat(path, dir_fd=directory)
             except OSError:
-                changed.add(number)
+                yield True
                 continue
-            if found.st_size != size or found.st_mtime_ns != mtime_ns:
-                changed.add(number)
+            yield found.st_size != size or found.st_mtime_ns != mtime_ns
     finally:
         os.close(directory)
-    return changed
 
 
 def _unchanged(root: str, scan: CollectionScan) -> bool:
