@@ -34,6 +34,10 @@ KEEP_FREED_BYTES = 256 << 20
 # Blocks up to this size come from the heap (and are kept), not from their own mapping.
 HEAP_BLOCK_BYTES = 32 << 20  # glibc's largest
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)
+WORKER_DIED = (
+    "a worker process stopped before it finished (killed, or out of memory?); "
+    "nothing after what was written came from it"
+)
 Unit = TypeVar("Unit")
 Result = TypeVar("Result")
 
@@ -47,6 +51,57 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+class WorkerPool:
+    """`workers` forked processes (each set up by `initializer(*initargs)`) that run units
+    of work handed to them, until `close` (or the end of a `with` block). The executor forks
+    every worker at the first `submit`, before it starts its own thread: no thread runs at
+    a fork."""
+
+    def __init__(
+        self, workers: int, *, initializer: Callable[..., None], initargs: tuple[Any, ...]
+    ) -> None:
+        self._executor = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=(initializer, initargs),
+        )
+        self._workers = workers
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def submit(self, function: Callable[[Unit], Result], unit: Unit) -> Future[Result]:
+        """Start `function(unit)` in a worker; its result with `result_of`.
+        `WorkerDiedError` if a worker process died already."""
+        try:
+            return self._executor.submit(function, unit)
+        except BrokenProcessPool:
+            raise WorkerDiedError(WORKER_DIED) from None
+
+    def ordered(
+        self, function: Callable[[Unit], Result], units: Iterable[Unit]
+    ) -> Iterator[Result]:
+        """`function(unit)` for each unit, yielded in the order of `units` as each is ready,
+        at most two units per worker under way or waiting. `WorkerDiedError` if a worker
+        process dies."""
+        pending: deque[Future[Result]] = deque()
+        for unit in units:
+            pending.append(self.submit(function, unit))
+            if len(pending) >= 2 * self._workers:
+                yield result_of(pending.popleft())
+        while pending:
+            yield result_of(pending.popleft())
+
+    def close(self) -> None:
+        """Stop the workers: units not started are dropped, running ones end, and so does
+        the executor's thread (for the next fork)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
 def ordered_map(
     function: Callable[[Unit], Result],
     units: Iterable[Unit],
@@ -55,37 +110,18 @@ def ordered_map(
     initializer: Callable[..., None],
     initargs: tuple[Any, ...],
 ) -> Iterator[Result]:
-    """`function(unit)` for each unit, computed by `workers` forked processes (each set up
-    by `initializer(*initargs)`), yielded in the order of `units` as each is ready.
-    `WorkerDiedError` if a worker process dies. (The executor forks every worker before it
-    starts its own thread: no thread runs at a fork.)"""
-    context = multiprocessing.get_context("fork")
-    start = (initializer, initargs)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=start
-    )
-    try:
-        pending: deque[Future[Result]] = deque()
-        for unit in units:
-            pending.append(pool.submit(function, unit))
-            if len(pending) >= 2 * workers:
-                yield _result(pending.popleft())
-        while pending:
-            yield _result(pending.popleft())
-    finally:  # also when the output stops early: the units not started are dropped, the
-        # running ones end, and so does the executor's thread (for the next fork)
-        pool.shutdown(wait=True, cancel_futures=True)
+    """`WorkerPool.ordered` of a pool started for these units and closed after them (also
+    when the output stops early)."""
+    with WorkerPool(workers, initializer=initializer, initargs=initargs) as pool:
+        yield from pool.ordered(function, units)
 
 
-def _result(future: Future[Result]) -> Result:
+def result_of(future: Future[Result]) -> Result:
     """The unit's result; `WorkerDiedError` when its worker (or another) died."""
     try:
         return future.result()
     except BrokenProcessPool:
-        raise WorkerDiedError(
-            "a worker process stopped before it finished (killed, or out of memory?); "
-            "nothing after what was written came from it"
-        ) from None
+        raise WorkerDiedError(WORKER_DIED) from None
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
