@@ -62,6 +62,8 @@ CREATE VIRTUAL TABLE fts USING fts5(
 # An article a search may read: id, rowid, file path (relative, bytes), where its body is in
 # the body file (offset, length) and its file's (size, mtime_ns) when it was indexed.
 BodyRow = tuple[str, int, bytes, int, int, int, int]
+# (rowid, id) of an article: what `matching` gives, for `rows_of` to turn into `BodyRow`s.
+ArticleKey = tuple[int, str]
 _BODY_ROW = "a.id, a.rowid, a.path, b.at, b.length, b.size, b.mtime_ns"
 ARTICLE_COLUMNS = (
     "rowid, path, id, base_id, title, source, date, authors, url, words, format, encoding, "
@@ -178,13 +180,13 @@ class CorpusIndex:
 
     def in_child(self) -> CorpusIndex | None:
         """This index for a forked process (a search worker): a connection of its own
-        (read-only) that reads bodies from the very body file this one reads, so that the
-        body spans this one gave stay right even if the index was rebuilt meanwhile (then
-        the new connection's lookups see the new index: only ever by article id). None
-        when the index cannot be opened."""
+        (read-only), to this index or, when it was rebuilt meanwhile, to the new one with
+        its own body file, so that the rows it looks up (`rows_of`, by rowid or else by
+        article id) and the bodies it reads go together. None when the index cannot be
+        opened."""
         if self.path is None:
             return None
-        return CorpusIndex.reader(self.path, bodies=self._body_file)
+        return CorpusIndex.reader(self.path, like=self) or CorpusIndex.reader(self.path)
 
     @staticmethod
     def _connect(path: Path | None) -> tuple[sqlite3.Connection, BodyFile]:
@@ -312,25 +314,52 @@ class CorpusIndex:
         with self._lock:
             return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
-    def matching(self, groups: TrigramGroups) -> Iterator[BodyRow]:
-        """The `BodyRow` of each article that contains what `groups` asks for (see
+    def matching(self, groups: TrigramGroups) -> Iterator[ArticleKey]:
+        """The `ArticleKey` of each article that contains what `groups` asks for (see
         `trigram_groups`; all of them when there are none), by id, read a chunk at a time.
         The full-text index must be built (`ensure_fts`) for the trigrams to narrow
-        anything. A row says all a search needs to read the body (`read_body`) and check
-        that its file did not change since: no query per article."""
+        anything. Only keys: a search's worker processes look up the rows of theirs
+        (`rows_of`), so the process that hands them out reads as little as it can."""
         if groups and self.fts_ready():
             # The full-text index drives the join: only its rows are looked up.
             yield from self._chunks(
-                f"SELECT {_BODY_ROW} FROM fts CROSS JOIN articles a ON a.rowid = fts.rowid "
-                "CROSS JOIN bodies b ON b.rowid = a.rowid WHERE fts MATCH ? ORDER BY a.id",
+                "SELECT a.rowid, a.id FROM fts CROSS JOIN articles a ON a.rowid = fts.rowid "
+                "WHERE fts MATCH ? ORDER BY a.id",
                 (_fts_query(groups),),
             )
         else:
             yield from self._chunks(
-                f"SELECT {_BODY_ROW} FROM articles a CROSS JOIN bodies b ON b.rowid = a.rowid "
-                "WHERE a.id IS NOT NULL ORDER BY a.id",
-                (),
+                "SELECT rowid, id FROM articles WHERE id IS NOT NULL ORDER BY id", ()
             )
+
+    def rows_of(self, keys: list[ArticleKey]) -> list[BodyRow]:
+        """The `BodyRow` of each article of `keys`, in that order. An article that another
+        process indexed again since its key was read is looked up by its id (its row may
+        have a new rowid); one that is no longer indexed is left out. A row says all a
+        search needs to read the body (`read_bodies`) and check that its file did not
+        change since: no query per article."""
+        rowids = orjson.dumps([rowid for rowid, _ in keys])
+        with self._lock:
+            found = self._db.execute(
+                f"SELECT {_BODY_ROW} FROM json_each(?) j JOIN articles a ON a.rowid = j.value "
+                "JOIN bodies b ON b.rowid = a.rowid ORDER BY j.key",
+                (rowids,),
+            ).fetchall()
+        if len(found) == len(keys) and all(
+            row[0] == key[1] for row, key in zip(found, keys, strict=True)
+        ):
+            return found
+        by_rowid = {row[1]: row for row in found}
+        moved = [article for rowid, article in keys if by_rowid.get(rowid, ("",))[0] != article]
+        by_id = {row[0]: row for row in self.body_rows(moved)}
+        rows = []
+        for rowid, article in keys:
+            row = by_rowid.get(rowid)
+            if row is None or row[0] != article:
+                row = by_id.get(article)
+            if row is not None:
+                rows.append(row)
+        return rows
 
     def body_rows(self, article_ids: list[str]) -> list[BodyRow]:
         """The `BodyRow` of each of the given articles the index has (by id), in that order."""

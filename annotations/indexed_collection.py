@@ -9,6 +9,10 @@ core for a large collection (about 2.5 µs a file): a search must not miss a wor
 to a file the full-text index has not seen. When anything changed, the collection is
 opened in full instead (`Corpus.open`), which indexes what changed.
 
+A search may have that check made by its own worker processes while it asks the index for
+the articles that can match (`open(…, defer_file_check=True)`): nothing is read or printed
+before the check is done, and a collection found changed raises `FilesChangedError`.
+
 A collection the user declared append-only (`newsmark index --append-only`: files are
 added, removed or replaced, never rewritten in place) is trusted when its directories are
 unchanged, without that check. Only the files whose bodies a search reads are checked
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
@@ -33,16 +38,24 @@ from annotations.corpus import (
     parse_article,
     unresolved_id,
 )
-from annotations.corpus_index import BodyRow, CollectionScan, CorpusIndex, split_authors
-from annotations.errors import LibraryNotFoundError, UnknownArticleError
+from annotations.corpus_index import (
+    ArticleKey,
+    BodyRow,
+    CollectionScan,
+    CorpusIndex,
+    split_authors,
+)
+from annotations.errors import LibraryNotFoundError, NewsmarkError, UnknownArticleError
 from annotations.search import (
+    SearchCounts,
     SearchIndex,
     SearchResults,
     count_literal,
+    count_literal_in_block,
     countable_in_utf8,
     search_in_batches,
 )
-from annotations.search_pool import can_fork, ordered_map
+from annotations.search_pool import WorkerPool, can_fork, ordered_map, result_of
 from annotations.search_prefilter import trigram_groups
 from annotations.search_query import is_boolean
 
@@ -54,6 +67,8 @@ BODY_CHUNK = 1_000
 # in units of `UNIT_ARTICLES` articles (about 3.4 MB of text in a news collection).
 POOL_MIN_ARTICLES = 4_000
 UNIT_ARTICLES = 1_000
+# A unit's bodies are counted in one block of the body file up to this size (`_counted`).
+MAX_BLOCK = 64 << 20
 Rendered = TypeVar("Rendered")
 # The collection a worker process searches (`_start_worker`).
 _worker_collection: IndexedCollection | None = None
@@ -62,6 +77,10 @@ STAT_CHUNK = 10_000
 POOL_MIN_FILES = 20_000
 # A worker's connection to the index whose files it checks (`_files_unchanged`).
 _checked_index: CorpusIndex | None = None
+
+
+class FilesChangedError(NewsmarkError):
+    """A file of the collection changed since it was indexed (found by a deferred check)."""
 
 
 class IndexedCollection:
@@ -75,11 +94,18 @@ class IndexedCollection:
         self._index = index
         # Whether the file of each body read is checked (the files were not, at `open`).
         self._check_read = check_read
+        # Whether every file is still to be checked before anything is read (`open`).
+        self._files_unchecked = False
 
     @classmethod
-    def open(cls, root: Path) -> IndexedCollection | None:
+    def open(cls, root: Path, *, defer_file_check: bool = False) -> IndexedCollection | None:
         """The collection at `root` read from its index, or None when there is no index or
-        it may be out of date (then open the collection with `Corpus.open`)."""
+        it may be out of date (then open the collection with `Corpus.open`).
+
+        With `defer_file_check`, a collection with so many files that they are checked on
+        every core is checked by the first read instead (`search_map` checks them in its
+        worker processes while it queries the index), which raises `FilesChangedError`
+        when one changed."""
         root = Path(root)
         cache_path = index_cache_path(root)
         if not root.is_dir() or not cache_path.is_file():
@@ -87,15 +113,18 @@ class IndexedCollection:
         index = CorpusIndex(cache_path)
         scan = index.scan()
         append_only = index.append_only()
+        deferred = defer_file_check and not append_only and _checked_in_pool(index)
         if (
             scan is None
             or not _unchanged(str(root), scan)
             or not index.complete()
-            or not (append_only or _files_unchanged(str(root), index))
+            or not (append_only or deferred or _files_unchanged(str(root), index))
         ):
             index.close()
             return None
-        return cls(root, index, scan, check_read=append_only)
+        collection = cls(root, index, scan, check_read=append_only)
+        collection._files_unchecked = deferred
+        return collection
 
     def close(self) -> None:
         """Close the index."""
@@ -103,6 +132,7 @@ class IndexedCollection:
 
     def listing(self) -> Iterator[dict[str, Any]]:
         """Every article's `ArticleMeta.to_listing()`, by id, without building the objects."""
+        self._check_files()
         for article_id, title, source, date, authors, words in self._index.listing():
             yield {
                 "id": article_id,
@@ -132,9 +162,10 @@ class IndexedCollection:
     ) -> Iterator[SearchResults]:
         """As `Corpus.search_batches`: the matches a batch of articles at a time, in id
         order, reading only the articles the full-text index cannot rule out."""
-        rows = self._candidate_rows(query, regex, case_sensitive, article_ids, prepare)
+        self._check_files()
+        keys = self._candidate_keys(query, regex, case_sensitive, article_ids, prepare)
         return search_in_batches(
-            self._bodies(rows),
+            self._bodies(keys),
             self._body_from_file,
             query,
             regex=regex,
@@ -161,37 +192,70 @@ class IndexedCollection:
         When `POOL_MIN_ARTICLES` or more articles can match, batches of `UNIT_ARTICLES`
         are searched and rendered by `workers` processes (default: one per core), so
         `render` must be picklable (a module's function, or a `functools.partial` of
-        one), and so must its result."""
-        rows = self._candidate_rows(query, regex, case_sensitive, article_ids, prepare)
-        units = iter(lambda: list(islice(rows, UNIT_ARTICLES)), [])
-        first = list(islice(units, -(-POOL_MIN_ARTICLES // UNIT_ARTICLES)))
-        counts_only = counts_only and not regex and not is_boolean(query)
-        search = partial(_search_unit, query, regex, case_sensitive, counts_only, render)
-        workers = workers or os.cpu_count() or 1
-        if sum(map(len, first)) < POOL_MIN_ARTICLES or workers < 2 or not can_fork():
-            yield from (search(self, unit) for unit in chain(first, units))
-            return
-        yield from ordered_map(
-            partial(_worker_unit, search),
-            chain(first, units),
-            workers,
-            initializer=_start_worker,
-            initargs=(self,),  # forked: the collection is the parent's, not a copy made
-        )
+        one), and so must its result.
 
-    def _candidate_rows(
+        Files not checked yet (`open`) are checked by the workers while this process
+        queries the index: `FilesChangedError`, before anything is yielded, when one
+        changed."""
+        workers = workers or os.cpu_count() or 1
+        pool = None
+        if self._files_unchecked and workers >= 2 and can_fork():
+            pool = self._worker_pool(workers)
+        try:
+            checks = None
+            if pool is not None:
+                checks = [pool.submit(_worker_check, span) for span in _check_spans(self._index)]
+            keys = self._candidate_keys(query, regex, case_sensitive, article_ids, prepare)
+            units = iter(lambda: list(islice(keys, UNIT_ARTICLES)), [])
+            first = list(islice(units, -(-POOL_MIN_ARTICLES // UNIT_ARTICLES)))
+            self._check_files(checks)
+            counts_only = counts_only and not regex and not is_boolean(query)
+            search = partial(_search_unit, query, regex, case_sensitive, counts_only, render)
+            if sum(map(len, first)) < POOL_MIN_ARTICLES or (
+                pool is None and (workers < 2 or not can_fork())
+            ):
+                if pool is not None:
+                    pool.close()  # (before the serial search: no idle workers kept)
+                yield from (search(self, unit) for unit in chain(first, units))
+                return
+            pool = pool or self._worker_pool(workers)
+            yield from pool.ordered(partial(_worker_unit, search), chain(first, units))
+        finally:
+            if pool is not None:
+                pool.close()
+
+    def _worker_pool(self, workers: int) -> WorkerPool:
+        """Worker processes for `search_map`, each with a connection of its own to the
+        index (forked: the collection is the parent's, not a copy made)."""
+        return WorkerPool(workers, initializer=_start_worker, initargs=(self,))
+
+    def _check_files(self, checks: list[Future[bool]] | None = None) -> None:
+        """Check every file now if `open` left that to the first read (`checks`: the
+        results of `_worker_check` of each span of `_check_spans`, when the workers of a
+        search made it): `FilesChangedError` when one changed."""
+        if not self._files_unchecked:
+            return
+        if checks is not None:
+            unchanged = all([result_of(check) for check in checks])
+        else:
+            unchanged = _files_unchanged(str(self.root), self._index)
+        if not unchanged:
+            raise FilesChangedError(f"a file of {self.root} changed since it was indexed")
+        self._files_unchecked = False
+
+    def _candidate_keys(
         self,
         query: str,
         regex: bool,
         case_sensitive: bool,
         article_ids: Iterable[str] | None,
         prepare: Callable[[], None] | None,
-    ) -> Iterator[BodyRow]:
-        """The rows (see `CorpusIndex.matching`) of the articles that can match, by id
+    ) -> Iterator[ArticleKey]:
+        """The keys (see `CorpusIndex.matching`) of the articles that can match, by id
         (`InvalidQueryError` for a bad query, before anything is read)."""
         SearchIndex([]).search(query, regex=regex, case_sensitive=case_sensitive)
         if article_ids is not None:
-            return iter(self._rows_of(article_ids))
+            return iter(self._keys_of(article_ids))
         groups = trigram_groups(query, regex=regex, case_sensitive=case_sensitive)
         if (
             groups
@@ -203,6 +267,40 @@ class IndexedCollection:
             self._index.ensure_fts()
         return self._index.matching(groups)
 
+    def _counted(self, rows: list[BodyRow], query: str, case_sensitive: bool) -> SearchCounts:
+        """`count_literal` of the bodies of `rows`: counted in one block read from the body
+        file when they lie close together there (`count_literal_in_block`), as a first
+        index writes neighbouring articles, else body by body."""
+        if rows:
+            low = min(row[3] for row in rows)
+            high = max(row[3] + row[4] for row in rows)
+            if high - low <= min(2 * sum(row[4] for row in rows), MAX_BLOCK):
+                counted = self._counted_in_block(rows, low, high, query, case_sensitive)
+                if counted is not None:
+                    return counted
+        utf8 = countable_in_utf8(query, case_sensitive=case_sensitive)
+        bodies = self._rows_bodies(rows, utf8=utf8)
+        return count_literal(bodies, query, case_sensitive=case_sensitive)
+
+    def _counted_in_block(
+        self, rows: list[BodyRow], low: int, high: int, query: str, case_sensitive: bool
+    ) -> SearchCounts | None:
+        """`_counted` from the bytes [low, high) of the body file, which hold the bodies of
+        `rows` (None when the block cannot be read, or needs counting body by body). The
+        body of a file that changed (`check_read`) is read from the file."""
+        block = self._index.read_bodies([(low, high - low)])[0]
+        if block is None:
+            return None
+        spans = [(row[3] - low, row[4]) for row in rows]
+        found = count_literal_in_block(block, spans, query, case_sensitive=case_sensitive)
+        if found is None:
+            return None
+        if self._check_read:
+            for number in _changed_rows(str(self.root), rows):
+                body = [(rows[number][0], self._body_from_file(rows[number][0]))]
+                found[number] = count_literal(body, query, case_sensitive=case_sensitive).total
+        return SearchCounts({row[0]: n for row, n in zip(rows, found, strict=True) if n})
+
     def _rows_bodies(self, rows: list[BodyRow], *, utf8: bool = False) -> list[tuple[str, Any]]:
         """(id, body) of the articles of `rows`, each as its file holds it now (`utf8`: as
         UTF-8 bytes)."""
@@ -213,16 +311,17 @@ class IndexedCollection:
                 found[number] = (article, text.encode("utf-8") if utf8 else text)
         return found
 
-    def _rows_of(self, article_ids: Iterable[str]) -> list[BodyRow]:
-        """The rows of `matching` for the given ids (or prefixes), by id."""
-        return self._index.body_rows(sorted({self.resolve(i) for i in article_ids}))
+    def _keys_of(self, article_ids: Iterable[str]) -> list[ArticleKey]:
+        """The keys of `matching` for the given ids (or prefixes), by id."""
+        rows = self._index.body_rows(sorted({self.resolve(i) for i in article_ids}))
+        return [(row[1], row[0]) for row in rows]
 
-    def _bodies(self, rows: Iterable[BodyRow]) -> Iterator[tuple[str, str | None]]:
-        """(id, body) of each row; None for an article whose file changed since it was
+    def _bodies(self, keys: Iterable[ArticleKey]) -> Iterator[tuple[str, str | None]]:
+        """(id, body) of each article; None for an article whose file changed since it was
         indexed (`search_in_batches` then reads it from the file)."""
-        rows = iter(rows)
-        for chunk in iter(lambda: list(islice(rows, BODY_CHUNK)), []):
-            yield from self._chunk_bodies(chunk)
+        keys = iter(keys)
+        for chunk in iter(lambda: list(islice(keys, BODY_CHUNK)), []):
+            yield from self._chunk_bodies(self._index.rows_of(chunk))
 
     def _chunk_bodies(self, chunk: list[BodyRow], *, utf8: bool = False) -> list[tuple[str, Any]]:
         """(id, body) of each row, the body None when the index cannot give it (then it is
@@ -253,19 +352,30 @@ def _files_unchanged(root: str, index: CorpusIndex) -> bool:
     range of rowids at a time: on every core when there are many (forked processes, each
     reading its ranges through a connection of its own: for the command line, see
     `can_fork`)."""
-    bound = index.file_rowid_bound()
-    spans = [(low, low + STAT_CHUNK) for low in range(0, bound, STAT_CHUNK)]
-    workers = os.cpu_count() or 1
-    if bound < POOL_MIN_FILES or workers < 2 or not can_fork() or index.path is None:
+    spans = _check_spans(index)
+    if not _checked_in_pool(index) or index.path is None:
         return all(_states_unchanged(root, index.file_states(*span)) for span in spans)
     checked = ordered_map(
         partial(_span_unchanged, root),
         spans,
-        workers,
+        os.cpu_count() or 1,
         initializer=_open_for_check,
         initargs=(index.path,),
     )
     return all(checked)
+
+
+def _check_spans(index: CorpusIndex) -> list[tuple[int, int]]:
+    """The ranges of file rowids that `_files_unchanged` checks one at a time."""
+    bound = index.file_rowid_bound()
+    return [(low, low + STAT_CHUNK) for low in range(0, bound, STAT_CHUNK)]
+
+
+def _checked_in_pool(index: CorpusIndex) -> bool:
+    """Whether the files of the index are checked by worker processes (there are many,
+    and processes can be forked)."""
+    many = index.file_rowid_bound() >= POOL_MIN_FILES and index.path is not None
+    return many and (os.cpu_count() or 1) >= 2 and can_fork()
 
 
 def _open_for_check(path: Path) -> None:
@@ -344,6 +454,16 @@ def _start_worker(parent: IndexedCollection) -> None:
         )
 
 
+def _worker_check(span: tuple[int, int]) -> bool:
+    """In a worker of `search_map`: `_states_unchanged` of the files in a range of rowids
+    (False when the index cannot be read: then it is not trusted)."""
+    if _worker_collection is None:
+        return False
+    return _states_unchanged(
+        str(_worker_collection.root), _worker_collection._index.file_states(*span)
+    )
+
+
 def _worker_unit(search: Callable[[IndexedCollection, Any], Rendered], rows: Any) -> Rendered:
     """In a worker: `search` over the collection the worker was started with."""
     if _worker_collection is None:  # (an error in the set-up would start workers forever)
@@ -358,13 +478,12 @@ def _search_unit(
     counts_only: bool,
     render: Callable[[Any], Rendered],
     collection: IndexedCollection,
-    rows: list[BodyRow],
+    keys: list[ArticleKey],
 ) -> Rendered:
-    """The hits of `query` in the articles of `rows` (or only their counts), rendered."""
+    """The hits of `query` in the articles of `keys` (or only their counts), rendered."""
+    rows = collection._index.rows_of(keys)
     if counts_only:
-        utf8 = countable_in_utf8(query, case_sensitive=case_sensitive)
-        bodies = collection._rows_bodies(rows, utf8=utf8)
-        return render(count_literal(bodies, query, case_sensitive=case_sensitive))
+        return render(collection._counted(rows, query, case_sensitive))
     index = SearchIndex(collection._rows_bodies(rows))
     index.fill_missing(collection._body_from_file)
     return render(index.search(query, regex=regex, case_sensitive=case_sensitive))

@@ -665,6 +665,27 @@ def count_literal(
     return SearchCounts(counts)
 
 
+def count_literal_in_block(
+    block: bytes, spans: Iterable[tuple[int, int]], query: str, *, case_sensitive: bool = False
+) -> list[int] | None:
+    """`count_literal` of bodies that lie in `block` (UTF-8), each given as its (offset,
+    length) there: the occurrences in each, in the order given, counted in the block (one
+    lower-casing, no bytes object per body). None when the bodies need `count_literal`
+    instead: a query that is not `countable_in_utf8`, or a "k" to find in a block holding
+    the Kelvin sign."""
+    if not countable_in_utf8(query, case_sensitive=case_sensitive):
+        return None
+    if case_sensitive:
+        needle = query.encode("utf-8")
+    else:
+        needle = fold_case(query).encode("utf-8")
+        if b"k" in needle and _KELVIN_SIGN in block:
+            return None
+        block = block.lower()
+    count = block.count
+    return [count(needle, at, at + length) for at, length in spans]
+
+
 def countable_in_utf8(query: str, *, case_sensitive: bool) -> bool:
     """Whether `count_literal` may be given bodies as UTF-8 bytes for this query."""
     return (query if case_sensitive else fold_case(query)).isascii()

@@ -83,7 +83,7 @@ def test_a_first_index_keeps_the_bodies_in_the_order_of_ids(tmp_path: Path) -> N
     library = generated_library(tmp_path / "lib", 120)
     Corpus.open(library)
     index = corpus_index.CorpusIndex(index_cache_path(library))
-    rows = list(index.matching([]))
+    rows = index.rows_of(list(index.matching([])))
     assert [row[0] for row in rows] == sorted(row[0] for row in rows)
     assert all(a[3] + a[4] == b[3] for a, b in pairwise(rows))
     index.close()
@@ -176,7 +176,7 @@ def test_two_processes_indexing_at_once_find_every_hit_and_keep_every_body_whole
         assert {article: int(n) for article, n in counts.items()} == expected
     index = corpus_index.CorpusIndex(index_cache_path(library))
     fresh = Corpus.open(library, use_cache=False)
-    rows = list(index.matching([]))
+    rows = index.rows_of(list(index.matching([])))
     bodies = index.read_bodies([(row[3], row[4]) for row in rows])
     indexed = {row[0]: body.decode("utf-8") for row, body in zip(rows, bodies, strict=True) if body}
     assert indexed == {meta.id: fresh.article(meta.id).body for meta in fresh}
@@ -201,7 +201,7 @@ def test_a_file_another_process_indexed_in_the_same_state_is_not_written_again(
     [body_file] = body_files(library)
     size = os.path.getsize(body_file)
     index = corpus_index.CorpusIndex(index_cache_path(library))
-    rowids = {row[1] for row in index.matching([])}
+    rowids = {rowid for rowid, _id in index.matching([])}
     entries = [
         indexing.index_file(
             indexing.FileJob(str(p), p.name, p.stat().st_size, p.stat().st_mtime_ns)
@@ -210,5 +210,26 @@ def test_a_file_another_process_indexed_in_the_same_state_is_not_written_again(
     ]  # what a second process parsed meanwhile, in the same states
     assert index.update(entries, ())
     assert os.path.getsize(body_file) == size  # no body written twice
-    assert {row[1] for row in index.matching([])} == rowids  # nothing replaced
+    assert {rowid for rowid, _id in index.matching([])} == rowids  # nothing replaced
+    index.close()
+
+
+def test_rows_of_keys_follow_articles_indexed_again_by_another_process(tmp_path: Path) -> None:
+    """A search's workers look up the rows of the keys their parent read: an article that
+    another process indexed again meanwhile is found with its new body, one whose file was
+    deleted is left out."""
+    library = generated_library(tmp_path / "lib", 30)
+    Corpus.open(library)
+    index = corpus_index.CorpusIndex(index_cache_path(library))
+    keys = list(index.matching([]))
+    before = {row[0]: row[1] for row in index.rows_of(keys)}
+    changed, deleted = sorted(library.glob("*.txt"))[3:5]
+    changed.write_text("Title 3\n\nwritten again\n", "utf-8")
+    deleted.unlink()
+    Corpus.open(library)  # "the other process"
+    rows = index.rows_of(keys)
+    assert [row[0] for row in rows] == [a for _, a in keys if a != deleted.stem]
+    [again] = [row for row in rows if row[0] == changed.stem]
+    assert again[1] != before[changed.stem]  # indexed again: a row of its own
+    assert index.read_bodies([(again[3], again[4])]) == [b"written again"]
     index.close()

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from annotations import indexed_collection
 from annotations import search as search_module
 from annotations.corpus import Corpus
 from annotations.errors import UnknownArticleError
-from annotations.indexed_collection import IndexedCollection
+from annotations.indexed_collection import FilesChangedError, IndexedCollection
+from annotations.search_pool import can_fork
 from tests.conftest import RunCli
 from tests.helpers.collections import AN_HOUR_AGO, age_collection
 
@@ -119,11 +121,29 @@ def test_not_trusted_right_after_a_change(library: Path) -> None:
     assert IndexedCollection.open(library) is None
 
 
+def check_files_in_search_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, a search over the library checks its files in its own worker processes
+    (`IndexedCollection.open(…, defer_file_check=True)`), in several ranges, and searches
+    in units of a few articles."""
+    monkeypatch.setattr(indexed_collection, "POOL_MIN_FILES", 10)
+    monkeypatch.setattr(indexed_collection, "STAT_CHUNK", 7)
+    monkeypatch.setattr(indexed_collection, "POOL_MIN_ARTICLES", 20)
+    monkeypatch.setattr(indexed_collection, "UNIT_ARTICLES", 9)
+
+
+@pytest.mark.parametrize("checked_by_the_search", [False, True])
 def test_a_file_rewritten_in_place_is_searched_as_it_is_now(
-    library: Path, run_cli: RunCli, db_path: Path
+    library: Path,
+    run_cli: RunCli,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    checked_by_the_search: bool,
 ) -> None:
     """A word added to a file in place (its directory untouched) is found: the full-text
-    index never saw it, so the index is not trusted until it has (found by a tester)."""
+    index never saw it, so the index is not trusted until it has (found by a tester),
+    whether the files are checked as the index is opened or by the search's workers."""
+    if checked_by_the_search:
+        check_files_in_search_workers(monkeypatch)
     assert IndexedCollection.open(library) is not None
     target = library / "a005.txt"
     old_words = set(target.read_text("utf-8").split()[2:])
@@ -172,12 +192,49 @@ def test_cli_list_and_search_through_the_index(
         run_cli(*common, "search", "x", "--count", "--limit", "2")
 
 
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+def test_a_search_checks_the_files_before_it_gives_anything(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_files_in_search_workers(monkeypatch)
+    expected = Corpus.open(library).search("rail").counts()
+    deferred = IndexedCollection.open(library, defer_file_check=True)
+    assert deferred is not None
+    try:
+        found = deferred.search_map("rail", _counts, workers=2, counts_only=True)
+        assert {k: v for part in found for k, v in part.items()} == expected
+    finally:
+        deferred.close()
+    target = sorted(library.glob("*.txt"))[-1]  # in the last range checked
+    state = target.stat()
+    target.write_bytes(target.read_bytes().replace(b" ", b"_", 1))  # same size, in place
+    os.utime(target, ns=(state.st_atime_ns, state.st_mtime_ns + 1_000))
+    os.utime(library, (AN_HOUR_AGO, AN_HOUR_AGO))
+    for workers in (2, 1):  # checked by the search's workers, or here
+        deferred = IndexedCollection.open(library, defer_file_check=True)
+        assert deferred is not None  # the check is left to the search …
+        try:
+            searched = deferred.search_map("rail", _counts, workers=workers, counts_only=True)
+            with pytest.raises(FilesChangedError):
+                next(searched)  # … which gives nothing from a changed collection
+            with pytest.raises(FilesChangedError):
+                next(iter(deferred.listing()))
+            with pytest.raises(FilesChangedError):
+                next(iter(deferred.search_batches("rail")))
+        finally:
+            deferred.close()
+    assert IndexedCollection.open(library) is None  # checked at once
+
+
+def _counts(results: object) -> dict[str, int]:
+    """The hits per article of a batch (a module function: sent to the search's workers)."""
+    return results.counts()  # type: ignore[attr-defined,no-any-return]
+
+
 @pytest.mark.parametrize("on_every_core", [False, True])
 def test_every_file_is_checked_before_the_index_is_trusted(
     library: Path, monkeypatch: pytest.MonkeyPatch, on_every_core: bool
 ) -> None:
-    from annotations import indexed_collection
-
     if on_every_core:  # forked processes check a chunk each
         monkeypatch.setattr(indexed_collection, "POOL_MIN_FILES", 10)
         monkeypatch.setattr(indexed_collection, "STAT_CHUNK", 7)  # ranges of rowids

@@ -16,9 +16,14 @@ from hypothesis import strategies as st
 from annotations import indexed_collection as indexed_module
 from annotations.corpus import Corpus
 from annotations.indexed_collection import IndexedCollection
-from annotations.search import SearchIndex, count_literal, countable_in_utf8
+from annotations.search import (
+    SearchIndex,
+    count_literal,
+    count_literal_in_block,
+    countable_in_utf8,
+)
 from annotations.search_context import hit_dicts
-from annotations.search_pool import WorkerDiedError, can_fork, ordered_map
+from annotations.search_pool import WorkerDiedError, WorkerPool, can_fork, ordered_map
 from tests.conftest import RunCli
 from tests.helpers.collections import age_collection
 from tests.test_indexed_collection import library as library
@@ -41,11 +46,12 @@ def spy_on_pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The number of workers of each pool `search_map` starts, from now on."""
     started: list[int] = []
 
-    def spy(function: Any, units: Any, workers: int, **options: Any) -> Any:
-        started.append(workers)
-        return ordered_map(function, units, workers, **options)
+    class SpiedPool(WorkerPool):
+        def __init__(self, workers: int, **options: Any) -> None:
+            started.append(workers)
+            super().__init__(workers, **options)
 
-    monkeypatch.setattr(indexed_module, "ordered_map", spy)
+    monkeypatch.setattr(indexed_module, "WorkerPool", SpiedPool)
     return started
 
 
@@ -183,6 +189,34 @@ def test_counting_body_by_body_counts_as_the_search(
         found = count_literal(encoded, query, case_sensitive=case_sensitive)
         assert found.counts() == expected
         assert found.total == sum(expected.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    bodies=st.lists(TEXT, max_size=4),
+    gaps=st.lists(TEXT, min_size=5, max_size=5),
+    query=st.text(alphabet="akKi\u212a\u0130\u03c3\u00e9 ", min_size=1, max_size=3),
+    case_sensitive=st.booleans(),
+)
+def test_counting_in_a_block_counts_as_body_by_body(
+    bodies: list[str], gaps: list[str], query: str, case_sensitive: bool
+) -> None:
+    """Bodies that lie in one block (with other bytes between them, as in a body file
+    holding bodies of articles indexed again) are counted as each on its own."""
+    block, spans = gaps[0].encode("utf-8"), []
+    for body, gap in zip(bodies, gaps[1:], strict=False):
+        encoded = body.encode("utf-8")
+        spans.append((len(block), len(encoded)))
+        block += encoded + gap.encode("utf-8")
+    found = count_literal_in_block(block, spans, query, case_sensitive=case_sensitive)
+    named = [(f"a{number}", body) for number, body in enumerate(bodies)]
+    expected = count_literal(named, query, case_sensitive=case_sensitive).counts()
+    if found is None:  # left to the count body by body: only for these
+        assert not countable_in_utf8(query, case_sensitive=case_sensitive) or (
+            "k" in query.lower() and "\u212a" in "".join(gaps) + "".join(bodies)
+        )
+    else:
+        assert {f"a{n}": count for n, count in enumerate(found) if count} == expected
 
 
 def _die_at_three(unit: int) -> int:

@@ -174,14 +174,16 @@ class CliContext:
                 print(f"newsmark: {notice}", file=sys.stderr)
         return self._corpus
 
-    def collection(self) -> Corpus | IndexedCollection:
+    def collection(self, *, defer_file_check: bool = False) -> Corpus | IndexedCollection:
         """For commands that go through the articles once (`list`, `search`): the
         collection read from its index when that is current (no metadata objects built,
-        no file looked at), else the opened collection. Notices go to stderr."""
+        no file looked at), else the opened collection. Notices go to stderr.
+        `defer_file_check`: see `IndexedCollection.open` (the caller handles
+        `FilesChangedError` by using `corpus` instead)."""
         if self._corpus is None:
             from annotations.indexed_collection import IndexedCollection
 
-            indexed = IndexedCollection.open(self.library)
+            indexed = IndexedCollection.open(self.library, defer_file_check=defer_file_check)
             if indexed is not None:
                 for notice in indexed.notices:
                     print(f"newsmark: {notice}", file=sys.stderr)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from annotations.text import safe_name
@@ -15,6 +15,8 @@ from tui.cli.output import JsonArrayWriter, json_items, write_bytes
 from tui.wording import count_noun
 
 if TYPE_CHECKING:
+    from annotations.corpus import Corpus
+    from annotations.indexed_collection import IndexedCollection
     from annotations.search import SearchCounts, SearchResults
 
 
@@ -123,9 +125,26 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     Hits are printed as they are found, a batch of articles at a time (batches searched
     on every core when there are many); the count of every match (for a literal query)
     comes at the end."""
+    from annotations.indexed_collection import FilesChangedError, IndexedCollection
+
+    collection = ctx.collection(defer_file_check=True)
+    try:
+        printed = _searched(args, collection)
+        first = next(printed, None)  # (a changed file is found before anything is printed)
+    except FilesChangedError:  # then the collection is opened in full, which indexes it
+        if isinstance(collection, IndexedCollection):
+            collection.close()
+        printed = _searched(args, ctx.corpus)
+        first = next(printed, None)
+    return _print_search(args, printed if first is None else chain([first], printed))
+
+
+def _searched(
+    args: argparse.Namespace, collection: Corpus | IndexedCollection
+) -> Iterator[Printed]:
+    """What `search` prints of each batch of the search in `collection`."""
     from annotations.indexed_collection import IndexedCollection
 
-    collection = ctx.collection()
     options = {
         "regex": args.regex,
         "case_sensitive": args.case_sensitive,
@@ -133,11 +152,14 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
         "prepare": _building_search_index,
     }
     render = partial(_render_counts if args.count else _render_hits, as_json=args.json)
-    printed: Iterable[Printed]
     if args.limit is None and isinstance(collection, IndexedCollection):
-        printed = collection.search_map(args.query, render, counts_only=args.count, **options)
+        yield from collection.search_map(args.query, render, counts_only=args.count, **options)
     else:
-        printed = map(render, collection.search_batches(args.query, limit=args.limit, **options))
+        yield from map(render, collection.search_batches(args.query, limit=args.limit, **options))
+
+
+def _print_search(args: argparse.Namespace, printed: Iterable[Printed]) -> int:
+    """Print the batches of a search as they come, then the summary; the exit status."""
     writer = JsonArrayWriter() if args.json else None
     shown = total = articles = 0
     complete = True
