@@ -4,10 +4,11 @@ loop for a million hits.
 `SearchHit.context` (the match with about `CONTEXT_CHARS` characters of its article each
 side, cut on whole words, "…" where it was cut, newlines as spaces) works out each hit's
 context on its own with regular expressions, and a hit object, its context and its printed
-line or JSON object each cost a loop over the hits. Here a batch's joined text has its
-newlines made spaces once, and one loop finds each cut with a few string methods on the
-slice it falls in and makes what is printed. The contexts are the same strings, character
-for character (`tests/test_search_context.py` compares them on tricky text).
+line or JSON object each cost a loop over the hits. Here one loop finds each cut with a few
+string methods on the slice it falls in and makes what is printed, newlines made spaces in
+that context only (a batch with few hits is mostly text no hit shows). The contexts are the
+same strings, character for character (`tests/test_search_context.py` compares them on
+tricky text).
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
     of the cut) starts after the first whitespace after the cut and ends at the last one
     before it, if any; cut elsewhere, it leaves out the whitespace at the cut. Whitespace
     is what `str.split()` and `str.strip()` see (`\\s` in `re`); a newline, shown as a
-    space, is whitespace either way, so the cuts are found in the text as shown."""
-    flat = results.text.replace("\n", " ")
+    space, is whitespace either way, so the cuts found in the text are those of the text
+    as shown."""
+    text = results.text
     printed: list[Any] = []
     add = printed.append
     for article, base, body_end, spans in results.by_article():
@@ -50,8 +52,8 @@ def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
             low = start - CONTEXT_CHARS
             if low > base:
                 before = ELLIPSIS
-                cut = flat[low:start]
-                if ((char := flat[low - 1]).isalnum() or char == "_") and (
+                cut = text[low:start]
+                if ((char := text[low - 1]).isalnum() or char == "_") and (
                     (char := cut[0]).isalnum() or char == "_"
                 ):
                     word = cut.split(None, 1)[0]  # the cut word, to the first whitespace
@@ -64,8 +66,8 @@ def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
             high = end + CONTEXT_CHARS
             if high < body_end:
                 after = ELLIPSIS
-                cut = flat[end:high]
-                if ((char := flat[high]).isalnum() or char == "_") and (
+                cut = text[end:high]
+                if ((char := text[high]).isalnum() or char == "_") and (
                     (char := cut[-1]).isalnum() or char == "_"
                 ):
                     word = cut.rsplit(None, 1)[-1]  # the cut word, from the last whitespace
@@ -75,8 +77,9 @@ def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
                     high = end + len(cut.rstrip())
             else:
                 after, high = "", body_end
+            shown = text[low:high].replace("\n", " ")
             if as_json:
-                context = f"{before}{flat[low:high]}{after}"
+                context = f"{before}{shown}{after}"
                 add(
                     {
                         "article": article,
@@ -86,5 +89,5 @@ def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
                     }
                 )
             else:
-                add(f"{lead}{start - base}\t{before}{flat[low:high]}{after}\n")
+                add(f"{lead}{start - base}\t{before}{shown}{after}\n")
     return printed
