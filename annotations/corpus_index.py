@@ -21,6 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 import orjson
 
 from annotations.body_file import BodyFile, MemoryBodies, Span, decoded
+from annotations.errors import IndexChangingError
 from annotations.indexing import IndexedFile
 from annotations.priority import give_way
 from annotations.search_prefilter import TrigramGroups
@@ -40,6 +42,9 @@ COMMIT_FILES = 5_000
 INSERT_FILES = 500  # files written by one executemany per table
 BULK_CACHE_SIZE = -16_384  # PRAGMA cache_size while updating (negative: in KiB), 16 MiB
 ROWS_BETWEEN_GIVING_WAY = 8_192  # (see `article_tuples`)
+# How long `rows_of` waits for another process to give re-indexed articles their ids.
+IDS_WAIT_S = 60.0
+IDS_POLL_S = 0.05
 AUTHOR_SEPARATOR = "\x1f"
 _TABLES = ("meta", "files", "articles", "bodies", "fts")
 _SCHEMA = """
@@ -143,9 +148,7 @@ class CorpusIndex:
         self._pending_removals = 0
 
     @classmethod
-    def reader(
-        cls, path: Path, *, like: CorpusIndex | None = None, bodies: BodyFile | None = None
-    ) -> CorpusIndex | None:
+    def reader(cls, path: Path, *, like: CorpusIndex | None = None) -> CorpusIndex | None:
         """Another connection to the index at `path`, which exists and is being written by
         the first one: read-only, and never checked, rebuilt or thrown away as `__init__`
         may do (which would be wrong while another connection writes it). None when it
@@ -153,8 +156,7 @@ class CorpusIndex:
 
         With `like` (the connection that read rowids or body spans the new one is to be
         given): None unless the index at `path` is still the one `like` reads (not rebuilt
-        since), and the new connection counts removals from where `like` started. With
-        `bodies`: the body file it reads (see `in_child`), instead of the one the index names."""
+        since), and the new connection counts removals from where `like` started."""
         db = None
         try:
             db = sqlite3.connect(path, check_same_thread=False, timeout=30)
@@ -163,8 +165,7 @@ class CorpusIndex:
             if like is not None and body_path != like._body_file.path:
                 db.close()
                 return None
-            if bodies is None:
-                bodies = BodyFile(body_path, writable=False)
+            bodies = BodyFile(body_path, writable=False)
         except (sqlite3.Error, OSError, ValueError):
             if db is not None:
                 db.close()
@@ -180,13 +181,12 @@ class CorpusIndex:
 
     def in_child(self) -> CorpusIndex | None:
         """This index for a forked process (a search worker): a connection of its own
-        (read-only), to this index or, when it was rebuilt meanwhile, to the new one with
-        its own body file, so that the rows it looks up (`rows_of`, by rowid or else by
-        article id) and the bodies it reads go together. None when the index cannot be
-        opened."""
+        (read-only) that counts removals from where this one started (`others_removed`).
+        None when the index was rebuilt since (open the new one with `reader`: its rows
+        and body file go together) or cannot be opened."""
         if self.path is None:
             return None
-        return CorpusIndex.reader(self.path, like=self) or CorpusIndex.reader(self.path)
+        return CorpusIndex.reader(self.path, like=self)
 
     @staticmethod
     def _connect(path: Path | None) -> tuple[sqlite3.Connection, BodyFile]:
@@ -335,9 +335,25 @@ class CorpusIndex:
     def rows_of(self, keys: list[ArticleKey]) -> list[BodyRow]:
         """The `BodyRow` of each article of `keys`, in that order. An article that another
         process indexed again since its key was read is looked up by its id (its row may
-        have a new rowid); one that is no longer indexed is left out. A row says all a
-        search needs to read the body (`read_bodies`) and check that its file did not
-        change since: no query per article."""
+        have a new rowid), waiting while that process has not given the new rows their
+        ids yet (`IndexChangingError` after `IDS_WAIT_S`); one that is no longer indexed
+        is left out. A row says all a search needs to read the body (`read_bodies`) and
+        check that its file did not change since: no query per article."""
+        waited = 0.0
+        while True:
+            rows, whole = self._rows_of_keys(keys)
+            if whole or self.complete():
+                return rows
+            if waited >= IDS_WAIT_S:
+                raise IndexChangingError(
+                    "another newsmark process was indexing the collection throughout the "
+                    "search and some articles could not be read; search again when it is done"
+                )
+            time.sleep(IDS_POLL_S)
+            waited += IDS_POLL_S
+
+    def _rows_of_keys(self, keys: list[ArticleKey]) -> tuple[list[BodyRow], bool]:
+        """`rows_of` as the index is now, and whether every key was found."""
         rowids = orjson.dumps([rowid for rowid, _ in keys])
         with self._lock:
             found = self._db.execute(
@@ -348,7 +364,7 @@ class CorpusIndex:
         if len(found) == len(keys) and all(
             row[0] == key[1] for row, key in zip(found, keys, strict=True)
         ):
-            return found
+            return found, True
         by_rowid = {row[1]: row for row in found}
         moved = [article for rowid, article in keys if by_rowid.get(rowid, ("",))[0] != article]
         by_id = {row[0]: row for row in self.body_rows(moved)}
@@ -359,7 +375,7 @@ class CorpusIndex:
                 row = by_id.get(article)
             if row is not None:
                 rows.append(row)
-        return rows
+        return rows, len(rows) == len(keys)
 
     def body_rows(self, article_ids: list[str]) -> list[BodyRow]:
         """The `BodyRow` of each of the given articles the index has (by id), in that order."""

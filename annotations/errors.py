@@ -15,6 +15,11 @@ class IndexNotWritableError(NewsmarkError):
     """The collection's index cannot be kept on disk (its cache directory is not writable)."""
 
 
+class IndexChangingError(NewsmarkError):
+    """Another process kept the collection's index half-written for too long (a search
+    waited for the articles it re-indexed to get their ids back)."""
+
+
 class UnknownArticleError(NewsmarkError):
     """No article (or more than one, for a prefix) matches the given id."""
 

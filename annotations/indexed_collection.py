@@ -10,8 +10,10 @@ to a file the full-text index has not seen. When anything changed, the collectio
 opened in full instead (`Corpus.open`), which indexes what changed.
 
 A search may have that check made by its own worker processes while it asks the index for
-the articles that can match (`open(…, defer_file_check=True)`): nothing is read or printed
-before the check is done, and a collection found changed raises `FilesChangedError`.
+the articles that can match (`open(…, defer_file_check=True)`): no result is given before
+the check is done, and a collection found changed raises `FilesChangedError`. The check
+is against the index the search asked: a worker finding that another process replaced
+articles in it since (or rebuilt it) does not trust it either.
 
 A collection the user declared append-only (`newsmark index --append-only`: files are
 added, removed or replaced, never rewritten in place) is trusted when its directories are
@@ -70,8 +72,10 @@ UNIT_ARTICLES = 1_000
 # A unit's bodies are counted in one block of the body file up to this size (`_counted`).
 MAX_BLOCK = 64 << 20
 Rendered = TypeVar("Rendered")
-# The collection a worker process searches (`_start_worker`).
+# The collection a worker process searches (`_start_worker`), and whether its index is the
+# one its parent read (not rebuilt since).
 _worker_collection: IndexedCollection | None = None
+_worker_reads_parents_index = False
 # Files are checked a chunk at a time, on every core from this many (`_files_unchanged`).
 STAT_CHUNK = 10_000
 POOL_MIN_FILES = 20_000
@@ -444,31 +448,38 @@ def _unchanged(root: str, scan: CollectionScan) -> bool:
 
 def _start_worker(parent: IndexedCollection) -> None:
     """Set up a worker process of `search_map` (forked from the parent): a connection of
-    its own to the index, reading bodies from the parent's body file, where the spans the
-    parent sends point."""
-    global _worker_collection
-    index = parent._index.in_child()  # None: each unit says so (`_worker_unit`)
-    if index is not None:
+    its own to the index the parent read, or to the index that replaced it (rebuilt
+    meanwhile: the rows of the parent's keys are then looked up by id there)."""
+    global _worker_collection, _worker_reads_parents_index
+    index = parent._index.in_child()
+    _worker_reads_parents_index = index is not None
+    if index is None and parent._index.path is not None:
+        index = CorpusIndex.reader(parent._index.path)
+    if index is not None:  # (else each unit says so: `_worker_unit`)
         _worker_collection = IndexedCollection(
             parent.root, index, CollectionScan(0, (), ()), check_read=parent._check_read
         )
 
 
 def _worker_check(span: tuple[int, int]) -> bool:
-    """In a worker of `search_map`: `_states_unchanged` of the files in a range of rowids
-    (False when the index cannot be read: then it is not trusted)."""
-    if _worker_collection is None:
+    """In a worker of `search_map`: `_states_unchanged` of the files in a range of rowids,
+    as the index the parent read records them. False when that cannot be told: the index
+    cannot be read, was rebuilt, or another process replaced articles in it since the
+    parent opened it (the files would be checked against entries the parent's query did
+    not see: a word added to a file before the search, indexed by another process while
+    the parent queried the old full-text index, would be missed)."""
+    if _worker_collection is None or not _worker_reads_parents_index:
         return False
-    return _states_unchanged(
-        str(_worker_collection.root), _worker_collection._index.file_states(*span)
-    )
+    index = _worker_collection._index
+    unchanged = _states_unchanged(str(_worker_collection.root), index.file_states(*span))
+    return unchanged and index.others_removed() is None
 
 
-def _worker_unit(search: Callable[[IndexedCollection, Any], Rendered], rows: Any) -> Rendered:
+def _worker_unit(search: Callable[[IndexedCollection, Any], Rendered], keys: Any) -> Rendered:
     """In a worker: `search` over the collection the worker was started with."""
     if _worker_collection is None:  # (an error in the set-up would start workers forever)
         raise LibraryNotFoundError("the collection's index went away during the search")
-    return search(_worker_collection, rows)
+    return search(_worker_collection, keys)
 
 
 def _search_unit(

@@ -87,6 +87,9 @@ def test_a_file_rewritten_in_place_is_never_misquoted(
     target = library / "a010.txt"
     assert target.read_text("utf-8").count("Vietnam") > 0
     _rewrite_in_place(target, "Title 10\n\nxx Vietnam yy\n")
+    counted_in_block = library / "a011.txt"  # (another count than the index's body has)
+    many = counted_in_block.read_text("utf-8").count("Vietnam") + 3
+    _rewrite_in_place(counted_in_block, "Title 11\n\n" + "Vietnam " * many + "\n")
     for on_every_core in (False, True):
         if on_every_core:  # batches searched by forked workers
             monkeypatch.setattr(indexed_collection, "POOL_MIN_ARTICLES", 2)
@@ -99,6 +102,7 @@ def test_a_file_rewritten_in_place_is_never_misquoted(
         assert hits  # the other articles still found
         counted = _cli(run_cli, library, db_path, "search", "Vietnam", "--count")
         assert "a010\t1" in counted.out.splitlines()
+        assert f"a011\t{many}" in counted.out.splitlines()
 
 
 def test_what_append_only_gives_up_and_how_index_mends_it(

@@ -10,6 +10,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import threading
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from annotations import corpus_index, indexing
 from annotations.body_file import BodyFile, MemoryBodies
 from annotations.corpus import Corpus, index_cache_path
+from annotations.errors import IndexChangingError
 from annotations.search import fold_case
 from tests.conftest import REPO_ROOT, RunCli
 
@@ -232,4 +234,36 @@ def test_rows_of_keys_follow_articles_indexed_again_by_another_process(tmp_path:
     [again] = [row for row in rows if row[0] == changed.stem]
     assert again[1] != before[changed.stem]  # indexed again: a row of its own
     assert index.read_bodies([(again[3], again[4])]) == [b"written again"]
+    index.close()
+
+
+def test_rows_of_waits_while_another_process_gives_re_indexed_articles_their_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Found by a reviewer.) Another process re-indexing an article commits its new rows
+    before their ids: a search's worker looking up the article by id meanwhile waits for
+    them, where it dropped the article; too long a wait is an error, not a silent miss."""
+    library = generated_library(tmp_path / "lib", 30)
+    Corpus.open(library)
+    index = corpus_index.CorpusIndex(index_cache_path(library))
+    keys = list(index.matching([]))
+    changed = sorted(library.glob("*.txt"))[3]
+    changed.write_text("Title 3\n\nwritten again\n", "utf-8")
+    state = changed.stat()
+    other = corpus_index.CorpusIndex(index_cache_path(library))  # half-way through an open
+    job = indexing.FileJob(str(changed), changed.name, state.st_size, state.st_mtime_ns)
+    assert other.update([indexing.index_file(job)], ())
+    assert not index.complete()  # its new rows have no ids yet
+    monkeypatch.setattr(corpus_index, "IDS_WAIT_S", 0.2)
+    with pytest.raises(IndexChangingError):
+        index.rows_of(keys)
+    monkeypatch.setattr(corpus_index, "IDS_WAIT_S", 30.0)
+    finishing = threading.Timer(0.3, Corpus.open, (library,))
+    finishing.start()  # the other process gives the ids
+    rows = index.rows_of(keys)
+    finishing.join()
+    assert [row[0] for row in rows] == [article for _, article in keys]
+    [again] = [row for row in rows if row[0] == changed.stem]
+    assert index.read_bodies([(again[3], again[4])]) == [b"written again"]
+    other.close()
     index.close()

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from annotations import indexed_collection
 from annotations import search as search_module
 from annotations.corpus import Corpus
+from annotations.corpus_index import CorpusIndex
 from annotations.errors import UnknownArticleError
 from annotations.indexed_collection import FilesChangedError, IndexedCollection
 from annotations.search_pool import can_fork
@@ -152,7 +155,9 @@ def test_a_file_rewritten_in_place_is_searched_as_it_is_now(
     os.utime(library, (AN_HOUR_AGO, AN_HOUR_AGO))  # the directory looks untouched
     assert IndexedCollection.open(library) is None  # a file changed: not trusted
     common = ("--library", str(library), "--db", str(db_path), "search")
-    assert run_cli(*common, "wombatfestival").out.startswith("a005\t")
+    found = run_cli(*common, "wombatfestival")
+    assert found.out.startswith("a005\t")
+    assert found.err.count("skipped broken.txt") == 1  # (not again from the full open)
     target.write_text("Title 5\n\nnothing but zebras here\n", "utf-8")
     age_collection(library)
     assert IndexedCollection.open(library) is None
@@ -247,3 +252,41 @@ def test_every_file_is_checked_before_the_index_is_trusted(
     os.utime(last, ns=(state.st_atime_ns, state.st_mtime_ns + 1_000))
     os.utime(library, (AN_HOUR_AGO, AN_HOUR_AGO))
     assert IndexedCollection.open(library) is None
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+def test_a_file_indexed_by_another_process_during_the_check_is_not_missed(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Found by a reviewer.) A word added in place before the search; while the search's
+    workers check the files, another process indexes the change. The files then match the
+    index the workers read, but the parent asked the full-text index from before: the
+    search must not trust it, and find nothing."""
+    check_files_in_search_workers(monkeypatch)
+    monkeypatch.setattr(indexed_collection, "STAT_CHUNK", 64)  # two ranges: one a worker
+    with (library / "a118.txt").open("a", encoding="utf-8") as appended:
+        appended.write("\nA wombatfestival.\n")
+    os.utime(library, (AN_HOUR_AGO, AN_HOUR_AGO))  # the directory looks untouched
+    real_states = CorpusIndex.file_states
+
+    def late_states(self: CorpusIndex, low: int, high: int) -> list[tuple[bytes, int, int]]:
+        time.sleep(1.0)  # (in the workers) read after the other process indexed the change
+        return real_states(self, low, high)
+
+    real_keys = IndexedCollection._candidate_keys
+
+    def keys_then_another_process(self: IndexedCollection, *args: Any) -> Any:
+        keys = list(real_keys(self, *args))  # the old full-text index: no such word
+        Corpus.open(library)  # "another process" indexes the change
+        return iter(keys)
+
+    monkeypatch.setattr(CorpusIndex, "file_states", late_states)
+    monkeypatch.setattr(IndexedCollection, "_candidate_keys", keys_then_another_process)
+    deferred = IndexedCollection.open(library, defer_file_check=True)
+    assert deferred is not None
+    try:
+        searched = deferred.search_map("wombatfestival", _counts, workers=2, counts_only=True)
+        with pytest.raises(FilesChangedError):
+            next(searched)
+    finally:
+        deferred.close()

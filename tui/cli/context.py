@@ -121,6 +121,12 @@ class VersionAction(argparse.Action):
         parser.exit()
 
 
+def print_notices(notices: list[str]) -> None:
+    """A collection's notices (skipped files etc.) on stderr, a line each."""
+    for notice in notices:
+        print(f"newsmark: {notice}", file=sys.stderr)
+
+
 @dataclass
 class CliContext:
     """Resolved paths plus the corpus and store, each opened lazily and at most once."""
@@ -170,23 +176,23 @@ class CliContext:
             # Its (possibly millions of) long-lived objects need no more scans by the cyclic
             # garbage collector, which otherwise re-scans them while the command runs.
             gc.freeze()
-            for notice in self._corpus.notices:
-                print(f"newsmark: {notice}", file=sys.stderr)
+            print_notices(self._corpus.notices)
         return self._corpus
 
     def collection(self, *, defer_file_check: bool = False) -> Corpus | IndexedCollection:
         """For commands that go through the articles once (`list`, `search`): the
         collection read from its index when that is current (no metadata objects built,
         no file looked at), else the opened collection. Notices go to stderr.
-        `defer_file_check`: see `IndexedCollection.open` (the caller handles
-        `FilesChangedError` by using `corpus` instead)."""
+        `defer_file_check`: see `IndexedCollection.open`; the caller handles
+        `FilesChangedError` by using `corpus` instead, and prints the notices of the
+        collection read from its index (`print_notices`) once its files are checked."""
         if self._corpus is None:
             from annotations.indexed_collection import IndexedCollection
 
             indexed = IndexedCollection.open(self.library, defer_file_check=defer_file_check)
             if indexed is not None:
-                for notice in indexed.notices:
-                    print(f"newsmark: {notice}", file=sys.stderr)
+                if not defer_file_check:
+                    print_notices(indexed.notices)
                 return indexed
         return self.corpus
 

@@ -10,7 +10,7 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, NamedTuple
 
 from annotations.text import safe_name
-from tui.cli.context import CliContext, common_options, positive_int
+from tui.cli.context import CliContext, common_options, positive_int, print_notices
 from tui.cli.output import JsonArrayWriter, json_items, write_bytes
 from tui.wording import count_noun
 
@@ -130,7 +130,9 @@ def search_collection(args: argparse.Namespace, ctx: CliContext) -> int:
     collection = ctx.collection(defer_file_check=True)
     try:
         printed = _searched(args, collection)
-        first = next(printed, None)  # (a changed file is found before anything is printed)
+        first = next(printed, None)  # (a changed file is found before any result)
+        if isinstance(collection, IndexedCollection):
+            print_notices(collection.notices)
     except FilesChangedError:  # then the collection is opened in full, which indexes it
         if isinstance(collection, IndexedCollection):
             collection.close()
