@@ -14,6 +14,8 @@ from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
+from annotations.priority import let_interface_run
+
 if TYPE_CHECKING:
     from annotations.corpus_index import CorpusIndex
 
@@ -69,6 +71,7 @@ def mapped_in_steps(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     may run beside this)."""
     mapped: list[R] = []
     for start in range(0, len(items), PASS_STEP):
+        let_interface_run()
         mapped += map(function, items[start : start + PASS_STEP])
     return mapped
 

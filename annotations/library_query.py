@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from annotations.library_listing import PASS_STEP, Listed
 from annotations.model import Annotation, by_article
+from annotations.priority import let_interface_run
 from annotations.query import HAS_VALUES, Query, Term, parse_query, tag_index, tag_needle
 from annotations.tags import tag_key
 
@@ -63,6 +64,7 @@ def filter_texts(metas: Sequence[Listed]) -> list[str]:
     holds the interpreter, and a TUI's event loop may run beside this."""
     texts: list[str] = []
     for start in range(0, len(metas), TEXT_STEP):
+        let_interface_run()
         part = metas[start : start + TEXT_STEP]
         joined = map(" ".join, map(partial(filter, None), map(TEXT_FIELDS, part)))
         texts += map(str.casefold, joined)

@@ -24,6 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from annotations.errors import NewsmarkError, StaleArticleError
+from annotations.priority import watch_event_loop
 from annotations.settings import (
     ReadingPosition,
     Settings,
@@ -140,6 +141,7 @@ class NewsmarkApp(App[int]):
 
     def on_mount(self) -> None:
         """Open the data in the background once the library is on screen."""
+        watch_event_loop(asyncio.get_running_loop())  # threads give way to the interface
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
