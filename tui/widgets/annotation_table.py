@@ -19,15 +19,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.query import AnnotationRow
 from annotations.tags import tag_key
 from tui.widgets.article_table import _cut
 from tui.widgets.display import display_text
+from tui.widgets.row_table import RowTable
 
 COLUMN_GAP = 1
 ELLIPSIS = "…"
@@ -82,7 +81,7 @@ COLUMNS: tuple[BrowserColumn, ...] = (
 MIN_QUOTE_WIDTH = 16
 
 
-class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
+class AnnotationTable(RowTable, can_focus=True, inherit_bindings=False):
     """Annotation rows with a header, a row cursor and marks."""
 
     DEFAULT_CSS = """
@@ -177,6 +176,15 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self.post_message(self.CursorMoved())
 
+    @property
+    def row_count(self) -> int:
+        """How many rows the table lists."""
+        return len(self.rows)
+
+    def cursor_moved(self, row: int) -> None:
+        """Tell the screen the cursor is on another row."""
+        self.post_message(self.CursorMoved())
+
     def show_coder(self, show: bool) -> None:
         """Show the Coder column (the browser shows it when the annotations listed are by
         more than one coder)."""
@@ -204,17 +212,6 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         """The row under the cursor."""
         return self.rows[self.cursor_row] if self.rows else None
 
-    def move_cursor(self, index: int) -> None:
-        """Put the cursor on row `index` (clamped) and scroll it into view."""
-        if not self.rows:
-            return
-        row = max(0, min(index, len(self.rows) - 1))
-        if row != self.cursor_row:
-            self.cursor_row = row
-            self.post_message(self.CursorMoved())
-        self._reveal_cursor()
-        self.refresh()
-
     # Geometry -------------------------------------------------------------------------------
 
     def column_widths(self, width: int) -> list[int]:
@@ -232,33 +229,6 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
         for index in flexible:
             widths[index] = max(spare, 1)
         return widths
-
-    def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
-
-    def _visible_rows(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def _reveal_cursor(self) -> None:
-        top = round(self.scroll_y)
-        visible = self._visible_rows()
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True, force=True)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(
-                y=self.cursor_row - visible + 1, animate=False, immediate=True, force=True
-            )
-
-    def on_resize(self) -> None:
-        """Keep the virtual size and the cursor's place in step with the new size."""
-        self._update_virtual_size()
-        self._reveal_cursor()
-
-    def _row_at(self, y: int) -> int | None:
-        if y < 1:
-            return None
-        index = round(self.scroll_y) + y - 1
-        return index if index < len(self.rows) else None
 
     # Drawing -------------------------------------------------------------------------------
 
@@ -340,38 +310,6 @@ class AnnotationTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.post_message(self.RowClicked())
         else:
             self.move_cursor(index)
-
-    def on_focus(self) -> None:
-        """The cursor's colour shows whether the table has the focus."""
-        self.refresh()
-
-    def on_blur(self) -> None:
-        """The cursor's colour shows whether the table has the focus."""
-        self.refresh()
-
-    def action_cursor_up(self) -> None:
-        """One row up."""
-        self.move_cursor(self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        """One row down."""
-        self.move_cursor(self.cursor_row + 1)
-
-    def action_page_up(self) -> None:
-        """A screenful up."""
-        self.move_cursor(self.cursor_row - self._visible_rows())
-
-    def action_page_down(self) -> None:
-        """A screenful down."""
-        self.move_cursor(self.cursor_row + self._visible_rows())
-
-    def action_first_row(self) -> None:
-        """The first row."""
-        self.move_cursor(0)
-
-    def action_last_row(self) -> None:
-        """The last row."""
-        self.move_cursor(len(self.rows) - 1)
 
 
 def _fit(pieces: list[tuple[str, Style]], width: int, style: Style) -> list[Segment]:

@@ -21,12 +21,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.widgets.display import display_text
+from tui.widgets.row_table import RowTable
 
 COLUMN_GAP = 2
 ELLIPSIS = "…"
@@ -91,7 +90,7 @@ class RowList:
         return self._positions.get(key)
 
 
-class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleTable(RowTable, can_focus=True, inherit_bindings=False):
     """A sortable list of rows with a header line and a row cursor."""
 
     DEFAULT_CSS = """
@@ -250,17 +249,16 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
         """The key of the row under the cursor."""
         return self._rows.row(self.cursor_row).key if len(self._rows) else None
 
+    def cursor_moved(self, row: int) -> None:
+        """Tell the screen the cursor is on another row."""
+        self.post_message(self.CursorMoved(row))
+
     def move_cursor(self, index: int) -> None:
-        """Put the cursor on row `index` (clamped to the rows) and scroll it into view."""
-        if not len(self._rows):
-            return
-        row = max(0, min(index, len(self._rows) - 1))
-        self._touched = True
-        if row != self.cursor_row:
-            self.cursor_row = row
-            self.post_message(self.CursorMoved(row))
-        self._reveal_cursor()
-        self.refresh()
+        """Put the cursor on row `index` (clamped to the rows) and scroll it into view (the
+        user has touched the table, see `set_source`)."""
+        if len(self._rows):
+            self._touched = True
+        super().move_cursor(index)
 
     def centre_cursor(self, index: int) -> None:
         """Put the cursor on row `index` in the middle of the screen (as far as the rows
@@ -307,34 +305,6 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
             if spare >= 0:
                 break
         return widths
-
-    def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._rows) + 1)
-
-    def _visible_rows(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def _reveal_cursor(self) -> None:
-        top = round(self.scroll_y)
-        visible = self._visible_rows()
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False, immediate=True, force=True)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(
-                y=self.cursor_row - visible + 1, animate=False, immediate=True, force=True
-            )
-
-    def on_resize(self) -> None:
-        """Keep the virtual size and the cursor's place in step with the new size."""
-        self._update_virtual_size()
-        self._reveal_cursor()
-
-    def _row_at(self, y: int) -> int | None:
-        """The row drawn at screen line `y`, or None for the header or below the rows."""
-        if y < 1:
-            return None
-        index = round(self.scroll_y) + y - 1
-        return index if index < len(self._rows) else None
 
     def _column_at(self, x: int) -> int | None:
         widths = self.column_widths(self.scrollable_content_region.width)
@@ -414,43 +384,11 @@ class ArticleTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.tooltip = None
             self.refresh()
 
-    def on_focus(self) -> None:
-        """The cursor's colour shows whether the table has the focus."""
-        self.refresh()
-
-    def on_blur(self) -> None:
-        """The cursor's colour shows whether the table has the focus."""
-        self.refresh()
-
     def action_select_cursor(self) -> None:
         """Open the row under the cursor."""
         if len(self._rows):
             self._touched = True
             self.post_message(self.RowSelected(self._rows.row(self.cursor_row).key))
-
-    def action_cursor_up(self) -> None:
-        """One row up."""
-        self.move_cursor(self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        """One row down."""
-        self.move_cursor(self.cursor_row + 1)
-
-    def action_page_up(self) -> None:
-        """A screenful up."""
-        self.move_cursor(self.cursor_row - self._visible_rows())
-
-    def action_page_down(self) -> None:
-        """A screenful down."""
-        self.move_cursor(self.cursor_row + self._visible_rows())
-
-    def action_first_row(self) -> None:
-        """The first row."""
-        self.move_cursor(0)
-
-    def action_last_row(self) -> None:
-        """The last row."""
-        self.move_cursor(len(self._rows) - 1)
 
 
 def widest(cells: Iterable[str]) -> int:
