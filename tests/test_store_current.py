@@ -19,7 +19,7 @@ from annotations.anchoring import new_annotation
 from annotations.corpus import Corpus
 from annotations.export import ExportFormat
 from annotations.export import collect as collect_module
-from annotations.export.collect import export_annotations, export_current
+from annotations.export.collect import ExportChoice, export_annotations, export_current
 from annotations.model import Anchor, Annotation
 from annotations.store import AnnotationStore
 from annotations.store import scan as scan_module
@@ -200,10 +200,12 @@ def test_export_current_is_the_export_of_the_opened_store_byte_for_byte(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(collect_module, "utc_now", lambda: "2026-11-30T00:00:00.000Z")
-    streamed = export_current(database, corpus, fmt, **options)
+    streamed = export_current(database, corpus, fmt, ExportChoice(**options))
     assert streamed is not None
     rendered, report = streamed
-    expected = export_annotations(AnnotationStore.open(database), corpus, fmt, **options)
+    expected = export_annotations(
+        AnnotationStore.open(database), corpus, fmt, ExportChoice(**options)
+    )
     assert b"".join(rendered.render()) == b"".join(expected.render())
     assert (rendered.count, rendered.unused_tags) == (expected.count, expected.unused_tags)
     assert report == AnnotationStore.open(database).reanchor_all(corpus)

@@ -38,6 +38,25 @@ _P = TypeVar("_P", bound=Placed)
 
 
 @dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """Which annotations an export holds and how it cites them: those carrying any of
+    `tags` (all if empty), on `article`, made by one of `coders` (anyone's if empty), and,
+    given `annotation_ids`, only those of them still stored; cited in the CSL `style`. The
+    articles cited are those of the chosen annotations, or with `all_articles` every
+    article of the collection (what CSL-JSON and BibTeX list). With `pandoc_bibliography`
+    (a file name) Markdown cites as Pandoc does, and `RenderedExport.bibliography` holds
+    the CSL-JSON to write to that file."""
+
+    tags: Sequence[str] = ()
+    article: str | None = None
+    style: str = DEFAULT_STYLE
+    all_articles: bool = False
+    pandoc_bibliography: str | None = None
+    annotation_ids: Collection[str] | None = None
+    coders: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedExport:
     """An export, how many annotations it holds, and requested tags nobody carries.
 
@@ -62,43 +81,16 @@ def export_annotations(
     store: AnnotationStore,
     corpus: Corpus,
     fmt: ExportFormat | str,
-    *,
-    tags: Sequence[str] = (),
-    article: str | None = None,
-    style: str = DEFAULT_STYLE,
-    all_articles: bool = False,
-    pandoc_bibliography: str | None = None,
-    annotation_ids: Collection[str] | None = None,
-    coders: Sequence[str] = (),
+    choice: ExportChoice = ExportChoice(),
 ) -> RenderedExport:
-    """Render the store's annotations carrying any of `tags` (all if empty) on `article`
-    made by one of `coders` (anyone's if empty) (and, given `annotation_ids`, only those of
-    them that are still stored).
-
-    The articles cited are those of the chosen annotations, or with `all_articles` every
-    article of the collection (what CSL-JSON and BibTeX list). With `pandoc_bibliography`
-    (a file name) Markdown cites as Pandoc does and `bibliography` holds the CSL-JSON to
-    write to that file.
+    """Render the store's annotations that `choice` picks, as it says.
 
     Raises `EmptyExportError` when no annotation matches: an empty export is a mistake
     (a misspelt tag, the wrong article), not something to write over a file; the whole
     codebook (`qdc`, `codebook-csv`, unfiltered) is exported even before any annotation.
     """
     return export_chosen(
-        store.all(),
-        store.tags(),
-        store.memos(),
-        corpus,
-        fmt,
-        tags=tags,
-        article=article,
-        style=style,
-        all_articles=all_articles,
-        pandoc_bibliography=pandoc_bibliography,
-        annotation_ids=annotation_ids,
-        coders=coders,
-        load=_itself,
-        record=_record,
+        store.all(), store.tags(), store.memos(), corpus, fmt, choice, _itself, _record
     )
 
 
@@ -110,9 +102,9 @@ _record = Annotation.to_dict
 
 
 def export_current(
-    db_path: Path, corpus: Corpus, fmt: ExportFormat | str, **options: Any
+    db_path: Path, corpus: Corpus, fmt: ExportFormat | str, choice: ExportChoice = ExportChoice()
 ) -> tuple[RenderedExport, ReanchorReport] | None:
-    """`export_annotations` (same `options`) of the database at `db_path` as it is now,
+    """`export_annotations` (same `choice`) of the database at `db_path` as it is now,
     read without opening the store (`store.current`: no undo history, no indexes), and
     what re-anchoring would report. None when the store must be opened and re-anchored
     first (its reading is not possible, or an annotation's article changed so that
@@ -124,7 +116,7 @@ def export_current(
     with gc_paused():  # many objects, no cycles
         if ExportFormat(fmt).renders_whole:  # their stand-ins let go as they are made
             whole = current.take_whole()
-            return _export_read(whole, current.tables, corpus, fmt, _itself, _record, options)
+            return _export_read(whole, current.tables, corpus, fmt, _itself, _record, choice)
         return _export_read(
             current.annotations,
             current.tables,
@@ -132,7 +124,7 @@ def export_current(
             fmt,
             current.annotation,
             current.record,
-            options,
+            choice,
         )
 
 
@@ -143,7 +135,7 @@ def _export_read(
     fmt: ExportFormat | str,
     load: Callable[[_P], Annotation],
     record: Callable[[_P], dict[str, Any]],
-    options: dict[str, Any],
+    choice: ExportChoice,
 ) -> tuple[RenderedExport, ReanchorReport] | None:
     """`export_current` of the annotations read and the small `tables`."""
     report, changed = check_anchors(annotations, corpus, load)
@@ -154,9 +146,7 @@ def _export_read(
         spellings, totals, tables.get(CODEBOOK_TABLE, {}), tables.get(TAG_COLOURS_TABLE, {})
     )
     memos = sorted_memos(tables.get(MEMOS_TABLE, {}))
-    rendered = export_chosen(
-        annotations, infos, memos, corpus, fmt, load=load, record=record, **options
-    )
+    rendered = export_chosen(annotations, infos, memos, corpus, fmt, choice, load, record)
     return rendered, report
 
 
@@ -166,23 +156,17 @@ def export_chosen(
     all_memos: Sequence[dict[str, str]],
     corpus: Corpus,
     fmt: ExportFormat | str,
-    *,
-    tags: Sequence[str] = (),
-    article: str | None = None,
-    style: str = DEFAULT_STYLE,
-    all_articles: bool = False,
-    pandoc_bibliography: str | None = None,
-    annotation_ids: Collection[str] | None = None,
-    coders: Sequence[str] = (),
+    choice: ExportChoice,
     load: Callable[[_P], Annotation],
     record: Callable[[_P], dict[str, Any]],
 ) -> RenderedExport:
     """`export_annotations` of the store's annotations `stored` (each read whole when it
     is written: by `load`, or as its `Annotation.to_dict` by `record`), its codebook
     `infos` (`AnnotationStore.tags`) and its memos `all_memos` (`AnnotationStore.memos`)."""
-    article_id = corpus.resolve(article) if article else None
-    if annotation_ids is not None:
-        wanted = set(annotation_ids)
+    tags, coders = choice.tags, choice.coders
+    article_id = corpus.resolve(choice.article) if choice.article else None
+    if choice.annotation_ids is not None:
+        wanted = set(choice.annotation_ids)
         stored = [a for a in stored if a.id in wanted]
     chosen = select_annotations(stored, tags=tags, article=article_id, coders=coders)
     # One database may serve several collections: the export is this collection's (its
@@ -192,10 +176,10 @@ def export_chosen(
         elsewhere = sum(1 for a in chosen if a.article not in corpus)
     if elsewhere:
         chosen = [a for a in chosen if a.article in corpus]
-    whole = not tags and article_id is None and annotation_ids is None and not elsewhere
+    whole = not tags and article_id is None and choice.annotation_ids is None and not elsewhere
     if (
         not chosen
-        and not (all_articles and ExportFormat(fmt).is_bibliography)
+        and not (choice.all_articles and ExportFormat(fmt).is_bibliography)
         and not (ExportFormat(fmt).is_codebook and whole and not coders and infos)
     ):
         message = empty_export_message(tags, article_id, coders)
@@ -203,14 +187,14 @@ def export_chosen(
             message += f" ({left_out_elsewhere(elsewhere)})"
         raise EmptyExportError(message)
     unused = tuple(tag for tag in tags if not any(subtree_filter([tag])(a.tags) for a in chosen))
-    if all_articles:
+    if choice.all_articles:
         metas = {meta.id: meta for meta in corpus}
     else:
         cited = dict.fromkeys(map(_article, chosen))  # each once, in order
         metas = {article: corpus.meta(article) for article in cited if article in corpus}
     colours = {info.name: info.colour for info in infos if info.count}
     generated = utc_now()
-    pandoc = pandoc_bibliography is not None
+    pandoc = choice.pandoc_bibliography is not None
     codebook = store_codebook(infos, chosen, whole=whole)
     keys = citation_keys(corpus)  # over the collection: the same key whatever is exported
     memos = export_memos(all_memos, chosen, codebook, whole=whole)
@@ -224,9 +208,9 @@ def export_chosen(
         generated=generated,
         tags=tags,
         article=article_id,
-        style=style,
+        style=choice.style,
         pandoc=pandoc,
-        bibliography=pandoc_bibliography,
+        bibliography=choice.pandoc_bibliography,
         codebook=codebook,
         memos=memos,
         keys=keys,

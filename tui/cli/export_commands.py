@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from annotations.errors import NewsmarkError
 from annotations.export import ExportFormat, write_export, write_export_bytes
 from annotations.export.collect import (
+    ExportChoice,
     export_annotations,
     export_current,
     export_qdpx,
@@ -123,24 +124,24 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     bibliography_path = _pandoc_bibliography_path(args)
     if args.format == ExportFormat.QDPX:
         return _export_qdpx(args, ctx, ctx.reanchored_store())
-    options = {
-        "tags": args.tag,
-        "article": args.article,
-        "style": args.style,
-        "all_articles": args.all_articles,
-        "pandoc_bibliography": bibliography_path.name if bibliography_path else None,
-        "coders": ctx.coder_filter,
-    }
+    choice = ExportChoice(
+        tags=args.tag,
+        article=args.article,
+        style=args.style,
+        all_articles=args.all_articles,
+        pandoc_bibliography=bibliography_path.name if bibliography_path else None,
+        coders=ctx.coder_filter,
+    )
     # Read as the database is, without opening it, when no annotation needs re-anchoring;
     # else re-anchored first (and saved), so the offsets match the current articles.
-    streamed = export_current(ctx.db_path, ctx.corpus, args.format, **options)
+    streamed = export_current(ctx.db_path, ctx.corpus, args.format, choice)
     if streamed is not None:
         rendered, report = streamed
         gc.freeze()  # long-lived, like an opened store's (`CliContext.store`)
         if report.needs_notice:
             print(f"newsmark: {report.describe()}", file=sys.stderr)
     else:
-        rendered = export_annotations(ctx.reanchored_store(), ctx.corpus, args.format, **options)
+        rendered = export_annotations(ctx.reanchored_store(), ctx.corpus, args.format, choice)
     for tag in rendered.unused_tags:
         print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
     if rendered.elsewhere:

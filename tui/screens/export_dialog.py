@@ -200,21 +200,21 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
         force: bool,
     ) -> None:
         from annotations.export import EmptyExportError, write_export
-        from annotations.export.collect import export_annotations
+        from annotations.export.collect import ExportChoice, export_annotations
         from annotations.export.styles import DEFAULT_STYLE
         from annotations.output_target import OutputExistsError
 
         workspace = self.workspace
         try:
-            rendered = export_annotations(
-                workspace.require_store(),
-                workspace.require_corpus(),
-                fmt,
+            choice = ExportChoice(
                 tags=tags,
                 article=article,
                 style=self.newsmark.citation_style or DEFAULT_STYLE,
                 annotation_ids=self._annotation_ids,
                 coders=coders,
+            )
+            rendered = export_annotations(
+                workspace.require_store(), workspace.require_corpus(), fmt, choice
             )
             text = rendered.text  # rendered once, for the file and the dialog
             if path is not None:
