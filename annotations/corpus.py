@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from annotations.article import Article, ArticleMeta
-from annotations.corpus_index import ArticleRow, CollectionScan, CorpusIndex, split_authors
+from annotations.corpus_index import (
+    FULL_TEXT_MIN_ARTICLES,
+    ArticleRow,
+    CollectionScan,
+    CorpusIndex,
+    split_authors,
+)
 from annotations.errors import IndexNotWritableError, UnknownArticleError
 from annotations.gc_pause import gc_paused
 from annotations.indexing import (
@@ -37,7 +43,7 @@ from annotations.indexing import (
 from annotations.library_listing import EarlyListing, early_listing
 from annotations.loader import load_file
 from annotations.parsers import SUPPORTED_SUFFIXES
-from annotations.paths import cache_dir, library_not_found
+from annotations.paths import cache_dir, index_cache_path, library_not_found
 from annotations.priority import give_way
 from annotations.regular_file import non_regular_reason
 from annotations.search import SearchIndex, SearchResults, search_in_batches
@@ -48,8 +54,6 @@ ARTICLE_CACHE_SIZE = 64
 # Up to this many words in all (about 120 MB of text) the TUI's searches share one
 # in-memory index of every body; above it each search reads only its candidate articles.
 IN_MEMORY_SEARCH_WORDS = 20_000_000
-# Fewer articles than this are simply all read: the full-text index would not pay.
-FULL_TEXT_MIN_ARTICLES = 50
 # While many files are indexed, what is indexed so far is shown after a first batch of this
 # many files, then after batches as large as everything indexed before (so showing the
 # articles indexed so far costs at most the articles once more in all).
@@ -747,9 +751,3 @@ def _child_path_maker(root: Path) -> Callable[[str], Path]:
         return make_child(relative) if "/" not in relative else root / relative
 
     return child
-
-
-def index_cache_path(root: Path) -> Path:
-    """Where the index of the collection at `root` is kept."""
-    key = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return cache_dir() / "index" / f"{key}.sqlite"

@@ -25,15 +25,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from annotations.body_file import BodyFile, MemoryBodies, Span, decoded
 from annotations.errors import IndexChangingError
-from annotations.indexing import IndexedFile
 from annotations.priority import give_way
 from annotations.search_prefilter import TrigramGroups
+
+if TYPE_CHECKING:
+    from annotations.indexing import IndexedFile
 
 # 4: bodies in a file of their own; 3: SQLite; 2: HTML metadata from JSON-LD/Open Graph
 SCHEMA_VERSION = 4
@@ -42,6 +44,8 @@ COMMIT_FILES = 5_000
 INSERT_FILES = 500  # files written by one executemany per table
 BULK_CACHE_SIZE = -16_384  # PRAGMA cache_size while updating (negative: in KiB), 16 MiB
 ROWS_BETWEEN_GIVING_WAY = 8_192  # (see `article_tuples`)
+# Fewer articles than this are simply all read: the full-text index would not pay.
+FULL_TEXT_MIN_ARTICLES = 50
 # How long `rows_of` waits for another process to give re-indexed articles their ids.
 IDS_WAIT_S = 60.0
 IDS_POLL_S = 0.05

@@ -33,14 +33,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from annotations.body_file import decoded
-from annotations.corpus import (
-    FULL_TEXT_MIN_ARTICLES,
-    index_cache_path,
-    meta_of_row,
-    parse_article,
-    unresolved_id,
-)
 from annotations.corpus_index import (
+    FULL_TEXT_MIN_ARTICLES,
     ArticleKey,
     BodyRow,
     CollectionScan,
@@ -48,6 +42,7 @@ from annotations.corpus_index import (
     split_authors,
 )
 from annotations.errors import LibraryNotFoundError, NewsmarkError, UnknownArticleError
+from annotations.paths import index_cache_path
 from annotations.search import (
     SearchCounts,
     SearchIndex,
@@ -152,6 +147,8 @@ class IndexedCollection:
         found = [row.id for row in self._index.lookup(id_or_prefix) if row.id is not None]
         if len(found) == 1:
             return found[0]
+        from annotations.corpus import unresolved_id  # (loads the parsers: only here)
+
         raise unresolved_id(id_or_prefix, found, self.root)
 
     def search_batches(
@@ -346,6 +343,8 @@ class IndexedCollection:
         if not found or found[0].id != article_id:
             return ""
         try:
+            from annotations.corpus import meta_of_row, parse_article  # (loads the parsers)
+
             return parse_article(meta_of_row(self.root, found[0], article_id)).body
         except UnknownArticleError:
             return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -50,3 +51,9 @@ def library_not_found(root: Path) -> LibraryNotFoundError:
     if root.exists():
         return LibraryNotFoundError(f"article collection is not a directory: {root}")
     return LibraryNotFoundError(f"article collection not found: {root}")
+
+
+def index_cache_path(root: Path) -> Path:
+    """Where the index of the collection at `root` is kept."""
+    key = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return cache_dir() / "index" / f"{key}.sqlite"

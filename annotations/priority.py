@@ -14,11 +14,13 @@ threads, the event loop otherwise got a third of the interpreter, and a 20 ms fr
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 _condition = threading.Condition()
 _running = 0  # foreground blocks that have not finished
