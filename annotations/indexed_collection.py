@@ -206,6 +206,8 @@ class IndexedCollection:
             checks = None
             if pool is not None:
                 checks = [pool.submit(_worker_check, span) for span in _check_spans(self._index)]
+            if article_ids is not None:  # (the index may lack an id a changed file has)
+                self._check_files(checks)
             keys = self._candidate_keys(query, regex, case_sensitive, article_ids, prepare)
             units = iter(lambda: list(islice(keys, UNIT_ARTICLES)), [])
             first = list(islice(units, -(-POOL_MIN_ARTICLES // UNIT_ARTICLES)))

@@ -10,6 +10,9 @@ however slowly the output is read.
 
 A worker that dies (killed, or by the kernel's out-of-memory killer) stops the whole map
 with `WorkerDiedError` at once, rather than leaving it waiting forever for the unit it had.
+A pool closed before its units are done (ctrl-C, an error, `head` closing the output)
+kills its workers rather than waiting for them, and workers end with their parent process
+(killed, it cannot close the pool).
 
 Each unit allocates and frees some megabytes (bodies, hits, their output); glibc would give
 them back to the system at once and take them again for the next unit (page faults cost a
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import signal
 import threading
 from collections import deque
@@ -34,6 +38,7 @@ KEEP_FREED_BYTES = 256 << 20
 # Blocks up to this size come from the heap (and are kept), not from their own mapping.
 HEAP_BLOCK_BYTES = 32 << 20  # glibc's largest
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)
+_PR_SET_PDEATHSIG = 1  # prctl's option (linux/prctl.h): a signal when the parent dies
 WORKER_DIED = (
     "a worker process stopped before it finished (killed, or out of memory?); "
     "nothing after what was written came from it"
@@ -64,9 +69,10 @@ class WorkerPool:
             workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start_worker,
-            initargs=(initializer, initargs),
+            initargs=(os.getpid(), initializer, initargs),
         )
         self._workers = workers
+        self._outstanding: set[Future[Any]] = set()  # submitted, not done
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -78,9 +84,12 @@ class WorkerPool:
         """Start `function(unit)` in a worker; its result with `result_of`.
         `WorkerDiedError` if a worker process died already."""
         try:
-            return self._executor.submit(function, unit)
+            future = self._executor.submit(function, unit)
         except BrokenProcessPool:
             raise WorkerDiedError(WORKER_DIED) from None
+        self._outstanding.add(future)
+        future.add_done_callback(self._outstanding.discard)
+        return future
 
     def ordered(
         self, function: Callable[[Unit], Result], units: Iterable[Unit]
@@ -97,8 +106,13 @@ class WorkerPool:
             yield result_of(pending.popleft())
 
     def close(self) -> None:
-        """Stop the workers: units not started are dropped, running ones end, and so does
-        the executor's thread (for the next fork)."""
+        """Stop the workers, and the executor's thread (for the next fork). Closed before
+        its units are done (ctrl-C, an error, the output closed by `head`), the pool drops
+        the units not started and kills the workers: a unit may take long (a regular
+        expression that backtracks), and nobody waits for its result."""
+        if self._outstanding:  # (no public way before Python 3.14's `terminate_workers`)
+            for worker in list((getattr(self._executor, "_processes", None) or {}).values()):
+                worker.kill()  # (the executor's thread then finds the pool broken, and ends)
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -124,14 +138,18 @@ def result_of(future: Future[Result]) -> Result:
         raise WorkerDiedError(WORKER_DIED) from None
 
 
-def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
-    """In a new worker: leave ctrl-C to the parent (which stops the pool), keep freed
-    memory for the next unit, then `initializer(*initargs)`."""
+def _start_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    """In a new worker: leave ctrl-C to the parent (which stops the pool), end with the
+    parent process (killed, it cannot stop the pool), keep freed memory for the next unit,
+    then `initializer(*initargs)`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         libc = ctypes.CDLL("libc.so.6")
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         libc.mallopt(_M_MMAP_THRESHOLD, HEAP_BLOCK_BYTES)
         libc.mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
-    except (OSError, AttributeError):  # not glibc: its defaults
+    except (OSError, AttributeError):  # not Linux and glibc: their defaults
         pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
     initializer(*initargs)

@@ -290,3 +290,21 @@ def test_a_file_indexed_by_another_process_during_the_check_is_not_missed(
             next(searched)
     finally:
         deferred.close()
+
+
+def test_an_article_back_in_its_file_is_found_by_its_id(
+    library: Path, run_cli: RunCli, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Found by a tester.) A file emptied in place (so the index lost its article), then
+    written again in place: `search --article` must not say there is no such article, the
+    index knowing nothing of it until the files are checked."""
+    check_files_in_search_workers(monkeypatch)
+    target = library / "a005.txt"
+    text = target.read_text("utf-8")
+    target.write_text("", "utf-8")
+    Corpus.open(library)  # (skips the empty file: the index has no a005)
+    target.write_text(text + "A wombatfestival.\n", "utf-8")
+    os.utime(library, (AN_HOUR_AGO, AN_HOUR_AGO))  # the directory looks untouched
+    common = ("--library", str(library), "--db", str(db_path), "search")
+    found = run_cli(*common, "wombatfestival", "--article", "a005", "--count")
+    assert (found.code, found.out) == (0, "a005\t1\n"), found.err

@@ -4,8 +4,12 @@ searched by worker processes (`IndexedCollection.search_map`), counted body by b
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ from annotations.search import (
 )
 from annotations.search_context import hit_dicts
 from annotations.search_pool import WorkerDiedError, WorkerPool, can_fork, ordered_map
-from tests.conftest import RunCli
+from tests.conftest import REPO_ROOT, RunCli
 from tests.helpers.collections import age_collection
 from tests.test_indexed_collection import library as library
 
@@ -240,3 +244,83 @@ def test_a_worker_that_dies_stops_the_map_with_an_error_not_a_hang() -> None:
             got.append(result)
     assert got == [0, 10, 20][: len(got)]  # what came before, in order
     assert can_fork()  # nothing of the pool left running
+
+
+def _sleep_long(unit: int) -> int:
+    time.sleep(60)  # (a regular expression that backtracks for ever, say)
+    return unit
+
+
+def _worker_pids(pool: WorkerPool, count: int) -> list[int]:
+    """The pids of the pool's worker processes, once it has `count`."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        children = [p for p in multiprocessing.active_children() if p.is_alive()]
+        if len(children) >= count:
+            return [p.pid for p in children if p.pid is not None]
+        time.sleep(0.02)
+    raise AssertionError("the workers did not start")
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+@pytest.mark.timeout(60)
+def test_a_pool_closed_early_stops_its_workers_at_once() -> None:
+    """(Found by a tester: ctrl-C on a long regular-expression search came back after
+    13 s, or never; `head` closing the output left the search working.)"""
+    pool = WorkerPool(2, initializer=_nothing, initargs=())
+    pool.submit(_sleep_long, 1)
+    pool.submit(_sleep_long, 2)
+    pids = _worker_pids(pool, 2)
+    started = time.monotonic()
+    pool.close()
+    assert time.monotonic() - started < 5
+    assert all(map(_gone, pids))
+    assert can_fork()  # the executor's thread ended too
+    with WorkerPool(2, initializer=_nothing, initargs=()) as finished:  # done: not killed
+        assert list(finished.ordered(_ten_times, range(4))) == [0, 10, 20, 30]
+
+
+def _ten_times(unit: int) -> int:
+    return unit * 10
+
+
+@pytest.mark.skipif(not can_fork(), reason="worker processes are forked")
+@pytest.mark.timeout(60)
+def test_workers_end_with_their_parent_process(tmp_path: Path) -> None:
+    """A search killed (`kill -9`, or SIGTERM, which runs no clean-up) leaves no worker
+    running on (found by a tester: two workers at 99 % CPU, their parent gone)."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        "from annotations.search_pool import WorkerPool\n"
+        "from tests.test_search_pool import _nothing, _sleep_long, _worker_pids\n"
+        "pool = WorkerPool(2, initializer=_nothing, initargs=())\n"
+        "pool.submit(_sleep_long, 1)\n"
+        "pool.submit(_sleep_long, 2)\n"
+        "print(*_worker_pids(pool, 2), flush=True)\n"
+        "time.sleep(60)\n",
+        "utf-8",
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script)],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    pids = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(pids) == 2
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while not all(map(_gone, pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(map(_gone, pids))
