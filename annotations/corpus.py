@@ -447,6 +447,16 @@ class Corpus:
         body = None if row is None else self._index.body(row[0])
         return body if body is not None else self.article(article_id).body
 
+    def _searched_body(self, article_id: str) -> str:
+        """What a search reads of an article whose body the index lacks: its file's text, or
+        "" when the file no longer holds it (emptied, or rewritten without it, since the
+        collection was opened: another process may have indexed that meanwhile). One such
+        article must not stop every search."""
+        try:
+            return self.body(article_id)
+        except UnknownArticleError:
+            return ""
+
     def content_hash(self, article_id: str) -> str:
         """`Article.content_hash` of an article, from the index when possible."""
         row = self._rows.get(article_id)
@@ -481,7 +491,7 @@ class Corpus:
         else:
             ids = self._candidate_ids(query, regex, case_sensitive, wanted)
             index = SearchIndex(self._bodies_of(ids))
-        index.fill_missing(self.body)
+        index.fill_missing(self._searched_body)
         return index.search(
             query, regex=regex, case_sensitive=case_sensitive, article_ids=wanted, limit=limit
         )
@@ -507,7 +517,7 @@ class Corpus:
         ids = self._candidate_ids(query, regex, case_sensitive, wanted, prepare)
         return search_in_batches(
             self._bodies_of(ids),
-            self.body,
+            self._searched_body,
             query,
             regex=regex,
             case_sensitive=case_sensitive,

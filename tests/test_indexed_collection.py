@@ -308,3 +308,19 @@ def test_an_article_back_in_its_file_is_found_by_its_id(
     common = ("--library", str(library), "--db", str(db_path), "search")
     found = run_cli(*common, "wombatfestival", "--article", "a005", "--count")
     assert (found.code, found.out) == (0, "a005\t1\n"), found.err
+
+
+def test_an_article_emptied_meanwhile_does_not_stop_every_search(library: Path) -> None:
+    """(Found by a tester.) The TUI has the collection open; a file is emptied in place and
+    another process indexes that. Searches go on, that article with nothing to find."""
+    opened = Corpus.open(library)  # the TUI's
+    target = library / "a005.txt"
+    words = target.read_text("utf-8").split()
+    target.write_text("", "utf-8")
+    Corpus.open(library)  # another process (it skips the empty file)
+    word = words[-1]
+    expected = Corpus.open(library).search(word).counts()
+    assert "a005" not in expected and expected
+    assert opened.search(word).counts() == expected
+    batches = opened.search_batches(word)
+    assert {a: n for batch in batches for a, n in batch.counts().items()} == expected
