@@ -12,6 +12,7 @@ from tests.tui_support import (
     make_orphan,
     notifications,
     open_reader,
+    reader_view,
     running_app,
     seed_annotation,
     wait_until,
@@ -241,3 +242,24 @@ async def test_side_by_side_shows_the_new_text_and_title(library_copy: Path, db_
         )
         await wait_until(pilot, lambda: highlights_on_their_quotes(app, left))
         assert "A new headline" in str(screen.query_one("#left-title", Static).visual)
+
+
+async def test_a_search_hit_in_text_that_moved_since_opens_on_the_match(
+    library_copy: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) A hit found before its file changed opens the reader at the
+    match's new place, not on whatever word now stands at the old offset."""
+    async with running_app(library_copy, db_path) as (app, pilot):
+        old_offset = app.workspace.require_corpus().body(ARTICLE).index(QUOTE)
+        edit_article(library_copy)  # the quote moves 1,500 words down
+        app.open_reader(ARTICLE, offset=old_offset, find=QUOTE)
+        view = await reader_view(app, pilot)
+        await wait_until(
+            pilot, lambda: view.article is not None and NEW_PHRASE in view.article.body
+        )
+        assert view.article is not None
+        body = view.article.body
+        assert body.index(QUOTE) != old_offset
+        await wait_until(pilot, lambda: view.cursor_span is not None)
+        cursor = view.cursor_span
+        assert cursor is not None and QUOTE in body[cursor.start : cursor.end]
