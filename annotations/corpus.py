@@ -95,6 +95,9 @@ class Corpus:
         # Per article id: (rowid in the index, content hash).
         self._rows = rows or {}
         self._search_index: SearchIndex | None = None
+        # `others_removed()` when it was built: another process indexing articles again
+        # (the files they changed) makes it out of date.
+        self._search_index_stamp: int | None = None
         # Rowids of `_rows` another process's re-indexing removed, as of the count of
         # removals `_replaced_stamp` (looked up again only when that count changes).
         self._replaced_rowids: set[int] = set()
@@ -480,13 +483,16 @@ class Corpus:
         """Matches of `query` across the collection, in id then offset order.
 
         A collection of up to `IN_MEMORY_SEARCH_WORDS` words keeps every body in memory
-        for its searches (the TUI searches as you type); a larger one reads the bodies of
+        for its searches (the TUI searches as you type), read again once another process
+        has indexed articles again (their files changed); a larger one reads the bodies of
         the articles the full-text index cannot rule out."""
         wanted = None if article_ids is None else {self.resolve(i) for i in article_ids}
         if self._total_words() <= IN_MEMORY_SEARCH_WORDS:  # `wanted` narrows the search
             with self._lock:
-                if self._search_index is None:
+                stamp = self._index.others_removed()
+                if self._search_index is None or stamp != self._search_index_stamp:
                     self._search_index = SearchIndex(self._all_bodies())
+                    self._search_index_stamp = stamp
             index = self._search_index
         else:
             ids = self._candidate_ids(query, regex, case_sensitive, wanted)

@@ -324,3 +324,15 @@ def test_an_article_emptied_meanwhile_does_not_stop_every_search(library: Path) 
     assert opened.search(word).counts() == expected
     batches = opened.search_batches(word)
     assert {a: n for batch in batches for a, n in batch.counts().items()} == expected
+
+
+def test_the_tui_s_search_finds_what_another_process_indexed_since(library: Path) -> None:
+    """(Found by a tester.) The TUI's search keeps every body in memory: a word added to a
+    file in place, and indexed by another process (a command's search), is found by the
+    TUI's next search, not only once the TUI is restarted."""
+    opened = Corpus.open(library)  # the TUI's
+    assert opened.search("wombatfestival").counts() == {}  # (its bodies now in memory)
+    with (library / "a005.txt").open("a", encoding="utf-8") as appended:
+        appended.write("\nA wombatfestival.\n")
+    Corpus.open(library)  # another process indexes the change
+    assert opened.search("wombatfestival").counts() == {"a005": 1}
