@@ -193,6 +193,11 @@ def test_cli_list_and_search_through_the_index(
     assert {article: int(n) for article, n in lines} == expected
     assert counted.err.endswith(f"{sum(expected.values())} matches in {len(expected)} articles\n")
     assert run_cli(*common, "search", "zzz", "--count").code == 1
+    nothing = run_cli(*common, "search", "zzz", "--json")  # (found by a tester: no summary)
+    assert (nothing.code, nothing.out.split()) == (1, ["[]"])
+    assert nothing.err.endswith("\n0 matches\n")
+    limited = run_cli(*common, "search", "rail", "--json", "--limit", "2")
+    assert "\n2 of " in limited.err and limited.err.endswith(" matches\n")
     with pytest.raises(SystemExit):
         run_cli(*common, "search", "x", "--count", "--limit", "2")
 

@@ -177,7 +177,7 @@ def _print_search(args: argparse.Namespace, printed: Iterable[Printed]) -> int:
         complete = complete and part.complete
     if writer is not None:
         writer.close()
-    elif args.count:
+    if args.count:
         print(
             f"{count_noun(total, 'match', 'matches')} in {count_noun(articles, 'article')}",
             file=sys.stderr,
