@@ -154,7 +154,7 @@ def test_export_of_an_empty_database_is_an_error(run_cli, samples_dir, db_path) 
 def test_one_unknown_tag_among_known_ones_is_a_warning(run_cli, samples_dir, store_a) -> None:
     result = _cli(run_cli, samples_dir, store_a.path, "export", "--tag", "Xi", "--tag", "nosuch")
     assert result.code == 0
-    assert result.err == "newsmark: no annotations tagged nosuch\n"
+    assert result.err == "newsmark: warning: no annotations tagged nosuch\n"
     exported = {a["id"] for a in json.loads(result.out)["annotations"]}
     assert exported == {a.id for a in store_a.with_tags(["Xi"])} and exported
 

@@ -143,7 +143,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         rendered = export_annotations(ctx.reanchored_store(), ctx.corpus, args.format, choice)
     for tag in rendered.unused_tags:
-        print(f"newsmark: no annotations tagged {tag}", file=sys.stderr)
+        print(f"newsmark: warning: no annotations tagged {tag}", file=sys.stderr)
     if rendered.elsewhere:
         print(f"newsmark: {left_out_elsewhere(rendered.elsewhere)}", file=sys.stderr)
     if bibliography_path is not None and rendered.bibliography is not None:
@@ -185,7 +185,8 @@ def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationSto
     exported = export_qdpx(
         store, ctx.corpus, tags=args.tag, article=args.article, coders=ctx.coder_filter
     )
-    for line in (*(f"no annotations tagged {t}" for t in exported.unused_tags), *exported.left_out):
+    unused = (f"warning: no annotations tagged {tag}" for tag in exported.unused_tags)
+    for line in (*unused, *exported.left_out):
         print(f"newsmark: {line}", file=sys.stderr)
     write_export_bytes(Path(args.output), exported.data, force=args.force)
     print(
