@@ -31,6 +31,24 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 BINARY_SNIFF_BYTES = 8192
 # Bytes that rarely occur in text files (tab, newlines, form feed and ESC are allowed).
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or (13 < b < 32 and b != 27))
+# The C1 controls: bytes cp1252 cannot decode send a file to latin-1, where these bytes
+# are controls: text has almost none of them, random or compressed bytes one in eight.
+_C1_BYTES = bytes(range(0x80, 0xA0))
+LATIN1_CONTROLS_MAX = 0.05  # the share of a file's bytes, once there are at least 16 of them
+LATIN1_CONTROLS_COUNTED = 16
+# How common formats that are not text begin (a report saved as .txt, say).
+_BINARY_SIGNATURES = {
+    b"%PDF-": "PDF",
+    b"PK\x03\x04": "ZIP (or Word, ODF, EPUB)",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "old Office",
+    b"{\\rtf": "RTF",
+    b"%!PS": "PostScript",
+    b"\x1f\x8b": "gzip",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"\x7fELF": "ELF",
+}
 # Anything `normalise_text` would change; most files have none of it.
 _NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # The ASCII bytes it leaves alone (tab, newline, printable): deleting them from ASCII text
@@ -93,6 +111,9 @@ def decode_bytes(data: bytes) -> DecodedText:
             return DecodedText(data.decode("utf-16"), "utf-16", fallback=False)
         except UnicodeDecodeError as error:
             raise UndecodableError(f"broken UTF-16 text ({error.reason})") from error
+    kind = next((k for magic, k in _BINARY_SIGNATURES.items() if data.startswith(magic)), None)
+    if kind is not None:
+        raise UndecodableError(f"looks like a {kind} file, not text")
     if looks_binary(data):
         raise UndecodableError("looks like a binary file")
     try:
@@ -105,7 +126,11 @@ def decode_bytes(data: bytes) -> DecodedText:
     try:
         return DecodedText(data.decode("cp1252"), "cp1252", fallback=True)
     except UnicodeDecodeError:
-        return DecodedText(data.decode("latin-1"), "latin-1", fallback=True)
+        pass
+    controls = len(data) - len(data.translate(None, _C1_BYTES))
+    if controls >= LATIN1_CONTROLS_COUNTED and controls > LATIN1_CONTROLS_MAX * len(data):
+        raise UndecodableError("looks like a binary file")
+    return DecodedText(data.decode("latin-1"), "latin-1", fallback=True)
 
 
 def _detect_encoding(data: bytes) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import socket
 from pathlib import Path
 
@@ -51,6 +52,29 @@ def test_bad_files_are_skipped_with_reasons(tmp_path: Path) -> None:
     assert "skipped notext.json record 1: no `text`" in notices
     assert "image.png" not in notices  # unsupported types are not articles at all
     assert all("\n" not in notice for notice in corpus.notices)
+
+
+def test_files_that_are_not_text_are_skipped_whatever_their_name(tmp_path: Path) -> None:
+    """(Found by a tester: a PDF renamed .txt was read as latin-1, titled "%PDF-1.5", and
+    2,000 random bytes as an article of garbage.)"""
+    noise = random.Random(7).randbytes(2_000)
+    latin1 = "Caf\xe9 au lait\n\nA stray byte: \x81, and the rest is text.\n" * 20
+    library = make_library(
+        tmp_path,
+        {
+            "report.txt": b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n" * 30,
+            "noise.txt": noise,
+            "archive.md": b"PK\x03\x04" + noise,
+            "latin1.txt": latin1.encode("latin-1"),
+        },
+    )
+    corpus = Corpus.open(library, use_cache=False)
+    assert [meta.id for meta in corpus] == ["latin1"]  # one stray byte in a text: still text
+    notices = "\n".join(corpus.notices)
+    assert "skipped report.txt: looks like a PDF file, not text" in notices
+    assert "skipped noise.txt: looks like a binary file" in notices
+    assert "skipped archive.md: looks like a ZIP (or Word, ODF, EPUB) file, not text" in notices
+    assert "read latin1.txt as latin-1" in notices
 
 
 def test_cp1252_file_loads_and_says_so(tmp_path: Path) -> None:
