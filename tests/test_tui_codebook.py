@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from annotations.store import AnnotationStore
 from tests.tui_support import open_reader, running_app, seed_annotation, wait_until
@@ -96,3 +96,19 @@ async def test_reader_writes_and_shows_the_article_memo(samples_dir: Path, db_pa
         await wait_until(pilot, lambda: store.memo("article", ARTICLE).startswith("Economy"))
         await wait_until(pilot, lambda: memo.display)
         assert "[b]security[/b]" in str(memo.render())  # shown literally, never as markup
+
+
+async def test_typing_in_the_list_of_matching_tags_goes_on_in_the_tag_field(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester: keys typed after tab, with the list focused, were dropped.)"""
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await open_reader(app, pilot, ARTICLE)
+        await pilot.press("J", "v", "t")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        tag_input = app.screen.query_one("#tag-input", Input)
+        await pilot.press(*"ec", "tab")
+        assert app.screen.query_one("#tag-matches", OptionList).has_focus
+        await pilot.press(*"on")
+        assert tag_input.has_focus and tag_input.value == "econ"

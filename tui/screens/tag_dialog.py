@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -108,6 +108,7 @@ class TagDialog(ModalScreen[TagEdit | None]):
             yield TagInput(
                 placeholder="Tag (commas for several)",
                 suggester=SuggestFromList(self._existing, case_sensitive=False),
+                select_on_focus=False,  # back from the list, typing goes on after the text
                 id="tag-input",
             )
             yield Static(Text(HINT, style="dim"), id="tag-hint")
@@ -123,6 +124,17 @@ class TagDialog(ModalScreen[TagEdit | None]):
         self._show_chosen()
         self._show_matches("")
         self.query_one("#tag-input", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A character typed while the list of matching tags has the focus goes on in the
+        tag field, which takes the focus back: a key typed is never dropped."""
+        matches = self.query_one("#tag-matches", OptionList)
+        if matches.has_focus and event.is_printable and event.character:
+            tag_input = self.query_one("#tag-input", Input)
+            tag_input.focus()
+            tag_input.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     def _show_chosen(self) -> None:
         label = Text("Tags: ", style="bold")
