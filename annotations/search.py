@@ -647,7 +647,8 @@ def count_literal(
 
     A body may be given as its UTF-8 bytes when `countable_in_utf8(query, …)`: an ASCII
     needle only ever matches ASCII characters, and the only other character that folds to
-    ASCII (the Kelvin sign, to "k") sends its body to the slower count of the text."""
+    ASCII (the Kelvin sign, to "k") sends its body to the slower count of the text when
+    the needle has a "k" (`_lowered_bytes_count`)."""
     needle = query if case_sensitive else fold_case(query)
     encoded = needle.encode("utf-8")
     counts: dict[str, int] = {}
@@ -656,7 +657,7 @@ def count_literal(
             found = (body if case_sensitive else fold_case(body)).count(needle)
         elif case_sensitive:
             found = body.count(encoded)
-        elif body.isascii() or _KELVIN_SIGN not in body:
+        elif _lowered_bytes_count(encoded, body):
             found = body.lower().count(encoded)
         else:
             found = fold_case(body.decode("utf-8")).count(needle)
@@ -679,11 +680,18 @@ def count_literal_in_block(
         needle = query.encode("utf-8")
     else:
         needle = fold_case(query).encode("utf-8")
-        if b"k" in needle and _KELVIN_SIGN in block:
+        if not _lowered_bytes_count(needle, block):
             return None
         block = block.lower()
     count = block.count
     return [count(needle, at, at + length) for at, length in spans]
+
+
+def _lowered_bytes_count(needle: bytes, data: bytes) -> bool:
+    """Whether the folded ASCII `needle` is counted right in `data.lower()` (UTF-8): only
+    the Kelvin sign, which `fold_case` makes a "k", is missed there, so a needle with a "k"
+    needs text without one."""
+    return b"k" not in needle or data.isascii() or _KELVIN_SIGN not in data
 
 
 def countable_in_utf8(query: str, *, case_sensitive: bool) -> bool:
