@@ -130,11 +130,7 @@ class ReaderScreen(AnnotatingScreen):
             self.find_input().value = self._find_first
         if self._offset is not None:
             offset = min(self._offset, len(article.body))  # the article may have shrunk
-            moved = self._find_first and not article.body.casefold().startswith(
-                self._find_first.casefold(), offset
-            )  # a hit found in text its file no longer has: the match nearest its place
-            if not (moved and view.go_to_match_near(offset)):
-                view.move_cursor_to(offset)
+            view.go_to_hit(offset)  # (a hit in text its file no longer has: the nearest)
             view.scroll_to_offset(view.cursor_offset)
         view.focus()
 

@@ -424,19 +424,20 @@ class ArticleView(ScrollView, can_focus=True):
         self._invalidate()
         return len(self._matches)
 
-    def go_to_match_near(self, offset: int) -> bool:
-        """Move the cursor to the search match that starts nearest `offset` (a search hit's
-        offset, found in text that may have changed since); False when there is none."""
-        if not self._matches:
-            return False
+    def go_to_hit(self, offset: int) -> None:
+        """Move the cursor to a search hit at `offset`: there when a search match starts
+        there (or no search is shown), else to the match that starts nearest it (the hit
+        was found in text its file no longer has)."""
         starts = [start for start, _ in self._matches]
         after = bisect_left(starts, offset)
+        if not starts or (after < len(starts) and starts[after] == offset):
+            self.move_cursor_to(offset)
+            return
         nearest = min(
             (i for i in (after - 1, after) if 0 <= i < len(starts)),
             key=lambda i: abs(starts[i] - offset),
         )
         self._go_to_match(nearest)
-        return True
 
     def next_match(self) -> int | None:
         """Move the cursor to the next search match (wrapping); its index, or None."""
