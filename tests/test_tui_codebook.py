@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from annotations.store import AnnotationStore
 from tests.tui_support import open_reader, running_app, seed_annotation, wait_until
+from tui.app import NewsmarkApp
 from tui.screens.memo_dialog import TextDialog
 from tui.screens.tag_browser import TagBrowserScreen
 from tui.screens.tag_dialog import TagDialog
@@ -68,14 +70,19 @@ async def test_tag_browser_shows_the_tree_and_writes_descriptions_and_memos(
         assert store.memo("tag", "security") == "China Daily pairs it with economy"
 
 
+async def open_tag_dialog(app: NewsmarkApp, pilot: Pilot) -> None:
+    """Open the reader on the seeded article and the tag dialog for a selected sentence."""
+    await open_reader(app, pilot, ARTICLE)
+    await pilot.press("J", "v", "t")
+    await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+
+
 async def test_tag_dialog_shows_the_description_of_the_highlighted_tag(
     samples_dir: Path, db_path: Path
 ) -> None:
     seed(samples_dir, db_path)
     async with running_app(samples_dir, db_path) as (app, pilot):
-        await open_reader(app, pilot, ARTICLE)
-        await pilot.press("J", "v", "t")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await open_tag_dialog(app, pilot)
         box = app.screen.query_one("#tag-description", Static)
         await pilot.press(*"eco")
         await wait_until(pilot, lambda: "Trade, investment, growth" in str(box.render()))
@@ -104,9 +111,7 @@ async def test_typing_in_the_list_of_matching_tags_goes_on_in_the_tag_field(
     """(Found by a tester: keys typed after tab, with the list focused, were dropped.)"""
     seed(samples_dir, db_path)
     async with running_app(samples_dir, db_path) as (app, pilot):
-        await open_reader(app, pilot, ARTICLE)
-        await pilot.press("J", "v", "t")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await open_tag_dialog(app, pilot)
         tag_input = app.screen.query_one("#tag-input", Input)
         await pilot.press(*"ec", "tab")
         assert app.screen.query_one("#tag-matches", OptionList).has_focus
