@@ -143,7 +143,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         rendered = export_annotations(ctx.reanchored_store(), ctx.corpus, args.format, choice)
     for tag in rendered.unused_tags:
-        print(f"newsmark: warning: no annotations tagged {tag}", file=sys.stderr)
+        print(f"newsmark: {_unused_tag(tag)}", file=sys.stderr)
     if rendered.elsewhere:
         print(f"newsmark: {left_out_elsewhere(rendered.elsewhere)}", file=sys.stderr)
     if bibliography_path is not None and rendered.bibliography is not None:
@@ -175,6 +175,11 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _unused_tag(tag: str) -> str:
+    """What an export says of a tag it was asked for that no annotation carries."""
+    return f"warning: no annotations tagged {tag}"
+
+
 def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationStore) -> int:
     """Write a REFI-QDA project archive; it is binary, so only to a file."""
     if not args.output or args.clipboard:
@@ -185,8 +190,7 @@ def _export_qdpx(args: argparse.Namespace, ctx: CliContext, store: AnnotationSto
     exported = export_qdpx(
         store, ctx.corpus, tags=args.tag, article=args.article, coders=ctx.coder_filter
     )
-    unused = (f"warning: no annotations tagged {tag}" for tag in exported.unused_tags)
-    for line in (*unused, *exported.left_out):
+    for line in (*map(_unused_tag, exported.unused_tags), *exported.left_out):
         print(f"newsmark: {line}", file=sys.stderr)
     write_export_bytes(Path(args.output), exported.data, force=args.force)
     print(
