@@ -42,6 +42,7 @@ from annotations.corpus_index import (
     split_authors,
 )
 from annotations.errors import LibraryNotFoundError, NewsmarkError, UnknownArticleError
+from annotations.literal_search import find_in_bodies, searchable_body_by_body
 from annotations.paths import index_cache_path
 from annotations.search import (
     SearchCounts,
@@ -496,6 +497,9 @@ def _search_unit(
     rows = collection._index.rows_of(keys)
     if counts_only:
         return render(collection._counted(rows, query, case_sensitive))
+    if searchable_body_by_body(query, regex=regex, case_sensitive=case_sensitive):
+        bodies = collection._rows_bodies(rows, utf8=True)
+        return render(find_in_bodies(bodies, query, case_sensitive=case_sensitive))
     index = SearchIndex(collection._rows_bodies(rows))
     index.fill_missing(collection._body_from_file)
     return render(index.search(query, regex=regex, case_sensitive=case_sensitive))

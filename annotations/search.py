@@ -154,15 +154,11 @@ class SearchResults(Sequence[SearchHit]):
     def __repr__(self) -> str:
         return f"SearchResults({self._length} hits in {len(self._matches)} articles)"
 
-    @property
-    def text(self) -> str:
-        """The joined text the spans of `by_article` point into."""
-        return self._index.text
-
-    def by_article(self) -> Iterator[tuple[str, int, int, list[Span]]]:
-        """(article, base, body_end, spans) of each article with hits: its body is
-        `text[base:body_end]` and `spans` are its hits in `text` (the first `len(self)`
-        hits in all), found without building the hit objects (for printing many)."""
+    def by_article(self) -> Iterator[tuple[str, str, int, int, list[Span]]]:
+        """(article, text, base, body_end, spans) of each article with hits: its body is
+        `text[base:body_end]` (`text` is the joined text of the batch) and `spans` are its
+        hits in `text` (the first `len(self)` hits in all), found without building the hit
+        objects (for printing many)."""
         index, remaining = self._index, self._length
         for match in self._matches:
             if remaining <= 0:
@@ -172,7 +168,7 @@ class SearchResults(Sequence[SearchHit]):
                 assert self._find_spans is not None, "counted hits need a way to find their spans"
                 match.spans = self._find_spans(base, body_end)
             spans = match.spans if match.count <= remaining else match.spans[:remaining]
-            yield index.article_ids[match.position], base, body_end, spans
+            yield index.article_ids[match.position], index.text, base, body_end, spans
             remaining -= match.count
 
     def counts(self) -> dict[str, int]:
@@ -648,7 +644,7 @@ def count_literal(
     A body may be given as its UTF-8 bytes when `countable_in_utf8(query, …)`: an ASCII
     needle only ever matches ASCII characters, and the only other character that folds to
     ASCII (the Kelvin sign, to "k") sends its body to the slower count of the text when
-    the needle has a "k" (`_lowered_bytes_count`)."""
+    the needle has a "k" (`lowered_bytes_match_folded`)."""
     needle = query if case_sensitive else fold_case(query)
     encoded = needle.encode("utf-8")
     counts: dict[str, int] = {}
@@ -657,7 +653,7 @@ def count_literal(
             found = (body if case_sensitive else fold_case(body)).count(needle)
         elif case_sensitive:
             found = body.count(encoded)
-        elif _lowered_bytes_count(encoded, body):
+        elif lowered_bytes_match_folded(encoded, body):
             found = body.lower().count(encoded)
         else:
             found = fold_case(body.decode("utf-8")).count(needle)
@@ -680,17 +676,17 @@ def count_literal_in_block(
         needle = query.encode("utf-8")
     else:
         needle = fold_case(query).encode("utf-8")
-        if not _lowered_bytes_count(needle, block):
+        if not lowered_bytes_match_folded(needle, block):
             return None
         block = block.lower()
     count = block.count
     return [count(needle, at, at + length) for at, length in spans]
 
 
-def _lowered_bytes_count(needle: bytes, data: bytes) -> bool:
-    """Whether the folded ASCII `needle` is counted right in `data.lower()` (UTF-8): only
-    the Kelvin sign, which `fold_case` makes a "k", is missed there, so a needle with a "k"
-    needs text without one."""
+def lowered_bytes_match_folded(needle: bytes, data: bytes) -> bool:
+    """Whether the folded ASCII `needle` is found in `data.lower()` (UTF-8) just where the
+    `fold_case`d text has it: only the Kelvin sign, which `fold_case` makes a "k", is
+    missed there, so a needle with a "k" needs text without one."""
     return b"k" not in needle or data.isascii() or _KELVIN_SIGN not in data
 
 

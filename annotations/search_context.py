@@ -13,27 +13,38 @@ tricky text).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 from annotations.gc_pause import gc_paused
-from annotations.search import CONTEXT_CHARS, SearchResults
+from annotations.search import CONTEXT_CHARS, Span
 
 ELLIPSIS = "…"
 
 
-def hit_lines(results: SearchResults) -> bytes:
+class HitsByArticle(Protocol):
+    """Hits as `SearchResults` and `BodyHits` give them for printing."""
+
+    def __len__(self) -> int: ...
+
+    def by_article(self) -> Iterator[tuple[str, str, int, int, list[Span]]]:
+        """(article, text, base, body_end, spans): the body is `text[base:body_end]`."""
+        ...
+
+
+def hit_lines(results: HitsByArticle) -> bytes:
     """`ARTICLE\\tSTART\\tCONTEXT` lines, one per hit (the first `len(results)`), as UTF-8."""
     with gc_paused():  # the hits' spans: many objects, no cycles
         return "".join(_printed(results, as_json=False)).encode("utf-8")
 
 
-def hit_dicts(results: SearchResults) -> list[dict[str, Any]]:
+def hit_dicts(results: HitsByArticle) -> list[dict[str, Any]]:
     """`SearchHit.to_dict` of each hit (the first `len(results)`), without the hits."""
     with gc_paused():  # the hits' spans and dicts: many objects, no cycles
         return _printed(results, as_json=True)
 
 
-def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
+def _printed(results: HitsByArticle, *, as_json: bool) -> list[Any]:
     """The line (or with `as_json` the dict) of each hit, with its context cut as
     `SearchIndex._context_bounds` cuts it.
 
@@ -43,10 +54,9 @@ def _printed(results: SearchResults, *, as_json: bool) -> list[Any]:
     is what `str.split()` and `str.strip()` see (`\\s` in `re`); a newline, shown as a
     space, is whitespace either way, so the cuts found in the text are those of the text
     as shown."""
-    text = results.text
     printed: list[Any] = []
     add = printed.append
-    for article, base, body_end, spans in results.by_article():
+    for article, text, base, body_end, spans in results.by_article():
         lead = f"{article}\t"
         for start, end in spans:
             low = start - CONTEXT_CHARS
