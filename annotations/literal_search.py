@@ -12,11 +12,14 @@ are those of `SearchIndex.search` (`tests/test_literal_search.py` compares them)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from annotations.search import Span, countable_in_utf8, fold_case, lowered_bytes_match_folded
 from annotations.search_query import is_boolean
+
+_SPAN = re.Match.span
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +68,11 @@ def find_in_bodies(
     has a "k" (`lowered_bytes_match_folded`)."""
     needle = query if case_sensitive else fold_case(query)
     encoded = needle.encode("ascii")
+    in_bytes = re.compile(re.escape(encoded)).finditer
     found: list[tuple[str, str, list[Span]]] = []
     for article, body in bodies:
         if case_sensitive or lowered_bytes_match_folded(encoded, body):
-            spans = _spans(body if case_sensitive else body.lower(), encoded)
+            spans = list(map(_SPAN, in_bytes(body if case_sensitive else body.lower())))
             if not spans:
                 continue
             if body.isascii():  # a byte is a character: the offsets are the text's
@@ -77,21 +81,9 @@ def find_in_bodies(
                 found.append((article, body.decode("utf-8"), _in_characters(body, spans)))
             continue
         text = body.decode("utf-8")
-        if spans := _spans(fold_case(text), needle):
+        if spans := list(map(_SPAN, re.finditer(re.escape(needle), fold_case(text)))):
             found.append((article, text, spans))
     return BodyHits(found, sum(len(spans) for _article, _text, spans in found))
-
-
-def _spans(haystack: str | bytes, needle: str | bytes) -> list[Span]:
-    """Spans of the non-overlapping occurrences of `needle`, from the start."""
-    spans: list[Span] = []
-    length = len(needle)
-    find = haystack.find
-    at = find(needle)  # type: ignore[arg-type]
-    while at != -1:
-        spans.append((at, at + length))
-        at = find(needle, at + length)  # type: ignore[arg-type]
-    return spans
 
 
 def _in_characters(body: bytes, spans: list[Span]) -> list[Span]:
