@@ -89,3 +89,14 @@ def test_unknown_article_leaves_metadata_empty() -> None:
     rows = _parse(render_csv([_annotation()], {}))
     assert rows[0]["article_id"] == "art"
     assert all(rows[0][key] == "" for key in ("title", "source", "date", "author", "url"))
+
+
+def test_an_orphan_has_no_offsets(corpus, metas) -> None:
+    """Its old offsets point at other text now: the cells are empty, the anchor says why."""
+    from annotations.model import Anchor
+
+    fixture = build_fixture(corpus)
+    orphan = replace(fixture[0], anchor=Anchor.ORPHANED)
+    rows = _parse(render_csv([orphan, fixture[1]], metas))
+    assert (rows[0]["start"], rows[0]["end"], rows[0]["anchor"]) == ("", "", "orphaned")
+    assert rows[-1]["start"] == str(fixture[1].start) and rows[-1]["anchor"] == "exact"

@@ -215,3 +215,35 @@ def test_validator_accepts_a_single_annotation_and_rejects_other_json(document) 
     assert validate_w3c(single) == []
     assert validate_w3c([1, 2]) == ["document: is not a JSON object"]
     assert validate_w3c({"@context": ANNO_CONTEXT, "type": "Thing"})
+
+
+def test_an_orphan_has_no_position_selector_and_comes_back_by_its_quote(corpus, metas) -> None:
+    """An orphan's old offsets point at other text: only its quote (with its context) is
+    exported, and importing it anchors it by that quote, or keeps it orphaned."""
+    from annotations.anchoring import place
+    from annotations.export.importer import read_export
+    from annotations.model import Anchor
+
+    fixture = build_fixture(corpus)
+    gone = replace(fixture[0], anchor=Anchor.ORPHANED, quote="a passage no longer there")
+    back = replace(fixture[1], anchor=Anchor.ORPHANED)  # its quote is still in the text
+    text = render_export(
+        ExportFormat.W3C,
+        [gone, back, fixture[2]],
+        metas,
+        {},
+        collection="samples",
+        generated=GENERATED,
+    )
+    document = json.loads(text)
+    assert validate_w3c(document) == []
+    selectors = [[s["type"] for s in i["target"]["selector"]] for i in _items(document)]
+    assert selectors == [
+        ["TextQuoteSelector"],
+        ["TextQuoteSelector"],
+        ["TextQuoteSelector", "TextPositionSelector"],
+    ]
+    parsed = read_export(text, source_name="orphans.json")
+    placed = [place(a, corpus.article(a.article)) for a in parsed.annotations]
+    assert [a.anchor for a in placed] == [Anchor.ORPHANED, Anchor.EXACT, Anchor.EXACT]
+    assert (placed[1].start, placed[1].end) == (fixture[1].start, fixture[1].end)

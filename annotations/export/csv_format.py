@@ -11,7 +11,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from annotations.article import ArticleMeta
-from annotations.model import Annotation
+from annotations.model import Anchor, Annotation
 
 CSV_FILE_ENCODING = "utf-8-sig"
 COLUMNS = (
@@ -42,6 +42,7 @@ def neutralise_formula(value: str) -> str:
 
 
 def _rows(annotation: Annotation, meta: ArticleMeta | None) -> list[list[str]]:
+    orphaned = annotation.anchor is Anchor.ORPHANED
     fields = {
         "annotation_id": annotation.id,
         "article_id": annotation.article,
@@ -50,8 +51,9 @@ def _rows(annotation: Annotation, meta: ArticleMeta | None) -> list[list[str]]:
         "date": (meta.date if meta else None) or "",
         "author": (meta.author if meta else None) or "",
         "url": (meta.url if meta else None) or "",
-        "start": str(annotation.start),
-        "end": str(annotation.end),
+        # An orphan's old offsets point at other text now: left empty.
+        "start": "" if orphaned else str(annotation.start),
+        "end": "" if orphaned else str(annotation.end),
         "quote": annotation.quote,
         "note": annotation.note or "",
         "anchor": str(annotation.anchor),

@@ -8,7 +8,9 @@ so any Web Annotation tool can read it:
 - `motivation` is `commenting` with a note, else `tagging` with tags, else `highlighting`;
 - the target's `source` is the article URL when known, else
   `urn:newsmark:<collection>:<article id>`; it carries a `TextQuoteSelector` (quote and
-  context) and a `TextPositionSelector` (offsets into the article body);
+  context) and a `TextPositionSelector` (offsets into the article body), which an orphaned
+  annotation has not: its passage is gone, and its old offsets point at other text (a
+  reader anchors it by its quote, or shows it as an orphan, as Hypothesis does);
 - an annotation id that is a UUID becomes `urn:uuid:<id>`, any other `urn:newsmark:id:<id>`.
 
 The coder is the annotation's `creator` (a `Person` with a `name`).
@@ -27,7 +29,7 @@ from urllib.parse import quote, unquote
 
 from annotations.article import ArticleMeta
 from annotations.export.json_stream import Streamed
-from annotations.model import Placed
+from annotations.model import Anchor, Placed
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 NEWSMARK_URN = "urn:newsmark:"
@@ -138,14 +140,12 @@ def annotation_to_w3c(
         item["modified"] = record["updated"]
     if bodies:
         item["body"] = bodies
-    item["target"] = {
-        "type": "SpecificResource",
-        "source": source,
-        "selector": [
-            quote_selector,
-            {"type": "TextPositionSelector", "start": record["start"], "end": record["end"]},
-        ],
-    }
+    selectors: list[dict[str, Any]] = [quote_selector]
+    if record["anchor"] != Anchor.ORPHANED:  # an orphan's offsets point at other text now
+        selectors.append(
+            {"type": "TextPositionSelector", "start": record["start"], "end": record["end"]}
+        )
+    item["target"] = {"type": "SpecificResource", "source": source, "selector": selectors}
     return item
 
 
