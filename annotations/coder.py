@@ -6,7 +6,8 @@ which is then saved there (first use). The *default* coder (given to annotations
 before newsmark knew its coders, see the schema 3 migration) is the saved setting, else
 the login name: never a one-off `--coder`.
 
-(The smallest settings reader newsmark needs; to be folded into a general settings module.)
+The coder is kept in the settings file (`annotations.settings`) under `coder`, a key the
+TUI's `Settings` keeps as it is.
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import orjson
-import platformdirs
 
 from annotations.errors import NewsmarkError
+from annotations.settings import (
+    SettingsError,
+    read_settings_object,
+    settings_path,
+    write_settings_text,
+)
 from annotations.tags import tag_ancestors, tag_key
 from annotations.text import strip_control, strip_format_characters
 
@@ -32,11 +38,17 @@ if TYPE_CHECKING:
     from annotations.model import Annotation, TagInfo
 
 CODER_ENV = "NEWSMARK_CODER"
-SETTINGS_FILE = "settings.json"
 CONSENSUS = "consensus"  # the coder of adjudicated (consensus) annotations
 FALLBACK_CODER = "newsmark"  # when not even a login name is known
 MAX_CODER_CHARS = 64
 _WHITESPACE = re.compile(r"\s+")
+
+
+class SavedCoder(NamedTuple):
+    """What `save_coder` saved, and where it set a damaged settings file aside, if it did."""
+
+    name: str
+    damaged_file_kept: Path | None
 
 
 class InvalidCoderError(NewsmarkError):
@@ -70,22 +82,14 @@ def coder_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def settings_path() -> Path:
-    """The settings file: `settings.json` in the user config directory."""
-    return platformdirs.user_config_path("newsmark") / SETTINGS_FILE
-
-
-def _read_settings(path: Path) -> dict[str, object]:
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def saved_coder() -> str | None:
-    """The coder saved in the settings file, if any (an unusable value counts as none)."""
-    value = _read_settings(settings_path()).get("coder")
+    """The coder saved in the settings file, if any (an unusable value, or a settings
+    file that cannot be read, counts as none)."""
+    try:
+        data = read_settings_object(settings_path())
+    except SettingsError:
+        return None
+    value = (data or {}).get("coder")
     if not isinstance(value, str):
         return None
     try:
@@ -94,23 +98,19 @@ def saved_coder() -> str | None:
         return None
 
 
-def save_coder(name: str) -> str:
-    """Save `name` (cleaned) as the coder in the settings file, keeping its other keys;
-    returns the name saved. StoreError-like NewsmarkError if it cannot be written."""
-    from annotations.atomic import atomic_write_bytes
-
+def save_coder(name: str) -> SavedCoder:
+    """Save `name` (cleaned) as the coder in the settings file, keeping its other keys (a
+    damaged file is renamed first, never overwritten: see `write_settings_text`).
+    SettingsError if it cannot be written."""
     cleaned = clean_coder(name)
     path = settings_path()
-    settings = _read_settings(path)
-    settings["coder"] = cleaned
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, orjson.dumps(settings, option=orjson.OPT_INDENT_2))
-    except OSError as error:
-        raise NewsmarkError(
-            f"could not save the coder to {path}: {error.strerror or error}"
-        ) from None
-    return cleaned
+        settings = read_settings_object(path) or {}
+    except SettingsError:
+        settings = {}  # (damaged: set aside by the write)
+    settings["coder"] = cleaned
+    kept = write_settings_text(path, orjson.dumps(settings, option=orjson.OPT_INDENT_2).decode())
+    return SavedCoder(cleaned, kept)
 
 
 def login_coder() -> str:
@@ -130,18 +130,32 @@ def default_coder() -> str:
     return saved_coder() or login_coder()
 
 
-def current_coder(cli_value: str | None = None) -> str:
+def current_coder(cli_value: str | None = None, *, notices: list[str] | None = None) -> str:
     """The coder of this session: `cli_value` (`--coder`), `$NEWSMARK_CODER`, the saved
-    setting, else the login name, saved as the setting on this first use (if it can be)."""
+    setting, else the login name, saved as the setting on this first use (if it can be).
+    A settings file that cannot be read is left as it is (the login name is used, not
+    saved), and said in `notices`."""
     if cli_value is not None:
         return clean_coder(cli_value)
     from_env = os.environ.get(CODER_ENV)
     if from_env:
         return clean_coder(from_env)
-    saved = saved_coder()
-    if saved is not None:
-        return saved
     name = login_coder()
+    try:
+        saved = read_settings_object(settings_path())
+    except SettingsError as error:
+        if notices is not None:
+            notices.append(f"warning: {error}; coding as {name} (the login name)")
+        return name
+    if (coder := saved_coder()) is not None:
+        return coder
+    if saved is not None and "coder" in saved:  # left for the user to mend
+        if notices is not None:
+            notices.append(
+                f"warning: the coder saved in {settings_path()} is not a usable name; coding "
+                f"as {name} (the login name)"
+            )
+        return name
     with contextlib.suppress(NewsmarkError):  # read-only config: the login name each time
         save_coder(name)
     return name

@@ -3,8 +3,10 @@
 `Settings` is the typed, documented set of keys, each with its default. The file is read
 once at start-up and written atomically whenever a setting changes. A missing file means
 the defaults; an unreadable or corrupt file, or a key of the wrong type, is ignored with a
-notice (never an error: the settings only remember choices). Keys this version does not
-know are kept as they are, so an older newsmark does not drop a newer one's settings.
+notice (never an error: the settings only remember choices). A corrupt file is never
+overwritten: it is left as it is, and renamed to `settings.json.damaged` when new settings
+are saved. Keys this version does not know are kept as they are, so an older newsmark does
+not drop a newer one's settings.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ SETTINGS_FILENAME = "settings.json"
 SETTINGS_ENV = "NEWSMARK_SETTINGS"
 MAX_REMEMBERED_LIBRARIES = 20
 EXPORT_DESTINATIONS = ("clipboard", "file")
+DAMAGED_SUFFIX = ".damaged"  # added to the name of a settings file that holds no JSON object
 
 
 class SettingsError(NewsmarkError):
-    """The settings file could not be written."""
+    """The settings file could not be read or written."""
 
 
 @dataclass(frozen=True)
@@ -100,18 +103,39 @@ def settings_path() -> Path:
 def load_settings(path: Path) -> tuple[Settings, list[str]]:
     """The settings in `path` and notices about anything ignored (never raises)."""
     try:
+        data = read_settings_object(path)
+    except SettingsError as error:
+        return Settings(), [str(error)]
+    return (Settings(), []) if data is None else settings_from_json(data, path)
+
+
+def read_settings_object(path: Path) -> dict[str, Any] | None:
+    """The JSON object in the settings file `path`; None when there is no file.
+    `SettingsError` when it cannot be read or holds no JSON object: the file is then left
+    as it is (`save_settings` sets a damaged one aside before writing a new one)."""
+    try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings(), []
+        return None
     except OSError as error:
-        return Settings(), [f"ignored the settings file {path}: {error.strerror or error}"]
+        raise SettingsError(
+            f"ignored the settings file {path}: {error.strerror or error}"
+        ) from None
+    data = _json_object(raw)
+    if data is None:
+        raise SettingsError(
+            f"ignored the settings file {path}: it holds no valid JSON object; it is left as it is"
+        )
+    return data
+
+
+def _json_object(raw: bytes) -> dict[str, Any] | None:
+    """The JSON object `raw` holds, or None when it holds anything else."""
     try:
         data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return Settings(), [f"ignored the settings file {path}: not valid JSON ({error})"]
-    if not isinstance(data, dict):
-        return Settings(), [f"ignored the settings file {path}: not a JSON object"]
-    return settings_from_json(data, path)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def settings_from_json(data: Mapping[str, Any], path: Path) -> tuple[Settings, list[str]]:
@@ -167,15 +191,49 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
     return data
 
 
-def save_settings(settings: Settings, path: Path) -> None:
-    """Write `settings` to `path` atomically (SettingsError if it cannot be written)."""
+def save_settings(settings: Settings, path: Path) -> Path | None:
+    """Write `settings` to `path` atomically (SettingsError if it cannot be written). A
+    damaged file there (`read_settings_object` fails) is first renamed, never overwritten:
+    its new path is returned, for the user to be told."""
+    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
+    return write_settings_text(path, text)
+
+
+def write_settings_text(path: Path, text: str) -> Path | None:
+    """Write the settings file's `text` atomically, a damaged file there renamed first
+    (`set_aside_damaged`): its new path, or None. SettingsError if it cannot be written."""
     from annotations.atomic import atomic_write_text  # not needed to start up
 
-    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        kept = set_aside_damaged(path)
         atomic_write_text(path, text)
     except OSError as error:
         raise SettingsError(
             f"could not save settings to {path}: {error.strerror or error}"
         ) from error
+    return kept
+
+
+def set_aside_damaged(path: Path) -> Path | None:
+    """Rename the settings file to `settings.json.damaged` (`.damaged-2`, … when taken)
+    when it holds no JSON object, so that writing new settings loses none of what the
+    user wrote in it; its new path, or None when it is fine or missing. OSError when it
+    cannot be read (then it is not replaced either)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    if _json_object(raw) is not None:
+        return None
+    kept, number = path.with_name(path.name + DAMAGED_SUFFIX), 1
+    while kept.exists() or kept.is_symlink():
+        number += 1
+        kept = path.with_name(f"{path.name}{DAMAGED_SUFFIX}-{number}")
+    os.replace(path, kept)
+    return kept
+
+
+def damaged_settings_notice(kept: Path) -> str:
+    """What to tell the user when `set_aside_damaged` renamed their settings file."""
+    return f"the settings file held no valid JSON object: it was kept as {kept}, to mend"

@@ -87,6 +87,49 @@ def test_saving_the_coder_keeps_other_settings(login: str) -> None:
     assert orjson.loads(path.read_bytes()) == {"theme": "nord", "coder": "ana"}
 
 
+def test_a_damaged_settings_file_is_left_as_it_is_and_said(login: str) -> None:
+    """A settings file broken by hand is not replaced by {"coder": login} on first use:
+    the login name codes this time, with a warning, until the user mends it."""
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    damaged = b'{"coder": "ana", "theme": "nord"'
+    path.write_bytes(damaged)
+    notices: list[str] = []
+    assert current_coder(notices=notices) == login
+    assert path.read_bytes() == damaged
+    assert len(notices) == 1 and str(path) in notices[0] and f"coding as {login}" in notices[0]
+    assert saved_coder() is None and default_coder() == login
+    saved = save_coder("ana")  # saying who codes sets the damaged file aside
+    assert saved.damaged_file_kept is not None
+    assert saved.damaged_file_kept.read_bytes() == damaged
+    assert orjson.loads(path.read_bytes()) == {"coder": "ana"}
+    assert current_coder() == "ana"
+
+
+def test_an_unusable_saved_coder_is_not_overwritten(login: str) -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{"theme": "nord", "coder": ""}')
+    notices: list[str] = []
+    assert current_coder(notices=notices) == login
+    assert orjson.loads(path.read_bytes()) == {"theme": "nord", "coder": ""}
+    assert len(notices) == 1 and "not a usable name" in notices[0]
+
+
+def test_the_command_line_warns_and_keeps_a_damaged_settings_file(cli: RunCli, login: str) -> None:
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'{"coder": "ana"')
+    result = cli("annotate", "000", "--quote", QUOTE, "--tag", "x")
+    assert result.code == 0, result.err
+    assert "warning: ignored the settings file" in result.err and f"coding as {login}" in result.err
+    assert path.read_bytes() == b'{"coder": "ana"'
+    result = cli("coder", "ana")
+    assert result.out == "coder: ana (saved)\n"
+    assert "settings.json.damaged" in result.err
+    assert path.with_name("settings.json.damaged").read_bytes() == b'{"coder": "ana"'
+
+
 @pytest.mark.parametrize("name", ["", "   ", "\u200b\u202e", "x" * 65])
 def test_bad_coder_names_are_refused(name: str) -> None:
     with pytest.raises(InvalidCoderError):

@@ -14,6 +14,7 @@ from annotations.settings import (
     SettingsError,
     load_settings,
     save_settings,
+    set_aside_damaged,
     settings_path,
 )
 
@@ -86,6 +87,24 @@ def test_an_unreadable_file_is_ignored(tmp_path: Path) -> None:
     path.mkdir()  # a directory where the file should be
     settings, notices = load_settings(path)
     assert settings == Settings() and len(notices) == 1
+    with pytest.raises(SettingsError, match="could not save settings"):
+        save_settings(Settings(theme="nord"), path)
+    assert path.is_dir() and list(tmp_path.iterdir()) == [path]  # nothing renamed
+
+
+def test_a_damaged_file_is_set_aside_not_overwritten(tmp_path: Path) -> None:
+    """A settings file broken by hand (a missing brace) keeps what the user wrote: saving
+    renames it, the next damaged one too, under another name."""
+    path = tmp_path / "settings.json"
+    damaged = b'{"coder": "ana", "theme": "nord", "citation_style": "mla"'
+    path.write_bytes(damaged)
+    kept = save_settings(Settings(theme="dracula"), path)
+    assert kept == tmp_path / "settings.json.damaged" and kept.read_bytes() == damaged
+    assert load_settings(path) == (Settings(theme="dracula"), [])
+    assert save_settings(Settings(theme="nord"), path) is None  # a sound file is replaced
+    path.write_bytes(b"[]")
+    assert set_aside_damaged(path) == tmp_path / "settings.json.damaged-2"
+    assert not path.exists() and kept.read_bytes() == damaged
 
 
 def test_a_file_in_the_way_is_a_settings_error(tmp_path: Path) -> None:

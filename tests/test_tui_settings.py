@@ -115,7 +115,10 @@ async def test_a_corrupt_settings_file_is_ignored_with_a_notice(
         await pilot.press("a")
         await pilot.pause()
     settings, notices = load_settings(path)
-    assert notices == [] and settings.annotation_panel is False  # rewritten whole
+    assert notices == [] and settings.annotation_panel is False  # written anew
+    kept = path.with_name("settings.json.damaged")  # what the user wrote, to mend
+    assert kept.read_text(encoding="utf-8") == "{oops"
+    assert any(str(kept) in m for m in notifications(app))
 
 
 async def test_a_warm_collection_is_listed_and_reopened_before_its_files_are_checked(

@@ -28,6 +28,7 @@ from annotations.priority import watch_event_loop
 from annotations.settings import (
     ReadingPosition,
     Settings,
+    damaged_settings_notice,
     load_settings,
     save_settings,
     settings_path,
@@ -430,9 +431,13 @@ class NewsmarkApp(App[int]):
             return
         self.settings = settings
         try:
-            save_settings(settings, self.settings_path)
+            kept = save_settings(settings, self.settings_path)
         except NewsmarkError as error:
             self.notify(str(error), title="Settings", severity="warning", markup=False)
+            return
+        if kept is not None:
+            notice = damaged_settings_notice(kept)
+            self.notify(notice, title="Settings", severity="warning", markup=False)
 
     def _theme_changed(self, theme: Any) -> None:
         self.update_settings(theme=theme.name)

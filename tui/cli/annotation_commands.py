@@ -12,9 +12,16 @@ from annotations.coder import by_coders, save_coder
 from annotations.errors import QuoteNotFoundError, UnknownArticleError
 from annotations.model import Annotation
 from annotations.query import Query, annotation_rows, facet_query, parse_query
+from annotations.settings import damaged_settings_notice
 from annotations.tags import normalise_tags, tag_key
 from annotations.text import safe_name, strip_control
-from tui.cli.context import ClearingTagListAction, CliContext, TagListAction, common_options
+from tui.cli.context import (
+    ClearingTagListAction,
+    CliContext,
+    TagListAction,
+    common_options,
+    print_notices,
+)
 from tui.cli.output import print_json
 from tui.wording import count_noun
 
@@ -427,7 +434,10 @@ def list_history(args: argparse.Namespace, ctx: CliContext) -> int:
 def coder_command(args: argparse.Namespace, ctx: CliContext) -> int:
     """`newsmark coder [NAME] [--list]`."""
     if args.name is not None:
-        print(f"coder: {save_coder(args.name)} (saved)")
+        saved = save_coder(args.name)
+        print(f"coder: {saved.name} (saved)")
+        if saved.damaged_file_kept is not None:
+            print_notices([damaged_settings_notice(saved.damaged_file_kept)])
         return 0
     if args.list:
         for name, count in ctx.store.coders().items():

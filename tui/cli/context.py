@@ -157,7 +157,9 @@ class CliContext:
         if self._coder is None:
             from annotations.coder import current_coder
 
-            self._coder = current_coder(self.coder_option)
+            notices: list[str] = []
+            self._coder = current_coder(self.coder_option, notices=notices)
+            print_notices(notices)
         return self._coder
 
     @property
