@@ -101,3 +101,26 @@ def test_ensure_current_refuses_text_the_file_no_longer_holds(library_copy: Path
     with pytest.raises(StaleArticleError):
         ensure_current(corpus, shown)  # read again: still not the text shown
     ensure_current(corpus, corpus.article(ARTICLE))
+
+
+def test_every_changed_file_is_found_at_once_as_file_changed_finds_each(
+    library_copy: Path,
+) -> None:
+    """`changed_since_read`: what `file_changed` says of each article, for all of them:
+    a file edited, one indexed again by another process, one touched, one deleted."""
+    corpus = Corpus.open(library_copy)
+    assert corpus.changed_since_read() == []
+    append(library_copy, ARTICLE, "\n\nEdited here.\n")
+    append(library_copy, OTHER, "\n\nEdited and indexed by another process.\n")
+    Corpus.open(library_copy)  # indexes both: only the rowids say ARTICLE changed
+    touched, deleted = sorted(meta.id for meta in corpus)[2:4]
+    path = corpus.meta(touched).path
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    corpus.meta(deleted).path.unlink()
+    expected = [i for i in sorted(m.id for m in corpus) if corpus.file_changed(i)]
+    assert expected == sorted([ARTICLE, OTHER, touched, deleted])
+    assert corpus.changed_since_read() == expected
+    for article_id in expected:
+        corpus.reload(article_id)
+    assert corpus.changed_since_read() == []

@@ -263,3 +263,37 @@ async def test_a_search_hit_in_text_that_moved_since_opens_on_the_match(
         await wait_until(pilot, lambda: view.cursor_span is not None)
         cursor = view.cursor_span
         assert cursor is not None and QUOTE in body[cursor.start : cursor.end]
+
+
+async def test_a_search_finds_what_a_file_not_on_screen_holds_now(
+    library_copy: Path, db_path: Path, run_cli: RunCli
+) -> None:
+    """(Found by a tester.) A word written into an article nobody has open is found by the
+    library's search, at its offset in the new text, and the library's row follows; also
+    after another process indexed the edit (its rows then have new rowids)."""
+    seeded = seed_annotation(library_copy, db_path, ARTICLE, QUOTE, ("security",))
+    async with running_app(library_copy, db_path) as (app, pilot):
+        words = library_words(app)
+        edit_article(library_copy)  # 1,500 words before the quote, and NEW_PHRASE
+        body = (library_copy / f"{ARTICLE}.txt").read_text(encoding="utf-8")
+        await pilot.press("slash", *"Inserted749 word", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count == 1)
+        corpus = app.workspace.require_corpus()
+        new_body = corpus.body(ARTICLE)
+        [hit] = app.screen._hits
+        assert new_body[hit.start : hit.end] == "Inserted749 word"
+        await wait_until(pilot, lambda: library_words(app) == words + 1_500 - 1)  # (-1: phrase)
+        assert any(RELOADED in m for m in notifications(app))
+        store = app.workspace.require_store()
+        moved = store.get(seeded.id)
+        assert new_body[moved.start : moved.end] == QUOTE  # re-anchored with it
+        assert "Inserted749" in body
+        # Edited again and indexed by a command: the rows it wrote are read instead.
+        path = library_copy / f"{ARTICLE}.txt"
+        path.write_text(path.read_text(encoding="utf-8").replace(NEW_PHRASE, "zebracorn"))
+        assert run_cli("--library", str(library_copy), "--db", str(db_path), "list").code == 0
+        await pilot.press("slash", "ctrl+u", *"zebracorn", "enter")
+        await wait_until(pilot, lambda: hits.option_count == 1)
+        [hit] = app.screen._hits
+        assert corpus.body(ARTICLE)[hit.start : hit.end] == "zebracorn"

@@ -272,14 +272,19 @@ class NewsmarkApp(App[int]):
             self._shown_version = self.workspace.require_store().version
         self.broadcast(DataChanged)
 
-    def reload_articles(self, article_ids: list[str]) -> None:
+    def reload_articles(
+        self, article_ids: list[str], then: Callable[[], object] | None = None
+    ) -> None:
         """Read the files of these articles again (they changed on disk), re-anchor their
-        annotations, then every screen shows the new text (`ArticlesReloaded`)."""
+        annotations, then every screen shows the new text (`ArticlesReloaded`); `then` is
+        called after that (not when the reading failed: that is reported)."""
         workspace = self.workspace
 
         def reloaded(result: tuple[list[str], str | None]) -> None:
             changed, notice = result
             self.broadcast(partial(ArticlesReloaded, tuple(article_ids), tuple(changed)))
+            if then is not None:
+                then()
             if changed:
                 corpus = workspace.require_corpus()
                 titles = ", ".join(

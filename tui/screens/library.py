@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 MAX_SEARCH_HITS = 500
 # The status line names marked articles by their titles, cut to this many characters.
 MARKED_TITLE_CHARS = 30
+# Up to this many articles, a search first reads again the files changed on disk since the
+# collection read them (a `stat` each: 0.07 s at 10,000 articles, 0.3 s at 50,000).
+FRESH_SEARCH_MAX_ARTICLES = 50_000
 # A search hit's first line (title, outlet, date, offset) stays one line in most terminals.
 HIT_TITLE_CHARS = 60
 
@@ -537,8 +540,18 @@ class LibraryScreen(NewsmarkScreen):
             self._run_search(query, within)
 
     @work(exclusive=True, group="search", thread=True)
-    def _run_search(self, query: str, within: list[str] | None = None) -> None:
+    def _run_search(
+        self, query: str, within: list[str] | None = None, *, files_checked: bool = False
+    ) -> None:
+        """Search in a thread, after reading again the files that changed on disk since the
+        collection read them (in a collection of up to `FRESH_SEARCH_MAX_ARTICLES`): a word
+        written into an article not on screen is found, at its offset in the new text."""
         corpus = self.workspace.require_corpus()
+        fresh = files_checked or len(corpus) > FRESH_SEARCH_MAX_ARTICLES
+        if not fresh and (changed := corpus.changed_since_read()):
+            again = partial(self._run_search, query, within, files_checked=True)
+            self.app.call_from_thread(self.newsmark.reload_articles, changed, again)
+            return
         try:
             hits = corpus.search(query, article_ids=within, limit=MAX_SEARCH_HITS)
         except NewsmarkError as error:
