@@ -69,12 +69,15 @@ def tag_key(tag: str) -> str:
 def normalise_tag(tag: str) -> str:
     """One tag, cleaned: invisible format characters (bidi overrides, zero-width ones; see
     `strip_format_characters`) removed, surrounding whitespace stripped, inner runs
-    collapsed to a space.
+    collapsed to a space, and empty levels of a tag path left out (`/lead`, `trail/` and
+    `a//b` are `lead`, `trail` and `a/b`: a path is names joined by "/").
 
     Returns "" for a blank tag. Raises InvalidTagError for a tag that is too long or
     contains a comma or a control character.
     """
     cleaned = _WHITESPACE.sub(" ", strip_format_characters(tag)).strip()
+    if "/" in cleaned:
+        cleaned = "/".join(level for level in cleaned.split("/") if level.strip()).strip()
     if "," in cleaned:
         raise InvalidTagError(f"tag {cleaned!r} contains a comma (commas separate tags)")
     if any(unicodedata.category(ch) == "Cc" for ch in cleaned):

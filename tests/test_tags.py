@@ -43,6 +43,23 @@ def test_a_64_character_tag_is_allowed() -> None:
     assert normalise_tags(["x" * 64]) == ("x" * 64,)
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("/lead", ("lead",)),
+        ("trail/", ("trail",)),
+        ("a//b", ("a/b",)),
+        ("a/ /b", ("a/b",)),
+        ("/", ()),
+        (" / / ", ()),
+        ("security/maritime", ("security/maritime",)),
+    ],
+)
+def test_a_tag_path_has_no_empty_level(given: str, expected: tuple[str, ...]) -> None:
+    """(Found by a tester.) `/lead` was stored as it was, then no filter found it."""
+    assert normalise_tags([given]) == expected
+
+
 def test_tag_key_is_casefolded_and_whitespace_normalised() -> None:
     assert tag_key("  Straße  Policy ") == tag_key("STRASSE policy") == "strasse policy"
 
