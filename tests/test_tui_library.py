@@ -247,3 +247,36 @@ async def test_boolean_full_text_search(samples_dir: Path, db_path: Path) -> Non
         # The reader marks the occurrences of the term that hit is.
         term = view.article.text(first.start, first.end).lower()
         assert view.match_count == view.article.body.lower().count(term) > 0
+
+
+async def test_files_skipped_at_start_are_said_in_one_notice(
+    library_copy: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) A toast per skipped file covered the library."""
+    from tests.tui_support import notifications
+
+    (library_copy / "empty.txt").write_bytes(b"")
+    (library_copy / "scan.txt").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    (library_copy / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    (library_copy / "blank.md").write_bytes(b"")
+    (library_copy / "gone.txt").symlink_to(library_copy / "nowhere.txt")
+    async with running_app(library_copy, db_path) as (app, pilot):
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
+        await wait_until(pilot, lambda: bool(notifications(app)))
+        said = [m for m in notifications(app) if "skipped" in m]
+        assert len(said) == 1, said
+        lines = said[0].splitlines()
+        assert lines[0] == "5 files skipped or read with a fallback:"
+        assert len(lines) == 5 and lines[-1].startswith("… and 2 more")
+        assert all(line.startswith("skipped ") for line in lines[1:4])
+
+
+async def test_a_few_skipped_files_are_each_on_a_line(library_copy: Path, db_path: Path) -> None:
+    from tests.tui_support import notifications
+
+    (library_copy / "empty.txt").write_bytes(b"")
+    async with running_app(library_copy, db_path) as (app, pilot):
+        await wait_until(pilot, lambda: any("skipped" in m for m in notifications(app)))
+        assert [m for m in notifications(app) if "skipped" in m] == [
+            "skipped empty.txt: empty file"
+        ]

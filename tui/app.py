@@ -42,7 +42,7 @@ from tui.messages import (
 )
 from tui.screens.library import LibraryScreen
 from tui.typing_guard import typing_target
-from tui.wording import count_noun
+from tui.wording import collection_notice, count_noun
 from tui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -202,8 +202,9 @@ class NewsmarkApp(App[int]):
         # collector from re-scanning those (possibly millions of) objects, which would
         # otherwise freeze the UI for a few hundred milliseconds now and then.
         gc.freeze()
-        for notice in self.workspace.notices:
-            self.notify(notice, title="Collection", severity="warning", markup=False)
+        if notices := self.workspace.notices:
+            message = collection_notice(notices)
+            self.notify(message, title="Collection", severity="warning", markup=False)
         self._shown_version = self.workspace.require_store().version
         self.broadcast(WorkspaceReady)
         self.set_interval(EXTERNAL_CHECK_SECONDS, self._check_external_changes)
