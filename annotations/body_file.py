@@ -39,6 +39,14 @@ def decoded(body: bytes | None) -> str | None:
         return None
 
 
+def utf8_or_none(body: bytes | None) -> bytes | None:
+    """`decoded` for a caller that reads the bytes: the body when it is UTF-8, else None
+    (not what was written there: the caller reads the article's own file)."""
+    if body is None or body.isascii():
+        return body
+    return body if decoded(body) is not None else None
+
+
 class BodyFile:
     """The body file at `path`, read with `pread`."""
 

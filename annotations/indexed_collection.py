@@ -32,7 +32,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from annotations.body_file import decoded
+from annotations.body_file import decoded, utf8_or_none
 from annotations.corpus_index import (
     FULL_TEXT_MIN_ARTICLES,
     ArticleKey,
@@ -188,8 +188,9 @@ class IndexedCollection:
         workers: int | None = None,
     ) -> Iterator[Rendered]:
         """`render(results)` of each batch of the search (every hit counted), in id order.
-        `results` is a `SearchResults`, or with `counts_only` what its counting needs (a
-        `SearchCounts`, or the `SearchResults` of a query not counted body by body).
+        `results` is a `search_context.PrintableHits` (a `SearchResults`, or the `BodyHits`
+        of a literal searched body by body), or with `counts_only` what its counting needs
+        (a `SearchCounts`, or the `SearchResults` of a query not counted body by body).
 
         When `POOL_MIN_ARTICLES` or more articles can match, batches of `UNIT_ARTICLES`
         are searched and rendered by `workers` processes (default: one per core), so
@@ -336,7 +337,7 @@ class IndexedCollection:
             changed = _changed_rows(str(self.root), chunk)
             bodies = [None if n in changed else b for n, b in enumerate(bodies)]
         return [
-            (row[0], body if utf8 else decoded(body))
+            (row[0], utf8_or_none(body) if utf8 else decoded(body))
             for row, body in zip(chunk, bodies, strict=True)
         ]
 

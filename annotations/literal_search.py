@@ -25,11 +25,15 @@ _SPAN = re.Match.span
 @dataclass(frozen=True, slots=True)
 class BodyHits:
     """The hits of one query in a batch of bodies, in the order the bodies were given:
-    what `search_context` prints, as `SearchResults` gives it (every hit, none left out)."""
+    `search_context.PrintableHits`, as `SearchResults` gives it (every hit printed)."""
 
     found: list[tuple[str, str, list[Span]]]  # (article, body, spans) of each with hits
     total: int  # every hit of the batch
-    complete: bool = True
+
+    @property
+    def complete(self) -> bool:
+        """Always: a literal's hits are all found (no limit stops this search)."""
+        return True
 
     def __len__(self) -> int:
         return self.total

@@ -691,7 +691,8 @@ def lowered_bytes_match_folded(needle: bytes, data: bytes) -> bool:
 
 
 def countable_in_utf8(query: str, *, case_sensitive: bool) -> bool:
-    """Whether `count_literal` may be given bodies as UTF-8 bytes for this query."""
+    """Whether `count_literal` may be given bodies as UTF-8 bytes for this query (and
+    `literal_search.find_in_bodies` can search them): its folded form is ASCII."""
     return (query if case_sensitive else fold_case(query)).isascii()
 
 

@@ -22,29 +22,37 @@ from annotations.search import CONTEXT_CHARS, Span
 ELLIPSIS = "…"
 
 
-class HitsByArticle(Protocol):
-    """Hits as `SearchResults` and `BodyHits` give them for printing."""
+class PrintableHits(Protocol):
+    """A batch of hits as `newsmark search` prints it: a `SearchResults`, or the `BodyHits`
+    of a literal its workers search body by body (`annotations.literal_search`)."""
+
+    total: int  # every hit of the batch (there may be more than `len` with a limit)
+    complete: bool  # False: a limit stopped the search
 
     def __len__(self) -> int: ...
+
+    def counts(self) -> dict[str, int]:
+        """Hits per article id, for the articles with any, in the order searched."""
+        ...
 
     def by_article(self) -> Iterator[tuple[str, str, int, int, list[Span]]]:
         """(article, text, base, body_end, spans): the body is `text[base:body_end]`."""
         ...
 
 
-def hit_lines(results: HitsByArticle) -> bytes:
+def hit_lines(results: PrintableHits) -> bytes:
     """`ARTICLE\\tSTART\\tCONTEXT` lines, one per hit (the first `len(results)`), as UTF-8."""
     with gc_paused():  # the hits' spans: many objects, no cycles
         return "".join(_printed(results, as_json=False)).encode("utf-8")
 
 
-def hit_dicts(results: HitsByArticle) -> list[dict[str, Any]]:
+def hit_dicts(results: PrintableHits) -> list[dict[str, Any]]:
     """`SearchHit.to_dict` of each hit (the first `len(results)`), without the hits."""
     with gc_paused():  # the hits' spans and dicts: many objects, no cycles
         return _printed(results, as_json=True)
 
 
-def _printed(results: HitsByArticle, *, as_json: bool) -> list[Any]:
+def _printed(results: PrintableHits, *, as_json: bool) -> list[Any]:
     """The line (or with `as_json` the dict) of each hit, with its context cut as
     `SearchIndex._context_bounds` cuts it.
 

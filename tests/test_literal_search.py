@@ -14,8 +14,10 @@ from tui.cli.read_commands import _render_hits
 
 # The Kelvin sign (folds to "k"), "İ" (kept by `fold_case`), and letters that take two
 # bytes, so that a match's offset in the bytes is not its offset in the text.
-TEXT = st.text(alphabet="abkK\u212a\u0130i I\u03a3\u03c3\u00e9\u00c9x\u65e5", max_size=30)
-ASCII_QUERY = st.text(alphabet="akKix ", min_size=1, max_size=3)
+TEXT = st.text(
+    alphabet="abkKAZ1\n \u212a\u0130i I\u03a3\u03c3\u00e9\u00c9x\u65e5\U0001f600", max_size=30
+)
+ASCII_QUERY = st.text(alphabet="akKAZ1ix \n", min_size=1, max_size=3)
 
 
 def spans_found(bodies: dict[str, str], query: str, case_sensitive: bool) -> list[tuple]:

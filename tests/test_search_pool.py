@@ -324,3 +324,30 @@ def test_workers_end_with_their_parent_process(tmp_path: Path) -> None:
     while not all(map(_gone, pids)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all(map(_gone, pids))
+
+
+def test_a_body_not_utf8_in_the_body_file_is_read_from_its_article_file(library: Path) -> None:
+    """(Found by a reviewer.) The workers search a literal in the body file's bytes: a
+    body there that is not UTF-8 (not what was written) is read from its own file, as the
+    search of decoded bodies does, not a traceback or a miss."""
+    from annotations.paths import index_cache_path
+
+    cache = index_cache_path(library)
+    body_files = [p for p in cache.parent.iterdir() if p.name.startswith(cache.name + ".")]
+    [body_file] = [p for p in body_files if b"Stra\xc3\x9fe" in p.read_bytes()]
+    data = bytearray(body_file.read_bytes())
+    data[data.index(b"Stra\xc3\x9fe") + 4] = 0xFF  # the first "ß" no longer UTF-8
+    body_file.write_bytes(bytes(data))
+    indexed = IndexedCollection.open(library)
+    assert indexed is not None
+    try:
+        for query in ("stra", "vietnam"):
+            expected = [
+                (h.article, h.start, h.end, h.context)
+                for b in Corpus.open(library, use_cache=False).search_batches(query)
+                for h in b
+            ]
+            found = indexed.search_map(query, hits_of, workers=1)
+            assert [hit for part in found for hit in part] == expected != []
+    finally:
+        indexed.close()

@@ -17,8 +17,8 @@ from tui.wording import count_noun
 if TYPE_CHECKING:
     from annotations.corpus import Corpus
     from annotations.indexed_collection import IndexedCollection
-    from annotations.literal_search import BodyHits
     from annotations.search import SearchCounts, SearchResults
+    from annotations.search_context import PrintableHits
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -191,7 +191,7 @@ def _print_search(args: argparse.Namespace, printed: Iterable[Printed]) -> int:
     return 0 if total else 1
 
 
-def _render_hits(hits: SearchResults | BodyHits, *, as_json: bool) -> Printed:
+def _render_hits(hits: PrintableHits, *, as_json: bool) -> Printed:
     """The hits of a batch as `search` prints them: `ID\tSTART\tCONTEXT` lines, or JSON
     objects as `SearchHit.to_dict` makes them (made in one loop, without the hits)."""
     from annotations.search_context import hit_dicts, hit_lines
