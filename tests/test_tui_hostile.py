@@ -89,7 +89,7 @@ async def test_search_query_is_shown_literally(
         assert isinstance(app.screen, LibraryScreen)
 
 
-@pytest.mark.parametrize("tag", ["[/x]", "[link=file:///etc]x"])
+@pytest.mark.parametrize("tag", ["[/x]", "[link=x]y", "[link=https:/x]y"])
 async def test_tag_with_brackets_is_shown_literally(
     samples_dir: Path, db_path: Path, tag: str, tmp_path: Path
 ) -> None:
