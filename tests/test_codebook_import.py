@@ -52,6 +52,10 @@ def test_qdc_import_into_an_empty_db_keeps_every_code(
         code.get("name") for code in ET.fromstring(exported.out).iter() if code.tag.endswith("Code")
     }
     assert names == {"security", "maritime", "economy", "e10"}
+    written = _cli(
+        run_cli, samples_dir, db_path, "export", "--format", "qdc", "-o", str(tmp_path / "c.qdc")
+    )
+    assert written.err == f"newsmark: exported the codebook to {tmp_path / 'c.qdc'}\n"
 
 
 def test_taguette_csv_codes_without_description_are_listed(

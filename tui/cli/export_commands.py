@@ -158,11 +158,13 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     if output is not None:
         write_export(output, rendered.render(), args.format, force=args.force)
-        what = (
-            count_noun(rendered.articles, "article")
-            if ExportFormat(args.format).is_bibliography
-            else count_noun(rendered.count, "annotation")
-        )
+        fmt = ExportFormat(args.format)
+        if fmt.is_codebook:
+            what = "the codebook"
+        elif fmt.is_bibliography:
+            what = count_noun(rendered.articles, "article")
+        else:
+            what = count_noun(rendered.count, "annotation")
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
         from annotations.clipboard import copy_text
