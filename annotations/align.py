@@ -45,6 +45,13 @@ NEAR_BEST_RATIO = 0.8
 # How much a word bigram weighs relative to a single word.
 BIGRAM_WEIGHT = 0.25
 
+
+def shown_score(score: float) -> str:
+    """A similarity as shown, with two decimals cut rather than rounded: a weak score
+    (under `STRONG_SCORE`, such as 0.249) never shows as 0.25."""
+    return f"{math.floor(score * 100 + 1e-9) / 100:.2f}"  # (0.29 * 100 is 28.999…)
+
+
 STOPWORDS = frozenset(
     """
     a about above after again all also am an and any are as at be been before being below

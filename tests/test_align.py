@@ -254,3 +254,24 @@ def test_empty_articles_align_to_nothing() -> None:
     assert units_of(empty) == ()
     with pytest.raises(ValueError):
         units_of(other, "word")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [
+        (0.249, "0.24"),
+        (0.29, "0.29"),
+        (0.57, "0.57"),
+        (0.25, "0.25"),
+        (0.2599, "0.25"),
+        (1.0, "1.00"),
+        (0.0, "0.00"),
+    ],
+)
+def test_a_weak_score_never_shows_as_strong(score: float, shown: str) -> None:
+    """(Found by a tester.) 0.249 showed as "0.25 weak", under a README saying only
+    scores under 0.25 are weak."""
+    from annotations.align import STRONG_SCORE, shown_score
+
+    assert shown_score(score) == shown
+    assert (float(shown_score(score)) < STRONG_SCORE) == (score < STRONG_SCORE)

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from annotations.agreement import AgreementReport, UnitKind, compute_agreement
-from annotations.align import DEFAULT_MIN_SCORE, Unit, align_articles
+from annotations.align import DEFAULT_MIN_SCORE, Unit, align_articles, shown_score
 from annotations.coder import by_coders
 from annotations.errors import InvalidQueryError
 from annotations.stats import TagStats, tag_stats
@@ -174,11 +174,12 @@ def compare_articles(args: argparse.Namespace, ctx: CliContext) -> int:
         print_json(alignment.to_dict())
         return 0
     for pair in alignment.pairs:
+        score = shown_score(pair.score)
         # The line without the two texts, to share the rest of the width between them.
-        frame = f"{pair.score:.2f}  L#{pair.left.index} “”  ↔  R#{pair.right.index} “”"
+        frame = f"{score}  L#{pair.left.index} “”  ↔  R#{pair.right.index} “”"
         room = max(10, (LINE_WIDTH - len(frame)) // 2)
         print(
-            f"{pair.score:.2f}  L#{pair.left.index} “{_shorten(pair.left.text, room)}”  ↔  "
+            f"{score}  L#{pair.left.index} “{_shorten(pair.left.text, room)}”  ↔  "
             f"R#{pair.right.index} “{_shorten(pair.right.text, room)}”"
         )
     for article_id, side, units in (

@@ -325,11 +325,11 @@ class SideBySideScreen(AnnotatingScreen):
 
 def match_message(pairs: list[AlignedPair]) -> str:
     """What `m` says: the best match's similarity (weak under STRONG_SCORE), or none."""
-    from annotations.align import STRONG_SCORE
+    from annotations.align import STRONG_SCORE, shown_score
 
     if not pairs:
         return "No similar passage in the other article."
     others = len(pairs) - 1
     more = f" (+{others} more)" if others else ""
     weak = " (weak)" if pairs[0].score < STRONG_SCORE else ""
-    return f"Best match: similarity {pairs[0].score:.2f}{weak}{more}."
+    return f"Best match: similarity {shown_score(pairs[0].score)}{weak}{more}."

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.selection import Selection
 from textual.widgets import Static
 
-from annotations.align import STRONG_SCORE, AlignmentRow, AlignmentSummary, Unit
+from annotations.align import STRONG_SCORE, AlignmentRow, AlignmentSummary, Unit, shown_score
 from annotations.caret import Caret
 from annotations.words import WordIndex, word_index
 from tui.widgets.article_render import Highlight, paint_runs
@@ -38,8 +38,8 @@ def score_text(row: AlignmentRow) -> Text:
     if row.score is None:
         return Text("")
     if row.score < STRONG_SCORE:
-        return Text(f"{row.score:.2f}\nweak", style="dim")
-    return Text(f"{row.score:.2f}", style="bold")
+        return Text(f"{shown_score(row.score)}\nweak", style="dim")
+    return Text(shown_score(row.score), style="bold")
 
 
 def missing_text(row: AlignmentRow, present: Side, unit: str) -> Text:
@@ -50,7 +50,7 @@ def missing_text(row: AlignmentRow, present: Side, unit: str) -> Text:
     other = pair.right if present == "left" else pair.left
     side = "right" if present == "left" else "left"
     return Text(
-        f"— out of order: matches {side} {unit} {other.index + 1} ({pair.score:.2f}) —",
+        f"— out of order: matches {side} {unit} {other.index + 1} ({shown_score(pair.score)}) —",
         style="dim italic",
     )
 
