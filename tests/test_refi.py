@@ -202,6 +202,37 @@ def test_round_trip_gives_the_same_quotes_tags_notes_and_offsets(
     assert again.code == 0 and "0 added" in again.out and "(4 already there)" in again.out
 
 
+def test_a_project_exported_from_this_library_comes_back_onto_its_articles(
+    run_cli, library_copy, store_a, tmp_path
+) -> None:
+    """(Found by a tester.) Imported back into the library it came from, a project wrote a
+    copy of every article beside the original, the codings stayed on the originals and the
+    memos went to the copies. Sources whose text the library has are those articles."""
+    article = store_a.all()[0].article
+    store_a.set_memo("article", article, "Frames the visit as a milestone")
+    out = tmp_path / "project.qdpx"
+    exported = _cli(
+        run_cli, library_copy, store_a.path, "export", "--format", "qdpx", "-o", str(out)
+    )
+    assert exported.code == 0, exported.err
+    before = _state(library_copy, tmp_path / "none.json")[0]
+    again = _cli(run_cli, library_copy, store_a.path, "import", str(out))
+    assert again.code == 0, again.err
+    assert "0 articles written" in again.out and "4 matched by their text" in again.out
+    assert "0 added, 0 updated, 6 unchanged" in again.out
+    assert _state(library_copy, tmp_path / "none.json")[0] == before  # no copy written
+    fresh_db = tmp_path / "c" / "annotations.json"  # another coder's empty database
+    result = _cli(run_cli, library_copy, fresh_db, "import", str(out))
+    assert result.code == 0, result.err
+    imported = AnnotationStore.open(fresh_db)
+    assert sorted((a.id, a.article, a.start, a.end) for a in imported.all()) == sorted(
+        (a.id, a.article, a.start, a.end) for a in store_a.all()
+    )
+    assert [(m["target"], m["text"]) for m in imported.memos()] == [
+        (article, "Frames the visit as a milestone")
+    ]
+
+
 def test_memos_travel_as_notes_and_descriptions_come_back(
     run_cli, samples_dir, store_a, tmp_path
 ) -> None:

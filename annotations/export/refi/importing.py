@@ -39,6 +39,7 @@ from annotations.wording import count_noun
 
 if TYPE_CHECKING:
     from annotations.article import Article
+    from annotations.corpus import Corpus
     from annotations.store import AnnotationStore
 
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.-]+")
@@ -67,12 +68,20 @@ class ProjectImportReport:
     unchanged: int
     merge: ImportReport
     notices: tuple[str, ...]
+    # Sources whose text an article of the library already had: their codings went there.
+    matched: int = 0
 
     def summary(self) -> str:
-        """`2 articles written to LIB/project (0 unchanged); 5 added, …`."""
+        """`2 articles written to LIB/project (0 already there); 5 added, …`, with how many
+        sources were found in the library by their text when any were."""
+        matched = (
+            f", {self.matched} matched by their text to articles of the library"
+            if self.matched
+            else ""
+        )
         return (
             f"{count_noun(self.written, 'article')} written to {self.folder} "
-            f"({self.unchanged} already there); {self.merge.summary()}"
+            f"({self.unchanged} already there{matched}); {self.merge.summary()}"
         )
 
 
@@ -175,8 +184,10 @@ def import_project(
 ) -> ProjectImportReport:
     """Write the project's text sources into the library, then merge its annotations.
 
-    Everything is checked before the first write; if the merge fails, the article files
-    this call created are removed again.
+    A source whose text an article of the library already has (a project exported from
+    this library, imported back) is not written again: its codings and memo go to that
+    article. Everything is checked before the first write; if the merge fails, the
+    article files this call created are removed again.
     """
     from annotations.corpus import Corpus
 
@@ -186,15 +197,22 @@ def import_project(
     colours = {entry.name: entry.colour for entry in project.codebook if entry.colour}
     created: list[Path] = []
     unchanged = 0
+    corpus = Corpus.open(library)
+    by_text = _articles_by_text(corpus)
+    matched: dict[Path, str] = {}  # a source's record path -> the article with its text
     try:
         for plan in planned:
             if plan.path.exists():
                 unchanged += 1
-                continue
-            atomic_write_text(plan.path, plan.record)
-            created.append(plan.path)
-        corpus = Corpus.open(library)
+            elif (same := by_text.get(plan.article.content_hash)) is not None:
+                matched[plan.path] = same  # (its own export, read back: no copy written)
+            else:
+                atomic_write_text(plan.path, plan.record)
+                created.append(plan.path)
+        if created:
+            corpus = Corpus.open(library)
         ids = {meta.path.resolve(): meta.id for meta in corpus}
+        ids.update((path.resolve(), article_id) for path, article_id in matched.items())
         placed: list[Annotation] = []
         memos = [
             {"kind": "tag", "target": tag, "text": memo.text, "updated": memo.updated}
@@ -234,7 +252,18 @@ def import_project(
         if created and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
         raise
-    return ProjectImportReport(folder, len(created), unchanged, merge, tuple(notices))
+    return ProjectImportReport(
+        folder, len(created), unchanged, merge, tuple(notices), matched=len(matched)
+    )
+
+
+def _articles_by_text(corpus: Corpus) -> dict[str, str]:
+    """The first article (by id) with each body of the library, by content hash: a source
+    with the same text is that article (a project exported from this library)."""
+    found: dict[str, str] = {}
+    for meta in corpus:
+        found.setdefault(corpus.content_hash(meta.id), meta.id)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
