@@ -47,9 +47,12 @@ BIGRAM_WEIGHT = 0.25
 
 
 def shown_score(score: float) -> str:
-    """A similarity as shown, with two decimals cut rather than rounded: a weak score
-    (under `STRONG_SCORE`, such as 0.249) never shows as 0.25."""
-    return f"{math.floor(score * 100 + 1e-9) / 100:.2f}"  # (0.29 * 100 is 28.999…)
+    """A similarity as shown: two decimals, rounded, except that a weak score (under
+    `STRONG_SCORE`) never shows as that or more: 0.249 shows as 0.24, not "0.25 weak"."""
+    shown = round(score, 2)
+    if score < STRONG_SCORE <= shown:
+        shown = STRONG_SCORE - 0.01
+    return f"{shown:.2f}"
 
 
 STOPWORDS = frozenset(
