@@ -280,3 +280,21 @@ async def test_a_few_skipped_files_are_each_on_a_line(library_copy: Path, db_pat
         assert [m for m in notifications(app) if "skipped" in m] == [
             "skipped empty.txt: empty file"
         ]
+
+
+async def test_search_hits_get_room_for_three_on_a_small_terminal(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) At 80x24 the hits list showed one hit at a time."""
+    from tui.app import NewsmarkApp
+    from tui.workspace import Workspace
+
+    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
+        await pilot.press("slash", *"Vietnam", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count > 3)
+        await pilot.pause()
+        assert hits.content_region.height >= 9  # three hits of a title and two lines
+        assert app.screen.query_one("#articles").region.height >= 4  # rows still in view
