@@ -218,7 +218,8 @@ def test_a_project_exported_from_this_library_comes_back_onto_its_articles(
     before = _state(library_copy, tmp_path / "none.json")[0]
     again = _cli(run_cli, library_copy, store_a.path, "import", str(out))
     assert again.code == 0, again.err
-    assert "0 articles written" in again.out and "4 matched by their text" in again.out
+    assert "4 sources matched by their text to articles of the library" in again.out
+    assert "written" not in again.out
     assert "0 added, 0 updated, 6 unchanged" in again.out
     assert _state(library_copy, tmp_path / "none.json")[0] == before  # no copy written
     fresh_db = tmp_path / "c" / "annotations.json"  # another coder's empty database
@@ -231,6 +232,45 @@ def test_a_project_exported_from_this_library_comes_back_onto_its_articles(
     assert [(m["target"], m["text"]) for m in imported.memos()] == [
         (article, "Frames the visit as a milestone")
     ]
+
+
+def test_a_source_goes_to_the_article_it_is_named_after_among_copies_of_its_text(
+    run_cli, library_copy, tmp_path
+) -> None:
+    """(Found by a reviewer.) Syndicated copies of one story have the same text: a source
+    goes to the article it is named after, not to the first of them; a source named after
+    none of several copies is written as an article of its own, with a notice."""
+    article = "000_e730ce0a32d34978"
+    (library_copy / "zzz_syndicated.txt").write_bytes(
+        (library_copy / f"{article}.txt").read_bytes()
+    )
+    db = tmp_path / "a" / "annotations.json"
+    quote = "deepen win-win cooperation"
+    made = _cli(
+        run_cli, library_copy, db, "annotate", "zzz_syndicated", "--quote", quote, "--tag", "x"
+    )
+    assert made.code == 0, made.err
+    out = tmp_path / "project.qdpx"
+    assert _cli(run_cli, library_copy, db, "export", "--format", "qdpx", "-o", str(out)).code == 0
+    fresh = tmp_path / "b" / "annotations.json"
+    result = _cli(run_cli, library_copy, fresh, "import", str(out))
+    assert result.code == 0, result.err
+    assert [a.article for a in AnnotationStore.open(fresh).all()] == ["zzz_syndicated"]
+    assert "1 source matched by their text" in result.out
+    (library_copy / "yyy_copy.txt").write_bytes((library_copy / f"{article}.txt").read_bytes())
+    renamed = tmp_path / "renamed.qdpx"
+    with zipfile.ZipFile(out) as old, zipfile.ZipFile(renamed, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "project.qde":
+                data = data.replace(b'name="zzz_syndicated"', b'name="wire story"')
+            new.writestr(item, data)
+    other = tmp_path / "c" / "annotations.json"
+    result = _cli(run_cli, library_copy, other, "import", str(renamed))
+    assert result.code == 0, result.err
+    assert "has the text of 3 articles of the library" in result.err + result.out
+    [imported] = AnnotationStore.open(other).all()
+    assert imported.article.endswith("/wire-story")
 
 
 def test_memos_travel_as_notes_and_descriptions_come_back(

@@ -72,17 +72,20 @@ class ProjectImportReport:
     matched: int = 0
 
     def summary(self) -> str:
-        """`2 articles written to LIB/project (0 already there); 5 added, …`, with how many
-        sources were found in the library by their text when any were."""
-        matched = (
-            f", {self.matched} matched by their text to articles of the library"
-            if self.matched
-            else ""
-        )
-        return (
-            f"{count_noun(self.written, 'article')} written to {self.folder} "
-            f"({self.unchanged} already there{matched}); {self.merge.summary()}"
-        )
+        """`2 articles written to LIB/project (0 already there); 5 added, …`, or how many
+        sources were found in the library by their text, when any were."""
+        parts = []
+        if self.written or self.unchanged or not self.matched:
+            parts.append(
+                f"{count_noun(self.written, 'article')} written to {self.folder} "
+                f"({self.unchanged} already there)"
+            )
+        if self.matched:
+            parts.append(
+                f"{count_noun(self.matched, 'source')} matched by their text to articles of "
+                "the library"
+            )
+        return "; ".join([*parts, self.merge.summary()])
 
 
 def file_stem(name: str) -> str:
@@ -201,11 +204,12 @@ def import_project(
     by_text = _articles_by_text(corpus)
     matched: dict[Path, str] = {}  # a source's record path -> the article with its text
     try:
-        for plan in planned:
+        for source, plan in zip(project.sources, planned, strict=True):
+            same = by_text.get(plan.article.content_hash, [])
             if plan.path.exists():
                 unchanged += 1
-            elif (same := by_text.get(plan.article.content_hash)) is not None:
-                matched[plan.path] = same  # (its own export, read back: no copy written)
+            elif (article_id := _same_article(source, same, notices)) is not None:
+                matched[plan.path] = article_id  # (its own export, read back: no copy)
             else:
                 atomic_write_text(plan.path, plan.record)
                 created.append(plan.path)
@@ -257,13 +261,32 @@ def import_project(
     )
 
 
-def _articles_by_text(corpus: Corpus) -> dict[str, str]:
-    """The first article (by id) with each body of the library, by content hash: a source
-    with the same text is that article (a project exported from this library)."""
-    found: dict[str, str] = {}
+def _articles_by_text(corpus: Corpus) -> dict[str, list[str]]:
+    """The articles (by id) with each body of the library, by content hash."""
+    found: dict[str, list[str]] = {}
     for meta in corpus:
-        found.setdefault(corpus.content_hash(meta.id), meta.id)
+        found.setdefault(corpus.content_hash(meta.id), []).append(meta.id)
     return found
+
+
+def _same_article(source: ParsedSource, same_text: list[str], notices: list[str]) -> str | None:
+    """The article of the library that `source` is, of those with its text: the only one,
+    or the one it is named after (newsmark's export names a source by its article's id:
+    syndicated copies of one wire story have the same text). None when none is, or it
+    cannot be told which (then the source is written as an article of its own, and a
+    notice says why)."""
+    if source.name in same_text:
+        return source.name
+    if len(same_text) == 1:
+        return same_text[0]
+    if same_text:
+        notices.append(
+            f"source {printable_name(source.name)!r} has the text of "
+            f"{count_noun(len(same_text), 'article')} of the library "
+            f"({', '.join(same_text[:3])}{', …' if len(same_text) > 3 else ''}) and is named "
+            "after none of them: imported as an article of its own"
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
