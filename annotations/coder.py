@@ -22,14 +22,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-import orjson
-
 from annotations.errors import NewsmarkError
 from annotations.settings import (
+    Settings,
     SettingsError,
     read_settings_object,
     settings_path,
-    write_settings_text,
+    update_settings_file,
 )
 from annotations.tags import tag_ancestors, tag_key
 from annotations.text import strip_control, strip_format_characters
@@ -99,17 +98,15 @@ def saved_coder() -> str | None:
 
 
 def save_coder(name: str) -> SavedCoder:
-    """Save `name` (cleaned) as the coder in the settings file, keeping its other keys (a
-    damaged file is renamed first, never overwritten: see `write_settings_text`).
-    SettingsError if it cannot be written."""
+    """Save `name` (cleaned) as the coder in the settings file, keeping its other keys
+    (`update_settings_file`: under the settings' lock, a damaged file renamed first, never
+    overwritten). SettingsError if it cannot be written."""
     cleaned = clean_coder(name)
-    path = settings_path()
-    try:
-        settings = read_settings_object(path) or {}
-    except SettingsError:
-        settings = {}  # (damaged: set aside by the write)
-    settings["coder"] = cleaned
-    kept = write_settings_text(path, orjson.dumps(settings, option=orjson.OPT_INDENT_2).decode())
+
+    def with_coder(settings: Settings) -> Settings:
+        return replace(settings, extra={**settings.extra, "coder": cleaned})
+
+    _, kept = update_settings_file(settings_path(), with_coder)
     return SavedCoder(cleaned, kept)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ SETTINGS_FILENAME = "settings.json"
 SETTINGS_ENV = "NEWSMARK_SETTINGS"
 MAX_REMEMBERED_LIBRARIES = 20
 EXPORT_DESTINATIONS = ("clipboard", "file")
+SETTINGS_LOCK_S = 5.0  # how long a save waits while another newsmark saves
 DAMAGED_SUFFIX = ".damaged"  # added to the name of a settings file that holds no JSON object
 
 
@@ -191,19 +192,44 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
     return data
 
 
+def update_settings_file(
+    path: Path, change: Callable[[Settings], Settings]
+) -> tuple[Settings, Path | None]:
+    """Apply `change` to the settings as the file holds them now, and write them, under
+    the settings' lock: another newsmark (a second window, `newsmark coder NAME`) may have
+    saved since this one read them, and a user may have mended a damaged file by hand;
+    only what `change` changes is this one's. Returns the settings written and where a
+    damaged file was set aside (`save_settings`). SettingsError if the file cannot be
+    written, or the lock is held for `SETTINGS_LOCK_S` seconds."""
+    import filelock
+
+    try:
+        with filelock.FileLock(f"{path}.lock", timeout=SETTINGS_LOCK_S):
+            try:
+                data = read_settings_object(path)
+            except SettingsError:
+                data = None  # (damaged: set aside before the write)
+            current = Settings() if data is None else settings_from_json(data, path)[0]
+            changed = change(current)
+            return changed, save_settings(changed, path)
+    except filelock.Timeout:
+        raise SettingsError(
+            f"could not save settings to {path}: another newsmark is writing them"
+        ) from None
+    except OSError as error:  # (the lock file: a read-only directory)
+        raise SettingsError(
+            f"could not save settings to {path}: {error.strerror or error}"
+        ) from None
+
+
 def save_settings(settings: Settings, path: Path) -> Path | None:
     """Write `settings` to `path` atomically (SettingsError if it cannot be written). A
     damaged file there (`read_settings_object` fails) is first renamed, never overwritten:
-    its new path is returned, for the user to be told."""
-    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
-    return write_settings_text(path, text)
-
-
-def write_settings_text(path: Path, text: str) -> Path | None:
-    """Write the settings file's `text` atomically, a damaged file there renamed first
-    (`set_aside_damaged`): its new path, or None. SettingsError if it cannot be written."""
+    its new path is returned, for the user to be told. To change the settings another
+    newsmark may be saving too, see `update_settings_file`."""
     from annotations.atomic import atomic_write_text  # not needed to start up
 
+    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         kept = set_aside_damaged(path)

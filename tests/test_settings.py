@@ -129,3 +129,55 @@ def test_the_file_lives_in_the_user_config_directory(
     assert settings_path() == tmp_path / "cfg" / "newsmark" / "settings.json"
     monkeypatch.setenv("NEWSMARK_SETTINGS", str(tmp_path / "mine.json"))
     assert settings_path() == tmp_path / "mine.json"
+
+
+def _add_key(path: str, number: int) -> None:
+    """In another process: remember one more key, as another newsmark would."""
+    from dataclasses import replace
+
+    from annotations.settings import update_settings_file
+
+    for _ in range(5):
+        update_settings_file(
+            Path(path),
+            lambda s: replace(s, extra={**s.extra, f"k{number}": number, "last": number}),
+        )
+
+
+def test_processes_saving_at_once_lose_no_change(tmp_path: Path) -> None:
+    """Each save reads the file under the lock and changes only its own keys: eight
+    processes saving five times each keep all eight keys."""
+    import multiprocessing
+
+    path = tmp_path / "settings.json"
+    save_settings(Settings(theme="nord"), path)
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_add_key, args=(str(path), n)) for n in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert all(worker.exitcode == 0 for worker in workers)
+    settings, notices = load_settings(path)
+    assert notices == [] and settings.theme == "nord"
+    assert {k: v for k, v in settings.extra.items() if k != "last"} == {
+        f"k{n}": n for n in range(8)
+    }
+
+
+def test_a_file_mended_by_hand_is_changed_not_replaced(tmp_path: Path) -> None:
+    """(Found by a reviewer.) Damaged when newsmark started, mended since: a change is
+    made to the mended file, which is not set aside."""
+    from dataclasses import replace
+
+    from annotations.settings import update_settings_file
+
+    path = tmp_path / "settings.json"
+    path.write_text('{"coder": "ana", "citation_style": "mla"', encoding="utf-8")
+    started, notices = load_settings(path)
+    assert started == Settings() and notices
+    path.write_text('{"coder": "ana", "citation_style": "mla"}', encoding="utf-8")  # mended
+    saved, kept = update_settings_file(path, lambda s: replace(s, theme="nord"))
+    assert kept is None and not (tmp_path / "settings.json.damaged").exists()
+    assert (saved.theme, saved.citation_style, saved.extra) == ("nord", "mla", {"coder": "ana"})
+    assert load_settings(path) == (saved, [])

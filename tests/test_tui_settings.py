@@ -157,3 +157,22 @@ async def test_a_warm_collection_is_listed_and_reopened_before_its_files_are_che
             assert isinstance(app.screen, ReaderScreen) and view.article.id == ARTICLE
     finally:
         release.set()
+
+
+async def test_a_coder_saved_by_a_command_while_the_app_is_open_is_kept(
+    samples_dir: Path, db_path: Path, run_cli
+) -> None:
+    """(Found by a reviewer.) The app's next save wrote back the coder it had read."""
+    import json
+
+    assert run_cli("coder", "ana").code == 0
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        assert run_cli("coder", "bob").code == 0  # another process, meanwhile
+        app.theme = "nord"
+        await pilot.pause()
+        await open_reader(app, pilot, ARTICLE)
+        await pilot.press("ctrl+q")  # (remembers the reading position: a second save)
+        await wait_until(pilot, lambda: app.return_code is not None)
+    saved = json.loads(settings_path().read_text(encoding="utf-8"))
+    assert (saved["coder"], saved["theme"]) == ("bob", "nord")
+    assert saved["reading"]

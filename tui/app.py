@@ -30,8 +30,8 @@ from annotations.settings import (
     Settings,
     damaged_settings_notice,
     load_settings,
-    save_settings,
     settings_path,
+    update_settings_file,
 )
 from tui.messages import (
     ArticlesReloaded,
@@ -430,15 +430,17 @@ class NewsmarkApp(App[int]):
         """Change settings and save them (a failed save is reported, never fatal)."""
         from dataclasses import replace
 
-        self._save_settings(replace(self.settings, **changes))
+        self._save_settings(lambda settings: replace(settings, **changes))
 
-    def _save_settings(self, settings: Settings) -> None:
-        if settings == self.settings:
+    def _save_settings(self, change: Callable[[Settings], Settings]) -> None:
+        """Make `change` to the settings, in the file as it is now (`update_settings_file`:
+        what another newsmark saved meanwhile is kept) and in this window."""
+        if change(self.settings) == self.settings:
             return
-        self.settings = settings
         try:
-            kept = save_settings(settings, self.settings_path)
+            self.settings, kept = update_settings_file(self.settings_path, change)
         except NewsmarkError as error:
+            self.settings = change(self.settings)  # (kept for this session)
             self.notify(str(error), title="Settings", severity="warning", markup=False)
             return
         if kept is not None:
@@ -457,10 +459,9 @@ class NewsmarkApp(App[int]):
 
     def remember_position(self, article_id: str, offset: int, *, reading: bool) -> None:
         """Remember the reading position; `reading`: newsmark reopens in the reader there."""
+        position = ReadingPosition(article_id, offset, reading)
         self._save_settings(
-            self.settings.with_position(
-                self.workspace.library, ReadingPosition(article_id, offset, reading)
-            )
+            lambda settings: settings.with_position(self.workspace.library, position)
         )
 
     async def action_quit(self) -> None:
