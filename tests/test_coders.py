@@ -407,3 +407,13 @@ def test_a_blind_coder_sees_the_codebook_counted_over_their_own_annotations(
     ]
     assert [i.colour for i in seen] == ["red", "green", "teal"]
     assert [i.name for i in tags_seen_in(infos, theirs)] == ["defined", "economy", "security"]
+
+
+def test_a_number_too_big_for_orjson_in_the_settings_is_kept(login: str) -> None:
+    """(Found by a reviewer.) Saving the coder crashed every command needing it."""
+    path = settings_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('{"big": 1234567890123456789012345678901}', encoding="utf-8")
+    assert current_coder() == login
+    assert '"big": 1234567890123456789012345678901' in path.read_text(encoding="utf-8")
+    assert saved_coder() == login
