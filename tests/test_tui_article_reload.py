@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from annotations.model import Anchor
 from tests.conftest import RunCli
 from tests.tui_support import (
@@ -297,3 +299,49 @@ async def test_a_search_finds_what_a_file_not_on_screen_holds_now(
         await wait_until(pilot, lambda: hits.option_count == 1)
         [hit] = app.screen._hits
         assert corpus.body(ARTICLE)[hit.start : hit.end] == "zebracorn"
+
+
+async def test_a_filtered_search_after_a_listed_file_went_away(
+    library_copy: Path, db_path: Path
+) -> None:
+    """(Found by a reviewer.) The filter's articles, listed before the reload, held one
+    that no longer exists: the search said it 'can no longer be read' and showed nothing."""
+    async with running_app(library_copy, db_path) as (app, pilot):
+        await pilot.press("f", *"xinhua", "enter")  # the filter lists Xinhua's articles
+        library = app.screen_stack[0]
+        await wait_until(pilot, lambda: 0 < len(library._rows.metas) < 5)
+        listed = [meta.id for meta in library._rows.metas]
+        gone = app.workspace.require_corpus().meta(listed[0]).path
+        gone.unlink()
+        await pilot.press("slash", *"the", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count > 0)
+        assert {hit.article for hit in app.screen._hits} <= set(listed[1:])
+        assert not any("can no longer be read" in m for m in notifications(app))
+
+
+async def test_a_search_after_many_changes_says_so_and_after_a_failed_reload_runs(
+    library_copy: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(Found by a reviewer.) Hundreds of files touched (a checkout) are not read again one
+    by one before a search, which says so; a reload that fails does not stop the search."""
+    from annotations.errors import NewsmarkError
+    from tui.screens import library as library_module
+
+    monkeypatch.setattr(library_module, "FRESH_SEARCH_MAX_RELOADS", 1)
+    async with running_app(library_copy, db_path) as (app, pilot):
+        for path in sorted(library_copy.glob("00[01]_*.txt")):
+            path.write_text(path.read_text(encoding="utf-8") + "\n\nA zebracorn.\n")
+        await pilot.press("slash", *"Vietnam", "enter")
+        hits = app.screen.query_one("#hits")
+        await wait_until(pilot, lambda: hits.option_count > 0)
+        assert any("2 articles changed on disk" in m for m in notifications(app))
+        monkeypatch.setattr(library_module, "FRESH_SEARCH_MAX_RELOADS", 200)
+
+        def failing(_ids: object) -> None:
+            raise NewsmarkError("the disk is on fire")
+
+        monkeypatch.setattr(app.workspace, "reload_articles", failing)
+        await pilot.press("slash", "ctrl+u", *"Taiwan", "enter")
+        await wait_until(pilot, lambda: any("on fire" in m for m in notifications(app)))
+        await wait_until(pilot, lambda: app.screen._hits_query == "Taiwan")

@@ -274,11 +274,11 @@ class NewsmarkApp(App[int]):
         self.broadcast(DataChanged)
 
     def reload_articles(
-        self, article_ids: list[str], then: Callable[[], object] | None = None
+        self, article_ids: list[str], then: Callable[[], None] | None = None
     ) -> None:
         """Read the files of these articles again (they changed on disk), re-anchor their
         annotations, then every screen shows the new text (`ArticlesReloaded`); `then` is
-        called after that (not when the reading failed: that is reported)."""
+        called after that, or after the failure is reported."""
         workspace = self.workspace
 
         def reloaded(result: tuple[list[str], str | None]) -> None:
@@ -306,6 +306,7 @@ class NewsmarkApp(App[int]):
             workspace.reload_articles,
             article_ids,
             on_done=reloaded,
+            on_failed=then,
         )
 
     def broadcast(self, make_message: Callable[[], Message]) -> None:
@@ -319,15 +320,17 @@ class NewsmarkApp(App[int]):
         operation: Callable[..., T],
         *args: Any,
         on_done: Callable[[T], None] | None = None,
+        on_failed: Callable[[], None] | None = None,
     ) -> None:
         """Run a store write in a thread (one at a time), then tell every screen.
 
         `description` names the change ("add highlight") for the notice if it fails.
-        A failed write is reported with the reason and the fact that nothing was saved;
-        the caller's pending work (a selection, a dialog's tags) is left in place.
+        A failed write is reported with the reason and the fact that nothing was saved
+        (then `on_failed` is called); the caller's pending work (a selection, a dialog's
+        tags) is left in place.
         """
         self.run_worker(
-            self._perform(description, operation, args, on_done),
+            self._perform(description, operation, args, on_done, on_failed),
             group="store",
             exit_on_error=False,
         )
@@ -338,6 +341,7 @@ class NewsmarkApp(App[int]):
         operation: Callable[..., T],
         args: tuple[Any, ...],
         on_done: Callable[[T], None] | None,
+        on_failed: Callable[[], None] | None = None,
     ) -> None:
         async with self._write_lock:
             try:
@@ -356,6 +360,8 @@ class NewsmarkApp(App[int]):
         if failed is not None:
             if isinstance(failed, StaleArticleError):
                 self._check_external_changes()  # read the article again now
+            if on_failed is not None:
+                on_failed()
             return
         if on_done is not None:
             on_done(result)
