@@ -390,9 +390,10 @@ def test_start_after_end_and_an_empty_tag_are_refused(cli: RunCli, db_path: Path
         1,
         "newsmark: error: --start (5) must be before --end (2)\n",
     )
-    with pytest.raises(SystemExit) as exit_info:
-        cli("annotate", "000", "--quote", "six major goals", "--tag", "")
-    assert exit_info.value.code == 2
+    for empty in ("", "/", " , // "):  # ("/": a tag path with no name in it)
+        with pytest.raises(SystemExit) as exit_info:
+            cli("annotate", "000", "--quote", "six major goals", "--tag", empty)
+        assert exit_info.value.code == 2
     assert not db_path.exists() or cli("annotations", "--json").out.strip() == "[]"
     # `edit --tag ''` still means: no tags
     key = cli("annotate", "000", "--quote", "six major goals", "--tag", "x").out.strip()

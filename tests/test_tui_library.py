@@ -266,7 +266,9 @@ async def test_files_skipped_at_start_are_said_in_one_notice(
         said = [m for m in notifications(app) if "skipped" in m]
         assert len(said) == 1, said
         lines = said[0].splitlines()
-        assert lines[0] == "5 files skipped or read with a fallback:"
+        assert lines[0] == (
+            "5 notices about the collection's files (skipped, or read with a fallback):"
+        )
         assert len(lines) == 5 and lines[-1].startswith("… and 2 more")
         assert all(line.startswith("skipped ") for line in lines[1:4])
 

@@ -25,7 +25,8 @@ def collection_notice(notices: list[str]) -> str:
     more = len(notices) - NOTICES_SHOWN
     return "\n".join(
         [
-            f"{count_noun(len(notices), 'file')} skipped or read with a fallback:",
+            f"{count_noun(len(notices), 'notice')} about the collection's files (skipped, or "
+            "read with a fallback):",
             *notices[:NOTICES_SHOWN],
             f"… and {more} more (`newsmark list` prints every one).",
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,10 +22,14 @@ if TYPE_CHECKING:
     from annotations.store import AnnotationStore
 
 
+_NOT_A_NAME = re.compile(r"[\s,/]+")  # what leaves a list option's value empty
+
+
 class TagListAction(argparse.Action):
     """A repeatable list option (tags, article ids) where commas also separate values:
     `--tag a --tag "b, c"`; with `nargs="+"` also `--tag a "b, c" d`. An empty value
-    (`--tag ''`) is a mistake in the command line (it would silently mean no tag at all)."""
+    (`--tag ''`, or a tag path with no name in it, `--tag /`) is a mistake in the command
+    line (it would silently mean no tag at all)."""
 
     allow_empty = False
 
@@ -37,7 +42,7 @@ class TagListAction(argparse.Action):
     ) -> None:
         tags = list(getattr(namespace, self.dest, None) or [])
         given = values if isinstance(values, list) else [values]
-        if not self.allow_empty and any(not str(v).replace(",", "").strip() for v in given):
+        if not self.allow_empty and any(not _NOT_A_NAME.sub("", str(v)) for v in given):
             raise argparse.ArgumentError(self, "an empty value; give a name")
         tags.extend(
             part.strip() for value in given for part in str(value).split(",") if part.strip()
