@@ -179,3 +179,25 @@ async def test_enter_in_the_untouched_path_box_exports_to_the_file(
         await _enter_in_path(dialog, pilot)
         await wait_until(pilot, lambda: suggested.exists())
         assert "> deepen win-win cooperation" in suggested.read_text(encoding="utf-8")
+
+
+async def test_a_bibliography_export_says_how_many_articles(
+    samples_dir, annotated_db, tmp_path
+) -> None:
+    """(Found by a reviewer.) It said "1 annotation as bibtex" of a file of references."""
+    target = tmp_path / "refs.bib"
+    async with running_app(samples_dir, annotated_db) as (app, pilot):
+        dialog = await _open_dialog(app, pilot, path=target)
+        next(
+            b for b in dialog.query("#export-format RadioButton") if b.name == "bibtex"
+        ).value = True
+        await pilot.pause()
+        dialog.query_one("#export-path", Input).value = str(target)
+        await _enter_in_path(dialog, pilot)
+        await wait_until(
+            pilot,
+            lambda: any(
+                f"Exported 1 article as bibtex to {target}" in m for m in notifications(app)
+            ),
+        )
+        assert target.read_text(encoding="utf-8").startswith("@")

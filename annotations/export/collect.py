@@ -76,6 +76,15 @@ class RenderedExport:
         """The whole export text."""
         return b"".join(self.render()).decode("utf-8")
 
+    def what(self, fmt: ExportFormat) -> str:
+        """What the export holds, for a message: `6 annotations`, `2 articles` (a
+        bibliography) or `the codebook`."""
+        if fmt.is_codebook:
+            return "the codebook"
+        if fmt.is_bibliography:
+            return count_noun(self.articles, "article")
+        return count_noun(self.count, "annotation")
+
 
 def export_annotations(
     store: AnnotationStore,

@@ -158,13 +158,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> int:
         )
     if output is not None:
         write_export(output, rendered.render(), args.format, force=args.force)
-        fmt = ExportFormat(args.format)
-        if fmt.is_codebook:
-            what = "the codebook"
-        elif fmt.is_bibliography:
-            what = count_noun(rendered.articles, "article")
-        else:
-            what = count_noun(rendered.count, "annotation")
+        what = rendered.what(ExportFormat(args.format))
         print(f"newsmark: exported {what} to {args.output}", file=sys.stderr)
     if args.clipboard:
         from annotations.clipboard import copy_text

@@ -250,7 +250,7 @@ class ExportDialog(NewsmarkAccess, ModalScreen[None]):
     ) -> None:
         from annotations.export.collect import left_out_elsewhere
 
-        what = f"{count_noun(rendered.count, 'annotation')} as {fmt.value}"
+        what = f"{rendered.what(fmt)} as {fmt.value}"
         if rendered.elsewhere:
             what += f" ({left_out_elsewhere(rendered.elsewhere)})"
         directory = str(path.parent.resolve()) if path else self.newsmark.settings.export_directory
