@@ -130,6 +130,30 @@ async def test_blind_mode_in_the_annotation_browser_tag_browser_and_stats(
         await wait_until(pilot, lambda: stats.row_count == 2)
 
 
+async def test_blind_mode_does_not_change_a_tag_on_other_coders_annotations(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) Deleting a tag in blind mode removed it from the other coder's
+    annotations, which blind mode hides, after asking about this coder's count."""
+    seed(samples_dir, db_path, ANA_QUOTE, "ana", "party")
+    bens = seed(samples_dir, db_path, BEN_QUOTE, "ben", "party")
+    app = ana_app(samples_dir, db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_shown(app, pilot)
+        app.action_toggle_blind()
+        await pilot.press("g")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagBrowserScreen))
+        tags = app.screen.query_one("#tag-table", DataTable)
+        await wait_until(pilot, lambda: tags.row_count == 1)
+        for key in ("x", "r", "m"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, TagBrowserScreen), key  # no dialog asked
+        said = [m for m in notifications(app) if m.startswith("Blind coding: renaming")]
+        assert len(said) == 3
+        assert app.workspace.require_store().get(bens.id).tags == ("party",)
+
+
 async def test_blind_mode_lists_only_the_coders_own_orphans(
     library_copy: Path, db_path: Path
 ) -> None:
@@ -293,3 +317,10 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(
         assert str(option.prompt).startswith("✓")
         await pilot.press("u")  # one undo step
         await wait_until(pilot, lambda: not any(a.coder == CONSENSUS for a in store.all()))
+        await pilot.press("enter")  # again, keeping both (`b` is also the article's key)
+        await wait_until(pilot, lambda: isinstance(app.screen, AdjudicateScreen))
+        await wait_until(
+            pilot, lambda: app.screen.query_one(ArticleView).article_layout is not None
+        )
+        await pilot.press("b")
+        await wait_until(pilot, lambda: any(a.coder == CONSENSUS for a in store.all()))

@@ -262,8 +262,9 @@ class AdjudicateScreen(NewsmarkScreen):
             )
             for n in range(1, 10)
         ),
-        Binding("b", "keep_all", "Keep both", id="adjudicate.both"),
-        Binding("x", "keep_none", "Keep neither", id="adjudicate.neither"),
+        # (Before the article's own keys: `b` is its previous word.)
+        Binding("b", "keep_all", "Keep both", priority=True, id="adjudicate.both"),
+        Binding("x", "keep_none", "Keep neither", priority=True, id="adjudicate.neither"),
     ]
 
     def __init__(self, coders: tuple[str, ...], tag: str, item: Disagreement) -> None:

@@ -190,7 +190,7 @@ class TagBrowserScreen(NewsmarkScreen):
     def action_rename(self) -> None:
         """Rename the current tag; renaming onto another existing tag asks before merging."""
         tag = self.current_tag()
-        if tag is None:
+        if tag is None or self._refused_in_blind_mode():
             return
         store = self.workspace.require_store()
 
@@ -226,6 +226,22 @@ class TagBrowserScreen(NewsmarkScreen):
 
         self.app.push_screen(PromptDialog(f"Rename tag '{tag}' to:", value=tag), rename)
 
+    def _refused_in_blind_mode(self) -> bool:
+        """Whether blind coding stops a change of a tag on every annotation carrying it:
+        other coders' annotations, which this window does not show, would change too."""
+        if not self.workspace.blind:
+            return False
+        self.notify(
+            "Blind coding: renaming, merging or deleting a tag would change other coders' "
+            "annotations, which you do not see. Turn blind coding off (B in the reader) to "
+            "change the codebook; edit your own annotations in the annotation browser.",
+            title="Blind coding",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
+        return True
+
     def _other_tag(self, tag: str, name: str) -> str | None:
         """The existing tag, other than `tag`, that `name` names (case-insensitively)."""
         key = tag_key(name)
@@ -249,7 +265,7 @@ class TagBrowserScreen(NewsmarkScreen):
     def action_merge(self) -> None:
         """Merge the current tag into another one."""
         tag = self.current_tag()
-        if tag is None:
+        if tag is None or self._refused_in_blind_mode():
             return
         others = [info.name for info in self._tags if info.name != tag]
         known = {name.casefold() for name in others}
@@ -276,7 +292,7 @@ class TagBrowserScreen(NewsmarkScreen):
     def action_delete(self) -> None:
         """Remove the current tag from every annotation (the annotations stay)."""
         tag = self.current_tag()
-        if tag is None:
+        if tag is None or self._refused_in_blind_mode():
             return
         count = next((info.count for info in self._tags if info.name == tag), 0)
         store = self.workspace.require_store()
