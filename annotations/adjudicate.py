@@ -1,22 +1,28 @@
 """Adjudication: settling a disagreement by writing the consensus for one unit and tag.
 
 The adjudicator keeps one coder's version of a unit, several coders' (their union), or
-none. The result is written as annotations of the coder `consensus` carrying only that
-tag, clipped to the unit: consensus annotations of the tag that overlap the unit are
-replaced (their parts outside the unit are kept), so deciding a unit again replaces the
-earlier decision. `AnnotationStore.replace_many` writes it as one undo step.
+none; the units every coder coded go into the consensus as they are (`accept_agreements`).
+The result is written as annotations of the coder `consensus` carrying only that tag,
+clipped to the unit: consensus annotations of the tag that overlap the unit are replaced
+(their parts outside the unit are kept), so deciding a unit again replaces the earlier
+decision. `AnnotationStore.replace_many` writes it as one undo step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from annotations.anchoring import new_annotation
 from annotations.article import Article
 from annotations.coder import CONSENSUS, coder_key
 from annotations.model import Anchor, Annotation
 from annotations.tags import tag_key
+from annotations.wording import count_noun
+
+if TYPE_CHECKING:
+    from annotations.agreement import CodedUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +109,43 @@ def adjudicate(
     where = label or f"{start}–{end}"
     description = f"adjudicate {tag} in {article.id} {where}: keep {whose}"
     return Decision(tuple(a.id for a in previous), tuple(added), description)
+
+
+def accept_agreements(
+    units: Iterable[CodedUnit],
+    annotations: Sequence[Annotation],
+    load_article: Callable[[str], Article],
+    *,
+    tag: str,
+) -> Decision:
+    """The consensus for `tag` on each of `units` (every coder compared coded it: see
+    `AgreementReport.agreements`) that has none yet: the union of the coders' versions,
+    as `adjudicate` keeps them. A unit decided already keeps its decision."""
+    by_article: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        by_article.setdefault(annotation.article, []).append(annotation)
+    added: list[Annotation] = []
+    accepted = 0
+    for unit in units:
+        here = by_article.get(unit.article, [])
+        if any(
+            coder_key(a.coder or "") == coder_key(CONSENSUS)
+            and a.start < unit.end
+            and unit.start < a.end
+            and _has_tag(a, tag)
+            for a in here
+        ):
+            continue
+        decision = adjudicate(
+            load_article(unit.article),
+            here,
+            start=unit.start,
+            end=unit.end,
+            tag=tag,
+            keep=unit.coded_by,
+            label=unit.label,
+        )
+        added += decision.add
+        accepted += 1
+    description = f"accept the agreements on {tag}: {count_noun(accepted, 'unit')}"
+    return Decision((), tuple(added), description)

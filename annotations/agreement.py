@@ -70,8 +70,9 @@ class Scores:
 
 
 @dataclass(frozen=True, slots=True)
-class Disagreement:
-    """A unit (or, for characters, a run of them) on which the coders differ for a tag."""
+class CodedUnit:
+    """A unit (or, for characters, a run of them) and which of the coders coded a tag on
+    it: a disagreement when only some did, an agreement when all did."""
 
     article: str
     start: int
@@ -90,7 +91,9 @@ class AgreementReport:
     units: int
     tags: dict[str, Scores]
     overall: Scores
-    disagreements: dict[str, list[Disagreement]] = field(default_factory=dict)
+    disagreements: dict[str, list[CodedUnit]] = field(default_factory=dict)
+    # The units every coder coded with the tag (what a consensus takes as it is).
+    agreements: dict[str, list[CodedUnit]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """`{"coders", "unit", "units", "articles", "tags": {TAG: scores}, "overall"}`."""
@@ -199,26 +202,51 @@ def _disagreements(
     units: Sequence[Span],
     unit: UnitKind,
     coders: Sequence[str],
-) -> list[Disagreement]:
+) -> list[CodedUnit]:
     """The units where the coders differ; consecutive characters with the same pattern of
     who coded them make one run."""
-    found: list[Disagreement] = []
     differ = ~np.all(matrix == matrix[0], axis=0) if matrix.shape[1] else np.zeros(0, bool)
+    return _runs(article_id, matrix, differ, units, unit, coders)
+
+
+def _agreements(
+    article_id: str,
+    matrix: np.ndarray,
+    units: Sequence[Span],
+    unit: UnitKind,
+    coders: Sequence[str],
+) -> list[CodedUnit]:
+    """The units every coder coded; consecutive characters make one run."""
+    every = np.all(matrix == 1, axis=0) if matrix.shape[1] else np.zeros(0, bool)
+    return _runs(article_id, matrix, every, units, unit, coders)
+
+
+def _runs(
+    article_id: str,
+    matrix: np.ndarray,
+    chosen: np.ndarray,
+    units: Sequence[Span],
+    unit: UnitKind,
+    coders: Sequence[str],
+) -> list[CodedUnit]:
+    """The `chosen` units, each with the coders who coded it; consecutive characters with
+    the same pattern of who coded them make one run."""
+    found: list[CodedUnit] = []
     index = 0
     total = len(units)
     while index < total:
-        if not differ[index]:
+        if not chosen[index]:
             index += 1
             continue
         pattern = tuple(matrix[:, index])
         end = index + 1
         if unit is UnitKind.CHARACTER:
-            while end < total and differ[end] and tuple(matrix[:, end]) == pattern:
+            while end < total and chosen[end] and tuple(matrix[:, end]) == pattern:
                 end += 1
         span = Span(units[index].start, units[end - 1].end)
         coded_by = tuple(c for c, value in zip(coders, pattern, strict=True) if value)
         found.append(
-            Disagreement(article_id, span.start, span.end, _label(unit, index, span), coded_by)
+            CodedUnit(article_id, span.start, span.end, _label(unit, index, span), coded_by)
         )
         index = end
     return found
@@ -285,7 +313,8 @@ def compute_agreement(
     anchored = [a for a in mine if a.article in chosen_set and a.anchor != Anchor.ORPHANED]
     tag_names = _tag_names(anchored, tags)
     per_tag: dict[str, list[np.ndarray]] = {tag: [] for tag in tag_names}
-    disagreements: dict[str, list[Disagreement]] = {tag: [] for tag in tag_names}
+    disagreements: dict[str, list[CodedUnit]] = {tag: [] for tag in tag_names}
+    agreements: dict[str, list[CodedUnit]] = {tag: [] for tag in tag_names}
     total_units = 0
     for article_id in chosen:
         article = load_article(article_id)
@@ -311,6 +340,7 @@ def compute_agreement(
             matrix = np.vstack(rows) if rows else np.zeros((len(keys), 0), dtype=np.int8)
             per_tag[tag].append(matrix)
             disagreements[tag] += _disagreements(article_id, matrix, units, unit, names)
+            agreements[tag] += _agreements(article_id, matrix, units, unit, names)
     empty = np.zeros((len(names), 0), dtype=np.int8)
     matrices = {tag: np.hstack(parts) if parts else empty for tag, parts in per_tag.items()}
     pooled = np.hstack(list(matrices.values())) if matrices else empty
@@ -322,6 +352,7 @@ def compute_agreement(
         tags={tag: scores(matrix, names) for tag, matrix in matrices.items()},
         overall=scores(pooled, names),
         disagreements=disagreements,
+        agreements=agreements,
     )
 
 

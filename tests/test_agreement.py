@@ -12,7 +12,7 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotations.adjudicate import adjudicate
+from annotations.adjudicate import accept_agreements, adjudicate
 from annotations.agreement import (
     AgreementError,
     cohen_kappa,
@@ -272,6 +272,50 @@ def test_adjudication_keeps_one_version_both_or_neither(db_path: Path) -> None:
     assert [a.coder for a in store.all()].count(CONSENSUS) == 1  # one undo step each
     # the coders' own annotations are never touched
     assert {a.id for a in store.all() if a.coder != CONSENSUS} == {ana.id, ben.id}
+
+
+def test_the_consensus_takes_the_units_the_coders_agree_on(db_path: Path) -> None:
+    """(Found by a tester.) Only disagreements were decided, so a paragraph both coders
+    tagged never reached the consensus, and agreement with it came out too low. Ana tags
+    paragraphs 1 and 2, ben 1 and 6; paragraph 2 goes to ana, 6 to ben, and the one they
+    agree on is accepted: the consensus is {1, 2, 6}."""
+    article = make_article("a0", 12)  # six paragraphs
+    paragraphs = article.paragraphs
+    codings = [
+        coded(article, paragraphs[n].start, paragraphs[n].end, coder, "ties")
+        for coder, numbers in (("ana", (0, 1)), ("ben", (0, 5)))
+        for n in numbers
+    ]
+    store = AnnotationStore.open(db_path, coder="lead")
+    store.put_many(codings)
+    report = compute_agreement(
+        store.all(), ["ana", "ben"], lambda _id: article, tags=["ties"], unit="paragraph"
+    )
+    assert [(u.label, u.coded_by) for u in report.agreements["ties"]] == [
+        ("paragraph 1", ("ana", "ben"))
+    ]
+    assert [u.label for u in report.disagreements["ties"]] == ["paragraph 2", "paragraph 6"]
+    for item, keep in zip(report.disagreements["ties"], (["ana"], ["ben"]), strict=True):
+        decision = adjudicate(
+            article, store.all(), start=item.start, end=item.end, tag="ties", keep=keep
+        )
+        store.replace_many(decision.delete, decision.add, description=decision.description)
+    accepted = accept_agreements(
+        report.agreements["ties"], store.all(), lambda _id: article, tag="ties"
+    )
+    assert accepted.description == "accept the agreements on ties: 1 unit"
+    store.replace_many(accepted.delete, accepted.add, description=accepted.description)
+    again = accept_agreements(
+        report.agreements["ties"], store.all(), lambda _id: article, tag="ties"
+    )
+    assert again.add == ()  # accepted once
+    against = compute_agreement(
+        store.all(), ["ana", CONSENSUS], lambda _id: article, tags=["ties"], unit="paragraph"
+    )
+    scores = against.tags["ties"]
+    # Worked by hand: only paragraph 6 differs; chance agreement is 2/6 * 3/6 + 4/6 * 3/6.
+    assert scores.agreement == pytest.approx(5 / 6)
+    assert scores.kappa == pytest.approx((5 / 6 - 1 / 2) / (1 - 1 / 2))
 
 
 # The command line --------------------------------------------------------------------------

@@ -324,3 +324,20 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(
         )
         await pilot.press("b")
         await wait_until(pilot, lambda: any(a.coder == CONSENSUS for a in store.all()))
+        # The sentence both coded goes into the consensus as it is, with `A`.
+        await wait_until(pilot, lambda: isinstance(app.screen, DisagreementsScreen))
+        [agreed] = listing.agreements
+        title = listing.query_one("#disagreements-title", Static)
+        assert "1 they agree on, 0 in the consensus (A: put them all in)" in str(title.render())
+        await pilot.press("A")
+        await wait_until(
+            pilot,
+            lambda: any(
+                a.coder == CONSENSUS and agreed.start <= a.start < a.end <= agreed.end
+                for a in store.all()
+            ),
+        )
+        await wait_until(
+            pilot, lambda: "1 they agree on, 1 in the consensus" in str(title.render())
+        )
+        assert "(A:" not in str(title.render())

@@ -21,11 +21,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.adjudicate import adjudicate
+from annotations.adjudicate import accept_agreements, adjudicate
 from annotations.agreement import (
     AgreementError,
     AgreementReport,
-    Disagreement,
+    CodedUnit,
     Scores,
     UnitKind,
     compute_agreement,
@@ -178,6 +178,13 @@ class DisagreementsScreen(NewsmarkScreen):
     help_title = "Disagreements"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="disagreements.back"),
+        Binding(
+            "A",
+            "accept_agreements",
+            "Accept agreements",
+            tooltip="Put the units every coder coded into the consensus",
+            id="disagreements.accept",
+        ),
     ]
 
     def __init__(self, coders: tuple[str, ...], unit: UnitKind, tag: str) -> None:
@@ -185,7 +192,8 @@ class DisagreementsScreen(NewsmarkScreen):
         self.coders = coders
         self.unit = unit
         self.tag = tag
-        self.disagreements: list[Disagreement] = []
+        self.disagreements: list[CodedUnit] = []
+        self.agreements: list[CodedUnit] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -211,9 +219,10 @@ class DisagreementsScreen(NewsmarkScreen):
                 annotations, self.coders, corpus.article, tags=[self.tag], unit=self.unit
             )
         except AgreementError:  # the tag or a coder is gone (an undo in another window)
-            self.disagreements = []
+            self.disagreements, self.agreements = [], []
         else:
             self.disagreements = report.disagreements.get(self.tag, [])
+            self.agreements = report.agreements.get(self.tag, [])
         consensus = [
             (a.article, a.start, a.end)
             for a in annotations
@@ -223,25 +232,51 @@ class DisagreementsScreen(NewsmarkScreen):
         listing = self.query_one("#disagreements", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
-        for item in self.disagreements:
-            body = corpus.article(item.article).body
-            settled = any(
+
+        def settled(item: CodedUnit) -> bool:
+            return any(
                 article == item.article and start < item.end and item.start < end
                 for article, start, end in consensus
             )
-            line = Text("✓ " if settled else "  ", style="green")
+
+        for item in self.disagreements:
+            body = corpus.article(item.article).body
+            line = Text("✓ " if settled(item) else "  ", style="green")
             line.append(f"{item.article[:12]} {item.label}  ", style="bold")
             line.append(f"coded by {', '.join(item.coded_by)}  ", style="dim")
             line.append(clip(body[item.start : item.end], 70))
             listing.add_option(Option(line))
         if self.disagreements:
             listing.highlighted = min(highlighted or 0, len(self.disagreements) - 1)
+        accepted = sum(map(settled, self.agreements))
+        agreed = f"; {len(self.agreements)} they agree on, {accepted} in the consensus" + (
+            " (A: put them all in)" if accepted < len(self.agreements) else ""
+        )
         self.query_one("#disagreements-title", Static).update(
             Text(
                 f"{self.tag}: {len(self.disagreements)} {self.unit}s where "
-                f"{', '.join(self.coders)} disagree (enter: adjudicate)",
+                f"{', '.join(self.coders)} disagree (enter: adjudicate){agreed}",
                 style="bold",
             )
+        )
+
+    def action_accept_agreements(self) -> None:
+        """Put every unit the coders agree on (all coded it) into the consensus, as it is
+        (units decided already keep their decision): one undo step."""
+        workspace = self.workspace
+        store = workspace.require_store()
+        decision = accept_agreements(self.agreements, store.all(), workspace.article, tag=self.tag)
+        if not decision.add:
+            self.notify("Every unit the coders agree on is in the consensus.", markup=False)
+            return
+
+        def done(_: int) -> None:
+            self.notify(f"Consensus written ({decision.description}); u undoes it.", markup=False)
+
+        self.newsmark.perform(
+            "write the consensus",
+            partial(store.replace_many, (), decision.add, description=decision.description),
+            on_done=done,
         )
 
     @on(OptionList.OptionSelected, "#disagreements")
@@ -267,7 +302,7 @@ class AdjudicateScreen(NewsmarkScreen):
         Binding("x", "keep_none", "Keep neither", priority=True, id="adjudicate.neither"),
     ]
 
-    def __init__(self, coders: tuple[str, ...], tag: str, item: Disagreement) -> None:
+    def __init__(self, coders: tuple[str, ...], tag: str, item: CodedUnit) -> None:
         super().__init__()
         self.coders = coders
         self.tag = tag
