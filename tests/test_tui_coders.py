@@ -303,6 +303,16 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(
         offered = {b.binding.description for b in app.screen.active_bindings.values()}
         assert {"Keep coder 1", "Keep coder 2"} <= offered
         assert "Keep coder 3" not in offered
+        await pilot.press("x")  # neither, where nothing was decided: nothing to write
+        await wait_until(pilot, lambda: isinstance(app.screen, DisagreementsScreen))
+        assert any(
+            m.startswith("Neither version: the consensus has no") for m in notifications(app)
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AdjudicateScreen))
+        await wait_until(
+            pilot, lambda: app.screen.query_one(ArticleView).article_layout is not None
+        )
         await pilot.press("1")  # keep ana's version
         await wait_until(pilot, lambda: isinstance(app.screen, DisagreementsScreen))
         store = app.workspace.require_store()

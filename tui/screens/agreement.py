@@ -367,6 +367,15 @@ class AdjudicateScreen(NewsmarkScreen):
             label=self.item.label,
         )
 
+        if not decision.delete and not decision.add:  # neither, where nothing was decided
+            self.notify(
+                f"Neither version: the consensus has no {self.tag} here, as before (nothing "
+                "to write; the unit stays unticked).",
+                markup=False,
+            )
+            self.app.pop_screen()
+            return
+
         def done(_: int) -> None:
             self.notify(f"Consensus written ({decision.description}); u undoes it.", markup=False)
             if self.app.screen is self:
