@@ -31,7 +31,7 @@ from annotations.coder import coder_key
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from annotations.segment import segment_body
-from annotations.tags import tag_key
+from annotations.tags import normalise_tags, tag_key
 
 
 class AgreementError(NewsmarkError):
@@ -293,6 +293,9 @@ def compute_agreement(
     only articles every coder has coded count. `load_article` gives an article's body.
     """
     unit = UnitKind(unit)
+    asked, tags = tags, normalise_tags(tags)  # (`a//b` asks for `a/b`, as everywhere)
+    if asked and not tags:
+        raise AgreementError(f"“{asked[0]}” names no tag")
     annotations = list(annotations)
     names = _resolve_coders(annotations, coders)
     keys = [coder_key(name) for name in names]

@@ -430,3 +430,15 @@ def test_an_unknown_tag_is_an_error_not_perfect_agreement(cli: RunCli) -> None:
     other = cli("agreement", "--coders", "ana", "ben", "--tag", "security,people,zz")
     assert other.code == 1 and "the tags “people”, “zz”" in other.err
     assert cli("agreement", "--coders", "ana", "ben", "--tag", "Security").code == 0
+
+
+def test_agreement_takes_a_tag_named_as_it_would_be_typed(cli: RunCli) -> None:
+    """(Found by a tester.) `--tag /security` is the tag security; `--tag /` names none."""
+    for coder in ("ana", "ben"):
+        made = cli(
+            "--coder", coder, "annotate", "000", "--quote", "six major goals", "--tag", "security"
+        )
+        assert made.code == 0, made.err
+    typed = cli("agreement", "--coders", "ana", "ben", "--tag", "/security", "--json")
+    assert typed.code == 0, typed.err
+    assert list(json.loads(typed.out)["tags"]) == ["security"]

@@ -399,3 +399,15 @@ def test_start_after_end_and_an_empty_tag_are_refused(cli: RunCli, db_path: Path
     key = cli("annotate", "000", "--quote", "six major goals", "--tag", "x").out.strip()
     assert cli("edit", key, "--tag", "").code == 0
     assert json.loads(cli("annotations", "--json").out)[0]["tags"] == []
+
+
+def test_tag_commands_find_a_tag_named_as_it_would_be_typed(cli: RunCli) -> None:
+    """(Found by a tester.) `a//b` is stored as `a/b`: the tag commands that look a tag up
+    said "no annotation has the tag" when given it the way it was typed."""
+    assert cli("annotate", "000", "--quote", "six major goals", "--tag", "a//b").code == 0
+    assert cli("tags", "colour", "/a//b", "#ff0000").code == 0
+    assert cli("tags", "rename", "a//b/", "c/d").code == 0
+    assert cli("tags", "merge", "//c/d", "c").code == 0
+    result = cli("tags", "delete", "c/")
+    assert result.code == 0, result.err
+    assert json.loads(cli("annotations", "--json").out)[0]["tags"] == []

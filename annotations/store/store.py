@@ -15,6 +15,7 @@ disk either.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import threading
@@ -524,16 +525,21 @@ class AnnotationStore:
         return known_tags(self._index.spellings, data.get(CODEBOOK_TABLE, {}))
 
     def _tag_name(self, tag: str, data: Data | None = None) -> str:
-        """The usual spelling of a tag of the codebook; UnknownTagError if there is none."""
-        counter = self._index.spellings.get(tag_key(tag))
-        if counter is not None:
-            return counter.most_common(1)[0][0]
-        name = self._known_tags(data if data is not None else self._storage.read()).get(
-            tag_key(tag)
-        )
-        if name is None:
-            raise UnknownTagError(f"no annotation has the tag “{_flat(tag)}”")
-        return name
+        """The usual spelling of a tag of the codebook, named as stored or as it would be
+        typed now (`a//b` names `a/b`; an earlier version may have stored `a//b` itself);
+        UnknownTagError if there is none."""
+        keys = [tag_key(tag)]
+        with contextlib.suppress(InvalidTagError):
+            keys.append(tag_key(normalise_tag(tag)))
+        for key in keys:
+            counter = self._index.spellings.get(key)
+            if counter is not None:
+                return counter.most_common(1)[0][0]
+        known = self._known_tags(data if data is not None else self._storage.read())
+        for key in keys:
+            if (name := known.get(key)) is not None:
+                return name
+        raise UnknownTagError(f"no annotation has the tag “{_flat(tag)}”")
 
     @staticmethod
     def _colour_of(data: Data, key: str) -> str:
