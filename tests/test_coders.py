@@ -417,3 +417,17 @@ def test_a_number_too_big_for_orjson_in_the_settings_is_kept(login: str) -> None
     assert current_coder() == login
     assert '"big": 1234567890123456789012345678901' in path.read_text(encoding="utf-8")
     assert saved_coder() == login
+
+
+def test_the_undo_history_names_the_coder_who_made_a_change(
+    cli: RunCli, login: str, tmp_path: Path
+) -> None:
+    """(Found by a tester.) It named the login, so coders sharing an account could not tell
+    whose change they were undoing."""
+    made = cli("--coder", "ana", "annotate", "000", "--quote", QUOTE, "--tag", "x")
+    assert made.code == 0, made.err
+    undone = cli("--coder", "cleo", "undo")
+    assert undone.code == 0, undone.err
+    assert "by ana in the command line" in undone.out and login not in undone.out
+    store = AnnotationStore.open(tmp_path / "other.json", coder="ben")  # (as the TUI opens it)
+    assert store.user == "ben"

@@ -48,7 +48,6 @@ from annotations.store.store import (
     _cleaned,
     _describe,
     _locked,
-    _login_name,
     check_prefix,
     only_match,
 )
@@ -90,7 +89,7 @@ def _write(path: Path, options: dict[str, Any], act: _Act) -> Annotation | objec
                 plan.changes,
                 origin=options.get("origin", CLI_ORIGIN),
                 label=options.get("label", CLI_LABEL),
-                user=_login_name(),
+                user=_coder(options),
                 undo_limit=max(1, options.get("undo_limit", UNDO_LIMIT)),
                 history_bytes=options.get("history_bytes", HISTORY_BYTES),
             )

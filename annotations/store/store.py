@@ -16,7 +16,6 @@ disk either.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import threading
 from collections import Counter
@@ -291,13 +290,6 @@ def _locked(lock: filelock.FileLock, path: Path, timeout: float) -> Iterator[Non
         lock.release()
 
 
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return ""
-
-
 class AnnotationStore:
     """The annotation database: durable, isolated between processes, with undo and redo."""
 
@@ -322,9 +314,10 @@ class AnnotationStore:
         self.history_bytes = history_bytes
         self.origin = origin
         self.label = label
-        self.user = _login_name()
-        # Given to every annotation stored without a coder (new ones, old imports).
+        # Given to every annotation stored without a coder (new ones, old imports), and
+        # named as who made each change in the undo history.
         self.coder = clean_coder(coder) if coder is not None else default_coder()
+        self.user = self.coder
         self._sync_reads = sync_reads
         self.lock_timeout = LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self._mutex = threading.RLock()  # the in-memory data and index: held briefly
