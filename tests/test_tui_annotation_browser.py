@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.tui_support import notifications, reader_view, running_app, seed_annotation, wait_until
 from tui.app import NewsmarkApp
@@ -209,3 +209,29 @@ async def test_two_coders_show_the_coder_column_and_coder_facet(
         filter_input = app.screen.query_one("#annotation-filter", Input)
         filter_input.value = "-coder:ben"
         await wait_until(pilot, lambda: len(table.rows) == 2)
+
+
+async def test_marked_rows_the_filter_hides_are_left_out_of_bulk_actions(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) Marks stay while the filter changes: `d` asked to delete 19
+    annotations of which the filter listed none."""
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        store = app.workspace.require_store()
+        table = await open_browser(app, pilot, 3)
+        await pilot.press("A")  # all three marked
+        assert len(table.marked) == 3
+        app.screen.query_one("#annotation-filter", Input).value = "outlet:china"
+        await pilot.pause()
+        await wait_until(pilot, lambda: len(table.rows) == 2)
+        status = str(app.screen.query_one("#annotation-status", Static).render())
+        assert "3 marked (1 not listed" in status
+        table.focus()
+        await pilot.press("d")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "2 annotations" in app.screen._question
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(store.all()) == 1)
+        [kept] = store.all()
+        assert kept.article == XINHUA  # the one the filter hid

@@ -227,6 +227,11 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         status += f" · sorted by {label} {'↓' if self._reverse else '↑'}"
         if table.marked:
             status += f" · {len(table.marked):,} marked"
+            hidden = len(table.marked) - sum(
+                row.annotation.id in table.marked for row in table.rows
+            )
+            if hidden:
+                status += f" ({hidden:,} not listed: left out of what you do to them)"
         self.query_one("#annotation-status", Static).update(Text(status))
 
     # Moving around ---------------------------------------------------------------------
@@ -282,10 +287,18 @@ class AnnotationBrowserScreen(NewsmarkScreen):
         self._update_status()
 
     def chosen(self) -> list[Annotation]:
-        """What bulk actions act on: the marked annotations, else the one under the cursor."""
+        """What bulk actions act on: the marked annotations the filter lists (never one it
+        hides: marks stay while the filter changes), else the one under the cursor."""
         table = self.table()
         if table.marked:
-            return [row.annotation for row in self._rows if row.annotation.id in table.marked]
+            listed = [row.annotation for row in table.rows if row.annotation.id in table.marked]
+            if not listed:
+                self.notify(
+                    "None of the marked annotations is listed: change the filter to see "
+                    "them, or mark listed ones.",
+                    markup=False,
+                )
+            return listed
         row = table.cursor_annotation_row
         return [row.annotation] if row is not None else []
 
