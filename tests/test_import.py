@@ -269,6 +269,7 @@ def test_native_round_trip_keeps_the_codebook_and_memos(corpus, store, tmp_path)
     store.describe_tag("framing/conflict", "Described, not used yet")
     store.set_memo("article", fixture[0].article, "Frames the visit as a milestone")
     store.set_memo("tag", "COOPERATION", "Xinhua says it more often")
+    store.set_memo("tag", "m/n", "A code with a memo and nothing else")  # (tester)
     text = export_annotations(store, corpus, ExportFormat.JSON).text
     empty = AnnotationStore.open(tmp_path / "empty.json")
     report = import_annotations(read_export(text, source_name="c.json"), empty, corpus)
@@ -277,12 +278,13 @@ def test_native_round_trip_keeps_the_codebook_and_memos(corpus, store, tmp_path)
         ("framing", None),
         ("framing/conflict", "framing"),
     ]
+    assert {"m", "m/n"} <= {info.name for info in empty.tags()}
     assert report.summary() == (
         "6 added, 0 updated, 0 unchanged, 0 orphaned; descriptions: "
-        "2 added; memos: 2 added, 0 updated, 0 unchanged"
+        "2 added; memos: 3 added, 0 updated, 0 unchanged"
     )
     again = import_annotations(read_export(text, source_name="c.json"), empty, corpus)
-    assert again.summary().endswith("; memos: 0 added, 0 updated, 2 unchanged")
+    assert again.summary().endswith("; memos: 0 added, 0 updated, 3 unchanged")
     assert again.descriptions_added == 0
     empty.undo()  # the second import changed nothing; this takes back the first
     assert empty.all() == [] and _codebook_and_memos(empty) == ([], [])

@@ -769,12 +769,14 @@ class AnnotationStore:
         with self._writing() as data:
             table = data.get(ANNOTATIONS_TABLE, {})
             ops: list[Op] = []
+            coded: set[str] = set()  # the tag keys of the annotations written
             for annotation in incoming:
                 doc = table.get(annotation.id)
                 chosen = choose(None if doc is None else Annotation.from_dict(doc), annotation)
                 if chosen is not None:
                     chosen = self._clean(chosen)
                     ops.append(put_op(ANNOTATIONS_TABLE, chosen.id, chosen.to_dict()))
+                    coded.update(map(tag_key, chosen.tags))
             written = len(ops)
             if ops and tag_colours is not None:
                 colours = tag_colours(set(self._index.spellings))
@@ -789,7 +791,9 @@ class AnnotationStore:
             if descriptions and choose_description is not None:
                 ops += self._merge_descriptions(data, descriptions, choose_description)
             if choose_memo is not None:
-                ops += self._merge_memos(data, memos, choose_memo)
+                # (Tags this write gives an annotation or a description are in the codebook.)
+                coded |= {op.doc_id for op in ops[written:] if op.table == CODEBOOK_TABLE}
+                ops += self._merge_memos(data, memos, choose_memo, coded)
             self._commit(description, ops)
         return written
 
@@ -819,9 +823,15 @@ class AnnotationStore:
         return ops
 
     def _merge_memos(
-        self, data: Data, memos: Iterable[Mapping[str, str]], choose: MemoChooser
+        self,
+        data: Data,
+        memos: Iterable[Mapping[str, str]],
+        choose: MemoChooser,
+        coded: set[str],
     ) -> list[Op]:
-        """Operations that write the memos `choose` picks (see `merge_many`)."""
+        """Operations that write the memos `choose` picks (see `merge_many`); a tag memo's
+        tag not in the codebook yet, nor among the tag keys `coded` by the same write, is
+        put into it, as `set_memo` does."""
         stored = data.get(MEMOS_TABLE, {})
         known = self._known_tags(data)
         ops = []
@@ -835,9 +845,15 @@ class AnnotationStore:
             key = _memo_key(kind, target)
             new = {"kind": kind, "target": target, "text": text, "updated": memo.get("updated", "")}
             chosen = choose(stored.get(key), new)
-            if chosen is not None:
+            if chosen is None:
+                continue
+            ops.append(
+                put_op(MEMOS_TABLE, key, {**chosen, "updated": chosen["updated"] or utc_now()})
+            )
+            if kind == "tag" and tag_key(target) not in known and tag_key(target) not in coded:
+                known[tag_key(target)] = target
                 ops.append(
-                    put_op(MEMOS_TABLE, key, {**chosen, "updated": chosen["updated"] or utc_now()})
+                    put_op(CODEBOOK_TABLE, tag_key(target), {"name": target, "description": ""})
                 )
         return ops
 
