@@ -411,3 +411,17 @@ def test_tag_commands_find_a_tag_named_as_it_would_be_typed(cli: RunCli) -> None
     result = cli("tags", "delete", "c/")
     assert result.code == 0, result.err
     assert json.loads(cli("annotations", "--json").out)[0]["tags"] == []
+
+
+def test_a_search_starting_with_a_minus_is_a_search_not_an_option(cli: RunCli) -> None:
+    """(Found by a tester.) `--search '-has:note'` (the README's excluding form) was read as
+    the option `-h`."""
+    noted = cli("annotate", "000", "--quote", "six major goals", "--tag", "x", "--note", "-why")
+    assert noted.code == 0, noted.err
+    plain = cli("annotate", "001", "--quote", "Vietnam", "--occurrence", "1", "--tag", "x")
+    assert plain.code == 0, plain.err
+    result = cli("annotations", "--search", "-has:note tag:x", "--json")
+    assert result.code == 0, result.err
+    assert [a["id"] for a in json.loads(result.out)] == [plain.out.strip()]
+    listed = json.loads(cli("annotations", "--search", "has:note", "--json").out)
+    assert [a["note"] for a in listed] == ["-why"]

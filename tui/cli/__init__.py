@@ -70,6 +70,30 @@ def _global_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is free text: a value starting with "-" (`--search '-has:note'`,
+# excluding) is taken as the value, not as another option (argparse's reading).
+TEXT_OPTIONS = frozenset({"--search", "--quote", "--note"})
+
+
+def _joined_text_values(argv: list[str]) -> list[str]:
+    """`argv` with each text option followed by a value starting with a single "-" written
+    as `--option=value`, the form argparse reads as a value."""
+    joined: list[str] = []
+    values = iter(argv)
+    for arg in values:
+        if arg in TEXT_OPTIONS:
+            value = next(values, None)
+            if value is not None and value.startswith("-") and not value.startswith("--"):
+                joined.append(f"{arg}={value}")
+                continue
+            joined.append(arg)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(arg)
+    return joined
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
     """Parse the command line, loading only the command module it needs.
 
@@ -78,6 +102,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     search need not import the agreement statistics). An unknown command, or `--help`
     without one, loads them all, so the usage lists every command.
     """
+    argv = _joined_text_values(argv)
     asks_help = bool({"-h", "--help"} & set(argv))
     args, rest = _global_parser().parse_known_args(
         [arg for arg in argv if arg not in ("-h", "--help")]
