@@ -114,6 +114,7 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
 _NUMBER = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=4096)  # (the annotation browser sorts 100,000 rows by their tags)
 def natural_key(tag: str) -> tuple[tuple[str | int, ...], ...]:
     """The order of tags in lists: case-insensitive, numbers by value (`e1, e2, e10`), and
     path by path, so that a tag comes just before the tags below it (`a`, `a/b`, `a b`)."""

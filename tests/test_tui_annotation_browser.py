@@ -235,3 +235,18 @@ async def test_marked_rows_the_filter_hides_are_left_out_of_bulk_actions(
         await wait_until(pilot, lambda: len(store.all()) == 1)
         [kept] = store.all()
         assert kept.article == XINHUA  # the one the filter hid
+
+
+def test_sorting_by_tags_is_natural() -> None:
+    """(Found by a tester.) e10 came before e2."""
+    from types import SimpleNamespace
+
+    from tui.widgets.annotation_table import COLUMNS
+
+    key = next(c for c in COLUMNS if c.key == "tags").sort_key
+    rows = [
+        SimpleNamespace(annotation=SimpleNamespace(tags=tags))
+        for tags in (("e10",), ("e2", "x"), ("E1", "e10"), ("e2",), ("a/b",), ("a",))
+    ]
+    ordered = [row.annotation.tags for row in sorted(rows, key=key)]  # type: ignore[arg-type]
+    assert ordered == [("a",), ("a/b",), ("E1", "e10"), ("e2",), ("e2", "x"), ("e10",)]

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from annotations.query import AnnotationRow
-from annotations.tags import tag_key
+from annotations.tags import natural_key, tag_key
 from tui.widgets.article_table import _cut
 from tui.widgets.display import display_text
 from tui.widgets.row_table import RowTable
@@ -52,7 +52,13 @@ COLUMNS: tuple[BrowserColumn, ...] = (
     BrowserColumn(
         "quote", "Quote", 0, lambda r: r.annotation.quote, lambda r: r.annotation.quote.casefold()
     ),
-    BrowserColumn("tags", "Tags", 18, lambda r: ", ".join(r.annotation.tags), lambda r: r.tag_keys),
+    BrowserColumn(
+        "tags",
+        "Tags",
+        18,
+        lambda r: ", ".join(r.annotation.tags),
+        lambda r: tuple(map(natural_key, r.annotation.tags)),  # e1, e2, e10
+    ),
     BrowserColumn(
         "note",
         "Note",
