@@ -516,3 +516,14 @@ def test_edit_many_changes_tags_as_they_are_in_one_undo_step(store: AnnotationSt
     assert undo(store) == "retag 2 annotations"
     assert store.get(first.id).tags == ("Budget",)
     assert store.get(second.id).tags == ("budget", "Local", "Shops")
+
+
+def test_undoing_a_rename_puts_the_tag_back_in_its_place(store: AnnotationStore) -> None:
+    """(Found by a tester.) With a tag added since by another window, the tag a rename took
+    back went to the end: `alpha, gamma` came back as `gamma, delta, alpha`."""
+    ann = store.add(highlight("parking charges", "alpha", "gamma"))
+    store.rename_tag("alpha", "renamed/alpha")
+    other_window = AnnotationStore.open(store.path, origin="tui:4242")
+    other_window.edit(ann.id, add_tags=["delta"])
+    assert undo(store, mine=True) == "rename tag alpha → renamed/alpha"
+    assert store.get(ann.id).tags == ("alpha", "gamma", "delta")

@@ -183,7 +183,8 @@ _KEPT = Reverted(write=False, document=None, kept=True)
 
 def _merge_tags(current: list[str], before: list[str], after: list[str]) -> list[str]:
     """`current` tags with the tags added by before→after removed and those removed added
-    back (by tag identity); tags changed by anyone else stay as they are."""
+    back (by tag identity); tags changed by anyone else stay as they are. The tags `before`
+    had come in its order (a tag taken back returns to its place), then the others'."""
     before_keys = {tag_key(tag) for tag in before}
     after_keys = {tag_key(tag) for tag in after}
     current_keys = {tag_key(tag) for tag in current}
@@ -191,7 +192,9 @@ def _merge_tags(current: list[str], before: list[str], after: list[str]) -> list
     restored = [
         tag for tag in before if tag_key(tag) not in after_keys and tag_key(tag) not in current_keys
     ]
-    return kept + restored
+    spelled = {tag_key(tag): tag for tag in [*restored, *kept]}
+    first = [spelled.pop(tag_key(tag)) for tag in before if tag_key(tag) in spelled]
+    return first + list(spelled.values())
 
 
 def revert_change(change: Change, current: Document | None, *, redo: bool = False) -> Reverted:
