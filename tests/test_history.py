@@ -79,7 +79,7 @@ def test_redo_is_the_same_merge_the_other_way() -> None:
     change = ["annotations", "a", {"tags": ["x"]}, {"tags": ["x", "mine"]}]
     result = revert_change(change, {"id": "a", "tags": ["x", "theirs"]}, redo=True)
     assert result.document is not None
-    assert result.document["tags"] == ["x", "theirs", "mine"]
+    assert result.document["tags"] == ["x", "mine", "theirs"]  # mine back in its place
 
 
 # Undo and redo in the store -------------------------------------------------------------
