@@ -39,7 +39,10 @@ def test_qdc_import_into_an_empty_db_keeps_every_code(
     qdc.write_text(QDC, encoding="utf-8")
     result = _cli(run_cli, samples_dir, db_path, "import", str(qdc))
     assert result.code == 0, result.err
-    assert "4 codes (0 already tags), 4 colours set, 1 description set" in result.out
+    assert (
+        "4 codes (0 already in the codebook, 0 in use as tags), 4 colours set, 1 description set"
+        in result.out
+    )
     tags = _tags(run_cli, samples_dir, db_path)
     assert set(tags) == {"security", "security/maritime", "economy", "e10"}
     assert tags["economy"]["count"] == 0 and tags["economy"]["description"] == ""
@@ -84,6 +87,8 @@ def test_codebook_import_keeps_the_databases_description_and_says_so(
     assert _tags(run_cli, samples_dir, db_path)["security"]["description"] == "mine"
     again = _cli(run_cli, samples_dir, db_path, "import", str(qdc))
     assert "0 descriptions set, 1 kept" in again.out
+    # (Found by a tester: imported again, it said "0 already tags, 4 colours set".)
+    assert "4 codes (4 already in the codebook, 0 in use as tags), 0 colours set" in again.out
 
 
 def test_removing_a_description_keeps_the_code_and_delete_removes_it(db_path) -> None:

@@ -501,7 +501,10 @@ def test_qdc_import_sets_colours_and_reads_nested_codes(
     )
     result = _cli(run_cli, samples_dir, store_a.path, "import", str(qdc))
     assert result.code == 0, result.err
-    assert "2 codes (1 already tags), 2 colours set, 1 description set" in result.out
+    assert (
+        "2 codes (2 already in the codebook, 1 in use as tags), 2 colours set, 1 description set"
+        in result.out
+    )
     store = AnnotationStore.open(store_a.path)
     assert {info.name: info.description for info in store.tags()}["Security"] == "threats"
     assert store.tag_colour("security/maritime") == "#0000ff"
@@ -516,7 +519,10 @@ def test_taguette_csv_codebook_is_read_and_annotation_csv_refused(
         "tag,description,number of highlights\nsolidarity,Unity,3\nplace,,0\n", encoding="utf-8"
     )
     result = _cli(run_cli, samples_dir, store_a.path, "import", str(taguette))
-    assert result.code == 0 and "2 codes (1 already tags), 0 colours set" in result.out
+    assert (
+        result.code == 0
+        and "2 codes (1 already in the codebook, 1 in use as tags), 0 colours set" in result.out
+    )
     exported = tmp_path / "annotations.csv"
     assert (
         _cli(

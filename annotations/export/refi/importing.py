@@ -294,16 +294,18 @@ class CodebookImportReport:
     """What importing a codebook did."""
 
     codes: int
-    coloured: int
+    coloured: int  # colours set (another than the tag had)
     in_use: int
     descriptions: int
     kept: int = 0
+    known: int = 0  # codes the codebook had already
 
     def summary(self) -> str:
-        """`4 codes (2 already tags), 3 colours set, 1 description set, 1 kept as the
-        database has it`."""
+        """`4 codes (1 already in the codebook, 2 in use as tags), 3 colours set,
+        1 description set, 1 kept as the database has it`."""
         text = (
-            f"{count_noun(self.codes, 'code')} ({self.in_use} already tags), "
+            f"{count_noun(self.codes, 'code')} ({self.known} already in the codebook, "
+            f"{self.in_use} in use as tags), "
             f"{count_noun(self.coloured, 'colour')} set, "
             f"{count_noun(self.descriptions, 'description')} set"
         )
@@ -338,6 +340,8 @@ def import_codebook(entries: list[CodebookEntry], store: AnnotationStore) -> Cod
     codes: dict[str, str] = {}
     for entry in entries:
         codes[entry.name] = codes.get(entry.name) or entry.description or ""
+    before = {tag_key(info.name): info.colour for info in store.tags()}
+    recoloured = sum(before.get(tag_key(tag)) != colour.lower() for tag, colour in colours.items())
     added, kept = store.add_codes(
         codes,
         colours=colours,
@@ -346,8 +350,9 @@ def import_codebook(entries: list[CodebookEntry], store: AnnotationStore) -> Cod
     in_use = {tag_key(info.name) for info in store.tags() if info.count}
     return CodebookImportReport(
         codes=len(entries),
-        coloured=len(colours),
+        coloured=recoloured,
         in_use=sum(tag_key(entry.name) in in_use for entry in entries),
         descriptions=added,
         kept=kept,
+        known=sum(tag_key(entry.name) in before for entry in entries),
     )
