@@ -351,3 +351,27 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(
             pilot, lambda: "1 they agree on, 1 in the consensus" in str(title.render())
         )
         assert "(A:" not in str(title.render())
+
+
+async def test_a_misspelt_coder_leaves_the_names_box_focused(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) After the error, typed letters went to the screen: `n` changed
+    the unit, `e` opened the export dialog."""
+    seed(samples_dir, db_path, ANA_QUOTE, "ana", "security")
+    seed(samples_dir, db_path, BEN_QUOTE, "ben", "security")
+    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path, coder="lead"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
+        app.action_agreement()
+        await wait_until(pilot, lambda: isinstance(app.screen, AgreementScreen))
+        await wait_until(pilot, lambda: bool(app.screen.query("#agreement-coders")))
+        box = app.screen.query_one("#agreement-coders", Input)
+        box.focus()
+        box.value = "ana, benana"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.report is None and box.has_focus
+        unit = app.screen.unit
+        await pilot.press("n")
+        assert app.screen.unit == unit and box.value.endswith("n")  # typed into the box

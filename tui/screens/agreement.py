@@ -125,7 +125,8 @@ class AgreementScreen(NewsmarkScreen):
     def _coders_given(self, event: Input.Submitted) -> None:
         self.coders = tuple(part.strip() for part in event.value.split(",") if part.strip())
         self._compute()
-        self.query_one("#agreement-tags", OptionList).focus()
+        if self.report is not None:  # (else the names are mended where they were typed)
+            self.query_one("#agreement-tags", OptionList).focus()
 
     def action_next_unit(self) -> None:
         """Units: sentence → paragraph → character → sentence."""
