@@ -27,7 +27,8 @@ SETTINGS_FILENAME = "settings.json"
 SETTINGS_ENV = "NEWSMARK_SETTINGS"
 MAX_REMEMBERED_LIBRARIES = 20
 EXPORT_DESTINATIONS = ("clipboard", "file")
-SETTINGS_LOCK_S = 5.0  # how long a save waits while another newsmark saves
+SETTINGS_LOCK_S = 1.0  # how long a save waits while another newsmark saves
+_ABSENT = object()  # a key a JSON object does not have
 DAMAGED_SUFFIX = ".damaged"  # added to the name of a settings file that holds no JSON object
 
 
@@ -113,7 +114,7 @@ def load_settings(path: Path) -> tuple[Settings, list[str]]:
 def read_settings_object(path: Path) -> dict[str, Any] | None:
     """The JSON object in the settings file `path`; None when there is no file.
     `SettingsError` when it cannot be read or holds no JSON object: the file is then left
-    as it is (`save_settings` sets a damaged one aside before writing a new one)."""
+    as it is (`update_settings_file` sets a damaged one aside before writing a new one)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -198,20 +199,24 @@ def update_settings_file(
     """Apply `change` to the settings as the file holds them now, and write them, under
     the settings' lock: another newsmark (a second window, `newsmark coder NAME`) may have
     saved since this one read them, and a user may have mended a damaged file by hand;
-    only what `change` changes is this one's. Returns the settings written and where a
-    damaged file was set aside (`save_settings`). SettingsError if the file cannot be
+    only the keys (and the collections' reading positions) that `change` changes are
+    written, every other value stays as the file has it, even one this version ignores.
+    Returns the settings the file then holds and where a damaged file was set aside
+    (`set_aside_damaged`). SettingsError if the file cannot be
     written, or the lock is held for `SETTINGS_LOCK_S` seconds."""
     import filelock
 
     try:
         with filelock.FileLock(f"{path}.lock", timeout=SETTINGS_LOCK_S):
             try:
-                data = read_settings_object(path)
+                data = read_settings_object(path) or {}
             except SettingsError:
-                data = None  # (damaged: set aside before the write)
-            current = Settings() if data is None else settings_from_json(data, path)[0]
-            changed = change(current)
-            return changed, save_settings(changed, path)
+                data = {}  # (damaged: set aside before the write)
+            current = settings_from_json(data, path)[0]
+            written = _with_changes(data, settings_to_json(current), change(current))
+            text = json.dumps(written, indent=2, ensure_ascii=False) + "\n"
+            kept = _write_settings_text(path, text)
+            return settings_from_json(written, path)[0], kept
     except filelock.Timeout:
         raise SettingsError(
             f"could not save settings to {path}: another newsmark is writing them"
@@ -222,14 +227,37 @@ def update_settings_file(
         ) from None
 
 
-def save_settings(settings: Settings, path: Path) -> Path | None:
-    """Write `settings` to `path` atomically (SettingsError if it cannot be written). A
-    damaged file there (`read_settings_object` fails) is first renamed, never overwritten:
-    its new path is returned, for the user to be told. To change the settings another
-    newsmark may be saving too, see `update_settings_file`."""
+def _with_changes(
+    data: dict[str, Any], before: dict[str, Any], changed: Settings
+) -> dict[str, Any]:
+    """The file's JSON object `data` with what `changed` changes of `before` (the settings
+    read from it, as `settings_to_json` gives them): keys set or removed, and each
+    collection's reading position set or removed, the rest of `data` as it is."""
+    after = settings_to_json(changed)
+    written = dict(data)
+    for key in before.keys() - after.keys():
+        written.pop(key, None)
+    for key, value in after.items():
+        if key == "reading" and isinstance(data.get("reading"), dict):
+            reading = dict(data["reading"])
+            for library in before["reading"].keys() - value.keys():
+                reading.pop(library, None)
+            reading.update(
+                (library, position)
+                for library, position in value.items()
+                if before["reading"].get(library) != position
+            )
+            written["reading"] = reading
+        elif before.get(key, _ABSENT) != value:
+            written[key] = value
+    return written
+
+
+def _write_settings_text(path: Path, text: str) -> Path | None:
+    """Write the settings file's `text` atomically, a damaged file there set aside first
+    (`set_aside_damaged`): its new path, or None. SettingsError if it cannot be written."""
     from annotations.atomic import atomic_write_text  # not needed to start up
 
-    text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         kept = set_aside_damaged(path)

@@ -13,9 +13,9 @@ from annotations.settings import (
     Settings,
     SettingsError,
     load_settings,
-    save_settings,
     set_aside_damaged,
     settings_path,
+    update_settings_file,
 )
 
 
@@ -38,7 +38,7 @@ def test_settings_round_trip_and_keep_unknown_keys(tmp_path: Path) -> None:
         export_directory=str(tmp_path),
         extra=settings.extra,
     ).with_position(tmp_path, ReadingPosition("000", 42, True))
-    save_settings(changed, path)
+    update_settings_file(path, lambda _read: changed)
     again, notices = load_settings(path)
     assert notices == []
     assert again == changed
@@ -88,8 +88,9 @@ def test_an_unreadable_file_is_ignored(tmp_path: Path) -> None:
     settings, notices = load_settings(path)
     assert settings == Settings() and len(notices) == 1
     with pytest.raises(SettingsError, match="could not save settings"):
-        save_settings(Settings(theme="nord"), path)
-    assert path.is_dir() and list(tmp_path.iterdir()) == [path]  # nothing renamed
+        update_settings_file(path, lambda _read: Settings(theme="nord"))
+    assert path.is_dir() and not list(path.iterdir())  # nothing renamed or written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json", "settings.json.lock"]
 
 
 def test_a_damaged_file_is_set_aside_not_overwritten(tmp_path: Path) -> None:
@@ -98,10 +99,10 @@ def test_a_damaged_file_is_set_aside_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     damaged = b'{"coder": "ana", "theme": "nord", "citation_style": "mla"'
     path.write_bytes(damaged)
-    kept = save_settings(Settings(theme="dracula"), path)
+    _, kept = update_settings_file(path, lambda _read: Settings(theme="dracula"))
     assert kept == tmp_path / "settings.json.damaged" and kept.read_bytes() == damaged
     assert load_settings(path) == (Settings(theme="dracula"), [])
-    assert save_settings(Settings(theme="nord"), path) is None  # a sound file is replaced
+    assert update_settings_file(path, lambda _read: Settings(theme="nord"))[1] is None
     path.write_bytes(b"[]")
     assert set_aside_damaged(path) == tmp_path / "settings.json.damaged-2"
     assert not path.exists() and kept.read_bytes() == damaged
@@ -110,7 +111,7 @@ def test_a_damaged_file_is_set_aside_not_overwritten(tmp_path: Path) -> None:
 def test_a_file_in_the_way_is_a_settings_error(tmp_path: Path) -> None:
     (tmp_path / "sub").write_text("a file, not a directory", encoding="utf-8")
     with pytest.raises(SettingsError, match="could not save settings"):
-        save_settings(Settings(theme="nord"), tmp_path / "sub" / "settings.json")
+        update_settings_file(tmp_path / "sub" / "settings.json", lambda _read: Settings())
 
 
 def test_only_the_latest_collections_are_remembered(tmp_path: Path) -> None:
@@ -135,8 +136,6 @@ def _add_key(path: str, number: int) -> None:
     """In another process: remember one more key, as another newsmark would."""
     from dataclasses import replace
 
-    from annotations.settings import update_settings_file
-
     for _ in range(5):
         update_settings_file(
             Path(path),
@@ -150,7 +149,7 @@ def test_processes_saving_at_once_lose_no_change(tmp_path: Path) -> None:
     import multiprocessing
 
     path = tmp_path / "settings.json"
-    save_settings(Settings(theme="nord"), path)
+    update_settings_file(path, lambda _read: Settings(theme="nord"))
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_add_key, args=(str(path), n)) for n in range(8)]
     for worker in workers:
@@ -170,8 +169,6 @@ def test_a_file_mended_by_hand_is_changed_not_replaced(tmp_path: Path) -> None:
     made to the mended file, which is not set aside."""
     from dataclasses import replace
 
-    from annotations.settings import update_settings_file
-
     path = tmp_path / "settings.json"
     path.write_text('{"coder": "ana", "citation_style": "mla"', encoding="utf-8")
     started, notices = load_settings(path)
@@ -181,3 +178,25 @@ def test_a_file_mended_by_hand_is_changed_not_replaced(tmp_path: Path) -> None:
     assert kept is None and not (tmp_path / "settings.json.damaged").exists()
     assert (saved.theme, saved.citation_style, saved.extra) == ("nord", "mla", {"coder": "ana"})
     assert load_settings(path) == (saved, [])
+
+
+def test_a_save_keeps_every_value_it_does_not_change(tmp_path: Path) -> None:
+    """(Found by a reviewer.) A save wrote the whole Settings back: a value this version
+    ignores (of the wrong type, or an unknown field of a reading position) was lost."""
+    from dataclasses import replace
+
+    path = tmp_path / "settings.json"
+    hand_made = {
+        "annotation_panel": "no",
+        "export_destination": "printer",
+        "reading": {"/lib": {"article": "a", "offset": 3, "note": "keep"}, "/lib2": {"offset": -1}},
+        "coder": "ana",
+    }
+    path.write_text(json.dumps(hand_made), encoding="utf-8")
+    saved, kept = update_settings_file(path, lambda s: replace(s, theme="nord"))
+    assert kept is None and saved.theme == "nord"
+    assert json.loads(path.read_text(encoding="utf-8")) == {**hand_made, "theme": "nord"}
+    update_settings_file(path, lambda s: s.with_position(tmp_path, ReadingPosition("b", 7)))
+    reading = json.loads(path.read_text(encoding="utf-8"))["reading"]
+    assert reading["/lib"] == hand_made["reading"]["/lib"] and reading["/lib2"] == {"offset": -1}
+    assert reading[str(tmp_path.resolve())] == {"article": "b", "offset": 7, "open": False}
