@@ -31,7 +31,7 @@ from annotations.coder import coder_key
 from annotations.errors import NewsmarkError
 from annotations.model import Anchor, Annotation
 from annotations.segment import segment_body
-from annotations.tags import normalise_tags, tag_key
+from annotations.tags import normalise_tag, tag_key
 
 
 class AgreementError(NewsmarkError):
@@ -293,13 +293,11 @@ def compute_agreement(
     only articles every coder has coded count. `load_article` gives an article's body.
     """
     unit = UnitKind(unit)
-    asked, tags = tags, normalise_tags(tags)  # (`a//b` asks for `a/b`, as everywhere)
-    if asked and not tags:
-        raise AgreementError(f"“{asked[0]}” names no tag")
     annotations = list(annotations)
     names = _resolve_coders(annotations, coders)
     keys = [coder_key(name) for name in names]
     mine = [a for a in annotations if a.coder and coder_key(a.coder) in keys]
+    tags = _asked_tags(mine, tags)
     _check_tags(mine, tags, names)
     coded_articles: dict[str, set[str]] = {}
     for a in mine:
@@ -357,6 +355,23 @@ def compute_agreement(
         disagreements=disagreements,
         agreements=agreements,
     )
+
+
+def _asked_tags(annotations: Sequence[Annotation], tags: Sequence[str]) -> list[str]:
+    """The tags asked for, each as the annotations carry it: as given (a tag an earlier
+    version stored as `a//b`), else as it would be typed now (`a//b` is `a/b`, as in every
+    command); AgreementError for one that names no tag (`/`)."""
+    used = {tag_key(tag) for a in annotations for tag in a.tags}
+    asked: list[str] = []
+    for tag in tags:
+        if tag_key(tag) in used:
+            asked.append(tag)
+            continue
+        cleaned = normalise_tag(tag)
+        if not cleaned:
+            raise AgreementError(f"“{tag}” names no tag")
+        asked.append(cleaned)
+    return asked
 
 
 def _check_tags(

@@ -442,3 +442,20 @@ def test_agreement_takes_a_tag_named_as_it_would_be_typed(cli: RunCli) -> None:
     typed = cli("agreement", "--coders", "ana", "ben", "--tag", "/security", "--json")
     assert typed.code == 0, typed.err
     assert list(json.loads(typed.out)["tags"]) == ["security"]
+
+
+def test_a_tag_an_earlier_version_stored_with_an_empty_level_is_compared() -> None:
+    """(Found by a reviewer.) Asked for by the name the annotations carry (`a//b`, as the
+    agreement screen lists it), it was taken as `a/b` and said to be nobody's."""
+    from dataclasses import replace
+
+    article = make_article("a0", 4)
+    first, second = article.sentences[0], article.sentences[1]
+    legacy = [
+        replace(coded(article, first.start, first.end, "ana", "x"), tags=("a//b",)),
+        replace(coded(article, second.start, second.end, "ben", "x"), tags=("a//b",)),
+    ]
+    report = compute_agreement(legacy, ["ana", "ben"], lambda _id: article, tags=["a//b"])
+    assert list(report.tags) == ["a//b"] and report.tags["a//b"].coded == {"ana": 1, "ben": 1}
+    with pytest.raises(AgreementError, match="names no tag"):
+        compute_agreement(legacy, ["ana", "ben"], lambda _id: article, tags=["/"])
