@@ -5,7 +5,8 @@ none; the units every coder coded go into the consensus as they are (`accept_agr
 The result is written as annotations of the coder `consensus` carrying only that tag,
 clipped to the unit: consensus annotations of the tag that overlap the unit are replaced
 (their parts outside the unit are kept), so deciding a unit again replaces the earlier
-decision. `AnnotationStore.replace_many` writes it as one undo step.
+decision. `AnnotationStore.replace_decided` writes it as one undo step, decided on the
+annotations as they are under the write lock.
 """
 
 from __future__ import annotations
@@ -117,10 +118,13 @@ def accept_agreements(
     load_article: Callable[[str], Article],
     *,
     tag: str,
+    whole_units: bool = True,
 ) -> Decision:
     """The consensus for `tag` on each of `units` (every coder compared coded it: see
-    `AgreementReport.agreements`) that has none yet: the union of the coders' versions,
-    as `adjudicate` keeps them. A unit decided already keeps its decision."""
+    `AgreementReport.agreements`) where it has none yet: the union of the coders'
+    versions, as `adjudicate` keeps them. What the consensus has already stays: with
+    `whole_units` (sentences, paragraphs) a unit it overlaps is decided; else (runs of
+    characters) only the characters it covers are."""
     by_article: dict[str, list[Annotation]] = {}
     for annotation in annotations:
         by_article.setdefault(annotation.article, []).append(annotation)
@@ -128,24 +132,47 @@ def accept_agreements(
     accepted = 0
     for unit in units:
         here = by_article.get(unit.article, [])
-        if any(
-            coder_key(a.coder or "") == coder_key(CONSENSUS)
+        coders = [a for a in here if coder_key(a.coder or "") != coder_key(CONSENSUS)]
+        decided = [
+            (a.start, a.end)
+            for a in here
+            if coder_key(a.coder or "") == coder_key(CONSENSUS)
             and a.start < unit.end
             and unit.start < a.end
             and _has_tag(a, tag)
-            for a in here
-        ):
+        ]
+        if whole_units and decided:
             continue
-        decision = adjudicate(
-            load_article(unit.article),
-            here,
-            start=unit.start,
-            end=unit.end,
-            tag=tag,
-            keep=unit.coded_by,
-            label=unit.label,
-        )
-        added += decision.add
-        accepted += 1
+        article = load_article(unit.article)
+        pieces = [
+            piece
+            for start, end in _gaps(unit.start, unit.end, decided)
+            for piece in adjudicate(
+                article, coders, start=start, end=end, tag=tag, keep=unit.coded_by
+            ).add
+        ]
+        if pieces:
+            added += pieces
+            accepted += 1
     description = f"accept the agreements on {tag}: {count_noun(accepted, 'unit')}"
     return Decision((), tuple(added), description)
+
+
+def uncovered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether some of [start, end) is outside every span of `spans`."""
+    return bool(_gaps(start, end, spans))
+
+
+def _gaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside every span of `spans`."""
+    gaps: list[tuple[int, int]] = []
+    at = start
+    for span_start, span_end in _merged(spans):
+        if span_end <= at or span_start >= end:
+            continue
+        if span_start > at:
+            gaps.append((at, span_start))
+        at = max(at, span_end)
+    if at < end:
+        gaps.append((at, end))
+    return gaps

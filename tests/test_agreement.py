@@ -459,3 +459,34 @@ def test_a_tag_an_earlier_version_stored_with_an_empty_level_is_compared() -> No
     assert list(report.tags) == ["a//b"] and report.tags["a//b"].coded == {"ana": 1, "ben": 1}
     with pytest.raises(AgreementError, match="names no tag"):
         compute_agreement(legacy, ["ana", "ben"], lambda _id: article, tags=["/"])
+
+
+def test_accepting_character_runs_fills_what_the_consensus_lacks(db_path: Path) -> None:
+    """(Found by a reviewer.) A run of characters the consensus covered only in part was
+    skipped whole, and counted as accepted: the gap was never filled."""
+    article = make_article("a0", 4)
+    base = article.sentences[0].start
+    store = AnnotationStore.open(db_path, coder="lead")
+    ana = coded(article, base, base + 20, "ana", "x")
+    ben = coded(article, base + 10, base + 20, "ben", "x")
+    store.put_many([ana, ben])
+
+    def report() -> object:
+        return compute_agreement(
+            store.all(), ["ana", "ben"], lambda _id: article, tags=["x"], unit="character"
+        )
+
+    [gap] = report().disagreements["x"]  # characters 0-10: ana only
+    decision = adjudicate(article, store.all(), start=gap.start, end=gap.end, tag="x", keep=["ana"])
+    store.replace_many(decision.delete, decision.add, description=decision.description)
+    store.put_many([ben.with_changes(start=base + 5, quote=article.body[base + 5 : base + 20])])
+    agreed = report().agreements["x"]  # now 5-20, the consensus holding 5-10 of it
+    accepted = accept_agreements(
+        agreed, store.all(), lambda _id: article, tag="x", whole_units=False
+    )
+    assert [(a.start, a.end) for a in accepted.add] == [(base + 10, base + 20)]
+    store.replace_many(accepted.delete, accepted.add, description=accepted.description)
+    consensus = sorted((a.start, a.end) for a in store.all() if a.coder == CONSENSUS)
+    assert consensus == [(base, base + 10), (base + 10, base + 20)]
+    whole = accept_agreements(agreed, store.all(), lambda _id: article, tag="x", whole_units=False)
+    assert whole.add == ()

@@ -339,14 +339,19 @@ async def test_adjudicate_a_disagreement_from_the_agreement_screen(
         [agreed] = listing.agreements
         title = listing.query_one("#disagreements-title", Static)
         assert "1 they agree on, 0 in the consensus (A: put them all in)" in str(title.render())
-        await pilot.press("A")
-        await wait_until(
-            pilot,
-            lambda: any(
-                a.coder == CONSENSUS and agreed.start <= a.start < a.end <= agreed.end
+        listing.action_accept_agreements()  # twice before the first write lands (as two
+        listing.action_accept_agreements()  # windows would): decided under the write lock
+
+        def accepted() -> list[object]:
+            return [
+                a
                 for a in store.all()
-            ),
-        )
+                if a.coder == CONSENSUS and agreed.start <= a.start < a.end <= agreed.end
+            ]
+
+        await wait_until(pilot, lambda: len(accepted()) == 1)
+        await pilot.pause(0.3)
+        assert len(accepted()) == 1
         await wait_until(
             pilot, lambda: "1 they agree on, 1 in the consensus" in str(title.render())
         )

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import filelock
 from tinydb import TinyDB
@@ -103,6 +103,19 @@ class _Unchanged:
 
 
 UNCHANGED = _Unchanged()
+
+
+class Replacement(Protocol):
+    """What `replace_decided` writes: the annotations to delete and to store."""
+
+    @property
+    def delete(self) -> tuple[str, ...]: ...
+
+    @property
+    def add(self) -> tuple[Annotation, ...]: ...
+
+    @property
+    def description(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,14 +718,40 @@ class AnnotationStore:
         `annotations`, as one write and one undo step; returns how many were deleted."""
         cleaned = [self._clean(a) for a in annotations]
         with self._writing() as data:
-            table = data.get(ANNOTATIONS_TABLE, {})
-            ops = [
-                del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(delete_ids) if key in table
-            ]
-            deleted = len(ops)
-            ops += [put_op(ANNOTATIONS_TABLE, a.id, a.to_dict()) for a in cleaned]
+            ops = self._replacement_ops(data, delete_ids, cleaned)
             self._commit(description, ops)
-        return deleted
+        return sum(op.kind == "del" for op in ops)
+
+    def _replacement_ops(
+        self, data: Data, delete_ids: Iterable[str], cleaned: Iterable[Annotation]
+    ) -> list[Op]:
+        """Operations deleting the annotations of `delete_ids` that exist, then storing
+        `cleaned` (`_clean`ed)."""
+        table = data.get(ANNOTATIONS_TABLE, {})
+        ops = [del_op(ANNOTATIONS_TABLE, key) for key in dict.fromkeys(delete_ids) if key in table]
+        return ops + [put_op(ANNOTATIONS_TABLE, a.id, a.to_dict()) for a in cleaned]
+
+    def replace_decided(
+        self,
+        article_ids: Collection[str],
+        decide: Callable[[list[Annotation]], Replacement],
+        *,
+        description: str,
+    ) -> Replacement:
+        """`replace_many` of what `decide` makes of the annotations of `article_ids` as
+        they are under the write lock (two windows deciding at once cannot both write what
+        each worked out from the same state); one undo step named by the decision (or by
+        `description`, as it is known before). Returns the decision."""
+        wanted = set(article_ids)
+        with self._writing() as data:
+            table = data.get(ANNOTATIONS_TABLE, {})
+            current = [
+                Annotation.from_dict(doc) for doc in table.values() if doc.get("article") in wanted
+            ]
+            decision = decide(current)
+            ops = self._replacement_ops(data, decision.delete, map(self._clean, decision.add))
+            self._commit(decision.description or description, ops)
+        return decision
 
     def put_many(
         self,

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotations.adjudicate import accept_agreements, adjudicate
+from annotations.adjudicate import accept_agreements, adjudicate, uncovered
 from annotations.agreement import (
     AgreementError,
     AgreementReport,
@@ -32,6 +32,7 @@ from annotations.agreement import (
 )
 from annotations.coder import CONSENSUS, coder_key
 from annotations.errors import NewsmarkError
+from annotations.store.store import Replacement
 from annotations.tags import tag_key
 from tui.messages import DataChanged
 from tui.screens.annotating import clip
@@ -249,7 +250,17 @@ class DisagreementsScreen(NewsmarkScreen):
             listing.add_option(Option(line))
         if self.disagreements:
             listing.highlighted = min(highlighted or 0, len(self.disagreements) - 1)
-        accepted = sum(map(settled, self.agreements))
+        if self.unit is UnitKind.CHARACTER:  # (a run is in when all of it is)
+            runs = [
+                (
+                    item,
+                    [(start, end) for article, start, end in consensus if article == item.article],
+                )
+                for item in self.agreements
+            ]
+            accepted = sum(not uncovered(item.start, item.end, spans) for item, spans in runs)
+        else:
+            accepted = sum(map(settled, self.agreements))
         agreed = f"; {len(self.agreements)} they agree on, {accepted} in the consensus" + (
             " (A: put them all in)" if accepted < len(self.agreements) else ""
         )
@@ -266,17 +277,25 @@ class DisagreementsScreen(NewsmarkScreen):
         (units decided already keep their decision): one undo step."""
         workspace = self.workspace
         store = workspace.require_store()
-        decision = accept_agreements(self.agreements, store.all(), workspace.article, tag=self.tag)
+        decide = partial(
+            accept_agreements,
+            self.agreements,
+            load_article=workspace.article,
+            tag=self.tag,
+            whole_units=self.unit is not UnitKind.CHARACTER,
+        )
+        decision = decide(store.all())
         if not decision.add:
             self.notify("Every unit the coders agree on is in the consensus.", markup=False)
             return
 
-        def done(_: int) -> None:
-            self.notify(f"Consensus written ({decision.description}); u undoes it.", markup=False)
+        def done(written: Replacement) -> None:
+            self.notify(f"Consensus written ({written.description}); u undoes it.", markup=False)
 
-        self.newsmark.perform(
+        articles = {item.article for item in self.agreements}
+        self.newsmark.perform(  # (decided again on the annotations under the write lock)
             "write the consensus",
-            partial(store.replace_many, (), decision.add, description=decision.description),
+            partial(store.replace_decided, articles, decide, description=decision.description),
             on_done=done,
         )
 
@@ -358,15 +377,16 @@ class AdjudicateScreen(NewsmarkScreen):
     def _decide(self, keep: tuple[str, ...]) -> None:
         workspace = self.workspace
         store = workspace.require_store()
-        decision = adjudicate(
+        decide = partial(
+            adjudicate,
             workspace.article(self.item.article),
-            store.for_article(self.item.article),
             start=self.item.start,
             end=self.item.end,
             tag=self.tag,
             keep=keep,
             label=self.item.label,
         )
+        decision = decide(store.for_article(self.item.article))
 
         if not decision.delete and not decision.add:  # neither, where nothing was decided
             self.notify(
@@ -377,15 +397,18 @@ class AdjudicateScreen(NewsmarkScreen):
             self.app.pop_screen()
             return
 
-        def done(_: int) -> None:
-            self.notify(f"Consensus written ({decision.description}); u undoes it.", markup=False)
+        def done(written: Replacement) -> None:
+            self.notify(f"Consensus written ({written.description}); u undoes it.", markup=False)
             if self.app.screen is self:
                 self.app.pop_screen()
 
-        self.newsmark.perform(
+        self.newsmark.perform(  # (decided again on the annotations under the write lock)
             "write the consensus",
             partial(
-                store.replace_many, decision.delete, decision.add, description=decision.description
+                store.replace_decided,
+                [self.item.article],
+                decide,
+                description=decision.description,
             ),
             on_done=done,
         )
