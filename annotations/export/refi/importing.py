@@ -32,7 +32,7 @@ from annotations.export.refi.sourcetext import canonical_text
 from annotations.loader import build_article
 from annotations.model import Annotation
 from annotations.parsers import parse_text
-from annotations.tags import tag_key
+from annotations.tags import normalise_tag, tag_key, validate_colour
 from annotations.text import normalise_text
 from annotations.text import safe_name as printable_name
 from annotations.wording import count_noun
@@ -341,7 +341,10 @@ def import_codebook(entries: list[CodebookEntry], store: AnnotationStore) -> Cod
     for entry in entries:
         codes[entry.name] = codes.get(entry.name) or entry.description or ""
     before = {tag_key(info.name): info.colour for info in store.tags()}
-    recoloured = sum(before.get(tag_key(tag)) != colour.lower() for tag, colour in colours.items())
+    recoloured = sum(
+        before.get(tag_key(normalise_tag(tag))) != validate_colour(colour)
+        for tag, colour in colours.items()
+    )
     added, kept = store.add_codes(
         codes,
         colours=colours,
