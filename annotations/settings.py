@@ -202,8 +202,8 @@ def update_settings_file(
     only the keys (and the collections' reading positions) that `change` changes are
     written, every other value stays as the file has it, even one this version ignores.
     Returns the settings the file then holds and where a damaged file was set aside
-    (`set_aside_damaged`). SettingsError if the file cannot be
-    written, or the lock is held for `SETTINGS_LOCK_S` seconds."""
+    (`set_aside_damaged`). SettingsError if the file cannot be written, or the lock is
+    held for `SETTINGS_LOCK_S` seconds."""
     import filelock
 
     try:
