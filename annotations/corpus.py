@@ -388,7 +388,7 @@ class Corpus:
                 path = str(meta.path)
                 file_changed = changed_files.get(path)
                 if file_changed is None:
-                    # (`_relative` without its Path objects: a tenth of the time)
+                    # (`_relative` without building Path objects, for 100,000s of files)
                     relative = path[len(root) :] if path.startswith(root) else self._relative(meta)
                     try:  # looked up from the collection's directory, not from /
                         stat = os.stat(relative, dir_fd=directory)
