@@ -3,7 +3,9 @@
 Words are runs of letters and digits (with inner hyphens and apostrophes: "win-win",
 "China's"). Scripts written without spaces are split further: Chinese characters by a
 segmenter (jieba, see `annotations.chinese`; one character per word without one), and
-Japanese kana, Thai, Lao, Khmer and Myanmar one character per word.
+Japanese kana, Thai, Lao, Khmer and Myanmar one character per word. No boundary falls
+inside a grapheme cluster (an emoji sequence joined by U+200D, a letter and its combining
+marks, a flag): a selection never takes half of what shows as one character.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ import regex
 from annotations.chinese import Segmenter, load_segmenter
 
 _WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
+# Characters that can join the one before them into a grapheme cluster (combining marks,
+# format characters such as the zero-width joiner, variation selectors, emoji skin tones,
+# regional indicators, Hangul jamo, tag characters): a text without any has no cluster of
+# more than one character, and `_cluster_interiors` need not look for them.
+_JOINS = regex.compile(
+    r"[\p{M}\p{Cf}\ufe00-\ufe0f\U0001F3FB-\U0001F3FF\U0001F1E6-\U0001F1FF\u1100-\u11ff"
+    r"\U000E0020-\U000E007F]"
+)
+_CLUSTER = regex.compile(r"\X")
 _PUNCTUATION = regex.compile(r"[^\w\s]+")
 _HAN = r"\p{Han}"
 _UNSPACED = r"\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
@@ -76,6 +87,38 @@ def step_spans(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]
     return steps
 
 
+def _cluster_interiors(text: str) -> frozenset[int]:
+    """The offsets of `text` inside a grapheme cluster (after its first character)."""
+    if text.isascii() or _JOINS.search(text) is None:
+        return frozenset()
+    return frozenset(
+        offset
+        for cluster in _CLUSTER.finditer(text)
+        if cluster.end() - cluster.start() > 1
+        for offset in range(cluster.start() + 1, cluster.end())
+    )
+
+
+def _whole_clusters(
+    spans: list[tuple[int, int]], interiors: frozenset[int]
+) -> list[tuple[int, int]]:
+    """`spans` (in order) widened to whole grapheme clusters, those that then overlap
+    joined."""
+    if not interiors:
+        return spans
+    widened: list[tuple[int, int]] = []
+    for start, end in spans:
+        while start in interiors:
+            start -= 1
+        while end in interiors:
+            end += 1
+        if widened and start < widened[-1][1]:
+            widened[-1] = (widened[-1][0], max(widened[-1][1], end))
+        else:
+            widened.append((start, end))
+    return widened
+
+
 class WordIndex:
     """The words of a text and the moves between them.
 
@@ -85,13 +128,15 @@ class WordIndex:
     """
 
     def __init__(self, text: str, chinese: Segmenter | None = None) -> None:
-        words = word_spans(text, chinese)
+        interiors = _cluster_interiors(text)
+        words = _whole_clusters(word_spans(text, chinese), interiors)
         self.starts = [start for start, _ in words]
         self.ends = [end for _, end in words]
-        pieces = sorted(words + [m.span() for m in _PUNCTUATION.finditer(text)])
+        punctuation = [m.span() for m in _PUNCTUATION.finditer(text)]
+        pieces = _whole_clusters(sorted(words + punctuation), interiors)
         self._piece_starts = [start for start, _ in pieces]
         self._piece_ends = [end for _, end in pieces]
-        steps = step_spans(text, words)
+        steps = _whole_clusters(step_spans(text, words), interiors)
         self._step_starts = [start for start, _ in steps]
         self._step_ends = [end for _, end in steps]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotations.chinese import load_segmenter
 from annotations.words import WordIndex, step_spans, word_spans
@@ -67,3 +69,66 @@ def test_snap_counts_punctuation_runs_as_pieces() -> None:
     words = WordIndex("The mayor spoke, loudly.")
     assert words.snap(11, 16) == (10, 16)  # "poke," with its comma, as dragged
     assert words.snap(11, 14) == (10, 15)  # "pok" -> "spoke" without the comma
+
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one character on screen, five here
+CLUSTERED = st.text(
+    alphabet=st.sampled_from(
+        [
+            "a",
+            "b",
+            " ",
+            ".",
+            "中",
+            "\u0301",
+            "\u200d",
+            "\U0001f468",
+            "\U0001f600",
+            "\ufe0f",
+            "\U0001f1e8",
+            "\U0001f1f3",
+            "\U0001f3fd",
+            "-",
+        ]
+    ),
+    max_size=30,
+)
+
+
+def _boundaries(text: str) -> set[int]:
+    import regex
+
+    return {0, len(text)} | {m.start() for m in regex.finditer(r"\X", text)}
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=CLUSTERED)
+def test_no_word_piece_or_step_ends_inside_a_grapheme_cluster(text: str) -> None:
+    """(Found by a tester.) `w` and `l` stopped inside an emoji joined by U+200D, so a
+    quote ended on a dangling joiner."""
+    index = WordIndex(text)
+    boundaries = _boundaries(text)
+    for starts, ends in (
+        (index.starts, index.ends),
+        (index._piece_starts, index._piece_ends),
+        (index._step_starts, index._step_ends),
+    ):
+        assert set(starts) | set(ends) <= boundaries, text
+        assert all(a < b for a, b in zip(starts, ends, strict=True))
+    for starts, ends in ((index.starts, index.ends), (index._step_starts, index._step_ends)):
+        assert all(end <= start for end, start in zip(ends, starts[1:], strict=False))
+
+
+def test_the_word_cursor_and_the_selection_take_an_emoji_sequence_whole() -> None:
+    text = f"English and 中文 text 😀{FAMILY} with emoji."
+    index = WordIndex(text)
+    visited, at = [], text.index("and")
+    while (word := index.next_word(at)) is not None:  # `w`, as the tester pressed it
+        visited.append(text[word[0] : word[1]])
+        at = word[0]
+    assert visited == ["中", "文", "text", FAMILY, "with", "emoji"]
+    ends, end = [], text.index("and") + 3
+    while (end := index.next_end(end)) is not None:  # `l`
+        ends.append(text[text.index("and") : end])
+    assert f"and 中文 text 😀{FAMILY}" in ends
+    assert not any(quote.endswith(("\u200d", "\U0001f468")) for quote in ends)
