@@ -117,3 +117,33 @@ async def test_typing_in_the_list_of_matching_tags_goes_on_in_the_tag_field(
         assert app.screen.query_one("#tag-matches", OptionList).has_focus
         await pilot.press(*"on")
         assert tag_input.has_focus and tag_input.value == "econ"
+
+
+async def test_pasted_lines_are_all_kept_in_the_tag_and_note_boxes(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) A paste kept only its first line: a code list copied one per
+    line lost all but the first code, a note of several lines all but its first."""
+    from textual import events
+    from textual.widgets import Input
+
+    seed(samples_dir, db_path)
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        await open_tag_dialog(app, pilot)
+        tag_box = app.screen.query_one("#tag-input", Input)
+        tag_box.post_message(events.Paste("alpha\nbeta, gamma\n\n"))
+        await pilot.pause()
+        assert tag_box.value == "alpha, beta, gamma"
+        await pilot.press("enter")  # the three tags chosen
+        note_box = app.screen.query_one("#note-input", Input)
+        note_box.focus()
+        note_box.post_message(events.Paste("line one\nline two [i]x[/i]\n# heading"))
+        await pilot.pause()
+        assert note_box.value == "line one\nline two [i]x[/i]\n# heading"
+        store = app.workspace.require_store()
+        before = {a.id for a in store.all()}
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(store.all()) > len(before))
+        [made] = [a for a in store.all() if a.id not in before]
+        assert made.tags == ("alpha", "beta", "gamma")
+        assert made.note == "line one\nline two [i]x[/i]\n# heading"

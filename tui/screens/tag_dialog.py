@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.errors import NewsmarkError
+from tui.widgets.pasting_input import PastingInput
 
 QUOTE_PREVIEW_CHARS = 240
 HINT = (
@@ -51,8 +52,11 @@ def matching_tags(existing: list[str], typed: str, chosen: tuple[str, ...]) -> l
     return prefix + inside
 
 
-class TagInput(Input):
-    """The tag box: backspace when it is empty asks to drop the last chosen tag."""
+class TagInput(PastingInput):
+    """The tag box: backspace when it is empty asks to drop the last chosen tag; pasted
+    lines are tags of their own (a code list copied one per line)."""
+
+    line_separator = ", "
 
     class BackspaceOnEmpty(Message):
         """Backspace was pressed while the box was empty."""
@@ -114,7 +118,7 @@ class TagDialog(ModalScreen[TagEdit | None]):
             yield Static(Text(HINT, style="dim"), id="tag-hint")
             yield OptionList(id="tag-matches")
             yield Static(id="tag-description")
-            yield Input(value=self._note, placeholder="Note (optional)", id="note-input")
+            yield PastingInput(value=self._note, placeholder="Note (optional)", id="note-input")
             yield Static(id="tag-error")
 
     def on_mount(self) -> None:
