@@ -42,6 +42,9 @@ class CrossTable:
     columns: list[str]
     counts: dict[str, dict[str, int]]
     paragraph: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per row (outlet, article, month): its tagged annotations, each once (a cell counts
+    # an annotation under its tag and every tag above it: the cells do not add up).
+    totals: dict[str, int] = field(default_factory=dict)
 
     def count(self, row: str, column: str) -> int:
         """The count of one cell (0 when empty)."""
@@ -53,8 +56,11 @@ class CrossTable:
         return max((n for cells in self.counts.values() for n in cells.values()), default=0)
 
     def row_total(self, row: str) -> int:
-        """The sum of a row's cells."""
-        return sum(self.counts.get(row, {}).values())
+        """A row's tagged annotations, each once (`totals`); for tag × tag, the sum of its
+        cells."""
+        if self.by == "tag":
+            return sum(self.counts.get(row, {}).values())
+        return self.totals.get(row, 0)
 
     def to_dict(self) -> dict[str, Any]:
         """The structure of `newsmark stats --by X --json`."""
@@ -105,19 +111,22 @@ def _subtree_counts(
     tags: list[str],
     row_of: Callable[[Annotation, Mapping[str, ArticleMeta]], str],
     metas: Mapping[str, ArticleMeta],
-) -> dict[str, Counter[str]]:
+) -> tuple[dict[str, Counter[str]], Counter[str]]:
     """Row → tag → annotations carrying the tag or a tag below it (each annotation once
-    per tag)."""
+    per tag), and row → its annotations carrying any of `tags` (each once)."""
     names = {tag_key(tag): tag for tag in tags}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
     for annotation in annotations:
         if not annotation.tags:
             continue
-        keys = set().union(*(path_keys(tag) for tag in annotation.tags))
-        row = counts[row_of(annotation, metas)]
-        for key in keys & names.keys():
+        keys = set().union(*(path_keys(tag) for tag in annotation.tags)) & names.keys()
+        name = row_of(annotation, metas)
+        row = counts[name]
+        for key in keys:
             row[names[key]] += 1
-    return counts
+        totals[name] += bool(keys)
+    return counts, totals
 
 
 def cross_table(
@@ -127,12 +136,13 @@ def cross_table(
     the others by name), columns most used tag first."""
     tags = list(stats.per_tag)
     if by in ("outlet", "article", "month"):
-        counts = _subtree_counts(annotations, tags, _ROW_OF[by], metas)
+        counts, totals = _subtree_counts(annotations, tags, _ROW_OF[by], metas)
         if by == "month":
             rows = sorted(counts, key=lambda month: (month == UNKNOWN_MONTH, month))
         else:
             rows = sorted(counts, key=str.casefold if by == "outlet" else None)
-        return CrossTable(by, rows, tags, {row: dict(counts[row]) for row in rows})
+        cells = {row: dict(counts[row]) for row in rows}
+        return CrossTable(by, rows, tags, cells, totals={row: totals[row] for row in rows})
     if by == "tag":
         overlap: dict[str, dict[str, int]] = defaultdict(dict)
         paragraph: dict[str, dict[str, int]] = defaultdict(dict)

@@ -31,6 +31,9 @@ def test_tags_by_outlet_article_month_and_tag(tables) -> None:  # type: ignore[n
     assert outlet.rows == ["CGTN", "China Daily", "Xinhua"]
     assert outlet.counts["Xinhua"] == {"maritime": 2, "Security": 2}
     assert outlet.row_total("China Daily") == 2 and outlet.largest == 2
+    # (Found by a tester.) A row's total counts its annotations once each: Xinhua's three
+    # fill four cells (one carries both maritime and Security).
+    assert outlet.row_total("Xinhua") == 3
     assert tables["article"].count(XINHUA, "Security") == 2
     month = tables["month"]
     assert month.rows == ["2023-12", "unknown"]  # CGTN's article has no date
