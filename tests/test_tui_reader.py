@@ -371,3 +371,20 @@ async def test_panel_keeps_entries_of_unchanged_annotations(
         await wait_until(pilot, lambda: "trade" in str(panel.get_option(first.id).prompt))
         assert panel.get_option(first.id) is not entry
         assert panel.option_count == 2
+
+
+async def test_ctrl_c_copies_the_selection_as_the_help_says(
+    samples_dir: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) The help lists ^c "Copy selected text"; in the reader it asked
+    whether to quit, and copied nothing."""
+    async with running_app(samples_dir, db_path) as (app, pilot):
+        copied: list[str] = []
+        app.copy_quote = lambda annotation: copied.append(annotation.quote)  # type: ignore[method-assign]
+        view = await open_reader(app, pilot, "000_e730ce0a32d34978")
+        await pilot.press("J", "v")
+        assert view.selection is not None
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert copied == [view.article.text(view.selection.start, view.selection.end)]
+        assert not any("quit" in m for m in notifications(app))

@@ -70,6 +70,9 @@ class AnnotatingScreen(NewsmarkScreen):
         Binding("t", "tag", "Tag", id="article.tag"),
         Binding("d", "delete_highlight", "Delete", id="article.delete"),
         Binding("c", "copy_quote", "Copy quote", id="article.copy"),
+        # (ctrl+c copies too, as the help says of selected text; the reader's selection is
+        # its own, not Textual's, which the screen's ctrl+c would look for.)
+        Binding("ctrl+c", "copy_quote", "Copy quote", show=False, id="article.copy-ctrl"),
         Binding("C", "copy_tag", "Copy tag", id="article.copy-tag"),
         Binding("e", "export_article", "Export", id="article.export"),
         Binding("s", "suggest", "Find similar", id="article.suggest"),
