@@ -77,9 +77,13 @@ async def test_reader_suggest_accept_two_then_undo(samples_dir: Path, db_path: P
         header = str(screen.query_one("#suggest-message", Static).render())
         assert header.startswith(f"{len(expected)} places like “{PHRASE}” for tags: community")
 
+        assert "· 0 selected" in header
         await pilot.press("space", "down", "down", "space")
         chosen = [expected[0], expected[2]]
         assert screen.selected_suggestions() == chosen
+        await pilot.pause()
+        # (Found by a tester: the list marks the selected only by colour.)
+        assert "· 2 selected" in str(screen.query_one("#suggest-message", Static).render())
         await pilot.press("enter")
         await wait_until(pilot, lambda: community_count(app) == 3)
         store = app.workspace.require_store()

@@ -122,6 +122,7 @@ class SuggestScreen(NewsmarkScreen):
         self.suggestions: list[Suggestion] = []
         self._metas: dict[str, ArticleMeta] = {}
         self._saving = False
+        self._header = ""  # what the places are like, and how many (`_show`)
         self.sub_title = f"Find similar: {', '.join(self.tags)}"
 
     @property
@@ -208,7 +209,8 @@ class SuggestScreen(NewsmarkScreen):
         header = f"{count_noun(count, 'place')} like {self._like()}"
         if truncated:
             header += f" (the first {MAX_SUGGESTIONS})"
-        message.update(Text(header + "  ·  space select · a all · enter accept · o open"))
+        self._header = header
+        self._show_selected()
         selection_list.highlighted = min(highlighted or 0, count - 1)
         selection_list.focus()
         self._show_detail()
@@ -225,6 +227,20 @@ class SuggestScreen(NewsmarkScreen):
         message.add_class("-error")
         message.update(Text(f"Cannot suggest: {error}"))
         self.notify(error, title="No suggestions", severity="error", markup=False)
+
+    @on(SelectionList.SelectedChanged, "#suggest-list")
+    def _show_selected(self) -> None:
+        """The header, with how many places are selected (the list marks them only by
+        colour)."""
+        if not self.suggestions:
+            return
+        selected = len(self.suggestion_list.selected)
+        self.query_one("#suggest-message", Static).update(
+            Text(
+                f"{self._header} · {selected:,} selected  ·  space select · a all · "
+                "enter accept · o open"
+            )
+        )
 
     @on(SelectionList.SelectionHighlighted, "#suggest-list")
     def _show_detail(self) -> None:
