@@ -103,6 +103,16 @@ def test_citation_keys_are_stable_and_told_apart() -> None:
     assert citation_keys([XU])["000"] == "xu2023presidents"
 
 
+def test_a_key_has_letters_when_the_author_and_title_have_none_in_latin() -> None:
+    """(Found by a tester.) An article by 习近平 titled in Chinese got the key `2024`."""
+    chinese = _meta(
+        "010_cjk", "中国外交的新篇章", authors=("习近平",), source="Xinhua", date="2024-01-02"
+    )
+    untitled = _meta("011_beijing", "北京", authors=("王毅",), source=None, date="2024-01-02")
+    keys = citation_keys([chinese, untitled])
+    assert keys == {"010_cjk": "xinhua2024cjk", "011_beijing": "2024beijing"}
+
+
 @pytest.mark.parametrize(
     ("style", "expected"),
     [

@@ -100,13 +100,19 @@ def _ascii_words(text: str) -> list[str]:
 
 
 def _base_key(meta: ArticleMeta) -> str:
+    """Author's family name (else the outlet's, as for an author written in a script
+    without Latin letters), year, first title word (else a word of the article's id):
+    every part in ASCII, as BibTeX wants keys."""
+    who: list[str] = []
     if meta.authors:
         name = csl_name(meta.authors[0])
         who = _ascii_words(name.get("family") or name.get("literal", ""))
-    else:
+    if not who:
         who = _ascii_words(meta.source or "")
     year = (meta.date or "")[:4] if csl_date(meta.date) else "nd"
-    title_words = [w for w in _ascii_words(meta.title) if w not in _STOPWORDS]
+    title_words = [w for w in _ascii_words(meta.title) if w not in _STOPWORDS] or [
+        w for w in _ascii_words(meta.id) if not w.isdigit()
+    ]
     return "".join(who[:1]) + year + "".join(title_words[:1]) or "article"
 
 
