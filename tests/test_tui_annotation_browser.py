@@ -250,3 +250,23 @@ def test_sorting_by_tags_is_natural() -> None:
     ]
     ordered = [row.annotation.tags for row in sorted(rows, key=key)]  # type: ignore[arg-type]
     assert ordered == [("a",), ("a/b",), ("E1", "e10"), ("e2",), ("e2", "x"), ("e10",)]
+
+
+async def test_dates_stay_whole_at_80_columns(samples_dir: Path, db_path: Path) -> None:
+    """(Found by two testers.) At 80x24 the dates were cut to `2023-12-…`."""
+    from tui.app import NewsmarkApp
+    from tui.workspace import Workspace
+
+    seed(samples_dir, db_path)
+    app = NewsmarkApp(Workspace(library=samples_dir, db_path=db_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.workspace.is_open and not app.workspace.indexing)
+        table = await open_browser(app, pilot, 3)
+        await pilot.pause()
+        widths = table.column_widths(table.scrollable_content_region.width)
+        shown = dict(zip((c.key for c in table.columns), widths, strict=True))
+        assert shown["date"] == 10 and shown["quote"] >= 16
+        screen_text = "\n".join(
+            "".join(segment.text for segment in table.render_line(y)) for y in range(6)
+        )
+        assert "2023-12-14" in screen_text and "2023-12-…" not in screen_text

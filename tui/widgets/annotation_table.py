@@ -42,6 +42,7 @@ class BrowserColumn:
     width: int
     text: Callable[[AnnotationRow], str]
     sort_key: Callable[[AnnotationRow], object]
+    min_width: int = 6  # what a narrow window may shrink it to
 
 
 def _date(row: AnnotationRow) -> str:
@@ -74,7 +75,7 @@ COLUMNS: tuple[BrowserColumn, ...] = (
         lambda r: (r.title or r.annotation.article).casefold(),
     ),
     BrowserColumn("outlet", "Outlet", 12, lambda r: r.outlet, lambda r: r.outlet_key),
-    BrowserColumn("date", "Date", 10, _date, lambda r: r.date),
+    BrowserColumn("date", "Date", 10, _date, lambda r: r.date, min_width=10),  # whole
     BrowserColumn("coder", "Coder", 10, lambda r: r.coder, lambda r: r.coder.casefold()),
     BrowserColumn(
         "anchor",
@@ -222,14 +223,18 @@ class AnnotationTable(RowTable, can_focus=True, inherit_bindings=False):
 
     def column_widths(self, width: int) -> list[int]:
         """Each shown column's width: fixed ones as declared, the quote takes the rest
-        (at least MIN_QUOTE_WIDTH; then the fixed ones shrink, widest first)."""
+        (at least MIN_QUOTE_WIDTH; then the fixed ones shrink, widest first, none below
+        its `min_width`: a date stays whole)."""
         columns = self.columns
         widths = [column.width for column in columns]
         available = width - 2 - COLUMN_GAP * len(columns)  # 2: the mark column
         spare = available - sum(widths)
         flexible = [i for i, column in enumerate(columns) if column.width == 0]
-        while spare < MIN_QUOTE_WIDTH and max(widths) > 6:
-            widest = max(range(len(widths)), key=lambda i: widths[i])
+        while spare < MIN_QUOTE_WIDTH:
+            shrinkable = [i for i, column in enumerate(columns) if widths[i] > column.min_width]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
             widths[widest] -= 1
             spare += 1
         for index in flexible:
