@@ -109,3 +109,11 @@ def test_reattach_when_the_article_left_the_collection(
     assert result.code == 1 and result.err.count("\n") == 1
     assert f"article {ARTICLE} of annotation {orphan_id} is not in the collection" in result.err
     assert AnnotationStore.open(db_path).get(orphan_id) == before
+
+
+def test_the_listing_gives_an_orphan_no_offsets(cli: RunCli, orphan_id: str) -> None:
+    """(Found by a tester.) It listed the old offsets, which point at other text now; the
+    JSON keeps them, with the anchor saying why."""
+    [line] = cli("annotations").out.splitlines()
+    assert line.split("\t")[2:4] == ["-", "orphaned"]
+    assert line.startswith(orphan_id[:8])

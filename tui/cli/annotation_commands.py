@@ -10,7 +10,7 @@ from annotations.anchoring import locate_quote, new_annotation, reattach, reatta
 from annotations.article import Article
 from annotations.coder import by_coders, save_coder
 from annotations.errors import QuoteNotFoundError, UnknownArticleError
-from annotations.model import Annotation
+from annotations.model import Anchor, Annotation
 from annotations.query import Query, annotation_rows, facet_query, parse_query
 from annotations.settings import damaged_settings_notice
 from annotations.tags import normalise_tags, tag_key
@@ -537,7 +537,9 @@ def _summary(annotation: Annotation) -> str:
         quote = quote[: QUOTE_PREVIEW - 1] + "…"
     tags = strip_control(",".join(annotation.tags)) or "-"
     coder = strip_control(annotation.coder or "-")
+    # An orphan's old offsets point at other text now (`--json` keeps them, with its anchor).
+    where = "-" if annotation.anchor is Anchor.ORPHANED else f"{annotation.start}-{annotation.end}"
     return (
         f"{annotation.id[:8]}\t{safe_name(annotation.article)}\t"
-        f"{annotation.start}-{annotation.end}\t{annotation.anchor}\t{tags}\t{coder}\t{quote}"
+        f"{where}\t{annotation.anchor}\t{tags}\t{coder}\t{quote}"
     )
