@@ -108,7 +108,9 @@ def _search_matches(corpus: Corpus, phrase: str) -> list[Suggestion]:
 
 
 def _near_matches(article: Article, phrase: str, min_score: float) -> list[Suggestion]:
-    """Runs of whole words within a paragraph that are similar to `phrase`, not equal to it."""
+    """Runs of whole words within a sentence that are similar to `phrase`, not equal to it
+    (the end of one sentence and the start of the next are not a passage: `security.
+    Cooperation` is no match for "security cooperation")."""
     wanted = _folded(phrase)
     phrase_words = {w.lower() for w in _WORD.findall(phrase)}
     if not phrase_words:
@@ -118,8 +120,8 @@ def _near_matches(article: Article, phrase: str, min_score: float) -> list[Sugge
     sizes = range(max(1, length - spread), length + spread + 1)
     body = article.body
     found = []
-    for paragraph in article.paragraphs:
-        words = list(_WORD.finditer(body, paragraph.start, paragraph.end))
+    for sentence in (s for paragraph in article.paragraphs for s in paragraph.sentences):
+        words = list(_WORD.finditer(body, sentence.start, sentence.end))
         # Cheap filter: a near match shares at least half of the phrase's words.
         present = {w.group().lower() for w in words}
         if 2 * len(phrase_words & present) < len(phrase_words):

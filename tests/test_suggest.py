@@ -200,3 +200,17 @@ def test_accepting_refuses_an_article_whose_file_changed_on_disk(
     path.write_text(path.read_text(encoding="utf-8") + "\n\nA new paragraph.\n", encoding="utf-8")
     with pytest.raises(StaleArticleError, match="changed on disk"):
         accept([suggestion], corpus, tags=["x"])
+
+
+def test_near_matches_do_not_cross_a_sentence_end(tmp_path: Path) -> None:
+    """(Found by a tester.) `security. Cooperation`, the end of one sentence and the start
+    of the next, was suggested for "security cooperation" at 98."""
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "a.txt").write_text(
+        "Talks\n\nThey spoke of security. Cooperation grew after that. Security talks and "
+        "security cooperations went on.\n",
+        encoding="utf-8",
+    )
+    found = suggest(Corpus.open(library, use_cache=False), "security cooperation", tags=["x"])
+    assert [s.quote for s in found] == ["security cooperations"]
