@@ -159,3 +159,18 @@ async def test_an_orphan_whose_article_left_the_collection_is_not_offered(
         assert "Not listed: 1 annotation of articles not in this collection" in str(note.render())
         kept = app.workspace.require_store().get(orphan.id)  # left as it was, not orphaned
         assert (kept.anchor, kept.quote) == (Anchor.EXACT, ORPHANED_QUOTE)
+
+
+async def test_the_reader_opens_on_the_sentence_where_the_passage_was(
+    library_copy: Path, db_path: Path
+) -> None:
+    """(Found by a tester.) The cursor showed that sentence, but `v` took only the word at
+    the old offset."""
+    orphan = make_orphan(library_copy, db_path, ARTICLE)
+    async with running_app(library_copy, db_path) as (app, pilot):
+        view = await start_reattaching(app, pilot)
+        await pilot.press("v")
+        selection = view.selection
+        assert selection is not None
+        [sentence] = [s for s in view.article.sentences if s.start <= orphan.start < s.end]
+        assert (selection.start, selection.end) == (sentence.start, sentence.end)

@@ -130,7 +130,10 @@ class ReaderScreen(AnnotatingScreen):
             self.find_input().value = self._find_first
         if self._offset is not None:
             offset = min(self._offset, len(article.body))  # the article may have shrunk
-            view.go_to_hit(offset)  # (a hit in text its file no longer has: the nearest)
+            if self.reattaching is not None:  # where the passage was: `v` takes its sentence
+                view.move_cursor_to_sentence(offset)
+            else:
+                view.go_to_hit(offset)  # (a hit in text its file no longer has: the nearest)
             view.scroll_to_offset(view.cursor_offset)
         view.focus()
 

@@ -397,9 +397,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._reveal_rows(cell[1], 1, center=center)
 
     def move_cursor_to(self, offset: int) -> None:
-        """Put the cursor on the sentence holding `offset` and bring it into view."""
+        """Put the cursor on the word at `offset` (in its sentence) and bring it into view."""
         if self._cursor is not None:
             self._move_cursor(self._sentence_at(offset), point=offset)
+
+    def move_cursor_to_sentence(self, offset: int) -> None:
+        """Put the cursor on the whole sentence holding `offset` (`v` then selects it)."""
+        if self._cursor is not None:
+            self._move_cursor(self._sentence_at(offset))
 
     def select_range(self, start: int, end: int, *, cursor: int | None = None) -> None:
         """Select body [start, end) with the cursor at `cursor` (default: its start; keys
