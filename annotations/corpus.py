@@ -31,6 +31,7 @@ from annotations.corpus_index import (
     split_authors,
 )
 from annotations.errors import IndexNotWritableError, UnknownArticleError
+from annotations.file_states import UNRECORDED, changed_files
 from annotations.gc_pause import gc_paused
 from annotations.indexing import (
     FileJob,
@@ -365,6 +366,8 @@ class Corpus:
         """`file_changed` of every article at once, in id order: a `stat` per file against
         the states the index (or `reload`) recorded, and one look-up of the rowids another
         process's indexing removed. For a search to read what the files hold now."""
+        if not self.root.is_dir():  # the collection's directory went away: nothing to read
+            return []
         with self._lock:
             metas = list(self._metas.values())
             rows = dict(self._rows)
@@ -377,33 +380,30 @@ class Corpus:
         if self._index.others_removed() is not None:
             gone = self._index.gone_rowids([row[0] for row in rows.values()])
         root = os.path.join(str(self.root), "")
-        changed_files: dict[str, bool] = {}
-        changed: list[str] = []
-        try:
-            directory = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:  # the collection's directory went away: nothing can be read again
-            return []
-        try:
-            for meta in metas:
-                path = str(meta.path)
-                file_changed = changed_files.get(path)
-                if file_changed is None:
-                    # (`_relative` without building Path objects, for 100,000s of files)
-                    relative = path[len(root) :] if path.startswith(root) else self._relative(meta)
-                    try:  # looked up from the collection's directory, not from /
-                        stat = os.stat(relative, dir_fd=directory)
-                    except OSError:
-                        file_changed = True
-                    else:
-                        state = (stat.st_size, stat.st_mtime_ns)
-                        file_changed = recorded.get(relative.replace(os.sep, "/")) != state
-                    changed_files[path] = file_changed
-                row = rows.get(meta.id)
-                if file_changed or (row is not None and row[0] in gone):
-                    changed.append(meta.id)
-        finally:
-            os.close(directory)
-        return changed
+        relatives: dict[str, str] = {}  # each file's path: relative to the root
+        for meta in metas:
+            path = str(meta.path)
+            if path not in relatives:  # (`_relative` without Path objects, for 100,000s)
+                relatives[path] = (
+                    path[len(root) :] if path.startswith(root) else self._relative(meta)
+                )
+        states = [
+            (relative, *recorded.get(relative.replace(os.sep, "/"), UNRECORDED))
+            for relative in relatives.values()
+        ]
+        changed = {
+            path
+            for path, file_changed in zip(
+                relatives, changed_files(str(self.root), states), strict=True
+            )
+            if file_changed
+        }
+        return [
+            meta.id
+            for meta in metas
+            if str(meta.path) in changed
+            or ((row := rows.get(meta.id)) is not None and row[0] in gone)
+        ]
 
     def reload(self, article_id: str) -> list[str]:
         """Read the article's file again if it changed since the collection read it (see

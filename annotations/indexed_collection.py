@@ -42,6 +42,7 @@ from annotations.corpus_index import (
     split_authors,
 )
 from annotations.errors import LibraryNotFoundError, NewsmarkError, UnknownArticleError
+from annotations.file_states import changed_files
 from annotations.literal_search import find_in_bodies, searchable_body_by_body
 from annotations.paths import index_cache_path
 from annotations.search import (
@@ -401,36 +402,14 @@ def _span_unchanged(root: str, span: tuple[int, int]) -> bool:
 
 def _states_unchanged(root: str, states: list[tuple[bytes, int, int]]) -> bool:
     """Whether each file (path relative to `root`) has the recorded (size, mtime_ns)."""
-    return not any(_changed(root, states))
+    return not any(changed_files(root, states))
 
 
 def _changed_rows(root: str, rows: list[BodyRow]) -> set[int]:
     """The positions in `rows` of the articles whose file no longer has the size and
     modification time the index recorded (or cannot be looked at)."""
     states = ((path, size, mtime_ns) for _id, _rowid, path, _at, _len, size, mtime_ns in rows)
-    return {number for number, changed in enumerate(_changed(root, states)) if changed}
-
-
-def _changed(root: str, states: Iterable[tuple[bytes, int, int]]) -> Iterator[bool]:
-    """For each (path relative to `root`, size, mtime_ns) in turn, whether its file has
-    another size or modification time, or cannot be looked at (a `stat` each, the path
-    looked up from the collection's directory, not from /)."""
-    try:
-        directory = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        yield from (True for _ in states)
-        return
-    stat = os.stat
-    try:
-        for path, size, mtime_ns in states:
-            try:
-                found = stat(path, dir_fd=directory)
-            except OSError:
-                yield True
-                continue
-            yield found.st_size != size or found.st_mtime_ns != mtime_ns
-    finally:
-        os.close(directory)
+    return {number for number, changed in enumerate(changed_files(root, states)) if changed}
 
 
 def _unchanged(root: str, scan: CollectionScan) -> bool:
