@@ -196,32 +196,7 @@ def _label(unit: UnitKind, index: int, span: Span) -> str:
     return f"{unit} {index + 1}"
 
 
-def _disagreements(
-    article_id: str,
-    matrix: np.ndarray,
-    units: Sequence[Span],
-    unit: UnitKind,
-    coders: Sequence[str],
-) -> list[CodedUnit]:
-    """The units where the coders differ; consecutive characters with the same pattern of
-    who coded them make one run."""
-    differ = ~np.all(matrix == matrix[0], axis=0) if matrix.shape[1] else np.zeros(0, bool)
-    return _runs(article_id, matrix, differ, units, unit, coders)
-
-
-def _agreements(
-    article_id: str,
-    matrix: np.ndarray,
-    units: Sequence[Span],
-    unit: UnitKind,
-    coders: Sequence[str],
-) -> list[CodedUnit]:
-    """The units every coder coded; consecutive characters make one run."""
-    every = np.all(matrix == 1, axis=0) if matrix.shape[1] else np.zeros(0, bool)
-    return _runs(article_id, matrix, every, units, unit, coders)
-
-
-def _runs(
+def _coded_units(
     article_id: str,
     matrix: np.ndarray,
     chosen: np.ndarray,
@@ -340,8 +315,10 @@ def compute_agreement(
             ]
             matrix = np.vstack(rows) if rows else np.zeros((len(keys), 0), dtype=np.int8)
             per_tag[tag].append(matrix)
-            disagreements[tag] += _disagreements(article_id, matrix, units, unit, names)
-            agreements[tag] += _agreements(article_id, matrix, units, unit, names)
+            differ = ~np.all(matrix == matrix[0], axis=0)  # some coded it, not all
+            every = np.all(matrix == 1, axis=0)
+            disagreements[tag] += _coded_units(article_id, matrix, differ, units, unit, names)
+            agreements[tag] += _coded_units(article_id, matrix, every, units, unit, names)
     empty = np.zeros((len(names), 0), dtype=np.int8)
     matrices = {tag: np.hstack(parts) if parts else empty for tag, parts in per_tag.items()}
     pooled = np.hstack(list(matrices.values())) if matrices else empty
