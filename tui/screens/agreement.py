@@ -250,19 +250,16 @@ class DisagreementsScreen(NewsmarkScreen):
             listing.add_option(Option(line))
         if self.disagreements:
             listing.highlighted = min(highlighted or 0, len(self.disagreements) - 1)
-        if self.unit is UnitKind.CHARACTER:  # (a run is in when all of it is)
-            runs = [
-                (
-                    item,
-                    [(start, end) for article, start, end in consensus if article == item.article],
-                )
-                for item in self.agreements
-            ]
-            accepted = sum(not uncovered(item.start, item.end, spans) for item, spans in runs)
-        else:
-            accepted = sum(map(settled, self.agreements))
-        agreed = f"; {len(self.agreements)} they agree on, {accepted} in the consensus" + (
-            " (A: put them all in)" if accepted < len(self.agreements) else ""
+
+        def accepted(item: CodedUnit) -> bool:  # (a run of characters: when all of it is)
+            if self.unit is not UnitKind.CHARACTER:
+                return settled(item)
+            spans = [(start, end) for article, start, end in consensus if article == item.article]
+            return not uncovered(item.start, item.end, spans)
+
+        in_consensus = sum(map(accepted, self.agreements))
+        agreed = f"; {len(self.agreements)} they agree on, {in_consensus} in the consensus" + (
+            " (A: put them all in)" if in_consensus < len(self.agreements) else ""
         )
         self.query_one("#disagreements-title", Static).update(
             Text(
