@@ -361,7 +361,7 @@ def _files_unchanged(root: str, index: CorpusIndex) -> bool:
     reading its ranges through a connection of its own: for the command line, see
     `can_fork`)."""
     spans = _check_spans(index)
-    if not _checked_in_pool(index) or index.path is None:
+    if not _checked_in_pool(index):  # (which needs an index on disk)
         return all(_states_unchanged(root, index.file_states(*span)) for span in spans)
     checked = ordered_map(
         partial(_span_unchanged, root),
