@@ -17,7 +17,7 @@ import getpass
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -88,7 +88,12 @@ def saved_coder() -> str | None:
         data = read_settings_object(settings_path())
     except SettingsError:
         return None
-    value = (data or {}).get("coder")
+    return _usable_coder(data or {})
+
+
+def _usable_coder(settings: Mapping[str, object]) -> str | None:
+    """The `coder` of a settings object, cleaned; None when it has none usable."""
+    value = settings.get("coder")
     if not isinstance(value, str):
         return None
     try:
@@ -144,7 +149,7 @@ def current_coder(cli_value: str | None = None, *, notices: list[str] | None = N
         if notices is not None:
             notices.append(f"warning: {error}; coding as {name} (the login name)")
         return name
-    if (coder := saved_coder()) is not None:
+    if (coder := _usable_coder(saved or {})) is not None:
         return coder
     if saved is not None and "coder" in saved:  # left for the user to mend
         if notices is not None:
