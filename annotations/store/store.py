@@ -735,13 +735,11 @@ class AnnotationStore:
         self,
         article_ids: Collection[str],
         decide: Callable[[list[Annotation]], Replacement],
-        *,
-        description: str,
     ) -> Replacement:
         """`replace_many` of what `decide` makes of the annotations of `article_ids` as
         they are under the write lock (two windows deciding at once cannot both write what
-        each worked out from the same state); one undo step named by the decision (or by
-        `description`, as it is known before). Returns the decision."""
+        each worked out from the same state); one undo step named by the decision. Returns
+        the decision."""
         wanted = set(article_ids)
         with self._writing() as data:
             table = data.get(ANNOTATIONS_TABLE, {})
@@ -750,7 +748,7 @@ class AnnotationStore:
             ]
             decision = decide(current)
             ops = self._replacement_ops(data, decision.delete, map(self._clean, decision.add))
-            self._commit(decision.description or description, ops)
+            self._commit(decision.description, ops)
         return decision
 
     def put_many(

@@ -292,7 +292,7 @@ class DisagreementsScreen(NewsmarkScreen):
         articles = {item.article for item in self.agreements}
         self.newsmark.perform(  # (decided again on the annotations under the write lock)
             "write the consensus",
-            partial(store.replace_decided, articles, decide, description=decision.description),
+            partial(store.replace_decided, articles, decide),
             on_done=done,
         )
 
@@ -401,12 +401,7 @@ class AdjudicateScreen(NewsmarkScreen):
 
         self.newsmark.perform(  # (decided again on the annotations under the write lock)
             "write the consensus",
-            partial(
-                store.replace_decided,
-                [self.item.article],
-                decide,
-                description=decision.description,
-            ),
+            partial(store.replace_decided, [self.item.article], decide),
             on_done=done,
         )
 
